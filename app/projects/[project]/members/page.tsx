@@ -1,0 +1,39 @@
+import { pageProjectAccess } from "@/lib/auth/page-access";
+import { can } from "@/lib/auth/access";
+import { listMembers } from "@/lib/projects/service";
+import { ROLE_LABELS } from "@/lib/auth/roles";
+import { Card, PageHeader, Table, Td } from "@/components/ui";
+import { ProjectTabs } from "@/components/projects/project-tabs";
+import { AddMemberForm, MemberActions } from "@/components/projects/member-forms";
+
+export default async function MembersPage({ params }: { params: Promise<{ project: string }> }) {
+  const { project: name } = await params;
+  const { user, project, role } = await pageProjectAccess(name, "members.read");
+  const { members } = await listMembers(user, project.id);
+  const manage = can(role, "members.manage");
+  return (
+    <>
+      <PageHeader title={project.name} subtitle="Members and their roles in this project." />
+      <ProjectTabs project={project.name} role={role} active="members" />
+      <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
+        <Table head={["User", "Role", "Since", ...(manage ? ["Actions"] : [])]} caption="Project members">
+          {members.map((m) => (
+            <tr key={m.id}>
+              <Td className="font-medium">{m.username}</Td>
+              <Td>{ROLE_LABELS[m.role]}</Td>
+              <Td>{m.createdAt.toISOString().slice(0, 10)}</Td>
+              {manage && <Td><MemberActions project={project.name} memberId={m.id} role={m.role} username={m.username} /></Td>}
+            </tr>
+          ))}
+          {members.length === 0 && <tr><Td className="text-slate-500">No members yet.</Td></tr>}
+        </Table>
+        {manage && (
+          <Card title="Add a member">
+            <AddMemberForm project={project.name} />
+            <p className="mt-3 text-xs text-slate-500">Project admins manage webhooks; maintainers read them without secrets; developers and guests do not see webhooks.</p>
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}

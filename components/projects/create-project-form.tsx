@@ -1,0 +1,22 @@
+"use client";
+import { useActionState } from "react";
+import { createProjectAction } from "@/app/projects/actions";
+import { Button, Field, Notice, inputClass } from "@/components/ui";
+
+export function CreateProjectForm() {
+  const [state, action, pending] = useActionState(createProjectAction, null);
+  const fieldError = state && !state.ok && state.field === "name" ? state.message : undefined;
+  return (
+    <form action={action} className="space-y-3">
+      {state?.ok && <Notice tone="green">Project {state.data?.name} created.</Notice>}
+      {state && !state.ok && !fieldError && <Notice tone="red">{state.message}</Notice>}
+      <Field label="Project name" htmlFor="project-name" error={fieldError} hint="Lower case, e.g. library or team-a. It is the first path segment of its repositories.">
+        <input id="project-name" name="name" required className={inputClass} aria-invalid={!!fieldError} aria-describedby={fieldError ? "project-name-error" : undefined} />
+      </Field>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="public" /> Public (any signed-in user can see it)
+      </label>
+      <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create project"}</Button>
+    </form>
+  );
+}

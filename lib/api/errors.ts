@@ -1,0 +1,50 @@
+/** Stable error codes and their HTTP statuses: the one table every API answer is built from. */
+export const ERROR_STATUS = {
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  destination_not_found: 404,
+  validation_error: 400,
+  invalid_json: 400,
+  invalid_url: 400,
+  url_not_reachable: 400,
+  invalid_cursor: 400,
+  metadata_too_large: 400,
+  over_destination_limit: 403,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  webhooks_disabled: 409,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** An error whose message is safe to show to the caller. Anything else is answered as a generic 500. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
+export const forbidden = (message = "you do not have permission to do this") => new AppError("forbidden", message);
+export const unauthorized = (message = "authentication required") => new AppError("unauthorized", message);
+export const invalid = (field: string, message: string) => new AppError("validation_error", message, field);
+
+/** Turns a zod error into a validation AppError naming the first field at fault. */
+export function fromZodError(error: { issues: { path: PropertyKey[]; message: string }[] }, prefix = ""): AppError {
+  const issue = error.issues[0];
+  const field = [prefix, ...issue.path.map(String)].filter(Boolean).join(".") || undefined;
+  return new AppError("validation_error", field ? `${field}: ${issue.message}` : issue.message, field);
+}

@@ -1,0 +1,26 @@
+import { getDb } from "@/lib/db/client";
+import { dummyPasswordHash, verifyPassword } from "@/lib/auth/password";
+import { loginLimiter } from "@/lib/auth/rate-limit";
+
+export type AuthenticatedUser = { id: number; username: string; sysadmin: boolean };
+export type CredentialCheck =
+  | { ok: true; user: AuthenticatedUser }
+  | { ok: false; reason: "invalid" | "rate_limited"; retryAfterMs?: number };
+
+/**
+ * Checks a user name and password. Unknown users and wrong passwords take the same time and get
+ * the same answer; repeated failures for one user name are slowed down.
+ */
+export async function checkCredentials(username: string, password: string): Promise<CredentialCheck> {
+  const key = username.trim().toLowerCase();
+  const db = await getDb();
+  const user = await db.user.findUnique({ where: { username: username.trim() } });
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+  if (ok && user) {
+    loginLimiter.reset(key);
+    return { ok: true, user: { id: user.id, username: user.username, sysadmin: user.sysadmin } };
+  }
+  const wait = loginLimiter.hit(key);
+  if (wait > 0) return { ok: false, reason: "rate_limited", retryAfterMs: wait };
+  return { ok: false, reason: "invalid" };
+}

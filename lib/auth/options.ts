@@ -1,0 +1,38 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { checkCredentials } from "@/lib/auth/credentials";
+import { instanceSecrets } from "@/lib/config/secrets";
+
+export function authOptions(): NextAuthOptions {
+  return {
+    secret: instanceSecrets().authSecret,
+    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    pages: { signIn: "/login" },
+    providers: [
+      CredentialsProvider({
+        name: "Harbor Notifier",
+        credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials) {
+          if (!credentials?.username || !credentials.password) return null;
+          const result = await checkCredentials(credentials.username, credentials.password);
+          if (!result.ok) {
+            // next-auth passes the message to the sign-in page as ?error=
+            if (result.reason === "rate_limited") throw new Error("TooManyAttempts");
+            return null;
+          }
+          return { id: String(result.user.id), name: result.user.username };
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) token.uid = Number(user.id);
+        return token;
+      },
+      session({ session, token }) {
+        (session as { uid?: number }).uid = token.uid as number | undefined;
+        return session;
+      },
+    },
+  };
+}

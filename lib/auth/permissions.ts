@@ -1,0 +1,30 @@
+import type { ProjectRole } from "@/lib/auth/roles";
+
+/**
+ * Who may do what inside a project. System admins may do everything everywhere; API keys act
+ * inside their own project with the "apiKey" column. One table, used by pages, server actions and
+ * route handlers alike.
+ */
+export const PROJECT_PERMISSIONS = {
+  "project.read": ["projectAdmin", "maintainer", "developer", "guest"],
+  "members.read": ["projectAdmin", "maintainer", "developer", "guest"],
+  "members.manage": ["projectAdmin"],
+  "webhook.read": ["projectAdmin", "maintainer", "apiKey"],
+  "webhook.manage": ["projectAdmin", "apiKey"],
+  /** see that an auth header is set (masked) and the signing key metadata */
+  "webhook.secrets": ["projectAdmin", "apiKey"],
+  "events.send": ["projectAdmin", "apiKey"],
+  "apiKeys.manage": ["projectAdmin"],
+  "project.delete": [],
+} as const satisfies Record<string, readonly (ProjectRole | "apiKey")[]>;
+
+export type ProjectPermission = keyof typeof PROJECT_PERMISSIONS;
+
+/** Instance-wide permissions are the system admin's alone. */
+export const SYSTEM_PERMISSIONS = ["project.create", "users.manage", "settings.manage"] as const;
+export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
+
+export function roleAllows(role: ProjectRole | "apiKey" | undefined, permission: ProjectPermission): boolean {
+  if (!role) return false;
+  return (PROJECT_PERMISSIONS[permission] as readonly string[]).includes(role);
+}

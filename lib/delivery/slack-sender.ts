@@ -1,0 +1,199 @@
+/**
+ * Slack deliveries through @slack/webhook, plus a per-webhook rate limiter.
+ *
+ * @slack/webhook v8 talks HTTP through an injectable `fetch` (not axios), and its HTTP error carries
+ * the status and body but not the headers. We inject a fetch built on our guarded undici pools, so
+ * the network guard, the keep-alive pools and the bounded body read apply to Slack too, and so we
+ * can see Retry-After.
+ */
+import {
+  type FetchFunction,
+  IncomingWebhook,
+  IncomingWebhookHTTPError,
+  IncomingWebhookRequestError,
+  type IncomingWebhookSendArguments,
+} from "@slack/webhook";
+import { request } from "undici";
+import { DEFAULT_MAX_EXCERPT_BYTES, USER_AGENT, deliveryAgent, readExcerpt } from "./http-sender";
+import { assertUrlAllowed } from "./network-guard";
+import { describeTransportError, parseRetryAfterMs, type SendResult } from "./outcome";
+
+export type SlackSendRequest = {
+  url: string;
+  message: IncomingWebhookSendArguments;
+  timeoutMs: number;
+  allowList: readonly string[];
+  maxExcerptBytes?: number;
+};
+
+type SeenResponse = { status: number; retryAfterMs?: number; excerpt: string; truncated: boolean };
+
+/** A fetch for IncomingWebhook: guarded pool, no redirects, bounded body, and it remembers what it saw. */
+function recordingFetch(
+  allowList: readonly string[],
+  deadline: AbortSignal,
+  maxExcerptBytes: number,
+  seen: { response?: SeenResponse },
+): FetchFunction {
+  return async (target, init) => {
+    const signal = init?.signal ? AbortSignal.any([deadline, init.signal]) : deadline;
+    const response = await request(String(target), {
+      method: "POST",
+      headers: { ...init?.headers, "User-Agent": USER_AGENT },
+      body: typeof init?.body === "string" ? init.body : undefined,
+      dispatcher: deliveryAgent(false, allowList),
+      signal,
+    });
+    const excerpt = await readExcerpt(response.body, maxExcerptBytes);
+    const status = response.statusCode;
+    seen.response = {
+      status,
+      excerpt: excerpt.text,
+      truncated: excerpt.truncated,
+      retryAfterMs: status === 429 || status === 503 ? parseRetryAfterMs(response.headers["retry-after"]) : undefined,
+    };
+    const headerEntries = Object.entries(response.headers).map(
+      ([name, value]): [string, string] => [name, Array.isArray(value) ? value.join(", ") : String(value ?? "")],
+    );
+    return {
+      ok: status >= 200 && status < 300,
+      status,
+      statusText: "",
+      url: String(target),
+      headers: {
+        get: (name: string) => headerEntries.find(([key]) => key === name.toLowerCase())?.[1] ?? null,
+        entries: () => headerEntries,
+      },
+      text: async () => excerpt.text,
+      json: async () => JSON.parse(excerpt.text) as unknown,
+      arrayBuffer: async () => new TextEncoder().encode(excerpt.text).buffer as ArrayBuffer,
+    };
+  };
+}
+
+export async function sendSlack(req: SlackSendRequest): Promise<SendResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const deadline = AbortSignal.timeout(Math.max(1, Math.floor(req.timeoutMs)));
+  const seen: { response?: SeenResponse } = {};
+  const timedOut = (): SendResult => ({
+    ok: false,
+    durationMs: elapsed(),
+    errorKind: "timeout",
+    error: `timed out after ${req.timeoutMs} ms`,
+  });
+
+  try {
+    await assertUrlAllowed(req.url, req.allowList);
+  } catch (error) {
+    return { ok: false, durationMs: elapsed(), ...describeTransportError(error) };
+  }
+
+  const webhook = new IncomingWebhook(req.url, {
+    fetch: recordingFetch(req.allowList, deadline, req.maxExcerptBytes ?? DEFAULT_MAX_EXCERPT_BYTES, seen),
+    timeout: req.timeoutMs,
+    retryConfig: { retries: 0 }, // the worker owns retries and their backoff
+  });
+  try {
+    await webhook.send(req.message);
+    const response = seen.response;
+    return {
+      ok: true,
+      status: response?.status ?? 200,
+      durationMs: elapsed(),
+      responseExcerpt: response?.excerpt,
+      responseTruncated: response?.truncated,
+    };
+  } catch (error) {
+    if (error instanceof IncomingWebhookHTTPError) {
+      const response = seen.response;
+      return {
+        ok: false,
+        status: error.statusCode,
+        durationMs: elapsed(),
+        responseExcerpt: response?.excerpt ?? error.body,
+        responseTruncated: response?.truncated,
+        retryAfterMs: response?.retryAfterMs,
+        errorKind: "http",
+        error: `HTTP ${error.statusCode}`,
+      };
+    }
+    if (deadline.aborted) return timedOut();
+    const cause = error instanceof IncomingWebhookRequestError ? error.original : error;
+    return { ok: false, durationMs: elapsed(), ...describeTransportError(cause) };
+  }
+}
+
+// --- rate limiting ---
+
+export type SlackRateLimiter = {
+  /**
+   * 0: a token was taken, send now. Otherwise: the ms until a token is free; nothing is taken, so
+   * the worker postpones the task and asks again then (it never sleeps while holding a slot).
+   */
+  reserve(url: string): number;
+  /** After a 429: nothing goes to this webhook for `ms`; then one message, then the normal rate. */
+  penalize(url: string, ms: number): void;
+};
+
+export type SlackRateLimiterOptions = {
+  ratePerSec?: number;
+  burst?: number;
+  now?: () => number;
+};
+
+type Bucket = { tokens: number; refilledAt: number; blockedUntil: number };
+
+const MAX_TRACKED_WEBHOOKS = 1_000;
+
+/** Slack allows about one message per second per webhook, with short bursts. Token bucket per URL. */
+export function createSlackRateLimiter({ ratePerSec = 1, burst = 3, now = Date.now }: SlackRateLimiterOptions = {}): SlackRateLimiter {
+  const buckets = new Map<string, Bucket>();
+  const msPerToken = 1000 / ratePerSec;
+
+  function bucketFor(url: string, at: number): Bucket {
+    let bucket = buckets.get(url);
+    if (!bucket) {
+      if (buckets.size >= MAX_TRACKED_WEBHOOKS) forgetIdle(at);
+      bucket = { tokens: burst, refilledAt: at, blockedUntil: 0 };
+      buckets.set(url, bucket);
+    }
+    const refill = (at - bucket.refilledAt) / msPerToken;
+    if (refill > 0) {
+      bucket.tokens = Math.min(burst, bucket.tokens + refill);
+      bucket.refilledAt = at;
+    }
+    return bucket;
+  }
+
+  /** A full, unblocked bucket holds no information: drop it to bound memory. */
+  function forgetIdle(at: number): void {
+    for (const [url, bucket] of buckets) {
+      const full = bucket.tokens + (at - bucket.refilledAt) / msPerToken >= burst;
+      if (full && bucket.blockedUntil <= at) buckets.delete(url);
+    }
+  }
+
+  return {
+    reserve(url) {
+      const at = now();
+      const bucket = bucketFor(url, at);
+      if (bucket.blockedUntil > at) return bucket.blockedUntil - at;
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return 0;
+      }
+      return Math.ceil((1 - bucket.tokens) * msPerToken);
+    },
+    penalize(url, ms) {
+      const at = now();
+      const bucket = bucketFor(url, at);
+      const end = Math.max(bucket.blockedUntil, at + Math.max(0, ms));
+      // No burst right after a 429: the block refills at most one token, usable when it ends.
+      const refill = (end - Math.max(at, bucket.refilledAt)) / msPerToken;
+      bucket.tokens = Math.min(1, bucket.tokens + Math.max(0, refill));
+      bucket.refilledAt = end;
+      bucket.blockedUntil = end;
+    },
+  };
+}

@@ -1,0 +1,177 @@
+import { z } from "zod";
+import { firstIssue, type EventType, type HarborEvent, type ParseFailure } from "./types";
+
+// Maps CNCF Distribution registry notifications (registry:2, GitLab, Zot...) to
+// Harbor artifact events. Envelope reference:
+// https://distribution.github.io/distribution/about/notifications/
+
+export const REGISTRY_ENVELOPE_MEDIA_TYPE = "application/vnd.docker.distribution.events.v1+json";
+
+const MANIFEST_MEDIA_TYPES = new Set([
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+]);
+const DOCKER_MANIFEST_PREFIX = "application/vnd.docker.distribution.manifest.";
+
+const ACTION_TO_EVENT_TYPE = new Map<string, EventType>([
+  ["push", "PUSH_ARTIFACT"],
+  ["pull", "PULL_ARTIFACT"],
+  ["delete", "DELETE_ARTIFACT"],
+]);
+
+/** Milliseconds since the epoch; registries send nanosecond fractions, which Date.parse need not accept. */
+function parseTimestamp(value: string): number {
+  return Date.parse(value.replace(/(\.\d{3})\d+/, "$1"));
+}
+
+const rfc3339 = z.string().refine((value) => !Number.isNaN(parseTimestamp(value)), "must be an RFC 3339 timestamp");
+
+// Loose everywhere: registries add fields (target.references, source.instanceID...).
+const registryEventSchema = z.looseObject({
+  id: z.string().min(1),
+  timestamp: rfc3339,
+  // Not an enum: other actions (e.g. "mount") are ignored, not an error.
+  action: z.string(),
+  target: z.looseObject({
+    mediaType: z.string().optional(),
+    size: z.number().optional(),
+    digest: z.string().optional(),
+    repository: z.string().min(1),
+    url: z.string().optional(),
+    tag: z.string().optional(),
+  }),
+  request: z
+    .looseObject({
+      id: z.string().optional(),
+      addr: z.string().optional(),
+      host: z.string().optional(),
+      method: z.string().optional(),
+      useragent: z.string().optional(),
+    })
+    .optional(),
+  actor: z.looseObject({ name: z.string().optional() }).optional(),
+  source: z.looseObject({ addr: z.string().optional(), instanceID: z.string().optional() }).optional(),
+});
+
+export const registryEnvelopeSchema = z.looseObject({ events: z.array(registryEventSchema) });
+
+export type RegistryEnvelope = z.infer<typeof registryEnvelopeSchema>;
+export type RegistryEvent = z.infer<typeof registryEventSchema>;
+
+export type MappedRegistryEvent = {
+  projectName: string;
+  requestId?: string;
+  event: HarborEvent;
+  /** The registry's event id: stable across re-posts of the same envelope. */
+  dedupeKey: string;
+};
+
+export type IgnoredRegistryEvent = { id: string; reason: string };
+
+export type MapRegistryEnvelopeResult =
+  | { ok: true; events: MappedRegistryEvent[]; ignored: number; ignoredReasons: IgnoredRegistryEvent[] }
+  | ParseFailure;
+
+export function isManifestMediaType(mediaType: string): boolean {
+  const bare = mediaType.split(";")[0]!.trim();
+  return bare.startsWith(DOCKER_MANIFEST_PREFIX) || MANIFEST_MEDIA_TYPES.has(bare);
+}
+
+/** Host of an absolute URL, or undefined for a relative/invalid one. */
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).host || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the event cannot become a Harbor event, or undefined when it can. */
+function ignoreReason(event: RegistryEvent): string | undefined {
+  if (!ACTION_TO_EVENT_TYPE.has(event.action)) return `action "${event.action}" is not push, pull or delete`;
+  const { mediaType, digest, repository } = event.target;
+  if (!digest) return "no target digest (tag or repository deletion)";
+  // Deletions carry no mediaType: the registry reports only the digest.
+  if (event.action !== "delete" && !(mediaType && isManifestMediaType(mediaType))) {
+    return `not a manifest (mediaType ${mediaType ?? "missing"})`;
+  }
+  if (!/^[^/]+\/.+/.test(repository)) return `repository "${repository}" has no project segment`;
+  // Clients such as containerd HEAD a manifest before they GET it, and the
+  // registry reports both as pulls (with different request ids). Harbor counts
+  // only the GET as a pull, so do we.
+  if (event.action === "pull" && event.request?.method?.toUpperCase() === "HEAD") {
+    return "HEAD request (existence check, not a pull)";
+  }
+  return undefined;
+}
+
+function toHarborEvent(event: RegistryEvent, registryHost: string | undefined): HarborEvent {
+  const { repository, digest = "", tag } = event.target;
+  const slash = repository.indexOf("/");
+  const project = repository.slice(0, slash);
+  const host = registryHost ?? hostOf(event.target.url) ?? event.request?.host;
+  const location = host ? `${host}/${repository}` : repository;
+  return {
+    type: ACTION_TO_EVENT_TYPE.get(event.action)!,
+    occur_at: Math.floor(parseTimestamp(event.timestamp) / 1000),
+    operator: event.actor?.name ?? "",
+    event_data: {
+      resources: [
+        {
+          digest,
+          // Harbor's convention: an artifact addressed by digest has the digest as tag.
+          tag: tag || digest,
+          resource_url: tag ? `${location}:${tag}` : `${location}@${digest}`,
+        },
+      ],
+      repository: {
+        name: repository.slice(slash + 1),
+        namespace: project,
+        repo_full_name: repository,
+        repo_type: "private",
+      },
+    },
+  };
+}
+
+/**
+ * Maps a registry notification envelope to Harbor events. Events that are not
+ * about manifests, have no project, are HEAD "pulls", or repeat an earlier
+ * event of the same request (same repository, digest, action and request id)
+ * are ignored and counted, each with its reason.
+ */
+export function mapRegistryEnvelope(envelope: unknown, opts: { registryHost?: string } = {}): MapRegistryEnvelopeResult {
+  const parsed = registryEnvelopeSchema.safeParse(envelope);
+  if (!parsed.success) return firstIssue(parsed.error);
+
+  // Accept "harbor.example.com" as well as "https://harbor.example.com".
+  const registryHost = opts.registryHost ? (hostOf(opts.registryHost) ?? opts.registryHost) : undefined;
+  const events: MappedRegistryEvent[] = [];
+  const ignoredReasons: IgnoredRegistryEvent[] = [];
+  const seen = new Set<string>();
+  for (const registryEvent of parsed.data.events) {
+    const reason = ignoreReason(registryEvent);
+    if (reason) {
+      ignoredReasons.push({ id: registryEvent.id, reason });
+      continue;
+    }
+    const requestId = registryEvent.request?.id || undefined;
+    if (requestId) {
+      const key = JSON.stringify([registryEvent.target.repository, registryEvent.target.digest, registryEvent.action, requestId]);
+      if (seen.has(key)) {
+        ignoredReasons.push({ id: registryEvent.id, reason: "duplicate of an earlier event of the same request" });
+        continue;
+      }
+      seen.add(key);
+    }
+    events.push({
+      projectName: registryEvent.target.repository.split("/")[0]!,
+      ...(requestId ? { requestId } : {}),
+      event: toHarborEvent(registryEvent, registryHost),
+      dedupeKey: registryEvent.id,
+    });
+  }
+  return { ok: true, events, ignored: ignoredReasons.length, ignoredReasons };
+}

@@ -1,0 +1,20 @@
+import { getDb, type Tx } from "@/lib/db/client";
+import type { SystemSettings } from "@/lib/generated/sqlite/client";
+import { env } from "@/lib/config/env";
+
+export type { SystemSettings };
+
+/** The instance settings row, created with Harbor's defaults on first use. */
+export async function getSettings(tx?: Tx): Promise<SystemSettings> {
+  const db = tx ?? (await getDb());
+  return db.systemSettings.upsert({ where: { id: 1 }, update: {}, create: { id: 1 } });
+}
+
+/** Allowed networks from settings and from ALLOWED_NETWORKS, as one list of CIDRs. */
+export function allowedNetworks(settings: Pick<SystemSettings, "allowedNetworks">): string[] {
+  return [settings.allowedNetworks, env().ALLOWED_NETWORKS]
+    .join(",")
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

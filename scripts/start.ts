@@ -1,0 +1,52 @@
+// `npm start`: build if needed, migrate, bootstrap, then run the web server and one worker.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { env } from "../lib/config/env";
+import { applyMigrations } from "../lib/db/migrate";
+import { bootstrap } from "../lib/bootstrap";
+import { disconnectDb } from "../lib/db/client";
+
+async function main() {
+  const config = env();
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  process.env.NEXTAUTH_URL ??= config.EXTERNAL_URL ?? `http://localhost:${config.PORT}`;
+
+  if (!fs.existsSync(path.resolve(".next/BUILD_ID"))) {
+    console.log("No production build found; running `next build` (once)…");
+    const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { stdio: "inherit" });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+  await applyMigrations();
+  await bootstrap();
+  await disconnectDb();
+
+  const children: ChildProcess[] = [];
+  const run = (role: string, args: string[]) => {
+    const child = spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, HARBOR_ROLE: role } });
+    child.on("exit", (code, signal) => {
+      if (!stopping) {
+        console.error(`${role} exited (${signal ?? code}); stopping`);
+        stop(code ?? 1);
+      }
+    });
+    children.push(child);
+  };
+  let stopping = false;
+  const stop = (code = 0) => {
+    stopping = true;
+    for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+    Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.on("exit", r))))).then(() => process.exit(code));
+  };
+  process.on("SIGTERM", () => stop(0));
+  process.on("SIGINT", () => stop(0));
+
+  run("web", [require.resolve("next/dist/bin/next"), "start", "-p", String(config.PORT)]);
+  if (process.env.HARBOR_NO_WORKER !== "1") run("worker", [require.resolve("tsx/cli"), "scripts/worker.ts"]);
+  console.log(`Harbor Notifier on http://localhost:${config.PORT} (database: ${config.database.provider})`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
