@@ -42,7 +42,7 @@ async function main() {
   process.on("SIGINT", () => stop(0));
 
   run("web", [require.resolve("next/dist/bin/next"), "start", "-p", String(config.PORT)]);
-  if (process.env.HARBOR_NO_WORKER !== "1") run("worker", [require.resolve("tsx/cli"), "scripts/worker.ts"]);
+  if (process.env.HARBOR_NO_WORKER !== "1") run("worker", ["--import", "tsx", "scripts/worker.ts"]);
   console.log(`Harbor Notifier on http://localhost:${config.PORT} (database: ${config.database.provider})`);
 }
 

@@ -12,7 +12,7 @@ import { applyMigrations } from "../lib/db/migrate";
 export default async function setup() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "harbor-test-"));
   process.env.DATA_DIR = dataDir;
-  process.env.NODE_ENV = "test";
+  (process.env as Record<string, string>).NODE_ENV = "test";
   process.env.LOG_LEVEL ??= "silent";
   process.env.ALLOWED_NETWORKS ??= "127.0.0.0/8,::1/128";
   let drop: (() => Promise<void>) | undefined;

@@ -8,7 +8,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { derivePostgresSchema, PG_SCHEMA_PATH, SQLITE_SCHEMA_PATH } from "@/lib/db/derive-schema";
 
-const prisma = async (args: string[], env: NodeJS.ProcessEnv) =>
+const prisma = async (args: string[], env: Record<string, string | undefined>) =>
   (await promisify(execFile)(process.execPath, ["node_modules/prisma/build/index.js", ...args], { env: { ...process.env, ...env } })).stdout;
 
 function sqliteShape(file: string) {

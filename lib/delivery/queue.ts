@@ -1,0 +1,52 @@
+import { Prisma } from "@/lib/generated/sqlite/client";
+import { dialect, getDb } from "@/lib/db/client";
+
+/**
+ * Claims up to `limit` due tasks for `owner` with a lease, in one statement: a task is due when
+ * it is Pending and its time has come, or Running under an expired lease (its worker died).
+ * PostgreSQL skips rows other workers are claiming at the same moment (FOR UPDATE SKIP LOCKED);
+ * SQLite has one writer at a time, so the single UPDATE is already exclusive.
+ * Tasks of paused targets and of targets in `excludeTargets` (busy in this worker) wait.
+ */
+export async function claimDueTasks(opts: { owner: string; limit: number; leaseMs: number; excludeTargets?: number[] }): Promise<number[]> {
+  const db = await getDb();
+  const now = new Date();
+  const leaseUntil = new Date(now.getTime() + opts.leaseMs);
+  const exclude = opts.excludeTargets?.length ? Prisma.sql`AND t."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})` : Prisma.empty;
+  const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF t SKIP LOCKED` : Prisma.empty;
+  const rows = await db.$queryRaw<{ id: number | bigint }[]>`
+    UPDATE "Task" SET "status" = 'Running', "leaseOwner" = ${opts.owner}, "leaseUntil" = ${leaseUntil},
+      "updatedAt" = ${now}, "startTime" = COALESCE("startTime", ${now})
+    WHERE "id" IN (
+      SELECT t."id" FROM "Task" t
+      WHERE ((t."status" = 'Pending' AND t."nextAttemptAt" <= ${now}) OR (t."status" = 'Running' AND t."leaseUntil" < ${now}))
+        AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = t."targetId" AND w."status" = 'paused')
+        ${exclude}
+      ORDER BY t."nextAttemptAt"
+      LIMIT ${opts.limit}
+      ${lock}
+    )
+    RETURNING "id"`;
+  return rows.map((r) => Number(r.id));
+}
+
+/** Extends the leases of the tasks this worker is still delivering. */
+export async function renewLeases(owner: string, leaseMs: number): Promise<number> {
+  const db = await getDb();
+  const r = await db.task.updateMany({ where: { leaseOwner: owner, status: "Running" }, data: { leaseUntil: new Date(Date.now() + leaseMs) } });
+  return r.count;
+}
+
+/** Gives back this worker's unfinished tasks (on shutdown) so another worker takes them at once. */
+export async function releaseLeases(owner: string): Promise<number> {
+  const db = await getDb();
+  const r = await db.task.updateMany({ where: { leaseOwner: owner, status: "Running" }, data: { status: "Pending", leaseOwner: null, leaseUntil: null } });
+  return r.count;
+}
+
+/** When the next task becomes due (for the idle timer), or null when nothing is waiting. */
+export async function nextDueAt(): Promise<Date | null> {
+  const db = await getDb();
+  const t = await db.task.findFirst({ where: { status: "Pending" }, orderBy: { nextAttemptAt: "asc" }, select: { nextAttemptAt: true } });
+  return t?.nextAttemptAt ?? null;
+}

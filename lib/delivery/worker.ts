@@ -1,0 +1,250 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import { env } from "@/lib/config/env";
+import { dialect, disconnectDb, getDb } from "@/lib/db/client";
+import { logger } from "@/lib/log/logger";
+import { allowedNetworks, getSettings } from "@/lib/settings/settings";
+import { claimDueTasks, nextDueAt, releaseLeases, renewLeases } from "@/lib/delivery/queue";
+import { loadClaimedTasks, type ClaimedTask } from "@/lib/delivery/load";
+import { deliverTask, type DeliveryEnv, type TaskOutcome } from "@/lib/delivery/deliver";
+import { createRecorder, type AutoPause } from "@/lib/delivery/recorder";
+import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
+import { createSlackRateLimiter } from "@/lib/delivery/slack-sender";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/delivery/retry";
+import { localWakeups, TASKS_CHANNEL } from "@/lib/delivery/wakeup";
+import { purgeHistory } from "@/lib/delivery/retention";
+import { attemptDuration, attemptsTotal, deliveryLatency, deliveryRegistry, inFlight } from "@/lib/metrics/delivery-metrics";
+
+export type WorkerOptions = {
+  concurrency: number;
+  perTargetConcurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  backoffScale: number;
+  autoPause: AutoPause;
+  retentionEveryMs: number;
+};
+
+/**
+ * Claims due tasks and delivers them. Concurrency is bounded overall and per target; a target
+ * that is failing gets one delivery at a time, so dead endpoints cannot fill the worker.
+ */
+export class DeliveryWorker {
+  readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
+  private running = false;
+  private inFlight = new Map<number, Promise<void>>();
+  private perTarget = new Map<number, number>();
+  private failingTargets = new Set<number>();
+  private pumping = false;
+  private pumpAgain = false;
+  private timers: NodeJS.Timeout[] = [];
+  private idleTimer: NodeJS.Timeout | null = null;
+  private cleanups: (() => void | Promise<void>)[] = [];
+  private settingsCache: { at: number; allowList: string[]; defaults: RetryPolicy } | null = null;
+  private slackLimiter = createSlackRateLimiter();
+  private recorder;
+  readonly opts: WorkerOptions;
+
+  constructor(opts: Partial<WorkerOptions> = {}) {
+    const e = env();
+    this.opts = {
+      concurrency: e.WORKER_CONCURRENCY,
+      perTargetConcurrency: e.WORKER_PER_TARGET_CONCURRENCY,
+      leaseMs: e.WORKER_LEASE_MS,
+      pollMs: 1_000,
+      backoffScale: e.RETRY_BACKOFF_SCALE,
+      autoPause: { failures: 10, windowMs: 60 * 60_000 },
+      retentionEveryMs: 5 * 60_000,
+      ...opts,
+    };
+    this.recorder = createRecorder({ owner: this.owner, autoPause: this.opts.autoPause, onFlushed: (b) => this.afterFlush(b) });
+  }
+
+  async start() {
+    this.running = true;
+    await getDb(); // opens the database (and its write-ahead log, watched below)
+    await this.subscribe();
+    this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
+    this.timers.push(setInterval(() => void renewLeases(this.owner, this.opts.leaseMs).catch((err) => logger.warn({ err }, "lease renewal failed")), this.opts.leaseMs / 3));
+    this.timers.push(setInterval(() => void purgeHistory().catch((err) => logger.warn({ err }, "retention purge failed")), this.opts.retentionEveryMs));
+    logger.info({ owner: this.owner, ...this.opts, database: dialect() }, "delivery worker started");
+    this.kick();
+  }
+
+  /** Stops claiming, lets in-flight deliveries finish (each is bounded by its timeout), writes their results, and gives back anything left. */
+  async stop() {
+    if (!this.running) return;
+    this.running = false;
+    for (const t of this.timers) clearInterval(t);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    for (const c of this.cleanups) await c();
+    await Promise.race([Promise.allSettled(this.inFlight.values()), new Promise((r) => setTimeout(r, 15_000))]);
+    await this.recorder.drain();
+    const released = await releaseLeases(this.owner);
+    await closeDeliveryAgents();
+    logger.info({ owner: this.owner, released }, "delivery worker stopped");
+  }
+
+  /** Asks for a claim round soon; cheap to call often. */
+  kick() {
+    if (!this.running) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pump()
+      .catch((err) => logger.error({ err }, "claiming tasks failed"))
+      .finally(() => {
+        this.pumping = false;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async pump() {
+    while (this.running) {
+      const free = this.opts.concurrency - this.inFlight.size;
+      if (free <= 0) return;
+      const ids = await claimDueTasks({ owner: this.owner, limit: Math.min(free, 100), leaseMs: this.opts.leaseMs, excludeTargets: this.busyTargets() });
+      if (ids.length === 0) {
+        await this.armIdleTimer();
+        return;
+      }
+      const tasks = await loadClaimedTasks(ids);
+      const { allowList, defaults } = await this.settings();
+      for (const task of tasks) this.launch(task, allowList, defaults);
+      if (ids.length < Math.min(free, 100)) return;
+    }
+  }
+
+  private launch(task: ClaimedTask, allowList: string[], defaults: RetryPolicy) {
+    const targetId = task.targetId;
+    this.perTarget.set(targetId, (this.perTarget.get(targetId) ?? 0) + 1);
+    inFlight.inc();
+    const deliveryEnv: DeliveryEnv = { allowList, retry: effectiveRetry(task.execution.policy, defaults), backoffScale: this.opts.backoffScale, slackLimiter: this.slackLimiter };
+    const run = deliverTask(task, deliveryEnv)
+      .catch((err): TaskOutcome => {
+        logger.error({ err, taskId: task.id }, "delivery crashed");
+        const msg = `internal error: ${(err as Error).message}`;
+        return { taskId: task.id, executionId: task.executionId, targetId, kind: "postponed", status: "Pending", statusMessage: msg, runCount: task.runCount, nextAttemptAt: new Date(Date.now() + 30_000), logs: [{ at: new Date(), level: "ERROR", message: msg }] };
+      })
+      .then((outcome) => {
+        this.observe(outcome, task);
+        this.recorder.add(outcome);
+      })
+      .finally(() => {
+        this.inFlight.delete(task.id);
+        inFlight.dec();
+        const n = (this.perTarget.get(targetId) ?? 1) - 1;
+        if (n <= 0) this.perTarget.delete(targetId);
+        else this.perTarget.set(targetId, n);
+        this.kick();
+      });
+    this.inFlight.set(task.id, run);
+  }
+
+  private observe(outcome: TaskOutcome, task: ClaimedTask) {
+    if (outcome.kind !== "attempted") return;
+    const label = outcome.status === "Success" ? "success" : outcome.pauseTarget ? "gone" : outcome.status === "Pending" ? "retry" : "error";
+    attemptsTotal.inc({ outcome: label, vendor: task.execution.vendorType });
+    if (outcome.attempt) attemptDuration.observe(outcome.attempt.durationMs / 1000);
+    if (outcome.latencyMs !== undefined) deliveryLatency.observe(outcome.latencyMs / 1000);
+    if (outcome.status === "Success") this.failingTargets.delete(outcome.targetId);
+    else this.failingTargets.add(outcome.targetId);
+  }
+
+  private afterFlush(batch: TaskOutcome[]) {
+    // A retry or a postponement may already be due: look again.
+    if (batch.some((o) => o.status === "Pending")) this.kick();
+  }
+
+  /** Targets this worker must not take more tasks for right now. */
+  private busyTargets(): number[] {
+    const busy: number[] = [];
+    for (const [targetId, n] of this.perTarget) {
+      const limit = this.failingTargets.has(targetId) ? 1 : this.opts.perTargetConcurrency;
+      if (n >= limit) busy.push(targetId);
+    }
+    return busy;
+  }
+
+  private async armIdleTimer() {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const due = await nextDueAt();
+    if (!due) return;
+    const wait = Math.max(5, Math.min(due.getTime() - Date.now(), this.opts.pollMs));
+    this.idleTimer = setTimeout(() => this.kick(), wait);
+  }
+
+  private async settings() {
+    const now = Date.now();
+    if (!this.settingsCache || now - this.settingsCache.at > 5_000) {
+      const s = await getSettings();
+      this.settingsCache = { at: now, allowList: allowedNetworks(s), defaults: { ...DEFAULT_RETRY_POLICY, maxAttempts: s.maxAttempts, timeoutMs: s.httpTimeoutMs } };
+    }
+    return this.settingsCache;
+  }
+
+  /** Wake-ups: in-process events, PostgreSQL NOTIFY, or writes to the SQLite write-ahead log. */
+  private async subscribe() {
+    const onDue = () => this.kick();
+    localWakeups.on("due", onDue);
+    this.cleanups.push(() => void localWakeups.off("due", onDue));
+    const { database } = env();
+    if (database.provider === "postgresql") {
+      const { Client } = await import("pg");
+      const listener = new Client({ connectionString: database.url });
+      listener.on("error", (err) => logger.warn({ err }, "LISTEN connection lost; polling until it is back"));
+      listener.on("notification", onDue);
+      await listener.connect();
+      await listener.query(`LISTEN ${TASKS_CHANNEL}`);
+      this.cleanups.push(() => listener.end().catch(() => undefined));
+    } else {
+      const wal = `${database.file}-wal`;
+      if (fs.existsSync(wal)) {
+        const watcher = fs.watch(wal, { persistent: false }, onDue);
+        watcher.on("error", () => undefined);
+        this.cleanups.push(() => watcher.close());
+      }
+    }
+  }
+}
+
+function effectiveRetry(policy: { maxAttempts: number | null; backoffBaseMs: number | null; backoffCapMs: number | null; timeoutMs: number | null }, defaults: RetryPolicy): RetryPolicy {
+  const backoffBaseMs = policy.backoffBaseMs ?? defaults.backoffBaseMs;
+  return {
+    maxAttempts: policy.maxAttempts ?? defaults.maxAttempts,
+    backoffBaseMs,
+    backoffCapMs: Math.max(policy.backoffCapMs ?? defaults.backoffCapMs, backoffBaseMs),
+    timeoutMs: policy.timeoutMs ?? defaults.timeoutMs,
+  };
+}
+
+/** The worker process: `npm run worker`. */
+export async function runWorker() {
+  const worker = new DeliveryWorker();
+  await worker.start();
+  const port = Number(process.env.WORKER_METRICS_PORT ?? 0);
+  let server: http.Server | undefined;
+  if (port > 0) {
+    server = http.createServer(async (_req, res) => {
+      res.setHeader("Content-Type", deliveryRegistry.contentType);
+      res.end(await deliveryRegistry.metrics());
+    });
+    server.listen(port, "127.0.0.1");
+  }
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, "shutting down the worker");
+    server?.close();
+    await worker.stop();
+    await disconnectDb();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}

@@ -1,0 +1,77 @@
+import picomatch from "picomatch";
+import { z } from "zod";
+import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/events/types";
+import { retryPolicySchema } from "@/lib/delivery/retry";
+
+/** What a masked secret looks like in answers; sending it back means "keep the stored value". */
+export const SECRET_MASK = "••••••••";
+
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(2048, "must be at most 2048 characters")
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, "must be an http:// or https:// URL");
+
+const headerValue = z
+  .string()
+  .max(4096, "must be at most 4096 characters")
+  .refine((v) => !/[\r\n\0]/.test(v), "must not contain line breaks");
+
+export const targetInputSchema = z
+  .object({
+    type: z.enum(NOTIFY_TYPES, "must be http or slack"),
+    address: webhookUrlSchema,
+    auth_header: headerValue.optional().nullable(),
+    skip_cert_verify: z.boolean().default(false),
+    payload_format: z.enum([...PAYLOAD_FORMATS, ""], "must be Default or CloudEvents").optional().nullable(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.type === "slack" && t.payload_format === "CloudEvents") {
+      ctx.addIssue({ code: "custom", path: ["payload_format"], message: "applies to http targets only; Slack targets always get the Slack message" });
+    }
+    if (t.type === "slack" && t.auth_header && t.auth_header !== SECRET_MASK) {
+      ctx.addIssue({ code: "custom", path: ["auth_header"], message: "applies to http targets only" });
+    }
+  });
+
+const globPattern = z
+  .string()
+  .trim()
+  .max(256, "must be at most 256 characters")
+  .refine((p) => {
+    try {
+      picomatch.makeRe(p);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "is not a valid pattern")
+  .transform((v) => (v === "" ? null : v))
+  .nullable()
+  .optional();
+
+/** The one policy input: Harbor's JSON field names, plus our filters and retry override. */
+export const policyInputSchema = z.object({
+  name: z.string().trim().min(1, "is required").max(256, "must be at most 256 characters"),
+  description: z.string().max(1024, "must be at most 1024 characters").nullish().transform((v) => v ?? ""),
+  enabled: z.boolean().default(true),
+  event_types: z
+    .array(z.enum(EVENT_TYPES, `must be one of ${EVENT_TYPES.join(", ")}`), "must be a list of event types")
+    .min(1, "choose at least one event type")
+    .transform((v) => [...new Set(v)]),
+  targets: z.array(targetInputSchema, "must be a list of targets").min(1, "add at least one target").max(10, "at most 10 targets"),
+  repository_pattern: globPattern,
+  tag_pattern: globPattern,
+  retry_policy: retryPolicySchema.nullish(),
+});
+
+export type PolicyInput = z.infer<typeof policyInputSchema>;
+export type TargetInput = z.infer<typeof targetInputSchema>;

@@ -1,0 +1,207 @@
+import { AppError, notFound } from "@/lib/api/errors";
+import type { Actor } from "@/lib/auth/actor";
+import { actorName } from "@/lib/auth/actor";
+import type { ProjectRef } from "@/lib/auth/access";
+import { recordAudit } from "@/lib/audit/record";
+import { decryptOptional, encryptSecret } from "@/lib/crypto/secret-box";
+import { getDb, type Tx } from "@/lib/db/client";
+import { generateSigningSecret, newMessageId } from "@/lib/delivery/signature";
+import { getSettings } from "@/lib/settings/settings";
+import { SECRET_MASK, type PolicyInput } from "@/lib/policies/schemas";
+import { cancelPendingTasks } from "@/lib/delivery/task-control";
+
+export type PolicyWithTargets = NonNullable<Awaited<ReturnType<typeof findPolicy>>>;
+
+const include = { targets: { orderBy: { position: "asc" as const } } };
+
+/** A policy of this project (never another project's: the project is part of the lookup). */
+export async function findPolicy(projectId: number, policyId: number, kind: "policy" | "destination" | "any" = "policy") {
+  if (!Number.isSafeInteger(policyId) || policyId <= 0) return null;
+  const db = await getDb();
+  return db.webhookPolicy.findFirst({ where: { id: policyId, projectId, ...(kind === "any" ? {} : { kind }) }, include });
+}
+
+export async function getPolicyOrThrow(projectId: number, policyId: number) {
+  const policy = await findPolicy(projectId, policyId);
+  if (!policy) throw notFound("webhook policy");
+  return policy;
+}
+
+async function assertNameFree(tx: Tx, projectId: number, name: string, exceptId?: number) {
+  const clash = await tx.webhookPolicy.findFirst({ where: { projectId, name, kind: "policy", ...(exceptId ? { id: { not: exceptId } } : {}) } });
+  if (clash) throw new AppError("conflict", `a webhook policy named "${name}" already exists in this project`, "name");
+}
+
+export async function isPolicyNameTaken(projectId: number, name: string, exceptId?: number): Promise<boolean> {
+  const db = await getDb();
+  const clash = await db.webhookPolicy.findFirst({ where: { projectId, name: name.trim(), kind: "policy", ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true } });
+  return !!clash;
+}
+
+function policyColumns(input: PolicyInput) {
+  return {
+    name: input.name,
+    description: input.description,
+    enabled: input.enabled,
+    eventTypes: JSON.stringify(input.event_types),
+    repoPattern: input.repository_pattern ?? null,
+    tagPattern: input.tag_pattern ?? null,
+    maxAttempts: input.retry_policy?.max_attempts ?? null,
+    backoffBaseMs: input.retry_policy?.backoff_base_ms ?? null,
+    backoffCapMs: input.retry_policy?.backoff_cap_ms ?? null,
+    timeoutMs: input.retry_policy?.timeout_ms ?? null,
+  };
+}
+
+/** Target rows for the input; a masked auth header keeps the value stored at the same position. */
+function targetRows(input: PolicyInput, previous: { position: number; authHeaderEnc: string | null; status: string; pausedReason: string | null; address: string }[] = []) {
+  return input.targets.map((t, position) => {
+    const before = previous.find((p) => p.position === position);
+    let authHeaderEnc: string | null = null;
+    if (t.type === "http" && t.auth_header) {
+      authHeaderEnc = t.auth_header === SECRET_MASK ? (before?.authHeaderEnc ?? null) : encryptSecret(t.auth_header);
+    }
+    // Editing a target's address clears an automatic pause; an unchanged one keeps its state.
+    const keep = before && before.address === t.address;
+    return {
+      position,
+      type: t.type,
+      address: t.address,
+      authHeaderEnc,
+      skipCertVerify: t.type === "http" ? t.skip_cert_verify : false,
+      payloadFormat: t.type === "http" && t.payload_format ? t.payload_format : "Default",
+      status: keep ? before.status : "active",
+      pausedReason: keep ? before.pausedReason : null,
+    };
+  });
+}
+
+/** Creates a policy with its targets and first signing key; the secret is returned only here. */
+export async function createPolicy(actor: Actor, project: ProjectRef, input: PolicyInput) {
+  const db = await getDb();
+  const signingSecret = generateSigningSecret();
+  const policy = await db.$transaction(async (tx) => {
+    await assertNameFree(tx, project.id, input.name);
+    const created = await tx.webhookPolicy.create({
+      data: {
+        ...policyColumns(input),
+        publicId: publicPolicyId(),
+        projectId: project.id,
+        creator: actorName(actor),
+        targets: { create: targetRows(input) },
+        signingKeys: { create: { secretEnc: encryptSecret(signingSecret) } },
+      },
+      include,
+    });
+    await recordAudit(tx, actor, "policy.create", { type: "policy", id: created.id, projectId: project.id, detail: created.name });
+    return created;
+  });
+  return { policy, signingSecret };
+}
+
+/** Replaces a policy's fields and targets (Harbor's PUT). */
+export async function updatePolicy(actor: Actor, project: ProjectRef, policyId: number, input: PolicyInput) {
+  const existing = await getPolicyOrThrow(project.id, policyId);
+  const db = await getDb();
+  return db.$transaction(async (tx) => {
+    await assertNameFree(tx, project.id, input.name, policyId);
+    const rows = targetRows(input, existing.targets);
+    await tx.webhookTarget.deleteMany({ where: { policyId, position: { gte: rows.length } } });
+    for (const row of rows) {
+      const current = existing.targets.find((t) => t.position === row.position);
+      if (current) await tx.webhookTarget.update({ where: { id: current.id }, data: row });
+      else await tx.webhookTarget.create({ data: { ...row, policyId } });
+    }
+    const updated = await tx.webhookPolicy.update({ where: { id: policyId }, data: policyColumns(input), include });
+    await recordAudit(tx, actor, "policy.update", { type: "policy", id: policyId, projectId: project.id, detail: updated.name });
+    return updated;
+  });
+}
+
+export async function setPolicyEnabled(actor: Actor, project: ProjectRef, policyId: number, enabled: boolean) {
+  await getPolicyOrThrow(project.id, policyId);
+  const db = await getDb();
+  await db.$transaction(async (tx) => {
+    await tx.webhookPolicy.update({ where: { id: policyId }, data: { enabled } });
+    await recordAudit(tx, actor, enabled ? "policy.enable" : "policy.disable", { type: "policy", id: policyId, projectId: project.id });
+  });
+}
+
+/** Resumes a paused target (after an automatic pause or a 410). */
+export async function resumeTarget(actor: Actor, project: ProjectRef, policyId: number, targetId: number) {
+  const policy = await findPolicy(project.id, policyId, "any");
+  const target = policy?.targets.find((t) => t.id === targetId);
+  if (!target) throw notFound("target");
+  const db = await getDb();
+  await db.$transaction(async (tx) => {
+    await tx.webhookTarget.update({ where: { id: targetId }, data: { status: "active", pausedReason: null, pausedAt: null, consecutiveFailures: 0, firstFailureAt: null } });
+    await recordAudit(tx, actor, "target.resume", { type: "target", id: targetId, projectId: project.id });
+  });
+}
+
+/** Deletes a policy; its pending deliveries are stopped first, so nothing is sent after this. */
+export async function deletePolicy(actor: Actor, project: ProjectRef, policyId: number, kind: "policy" | "destination" = "policy") {
+  const policy = await findPolicy(project.id, policyId, kind);
+  if (!policy) throw notFound(kind === "policy" ? "webhook policy" : "destination");
+  const db = await getDb();
+  await db.$transaction(async (tx) => {
+    await cancelPendingTasks(tx, { policyId }, `${kind} deleted`);
+    await tx.webhookPolicy.delete({ where: { id: policyId } });
+    await recordAudit(tx, actor, `${kind}.delete`, { type: kind, id: policyId, projectId: project.id, detail: policy.name });
+  });
+}
+
+/**
+ * A new signing secret; the previous keys keep signing until the overlap ends, so receivers can
+ * switch without dropping deliveries.
+ */
+export async function rotateSigningKey(actor: Actor, project: ProjectRef, policyId: number, kind: "policy" | "destination" = "policy") {
+  const policy = await findPolicy(project.id, policyId, kind);
+  if (!policy) throw notFound(kind === "policy" ? "webhook policy" : "destination");
+  const settings = await getSettings();
+  const db = await getDb();
+  const secret = generateSigningSecret();
+  const expiresAt = new Date(Date.now() + settings.signingOverlapHours * 3_600_000);
+  await db.$transaction(async (tx) => {
+    await tx.signingKey.updateMany({ where: { policyId, OR: [{ expiresAt: null }, { expiresAt: { gt: expiresAt } }] }, data: { expiresAt } });
+    await tx.signingKey.create({ data: { policyId, secretEnc: encryptSecret(secret) } });
+    await recordAudit(tx, actor, "signing_key.rotate", { type: kind, id: policyId, projectId: project.id });
+  });
+  return { signingSecret: secret, previousKeysExpireAt: expiresAt };
+}
+
+/** Secrets that sign right now: the newest key and any older key still inside its overlap. */
+export function activeSigningSecrets(keys: { secretEnc: string; expiresAt: Date | null; createdAt: Date }[], now = new Date()): string[] {
+  return keys
+    .filter((k) => !k.expiresAt || k.expiresAt > now)
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+    .map((k) => decryptOptional(k.secretEnc)!)
+    .filter(Boolean);
+}
+
+export function policyEventTypes(policy: { eventTypes: string }): string[] {
+  try {
+    const v = JSON.parse(policy.eventTypes);
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
+
+export function publicPolicyId(prefix = "pol"): string {
+  return `${prefix}_${newMessageId().slice(4)}`;
+}
+
+/** Lists a project's policies with paging, name filter and sort (Harbor's `q=name=~x`, `sort=-creation_time`). */
+export async function listPolicies(projectId: number, opts: { page: number; pageSize: number; name?: string; sort?: string }) {
+  const db = await getDb();
+  const where = { projectId, kind: "policy", ...(opts.name ? { name: { contains: opts.name } } : {}) };
+  const sortField = (opts.sort ?? "").replace(/^-/, "");
+  const dir = opts.sort?.startsWith("-") ? ("desc" as const) : ("asc" as const);
+  const column = ({ name: "name", creation_time: "createdAt", update_time: "updatedAt", enabled: "enabled", id: "id" } as const)[sortField as "name"] ?? "id";
+  const [total, items] = await Promise.all([
+    db.webhookPolicy.count({ where }),
+    db.webhookPolicy.findMany({ where, include, orderBy: [{ [column]: opts.sort ? dir : "desc" }, { id: "desc" }], skip: (opts.page - 1) * opts.pageSize, take: opts.pageSize }),
+  ]);
+  return { total, items };
+}
