@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { notFound } from "@/lib/api/errors";
+import type { Actor } from "@/lib/auth/actor";
+import type { ProjectRef } from "@/lib/auth/access";
+import { API_KEY_MODES, generateApiKey } from "@/lib/auth/api-keys";
+import { recordAudit } from "@/lib/audit/record";
+import { actorName } from "@/lib/auth/actor";
+import { getDb } from "@/lib/db/client";
+
+export const createApiKeySchema = z.object({
+  mode: z.enum(API_KEY_MODES, "must be live or test"),
+  name: z.string().trim().max(100, "must be at most 100 characters").optional().default(""),
+});
+export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
+
+/** Creates a key; the full key is returned only here (only its hash is stored). */
+export async function createApiKey(actor: Actor, project: ProjectRef, input: CreateApiKeyInput) {
+  const db = await getDb();
+  const k = generateApiKey(input.mode);
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({ data: { projectId: project.id, mode: input.mode, name: input.name, prefix: k.prefix, hash: k.hash, createdBy: actorName(actor) } });
+    await recordAudit(tx, actor, "api_key.create", { type: "api_key", id: created.id, projectId: project.id, detail: `${input.mode} ${k.prefix}…` });
+    return created;
+  });
+  return { key: k.key, row };
+}
+
+export async function listApiKeys(projectId: number) {
+  const db = await getDb();
+  return db.apiKey.findMany({
+    where: { projectId },
+    orderBy: { id: "desc" },
+    select: { id: true, name: true, mode: true, prefix: true, createdBy: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  });
+}
+
+export async function revokeApiKey(actor: Actor, project: ProjectRef, keyId: number) {
+  const db = await getDb();
+  const key = await db.apiKey.findFirst({ where: { id: keyId, projectId: project.id, revokedAt: null } });
+  if (!key) throw notFound("API key");
+  await db.$transaction(async (tx) => {
+    await tx.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+    await recordAudit(tx, actor, "api_key.revoke", { type: "api_key", id: keyId, projectId: project.id });
+  });
+}

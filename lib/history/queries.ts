@@ -1,0 +1,89 @@
+import { getDb } from "@/lib/db/client";
+import { TASK_STATUSES, type TaskStatus } from "@/lib/history/statuses";
+
+/**
+ * Reading delivery history. Every query takes the policy id, which the caller has already
+ * resolved inside the caller's project, so history of another project is never reachable.
+ */
+
+export type ExecutionFilter = { status?: TaskStatus; eventType?: string; from?: Date; to?: Date };
+
+export async function listExecutions(policyId: number, opts: { page: number; pageSize: number } & ExecutionFilter) {
+  const db = await getDb();
+  const where = {
+    policyId,
+    ...(opts.status ? { status: opts.status } : {}),
+    ...(opts.eventType ? { eventType: opts.eventType } : {}),
+    ...(opts.from || opts.to ? { startTime: { ...(opts.from ? { gte: opts.from } : {}), ...(opts.to ? { lte: opts.to } : {}) } } : {}),
+  };
+  const [total, items] = await Promise.all([
+    db.execution.count({ where }),
+    db.execution.findMany({
+      where,
+      orderBy: { id: "desc" },
+      skip: (opts.page - 1) * opts.pageSize,
+      take: opts.pageSize,
+      include: {
+        event: true,
+        target: { select: { id: true, type: true, address: true, payloadFormat: true } },
+        tasks: { select: { id: true, status: true, runCount: true } },
+      },
+    }),
+  ]);
+  return { total, items };
+}
+
+export async function getExecution(policyId: number, executionId: number) {
+  if (!Number.isSafeInteger(executionId)) return null;
+  const db = await getDb();
+  return db.execution.findFirst({
+    where: { id: executionId, policyId },
+    include: { event: true, target: { select: { id: true, type: true, address: true, payloadFormat: true } }, tasks: { orderBy: { id: "asc" } } },
+  });
+}
+
+export async function getTask(policyId: number, taskId: number, executionId?: number) {
+  if (!Number.isSafeInteger(taskId)) return null;
+  const db = await getDb();
+  return db.task.findFirst({
+    where: { id: taskId, policyId, ...(executionId ? { executionId } : {}) },
+    include: { attempts: { orderBy: { number: "asc" } }, execution: { include: { event: true, target: true } } },
+  });
+}
+
+/** The task log as Harbor shows it: one line per entry, oldest first. */
+export async function taskLogText(policyId: number, taskId: number, executionId?: number): Promise<string | null> {
+  const task = await getTask(policyId, taskId, executionId);
+  if (!task) return null;
+  const db = await getDb();
+  const lines = await db.taskLog.findMany({ where: { taskId }, orderBy: { id: "asc" } });
+  return lines.map((l) => `${l.at.toISOString()} [${l.level}] ${l.message}`).join("\n") + (lines.length ? "\n" : "");
+}
+
+/** Task counts by status for an execution (Harbor's execution metrics). */
+export function taskMetrics(tasks: { status: string }[]) {
+  const count = (s: string) => tasks.filter((t) => t.status === s).length;
+  return {
+    task_count: tasks.length,
+    success_task_count: count("Success"),
+    error_task_count: count("Error"),
+    pending_task_count: count("Pending"),
+    running_task_count: count("Running"),
+    scheduled_task_count: 0,
+    stopped_task_count: count("Stopped"),
+  };
+}
+
+/** The most recent execution per policy of a project, for "last delivery" and Harbor's lasttrigger. */
+export async function lastTriggers(projectId: number) {
+  const db = await getDb();
+  const policies = await db.webhookPolicy.findMany({ where: { projectId, kind: "policy" }, select: { id: true, name: true, enabled: true, createdAt: true, eventTypes: true } });
+  const last = await Promise.all(
+    policies.map((p) => db.execution.findFirst({ where: { policyId: p.id }, orderBy: { id: "desc" }, select: { id: true, status: true, startTime: true, endTime: true, eventType: true } })),
+  );
+  return policies.map((p, i) => ({ policy: p, last: last[i] }));
+}
+
+export function isTaskStatus(v: unknown): v is TaskStatus {
+  return typeof v === "string" && (TASK_STATUSES as readonly string[]).includes(v);
+}

@@ -1,0 +1,38 @@
+import { SECRET_MASK } from "@/lib/policies/schemas";
+import { policyEventTypes, type PolicyWithTargets } from "@/lib/policies/service";
+
+/**
+ * A policy in Harbor's JSON shape (snake_case), plus our extensions. The auth header is masked
+ * for those who may see that one is set, and empty for everyone else (maintainers).
+ */
+export function toHarborPolicy(policy: PolicyWithTargets, opts: { showSecretsMasked: boolean }) {
+  return {
+    id: policy.id,
+    name: policy.name,
+    description: policy.description,
+    project_id: policy.projectId,
+    targets: policy.targets.map((t) => ({
+      type: t.type,
+      address: t.address,
+      auth_header: opts.showSecretsMasked && t.authHeaderEnc ? SECRET_MASK : "",
+      skip_cert_verify: t.skipCertVerify,
+      payload_format: t.type === "http" ? t.payloadFormat : "",
+      status: t.status,
+      ...(t.pausedReason ? { paused_reason: t.pausedReason } : {}),
+    })),
+    event_types: policyEventTypes(policy),
+    creator: policy.creator,
+    creation_time: policy.createdAt.toISOString(),
+    update_time: policy.updatedAt.toISOString(),
+    enabled: policy.enabled,
+    repository_pattern: policy.repoPattern ?? "",
+    tag_pattern: policy.tagPattern ?? "",
+    retry_policy: {
+      ...(policy.maxAttempts != null ? { max_attempts: policy.maxAttempts } : {}),
+      ...(policy.backoffBaseMs != null ? { backoff_base_ms: policy.backoffBaseMs } : {}),
+      ...(policy.backoffCapMs != null ? { backoff_cap_ms: policy.backoffCapMs } : {}),
+      ...(policy.timeoutMs != null ? { timeout_ms: policy.timeoutMs } : {}),
+    },
+  };
+}
+export type HarborPolicy = ReturnType<typeof toHarborPolicy>;

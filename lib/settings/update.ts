@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { AppError } from "@/lib/api/errors";
+import type { Actor } from "@/lib/auth/actor";
+import { requireSystem } from "@/lib/auth/access";
+import { recordAudit } from "@/lib/audit/record";
+import { encryptSecret } from "@/lib/crypto/secret-box";
+import { getDb } from "@/lib/db/client";
+import { parseAllowList } from "@/lib/delivery/network-guard";
+
+export const settingsInputSchema = z.object({
+  webhooksEnabled: z.boolean(),
+  maxAttempts: z.coerce.number().int().min(1, "must be at least 1").max(20, "must be at most 20"),
+  httpTimeoutSeconds: z.coerce.number().min(0.5, "must be at least 0.5").max(60, "must be at most 60"),
+  allowedNetworks: z.string().max(4000).default(""),
+  retentionCount: z.coerce.number().int().min(10, "must be at least 10").max(1_000_000),
+  retentionDays: z.coerce.number().int().min(1, "must be at least 1").max(3650),
+  destinationLimit: z.coerce.number().int().min(1).max(100_000),
+  signingOverlapHours: z.coerce.number().int().min(0).max(24 * 30),
+  /** empty = keep the stored token; "-" = remove it */
+  registryToken: z.string().max(256).optional(),
+});
+export type SettingsInput = z.infer<typeof settingsInputSchema>;
+
+export async function updateSettings(actor: Actor, input: SettingsInput) {
+  requireSystem(actor, "settings.manage");
+  const allow = parseAllowList(input.allowedNetworks);
+  if (!allow.ok) throw new AppError("validation_error", `allowedNetworks: "${allow.entry}" ${allow.message}`, "allowedNetworks");
+  if (input.registryToken && input.registryToken !== "-" && input.registryToken.length < 16) {
+    throw new AppError("validation_error", "registryToken: use at least 16 characters", "registryToken");
+  }
+  const db = await getDb();
+  await db.$transaction(async (tx) => {
+    await tx.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+    await tx.systemSettings.update({
+      where: { id: 1 },
+      data: {
+        webhooksEnabled: input.webhooksEnabled,
+        maxAttempts: input.maxAttempts,
+        httpTimeoutMs: Math.round(input.httpTimeoutSeconds * 1000),
+        allowedNetworks: allow.list.join(", "),
+        retentionCount: input.retentionCount,
+        retentionDays: input.retentionDays,
+        destinationLimit: input.destinationLimit,
+        signingOverlapHours: input.signingOverlapHours,
+        ...(input.registryToken === "-" ? { registryTokenEnc: null } : input.registryToken ? { registryTokenEnc: encryptSecret(input.registryToken) } : {}),
+      },
+    });
+    await recordAudit(tx, actor, "settings.update", { type: "settings", id: 1, detail: `webhooksEnabled=${input.webhooksEnabled}` });
+  });
+}
