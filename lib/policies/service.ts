@@ -76,46 +76,63 @@ function targetRows(input: PolicyInput, previous: { position: number; authHeader
   });
 }
 
+export type PolicyKind = "policy" | "destination";
+
+/** Columns only destinations carry (the Destinations API); policies keep their defaults. */
+export type PolicyExtras = { metadata?: string };
+
+/**
+ * Inserts a policy (or a destination: kind "destination") with its targets and first signing key,
+ * inside the caller's transaction. Names are unique among policies only; destinations may share one.
+ */
+export async function insertPolicy(tx: Tx, actor: Actor, project: ProjectRef, input: PolicyInput, kind: PolicyKind = "policy", extras: PolicyExtras = {}) {
+  const signingSecret = generateSigningSecret();
+  if (kind === "policy") await assertNameFree(tx, project.id, input.name);
+  const policy = await tx.webhookPolicy.create({
+    data: {
+      ...policyColumns(input),
+      ...extras,
+      kind,
+      publicId: publicPolicyId(kind === "destination" ? "dest" : "pol"),
+      projectId: project.id,
+      creator: actorName(actor),
+      targets: { create: targetRows(input) },
+      signingKeys: { create: { secretEnc: encryptSecret(signingSecret) } },
+    },
+    include,
+  });
+  await recordAudit(tx, actor, `${kind}.create`, { type: kind, id: policy.id, projectId: project.id, detail: policy.name });
+  return { policy, signingSecret };
+}
+
 /** Creates a policy with its targets and first signing key; the secret is returned only here. */
 export async function createPolicy(actor: Actor, project: ProjectRef, input: PolicyInput) {
   const db = await getDb();
-  const signingSecret = generateSigningSecret();
-  const policy = await db.$transaction(async (tx) => {
-    await assertNameFree(tx, project.id, input.name);
-    const created = await tx.webhookPolicy.create({
-      data: {
-        ...policyColumns(input),
-        publicId: publicPolicyId(),
-        projectId: project.id,
-        creator: actorName(actor),
-        targets: { create: targetRows(input) },
-        signingKeys: { create: { secretEnc: encryptSecret(signingSecret) } },
-      },
-      include,
-    });
-    await recordAudit(tx, actor, "policy.create", { type: "policy", id: created.id, projectId: project.id, detail: created.name });
-    return created;
-  });
-  return { policy, signingSecret };
+  return db.$transaction((tx) => insertPolicy(tx, actor, project, input));
+}
+
+/** Replaces the fields and targets of an existing policy or destination, inside the caller's transaction. */
+export async function applyPolicyUpdate(tx: Tx, actor: Actor, project: ProjectRef, existing: PolicyWithTargets, input: PolicyInput, extras: PolicyExtras = {}) {
+  const policyId = existing.id;
+  const kind = existing.kind as PolicyKind;
+  if (kind === "policy") await assertNameFree(tx, project.id, input.name, policyId);
+  const rows = targetRows(input, existing.targets);
+  await tx.webhookTarget.deleteMany({ where: { policyId, position: { gte: rows.length } } });
+  for (const row of rows) {
+    const current = existing.targets.find((t) => t.position === row.position);
+    if (current) await tx.webhookTarget.update({ where: { id: current.id }, data: row });
+    else await tx.webhookTarget.create({ data: { ...row, policyId } });
+  }
+  const updated = await tx.webhookPolicy.update({ where: { id: policyId }, data: { ...policyColumns(input), ...extras }, include });
+  await recordAudit(tx, actor, `${kind}.update`, { type: kind, id: policyId, projectId: project.id, detail: updated.name });
+  return updated;
 }
 
 /** Replaces a policy's fields and targets (Harbor's PUT). */
 export async function updatePolicy(actor: Actor, project: ProjectRef, policyId: number, input: PolicyInput) {
   const existing = await getPolicyOrThrow(project.id, policyId);
   const db = await getDb();
-  return db.$transaction(async (tx) => {
-    await assertNameFree(tx, project.id, input.name, policyId);
-    const rows = targetRows(input, existing.targets);
-    await tx.webhookTarget.deleteMany({ where: { policyId, position: { gte: rows.length } } });
-    for (const row of rows) {
-      const current = existing.targets.find((t) => t.position === row.position);
-      if (current) await tx.webhookTarget.update({ where: { id: current.id }, data: row });
-      else await tx.webhookTarget.create({ data: { ...row, policyId } });
-    }
-    const updated = await tx.webhookPolicy.update({ where: { id: policyId }, data: policyColumns(input), include });
-    await recordAudit(tx, actor, "policy.update", { type: "policy", id: policyId, projectId: project.id, detail: updated.name });
-    return updated;
-  });
+  return db.$transaction((tx) => applyPolicyUpdate(tx, actor, project, existing, input));
 }
 
 export async function setPolicyEnabled(actor: Actor, project: ProjectRef, policyId: number, enabled: boolean) {
