@@ -63,7 +63,7 @@ export async function listMembers(actor: Actor, nameOrId: string | number) {
     include: { user: { select: { username: true } } },
     orderBy: { user: { username: "asc" } },
   });
-  return { project, role, members: members.map((m) => ({ id: m.id, username: m.user.username, role: m.role as ProjectRole, createdAt: m.createdAt })) };
+  return { project, role, members: members.map((m) => ({ id: m.id, userId: m.userId, username: m.user.username, role: m.role as ProjectRole, createdAt: m.createdAt })) };
 }
 
 export async function addMember(actor: Actor, nameOrId: string | number, input: AddMemberInput) {

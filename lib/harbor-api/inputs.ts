@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/auth/roles";
+import { SECRET_MASK } from "@/lib/policies/schemas";
+import { createUserSchema, projectNameSchema, usernameSchema, type CreateProjectInput, type CreateUserInput } from "@/lib/projects/schemas";
+
+/**
+ * Harbor's request bodies, validated with the shared field schemas and turned into the inputs of
+ * our services. Unknown fields (Harbor's storage_limit, registry_id, cve_allowlist…) are ignored,
+ * so Harbor clients such as Terraform's provider can send what they always send.
+ */
+
+// Harbor stores project metadata as strings and reads them with Go's strconv.ParseBool.
+const TRUE_STRINGS = ["1", "t", "T", "TRUE", "true", "True"];
+const FALSE_STRINGS = ["0", "f", "F", "FALSE", "false", "False"];
+const harborBool = z.union([z.boolean(), z.enum([...TRUE_STRINGS, ...FALSE_STRINGS])], 'must be "true" or "false"').transform((v) => v === true || TRUE_STRINGS.includes(String(v)));
+
+export const harborProjectInputSchema = z
+  .object({
+    project_name: projectNameSchema,
+    /** deprecated in Harbor in favour of metadata.public, still sent by older clients */
+    public: z.boolean("must be true or false").optional(),
+    metadata: z.looseObject({ public: harborBool.optional() }, "must be an object").optional(),
+  })
+  .transform((v): CreateProjectInput => ({ name: v.project_name, public: v.metadata?.public ?? v.public ?? false }));
+
+const roleId = z
+  .number("must be 1 (projectAdmin), 2 (developer), 3 (guest) or 4 (maintainer)")
+  .refine((id) => id in HARBOR_ROLE_IDS, "must be 1 (projectAdmin), 2 (developer), 3 (guest) or 4 (maintainer)")
+  .transform((id): ProjectRole => HARBOR_ROLE_IDS[id]);
+
+export const harborMemberInputSchema = z.object({
+  role_id: roleId,
+  member_user: z
+    .object({ username: usernameSchema.optional(), user_id: z.number().int().positive().optional() }, "is required: {username} or {user_id}")
+    .refine((u) => u.username !== undefined || u.user_id !== undefined, "needs a username or a user_id"),
+});
+export type HarborMemberInput = z.infer<typeof harborMemberInputSchema>;
+
+export const harborMemberUpdateSchema = z.object({ role_id: roleId });
+
+export const harborUserInputSchema = createUserSchema
+  .omit({ sysadmin: true })
+  .extend({
+    realname: z.string().max(255, "must be at most 255 characters").optional(),
+    comment: z.string().max(1024, "must be at most 1024 characters").optional(),
+    /** our extension: Harbor grants admin with a separate call */
+    sysadmin_flag: z.boolean("must be true or false").optional(),
+  })
+  .transform(({ username, password, email, sysadmin_flag }): CreateUserInput => ({ username, password, email, sysadmin: sysadmin_flag ?? false }));
+
+export const executionPatchSchema = z.object({
+  status: z.literal("Stopped", 'only "Stopped" can be set: {"status":"Stopped"}'),
+});
+
+const instant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z" }).transform((v) => new Date(v));
+
+export const redeliverRangeSchema = z
+  .object({ from: instant, to: instant, include_stopped: z.boolean("must be true or false").default(false) })
+  .refine((r) => r.from <= r.to, { message: "must not be before from", path: ["to"] });
+
+/**
+ * Harbor's PUT carries the whole policy, but clients that read it back got the auth header masked
+ * (or nothing, for roles that see no secrets). An http target without `auth_header` therefore keeps
+ * the stored header, exactly as the mask does.
+ */
+export function keepMissingAuthHeaders(body: unknown): unknown {
+  if (!body || typeof body !== "object" || !Array.isArray((body as { targets?: unknown }).targets)) return body;
+  const b = body as { targets: unknown[] };
+  return {
+    ...b,
+    targets: b.targets.map((t) =>
+      t && typeof t === "object" && (t as { type?: unknown }).type === "http" && (t as { auth_header?: unknown }).auth_header === undefined
+        ? { ...t, auth_header: SECRET_MASK }
+        : t,
+    ),
+  };
+}

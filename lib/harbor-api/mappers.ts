@@ -1,0 +1,178 @@
+import type { ProjectAccess } from "@/lib/auth/access";
+import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/auth/roles";
+import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS, type HarborEvent } from "@/lib/events/types";
+import { buildDefaultPayload } from "@/lib/formats";
+import { taskMetrics } from "@/lib/history/queries";
+
+/**
+ * Our rows in the JSON shapes of Harbor's API v2.0 (snake_case field names). Policies have their
+ * own mapper, `toHarborPolicy` in lib/policies/view.ts, shared with the UI.
+ */
+
+/** Harbor (Go, strfmt.DateTime) answers the zero time for "not yet", e.g. the end of a running execution. */
+export const HARBOR_ZERO_TIME = "0001-01-01T00:00:00.000Z";
+
+export function harborTime(date: Date | null | undefined): string {
+  return date ? date.toISOString() : HARBOR_ZERO_TIME;
+}
+
+const ROLE_IDS = Object.fromEntries(Object.entries(HARBOR_ROLE_IDS).map(([id, role]) => [role, Number(id)])) as Record<ProjectRole, number>;
+
+export function harborRoleId(role: ProjectRole): number {
+  return ROLE_IDS[role];
+}
+
+export function toHarborProject(
+  project: { id: number; name: string; public: boolean; createdAt: Date; updatedAt: Date },
+  role: ProjectAccess["role"],
+) {
+  const roleId = role && role !== "sysadmin" && role !== "apiKey" ? harborRoleId(role) : 0;
+  return {
+    project_id: project.id,
+    name: project.name,
+    creation_time: harborTime(project.createdAt),
+    update_time: harborTime(project.updatedAt),
+    deleted: false,
+    current_user_role_id: roleId,
+    current_user_role_ids: roleId ? [roleId] : [],
+    metadata: { public: String(project.public) },
+  };
+}
+
+export function toHarborMember(m: { id: number; projectId: number; userId: number; username: string; role: ProjectRole }) {
+  return {
+    id: m.id,
+    project_id: m.projectId,
+    entity_name: m.username,
+    role_name: m.role,
+    role_id: harborRoleId(m.role),
+    entity_id: m.userId,
+    entity_type: "u",
+  };
+}
+
+export function toHarborUser(u: { id: number; username: string; email: string | null; sysadmin: boolean; createdAt: Date; updatedAt?: Date }) {
+  return {
+    user_id: u.id,
+    username: u.username,
+    email: u.email ?? "",
+    // Not stored: accepted on create for Harbor clients, answered empty.
+    realname: "",
+    comment: "",
+    sysadmin_flag: u.sysadmin,
+    creation_time: harborTime(u.createdAt),
+    update_time: harborTime(u.updatedAt ?? u.createdAt),
+  };
+}
+
+/** An API key without the key itself (only its first characters, to recognise it). */
+export function toHarborApiKey(k: { id: number; name: string; mode: string; prefix: string; createdBy: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }) {
+  return {
+    id: k.id,
+    name: k.name,
+    mode: k.mode,
+    prefix: k.prefix,
+    created_by: k.createdBy,
+    created_at: k.createdAt.toISOString(),
+    last_used_at: k.lastUsedAt?.toISOString() ?? null,
+    revoked_at: k.revokedAt?.toISOString() ?? null,
+  };
+}
+
+type EventRow = { type: string; occurAt: number; operator: string; eventData: string };
+
+/** The event as its Default payload (Harbor keeps the payload it sent in `extra_attrs.payload`). */
+export function defaultPayloadOf(event: EventRow): string {
+  let data: unknown;
+  try {
+    data = JSON.parse(event.eventData);
+  } catch {
+    data = {};
+  }
+  const harborEvent = { type: event.type, occur_at: event.occurAt, operator: event.operator, event_data: data } as HarborEvent;
+  return buildDefaultPayload(harborEvent).body;
+}
+
+export function toHarborExecution(e: {
+  id: number;
+  policyId: number;
+  vendorType: string;
+  status: string;
+  statusMessage: string;
+  trigger: string;
+  eventType: string;
+  startTime: Date;
+  endTime: Date | null;
+  event: EventRow;
+  tasks: { status: string }[];
+}) {
+  return {
+    id: e.id,
+    vendor_type: e.vendorType,
+    vendor_id: e.policyId,
+    status: e.status,
+    status_message: e.statusMessage,
+    metrics: taskMetrics(e.tasks),
+    trigger: e.trigger,
+    extra_attrs: { event_type: e.eventType, payload: defaultPayloadOf(e.event) },
+    start_time: harborTime(e.startTime),
+    end_time: harborTime(e.endTime),
+  };
+}
+
+export type AttemptRow = {
+  number: number;
+  startedAt: Date;
+  durationMs: number;
+  responseStatus: number | null;
+  responseExcerpt: string | null;
+  error: string | null;
+};
+
+export function toHarborTask(
+  t: {
+    id: number;
+    executionId: number;
+    status: string;
+    statusMessage: string;
+    runCount: number;
+    webhookId: string;
+    createdAt: Date;
+    updatedAt: Date;
+    startTime: Date | null;
+    endTime: Date | null;
+  },
+  attempts: AttemptRow[],
+) {
+  return {
+    id: t.id,
+    execution_id: t.executionId,
+    status: t.status,
+    status_message: t.statusMessage,
+    run_count: t.runCount,
+    extra_attrs: {
+      webhook_id: t.webhookId,
+      attempts: attempts.map((a) => ({
+        number: a.number,
+        started_at: a.startedAt.toISOString(),
+        duration_ms: a.durationMs,
+        response_status: a.responseStatus,
+        response_excerpt: a.responseExcerpt,
+        error: a.error,
+      })),
+    },
+    creation_time: harborTime(t.createdAt),
+    update_time: harborTime(t.updatedAt),
+    start_time: harborTime(t.startTime),
+    end_time: harborTime(t.endTime),
+  };
+}
+
+/** Harbor's `GET /projects/{p}/webhook/events`. */
+export function supportedWebhookEvents() {
+  return {
+    event_type: [...EVENT_TYPES],
+    notify_type: [...NOTIFY_TYPES],
+    payload_formats: [{ notify_type: "http", formats: [...PAYLOAD_FORMATS] }],
+  };
+}
