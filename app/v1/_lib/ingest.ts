@@ -1,0 +1,19 @@
+import { isUniqueViolation } from "@/lib/db/errors";
+import { ingestEvent, type IngestRequest, type IngestResult } from "@/lib/events/ingest";
+
+/**
+ * ingestEvent, once more when a concurrent request with the same idempotency key committed first
+ * (the unique index answers P2002); the second try finds that event and reports a duplicate.
+ */
+export async function ingestIdempotent(req: IngestRequest): Promise<IngestResult> {
+  try {
+    return await ingestEvent(req);
+  } catch (err) {
+    if (req.idempotencyKey && isUniqueViolation(err)) return ingestEvent(req);
+    throw err;
+  }
+}
+
+/** What a caller is told when the global switch dropped an event. */
+export const WEBHOOKS_DISABLED_MESSAGE =
+  "webhooks are disabled on this instance: the event was dropped and will not be delivered later (as Harbor does while its switch is off)";

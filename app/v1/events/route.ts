@@ -1,0 +1,41 @@
+import { NextResponse } from "next/server";
+import { AppError } from "@/lib/api/errors";
+import { apiRoute } from "@/lib/api/route";
+import { parseHarborEvent } from "@/lib/events/types";
+import { eventAcceptedSchema, eventSkippedSchema, idempotencyKeySchema } from "@/lib/openapi/schemas";
+import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "../_lib/ingest";
+import { keyProject, readJsonBody } from "../_lib/request";
+
+/**
+ * POST /v1/events: a Harbor-shaped event for the key's project. The event and its deliveries are
+ * committed before the 202; the same Idempotency-Key again answers the first event, with no new
+ * deliveries. X-Request-Id (when given) becomes the event's request id (CloudEvents `requestid`).
+ */
+export const POST = apiRoute({ flavor: "v1", auth: "key" }, async ({ req, actor, requestId }) => {
+  const { project } = await keyProject(actor, "events.send");
+  const header = req.headers.get("idempotency-key");
+  let idempotencyKey: string | undefined;
+  if (header !== null) {
+    const r = idempotencyKeySchema.safeParse(header);
+    if (!r.success) throw new AppError("validation_error", `Idempotency-Key ${r.error.issues[0].message}`, "Idempotency-Key");
+    idempotencyKey = r.data;
+  }
+  const parsed = parseHarborEvent(await readJsonBody(req));
+  if (!parsed.ok) {
+    const field = parsed.field === "(root)" ? "body" : parsed.field;
+    throw new AppError("validation_error", `${field}: ${parsed.message}`, field);
+  }
+  const result = await ingestIdempotent({
+    projectId: project.id,
+    event: parsed.event,
+    source: "api",
+    requestId,
+    // Namespaced, so an API client's keys never meet the registry's ("registry:<event id>").
+    ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}),
+  });
+  if (result.status === "skipped") {
+    return NextResponse.json(eventSkippedSchema.parse({ skipped: true, reason: "webhooks_disabled", message: WEBHOOKS_DISABLED_MESSAGE }), { status: 202 });
+  }
+  const body = eventAcceptedSchema.parse({ id: result.eventId, deliveries: result.deliveries, ...(result.duplicate ? { duplicate: true } : {}) });
+  return NextResponse.json(body, { status: 202 });
+});

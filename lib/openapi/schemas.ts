@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { ERROR_STATUS } from "@/lib/api/errors";
+import { EVENT_TYPES } from "@/lib/events/types";
+
+/**
+ * Response shapes of the machine-facing routes that have no home of their own (/v1/events,
+ * /service/notifications, the error bodies). The routes build their answers through these, and
+ * the OpenAPI document is generated from them.
+ */
+
+export const IDEMPOTENCY_KEY_MAX = 255;
+
+export const idempotencyKeySchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(IDEMPOTENCY_KEY_MAX, `must be at most ${IDEMPOTENCY_KEY_MAX} characters`)
+  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
+
+export const v1ErrorSchema = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
+    message: z.string(),
+    field: z.string().optional().describe("The request field at fault (dotted path), when there is one."),
+  }),
+});
+
+export const harborErrorSchema = z.object({
+  errors: z.array(z.object({ code: z.string().describe("e.g. BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT"), message: z.string() })),
+});
+
+export const eventAcceptedSchema = z.object({
+  id: z.number().int().describe("The event's id."),
+  deliveries: z.number().int().describe("Deliveries queued for it (one per matching policy target)."),
+  duplicate: z.literal(true).optional().describe("Present when the Idempotency-Key was seen before: the first event is answered and nothing new is queued."),
+});
+
+export const eventSkippedSchema = z.object({
+  skipped: z.literal(true),
+  reason: z.literal("webhooks_disabled"),
+  message: z.string(),
+});
+
+export const REGISTRY_IGNORE_CODES = ["not_applicable", "unknown_project", "webhooks_disabled"] as const;
+
+export const registryResultSchema = z.object({
+  accepted: z.number().int().describe("Registry events that became new Harbor events."),
+  duplicates: z.number().int().describe("Events seen before (same registry event id): not delivered again."),
+  deliveries: z.number().int().describe("Deliveries queued for the accepted events."),
+  events: z.array(
+    z.object({
+      id: z.number().int().describe("Our event id."),
+      registry_event_id: z.string(),
+      project: z.string(),
+      type: z.enum(EVENT_TYPES),
+      deliveries: z.number().int(),
+      duplicate: z.boolean(),
+    }),
+  ),
+  ignored: z.array(
+    z.object({
+      id: z.string().describe("The registry's event id."),
+      code: z.enum(REGISTRY_IGNORE_CODES),
+      reason: z.string(),
+    }),
+  ),
+});
+export type RegistryResult = z.infer<typeof registryResultSchema>;
