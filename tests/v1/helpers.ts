@@ -1,7 +1,7 @@
 import { NextRequest } from "next/server";
 import { expect } from "vitest";
 
-export type Handler<P> = (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
+export type Handler<P> = (req: NextRequest, ctx: { params: Promise<P> }) => Response | Promise<Response>;
 
 export type CallOptions<P> = {
   method?: string;
