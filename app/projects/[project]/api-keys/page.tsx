@@ -1,0 +1,44 @@
+import { Badge, Card, EmptyState, PageHeader, Table, Td } from "@/components/ui";
+import { ProjectTabs } from "@/components/projects/project-tabs";
+import { CreateApiKeyForm, RevokeApiKeyButton } from "@/components/api-keys/api-key-forms";
+import { formatDateTime } from "@/lib/webhooks-ui/format";
+import { loadApiKeysPage } from "@/lib/webhooks-ui/loaders";
+
+export default async function ApiKeysPage({ params }: { params: Promise<{ project: string }> }) {
+  const { project: name } = await params;
+  const data = await loadApiKeysPage(name);
+  const project = data.project.name;
+  return (
+    <>
+      <PageHeader title={project} subtitle="API keys let scripts, CI systems and scanners use this project's APIs." />
+      <ProjectTabs project={project} role={data.role} active="api-keys" />
+      <div className="grid gap-6 lg:grid-cols-[1fr_340px]">
+        <div className="space-y-3">
+          {data.keys.length === 0 ? (
+            <EmptyState title="No API keys yet">
+              Create one to post events to <code>POST /v1/events</code>, manage destinations through <code>/v1/destinations</code> or
+              webhook policies through the Harbor-compatible API, as this project.
+            </EmptyState>
+          ) : (
+            <Table head={["Prefix", "Mode", "Name", "Created", "Last used", "Status", "Actions"]} caption="API keys">
+              {data.keys.map((k) => (
+                <tr key={k.id} data-key={k.prefix}>
+                  <Td className="font-mono text-xs">{k.prefix}…</Td>
+                  <Td>{k.mode === "live" ? <Badge tone="blue">Live</Badge> : <Badge tone="amber">Test</Badge>}</Td>
+                  <Td>{k.name || <span className="text-slate-500">—</span>}</Td>
+                  <Td className="whitespace-nowrap text-xs">{formatDateTime(k.createdAt)}{k.createdBy && <span className="block text-slate-500">by {k.createdBy}</span>}</Td>
+                  <Td className="whitespace-nowrap text-xs">{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never"}</Td>
+                  <Td>{k.revokedAt ? <span className="text-xs"><Badge tone="red">Revoked</Badge> <span className="block text-slate-500">{formatDateTime(k.revokedAt)}</span></span> : <Badge tone="green">Active</Badge>}</Td>
+                  <Td>{!k.revokedAt && <RevokeApiKeyButton project={project} keyId={k.id} label={`${k.prefix}…${k.name ? ` (${k.name})` : ""}`} />}</Td>
+                </tr>
+              ))}
+            </Table>
+          )}
+        </div>
+        <Card title="New API key">
+          <CreateApiKeyForm project={project} />
+        </Card>
+      </div>
+    </>
+  );
+}

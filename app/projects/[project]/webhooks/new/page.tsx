@@ -1,0 +1,18 @@
+import Link from "next/link";
+import { PageHeader } from "@/components/ui";
+import { PolicyForm } from "@/components/webhooks/policy-form";
+import { loadPolicyForm } from "@/lib/webhooks-ui/loaders";
+import { emptyPolicyForm } from "@/lib/webhooks-ui/policy-form";
+
+export default async function NewWebhookPage({ params }: { params: Promise<{ project: string }> }) {
+  const { project: name } = await params;
+  const data = await loadPolicyForm(name);
+  const project = data.project.name;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link href={`/projects/${encodeURIComponent(project)}/webhooks`} className="text-sky-800 hover:underline">← {project} webhooks</Link></nav>
+      <PageHeader title="New webhook" subtitle={`Notify an endpoint of events in project ${project}.`} />
+      <PolicyForm project={project} initial={emptyPolicyForm()} extraTargets={[]} defaults={data.defaults} signingOverlapHours={data.signingOverlapHours} />
+    </>
+  );
+}

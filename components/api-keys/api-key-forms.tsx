@@ -1,0 +1,57 @@
+"use client";
+import { useActionState } from "react";
+import { createApiKeyAction, revokeApiKeyAction } from "@/app/projects/[project]/api-keys/actions";
+import { Button, Field, Notice, inputClass } from "@/components/ui";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { SecretReveal } from "@/components/webhooks/secret-reveal";
+
+export function CreateApiKeyForm({ project }: { project: string }) {
+  const [state, action, pending] = useActionState(createApiKeyAction.bind(null, project), null);
+  const nameError = state && !state.ok && state.field === "name" ? state.message.replace(/^name: /, "") : undefined;
+  const modeError = state && !state.ok && state.field === "mode" ? state.message.replace(/^mode: /, "") : undefined;
+  return (
+    <div className="space-y-4">
+      {state?.ok && state.data && (
+        <SecretReveal title={`New ${state.data.mode} key${state.data.name ? ` “${state.data.name}”` : ""}`} secret={state.data.key}>
+          <p><strong>Copy it now: it is shown only this once.</strong> Only a hash of it is stored.</p>
+          <p>Send it as <code>Authorization: Bearer &lt;key&gt;</code>.</p>
+        </SecretReveal>
+      )}
+      {state && !state.ok && !state.field && <Notice tone="red">{state.message}</Notice>}
+      <form action={action} className="space-y-3">
+        <fieldset className="space-y-1" aria-describedby="api-key-mode-hint">
+          <legend className="text-sm font-medium text-slate-800">Mode</legend>
+          <label className="flex items-center gap-2 text-sm"><input type="radio" name="mode" value="live" defaultChecked /> Live</label>
+          <label className="flex items-center gap-2 text-sm"><input type="radio" name="mode" value="test" /> Test</label>
+          {modeError ? <p className="text-xs text-red-700">{modeError}</p> : (
+            <p id="api-key-mode-hint" className="text-xs text-slate-500">Keys start with <code>hk_live_</code> or <code>hk_test_</code>. Destinations created with a test key may use plain http:// URLs.</p>
+          )}
+        </fieldset>
+        <Field label="Name (optional)" htmlFor="api-key-name" error={nameError} hint="What uses it, e.g. “CI” or “trivy scanner”.">
+          <input id="api-key-name" name="name" maxLength={100} className={inputClass} aria-invalid={!!nameError} />
+        </Field>
+        <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create API key"}</Button>
+      </form>
+    </div>
+  );
+}
+
+export function RevokeApiKeyButton({ project, keyId, label }: { project: string; keyId: number; label: string }) {
+  return (
+    <ConfirmDialog
+      triggerLabel="Revoke"
+      triggerVariant="ghost"
+      triggerClassName="px-2 py-1 text-xs text-red-700 hover:bg-red-50"
+      triggerAriaLabel={`Revoke ${label}`}
+      title={`Revoke API key ${label}?`}
+      confirmLabel="Revoke key"
+      confirmVariant="danger"
+      onConfirm={async () => {
+        const r = await revokeApiKeyAction(project, keyId);
+        if (!r.ok) return r.message;
+      }}
+    >
+      <p>Requests with this key are refused from now on. Scripts that use it stop working. This cannot be undone.</p>
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,85 @@
+import Link from "next/link";
+import { EmptyState, Table, Td } from "@/components/ui";
+import { StopExecutionButton } from "@/components/webhooks/execution-actions";
+import { CodeBlock } from "@/components/webhooks/json-block";
+import { StatusBadge } from "@/components/webhooks/status-badge";
+import { EVENT_LABELS, type EventType } from "@/lib/events/types";
+import { TASK_STATUSES } from "@/lib/history/statuses";
+import { eventLabel, formatDateTime, VENDOR_TYPE_LABELS } from "@/lib/webhooks-ui/format";
+import type { ExecutionFilters } from "@/lib/webhooks-ui/params";
+
+type ExecutionRow = {
+  id: number;
+  vendorType: string;
+  status: string;
+  statusMessage: string;
+  eventType: string;
+  trigger: string;
+  startTime: Date;
+  endTime: Date | null;
+  attempts: number;
+  payload: string;
+};
+
+export function ExecutionFiltersForm({ filters, eventTypes }: { filters: ExecutionFilters; eventTypes: readonly EventType[] }) {
+  const active = !!(filters.status || filters.eventType);
+  return (
+    <form className="flex flex-wrap items-end gap-2" aria-label="Filter executions">
+      <div>
+        <label htmlFor="exec-status" className="block text-xs font-medium text-slate-700">Status</label>
+        <select id="exec-status" name="status" defaultValue={filters.status ?? ""} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+          <option value="">All statuses</option>
+          {TASK_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="exec-event-type" className="block text-xs font-medium text-slate-700">Event type</label>
+        <select id="exec-event-type" name="event_type" defaultValue={filters.eventType ?? ""} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+          <option value="">All event types</option>
+          {eventTypes.map((t) => <option key={t} value={t}>{EVENT_LABELS[t]}</option>)}
+        </select>
+      </div>
+      <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">Apply filters</button>
+      {active && <Link href="?" className="px-2 py-1.5 text-sm text-sky-800 hover:underline">Clear filters</Link>}
+    </form>
+  );
+}
+
+export function ExecutionsTable({ project, policyId, rows, manage, filtered }: { project: string; policyId: number; rows: ExecutionRow[]; manage: boolean; filtered: boolean }) {
+  const base = `/projects/${encodeURIComponent(project)}/webhooks/${policyId}`;
+  if (rows.length === 0) {
+    return (
+      <EmptyState title={filtered ? "No execution matches these filters." : "No deliveries yet."}>
+        {!filtered && "When an event of a subscribed type happens in this project, or a test event is sent, its delivery shows up here."}
+      </EmptyState>
+    );
+  }
+  return (
+    <Table head={["ID", "Notify type", "Status", "Event type", "Payload", "Started", "Ended", "Attempts", ...(manage ? ["Actions"] : [])]} caption="Executions">
+      {rows.map((e) => (
+        <tr key={e.id} data-execution={e.id}>
+          <Td className="font-medium">
+            <Link href={`${base}/executions/${e.id}`} className="text-sky-800 hover:underline" aria-label={`Execution ${e.id}`}>{e.id}</Link>
+            {e.trigger === "MANUAL" && <span className="block text-xs text-slate-500">manual</span>}
+          </Td>
+          <Td>{VENDOR_TYPE_LABELS[e.vendorType] ?? e.vendorType}</Td>
+          <Td className="max-w-72">
+            <StatusBadge status={e.status} />
+            {e.statusMessage && <span className="mt-1 block break-words text-xs text-slate-600">{e.statusMessage}</span>}
+          </Td>
+          <Td className="whitespace-nowrap">{eventLabel(e.eventType)}</Td>
+          <Td className="min-w-32">
+            <details>
+              <summary className="cursor-pointer text-sky-800">Show payload</summary>
+              <div className="mt-2 w-[min(36rem,70vw)]"><CodeBlock text={e.payload} label={`Payload of execution ${e.id}`} maxHeight="max-h-72" /></div>
+            </details>
+          </Td>
+          <Td className="whitespace-nowrap text-xs">{formatDateTime(e.startTime)}</Td>
+          <Td className="whitespace-nowrap text-xs">{formatDateTime(e.endTime)}</Td>
+          <Td>{e.attempts}</Td>
+          {manage && <Td>{(e.status === "Pending" || e.status === "Running") && <StopExecutionButton project={project} policyId={policyId} executionId={e.id} />}</Td>}
+        </tr>
+      ))}
+    </Table>
+  );
+}

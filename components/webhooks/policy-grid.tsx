@@ -1,0 +1,92 @@
+import Link from "next/link";
+import { Badge, Table, Td } from "@/components/ui";
+import { PolicyActions, ResumeTargetButton } from "@/components/webhooks/policy-actions";
+import { EnabledBadge, StatusBadge } from "@/components/webhooks/status-badge";
+import { EVENT_TYPES } from "@/lib/events/types";
+import { eventLabel, formatDateTime, NOTIFY_TYPE_LABELS } from "@/lib/webhooks-ui/format";
+import type { PolicyRowView, TargetView } from "@/lib/webhooks-ui/loaders";
+import { nextSort, type PolicySort, type PolicySortKey } from "@/lib/webhooks-ui/params";
+
+function SortHeader({ label, sortKey, sort, q }: { label: string; sortKey: PolicySortKey; sort: PolicySort; q?: string }) {
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  params.set("sort", nextSort(sort, sortKey));
+  const active = sort?.key === sortKey;
+  return (
+    <Link href={`?${params}`} className="inline-flex items-center gap-1 hover:text-sky-800 hover:underline">
+      {label}
+      <span aria-hidden>{active ? (sort!.desc ? "▼" : "▲") : "↕"}</span>
+      <span className="sr-only">{active ? (sort!.desc ? ", sorted descending" : ", sorted ascending") : ", sort"}</span>
+    </Link>
+  );
+}
+
+export function EventTypeList({ types }: { types: string[] }) {
+  if (types.length === EVENT_TYPES.length) return <span>All event types</span>;
+  return <span>{types.map(eventLabel).join(", ")}</span>;
+}
+
+export function TargetState({ project, policyId, target, manage }: { project: string; policyId: number; target: TargetView; manage: boolean }) {
+  if (target.status !== "paused") return null;
+  return (
+    <div className="mt-1 space-y-1 rounded border border-amber-200 bg-amber-50 p-2 text-xs text-amber-950">
+      <p><Badge tone="amber">Paused</Badge> {target.pausedReason ?? "deliveries to this endpoint are on hold"}</p>
+      <p>Deliveries to it wait until it is resumed.</p>
+      {manage && <ResumeTargetButton project={project} policyId={policyId} targetId={target.id} />}
+    </div>
+  );
+}
+
+export function PolicyGrid({ project, rows, manage, sort, q }: { project: string; rows: PolicyRowView[]; manage: boolean; sort: PolicySort; q?: string }) {
+  const base = `/projects/${encodeURIComponent(project)}/webhooks`;
+  const head = [
+    <SortHeader key="name" label="Name" sortKey="name" sort={sort} q={q} />,
+    <SortHeader key="enabled" label="Status" sortKey="enabled" sort={sort} q={q} />,
+    "Notify type",
+    "Payload format",
+    "Endpoint URL",
+    "Event types",
+    "Last delivery",
+    <SortHeader key="created" label="Created" sortKey="creation_time" sort={sort} q={q} />,
+    "Description",
+    ...(manage ? ["Actions"] : []),
+  ];
+  return (
+    <Table head={head} caption="Webhook policies">
+      {rows.map((p) => (
+        <tr key={p.id} data-policy={p.name}>
+          <Td className="font-medium"><Link href={`${base}/${p.id}`} className="text-sky-800 hover:underline">{p.name}</Link></Td>
+          <Td><EnabledBadge enabled={p.enabled} /></Td>
+          <Td>{[...new Set(p.targets.map((t) => NOTIFY_TYPE_LABELS[t.type] ?? t.type))].join(", ")}</Td>
+          <Td>{p.targets.map((t) => t.payloadFormat).filter(Boolean).join(", ") || "—"}</Td>
+          <Td className="max-w-xs">
+            {p.targets.map((t) => (
+              <div key={t.id} className="break-all">
+                {t.address}
+                <TargetState project={project} policyId={p.id} target={t} manage={manage} />
+              </div>
+            ))}
+          </Td>
+          <Td className="min-w-40 max-w-56 text-xs"><EventTypeList types={p.eventTypes} /></Td>
+          <Td className="whitespace-nowrap text-xs">
+            {p.last ? (
+              <Link href={`${base}/${p.id}/executions/${p.last.id}`} className="space-y-0.5 hover:underline" aria-label={`Last delivery: ${p.last.status}, ${formatDateTime(p.last.startTime)}`}>
+                <StatusBadge status={p.last.status} />
+                <span className="block text-slate-600">{formatDateTime(p.last.endTime ?? p.last.startTime)}</span>
+              </Link>
+            ) : (
+              <span className="text-slate-500">Never</span>
+            )}
+          </Td>
+          <Td className="whitespace-nowrap text-xs">{formatDateTime(p.createdAt)}</Td>
+          <Td className="max-w-48 text-xs text-slate-700">{p.description || "—"}</Td>
+          {manage && (
+            <Td className="min-w-56">
+              <PolicyActions project={project} policy={{ id: p.id, name: p.name, enabled: p.enabled, eventTypes: p.eventTypes }} layout="row" />
+            </Td>
+          )}
+        </tr>
+      ))}
+    </Table>
+  );
+}

@@ -1,0 +1,71 @@
+/** How the admin UI shows values: pure, so server and client render the same text. */
+import { EVENT_LABELS, isEventType } from "@/lib/events/types";
+import { OPEN_STATUSES, type TaskStatus } from "@/lib/history/statuses";
+
+/** Dates in UTC with the zone spelled out, so a page reads the same wherever it is rendered. */
+export function formatDateTime(date: Date | null | undefined): string {
+  if (!date) return "—";
+  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** Time between two dates, or "—" while the second one is missing. */
+export function elapsed(start: Date | null | undefined, end: Date | null | undefined): string {
+  return start && end ? formatDuration(end.getTime() - start.getTime()) : "—";
+}
+
+/** JSON text indented for reading; text that is not JSON is shown as it is. */
+export function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+export const NOTIFY_TYPE_LABELS: Record<string, string> = { http: "HTTP", slack: "Slack" };
+export const VENDOR_TYPE_LABELS: Record<string, string> = { WEBHOOK: "HTTP", SLACK: "Slack" };
+
+export function eventLabel(type: string): string {
+  return isEventType(type) ? EVENT_LABELS[type] : type;
+}
+
+export type Tone = "green" | "red" | "amber" | "blue" | "gray";
+
+export function statusTone(status: string): Tone {
+  switch (status as TaskStatus) {
+    case "Success":
+      return "green";
+    case "Error":
+      return "red";
+    case "Running":
+      return "blue";
+    case "Pending":
+      return "amber";
+    default:
+      return "gray";
+  }
+}
+
+/** Whether any of these statuses may still change, so the page should keep refreshing. */
+export function anyOpen(statuses: Iterable<string>): boolean {
+  for (const s of statuses) if ((OPEN_STATUSES as readonly string[]).includes(s)) return true;
+  return false;
+}
+
+/** "https://hooks.example/abc?token=x" → "https://hooks.example/abc?…": query strings often hold tokens. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}${u.search ? "?…" : ""}`;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * Page data of the webhook, API key and settings pages: one function per page, which checks access
+ * (a 404 or the forbidden page otherwise) and returns what the page renders, secrets left out for
+ * roles that may not see them.
+ */
+import { headers } from "next/headers";
+import { notFound } from "next/navigation";
+import { can } from "@/lib/auth/access";
+import { pageProjectAccess, pageSysadmin } from "@/lib/auth/page-access";
+import { listApiKeys } from "@/lib/api-keys/service";
+import { env } from "@/lib/config/env";
+import { getDb } from "@/lib/db/client";
+import { EVENT_TYPES } from "@/lib/events/types";
+import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
+import { findPolicy, listPolicies, policyEventTypes } from "@/lib/policies/service";
+import { toHarborPolicy } from "@/lib/policies/view";
+import { getSettings } from "@/lib/settings/settings";
+import { anyOpen } from "@/lib/webhooks-ui/format";
+import { attemptCount, attemptHeaders, executionPayload, taskRequestBody } from "@/lib/webhooks-ui/history-view";
+import {
+  executionFilterParams,
+  nameFilterParam,
+  pageParam,
+  policySortParam,
+  positiveId,
+  sortString,
+  type SearchParams,
+} from "@/lib/webhooks-ui/params";
+import { registryConfigSnippet, registryNotificationUrl, requestOrigin } from "@/lib/webhooks-ui/registry-config";
+
+export const POLICY_PAGE_SIZE = 20;
+export const EXECUTION_PAGE_SIZE = 20;
+
+async function webhookAccess(projectName: string, permission: "webhook.read" | "webhook.manage") {
+  const access = await pageProjectAccess(projectName, permission);
+  return { ...access, manage: can(access.role, "webhook.manage"), seeSecrets: can(access.role, "webhook.secrets") };
+}
+
+function targetView(t: { id: number; type: string; address: string; payloadFormat: string; status: string; pausedReason: string | null; pausedAt: Date | null }) {
+  return { id: t.id, type: t.type, address: t.address, payloadFormat: t.type === "http" ? t.payloadFormat : "", status: t.status, pausedReason: t.pausedReason, pausedAt: t.pausedAt };
+}
+export type TargetView = ReturnType<typeof targetView>;
+
+/** The most recent execution of each listed policy (only the page's policies, not the whole project). */
+async function lastDeliveries(policyIds: number[]) {
+  const db = await getDb();
+  const rows = await Promise.all(
+    policyIds.map((policyId) =>
+      db.execution.findFirst({ where: { policyId }, orderBy: { id: "desc" }, select: { id: true, status: true, startTime: true, endTime: true, eventType: true } }),
+    ),
+  );
+  return new Map(policyIds.map((id, i) => [id, rows[i]]));
+}
+
+export async function loadWebhooksPage(projectName: string, sp: SearchParams) {
+  const access = await webhookAccess(projectName, "webhook.read");
+  const page = pageParam(sp);
+  const q = nameFilterParam(sp);
+  const sort = policySortParam(sp);
+  const { total, items } = await listPolicies(access.project.id, { page, pageSize: POLICY_PAGE_SIZE, name: q, sort: sortString(sort) });
+  const last = await lastDeliveries(items.map((p) => p.id));
+  const rows = items.map((p) => ({
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    enabled: p.enabled,
+    createdAt: p.createdAt,
+    creator: p.creator,
+    eventTypes: policyEventTypes(p),
+    targets: p.targets.map(targetView),
+    last: last.get(p.id) ?? null,
+  }));
+  return { ...access, rows, total, page, pageSize: POLICY_PAGE_SIZE, q, sort };
+}
+export type PolicyRowView = Awaited<ReturnType<typeof loadWebhooksPage>>["rows"][number];
+
+/** The add and edit forms: system defaults for the placeholders, and the policy when editing. */
+export async function loadPolicyForm(projectName: string, policyIdText?: string) {
+  const access = await webhookAccess(projectName, "webhook.manage");
+  const settings = await getSettings();
+  let policy: ReturnType<typeof toHarborPolicy> | null = null;
+  if (policyIdText !== undefined) {
+    const id = positiveId(policyIdText);
+    const row = id ? await findPolicy(access.project.id, id) : null;
+    if (!row) notFound();
+    policy = toHarborPolicy(row, { showSecretsMasked: access.seeSecrets });
+  }
+  return {
+    ...access,
+    policy,
+    defaults: { maxAttempts: settings.maxAttempts, timeoutSeconds: settings.httpTimeoutMs / 1000 },
+    signingOverlapHours: settings.signingOverlapHours,
+  };
+}
+
+async function policyOrNotFound(projectId: number, policyIdText: string) {
+  const id = positiveId(policyIdText);
+  const policy = id ? await findPolicy(projectId, id) : null;
+  if (!policy) notFound();
+  return policy;
+}
+
+/** Signing keys as metadata only: when the current key was made, until when older ones still sign. */
+async function signingKeyInfo(policyId: number) {
+  const db = await getDb();
+  const keys = await db.signingKey.findMany({ where: { policyId }, orderBy: { createdAt: "desc" }, select: { createdAt: true, expiresAt: true } });
+  const now = new Date();
+  const older = keys.slice(1).filter((k) => k.expiresAt && k.expiresAt > now);
+  return {
+    currentSince: keys[0]?.createdAt ?? null,
+    previousValidUntil: older.length ? new Date(Math.max(...older.map((k) => k.expiresAt!.getTime()))) : null,
+  };
+}
+
+export async function loadPolicyDetail(projectName: string, policyIdText: string, sp: SearchParams) {
+  const access = await webhookAccess(projectName, "webhook.read");
+  const policy = await policyOrNotFound(access.project.id, policyIdText);
+  const settings = await getSettings();
+  const page = pageParam(sp);
+  const filters = executionFilterParams(sp);
+  const { total, items } = await listExecutions(policy.id, { page, pageSize: EXECUTION_PAGE_SIZE, ...filters });
+  const executions = items.map((e) => ({
+    id: e.id,
+    vendorType: e.vendorType,
+    status: e.status,
+    statusMessage: e.statusMessage,
+    eventType: e.eventType,
+    trigger: e.trigger,
+    startTime: e.startTime,
+    endTime: e.endTime,
+    attempts: attemptCount(e.tasks),
+    targetAddress: e.target.address,
+    payload: executionPayload(e.event),
+  }));
+  return {
+    ...access,
+    policy: {
+      id: policy.id,
+      name: policy.name,
+      description: policy.description,
+      enabled: policy.enabled,
+      creator: policy.creator,
+      createdAt: policy.createdAt,
+      updatedAt: policy.updatedAt,
+      eventTypes: policyEventTypes(policy),
+      repoPattern: policy.repoPattern,
+      tagPattern: policy.tagPattern,
+      retry: {
+        maxAttempts: policy.maxAttempts ?? settings.maxAttempts,
+        maxAttemptsOverridden: policy.maxAttempts != null,
+        timeoutMs: policy.timeoutMs ?? settings.httpTimeoutMs,
+        timeoutOverridden: policy.timeoutMs != null,
+        backoffBaseMs: policy.backoffBaseMs,
+      },
+      targets: policy.targets.map((t) => ({ ...targetView(t), skipCertVerify: t.skipCertVerify, authHeaderSet: access.seeSecrets ? !!t.authHeaderEnc : undefined })),
+    },
+    signing: access.seeSecrets ? await signingKeyInfo(policy.id) : null,
+    signingOverlapHours: settings.signingOverlapHours,
+    executions,
+    total,
+    page,
+    pageSize: EXECUTION_PAGE_SIZE,
+    filters,
+    eventTypeChoices: EVENT_TYPES,
+    refreshing: anyOpen(executions.map((e) => e.status)),
+  };
+}
+
+async function executionOrNotFound(policyId: number, executionIdText: string) {
+  const id = positiveId(executionIdText);
+  const execution = id ? await getExecution(policyId, id) : null;
+  if (!execution) notFound();
+  return execution;
+}
+
+export async function loadExecutionDetail(projectName: string, policyIdText: string, executionIdText: string) {
+  const access = await webhookAccess(projectName, "webhook.read");
+  const policy = await policyOrNotFound(access.project.id, policyIdText);
+  const execution = await executionOrNotFound(policy.id, executionIdText);
+  const tasks = await Promise.all(execution.tasks.map((t) => getTask(policy.id, t.id, execution.id)));
+  const taskViews = tasks.filter((t) => t !== null).map((t) => ({
+    id: t.id,
+    webhookId: t.webhookId,
+    status: t.status,
+    statusMessage: t.statusMessage,
+    runCount: t.runCount,
+    maxAttempts: t.maxAttempts,
+    nextAttemptAt: t.status === "Pending" ? t.nextAttemptAt : null,
+    startTime: t.startTime,
+    endTime: t.endTime,
+    request: taskRequestBody(execution.event, execution.target, { webhookId: t.webhookId, projectId: access.project.id, policyId: policy.id }),
+    attempts: t.attempts.map((a) => ({
+      id: a.id,
+      number: a.number,
+      startedAt: a.startedAt,
+      durationMs: a.durationMs,
+      responseStatus: a.responseStatus,
+      responseExcerpt: a.responseExcerpt,
+      error: a.error,
+      headers: attemptHeaders(a.requestHeaders, { showAuthHeader: access.seeSecrets }),
+    })),
+  }));
+  return {
+    ...access,
+    policy: { id: policy.id, name: policy.name },
+    execution: {
+      id: execution.id,
+      vendorType: execution.vendorType,
+      status: execution.status,
+      statusMessage: execution.statusMessage,
+      eventType: execution.eventType,
+      trigger: execution.trigger,
+      startTime: execution.startTime,
+      endTime: execution.endTime,
+      target: { type: execution.target.type, address: execution.target.address, payloadFormat: execution.target.payloadFormat },
+      event: { source: execution.event.source, requestId: execution.event.requestId, operator: execution.event.operator },
+    },
+    metrics: taskMetrics(execution.tasks),
+    tasks: taskViews,
+    refreshing: anyOpen([execution.status, ...execution.tasks.map((t) => t.status)]),
+  };
+}
+
+export async function loadTaskLog(projectName: string, policyIdText: string, executionIdText: string, taskIdText: string) {
+  const access = await webhookAccess(projectName, "webhook.read");
+  const policy = await policyOrNotFound(access.project.id, policyIdText);
+  const execution = await executionOrNotFound(policy.id, executionIdText);
+  const taskId = positiveId(taskIdText);
+  const task = taskId ? execution.tasks.find((t) => t.id === taskId) : undefined;
+  if (!task) notFound();
+  const text = (await taskLogText(policy.id, task.id, execution.id)) ?? "";
+  return { ...access, policy: { id: policy.id, name: policy.name }, execution: { id: execution.id }, task: { id: task.id, status: task.status, runCount: task.runCount }, text, refreshing: anyOpen([task.status]) };
+}
+
+export async function loadSettingsPage() {
+  await pageSysadmin();
+  const settings = await getSettings();
+  const config = env();
+  const url = registryNotificationUrl(config.EXTERNAL_URL, requestOrigin(await headers()));
+  return {
+    settings: {
+      webhooksEnabled: settings.webhooksEnabled,
+      maxAttempts: settings.maxAttempts,
+      httpTimeoutSeconds: settings.httpTimeoutMs / 1000,
+      allowedNetworks: settings.allowedNetworks,
+      retentionCount: settings.retentionCount,
+      retentionDays: settings.retentionDays,
+      destinationLimit: settings.destinationLimit,
+      signingOverlapHours: settings.signingOverlapHours,
+      skippedEvents: settings.skippedEvents,
+      registryTokenSet: !!settings.registryTokenEnc,
+      updatedAt: settings.updatedAt,
+    },
+    envAllowedNetworks: config.ALLOWED_NETWORKS.trim(),
+    envRegistryTokenSet: !!config.REGISTRY_NOTIFICATION_TOKEN,
+    notificationUrl: url,
+    registrySnippet: registryConfigSnippet(url),
+  };
+}
+export type SettingsView = Awaited<ReturnType<typeof loadSettingsPage>>["settings"];
+
+export async function loadApiKeysPage(projectName: string) {
+  const access = await pageProjectAccess(projectName, "apiKeys.manage");
+  const keys = await listApiKeys(access.project.id);
+  return { ...access, keys };
+}

@@ -1,0 +1,250 @@
+/**
+ * The add/edit policy form's state, and its mapping to and from the one policy input
+ * (`policyInputSchema`, Harbor's snake_case fields). Pure and browser-safe: the form validates with
+ * the same schema before it calls the server action, which validates again.
+ */
+import { retryPolicySchema } from "@/lib/delivery/retry";
+import { EVENT_TYPES, isEventType, type EventType, type NotifyType, type PayloadFormat } from "@/lib/events/types";
+import { policyInputSchema, SECRET_MASK, type PolicyInput } from "@/lib/policies/schemas";
+
+/** What happens to the stored auth header on save. New policies, and policies without one, use "replace". */
+export type AuthHeaderAction = "keep" | "replace" | "remove";
+
+export type PolicyFormValues = {
+  name: string;
+  description: string;
+  enabled: boolean;
+  notifyType: NotifyType;
+  payloadFormat: PayloadFormat;
+  eventTypes: EventType[];
+  address: string;
+  /** whether an auth header is stored (edit only); its value is never sent to the browser */
+  authHeaderStored: boolean;
+  authHeaderAction: AuthHeaderAction;
+  authHeader: string;
+  /** "Verify remote certificate" = !skip_cert_verify; on by default */
+  verifyCert: boolean;
+  repositoryPattern: string;
+  tagPattern: string;
+  /** retry override; "" = system default. Seconds in the form, milliseconds in the API. */
+  maxAttempts: string;
+  backoffSeconds: string;
+  timeoutSeconds: string;
+  /** the maximum retry delay, settable through the API only; kept as it is */
+  backoffCapMs?: number;
+};
+
+/** The form's inputs that can carry an error, by the id of their element. */
+export const FORM_FIELD_IDS = {
+  name: "policy-name",
+  description: "policy-description",
+  notifyType: "policy-notify-type",
+  payloadFormat: "policy-payload-format",
+  eventTypes: "policy-event-types",
+  address: "policy-address",
+  authHeader: "policy-auth-header",
+  verifyCert: "policy-verify-cert",
+  repositoryPattern: "policy-repository-pattern",
+  tagPattern: "policy-tag-pattern",
+  maxAttempts: "policy-max-attempts",
+  backoffSeconds: "policy-backoff",
+  timeoutSeconds: "policy-timeout",
+} as const;
+export type FormField = keyof typeof FORM_FIELD_IDS;
+export type FormErrors = Partial<Record<FormField, string>> & { form?: string };
+
+export function emptyPolicyForm(): PolicyFormValues {
+  return {
+    name: "",
+    description: "",
+    enabled: true,
+    notifyType: "http",
+    payloadFormat: "Default",
+    eventTypes: [...EVENT_TYPES],
+    address: "",
+    authHeaderStored: false,
+    authHeaderAction: "replace",
+    authHeader: "",
+    verifyCert: true,
+    repositoryPattern: "",
+    tagPattern: "",
+    maxAttempts: "",
+    backoffSeconds: "",
+    timeoutSeconds: "",
+  };
+}
+
+/** A policy as `toHarborPolicy` shows it (auth header masked or empty). */
+export type PolicyForForm = {
+  name: string;
+  description: string;
+  enabled: boolean;
+  event_types: string[];
+  targets: { type: string; address: string; auth_header: string; skip_cert_verify: boolean; payload_format: string }[];
+  repository_pattern: string;
+  tag_pattern: string;
+  retry_policy: { max_attempts?: number; backoff_base_ms?: number; backoff_cap_ms?: number; timeout_ms?: number };
+};
+
+const msToSeconds = (ms: number | undefined) => (ms === undefined ? "" : String(ms / 1000));
+
+export function policyToFormValues(policy: PolicyForForm): PolicyFormValues {
+  const t = policy.targets[0];
+  const stored = !!t && t.auth_header === SECRET_MASK;
+  return {
+    name: policy.name,
+    description: policy.description,
+    enabled: policy.enabled,
+    notifyType: t?.type === "slack" ? "slack" : "http",
+    payloadFormat: t?.payload_format === "CloudEvents" ? "CloudEvents" : "Default",
+    eventTypes: policy.event_types.filter(isEventType),
+    address: t?.address ?? "",
+    authHeaderStored: stored,
+    authHeaderAction: stored ? "keep" : "replace",
+    authHeader: "",
+    verifyCert: t ? !t.skip_cert_verify : true,
+    repositoryPattern: policy.repository_pattern,
+    tagPattern: policy.tag_pattern,
+    maxAttempts: policy.retry_policy.max_attempts === undefined ? "" : String(policy.retry_policy.max_attempts),
+    backoffSeconds: msToSeconds(policy.retry_policy.backoff_base_ms),
+    timeoutSeconds: msToSeconds(policy.retry_policy.timeout_ms),
+    backoffCapMs: policy.retry_policy.backoff_cap_ms,
+  };
+}
+
+/** "" → undefined; anything else a number (NaN when it is not one, which the schema refuses). */
+function optionalNumber(text: string, scale = 1): number | undefined {
+  const v = text.trim();
+  if (v === "") return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? Math.round(n * scale) : Number.NaN;
+}
+
+/**
+ * The policy input the form stands for. The form edits the first target; further targets (set
+ * through the API) are passed through unchanged, their auth headers as SECRET_MASK so they are kept.
+ */
+export function formToPolicyInput(values: PolicyFormValues, extraTargets: PolicyForForm["targets"] = []): unknown {
+  const http = values.notifyType === "http";
+  let authHeader: string | null = null;
+  if (http) {
+    if (values.authHeaderStored && values.authHeaderAction === "keep") authHeader = SECRET_MASK;
+    else if (values.authHeaderAction !== "remove" && values.authHeader.trim() !== "") authHeader = values.authHeader.trim();
+  }
+  const retry = {
+    max_attempts: optionalNumber(values.maxAttempts),
+    backoff_base_ms: optionalNumber(values.backoffSeconds, 1000),
+    timeout_ms: optionalNumber(values.timeoutSeconds, 1000),
+    backoff_cap_ms: values.backoffCapMs,
+  };
+  const retryPolicy = Object.fromEntries(Object.entries(retry).filter(([, v]) => v !== undefined));
+  return {
+    name: values.name,
+    description: values.description,
+    enabled: values.enabled,
+    event_types: values.eventTypes,
+    targets: [
+      {
+        type: values.notifyType,
+        address: values.address,
+        auth_header: authHeader,
+        skip_cert_verify: http ? !values.verifyCert : false,
+        payload_format: http ? values.payloadFormat : null,
+      },
+      ...extraTargets.map((t) => ({
+        type: t.type,
+        address: t.address,
+        auth_header: t.auth_header === SECRET_MASK ? SECRET_MASK : null,
+        skip_cert_verify: t.skip_cert_verify,
+        payload_format: t.type === "http" ? t.payload_format || "Default" : null,
+      })),
+    ],
+    repository_pattern: values.repositoryPattern,
+    tag_pattern: values.tagPattern,
+    retry_policy: Object.keys(retryPolicy).length > 0 ? retryPolicy : null,
+  };
+}
+
+/** The form field an input path (`targets.0.address`, `retry_policy.timeout_ms`) belongs to. */
+export function fieldForPath(path: string | undefined): FormField | undefined {
+  if (!path) return undefined;
+  const parts = path.split(".");
+  switch (parts[0]) {
+    case "name":
+      return "name";
+    case "description":
+      return "description";
+    case "event_types":
+      return "eventTypes";
+    case "repository_pattern":
+      return "repositoryPattern";
+    case "tag_pattern":
+      return "tagPattern";
+    case "retry_policy":
+      return parts[1] === "max_attempts" ? "maxAttempts" : parts[1] === "timeout_ms" ? "timeoutSeconds" : "backoffSeconds";
+    case "targets": {
+      // Only the first target has inputs; an error in another one is shown for the form.
+      if (parts.length < 3) return "address";
+      if (parts[1] !== "0") return undefined;
+      const key = parts[2];
+      if (key === "type") return "notifyType";
+      if (key === "auth_header") return "authHeader";
+      if (key === "payload_format") return "payloadFormat";
+      if (key === "skip_cert_verify") return "verifyCert";
+      return "address";
+    }
+    default:
+      return undefined;
+  }
+}
+
+type NumberBounds = { minValue: number | null; maxValue: number | null };
+/** The retry override's limits, read from retryPolicySchema so the form never disagrees with it. */
+export function retryBounds(key: "max_attempts" | "backoff_base_ms" | "timeout_ms"): { min: number; max: number } {
+  const field = (retryPolicySchema as unknown as { shape: Record<string, { unwrap(): NumberBounds }> }).shape[key].unwrap();
+  return { min: field.minValue ?? 0, max: field.maxValue ?? Number.MAX_SAFE_INTEGER };
+}
+
+/** The retry fields are in seconds in the form, while the schema's messages speak milliseconds. */
+const RETRY_MESSAGES: Record<string, () => string> = {
+  "retry_policy.max_attempts": () => {
+    const b = retryBounds("max_attempts");
+    return `enter a whole number from ${b.min} to ${b.max}, or leave empty for the system default`;
+  },
+  "retry_policy.backoff_base_ms": () => {
+    const b = retryBounds("backoff_base_ms");
+    return `enter ${b.min / 1000} to ${b.max / 1000} seconds, or leave empty for the system default`;
+  },
+  "retry_policy.timeout_ms": () => {
+    const b = retryBounds("timeout_ms");
+    return `enter ${b.min / 1000} to ${b.max / 1000} seconds, or leave empty for the system default`;
+  },
+  "retry_policy.backoff_cap_ms": () => "the first retry delay must not exceed the maximum delay set for this policy through the API",
+};
+
+/** An error message for its field, without the `path: ` prefix the API puts in front of it. */
+export function messageForField(path: string | undefined, message: string): string {
+  if (path && RETRY_MESSAGES[path]) return RETRY_MESSAGES[path]();
+  return path && message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+}
+
+/** Adds one error (path + message) to a set of form errors; the first error of a field wins. */
+export function addError(errors: FormErrors, path: string | undefined, message: string): FormErrors {
+  const field = fieldForPath(path);
+  const text = messageForField(path, message);
+  if (field) {
+    if (!errors[field]) errors[field] = text;
+  } else if (!errors.form) {
+    errors.form = path ? `${path}: ${text}` : text;
+  }
+  return errors;
+}
+
+/** Validates the form with the shared schema: the input to send, or every field's error. */
+export function validatePolicyForm(values: PolicyFormValues, extraTargets?: PolicyForForm["targets"]): { ok: true; input: PolicyInput } | { ok: false; errors: FormErrors } {
+  const parsed = policyInputSchema.safeParse(formToPolicyInput(values, extraTargets));
+  if (parsed.success) return { ok: true, input: parsed.data };
+  const errors: FormErrors = {};
+  for (const issue of parsed.error.issues) addError(errors, issue.path.map(String).join("."), issue.message);
+  return { ok: false, errors };
+}

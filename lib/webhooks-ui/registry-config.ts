@@ -1,0 +1,44 @@
+/** What the settings page tells an admin to put into the registry's configuration. */
+
+export const NOTIFICATIONS_PATH = "/service/notifications";
+
+/**
+ * The URL registries post their notifications to: EXTERNAL_URL when it is set (the address others
+ * reach us at), else the origin the admin's browser used.
+ */
+export function registryNotificationUrl(externalUrl: string | undefined, requestOrigin: string): string {
+  const base = (externalUrl || requestOrigin).replace(/\/+$/, "");
+  return `${base}${NOTIFICATIONS_PATH}`;
+}
+
+/** The origin of a request, from the Host and X-Forwarded-* headers a proxy sets. */
+export function requestOrigin(headers: { get(name: string): string | null }, fallback = "http://localhost:3000"): string {
+  const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host");
+  if (!host || !/^[A-Za-z0-9.\-:[\]]+$/.test(host)) return fallback;
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
+  return `${proto === "https" ? "https" : "http"}://${host}`;
+}
+
+/**
+ * A `notifications:` section for a CNCF Distribution registry's config.yml (registry:2, Zot and
+ * GitLab use the same shape). The token is a placeholder: it is never shown again after saving.
+ */
+export function registryConfigSnippet(url: string, tokenPlaceholder = "<your registry notification token>"): string {
+  return [
+    "notifications:",
+    "  events:",
+    "    includereferences: true",
+    "  endpoints:",
+    "    - name: harbor-notifier",
+    "      disabled: false",
+    `      url: ${url}`,
+    "      headers:",
+    `        Authorization: [Bearer ${tokenPlaceholder}]`,
+    "      timeout: 5s",
+    "      threshold: 5",
+    "      backoff: 10s",
+    "      ignoredmediatypes:",
+    "        - application/octet-stream",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { EVENT_TYPES } from "@/lib/events/types";
+import { policyInputSchema, SECRET_MASK } from "@/lib/policies/schemas";
+import {
+  addError,
+  emptyPolicyForm,
+  fieldForPath,
+  formToPolicyInput,
+  messageForField,
+  policyToFormValues,
+  retryBounds,
+  validatePolicyForm,
+  type PolicyForForm,
+  type PolicyFormValues,
+} from "@/lib/webhooks-ui/policy-form";
+
+const form = (over: Partial<PolicyFormValues> = {}): PolicyFormValues => ({ ...emptyPolicyForm(), name: "ci", address: "https://ci.example.com/hook", ...over });
+
+const stored: PolicyForForm = {
+  name: "ci",
+  description: "build on push",
+  enabled: false,
+  event_types: ["PUSH_ARTIFACT", "DELETE_ARTIFACT"],
+  targets: [
+    { type: "http", address: "https://ci.example.com/hook", auth_header: SECRET_MASK, skip_cert_verify: true, payload_format: "CloudEvents" },
+    { type: "slack", address: "https://hooks.slack.com/services/T/B/X", auth_header: "", skip_cert_verify: false, payload_format: "" },
+  ],
+  repository_pattern: "library/*",
+  tag_pattern: "v*",
+  retry_policy: { max_attempts: 5, backoff_base_ms: 1500, backoff_cap_ms: 60_000, timeout_ms: 2500 },
+};
+
+describe("policy form → policy input", () => {
+  it("a new form is valid once it has a name and an URL, with every event type and the certificate verified", () => {
+    const r = validatePolicyForm(form());
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.input.event_types).toEqual([...EVENT_TYPES]);
+    expect(r.input.targets).toEqual([{ type: "http", address: "https://ci.example.com/hook", auth_header: null, skip_cert_verify: false, payload_format: "Default" }]);
+    expect(r.input.retry_policy).toBeNull();
+    expect(r.input.repository_pattern).toBeNull();
+  });
+
+  it("unchecking 'verify remote certificate' sets skip_cert_verify", () => {
+    const input = formToPolicyInput(form({ verifyCert: false })) as { targets: { skip_cert_verify: boolean }[] };
+    expect(input.targets[0].skip_cert_verify).toBe(true);
+  });
+
+  it("Slack targets carry no payload format, auth header or certificate flag", () => {
+    const input = formToPolicyInput(form({ notifyType: "slack", payloadFormat: "CloudEvents", authHeader: "Bearer x", verifyCert: false })) as { targets: unknown[] };
+    expect(input.targets[0]).toEqual({ type: "slack", address: "https://ci.example.com/hook", auth_header: null, skip_cert_verify: false, payload_format: null });
+    expect(policyInputSchema.safeParse(input).success).toBe(true);
+  });
+
+  it("the stored auth header is kept with SECRET_MASK, replaced with a new value, or removed", () => {
+    const values = policyToFormValues(stored);
+    expect(values.authHeaderStored).toBe(true);
+    expect(values.authHeaderAction).toBe("keep");
+    const header = (v: PolicyFormValues) => (formToPolicyInput(v) as { targets: { auth_header: unknown }[] }).targets[0].auth_header;
+    expect(header(values)).toBe(SECRET_MASK);
+    expect(header({ ...values, authHeaderAction: "replace", authHeader: "  Bearer new " })).toBe("Bearer new");
+    expect(header({ ...values, authHeaderAction: "replace", authHeader: "" })).toBeNull();
+    expect(header({ ...values, authHeaderAction: "remove", authHeader: "Bearer typed-then-removed" })).toBeNull();
+    // without a stored header, "keep" cannot send the mask (it would keep nothing)
+    expect(header(form({ authHeaderAction: "keep" }))).toBeNull();
+  });
+
+  it("round-trips a stored policy: every field, and the targets the form does not edit", () => {
+    const values = policyToFormValues(stored);
+    expect(values).toMatchObject({
+      description: "build on push",
+      enabled: false,
+      notifyType: "http",
+      payloadFormat: "CloudEvents",
+      verifyCert: false,
+      eventTypes: ["PUSH_ARTIFACT", "DELETE_ARTIFACT"],
+      maxAttempts: "5",
+      backoffSeconds: "1.5",
+      timeoutSeconds: "2.5",
+    });
+    const r = validatePolicyForm(values, stored.targets.slice(1));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.input.enabled).toBe(false);
+    expect(r.input.targets).toEqual([
+      { type: "http", address: "https://ci.example.com/hook", auth_header: SECRET_MASK, skip_cert_verify: true, payload_format: "CloudEvents" },
+      { type: "slack", address: "https://hooks.slack.com/services/T/B/X", auth_header: null, skip_cert_verify: false, payload_format: null },
+    ]);
+    // the cap, which only the API sets, survives an edit in the form
+    expect(r.input.retry_policy).toEqual({ max_attempts: 5, backoff_base_ms: 1500, backoff_cap_ms: 60_000, timeout_ms: 2500 });
+    expect(r.input.repository_pattern).toBe("library/*");
+  });
+
+  it("reports every invalid field, mapped to its input, in the form's words", () => {
+    const r = validatePolicyForm(form({ name: " ", address: "ftp://x", eventTypes: [], timeoutSeconds: "0.1", maxAttempts: "abc", tagPattern: "x".repeat(300) }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual({
+      name: "is required",
+      address: "must be an http:// or https:// URL",
+      eventTypes: "choose at least one event type",
+      timeoutSeconds: "enter 0.5 to 60 seconds, or leave empty for the system default",
+      maxAttempts: "enter a whole number from 1 to 20, or leave empty for the system default",
+      tagPattern: "must be at most 256 characters",
+    });
+  });
+
+  it("a too-early backoff against the API's cap is explained", () => {
+    const r = validatePolicyForm({ ...policyToFormValues(stored), backoffSeconds: "120" }, []);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.backoffSeconds).toMatch(/maximum delay/);
+  });
+});
+
+describe("server errors → form fields", () => {
+  it.each([
+    ["name", "name"],
+    ["description", "description"],
+    ["event_types", "eventTypes"],
+    ["event_types.3", "eventTypes"],
+    ["targets", "address"],
+    ["targets.0.address", "address"],
+    ["targets.0.type", "notifyType"],
+    ["targets.0.auth_header", "authHeader"],
+    ["targets.0.payload_format", "payloadFormat"],
+    ["targets.0.skip_cert_verify", "verifyCert"],
+    ["repository_pattern", "repositoryPattern"],
+    ["tag_pattern", "tagPattern"],
+    ["retry_policy.max_attempts", "maxAttempts"],
+    ["retry_policy.timeout_ms", "timeoutSeconds"],
+    ["retry_policy.backoff_base_ms", "backoffSeconds"],
+    ["retry_policy.backoff_cap_ms", "backoffSeconds"],
+  ])("%s → %s", (path, field) => {
+    expect(fieldForPath(path)).toBe(field);
+  });
+
+  it("errors without a field of their own go to the form, with their path", () => {
+    expect(fieldForPath("targets.1.address")).toBeUndefined();
+    expect(fieldForPath(undefined)).toBeUndefined();
+    expect(addError({}, "targets.1.address", "targets.1.address: must be an http:// or https:// URL")).toEqual({ form: "targets.1.address: must be an http:// or https:// URL" });
+    expect(addError({}, undefined, "your session has expired")).toEqual({ form: "your session has expired" });
+  });
+
+  it("the API's `path: ` prefix is dropped next to the field (a 409 on the name, for one)", () => {
+    expect(addError({}, "name", 'a webhook policy named "ci" already exists in this project')).toEqual({ name: 'a webhook policy named "ci" already exists in this project' });
+    expect(messageForField("targets.0.address", "targets.0.address: must be an http:// or https:// URL")).toBe("must be an http:// or https:// URL");
+  });
+
+  it("the first error of a field wins", () => {
+    const errors = addError(addError({}, "name", "first"), "name", "second");
+    expect(errors.name).toBe("first");
+  });
+
+  it("reads the retry limits from the shared schema", () => {
+    expect(retryBounds("max_attempts")).toEqual({ min: 1, max: 20 });
+    expect(retryBounds("timeout_ms")).toEqual({ min: 500, max: 60_000 });
+  });
+});
