@@ -47,6 +47,8 @@ const globPattern = z
   .trim()
   .max(256, "must be at most 256 characters")
   .refine((p) => {
+    // "" means no filter (Harbor clients send the "" they read back); picomatch refuses it.
+    if (p === "") return true;
     try {
       picomatch.makeRe(p);
       return true;
