@@ -1,4 +1,3 @@
-import type { ProjectAccess } from "@/lib/auth/access";
 import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/auth/roles";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS, type HarborEvent } from "@/lib/events/types";
 import { buildDefaultPayload } from "@/lib/formats";
@@ -22,11 +21,9 @@ export function harborRoleId(role: ProjectRole): number {
   return ROLE_IDS[role];
 }
 
-export function toHarborProject(
-  project: { id: number; name: string; public: boolean; createdAt: Date; updatedAt: Date },
-  role: ProjectAccess["role"],
-) {
-  const roleId = role && role !== "sysadmin" && role !== "apiKey" ? harborRoleId(role) : 0;
+/** `memberRole` is the caller's own membership (a system admin who is no member has none: 0). */
+export function toHarborProject(project: { id: number; name: string; public: boolean; createdAt: Date; updatedAt: Date }, memberRole: ProjectRole | undefined) {
+  const roleId = memberRole ? harborRoleId(memberRole) : 0;
   return {
     project_id: project.id,
     name: project.name,

@@ -4,6 +4,8 @@ import { apiRoute, type RouteContext } from "@/lib/api/route";
 import type { Actor } from "@/lib/auth/actor";
 import { can, findProject, requireProject, roleIn, type ProjectAccess } from "@/lib/auth/access";
 import type { ProjectPermission } from "@/lib/auth/permissions";
+import { isProjectRole, type ProjectRole } from "@/lib/auth/roles";
+import { getDb } from "@/lib/db/client";
 import { getExecution } from "@/lib/history/queries";
 import { findPolicy } from "@/lib/policies/service";
 
@@ -49,6 +51,14 @@ export async function readableProject(actor: Actor, nameOrId: string): Promise<P
   const project = await findProject(nameOrId);
   if (project?.public) return { project, role: await roleIn(actor, project.id) };
   return requireProject(actor, nameOrId, "project.read");
+}
+
+/** The caller's roles as a member of these projects (API keys are members of none). */
+export async function memberRoles(actor: Actor, projectIds: number[]): Promise<Map<number, ProjectRole>> {
+  if (actor.kind !== "user" || projectIds.length === 0) return new Map();
+  const db = await getDb();
+  const rows = await db.projectMember.findMany({ where: { userId: actor.userId, projectId: { in: projectIds } }, select: { projectId: true, role: true } });
+  return new Map(rows.flatMap((r) => (isProjectRole(r.role) ? [[r.projectId, r.role] as const] : [])));
 }
 
 /** A policy of this project; another project's policy id is a 404. */

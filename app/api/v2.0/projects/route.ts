@@ -1,22 +1,13 @@
 import { AppError } from "@/lib/api/errors";
 import { parsePaging, pagedJson, pageOf } from "@/lib/api/pagination";
 import { readJson, parseWith } from "@/lib/api/route";
-import type { Actor } from "@/lib/auth/actor";
 import { requireSystem, roleIn } from "@/lib/auth/access";
 import { getDb } from "@/lib/db/client";
 import { harborProjectInputSchema } from "@/lib/harbor-api/inputs";
 import { toHarborProject } from "@/lib/harbor-api/mappers";
 import { checkQuery, parseQuery, parseSort } from "@/lib/harbor-api/query";
-import { created, harborRoute } from "@/lib/harbor-api/route-helpers";
+import { created, harborRoute, memberRoles } from "@/lib/harbor-api/route-helpers";
 import { createProject, listProjects } from "@/lib/projects/service";
-
-/** The caller's role in each listed project, in one query. */
-async function rolesOf(actor: Actor, projectIds: number[]) {
-  if (actor.kind !== "user" || projectIds.length === 0) return new Map<number, string>();
-  const db = await getDb();
-  const rows = await db.projectMember.findMany({ where: { userId: actor.userId, projectId: { in: projectIds } }, select: { projectId: true, role: true } });
-  return new Map(rows.map((r) => [r.projectId, r.role]));
-}
 
 /** GET /api/v2.0/projects: the projects the caller can see (`name` or `q=name=~x` filters, paged). */
 export const GET = harborRoute(async ({ req, actor }) => {
@@ -43,9 +34,8 @@ export const GET = harborRoute(async ({ req, actor }) => {
     const name = q?.kind === "fuzzy" ? q.value : params.get("name") || undefined;
     ({ total, items } = await listProjects(actor, { page: paging.page, pageSize: paging.pageSize, name }));
   }
-  const roles = await rolesOf(actor, items.map((p) => p.id));
-  const role = (id: number) => (actor.kind === "user" && actor.sysadmin && !roles.has(id) ? "sysadmin" : (roles.get(id) as Parameters<typeof toHarborProject>[1]));
-  return pagedJson(req, items.map((p) => toHarborProject(p, role(p.id))), paging, total);
+  const roles = await memberRoles(actor, items.map((p) => p.id));
+  return pagedJson(req, items.map((p) => toHarborProject(p, roles.get(p.id))), paging, total);
 });
 
 /** POST /api/v2.0/projects: a system admin creates a project (Harbor's ProjectReq). */

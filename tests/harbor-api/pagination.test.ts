@@ -1,0 +1,138 @@
+// The helpers every list endpoint shares: page/page_size, Harbor's Link header, q and sort, and
+// the PUT rule for missing auth headers.
+import { describe, expect, it } from "vitest";
+import { AppError } from "@/lib/api/errors";
+import { pageOf, paginationLink, parsePaging } from "@/lib/api/pagination";
+import { keepMissingAuthHeaders } from "@/lib/harbor-api/inputs";
+import { HARBOR_ZERO_TIME, harborTime } from "@/lib/harbor-api/mappers";
+import { checkQuery, parseQuery, parseSort } from "@/lib/harbor-api/query";
+import { SECRET_MASK } from "@/lib/policies/schemas";
+
+function errorOf(fn: () => unknown): { code: string; message: string; field?: string } | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (e) {
+    if (e instanceof AppError) return { code: e.code, message: e.message, field: e.field };
+    throw e;
+  }
+}
+
+describe("parsePaging", () => {
+  it.each([
+    ["", { page: 1, pageSize: 10 }],
+    ["page=3&page_size=25", { page: 3, pageSize: 25 }],
+    ["page=&page_size=", { page: 1, pageSize: 10 }],
+    ["page_size=100", { page: 1, pageSize: 100 }],
+  ])("%j → %j", (query, expected) => {
+    expect(parsePaging(new URLSearchParams(query))).toEqual(expected);
+  });
+
+  it.each([
+    ["page_size=101", "page_size: must be at most 100", "page_size"],
+    ["page_size=0", "page_size: must be at least 1", "page_size"],
+    ["page=-2", "page: must be at least 1", "page"],
+    ["page=1.5", "page: must be a whole number", "page"],
+    ["page=x", "page: must be a whole number", "page"],
+  ])("%j is a 400 naming the parameter", (query, message, field) => {
+    expect(errorOf(() => parsePaging(new URLSearchParams(query)))).toEqual({ code: "validation_error", message, field });
+  });
+
+  it("slices in-memory lists", () => {
+    expect(pageOf([1, 2, 3, 4, 5], { page: 2, pageSize: 2 })).toEqual([3, 4]);
+    expect(pageOf([1, 2, 3], { page: 5, pageSize: 2 })).toEqual([]);
+  });
+});
+
+describe("paginationLink (Harbor's Link header)", () => {
+  const url = new URL("http://h/api/v2.0/projects/p/webhook/policies?q=name%3D~ci&page=2&page_size=10");
+  it.each([
+    [{ page: 2, pageSize: 10 }, 35, '</api/v2.0/projects/p/webhook/policies?q=name%3D%7Eci&page=1&page_size=10>; rel="prev" , </api/v2.0/projects/p/webhook/policies?q=name%3D%7Eci&page=3&page_size=10>; rel="next"'],
+    [{ page: 1, pageSize: 10 }, 35, '</api/v2.0/projects/p/webhook/policies?q=name%3D%7Eci&page=2&page_size=10>; rel="next"'],
+    [{ page: 4, pageSize: 10 }, 35, '</api/v2.0/projects/p/webhook/policies?q=name%3D%7Eci&page=3&page_size=10>; rel="prev"'],
+    [{ page: 1, pageSize: 10 }, 10, undefined],
+    [{ page: 1, pageSize: 10 }, 0, undefined],
+    // far past the end: no prev either, as Harbor
+    [{ page: 9, pageSize: 10 }, 35, undefined],
+  ])("%j of %i", (paging, total, expected) => {
+    expect(paginationLink(url, paging, total)).toBe(expected);
+  });
+});
+
+describe("parseQuery (Harbor's q)", () => {
+  it("parses every kind of term", () => {
+    const q = parseQuery("name=~ci, status=Error,start_time=[2020-01-01~2021-01-01],id={1 2},event_type=(A B),n=[~5]");
+    expect(Object.fromEntries(q)).toEqual({
+      name: { kind: "fuzzy", value: "ci" },
+      status: { kind: "exact", value: "Error" },
+      start_time: { kind: "range", min: "2020-01-01", max: "2021-01-01" },
+      id: { kind: "all", values: ["1", "2"] },
+      event_type: { kind: "any", values: ["A", "B"] },
+      n: { kind: "range", max: "5" },
+    });
+    expect(parseQuery(null).size).toBe(0);
+    expect(parseQuery("  ").size).toBe(0);
+  });
+
+  it.each([
+    ["name", 'q: "name" is not key=value'],
+    ["=x", 'q: "=x" is not key=value'],
+    ["name=a,name=b", "q: name is given twice"],
+    ["t=[a b]", 'q: range "[a b]" must look like [min~max]'],
+  ])("%j is a 400 naming q", (q, message) => {
+    expect(errorOf(() => parseQuery(q))).toEqual({ code: "validation_error", message, field: "q" });
+  });
+
+  it("refuses keys and kinds an endpoint does not support", () => {
+    expect(errorOf(() => checkQuery(parseQuery("color=red"), { name: ["exact"] }))?.message).toBe("q: unsupported key color; supported: name");
+    expect(errorOf(() => checkQuery(parseQuery("name=~x"), { name: ["exact"] }))?.message).toBe("q: name supports exact match (k=v) only");
+    expect(errorOf(() => checkQuery(parseQuery("a=b"), {}))?.message).toBe("q: filtering is not supported here");
+    expect(errorOf(() => checkQuery(parseQuery("name=~x"), { name: ["exact", "fuzzy"] }))).toBeUndefined();
+  });
+});
+
+describe("parseSort", () => {
+  it("reads fields and directions", () => {
+    expect(parseSort("-creation_time,name", ["name", "creation_time"])).toEqual([
+      { field: "creation_time", desc: true },
+      { field: "name", desc: false },
+    ]);
+    expect(parseSort("", ["name"])).toEqual([]);
+  });
+  it("refuses unknown fields", () => {
+    expect(errorOf(() => parseSort("-size", ["name"]))).toEqual({ code: "validation_error", message: "sort: cannot sort by size; use name (prefix - for descending)", field: "sort" });
+  });
+});
+
+describe("keepMissingAuthHeaders", () => {
+  it("fills the mask into http targets without auth_header, and leaves everything else alone", () => {
+    const body = {
+      name: "x",
+      targets: [
+        { type: "http", address: "https://a" },
+        { type: "http", address: "https://b", auth_header: "" },
+        { type: "http", address: "https://c", auth_header: "Bearer new" },
+        { type: "slack", address: "https://d" },
+      ],
+    };
+    expect(keepMissingAuthHeaders(body)).toEqual({
+      name: "x",
+      targets: [
+        { type: "http", address: "https://a", auth_header: SECRET_MASK },
+        { type: "http", address: "https://b", auth_header: "" },
+        { type: "http", address: "https://c", auth_header: "Bearer new" },
+        { type: "slack", address: "https://d" },
+      ],
+    });
+    expect(keepMissingAuthHeaders("nope")).toBe("nope");
+    expect(keepMissingAuthHeaders({ targets: "x" })).toEqual({ targets: "x" });
+  });
+});
+
+describe("harborTime", () => {
+  it("answers ISO times, and Go's zero time for none", () => {
+    expect(harborTime(new Date("2026-03-04T05:06:07.089Z"))).toBe("2026-03-04T05:06:07.089Z");
+    expect(harborTime(null)).toBe(HARBOR_ZERO_TIME);
+    expect(HARBOR_ZERO_TIME).toBe("0001-01-01T00:00:00.000Z");
+  });
+});
