@@ -12,7 +12,8 @@ export async function findProject(nameOrId: string | number): Promise<ProjectRef
   const db = await getDb();
   const asId = typeof nameOrId === "number" ? nameOrId : /^\d+$/.test(nameOrId) ? Number(nameOrId) : undefined;
   const select = { id: true, name: true, public: true } as const;
-  if (asId !== undefined) {
+  // Ids are 32-bit integers (PostgreSQL refuses larger ones in a query); a longer number is a name.
+  if (asId !== undefined && asId <= 2_147_483_647) {
     const byId = await db.project.findUnique({ where: { id: asId }, select });
     if (byId) return byId;
   }

@@ -14,10 +14,13 @@ export function harborRoute<P>(handler: (ctx: RouteContext<P>) => Promise<Respon
   return apiRoute<P>({ flavor: "harbor" }, handler);
 }
 
+/** Ids are 32-bit integer columns on both databases. */
+const MAX_ID = 2_147_483_647;
+
 /** A positive integer path segment, or a 404 for `what` (an id that cannot exist names nothing). */
 export function idParam(value: string, what: string): number {
-  const id = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound(what);
+  const id = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(id) || id <= 0 || id > MAX_ID) throw notFound(what);
   return id;
 }
 

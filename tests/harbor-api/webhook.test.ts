@@ -238,13 +238,13 @@ describe("objects of another project or policy are 404", () => {
     expect((await call(taskRedeliver.POST, "/x", { method: "POST", params: wrongTask, auth: w.auth.projectAdmin })).json).toEqual(harborError("NOT_FOUND", "task not found"));
   });
 
-  it.each(["abc", "0", "-1", "1.5", "99999999999"])("answers 404 for the policy id %j", async (id) => {
+  it.each(["abc", "0", "-1", "1.5", "2147483648", "99999999999"])("answers 404 for the policy id %j", async (id) => {
     const r = await call(policy.GET, `${base()}/policies/${id}`, { params: { ...pp(), webhook_policy_id: id }, auth: w.auth.projectAdmin });
     expect(r.json).toEqual(harborError("NOT_FOUND", "webhook policy not found"));
   });
 
-  it("answers 404 for an unknown project", async () => {
-    const r = await call(policies.GET, "/api/v2.0/projects/no-such-project/webhook/policies", { params: { project_name_or_id: "no-such-project" }, auth: w.auth.sysadmin });
+  it.each(["no-such-project", "987654321", "99999999999"])("answers 404 for the unknown project %j", async (name) => {
+    const r = await call(policies.GET, `/api/v2.0/projects/${name}/webhook/policies`, { params: { project_name_or_id: name }, auth: w.auth.sysadmin });
     expect(r.status).toBe(404);
     expect(r.json).toEqual(harborError("NOT_FOUND", "project not found"));
   });
