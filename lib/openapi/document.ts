@@ -1,0 +1,442 @@
+import { z } from "zod";
+import { createApiKeySchema } from "@/lib/api-keys/service";
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "@/lib/api/cursor";
+import { MAX_JSON_BODY_BYTES } from "@/lib/api/route";
+import {
+  createdDestinationSchema,
+  deliveryPageSchema,
+  destinationCreateSchema,
+  destinationPageSchema,
+  destinationSchema,
+  destinationUpdateSchema,
+  DESTINATION_STATUSES,
+  METADATA_MAX_BYTES,
+  signingKeyRotationSchema,
+} from "@/lib/destinations/schemas";
+import { REGISTRY_ENVELOPE_MEDIA_TYPE, registryEnvelopeSchema } from "@/lib/events/registry";
+import { harborEventInputSchema } from "@/lib/events/types";
+import {
+  executionPatchSchema,
+  harborMemberInputSchema,
+  harborMemberUpdateSchema,
+  harborProjectInputSchema,
+  harborUserInputSchema,
+  redeliverRangeSchema,
+} from "@/lib/harbor-api/inputs";
+import {
+  harborApiKeyCreatedSchema,
+  harborApiKeySchema,
+  harborExecutionSchema,
+  harborKeyRotationSchema,
+  harborLastTriggerSchema,
+  harborMemberSchema,
+  harborPolicyCreatedSchema,
+  harborPolicySchema,
+  harborProjectSchema,
+  harborRedeliveredSchema,
+  harborTaskSchema,
+  harborUserSchema,
+  harborWebhookEventsSchema,
+} from "@/lib/openapi/harbor";
+import {
+  eventAcceptedSchema,
+  eventSkippedSchema,
+  harborErrorSchema,
+  IDEMPOTENCY_KEY_MAX,
+  registryResultSchema,
+  v1ErrorSchema,
+} from "@/lib/openapi/schemas";
+import { policyInputSchema } from "@/lib/policies/schemas";
+
+/**
+ * The OpenAPI 3.1 document of both APIs, built from the zod schemas the routes validate with
+ * (request bodies, as the input JSON Schema) and answer through (responses, as output).
+ */
+
+type JsonSchema = Record<string, unknown>;
+export type OpenApiDocument = {
+  openapi: "3.1.0";
+  info: Record<string, unknown>;
+  servers: { url: string; description?: string }[];
+  tags: { name: string; description: string }[];
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, unknown>; parameters: Record<string, Parameter> };
+};
+export type Parameter = { name: string; in: "path" | "query" | "header"; required?: boolean; description?: string; schema: JsonSchema };
+export type Operation = {
+  tags: string[];
+  summary: string;
+  description?: string;
+  operationId: string;
+  security?: Record<string, string[]>[];
+  parameters?: (Parameter | { $ref: string })[];
+  requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
+  responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: JsonSchema }> }>;
+};
+
+/** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), without the `$schema` line. */
+export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
+  return rest;
+}
+
+/** Request bodies by component name: the test checks each against its zod schema. */
+export const REQUEST_BODY_SCHEMAS = {
+  DestinationCreate: destinationCreateSchema,
+  DestinationUpdate: destinationUpdateSchema,
+  EventInput: harborEventInputSchema,
+  RegistryEnvelope: registryEnvelopeSchema,
+  PolicyInput: policyInputSchema,
+  ProjectInput: harborProjectInputSchema,
+  MemberInput: harborMemberInputSchema,
+  MemberUpdate: harborMemberUpdateSchema,
+  UserInput: harborUserInputSchema,
+  ApiKeyInput: createApiKeySchema,
+  ExecutionPatch: executionPatchSchema,
+  RedeliverRange: redeliverRangeSchema,
+} satisfies Record<string, z.ZodType>;
+
+const RESPONSE_SCHEMAS = {
+  Destination: destinationSchema,
+  CreatedDestination: createdDestinationSchema,
+  DestinationPage: destinationPageSchema,
+  SigningKeyRotation: signingKeyRotationSchema,
+  DeliveryPage: deliveryPageSchema,
+  EventAccepted: eventAcceptedSchema,
+  EventSkipped: eventSkippedSchema,
+  RegistryResult: registryResultSchema,
+  Error: v1ErrorSchema,
+  HarborErrors: harborErrorSchema,
+  HarborPolicy: harborPolicySchema,
+  HarborPolicyCreated: harborPolicyCreatedSchema,
+  HarborKeyRotation: harborKeyRotationSchema,
+  HarborExecution: harborExecutionSchema,
+  HarborTask: harborTaskSchema,
+  HarborWebhookEvents: harborWebhookEventsSchema,
+  HarborLastTrigger: harborLastTriggerSchema,
+  HarborProject: harborProjectSchema,
+  HarborMember: harborMemberSchema,
+  HarborUser: harborUserSchema,
+  HarborApiKey: harborApiKeySchema,
+  HarborApiKeyCreated: harborApiKeyCreatedSchema,
+  HarborRedelivered: harborRedeliveredSchema,
+} satisfies Record<string, z.ZodType>;
+
+type SchemaName = keyof typeof REQUEST_BODY_SCHEMAS | keyof typeof RESPONSE_SCHEMAS;
+
+const ref = (name: SchemaName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const paramRef = (name: string) => ({ $ref: `#/components/parameters/${name}` });
+const json = (schema: JsonSchema) => ({ "application/json": { schema } });
+const body = (name: keyof typeof REQUEST_BODY_SCHEMAS, mediaTypes = ["application/json"]) => ({
+  required: true,
+  content: Object.fromEntries(mediaTypes.map((m) => [m, { schema: ref(name) }])),
+});
+
+// --- the /v1 API ---
+
+const v1Errors = (codes: Record<number, string[]>) =>
+  Object.fromEntries(
+    Object.entries(codes).map(([status, list]) => [status, { description: `Error codes: ${list.map((c) => `\`${c}\``).join(", ")}`, content: json(ref("Error")) }]),
+  );
+const V1_COMMON = { 401: ["unauthorized"], 429: ["rate_limited"] };
+const V1_BODY = { 413: ["payload_too_large"], 415: ["unsupported_media_type"] };
+const apiKeyAuth = [{ ApiKey: [] }];
+
+const destinationIdParam: Parameter = { name: "id", in: "path", required: true, description: "The destination's id (dest_…)", schema: { type: "string", pattern: "^dest_[0-9A-Z]{26}$" } };
+
+function v1Paths(): OpenApiDocument["paths"] {
+  const tags = ["Destinations API"];
+  return {
+    "/v1/events": {
+      post: {
+        tags: ["Events API"],
+        operationId: "postEvent",
+        summary: "Send an event",
+        description:
+          "A Harbor-shaped event of one of the ten types, for the API key's project. The event and its deliveries are committed before the answer. " +
+          "`occur_at` defaults to now, `operator` to an empty string. The Default payload delivered equals the posted `{type, occur_at, operator, event_data}`; CloudEvents carry `event_data` as `data`. " +
+          "While webhooks are globally disabled the event is dropped (as Harbor does) and the answer says so.",
+        security: apiKeyAuth,
+        parameters: [
+          { name: "Idempotency-Key", in: "header", description: `At most ${IDEMPOTENCY_KEY_MAX} printable characters. Posting again with the same key answers the first event (\`duplicate: true\`) and queues nothing new.`, schema: { type: "string", maxLength: IDEMPOTENCY_KEY_MAX } },
+          paramRef("XRequestId"),
+        ],
+        requestBody: body("EventInput"),
+        responses: {
+          202: { description: "Accepted: the event id and the number of deliveries queued, or `skipped` while webhooks are disabled.", content: json({ oneOf: [ref("EventAccepted"), ref("EventSkipped")] }) },
+          ...v1Errors({ 400: ["validation_error", "invalid_json"], ...V1_COMMON, ...V1_BODY }),
+        },
+      },
+    },
+    "/v1/destinations": {
+      post: {
+        tags,
+        operationId: "createDestination",
+        summary: "Create a destination",
+        description: `Register a URL events are delivered to (all ten event types unless \`event_types\` is given). The answer includes the \`signing_secret\`, shown only once. HTTPS only; plain HTTP with a test-mode key. Metadata at most ${METADATA_MAX_BYTES} bytes.`,
+        security: apiKeyAuth,
+        requestBody: body("DestinationCreate"),
+        responses: {
+          201: { description: "The created destination, with its signing secret.", headers: { Location: { schema: { type: "string" } } }, content: json(ref("CreatedDestination")) },
+          ...v1Errors({ 400: ["invalid_url", "url_not_reachable", "metadata_too_large", "validation_error", "invalid_json"], 403: ["over_destination_limit"], ...V1_COMMON, ...V1_BODY }),
+        },
+      },
+      get: {
+        tags,
+        operationId: "listDestinations",
+        summary: "List destinations",
+        description: "A page of destinations, newest first, plus a `next_cursor`.",
+        security: apiKeyAuth,
+        parameters: [
+          paramRef("Cursor"),
+          paramRef("Limit"),
+          { name: "status", in: "query", description: "Filter by status.", schema: { type: "string", enum: [...DESTINATION_STATUSES] } },
+        ],
+        responses: { 200: { description: "A page of destinations.", content: json(ref("DestinationPage")) }, ...v1Errors({ 400: ["invalid_cursor", "validation_error"], ...V1_COMMON }) },
+      },
+    },
+    "/v1/destinations/{id}": {
+      get: {
+        tags,
+        operationId: "getDestination",
+        summary: "Retrieve a destination",
+        description: "The destination object. It does NOT include the signing secret; rotate it with the signing-keys endpoint.",
+        security: apiKeyAuth,
+        parameters: [destinationIdParam],
+        responses: { 200: { description: "The destination.", content: json(ref("Destination")) }, ...v1Errors({ 404: ["destination_not_found"], ...V1_COMMON }) },
+      },
+      patch: {
+        tags,
+        operationId: "updateDestination",
+        summary: "Update a destination",
+        description: "Modify the URL, name, retry policy, metadata, event types or status. `metadata` and `retry_policy` replace the stored objects (`retry_policy: null` returns to the system defaults). Setting `status: active` also resumes a destination paused by the delivery engine.",
+        security: apiKeyAuth,
+        parameters: [destinationIdParam],
+        requestBody: body("DestinationUpdate"),
+        responses: {
+          200: { description: "The updated destination.", content: json(ref("Destination")) },
+          ...v1Errors({ 400: ["invalid_url", "url_not_reachable", "metadata_too_large", "validation_error", "invalid_json"], 404: ["destination_not_found"], ...V1_COMMON, ...V1_BODY }),
+        },
+      },
+      delete: {
+        tags,
+        operationId: "deleteDestination",
+        summary: "Delete a destination",
+        description: "Permanently delete a destination. In-flight deliveries are cancelled.",
+        security: apiKeyAuth,
+        parameters: [destinationIdParam],
+        responses: { 204: { description: "No Content." }, ...v1Errors({ 404: ["destination_not_found"], ...V1_COMMON }) },
+      },
+    },
+    "/v1/destinations/{id}/signing-keys": {
+      post: {
+        tags,
+        operationId: "rotateDestinationSigningKey",
+        summary: "Rotate the signing secret",
+        description: "A new signing secret, returned only here. Until `previous_secrets_expire_at` deliveries are signed with the old and the new secret (Standard Webhooks allows several signatures), so receivers can switch without losing a delivery.",
+        security: apiKeyAuth,
+        parameters: [destinationIdParam],
+        responses: { 201: { description: "The new secret.", content: json(ref("SigningKeyRotation")) }, ...v1Errors({ 404: ["destination_not_found"], ...V1_COMMON }) },
+      },
+    },
+    "/v1/destinations/{id}/deliveries": {
+      get: {
+        tags,
+        operationId: "listDestinationDeliveries",
+        summary: "List a destination's deliveries",
+        description: "Its deliveries, newest first, each with every attempt made (time, duration, response status, error).",
+        security: apiKeyAuth,
+        parameters: [destinationIdParam, paramRef("Cursor"), paramRef("Limit")],
+        responses: { 200: { description: "A page of deliveries.", content: json(ref("DeliveryPage")) }, ...v1Errors({ 400: ["invalid_cursor", "validation_error"], 404: ["destination_not_found"], ...V1_COMMON }) },
+      },
+    },
+    "/service/notifications": {
+      post: {
+        tags: ["Registry notifications"],
+        operationId: "postRegistryNotifications",
+        summary: "Receive registry notifications",
+        description:
+          "CNCF Distribution (registry:2, GitLab, Zot…) notification envelopes. Manifest push/pull/delete become PUSH/PULL/DELETE_ARTIFACT of the project named by the repository's first path segment. " +
+          "Blob events, HEAD checks, repeats within a request, unknown projects and events dropped while webhooks are disabled are listed in `ignored`, not failed. " +
+          "Re-posting an envelope never delivers an event twice (the registry's event id is the idempotency key). A malformed envelope is refused whole.",
+        security: [{ RegistryToken: [] }],
+        requestBody: body("RegistryEnvelope", [REGISTRY_ENVELOPE_MEDIA_TYPE, "application/json"]),
+        responses: {
+          202: { description: "What was accepted, repeated and ignored.", content: json(ref("RegistryResult")) },
+          ...v1Errors({ 400: ["validation_error", "invalid_json"], 401: ["unauthorized"], ...V1_BODY }),
+        },
+      },
+    },
+  };
+}
+
+// --- the Harbor-compatible API ---
+
+const harborAuth: Record<string, string[]>[] = [{ BasicAuth: [] }, { ApiKey: [] }, { Session: [] }];
+const harborError = (description: string) => ({ description, content: json(ref("HarborErrors")) });
+const H401 = { 401: harborError("Not authenticated") };
+const H403 = { 403: harborError("The caller's role does not allow this") };
+const H404 = { 404: harborError("Not found (also for objects of another project)") };
+const H400 = { 400: harborError("Invalid input; the message names the field") };
+const empty = (description: string) => ({ description });
+const created201 = { description: "Created; `Location` points at the new object.", headers: { Location: { schema: { type: "string" } } } };
+const paged = (schema: SchemaName, description: string) => ({
+  description: `${description} \`X-Total-Count\` has the total, \`Link\` the previous/next pages.`,
+  headers: { "X-Total-Count": { schema: { type: "integer" } }, Link: { schema: { type: "string" } } },
+  content: json({ type: "array", items: ref(schema) }),
+});
+
+function harborOp(op: Omit<Operation, "security" | "tags"> & { tags?: string[] }, tag = "Harbor webhook API"): Operation {
+  return { tags: op.tags ?? [tag], security: harborAuth, ...op, parameters: [...(op.parameters ?? []), paramRef("XRequestId")] };
+}
+
+function harborPaths(): OpenApiDocument["paths"] {
+  const base = "/api/v2.0/projects/{project_name_or_id}";
+  const policy = `${base}/webhook/policies/{webhook_policy_id}`;
+  const execution = `${policy}/executions/{execution_id}`;
+  const task = `${execution}/tasks/{task_id}`;
+  const P = paramRef("ProjectNameOrId");
+  const POL = paramRef("WebhookPolicyId");
+  const EX = paramRef("ExecutionId");
+  const T = paramRef("TaskId");
+  const PAGE = [paramRef("Page"), paramRef("PageSize")];
+  const projects = "Harbor projects, members, users and API keys";
+  return {
+    [`${base}/webhook/policies`]: {
+      get: harborOp({ operationId: "ListWebhookPoliciesOfProject", summary: "List webhook policies", parameters: [P, ...PAGE, paramRef("Q"), paramRef("Sort")], responses: { 200: paged("HarborPolicy", "The project's policies."), ...H400, ...H401, ...H403, ...H404 } }),
+      post: harborOp({
+        operationId: "CreateWebhookPolicyOfProject",
+        summary: "Create a webhook policy",
+        description: "The server sets `creator` and `creation_time`. Besides Harbor's empty 201 we answer the new id and its signing secret (shown only here).",
+        parameters: [P],
+        requestBody: body("PolicyInput"),
+        responses: { 201: { ...created201, content: json(ref("HarborPolicyCreated")) }, ...H400, ...H401, ...H403, ...H404, 409: harborError("A policy with this name exists in the project") },
+      }),
+    },
+    [policy]: {
+      get: harborOp({ operationId: "GetWebhookPolicyOfProject", summary: "Get a webhook policy", description: "`auth_header` is masked; maintainers get it empty.", parameters: [P, POL], responses: { 200: { description: "The policy.", content: json(ref("HarborPolicy")) }, ...H401, ...H403, ...H404 } }),
+      put: harborOp({ operationId: "UpdateWebhookPolicyOfProject", summary: "Update a webhook policy", description: "The whole policy. A masked or missing `auth_header` keeps the stored one.", parameters: [P, POL], requestBody: body("PolicyInput"), responses: { 200: { description: "The updated policy.", content: json(ref("HarborPolicy")) }, ...H400, ...H401, ...H403, ...H404, 409: harborError("Name taken") } }),
+      delete: harborOp({ operationId: "DeleteWebhookPolicyOfProject", summary: "Delete a webhook policy", description: "Its pending deliveries are stopped (Harbor refuses instead).", parameters: [P, POL], responses: { 200: empty("Deleted."), ...H401, ...H403, ...H404 } }),
+    },
+    [`${policy}/signing-keys/rotate`]: {
+      post: harborOp({ operationId: "RotateWebhookPolicySigningKey", summary: "Rotate a policy's signing secret", description: "Our extension. The previous keys keep signing until `previous_keys_expire_at`.", parameters: [P, POL], responses: { 200: { description: "The new secret, shown only here.", content: json(ref("HarborKeyRotation")) }, ...H401, ...H403, ...H404 } }),
+    },
+    [`${policy}/redeliver`]: {
+      post: harborOp({ operationId: "RedeliverFailedOfPolicy", summary: "Redeliver failed deliveries in a time range", description: "Our extension.", parameters: [P, POL], requestBody: body("RedeliverRange"), responses: { 202: { description: "Queued again.", content: json(ref("HarborRedelivered")) }, ...H400, ...H401, ...H403, ...H404 } }),
+    },
+    [`${policy}/executions`]: {
+      get: harborOp({ operationId: "ListExecutionsOfWebhookPolicy", summary: "List executions of a policy", description: "Newest first; `q=status=Error,event_type=PUSH_ARTIFACT,start_time=[from~to]`.", parameters: [P, POL, ...PAGE, paramRef("Q"), paramRef("Sort")], responses: { 200: paged("HarborExecution", "Executions."), ...H400, ...H401, ...H403, ...H404 } }),
+    },
+    [execution]: {
+      get: harborOp({ operationId: "GetExecutionOfWebhookPolicy", summary: "Get an execution", parameters: [P, POL, EX], responses: { 200: { description: "The execution.", content: json(ref("HarborExecution")) }, ...H401, ...H403, ...H404 } }),
+      patch: harborOp({ operationId: "StopExecutionOfWebhookPolicy", summary: "Stop an execution", description: "`{\"status\":\"Stopped\"}` stops its pending or running delivery.", parameters: [P, POL, EX], requestBody: body("ExecutionPatch"), responses: { 200: { description: "The execution.", content: json(ref("HarborExecution")) }, ...H400, ...H401, ...H403, ...H404 } }),
+    },
+    [`${execution}/tasks`]: {
+      get: harborOp({ operationId: "ListTasksOfWebhookExecution", summary: "List tasks of an execution", parameters: [P, POL, EX, ...PAGE], responses: { 200: paged("HarborTask", "Tasks, each with its webhook-id and attempts."), ...H401, ...H403, ...H404 } }),
+    },
+    [`${task}/log`]: {
+      get: harborOp({ operationId: "GetLogsOfWebhookTask", summary: "Get a task's log", parameters: [P, POL, EX, T], responses: { 200: { description: "The log lines.", content: { "text/plain": { schema: { type: "string" } } } }, ...H401, ...H403, ...H404 } }),
+    },
+    [`${task}/redeliver`]: {
+      post: harborOp({ operationId: "RedeliverTask", summary: "Redeliver a task", description: "Our extension: sends a finished task again with the same webhook-id.", parameters: [P, POL, EX, T], responses: { 202: { description: "Queued again.", content: json(ref("HarborRedelivered")) }, ...H401, ...H403, ...H404, 409: harborError("The task is still pending or running") } }),
+    },
+    [`${base}/webhook/events`]: {
+      get: harborOp({ operationId: "GetSupportedEventTypes", summary: "Supported event types, notify types and payload formats", parameters: [P], responses: { 200: { description: "What policies may use.", content: json(ref("HarborWebhookEvents")) }, ...H401, ...H403, ...H404 } }),
+    },
+    [`${base}/webhook/lasttrigger`]: {
+      get: harborOp({ operationId: "LastTrigger", summary: "When each policy last triggered, per event type", parameters: [P], responses: { 200: { description: "One entry per policy and event type.", content: json({ type: "array", items: ref("HarborLastTrigger") }) }, ...H401, ...H403, ...H404 } }),
+    },
+    "/api/v2.0/projects": {
+      get: harborOp({ operationId: "ListProjects", summary: "List projects", description: "The projects the caller can see; `name` or `q=name=~x` filter.", parameters: [...PAGE, paramRef("Q"), { name: "name", in: "query", schema: { type: "string" } }], responses: { 200: paged("HarborProject", "Projects."), ...H400, ...H401 } }, projects),
+      post: harborOp({ operationId: "CreateProject", summary: "Create a project (system admin)", parameters: [], requestBody: body("ProjectInput"), responses: { 201: created201, ...H400, ...H401, ...H403, 409: harborError("The name is taken") } }, projects),
+    },
+    [base]: {
+      get: harborOp({ operationId: "GetProject", summary: "Get a project", parameters: [P], responses: { 200: { description: "The project.", content: json(ref("HarborProject")) }, ...H401, ...H404 } }, projects),
+      delete: harborOp({ operationId: "DeleteProject", summary: "Delete a project (system admin)", description: "Its policies and history go with it.", parameters: [P], responses: { 200: empty("Deleted."), ...H401, ...H403, ...H404 } }, projects),
+    },
+    [`${base}/members`]: {
+      get: harborOp({ operationId: "ListProjectMembers", summary: "List members", parameters: [P, ...PAGE, { name: "entityname", in: "query", schema: { type: "string" } }], responses: { 200: paged("HarborMember", "Members."), ...H401, ...H403, ...H404 } }, projects),
+      post: harborOp({ operationId: "CreateProjectMember", summary: "Add a member", description: "`role_id`: 1 projectAdmin, 2 developer, 3 guest, 4 maintainer.", parameters: [P], requestBody: body("MemberInput"), responses: { 201: created201, ...H400, ...H401, ...H403, ...H404, 409: harborError("Already a member") } }, projects),
+    },
+    [`${base}/members/{mid}`]: {
+      get: harborOp({ operationId: "GetProjectMember", summary: "Get a member", parameters: [P, paramRef("MemberId")], responses: { 200: { description: "The member.", content: json(ref("HarborMember")) }, ...H401, ...H403, ...H404 } }, projects),
+      put: harborOp({ operationId: "UpdateProjectMember", summary: "Change a member's role", parameters: [P, paramRef("MemberId")], requestBody: body("MemberUpdate"), responses: { 200: empty("Updated."), ...H400, ...H401, ...H403, ...H404 } }, projects),
+      delete: harborOp({ operationId: "DeleteProjectMember", summary: "Remove a member", parameters: [P, paramRef("MemberId")], responses: { 200: empty("Removed."), ...H401, ...H403, ...H404 } }, projects),
+    },
+    "/api/v2.0/users": {
+      post: harborOp({ operationId: "CreateUser", summary: "Create a user (system admin)", parameters: [], requestBody: body("UserInput"), responses: { 201: created201, ...H400, ...H401, ...H403, 409: harborError("The user name is taken") } }, projects),
+    },
+    "/api/v2.0/users/{user_id}": {
+      get: harborOp({ operationId: "GetUser", summary: "Get a user (system admin)", parameters: [{ name: "user_id", in: "path", required: true, schema: { type: "integer" } }], responses: { 200: { description: "The user.", content: json(ref("HarborUser")) }, ...H401, ...H403, ...H404 } }, projects),
+    },
+    [`${base}/api-keys`]: {
+      get: harborOp({ operationId: "ListApiKeys", summary: "List API keys (project admin)", description: "Never the keys themselves.", parameters: [P], responses: { 200: { description: "The project's keys.", content: json({ type: "array", items: ref("HarborApiKey") }) }, ...H401, ...H403, ...H404 } }, projects),
+      post: harborOp({ operationId: "CreateApiKey", summary: "Create an API key (project admin)", description: "The key appears only in this response; only its hash is stored. Test-mode keys may register plain-HTTP destinations.", parameters: [P], requestBody: body("ApiKeyInput"), responses: { 201: { ...created201, content: json(ref("HarborApiKeyCreated")) }, ...H400, ...H401, ...H403, ...H404 } }, projects),
+    },
+    [`${base}/api-keys/{key_id}`]: {
+      get: harborOp({ operationId: "GetApiKey", summary: "Get an API key (project admin)", parameters: [P, paramRef("KeyId")], responses: { 200: { description: "The key, without the key.", content: json(ref("HarborApiKey")) }, ...H401, ...H403, ...H404 } }, projects),
+      delete: harborOp({ operationId: "RevokeApiKey", summary: "Revoke an API key (project admin)", parameters: [P, paramRef("KeyId")], responses: { 200: empty("Revoked at once."), ...H401, ...H403, ...H404 } }, projects),
+    },
+  };
+}
+
+const pathInt = (name: string, description: string): Parameter => ({ name, in: "path", required: true, description, schema: { type: "integer", minimum: 1 } });
+
+function components(): OpenApiDocument["components"] {
+  const schemas: Record<string, JsonSchema> = {};
+  for (const [name, schema] of Object.entries(REQUEST_BODY_SCHEMAS)) schemas[name] = toJsonSchema(schema, "input");
+  for (const [name, schema] of Object.entries(RESPONSE_SCHEMAS)) schemas[name] = toJsonSchema(schema, "output");
+  return {
+    schemas,
+    securitySchemes: {
+      ApiKey: { type: "http", scheme: "bearer", bearerFormat: "hk_live_… or hk_test_…", description: "A project API key. It acts in its own project only." },
+      BasicAuth: { type: "http", scheme: "basic", description: "A user's name and password, as Harbor's API accepts." },
+      Session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The browser session of the admin UI." },
+      RegistryToken: { type: "http", scheme: "bearer", description: "The registry notification token (system settings, or REGISTRY_NOTIFICATION_TOKEN)." },
+    },
+    parameters: {
+      ProjectNameOrId: { name: "project_name_or_id", in: "path", required: true, description: "The project's name or numeric id.", schema: { type: "string" } },
+      WebhookPolicyId: pathInt("webhook_policy_id", "The policy id."),
+      ExecutionId: pathInt("execution_id", "The execution id."),
+      TaskId: pathInt("task_id", "The task id."),
+      MemberId: pathInt("mid", "The membership id."),
+      KeyId: pathInt("key_id", "The API key id."),
+      Page: { name: "page", in: "query", description: "Page number, from 1.", schema: { type: "integer", minimum: 1, default: 1 } },
+      PageSize: { name: "page_size", in: "query", description: "Items per page, at most 100.", schema: { type: "integer", minimum: 1, maximum: 100, default: 10 } },
+      Q: { name: "q", in: "query", description: "Harbor's query: `name=~part`, `name=exact`, `status=Error`, `start_time=[from~to]`.", schema: { type: "string" } },
+      Sort: { name: "sort", in: "query", description: "A field, `-` for descending, e.g. `-creation_time`.", schema: { type: "string" } },
+      XRequestId: { name: "X-Request-Id", in: "header", description: "Echoed back; becomes the CloudEvents `requestid` of events it causes.", schema: { type: "string", maxLength: 128, pattern: "^[\\w.:-]{1,128}$" } },
+      Cursor: { name: "cursor", in: "query", description: "`next_cursor` of the previous page.", schema: { type: "string" } },
+      Limit: { name: "limit", in: "query", description: `Page size, 1–${MAX_PAGE_LIMIT}.`, schema: { type: "integer", minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT } },
+    },
+  };
+}
+
+let cached: OpenApiDocument | undefined;
+
+/** The document (built once per process: it depends on code only). */
+export function openApiDocument(): OpenApiDocument {
+  cached ??= {
+    openapi: "3.1.0",
+    info: {
+      title: "Harbor Notifier API",
+      version: "1.0.0",
+      description:
+        "Two APIs. The Harbor-compatible webhook API under /api/v2.0 (Harbor's paths, snake_case fields and status codes; errors as `{errors:[{code,message}]}`), " +
+        "and our own API under /v1 (Destinations and Events, with project API keys; errors as `{error:{code,message,field?}}`), plus the registry notification endpoint. " +
+        `Request bodies are limited to ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB; requests are rate limited per API key or user (429 with Retry-After). ` +
+        "Every delivery is signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`).",
+    },
+    servers: [{ url: "/", description: "This server" }],
+    tags: [
+      { name: "Destinations API", description: "Register delivery destinations for a project (../shared/spec/destinations-api.txt)." },
+      { name: "Events API", description: "Post Harbor events from scanners, quota checkers, replication tools, CI." },
+      { name: "Registry notifications", description: "Where a CNCF Distribution registry posts its notifications." },
+      { name: "Harbor webhook API", description: "Harbor API v2.0's webhook routes: tools that speak Harbor's API (Terraform, harbor-cli) work against them." },
+      { name: "Harbor projects, members, users and API keys", description: "Enough of Harbor's API to script a whole set-up." },
+    ],
+    paths: { ...v1Paths(), ...harborPaths() },
+    components: components(),
+  };
+  return cached;
+}

@@ -1,0 +1,170 @@
+import { z } from "zod";
+import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/events/types";
+import { TASK_STATUSES } from "@/lib/history/statuses";
+
+/**
+ * The response objects of the Harbor-compatible API (/api/v2.0), for the OpenAPI document. They
+ * describe what lib/harbor-api/mappers.ts and lib/policies/view.ts produce; tests/v1/openapi.test.ts
+ * parses the mappers' real output with these (strictly), so the document cannot drift from them.
+ */
+
+const time = z.string().describe("RFC 3339; Harbor's zero time 0001-01-01T00:00:00Z means “not yet”");
+
+export const harborTargetSchema = z.strictObject({
+  type: z.enum(NOTIFY_TYPES),
+  address: z.string(),
+  auth_header: z.string().describe("Masked (••••••••) when set, empty for maintainers"),
+  skip_cert_verify: z.boolean(),
+  payload_format: z.string().describe("Default or CloudEvents for http targets, empty for Slack"),
+  status: z.enum(["active", "paused"]).describe("Our extension: a target paused after 410 Gone or repeated failures"),
+  paused_reason: z.string().optional(),
+});
+
+export const harborPolicySchema = z.strictObject({
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  project_id: z.number().int(),
+  targets: z.array(harborTargetSchema),
+  event_types: z.array(z.enum(EVENT_TYPES)),
+  creator: z.string(),
+  creation_time: time,
+  update_time: time,
+  enabled: z.boolean(),
+  repository_pattern: z.string().describe("Our extension: glob on repo_full_name; empty = every repository"),
+  tag_pattern: z.string().describe("Our extension: glob on the tags; empty = every tag"),
+  retry_policy: z
+    .strictObject({
+      max_attempts: z.number().int().optional(),
+      backoff_base_ms: z.number().int().optional(),
+      backoff_cap_ms: z.number().int().optional(),
+      timeout_ms: z.number().int().optional(),
+    })
+    .describe("Our extension: the overrides set on this policy (system defaults apply to the rest)"),
+});
+
+export const harborPolicyCreatedSchema = z.strictObject({
+  id: z.number().int(),
+  signing_secret: z.string().describe("Standard Webhooks secret (whsec_…), shown only in this response"),
+});
+
+export const harborKeyRotationSchema = z.strictObject({
+  signing_secret: z.string(),
+  previous_keys_expire_at: time,
+});
+
+const metricsSchema = z.strictObject({
+  task_count: z.number().int(),
+  success_task_count: z.number().int(),
+  error_task_count: z.number().int(),
+  pending_task_count: z.number().int(),
+  running_task_count: z.number().int(),
+  scheduled_task_count: z.number().int(),
+  stopped_task_count: z.number().int(),
+});
+
+export const harborExecutionSchema = z.strictObject({
+  id: z.number().int(),
+  vendor_type: z.enum(["WEBHOOK", "SLACK"]),
+  vendor_id: z.number().int().describe("The policy id"),
+  status: z.enum(TASK_STATUSES),
+  status_message: z.string(),
+  metrics: metricsSchema,
+  trigger: z.enum(["EVENT", "MANUAL"]),
+  extra_attrs: z.strictObject({ event_type: z.enum(EVENT_TYPES), payload: z.string().describe("The Default payload, as JSON text") }),
+  start_time: time,
+  end_time: time,
+});
+
+export const harborTaskSchema = z.strictObject({
+  id: z.number().int(),
+  execution_id: z.number().int(),
+  status: z.enum(TASK_STATUSES),
+  status_message: z.string(),
+  run_count: z.number().int(),
+  extra_attrs: z.strictObject({
+    webhook_id: z.string(),
+    attempts: z.array(
+      z.strictObject({
+        number: z.number().int(),
+        started_at: time,
+        duration_ms: z.number().int(),
+        response_status: z.number().int().nullable(),
+        response_excerpt: z.string().nullable(),
+        error: z.string().nullable(),
+      }),
+    ),
+  }),
+  creation_time: time,
+  update_time: time,
+  start_time: time,
+  end_time: time,
+});
+
+export const harborWebhookEventsSchema = z.strictObject({
+  event_type: z.array(z.enum(EVENT_TYPES)),
+  notify_type: z.array(z.enum(NOTIFY_TYPES)),
+  payload_formats: z.array(z.strictObject({ notify_type: z.enum(NOTIFY_TYPES), formats: z.array(z.enum(PAYLOAD_FORMATS)) })),
+});
+
+export const harborLastTriggerSchema = z.strictObject({
+  policy_name: z.string(),
+  enabled: z.boolean(),
+  creation_time: time,
+  last_trigger_time: time,
+  event_type: z.enum(EVENT_TYPES),
+});
+
+export const harborProjectSchema = z.strictObject({
+  project_id: z.number().int(),
+  name: z.string(),
+  creation_time: time,
+  update_time: time,
+  deleted: z.boolean(),
+  current_user_role_id: z.number().int(),
+  current_user_role_ids: z.array(z.number().int()),
+  metadata: z.strictObject({ public: z.enum(["true", "false"]) }),
+});
+
+export const harborMemberSchema = z.strictObject({
+  id: z.number().int(),
+  project_id: z.number().int(),
+  entity_name: z.string(),
+  role_name: z.string(),
+  role_id: z.number().int().describe("1 projectAdmin, 2 developer, 3 guest, 4 maintainer"),
+  entity_id: z.number().int(),
+  entity_type: z.literal("u"),
+});
+
+export const harborUserSchema = z.strictObject({
+  user_id: z.number().int(),
+  username: z.string(),
+  email: z.string(),
+  realname: z.string(),
+  comment: z.string(),
+  sysadmin_flag: z.boolean(),
+  creation_time: time,
+  update_time: time,
+});
+
+export const harborApiKeySchema = z.strictObject({
+  id: z.number().int(),
+  name: z.string(),
+  mode: z.enum(["live", "test"]),
+  prefix: z.string().describe("The key's first characters, to recognise it"),
+  created_by: z.string(),
+  created_at: time,
+  last_used_at: time.nullable(),
+  revoked_at: time.nullable(),
+});
+
+export const harborApiKeyCreatedSchema = z.strictObject({
+  id: z.number().int(),
+  name: z.string(),
+  key: z.string().describe("hk_live_… or hk_test_…: shown only in this response"),
+  mode: z.enum(["live", "test"]),
+  prefix: z.string(),
+  created_at: time,
+});
+
+export const harborRedeliveredSchema = z.strictObject({ redelivered: z.number().int().describe("Tasks queued again") });
