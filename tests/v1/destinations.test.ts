@@ -6,6 +6,7 @@ import * as signingKeys from "@/app/v1/destinations/[id]/signing-keys/route";
 import * as deliveries from "@/app/v1/destinations/[id]/deliveries/route";
 import * as unknownRoute from "@/app/v1/[...path]/route";
 import { encodeCursor } from "@/lib/api/cursor";
+import { apiLimiter } from "@/lib/auth/rate-limit";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
 import { signPayload } from "@/lib/delivery/signature";
@@ -419,6 +420,20 @@ describe("keys and projects", () => {
       expectError(await call(deliveries.GET, { path: `/v1/destinations/${d.id}/deliveries`, authorization, params: { id: d.id } }), 401, "unauthorized");
     }
     expect((await get(key, d.id)).status).toBe(200);
+  });
+
+  it("rate_limited: 429 with Retry-After once the key's window is spent; other keys are unaffected", async () => {
+    const { key, keyRow } = await setup();
+    const other = await setup();
+    // Spend the window directly on the limiter the wrapper uses (API_RATE_LIMIT_PER_MINUTE).
+    let hits = 0;
+    while (apiLimiter.hit(`key:${keyRow.id}`) === 0 && hits < 100_000) hits++;
+    const res = await list(key);
+    expectError(res, 429, "rate_limited");
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await list(other.key)).status).toBe(200);
+    apiLimiter.reset(`key:${keyRow.id}`);
+    expect((await list(key)).status).toBe(200);
   });
 
   it("unknown /v1 routes answer 404 in the API's error shape", async () => {
