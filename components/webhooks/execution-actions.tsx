@@ -26,7 +26,7 @@ export function StopExecutionButton({ project, policyId, executionId }: { projec
 }
 
 /** Sends a finished task again, with the same webhook-id (receivers can de-duplicate). */
-export function RedeliverTaskButton({ project, policyId, taskId }: { project: string; policyId: number; taskId: number }) {
+export function RedeliverTaskButton({ project, policyId, taskId, inProgress }: { project: string; policyId: number; taskId: number; inProgress: boolean }) {
   const [result, setResult] = useState<{ ok: boolean; text: string }>();
   const [pending, setPending] = useState(false);
   return (
@@ -35,7 +35,9 @@ export function RedeliverTaskButton({ project, policyId, taskId }: { project: st
         type="button"
         variant="secondary"
         className="px-2 py-1 text-xs"
-        disabled={pending}
+        // Stays on the page while the task runs again, so its message stays readable.
+        disabled={pending || inProgress}
+        title={inProgress ? "The task is still in progress" : undefined}
         aria-label={`Redeliver task ${taskId}`}
         onClick={async () => {
           setPending(true);
@@ -74,7 +76,7 @@ export function RedeliverFailedForm({ project, policyId }: { project: string; po
     // datetime-local has no time zone: the browser knows the user's, so it makes the instants.
     const toIso = (v: string) => (v && !Number.isNaN(new Date(v).getTime()) ? new Date(v).toISOString() : "");
     setPending(true);
-    const r = await redeliverFailedAction(project, policyId, { from: toIso(from), to: toIso(to), includeStopped });
+    const r = await redeliverFailedAction(project, policyId, { from: toIso(from), to: toIso(to), include_stopped: includeStopped });
     setPending(false);
     if (r.ok) {
       const n = r.data?.queued ?? 0;

@@ -1,8 +1,9 @@
 /** Query parameters of the webhook pages, read defensively: a bad value falls back, it never throws. */
 import { z } from "zod";
 import { EVENT_TYPES, isEventType, type EventType } from "@/lib/events/types";
-import { isTaskStatus } from "@/lib/history/queries";
-import type { TaskStatus } from "@/lib/history/statuses";
+import { TASK_STATUSES, type TaskStatus } from "@/lib/history/statuses";
+
+const isTaskStatus = (v: unknown): v is TaskStatus => typeof v === "string" && (TASK_STATUSES as readonly string[]).includes(v);
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -54,15 +55,5 @@ export function positiveId(text: string): number | undefined {
   const n = Number(text);
   return n > 0 && Number.isSafeInteger(n) ? n : undefined;
 }
-
-/** "Redeliver failed in a time range": instants from the browser (it knows the user's time zone). */
-export const redeliverRangeSchema = z
-  .object({
-    from: z.iso.datetime({ offset: true, message: "enter a start date and time" }).transform((v) => new Date(v)),
-    to: z.iso.datetime({ offset: true, message: "enter an end date and time" }).transform((v) => new Date(v)),
-    includeStopped: z.boolean().default(false),
-  })
-  // zod runs this even when a date failed to parse: compare only real dates.
-  .refine((r) => !(r.from instanceof Date && r.to instanceof Date) || r.from.getTime() <= r.to.getTime(), { path: ["to"], message: "must not be before the start" });
 
 export const testEventSchema = z.object({ eventType: z.enum(EVENT_TYPES, "choose an event type") });

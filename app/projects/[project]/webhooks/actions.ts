@@ -21,7 +21,8 @@ import {
   setPolicyEnabled,
   updatePolicy,
 } from "@/lib/policies/service";
-import { redeliverRangeSchema, testEventSchema } from "@/lib/webhooks-ui/params";
+import { redeliverRangeSchema } from "@/lib/harbor-api/inputs";
+import { testEventSchema } from "@/lib/webhooks-ui/params";
 
 async function manage(project: string) {
   const actor = await requireUserAction();
@@ -140,7 +141,9 @@ export async function redeliverFailedAction(project: string, policyId: number, r
   return runAction(async () => {
     const { actor, project: ref } = await manage(project);
     const policy = await getPolicyOrThrow(ref.id, id(policyId));
-    const queued = await redeliverFailed(actor, policy.id, parseWith(redeliverRangeSchema, range));
+    // The REST API's schema ({from, to, include_stopped}): the browser sends instants it made in the user's time zone.
+    const r = parseWith(redeliverRangeSchema, range);
+    const queued = await redeliverFailed(actor, policy.id, { from: r.from, to: r.to, includeStopped: r.include_stopped });
     refresh(ref.name);
     return { queued };
   });

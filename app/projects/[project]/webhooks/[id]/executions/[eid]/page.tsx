@@ -94,7 +94,7 @@ export default async function ExecutionPage({ params }: { params: Promise<{ proj
               <Td className="whitespace-nowrap text-xs">{formatDateTime(t.startTime)}</Td>
               <Td className="whitespace-nowrap text-xs">{formatDateTime(t.endTime)}</Td>
               <Td><Link href={`${policyBase}/executions/${execution.id}/tasks/${t.id}/log`} className="text-sky-800 hover:underline" aria-label={`Log of task ${t.id}`}>Log</Link></Td>
-              {data.manage && <Td>{t.status !== "Pending" && t.status !== "Running" && <RedeliverTaskButton project={project} policyId={policy.id} taskId={t.id} />}</Td>}
+              {data.manage && <Td><RedeliverTaskButton project={project} policyId={policy.id} taskId={t.id} inProgress={t.status === "Pending" || t.status === "Running"} /></Td>}
             </tr>
           ))}
         </Table>
