@@ -4,6 +4,8 @@ import "./globals.css";
 import { currentUser } from "@/lib/auth/session";
 import { SignOutButton } from "@/components/sign-out-button";
 
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Harbor Notifier", description: "Webhook notifications for container registries" };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {

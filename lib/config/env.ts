@@ -21,7 +21,7 @@ const envSchema = z.object({
   /** comma-separated CIDRs that deliveries may reach despite the network guard */
   ALLOWED_NETWORKS: z.string().default(""),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(128),
   WORKER_PER_TARGET_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** how long a claimed task stays leased to a worker that stops renewing it (crash) */
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),

@@ -21,12 +21,27 @@ async function connect(): Promise<Db> {
   }
   fs.mkdirSync(path.dirname(database.file), { recursive: true });
   // busy timeout: web and worker processes share the file and wait for each other's writes.
-  const adapter = new PrismaBetterSQLite3({ url: database.url, timeout: 10_000 });
+  const adapter = new ImmediateTransactions({ url: database.url, timeout: 10_000 });
   const client = new SqliteClient({ adapter });
   // WAL lets readers run alongside the one writer; NORMAL sync is durable across process crashes.
   await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await client.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   return client;
+}
+
+/**
+ * SQLite transactions that take the write lock when they begin (BEGIN IMMEDIATE). With a plain
+ * BEGIN, a transaction that reads and then writes fails at once with SQLITE_BUSY_SNAPSHOT when
+ * another process committed in between; IMMEDIATE makes it wait (busy timeout) instead.
+ */
+class ImmediateTransactions extends PrismaBetterSQLite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    const client = (adapter as unknown as { client: { prepare(sql: string): unknown } }).client;
+    const prepare = client.prepare.bind(client);
+    client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+    return adapter;
+  }
 }
 
 /** The process-wide database client. */

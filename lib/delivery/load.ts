@@ -1,13 +1,87 @@
 import { getDb } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/sql";
 
-/** Everything a delivery needs, for a batch of claimed tasks, in one query. */
-export async function loadClaimedTasks(ids: number[]) {
+/** Everything one delivery needs. */
+export type ClaimedTask = {
+  id: number;
+  executionId: number;
+  targetId: number;
+  webhookId: string;
+  runCount: number;
+  maxAttempts: number;
+  execution: {
+    id: number;
+    vendorType: string;
+    event: { type: string; occurAt: number; operator: string; eventData: string; requestId: string; createdAt: Date };
+    target: { id: number; type: string; address: string; authHeaderEnc: string | null; skipCertVerify: boolean; payloadFormat: string };
+    policy: {
+      id: number;
+      projectId: number;
+      maxAttempts: number | null;
+      backoffBaseMs: number | null;
+      backoffCapMs: number | null;
+      timeoutMs: number | null;
+      signingKeys: { secretEnc: string; expiresAt: Date | null; createdAt: Date }[];
+    };
+  };
+};
+
+type Row = Record<string, unknown>;
+const int = (v: unknown) => Number(v);
+const intOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+const bool = (v: unknown) => v === true || v === 1 || v === 1n || v === "1" || v === "true";
+
+/**
+ * Loads a batch of claimed tasks with two plain queries (tasks joined with their execution,
+ * event, target and policy; then the policies' signing keys): the hot path avoids the ORM's
+ * per-relation queries.
+ */
+export async function loadClaimedTasks(ids: number[]): Promise<ClaimedTask[]> {
   if (ids.length === 0) return [];
   const db = await getDb();
-  return db.task.findMany({
-    where: { id: { in: ids } },
-    include: { execution: { include: { event: true, target: true, policy: { include: { signingKeys: true } } } } },
-  });
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT t."id", t."executionId", t."targetId", t."webhookId", t."runCount", t."maxAttempts",
+      e."vendorType", ev."type" AS "eventType", ev."occurAt", ev."operator", ev."eventData", ev."requestId", ev."createdAt" AS "eventCreatedAt",
+      w."type" AS "targetType", w."address", w."authHeaderEnc", w."skipCertVerify", w."payloadFormat",
+      p."id" AS "policyId", p."projectId", p."maxAttempts" AS "policyMaxAttempts", p."backoffBaseMs", p."backoffCapMs", p."timeoutMs"
+    FROM "Task" t
+    JOIN "Execution" e ON e."id" = t."executionId"
+    JOIN "Event" ev ON ev."id" = e."eventId"
+    JOIN "WebhookTarget" w ON w."id" = t."targetId"
+    JOIN "WebhookPolicy" p ON p."id" = e."policyId"
+    WHERE t."id" IN (${Prisma.join(ids)})`;
+  const policyIds = [...new Set(rows.map((r) => int(r.policyId)))];
+  const keys = policyIds.length
+    ? await db.$queryRaw<Row[]>`SELECT "policyId", "secretEnc", "expiresAt", "createdAt" FROM "SigningKey" WHERE "policyId" IN (${Prisma.join(policyIds)})`
+    : [];
+  const keysByPolicy = new Map<number, ClaimedTask["execution"]["policy"]["signingKeys"]>();
+  for (const k of keys) {
+    const list = keysByPolicy.get(int(k.policyId)) ?? [];
+    list.push({ secretEnc: String(k.secretEnc), expiresAt: k.expiresAt ? date(k.expiresAt) : null, createdAt: date(k.createdAt) });
+    keysByPolicy.set(int(k.policyId), list);
+  }
+  return rows.map((r) => ({
+    id: int(r.id),
+    executionId: int(r.executionId),
+    targetId: int(r.targetId),
+    webhookId: String(r.webhookId),
+    runCount: int(r.runCount),
+    maxAttempts: int(r.maxAttempts),
+    execution: {
+      id: int(r.executionId),
+      vendorType: String(r.vendorType),
+      event: { type: String(r.eventType), occurAt: int(r.occurAt), operator: String(r.operator), eventData: String(r.eventData), requestId: String(r.requestId), createdAt: date(r.eventCreatedAt) },
+      target: { id: int(r.targetId), type: String(r.targetType), address: String(r.address), authHeaderEnc: (r.authHeaderEnc as string | null) ?? null, skipCertVerify: bool(r.skipCertVerify), payloadFormat: String(r.payloadFormat) },
+      policy: {
+        id: int(r.policyId),
+        projectId: int(r.projectId),
+        maxAttempts: intOrNull(r.policyMaxAttempts),
+        backoffBaseMs: intOrNull(r.backoffBaseMs),
+        backoffCapMs: intOrNull(r.backoffCapMs),
+        timeoutMs: intOrNull(r.timeoutMs),
+        signingKeys: keysByPolicy.get(int(r.policyId)) ?? [],
+      },
+    },
+  }));
 }
-
-export type ClaimedTask = Awaited<ReturnType<typeof loadClaimedTasks>>[number];

@@ -2,11 +2,11 @@ import { Prisma } from "@/lib/generated/sqlite/client";
 import { dialect, getDb } from "@/lib/db/client";
 
 /**
- * Claims up to `limit` due tasks for `owner` with a lease, in one statement: a task is due when
- * it is Pending and its time has come, or Running under an expired lease (its worker died).
- * PostgreSQL skips rows other workers are claiming at the same moment (FOR UPDATE SKIP LOCKED);
- * SQLite has one writer at a time, so the single UPDATE is already exclusive.
- * Tasks of paused targets and of targets in `excludeTargets` (busy in this worker) wait.
+ * Claims up to `limit` due tasks (Pending, time has come) for `owner` with a lease, in one
+ * statement that walks the (status, nextAttemptAt) index in order. PostgreSQL skips rows other
+ * workers are claiming at the same moment (FOR UPDATE SKIP LOCKED); SQLite has one writer at a
+ * time, so the single UPDATE is already exclusive. Tasks of paused targets and of targets in
+ * `excludeTargets` (busy in this worker) wait.
  */
 export async function claimDueTasks(opts: { owner: string; limit: number; leaseMs: number; excludeTargets?: number[] }): Promise<number[]> {
   const db = await getDb();
@@ -19,7 +19,7 @@ export async function claimDueTasks(opts: { owner: string; limit: number; leaseM
       "updatedAt" = ${now}, "startTime" = COALESCE("startTime", ${now})
     WHERE "id" IN (
       SELECT t."id" FROM "Task" t
-      WHERE ((t."status" = 'Pending' AND t."nextAttemptAt" <= ${now}) OR (t."status" = 'Running' AND t."leaseUntil" < ${now}))
+      WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now}
         AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = t."targetId" AND w."status" = 'paused')
         ${exclude}
       ORDER BY t."nextAttemptAt"
@@ -28,6 +28,19 @@ export async function claimDueTasks(opts: { owner: string; limit: number; leaseM
     )
     RETURNING "id"`;
   return rows.map((r) => Number(r.id));
+}
+
+/**
+ * Tasks whose worker stopped renewing their lease (it crashed or was killed) become Pending
+ * again, keeping their webhook-id: at-least-once delivery.
+ */
+export async function recoverExpiredLeases(): Promise<number> {
+  const db = await getDb();
+  const r = await db.task.updateMany({
+    where: { status: "Running", leaseUntil: { lt: new Date() } },
+    data: { status: "Pending", leaseOwner: null, leaseUntil: null, statusMessage: "lease expired; delivering again" },
+  });
+  return r.count;
 }
 
 /** Extends the leases of the tasks this worker is still delivering. */

@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db/client";
+import { caseById, Prisma, tsParam } from "@/lib/db/sql";
 import type { TaskOutcome } from "@/lib/delivery/deliver";
 
 export type AutoPause = { failures: number; windowMs: number };
@@ -18,30 +19,12 @@ export function createRecorder(opts: { owner: string; autoPause: AutoPause; maxB
   async function write(batch: TaskOutcome[]) {
     const db = await getDb();
     await db.$transaction(async (tx) => {
-      const live = new Set(
-        (await tx.task.findMany({ where: { id: { in: batch.map((o) => o.taskId) }, leaseOwner: opts.owner, status: "Running" }, select: { id: true } })).map((t) => t.id),
-      );
+      const live = await updateTasks(tx, opts.owner, batch);
       const mine = batch.filter((o) => live.has(o.taskId));
       if (mine.length === 0) return;
-      const attempts = mine.filter((o) => o.attempt).map((o) => ({ taskId: o.taskId, ...o.attempt! }));
-      if (attempts.length) await tx.attempt.createMany({ data: attempts });
-      const logs = mine.flatMap((o) => o.logs.map((l) => ({ taskId: o.taskId, ...l })));
-      if (logs.length) await tx.taskLog.createMany({ data: logs });
-      for (const o of mine) {
-        await tx.task.update({
-          where: { id: o.taskId },
-          data: {
-            status: o.status,
-            statusMessage: o.statusMessage,
-            runCount: o.runCount,
-            leaseOwner: null,
-            leaseUntil: null,
-            ...(o.nextAttemptAt ? { nextAttemptAt: o.nextAttemptAt } : {}),
-            ...(o.endTime ? { endTime: o.endTime } : {}),
-          },
-        });
-        await tx.execution.update({ where: { id: o.executionId }, data: { status: o.status, statusMessage: o.statusMessage, endTime: o.endTime ?? null } });
-      }
+      await updateExecutions(tx, mine);
+      await insertAttempts(tx, mine);
+      await insertLogs(tx, mine);
       await updateTargets(tx, mine, opts.autoPause);
     });
   }
@@ -90,11 +73,61 @@ export function createRecorder(opts: { owner: string; autoPause: AutoPause; maxB
 
 type Tx = Parameters<Parameters<Awaited<ReturnType<typeof getDb>>["$transaction"]>[0]>[0];
 
+/**
+ * One statement for the whole batch. Only tasks still leased to this worker change (a task
+ * stopped or redelivered meanwhile keeps its new state); returns their ids.
+ */
+async function updateTasks(tx: Tx, owner: string, batch: TaskOutcome[]): Promise<Set<number>> {
+  const ids = batch.map((o) => o.taskId);
+  const text = (f: (o: TaskOutcome) => string) => caseById(batch.map((o) => ({ id: o.taskId, value: Prisma.sql`${f(o)}` })));
+  const timed = batch.filter((o) => o.nextAttemptAt);
+  const ended = batch.filter((o) => o.endTime);
+  const rows = await tx.$queryRaw<{ id: number | bigint }[]>`
+    UPDATE "Task" SET
+      "status" = ${text((o) => o.status)},
+      "statusMessage" = ${text((o) => o.statusMessage)},
+      "runCount" = ${caseById(batch.map((o) => ({ id: o.taskId, value: Prisma.sql`CAST(${o.runCount} AS INTEGER)` })))},
+      "nextAttemptAt" = ${timed.length ? caseById(timed.map((o) => ({ id: o.taskId, value: tsParam(o.nextAttemptAt!) })), "nextAttemptAt") : Prisma.sql`"nextAttemptAt"`},
+      "endTime" = ${ended.length ? caseById(ended.map((o) => ({ id: o.taskId, value: tsParam(o.endTime!) })), "endTime") : Prisma.sql`"endTime"`},
+      "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${tsParam(new Date())}
+    WHERE "id" IN (${Prisma.join(ids)}) AND "leaseOwner" = ${owner} AND "status" = 'Running'
+    RETURNING "id"`;
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+async function insertAttempts(tx: Tx, outcomes: TaskOutcome[]) {
+  const rows = outcomes.filter((o) => o.attempt).map((o) => {
+    const a = o.attempt!;
+    return Prisma.sql`(${o.taskId}, ${a.number}, ${a.startedAt}, ${a.durationMs}, ${a.responseStatus ?? null}, ${a.responseExcerpt ?? null}, ${a.error ?? null}, ${a.requestHeaders})`;
+  });
+  if (rows.length === 0) return;
+  await tx.$executeRaw`INSERT INTO "Attempt" ("taskId", "number", "startedAt", "durationMs", "responseStatus", "responseExcerpt", "error", "requestHeaders") VALUES ${Prisma.join(rows)}`;
+}
+
+async function insertLogs(tx: Tx, outcomes: TaskOutcome[]) {
+  const rows = outcomes.flatMap((o) => o.logs.map((l) => Prisma.sql`(${o.taskId}, ${l.at}, ${l.level}, ${l.message})`));
+  if (rows.length === 0) return;
+  await tx.$executeRaw`INSERT INTO "TaskLog" ("taskId", "at", "level", "message") VALUES ${Prisma.join(rows)}`;
+}
+
+/** Executions mirror their task (one task per execution). */
+async function updateExecutions(tx: Tx, outcomes: TaskOutcome[]) {
+  const text = (f: (o: TaskOutcome) => string) => caseById(outcomes.map((o) => ({ id: o.executionId, value: Prisma.sql`${f(o)}` })));
+  const ended = outcomes.filter((o) => o.endTime);
+  await tx.$executeRaw`
+    UPDATE "Execution" SET
+      "status" = ${text((o) => o.status)},
+      "statusMessage" = ${text((o) => o.statusMessage)},
+      "endTime" = ${ended.length ? caseById(ended.map((o) => ({ id: o.executionId, value: tsParam(o.endTime!) })), "endTime") : Prisma.sql`NULL`}
+    WHERE "id" IN (${Prisma.join(outcomes.map((o) => o.executionId))})`;
+}
+
 /** Failure counting per target: reset on success; past the threshold inside the window, pause. */
 async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPause) {
   const now = new Date();
   const byTarget = new Map<number, TaskOutcome[]>();
   for (const o of outcomes) byTarget.set(o.targetId, [...(byTarget.get(o.targetId) ?? []), o]);
+  const healthy: number[] = [];
   for (const [targetId, list] of byTarget) {
     const gone = list.find((o) => o.pauseTarget);
     if (gone) {
@@ -104,7 +137,7 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
     const last = [...list].reverse().find((o) => o.targetHealth);
     if (!last) continue;
     if (last.targetHealth === "ok") {
-      await tx.webhookTarget.updateMany({ where: { id: targetId, consecutiveFailures: { gt: 0 } }, data: { consecutiveFailures: 0, firstFailureAt: null } });
+      healthy.push(targetId);
       continue;
     }
     const exhausted = list.filter((o) => o.targetHealth === "exhausted").length;
@@ -123,5 +156,9 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
           : {}),
       },
     });
+  }
+  // One statement resets every target that answered well (most batches have only these).
+  if (healthy.length) {
+    await tx.$executeRaw`UPDATE "WebhookTarget" SET "consecutiveFailures" = 0, "firstFailureAt" = NULL WHERE "id" IN (${Prisma.join(healthy)}) AND "consecutiveFailures" > 0`;
   }
 }

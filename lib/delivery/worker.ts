@@ -6,7 +6,7 @@ import { env } from "@/lib/config/env";
 import { dialect, disconnectDb, getDb } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { allowedNetworks, getSettings } from "@/lib/settings/settings";
-import { claimDueTasks, nextDueAt, releaseLeases, renewLeases } from "@/lib/delivery/queue";
+import { claimDueTasks, nextDueAt, recoverExpiredLeases, releaseLeases, renewLeases } from "@/lib/delivery/queue";
 import { loadClaimedTasks, type ClaimedTask } from "@/lib/delivery/load";
 import { deliverTask, type DeliveryEnv, type TaskOutcome } from "@/lib/delivery/deliver";
 import { createRecorder, type AutoPause } from "@/lib/delivery/recorder";
@@ -15,7 +15,7 @@ import { createSlackRateLimiter } from "@/lib/delivery/slack-sender";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/delivery/retry";
 import { localWakeups, TASKS_CHANNEL } from "@/lib/delivery/wakeup";
 import { purgeHistory } from "@/lib/delivery/retention";
-import { attemptDuration, attemptsTotal, deliveryLatency, deliveryRegistry, inFlight } from "@/lib/metrics/delivery-metrics";
+import { attemptDuration, claimsTotal, attemptsTotal, deliveryLatency, deliveryRegistry, inFlight } from "@/lib/metrics/delivery-metrics";
 
 export type WorkerOptions = {
   concurrency: number;
@@ -25,16 +25,24 @@ export type WorkerOptions = {
   backoffScale: number;
   autoPause: AutoPause;
   retentionEveryMs: number;
+  /** A request unanswered this long moves to the slow lane and stops holding a concurrency slot. */
+  slowAfterMs: number;
+  /** Bound on all deliveries in flight, slow ones included. */
+  maxInFlight: number;
 };
 
 /**
- * Claims due tasks and delivers them. Concurrency is bounded overall and per target; a target
- * that is failing gets one delivery at a time, so dead endpoints cannot fill the worker.
+ * Claims due tasks and delivers them. Concurrency is bounded overall and per target. A request
+ * that stays unanswered for `slowAfterMs` moves to a slow lane: it no longer holds one of the
+ * `concurrency` slots, and its target gets one delivery at a time (as does a failing target), so
+ * slow or dead endpoints cannot take the worker away from healthy ones.
  */
 export class DeliveryWorker {
   readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
   private running = false;
   private inFlight = new Map<number, Promise<void>>();
+  /** Deliveries younger than `slowAfterMs`; only these count against `concurrency`. */
+  private active = 0;
   private perTarget = new Map<number, number>();
   private failingTargets = new Set<number>();
   private pumping = false;
@@ -57,6 +65,8 @@ export class DeliveryWorker {
       backoffScale: e.RETRY_BACKOFF_SCALE,
       autoPause: { failures: 10, windowMs: 60 * 60_000 },
       retentionEveryMs: 5 * 60_000,
+      slowAfterMs: 250,
+      maxInFlight: e.WORKER_CONCURRENCY * 8,
       ...opts,
     };
     this.recorder = createRecorder({ owner: this.owner, autoPause: this.opts.autoPause, onFlushed: (b) => this.afterFlush(b) });
@@ -67,6 +77,7 @@ export class DeliveryWorker {
     await getDb(); // opens the database (and its write-ahead log, watched below)
     await this.subscribe();
     this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
+    this.timers.push(setInterval(() => void recoverExpiredLeases().then((n) => n > 0 && this.kick()).catch((err) => logger.warn({ err }, "lease recovery failed")), Math.max(this.opts.pollMs, 1_000)));
     this.timers.push(setInterval(() => void renewLeases(this.owner, this.opts.leaseMs).catch((err) => logger.warn({ err }, "lease renewal failed")), this.opts.leaseMs / 3));
     this.timers.push(setInterval(() => void purgeHistory().catch((err) => logger.warn({ err }, "retention purge failed")), this.opts.retentionEveryMs));
     logger.info({ owner: this.owner, ...this.opts, database: dialect() }, "delivery worker started");
@@ -84,7 +95,8 @@ export class DeliveryWorker {
     await this.recorder.drain();
     const released = await releaseLeases(this.owner);
     await closeDeliveryAgents();
-    logger.info({ owner: this.owner, released }, "delivery worker stopped");
+    const claims = (await claimsTotal.get()).values.map((v) => `${v.labels.found}=${v.value}`).join(" ");
+    logger.info({ owner: this.owner, released, claims }, "delivery worker stopped");
   }
 
   /** Asks for a claim round soon; cheap to call often. */
@@ -108,9 +120,15 @@ export class DeliveryWorker {
 
   private async pump() {
     while (this.running) {
-      const free = this.opts.concurrency - this.inFlight.size;
+      const free = Math.min(this.opts.concurrency - this.active, this.opts.maxInFlight - this.inFlight.size);
       if (free <= 0) return;
+      // Backpressure: results not yet written hold their leases; let the recorder catch up.
+      if (this.recorder.pending() >= this.opts.concurrency * 2) return;
+      // Claim in batches: while deliveries are in flight, wait until a quarter of the slots are
+      // free, so each claim (and its load and its recording) serves many deliveries.
+      if (this.active > 0 && free < Math.max(1, Math.floor(this.opts.concurrency / 4))) return;
       const ids = await claimDueTasks({ owner: this.owner, limit: Math.min(free, 100), leaseMs: this.opts.leaseMs, excludeTargets: this.busyTargets() });
+      claimsTotal.inc({ found: ids.length > 0 ? "yes" : "no" });
       if (ids.length === 0) {
         await this.armIdleTimer();
         return;
@@ -126,6 +144,14 @@ export class DeliveryWorker {
     const targetId = task.targetId;
     this.perTarget.set(targetId, (this.perTarget.get(targetId) ?? 0) + 1);
     inFlight.inc();
+    this.active++;
+    let slow = false;
+    const slowTimer = setTimeout(() => {
+      slow = true;
+      this.active--;
+      this.failingTargets.add(targetId);
+      this.kick();
+    }, this.opts.slowAfterMs);
     const deliveryEnv: DeliveryEnv = { allowList, retry: effectiveRetry(task.execution.policy, defaults), backoffScale: this.opts.backoffScale, slackLimiter: this.slackLimiter };
     const run = deliverTask(task, deliveryEnv)
       .catch((err): TaskOutcome => {
@@ -138,6 +164,8 @@ export class DeliveryWorker {
         this.recorder.add(outcome);
       })
       .finally(() => {
+        clearTimeout(slowTimer);
+        if (!slow) this.active--;
         this.inFlight.delete(task.id);
         inFlight.dec();
         const n = (this.perTarget.get(targetId) ?? 1) - 1;
@@ -158,9 +186,9 @@ export class DeliveryWorker {
     else this.failingTargets.add(outcome.targetId);
   }
 
-  private afterFlush(batch: TaskOutcome[]) {
-    // A retry or a postponement may already be due: look again.
-    if (batch.some((o) => o.status === "Pending")) this.kick();
+  private afterFlush(_batch: TaskOutcome[]) {
+    // Room for more (backpressure released), and a retry or a postponement may be due.
+    this.kick();
   }
 
   /** Targets this worker must not take more tasks for right now. */

@@ -1,11 +1,12 @@
 import crypto from "node:crypto";
 import picomatch from "picomatch";
 import { getDb, type Tx } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/sql";
 import { newMessageId } from "@/lib/delivery/signature";
 import { notifyWorkers } from "@/lib/delivery/wakeup";
 import type { HarborEvent } from "@/lib/events/types";
 import { policyEventTypes } from "@/lib/policies/service";
-import { getSettings } from "@/lib/settings/settings";
+import { deliverySwitch } from "@/lib/settings/settings";
 
 export type EventSource = "registry" | "api" | "test";
 
@@ -23,7 +24,6 @@ export type IngestResult =
   | { status: "accepted"; eventId: number; deliveries: number; duplicate: boolean }
   | { status: "skipped"; reason: "webhooks_disabled" };
 
-type PolicyRow = Awaited<ReturnType<typeof candidatePolicies>>[number];
 
 /** The repository and tags an event is about, for the policy filters. */
 export function eventSubject(event: HarborEvent): { repository?: string; tags: string[] } {
@@ -41,13 +41,6 @@ export function filtersMatch(policy: { repoPattern: string | null; tagPattern: s
   return true;
 }
 
-async function candidatePolicies(tx: Tx, projectId: number, onlyPolicyId?: number) {
-  return tx.webhookPolicy.findMany({
-    where: onlyPolicyId ? { id: onlyPolicyId, projectId } : { projectId, enabled: true },
-    include: { targets: { where: { status: "active" }, orderBy: { position: "asc" } } },
-  });
-}
-
 /**
  * Records an event and one execution + task per matching (policy × target), in one transaction,
  * so an accepted event is never lost. While webhooks are globally disabled the event is skipped
@@ -56,7 +49,7 @@ async function candidatePolicies(tx: Tx, projectId: number, onlyPolicyId?: numbe
 export async function ingestEvent(req: IngestRequest): Promise<IngestResult> {
   const db = await getDb();
   const result = await db.$transaction(async (tx): Promise<IngestResult> => {
-    const settings = await getSettings(tx);
+    const settings = await deliverySwitch(tx);
     if (!settings.webhooksEnabled && !req.onlyPolicyId) {
       await tx.systemSettings.update({ where: { id: 1 }, data: { skippedEvents: { increment: 1 } } });
       return { status: "skipped", reason: "webhooks_disabled" };
@@ -68,51 +61,62 @@ export async function ingestEvent(req: IngestRequest): Promise<IngestResult> {
       });
       if (seen) return { status: "accepted", eventId: seen.id, deliveries: seen._count.executions, duplicate: true };
     }
-    const event = await tx.event.create({
-      data: {
-        projectId: req.projectId,
-        type: req.event.type,
-        occurAt: req.event.occur_at,
-        operator: req.event.operator,
-        eventData: JSON.stringify(req.event.event_data),
-        requestId: req.requestId ?? crypto.randomUUID(),
-        source: req.source,
-        idempotencyKey: req.idempotencyKey ?? null,
-      },
-    });
-    const policies = (await candidatePolicies(tx, req.projectId, req.onlyPolicyId)).filter(
-      (p) => req.onlyPolicyId || (policyEventTypes(p).includes(req.event.type) && filtersMatch(p, req.event)),
+    const now = new Date();
+    const [event] = await tx.$queryRaw<{ id: number | bigint }[]>`
+      INSERT INTO "Event" ("projectId", "type", "occurAt", "operator", "eventData", "requestId", "source", "idempotencyKey", "createdAt")
+      VALUES (${req.projectId}, ${req.event.type}, ${req.event.occur_at}, ${req.event.operator}, ${JSON.stringify(req.event.event_data)},
+        ${req.requestId ?? crypto.randomUUID()}, ${req.source}, ${req.idempotencyKey ?? null}, ${now})
+      RETURNING "id"`;
+    const eventId = Number(event.id);
+    const targets = (await candidateTargets(tx, req.projectId, req.onlyPolicyId)).filter(
+      (t) => req.onlyPolicyId || (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event)),
     );
-    const deliveries = await createDeliveries(tx, event.id, req.event.type, policies, settings.maxAttempts, req.onlyPolicyId ? "MANUAL" : "EVENT");
-    return { status: "accepted", eventId: event.id, deliveries, duplicate: false };
+    const deliveries = await createDeliveries(tx, { eventId, eventType: req.event.type, now }, targets, settings.maxAttempts, req.onlyPolicyId ? "MANUAL" : "EVENT");
+    return { status: "accepted", eventId, deliveries, duplicate: false };
   });
   if (result.status === "accepted" && result.deliveries > 0 && !result.duplicate) await notifyWorkers();
   return result;
 }
 
-async function createDeliveries(tx: Tx, eventId: number, eventType: string, policies: PolicyRow[], defaultAttempts: number, trigger: string) {
-  const pairs = policies.flatMap((policy) => policy.targets.map((target) => ({ policy, target })));
-  if (pairs.length === 0) return 0;
-  const executions = await tx.execution.createManyAndReturn({
-    data: pairs.map(({ policy, target }) => ({
-      policyId: policy.id,
-      targetId: target.id,
-      eventId,
-      eventType,
-      vendorType: target.type === "slack" ? "SLACK" : "WEBHOOK",
-      trigger,
-    })),
-    select: { id: true, policyId: true, targetId: true },
-  });
-  const attempts = new Map(policies.map((p) => [p.id, p.maxAttempts ?? defaultAttempts]));
-  await tx.task.createMany({
-    data: executions.map((e) => ({
-      executionId: e.id,
-      policyId: e.policyId,
-      targetId: e.targetId,
-      webhookId: newMessageId(),
-      maxAttempts: attempts.get(e.policyId)!,
-    })),
-  });
-  return executions.length;
+type CandidateTarget = {
+  policyId: number;
+  targetId: number;
+  targetType: string;
+  eventTypes: string;
+  repoPattern: string | null;
+  tagPattern: string | null;
+  maxAttempts: number | null;
+};
+
+/** Active targets of the project's enabled policies (or of one policy, for a test event), in one query. */
+async function candidateTargets(tx: Tx, projectId: number, onlyPolicyId?: number): Promise<CandidateTarget[]> {
+  const which = onlyPolicyId ? Prisma.sql`p."id" = ${onlyPolicyId}` : Prisma.sql`p."enabled" = TRUE`;
+  const rows = await tx.$queryRaw<Record<string, unknown>[]>`
+    SELECT p."id" AS "policyId", w."id" AS "targetId", w."type" AS "targetType", p."eventTypes", p."repoPattern", p."tagPattern", p."maxAttempts"
+    FROM "WebhookPolicy" p JOIN "WebhookTarget" w ON w."policyId" = p."id"
+    WHERE p."projectId" = ${projectId} AND ${which} AND w."status" = 'active'
+    ORDER BY p."id", w."position"`;
+  return rows.map((r) => ({
+    policyId: Number(r.policyId),
+    targetId: Number(r.targetId),
+    targetType: String(r.targetType),
+    eventTypes: String(r.eventTypes),
+    repoPattern: (r.repoPattern as string | null) ?? null,
+    tagPattern: (r.tagPattern as string | null) ?? null,
+    maxAttempts: r.maxAttempts === null || r.maxAttempts === undefined ? null : Number(r.maxAttempts),
+  }));
+}
+
+async function createDeliveries(tx: Tx, event: { eventId: number; eventType: string; now: Date }, targets: CandidateTarget[], defaultAttempts: number, trigger: string) {
+  if (targets.length === 0) return 0;
+  const executions = await tx.$queryRaw<{ id: number | bigint; targetId: number | bigint }[]>`
+    INSERT INTO "Execution" ("policyId", "targetId", "eventId", "eventType", "vendorType", "trigger", "startTime")
+    VALUES ${Prisma.join(targets.map((t) => Prisma.sql`(${t.policyId}, ${t.targetId}, ${event.eventId}, ${event.eventType}, ${t.targetType === "slack" ? "SLACK" : "WEBHOOK"}, ${trigger}, ${event.now})`))}
+    RETURNING "id", "targetId"`;
+  // (policy, target) pairs are unique within an event, so the target id finds each execution.
+  const executionOf = new Map(executions.map((e) => [Number(e.targetId), Number(e.id)]));
+  await tx.$executeRaw`
+    INSERT INTO "Task" ("executionId", "policyId", "targetId", "webhookId", "maxAttempts", "nextAttemptAt", "createdAt", "updatedAt")
+    VALUES ${Prisma.join(targets.map((t) => Prisma.sql`(${executionOf.get(t.targetId)!}, ${t.policyId}, ${t.targetId}, ${newMessageId()}, ${t.maxAttempts ?? defaultAttempts}, ${event.now}, ${event.now}, ${event.now})`))}`;
+  return targets.length;
 }

@@ -26,3 +26,10 @@ export const deliveryLatency = new client.Histogram({
 });
 
 export const inFlight = new client.Gauge({ name: "harbor_worker_in_flight", help: "Deliveries in flight in this worker", registers: [deliveryRegistry] });
+
+export const claimsTotal = new client.Counter({
+  name: "harbor_worker_claims_total",
+  help: "Claim statements run, by whether they found due tasks",
+  labelNames: ["found"] as const,
+  registers: [deliveryRegistry],
+});

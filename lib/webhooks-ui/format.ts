@@ -8,6 +8,12 @@ export function formatDateTime(date: Date | null | undefined): string {
   return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
+/** The same, split for narrow table cells: "2024-05-01" and "12:03:04 UTC". */
+export function splitDateTime(date: Date): { date: string; time: string } {
+  const iso = date.toISOString();
+  return { date: iso.slice(0, 10), time: `${iso.slice(11, 19)} UTC` };
+}
+
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -58,14 +64,4 @@ export function statusTone(status: string): Tone {
 export function anyOpen(statuses: Iterable<string>): boolean {
   for (const s of statuses) if ((OPEN_STATUSES as readonly string[]).includes(s)) return true;
   return false;
-}
-
-/** "https://hooks.example/abc?token=x" → "https://hooks.example/abc?…": query strings often hold tokens. */
-export function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}${u.search ? "?…" : ""}`;
-  } catch {
-    return url;
-  }
 }

@@ -5,7 +5,11 @@ import { describe, expect, it, vi } from "vitest";
 // the settings reader only (ingestEvent still runs for real and counts the skipped event).
 vi.mock("@/lib/settings/settings", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/lib/settings/settings")>();
-  return { ...original, getSettings: async (...args: Parameters<typeof original.getSettings>) => ({ ...(await original.getSettings(...args)), webhooksEnabled: false }) };
+  return {
+    ...original,
+    getSettings: async (...args: Parameters<typeof original.getSettings>) => ({ ...(await original.getSettings(...args)), webhooksEnabled: false }),
+    deliverySwitch: async (...args: Parameters<typeof original.deliverySwitch>) => ({ ...(await original.deliverySwitch(...args)), webhooksEnabled: false }),
+  };
 });
 
 const TOKEN = "disabled-test-registry-token";

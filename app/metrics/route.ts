@@ -1,0 +1,8 @@
+import { webRegistry } from "@/lib/metrics/queue-metrics";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const registry = webRegistry();
+  return new Response(await registry.metrics(), { headers: { "Content-Type": registry.contentType } });
+}

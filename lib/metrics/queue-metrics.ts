@@ -1,0 +1,91 @@
+import client from "prom-client";
+import { getDb } from "@/lib/db/client";
+import { getSettings } from "@/lib/settings/settings";
+
+/**
+ * The web process's /metrics: queue gauges read from the database at scrape time (so they are
+ * right whichever worker did the work), and attempts by outcome over the last five minutes.
+ * Workers export their own counters and histograms on WORKER_METRICS_PORT.
+ */
+const g = globalThis as unknown as { harborWebRegistry?: client.Registry };
+
+function build(): client.Registry {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: "harbor_web_" });
+  new client.Gauge({
+    name: "harbor_queue_depth",
+    help: "Tasks waiting to be delivered (Pending), including retries scheduled for later",
+    registers: [registry],
+    async collect() {
+      const db = await getDb();
+      this.set(await db.task.count({ where: { status: "Pending" } }));
+    },
+  });
+  new client.Gauge({
+    name: "harbor_queue_due",
+    help: "Pending tasks whose time has come",
+    registers: [registry],
+    async collect() {
+      const db = await getDb();
+      this.set(await db.task.count({ where: { status: "Pending", nextAttemptAt: { lte: new Date() } } }));
+    },
+  });
+  new client.Gauge({
+    name: "harbor_queue_oldest_due_age_seconds",
+    help: "Age of the oldest task that is due and not yet delivered",
+    registers: [registry],
+    async collect() {
+      const db = await getDb();
+      const t = await db.task.findFirst({ where: { status: "Pending", nextAttemptAt: { lte: new Date() } }, orderBy: { nextAttemptAt: "asc" }, select: { nextAttemptAt: true } });
+      this.set(t ? (Date.now() - t.nextAttemptAt.getTime()) / 1000 : 0);
+    },
+  });
+  new client.Gauge({
+    name: "harbor_tasks_running",
+    help: "Tasks leased to a worker right now",
+    registers: [registry],
+    async collect() {
+      const db = await getDb();
+      this.set(await db.task.count({ where: { status: "Running" } }));
+    },
+  });
+  new client.Gauge({
+    name: "harbor_recent_attempts",
+    help: "Delivery attempts in the last five minutes by outcome (success: 2xx)",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+    async collect() {
+      const db = await getDb();
+      const since = new Date(Date.now() - 5 * 60_000);
+      const [ok, total] = await Promise.all([
+        db.attempt.count({ where: { startedAt: { gte: since }, responseStatus: { gte: 200, lt: 300 } } }),
+        db.attempt.count({ where: { startedAt: { gte: since } } }),
+      ]);
+      this.set({ outcome: "success" }, ok);
+      this.set({ outcome: "failure" }, total - ok);
+    },
+  });
+  new client.Gauge({
+    name: "harbor_events_skipped_total",
+    help: "Events dropped while webhooks were globally disabled",
+    registers: [registry],
+    async collect() {
+      this.set((await getSettings()).skippedEvents);
+    },
+  });
+  new client.Gauge({
+    name: "harbor_targets_paused",
+    help: "Targets paused (410 Gone, automatic pause or by hand)",
+    registers: [registry],
+    async collect() {
+      const db = await getDb();
+      this.set(await db.webhookTarget.count({ where: { status: "paused" } }));
+    },
+  });
+  return registry;
+}
+
+export function webRegistry(): client.Registry {
+  g.harborWebRegistry ??= build();
+  return g.harborWebRegistry;
+}
