@@ -24,7 +24,7 @@ export type SettingsInput = z.infer<typeof settingsInputSchema>;
 export async function updateSettings(actor: Actor, input: SettingsInput) {
   requireSystem(actor, "settings.manage");
   const allow = parseAllowList(input.allowedNetworks);
-  if (!allow.ok) throw new AppError("validation_error", `allowedNetworks: "${allow.entry}" ${allow.message}`, "allowedNetworks");
+  if (!allow.ok) throw new AppError("validation_error", `allowedNetworks: ${allow.message}`, "allowedNetworks");
   if (input.registryToken && input.registryToken !== "-" && input.registryToken.length < 16) {
     throw new AppError("validation_error", "registryToken: use at least 16 characters", "registryToken");
   }
