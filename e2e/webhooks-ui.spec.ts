@@ -31,7 +31,7 @@ test.beforeEach(() => {
 
 const webhooksUrl = (project: string) => `/projects/${project}/webhooks`;
 
-type NewPolicy = { name: string; url: string; slack?: boolean; authHeader?: string; description?: string; maxAttempts?: string; cloudEvents?: boolean };
+type NewPolicy = { name: string; url: string; slack?: boolean; authHeader?: string; description?: string; maxAttempts?: string; firstRetrySeconds?: string; cloudEvents?: boolean };
 
 /** Fills the add form and submits it; returns the signing secret shown once. */
 async function createPolicy(page: Page, project: string, p: NewPolicy): Promise<string> {
@@ -43,10 +43,9 @@ async function createPolicy(page: Page, project: string, p: NewPolicy): Promise<
   if (p.cloudEvents) await form.getByLabel("CloudEvents").check();
   await form.getByLabel(p.slack ? "Slack incoming webhook URL" : "Endpoint URL").fill(p.url);
   if (p.authHeader) await form.getByLabel("Auth header").fill(p.authHeader);
-  if (p.maxAttempts) {
-    await form.getByText("Filters and retries (optional)").click();
-    await form.getByLabel("Max attempts").fill(p.maxAttempts);
-  }
+  if (p.maxAttempts || p.firstRetrySeconds) await form.getByText("Filters and retries (optional)").click();
+  if (p.maxAttempts) await form.getByLabel("Max attempts").fill(p.maxAttempts);
+  if (p.firstRetrySeconds) await form.getByLabel("First retry delay (seconds)").fill(p.firstRetrySeconds);
   await form.getByRole("button", { name: "Add", exact: true }).click();
   const secret = page.getByRole("region", { name: "Signing secret" });
   await expect(secret).toBeVisible();
@@ -145,9 +144,14 @@ test("an HTTP webhook: create, test event, execution Success, task, attempt, log
     expect(sent.headers.authorization).toBe("Bearer e2e-s3cret");
     expect(sent.headers["webhook-signature"]).toMatch(/^v1,/);
     expect(JSON.parse(sent.body)).toMatchObject({ type: "PUSH_ARTIFACT", event_data: { repository: { repo_full_name: "harbor/alpine" } } });
-    await executionRow(page).getByText("Show payload").click();
-    await expect(executionRow(page).locator("pre")).toContainText('"type": "PUSH_ARTIFACT"');
     await snap(page, "webhooks-05-policy-executions");
+    await executionRow(page).getByRole("button", { name: "Show payload" }).click();
+    const payload = page.getByRole("dialog", { name: /^Payload of execution \d+$/ });
+    await expect(payload.getByLabel(/^Payload of execution/)).toContainText('"type": "PUSH_ARTIFACT"');
+    await expect(payload.getByRole("button", { name: "Copy" })).toBeVisible();
+    await snap(page, "webhooks-05b-payload-dialog");
+    await page.keyboard.press("Escape");
+    await expect(payload).toBeHidden();
   });
 
   await test.step("filters: by status and by event type", async () => {
@@ -208,6 +212,15 @@ test("an HTTP webhook: create, test event, execution Success, task, attempt, log
     await page.reload();
     await expect(page.getByText(/The previous key also signs until/)).toBeVisible();
     await expect(page.getByRole("region", { name: "New signing secret" })).toHaveCount(0);
+  });
+
+  await test.step("on a phone-sized screen", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 2, name })).toBeVisible();
+    await snap(page, "webhooks-21-policy-mobile");
+    await page.goto(webhooksUrl(project));
+    await snap(page, "webhooks-22-grid-mobile");
   });
 });
 
@@ -322,6 +335,31 @@ test("failures: Error after the retries, redeliver a task, redeliver failed in a
     await row.getByRole("button", { name: "Resume" }).click();
     await expect(row).not.toContainText("Paused");
   });
+});
+
+test("a delivery waiting for its retry: the page refreshes while it is pending, Stop ends it, and refreshing stops", async ({ adminPage: page }) => {
+  const project = uniqueName("stop");
+  const name = uniqueName("slow-retry");
+  await createProject(page, project);
+  // An hour before the retry (the e2e server scales backoff by 0.01: 36 s), so the task stays Pending.
+  await createPolicy(page, project, { name, url: receiver.url, maxAttempts: "5", firstRetrySeconds: "3600" });
+  await openPolicy(page, project, name);
+  mode = "fail";
+  await sendTestEvent(page, page.getByRole("button", { name: "Send test event" }));
+  await expect(executionRow(page)).toContainText("attempt 1 failed", { timeout: 20_000 });
+  await expect(executionRow(page)).toContainText("Pending");
+  await expect(page.getByText(/Deliveries in progress; this page updates every 2 s\./)).toBeVisible();
+  await snap(page, "webhooks-20-pending-retry");
+
+  await executionRow(page).getByRole("button", { name: /^Stop execution \d+$/ }).click();
+  const dialog = page.getByRole("dialog", { name: /^Stop execution \d+\?$/ });
+  await dialog.getByRole("button", { name: "Stop delivery" }).click();
+  await expect(executionRow(page)).toContainText("Stopped");
+  await expect(executionRow(page)).toContainText("stopped by admin");
+  await expect(page.getByText("Nothing pending or running.")).toBeVisible();
+  const sent = receiver.requests.length;
+  await page.waitForTimeout(2500);
+  expect(receiver.requests.length).toBe(sent);
 });
 
 test("deactivate (with confirmation), edit (the auth header stays write-only), delete", async ({ adminPage: page }) => {

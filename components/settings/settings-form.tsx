@@ -44,6 +44,8 @@ export function SettingsForm({ settings, envAllowedNetworks, envRegistryTokenSet
   const [showToken, setShowToken] = useState(false);
   const [removeToken, setRemoveToken] = useState(false);
   useEffect(() => {
+    // Take the keyboard to the field the server refused.
+    if (state && !state.ok && state.field) document.getElementById(`settings-${state.field}`)?.focus();
     // A saved token is not kept in the page: the field goes back to "leave empty to keep".
     if (state?.ok) {
       setToken("");
@@ -70,10 +72,6 @@ export function SettingsForm({ settings, envAllowedNetworks, envRegistryTokenSet
         startTransition(() => dispatch(data));
       }}
     >
-      {state?.ok && <Notice tone="green">{state.message}</Notice>}
-      {generalError && <Notice tone="red">{generalError}</Notice>}
-      {state && !state.ok && state.field && <Notice tone="red">Not saved: check the field marked below.</Notice>}
-
       <Card title="Webhooks">
         <div className="space-y-3">
           <label className="flex items-center gap-2 text-sm font-medium text-slate-900">
@@ -107,9 +105,9 @@ export function SettingsForm({ settings, envAllowedNetworks, envRegistryTokenSet
       <Card title="Network guard">
         <div className="space-y-2">
           <p className="text-sm text-slate-700">
-            Deliveries are refused to loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local and cloud metadata
-            addresses, checked after DNS resolution, so a webhook cannot be used to probe your internal network. List here the
-            networks that receivers inside your network live in.
+            Deliveries are refused to loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), carrier-grade NAT, link-local,
+            multicast, reserved and cloud metadata addresses. The check runs on the addresses a host name resolves to, at delivery
+            time, so a webhook cannot be used to probe your internal network. List here the networks your own receivers live in.
           </p>
           <label htmlFor="settings-allowedNetworks" className="block text-sm font-medium text-slate-800">Allowed networks</label>
           <textarea id="settings-allowedNetworks" name="allowedNetworks" defaultValue={settings.allowedNetworks} rows={3} placeholder="10.20.0.0/16, 192.168.5.10/32"
@@ -117,7 +115,7 @@ export function SettingsForm({ settings, envAllowedNetworks, envRegistryTokenSet
           {errorFor("allowedNetworks") ? (
             <p id="settings-allowedNetworks-error" className="text-xs text-red-700">{errorFor("allowedNetworks")}</p>
           ) : (
-            <p id="settings-allowedNetworks-hint" className="text-xs text-slate-500">CIDRs separated by commas, spaces or new lines.</p>
+            <p id="settings-allowedNetworks-hint" className="text-xs text-slate-500">Addresses or CIDR ranges, separated by commas or new lines.</p>
           )}
           {envAllowedNetworks && (
             <p className="text-xs text-slate-600">Also allowed by the <code>ALLOWED_NETWORKS</code> environment variable: <code>{envAllowedNetworks}</code></p>
@@ -146,7 +144,9 @@ export function SettingsForm({ settings, envAllowedNetworks, envRegistryTokenSet
             {errorFor("registryToken") ? (
               <p id="settings-registryToken-error" className="text-xs text-red-700">{errorFor("registryToken")}</p>
             ) : (
-              <p id="settings-registryToken-hint" className="text-xs text-slate-500">Write-only: at least 16 characters, stored encrypted, never shown again. Leave empty to keep the current one.</p>
+              <p id="settings-registryToken-hint" className="text-xs text-slate-500">
+                Write-only: at least 16 characters, stored encrypted, never shown again.{settings.registryTokenSet ? " Leave empty to keep the current one." : ""}
+              </p>
             )}
             {settings.registryTokenSet && (
               <label className="flex items-center gap-2">
@@ -171,9 +171,12 @@ export function SettingsForm({ settings, envAllowedNetworks, envRegistryTokenSet
         </div>
       </Card>
 
-      <div className="flex items-center gap-3">
+      <div className="sticky bottom-0 -mx-1 flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white/95 px-3 py-2 shadow-sm">
         <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Save settings"}</Button>
-        <span className="text-xs text-slate-500">Last saved {settings.updatedAt.toISOString().slice(0, 19).replace("T", " ")} UTC</span>
+        {state?.ok && <Notice tone="green">{state.message}</Notice>}
+        {generalError && <Notice tone="red">{generalError}</Notice>}
+        {state && !state.ok && state.field && <Notice tone="red">Not saved: check the field marked in red.</Notice>}
+        <span className="ml-auto text-xs text-slate-500">Last saved {settings.updatedAt.toISOString().slice(0, 19).replace("T", " ")} UTC</span>
       </div>
     </form>
   );

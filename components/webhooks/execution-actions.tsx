@@ -90,7 +90,7 @@ export function RedeliverFailedForm({ project, policyId }: { project: string; po
   const fieldError = (f: string) => (result && !result.ok && result.field === f ? result.text : undefined);
   return (
     <form onSubmit={submit} noValidate className="space-y-3" aria-label="Redeliver failed deliveries">
-      <div className="grid gap-3 sm:grid-cols-2">
+      <div className="grid gap-3">
         <div className="space-y-1">
           <label htmlFor="redeliver-from" className="block text-sm font-medium text-slate-800">From</label>
           <input id="redeliver-from" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} className={inputClass} aria-invalid={!!fieldError("from")} />

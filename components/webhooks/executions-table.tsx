@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { EmptyState, Table, Td } from "@/components/ui";
 import { StopExecutionButton } from "@/components/webhooks/execution-actions";
-import { CodeBlock } from "@/components/webhooks/json-block";
+import { PayloadDialog } from "@/components/webhooks/payload-dialog";
 import { StatusBadge } from "@/components/webhooks/status-badge";
 import { EVENT_LABELS, type EventType } from "@/lib/events/types";
 import { TASK_STATUSES } from "@/lib/history/statuses";
@@ -68,12 +68,7 @@ export function ExecutionsTable({ project, policyId, rows, manage, filtered }: {
             {e.statusMessage && <span className="mt-1 block break-words text-xs text-slate-600">{e.statusMessage}</span>}
           </Td>
           <Td className="whitespace-nowrap">{eventLabel(e.eventType)}</Td>
-          <Td className="min-w-32">
-            <details>
-              <summary className="cursor-pointer text-sky-800">Show payload</summary>
-              <div className="mt-2 w-[min(36rem,70vw)]"><CodeBlock text={e.payload} label={`Payload of execution ${e.id}`} maxHeight="max-h-72" /></div>
-            </details>
-          </Td>
+          <Td><PayloadDialog executionId={e.id} payload={e.payload} /></Td>
           <Td className="whitespace-nowrap text-xs">{formatDateTime(e.startTime)}</Td>
           <Td className="whitespace-nowrap text-xs">{formatDateTime(e.endTime)}</Td>
           <Td>{e.attempts}</Td>

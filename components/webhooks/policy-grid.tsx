@@ -3,7 +3,7 @@ import { Badge, Table, Td } from "@/components/ui";
 import { PolicyActions, ResumeTargetButton } from "@/components/webhooks/policy-actions";
 import { EnabledBadge, StatusBadge } from "@/components/webhooks/status-badge";
 import { EVENT_TYPES } from "@/lib/events/types";
-import { eventLabel, formatDateTime, NOTIFY_TYPE_LABELS } from "@/lib/webhooks-ui/format";
+import { eventLabel, formatDateTime, NOTIFY_TYPE_LABELS, splitDateTime } from "@/lib/webhooks-ui/format";
 import type { PolicyRowView, TargetView } from "@/lib/webhooks-ui/loaders";
 import { nextSort, type PolicySort, type PolicySortKey } from "@/lib/webhooks-ui/params";
 
@@ -26,14 +26,25 @@ export function EventTypeList({ types }: { types: string[] }) {
   return <span>{types.map(eventLabel).join(", ")}</span>;
 }
 
-export function TargetState({ project, policyId, target, manage }: { project: string; policyId: number; target: TargetView; manage: boolean }) {
+export function TargetState({ project, policyId, target, manage, compact = false }: { project: string; policyId: number; target: TargetView; manage: boolean; compact?: boolean }) {
   if (target.status !== "paused") return null;
   return (
     <div className="mt-1 space-y-1 rounded border border-amber-200 bg-amber-50 p-2 text-xs text-amber-950">
-      <p><Badge tone="amber">Paused</Badge> {target.pausedReason ?? "deliveries to this endpoint are on hold"}</p>
-      <p>Deliveries to it wait until it is resumed.</p>
+      <p className="break-words"><Badge tone="amber">Paused</Badge> {target.pausedReason ?? "deliveries to this endpoint are on hold"}</p>
+      {!compact && <p>Deliveries to it wait until it is resumed.</p>}
       {manage && <ResumeTargetButton project={project} policyId={policyId} targetId={target.id} />}
     </div>
+  );
+}
+
+/** A date over its time, for narrow columns. */
+function StackedDate({ date }: { date: Date }) {
+  const { date: day, time } = splitDateTime(date);
+  return (
+    <time dateTime={date.toISOString()} className="block whitespace-nowrap">
+      {day}
+      <span className="block text-slate-500">{time}</span>
+    </time>
   );
 }
 
@@ -55,33 +66,33 @@ export function PolicyGrid({ project, rows, manage, sort, q }: { project: string
     <Table head={head} caption="Webhook policies">
       {rows.map((p) => (
         <tr key={p.id} data-policy={p.name}>
-          <Td className="font-medium"><Link href={`${base}/${p.id}`} className="text-sky-800 hover:underline">{p.name}</Link></Td>
+          <Td className="min-w-32 font-medium"><Link href={`${base}/${p.id}`} className="break-words text-sky-800 hover:underline">{p.name}</Link></Td>
           <Td><EnabledBadge enabled={p.enabled} /></Td>
           <Td>{[...new Set(p.targets.map((t) => NOTIFY_TYPE_LABELS[t.type] ?? t.type))].join(", ")}</Td>
           <Td>{p.targets.map((t) => t.payloadFormat).filter(Boolean).join(", ") || "—"}</Td>
-          <Td className="max-w-xs">
+          <Td className="min-w-44 max-w-64">
             {p.targets.map((t) => (
-              <div key={t.id} className="break-all">
-                {t.address}
-                <TargetState project={project} policyId={p.id} target={t} manage={manage} />
+              <div key={t.id}>
+                <span className="break-all">{t.address}</span>
+                <TargetState project={project} policyId={p.id} target={t} manage={manage} compact />
               </div>
             ))}
           </Td>
-          <Td className="min-w-40 max-w-56 text-xs"><EventTypeList types={p.eventTypes} /></Td>
-          <Td className="whitespace-nowrap text-xs">
+          <Td className="min-w-32 max-w-48 text-xs"><EventTypeList types={p.eventTypes} /></Td>
+          <Td className="text-xs">
             {p.last ? (
               <Link href={`${base}/${p.id}/executions/${p.last.id}`} className="space-y-0.5 hover:underline" aria-label={`Last delivery: ${p.last.status}, ${formatDateTime(p.last.startTime)}`}>
                 <StatusBadge status={p.last.status} />
-                <span className="block text-slate-600">{formatDateTime(p.last.endTime ?? p.last.startTime)}</span>
+                <StackedDate date={p.last.endTime ?? p.last.startTime} />
               </Link>
             ) : (
               <span className="text-slate-500">Never</span>
             )}
           </Td>
-          <Td className="whitespace-nowrap text-xs">{formatDateTime(p.createdAt)}</Td>
-          <Td className="max-w-48 text-xs text-slate-700">{p.description || "—"}</Td>
+          <Td className="text-xs"><StackedDate date={p.createdAt} /></Td>
+          <Td className="max-w-40 break-words text-xs text-slate-700">{p.description || "—"}</Td>
           {manage && (
-            <Td className="min-w-56">
+            <Td>
               <PolicyActions project={project} policy={{ id: p.id, name: p.name, enabled: p.enabled, eventTypes: p.eventTypes }} layout="row" />
             </Td>
           )}

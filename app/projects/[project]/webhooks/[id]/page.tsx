@@ -44,7 +44,7 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
         </div>
         {one(sp, "saved") && <Notice tone="green">Webhook saved.</Notice>}
 
-        <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+        <div className="grid items-start gap-6 lg:grid-cols-[1fr_22rem]">
           <Card title="Settings">
             <dl className="divide-y divide-slate-100">
               {policy.targets.map((t, i) => (
@@ -70,7 +70,8 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
             </dl>
           </Card>
           <div className="space-y-6">
-            {data.signing && (
+            {/* Slack messages are not signed: the key matters only to HTTP targets. */}
+            {data.signing && policy.targets.some((t) => t.type === "http") && (
               <Card title="Signing key">
                 <div className="space-y-2 text-sm text-slate-700">
                   <p>HTTP deliveries carry Standard Webhooks signatures (<code>webhook-signature</code>) made with this webhook&apos;s secret.</p>

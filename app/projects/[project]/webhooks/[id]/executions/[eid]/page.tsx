@@ -52,7 +52,7 @@ export default async function ExecutionPage({ params }: { params: Promise<{ proj
         </div>
       </div>
 
-      <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+      <div className="grid items-start gap-6 lg:grid-cols-[1fr_20rem]">
         <Card title="Summary">
           <dl className="divide-y divide-slate-100">
             <Row label="Status"><StatusBadge status={execution.status} />{execution.statusMessage && <span className="ml-2 text-slate-700">{execution.statusMessage}</span>}</Row>
