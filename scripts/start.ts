@@ -6,6 +6,7 @@ import { env } from "../lib/config/env";
 import { applyMigrations } from "../lib/db/migrate";
 import { bootstrap } from "../lib/bootstrap";
 import { disconnectDb } from "../lib/db/client";
+import { WORKER_NODE_ARGS } from "./worker-args";
 
 async function main() {
   const config = env();
@@ -42,7 +43,7 @@ async function main() {
   process.on("SIGINT", () => stop(0));
 
   run("web", [require.resolve("next/dist/bin/next"), "start", "-p", String(config.PORT)]);
-  if (process.env.HARBOR_NO_WORKER !== "1") run("worker", ["--import", "tsx", "scripts/worker.ts"]);
+  if (process.env.HARBOR_NO_WORKER !== "1") run("worker", WORKER_NODE_ARGS);
   console.log(`Harbor Notifier on http://localhost:${config.PORT} (database: ${config.database.provider})`);
 }
 

@@ -7,6 +7,7 @@ import { resetEnvCache } from "../../lib/config/env";
 import { disconnectDb, getDb } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
 import { bootstrap } from "../../lib/bootstrap";
+import { WORKER_NODE_ARGS } from "../worker-args";
 
 export type DbKind = "sqlite" | "postgres";
 const PG_ADMIN = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -48,7 +49,7 @@ export async function freshDatabase(kind: DbKind): Promise<() => Promise<void>> 
 
 /** A worker process on the current database; samples its resident memory. */
 export function startWorker(extraEnv: Record<string, string> = {}) {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  const child: ChildProcess = spawn(process.execPath, WORKER_NODE_ARGS, {
     env: { ...process.env, LOG_LEVEL: "warn", HARBOR_ROLE: "worker", ...extraEnv },
     stdio: ["ignore", "inherit", "inherit"],
   });
