@@ -48,12 +48,18 @@ export function filtersMatch(policy: { repoPattern: string | null; tagPattern: s
  */
 export async function ingestEvent(req: IngestRequest): Promise<IngestResult> {
   const db = await getDb();
+  // Reads first, outside the transaction: on SQLite the transaction holds the database's one
+  // write lock, so it stays as short as three inserts. (A policy changed in between at worst
+  // gets or misses this one event, as if it had changed a moment earlier or later.)
+  const settings = await deliverySwitch();
+  if (!settings.webhooksEnabled && !req.onlyPolicyId) {
+    await db.systemSettings.update({ where: { id: 1 }, data: { skippedEvents: { increment: 1 } } });
+    return { status: "skipped", reason: "webhooks_disabled" };
+  }
+  const targets = (await candidateTargets(db, req.projectId, req.onlyPolicyId)).filter(
+    (t) => req.onlyPolicyId || (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event)),
+  );
   const result = await db.$transaction(async (tx): Promise<IngestResult> => {
-    const settings = await deliverySwitch(tx);
-    if (!settings.webhooksEnabled && !req.onlyPolicyId) {
-      await tx.systemSettings.update({ where: { id: 1 }, data: { skippedEvents: { increment: 1 } } });
-      return { status: "skipped", reason: "webhooks_disabled" };
-    }
     if (req.idempotencyKey) {
       const seen = await tx.event.findUnique({
         where: { projectId_idempotencyKey: { projectId: req.projectId, idempotencyKey: req.idempotencyKey } },
@@ -68,9 +74,6 @@ export async function ingestEvent(req: IngestRequest): Promise<IngestResult> {
         ${req.requestId ?? crypto.randomUUID()}, ${req.source}, ${req.idempotencyKey ?? null}, ${now})
       RETURNING "id"`;
     const eventId = Number(event.id);
-    const targets = (await candidateTargets(tx, req.projectId, req.onlyPolicyId)).filter(
-      (t) => req.onlyPolicyId || (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event)),
-    );
     const deliveries = await createDeliveries(tx, { eventId, eventType: req.event.type, now }, targets, settings.maxAttempts, req.onlyPolicyId ? "MANUAL" : "EVENT");
     return { status: "accepted", eventId, deliveries, duplicate: false };
   });
@@ -89,9 +92,9 @@ type CandidateTarget = {
 };
 
 /** Active targets of the project's enabled policies (or of one policy, for a test event), in one query. */
-async function candidateTargets(tx: Tx, projectId: number, onlyPolicyId?: number): Promise<CandidateTarget[]> {
+async function candidateTargets(db: Tx, projectId: number, onlyPolicyId?: number): Promise<CandidateTarget[]> {
   const which = onlyPolicyId ? Prisma.sql`p."id" = ${onlyPolicyId}` : Prisma.sql`p."enabled" = TRUE`;
-  const rows = await tx.$queryRaw<Record<string, unknown>[]>`
+  const rows = await db.$queryRaw<Record<string, unknown>[]>`
     SELECT p."id" AS "policyId", w."id" AS "targetId", w."type" AS "targetType", p."eventTypes", p."repoPattern", p."tagPattern", p."maxAttempts"
     FROM "WebhookPolicy" p JOIN "WebhookTarget" w ON w."policyId" = p."id"
     WHERE p."projectId" = ${projectId} AND ${which} AND w."status" = 'active'
