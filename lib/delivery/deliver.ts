@@ -35,6 +35,8 @@ export type DeliveryEnv = {
   retry: RetryPolicy;
   backoffScale: number;
   slackLimiter: SlackRateLimiter;
+  /** The delivering worker's id, named in the task log (which of several workers sent it). */
+  worker?: string;
 };
 
 const MASKED_HEADERS = new Set(["authorization"]);
@@ -60,7 +62,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   );
   const number = task.runCount + 1;
   const startedAt = new Date();
-  const logs: TaskOutcome["logs"] = [{ at: startedAt, level: "INFO", message: `start to run webhook job (attempt ${number} of ${task.maxAttempts})` }];
+  const logs: TaskOutcome["logs"] = [{ at: startedAt, level: "INFO", message: `start to run webhook job (attempt ${number} of ${task.maxAttempts}${env.worker ? `, worker ${env.worker}` : ""})` }];
 
   let headers: Record<string, string> = { "Content-Type": payload.contentType, "User-Agent": USER_AGENT };
   let result: SendResult;

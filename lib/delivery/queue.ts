@@ -11,6 +11,10 @@ import { dialect, getDb } from "@/lib/db/client";
 export async function claimDueTasks(opts: { owner: string; limit: number; leaseMs: number; excludeTargets?: number[] }): Promise<number[]> {
   const db = await getDb();
   const now = new Date();
+  // A plain read first: most wake-ups find nothing, and on SQLite the UPDATE below would wait
+  // for the database's one write lock even when it matches no row.
+  const due = await db.$queryRaw<unknown[]>`SELECT 1 FROM "Task" WHERE "status" = 'Pending' AND "nextAttemptAt" <= ${now} LIMIT 1`;
+  if (due.length === 0) return [];
   const leaseUntil = new Date(now.getTime() + opts.leaseMs);
   const exclude = opts.excludeTargets?.length ? Prisma.sql`AND t."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})` : Prisma.empty;
   const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF t SKIP LOCKED` : Prisma.empty;
@@ -36,15 +40,19 @@ export async function claimDueTasks(opts: { owner: string; limit: number; leaseM
  */
 export async function recoverExpiredLeases(): Promise<number> {
   const db = await getDb();
+  const now = new Date();
+  const expired = await db.task.findFirst({ where: { status: "Running", leaseUntil: { lt: now } }, select: { id: true } });
+  if (!expired) return 0;
   const r = await db.task.updateMany({
-    where: { status: "Running", leaseUntil: { lt: new Date() } },
+    where: { status: "Running", leaseUntil: { lt: now } },
     data: { status: "Pending", leaseOwner: null, leaseUntil: null, statusMessage: "lease expired; delivering again" },
   });
   return r.count;
 }
 
 /** Extends the leases of the tasks this worker is still delivering. */
-export async function renewLeases(owner: string, leaseMs: number): Promise<number> {
+export async function renewLeases(owner: string, leaseMs: number, inFlight: number): Promise<number> {
+  if (inFlight === 0) return 0;
   const db = await getDb();
   const r = await db.task.updateMany({ where: { leaseOwner: owner, status: "Running" }, data: { leaseUntil: new Date(Date.now() + leaseMs) } });
   return r.count;

@@ -78,7 +78,7 @@ export class DeliveryWorker {
     await this.subscribe();
     this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
     this.timers.push(setInterval(() => void recoverExpiredLeases().then((n) => n > 0 && this.kick()).catch((err) => logger.warn({ err }, "lease recovery failed")), Math.max(this.opts.pollMs, 1_000)));
-    this.timers.push(setInterval(() => void renewLeases(this.owner, this.opts.leaseMs).catch((err) => logger.warn({ err }, "lease renewal failed")), this.opts.leaseMs / 3));
+    this.timers.push(setInterval(() => void renewLeases(this.owner, this.opts.leaseMs, this.inFlight.size).catch((err) => logger.warn({ err }, "lease renewal failed")), this.opts.leaseMs / 3));
     this.timers.push(setInterval(() => void purgeHistory().catch((err) => logger.warn({ err }, "retention purge failed")), this.opts.retentionEveryMs));
     logger.info({ owner: this.owner, ...this.opts, database: dialect() }, "delivery worker started");
     this.kick();
@@ -152,7 +152,7 @@ export class DeliveryWorker {
       this.failingTargets.add(targetId);
       this.kick();
     }, this.opts.slowAfterMs);
-    const deliveryEnv: DeliveryEnv = { allowList, retry: effectiveRetry(task.execution.policy, defaults), backoffScale: this.opts.backoffScale, slackLimiter: this.slackLimiter };
+    const deliveryEnv: DeliveryEnv = { allowList, retry: effectiveRetry(task.execution.policy, defaults), backoffScale: this.opts.backoffScale, slackLimiter: this.slackLimiter, worker: this.owner };
     const run = deliverTask(task, deliveryEnv)
       .catch((err): TaskOutcome => {
         logger.error({ err, taskId: task.id }, "delivery crashed");
