@@ -43,7 +43,7 @@ export function PolicyActions({ project, policy, layout }: PolicyActionsProps) {
 
   return (
     <div className="space-y-2">
-      <div className={layout === "row" ? "grid w-max grid-cols-[auto_auto] gap-1" : "flex flex-wrap items-center gap-1.5"}>
+      <div className={layout === "row" ? "grid w-max grid-cols-[auto_auto] justify-items-start gap-1" : "flex flex-wrap items-center gap-1.5"}>
         <LinkButton href={`${base}/${policy.id}/edit`} className={small} aria-label={layout === "row" ? `Edit ${policy.name}` : undefined}>Edit</LinkButton>
 
         <ConfirmDialog

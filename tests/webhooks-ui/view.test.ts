@@ -32,6 +32,9 @@ describe("formatting", () => {
     [1234, "1.23 s"],
     [12_345, "12.3 s"],
     [125_000, "2 min 5 s"],
+    [120_000, "2 min"],
+    [3_600_000, "1 h"],
+    [3_690_000, "1 h 1 min"],
     [Number.NaN, "—"],
   ])("duration %s → %s", (ms, text) => expect(formatDuration(ms)).toBe(text));
   it("elapsed needs both ends", () => {

@@ -15,7 +15,7 @@ import { one, type SearchParams } from "@/lib/webhooks-ui/params";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[10rem_1fr] gap-2 py-1.5 text-sm">
+    <div className="grid grid-cols-[7.5rem_1fr] gap-2 py-1.5 text-sm sm:grid-cols-[10rem_1fr]">
       <dt className="font-medium text-slate-600">{label}</dt>
       <dd className="min-w-0 break-words text-slate-900">{children}</dd>
     </div>

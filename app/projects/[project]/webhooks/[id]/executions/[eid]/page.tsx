@@ -10,7 +10,7 @@ import { loadExecutionDetail } from "@/lib/webhooks-ui/loaders";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[9rem_1fr] gap-2 py-1.5 text-sm">
+    <div className="grid grid-cols-[7.5rem_1fr] gap-2 py-1.5 text-sm sm:grid-cols-[9rem_1fr]">
       <dt className="font-medium text-slate-600">{label}</dt>
       <dd className="min-w-0 break-words">{children}</dd>
     </div>
