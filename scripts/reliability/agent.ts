@@ -1,0 +1,59 @@
+// A helper process for the reliability tests (tests/reliability): it does the database work of the
+// "web" side on the database DATABASE_URL / DATA_DIR name, with the app's own code.
+//   setup '<json>'                      creates a project and its policies; prints one JSON line
+//   ingest <projectId> <count|forever>  ingests events one by one, printing "accepted <eventId>"
+//                                       only after the event's transaction has committed
+import fs from "node:fs";
+import type { Actor } from "../../lib/auth/actor";
+import { disconnectDb, getDb } from "../../lib/db/client";
+import { ingestEvent } from "../../lib/events/ingest";
+import { sampleEvent } from "../../lib/events/samples";
+import { EVENT_TYPES, type EventType } from "../../lib/events/types";
+import { policyInputSchema } from "../../lib/policies/schemas";
+import { createPolicy } from "../../lib/policies/service";
+
+const actor: Actor = { kind: "user", userId: 0, username: "reliability-agent", sysadmin: true };
+
+/** Written synchronously, so a line on stdout means the work before it is done. */
+const say = (line: string) => fs.writeSync(1, line + "\n");
+
+type SetupSpec = { project: string; policies: unknown[]; settings?: Record<string, unknown> };
+
+async function setup(spec: SetupSpec) {
+  const db = await getDb();
+  const project = await db.project.create({ data: { name: spec.project } });
+  if (spec.settings) await db.systemSettings.upsert({ where: { id: 1 }, update: spec.settings, create: { id: 1, ...spec.settings } });
+  const policies = [];
+  for (const raw of spec.policies) {
+    const { policy } = await createPolicy(actor, project, policyInputSchema.parse(raw));
+    policies.push({ id: policy.id, name: policy.name, targetIds: policy.targets.map((t) => t.id) });
+  }
+  say(JSON.stringify({ projectId: project.id, policies }));
+}
+
+async function ingest(projectId: number, count: number, type: EventType) {
+  for (let i = 0; i < count; i++) {
+    const event = sampleEvent(type);
+    (event.event_data as Record<string, unknown>).sequence = i;
+    const r = await ingestEvent({ projectId, event, source: "api" });
+    if (r.status !== "accepted") throw new Error(`event ${i} was not accepted: ${JSON.stringify(r)}`);
+    say(`accepted ${r.eventId} ${r.deliveries}`);
+  }
+  say(`done ${count}`);
+}
+
+async function main() {
+  const [command, ...args] = process.argv.slice(2);
+  if (command === "setup") await setup(JSON.parse(args[0]) as SetupSpec);
+  else if (command === "ingest") {
+    const type = (args[2] ?? "PUSH_ARTIFACT") as EventType;
+    if (!EVENT_TYPES.includes(type)) throw new Error(`unknown event type ${type}`);
+    await ingest(Number(args[0]), args[1] === "forever" ? Number.MAX_SAFE_INTEGER : Number(args[1]), type);
+  } else throw new Error(`unknown command ${command}; use setup or ingest`);
+  await disconnectDb();
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
