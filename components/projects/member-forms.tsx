@@ -1,18 +1,19 @@
 "use client";
-import { useActionState, useTransition } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { addMemberAction, removeMemberAction, updateMemberRoleAction } from "@/app/projects/actions";
 import { PROJECT_ROLES, ROLE_LABELS, type ProjectRole } from "@/lib/auth/roles";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
 
 export function AddMemberForm({ project }: { project: string }) {
   const [state, action, pending] = useActionState(addMemberAction.bind(null, project), null);
+  const [username, setUsername] = useState("");
   const usernameError = state && !state.ok && state.field === "username" ? state.message : undefined;
   return (
     <form action={action} className="space-y-3">
       {state?.ok && <Notice tone="green">{state.message}</Notice>}
       {state && !state.ok && !usernameError && <Notice tone="red">{state.message}</Notice>}
       <Field label="User name" htmlFor="member-username" error={usernameError}>
-        <input id="member-username" name="username" required className={inputClass} aria-invalid={!!usernameError} />
+        <input id="member-username" name="username" value={username} onChange={(e) => setUsername(e.target.value)} required className={inputClass} aria-invalid={!!usernameError} />
       </Field>
       <Field label="Role" htmlFor="member-role">
         <select id="member-role" name="role" defaultValue="developer" className={inputClass}>
