@@ -1,5 +1,5 @@
 "use client";
-import { useActionState, useState, useTransition } from "react";
+import { useActionState, useEffect, useState, useTransition } from "react";
 import { createUserAction, setSysadminAction } from "@/app/admin/users/actions";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
 
@@ -8,6 +8,9 @@ export function CreateUserForm() {
   // Controlled, so what was typed stays after a refusal (React resets uncontrolled fields after an action).
   const [username, setUsername] = useState("");
   const [email, setEmail] = useState("");
+  useEffect(() => {
+    if (state?.ok) { setUsername(""); setEmail(""); }
+  }, [state]);
   const err = (f: string) => (state && !state.ok && state.field === f ? state.message : undefined);
   const general = state && !state.ok && !["username", "password", "email"].includes(state.field ?? "") ? state.message : undefined;
   return (

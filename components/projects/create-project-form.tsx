@@ -1,5 +1,5 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { createProjectAction } from "@/app/projects/actions";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
 
@@ -7,6 +7,9 @@ export function CreateProjectForm() {
   const [state, action, pending] = useActionState(createProjectAction, null);
   // Controlled, so a refused name stays in the field (React resets uncontrolled fields after an action).
   const [name, setName] = useState("");
+  useEffect(() => {
+    if (state?.ok) { setName(""); }
+  }, [state]);
   const fieldError = state && !state.ok && state.field === "name" ? state.message : undefined;
   return (
     <form action={action} className="space-y-3">

@@ -1,5 +1,5 @@
 "use client";
-import { useActionState, useState, useTransition } from "react";
+import { useActionState, useEffect, useState, useTransition } from "react";
 import { addMemberAction, removeMemberAction, updateMemberRoleAction } from "@/app/projects/actions";
 import { PROJECT_ROLES, ROLE_LABELS, type ProjectRole } from "@/lib/auth/roles";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
@@ -7,6 +7,9 @@ import { Button, Field, Notice, inputClass } from "@/components/ui";
 export function AddMemberForm({ project }: { project: string }) {
   const [state, action, pending] = useActionState(addMemberAction.bind(null, project), null);
   const [username, setUsername] = useState("");
+  useEffect(() => {
+    if (state?.ok) { setUsername(""); }
+  }, [state]);
   const usernameError = state && !state.ok && state.field === "username" ? state.message : undefined;
   return (
     <form action={action} className="space-y-3">
