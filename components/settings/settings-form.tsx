@@ -171,7 +171,7 @@ export function SettingsForm({ settings, envAllowedNetworks, envRegistryTokenSet
         </div>
       </Card>
 
-      <div className="sticky bottom-0 -mx-1 flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white/95 px-3 py-2 shadow-sm">
+      <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white px-3 py-2 shadow-sm">
         <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Save settings"}</Button>
         {state?.ok && <Notice tone="green">{state.message}</Notice>}
         {generalError && <Notice tone="red">{generalError}</Notice>}
