@@ -44,6 +44,13 @@ export class DeliveryWorker {
   /** Deliveries younger than `slowAfterMs`; only these count against `concurrency`. */
   private active = 0;
   private perTarget = new Map<number, number>();
+  /**
+   * Claimed tasks waiting for a slot of their target: a claim batch may hold many tasks of one
+   * target (its backlog is oldest), but only `perTargetConcurrency` of them run at once; the next
+   * claims skip that target, so other targets' tasks are taken meanwhile.
+   */
+  private held = new Map<number, { task: ClaimedTask; allowList: string[]; defaults: RetryPolicy }[]>();
+  private heldCount = 0;
   private failingTargets = new Set<number>();
   private pumping = false;
   private pumpAgain = false;
@@ -90,6 +97,9 @@ export class DeliveryWorker {
     this.running = false;
     for (const t of this.timers) clearInterval(t);
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    // Held tasks are never started; releaseLeases below gives them back.
+    this.held.clear();
+    this.heldCount = 0;
     for (const c of this.cleanups) await c();
     await Promise.race([Promise.allSettled(this.inFlight.values()), new Promise((r) => setTimeout(r, 15_000))]);
     await this.recorder.drain();
@@ -120,7 +130,7 @@ export class DeliveryWorker {
 
   private async pump() {
     while (this.running) {
-      const free = Math.min(this.opts.concurrency - this.active, this.opts.maxInFlight - this.inFlight.size);
+      const free = Math.min(this.opts.concurrency - this.active, this.opts.maxInFlight - this.inFlight.size - this.heldCount);
       if (free <= 0) return;
       // Backpressure: results not yet written hold their leases; let the recorder catch up.
       if (this.recorder.pending() >= this.opts.concurrency * 2) return;
@@ -135,7 +145,10 @@ export class DeliveryWorker {
       }
       const tasks = await loadClaimedTasks(ids);
       const { allowList, defaults } = await this.settings();
-      for (const task of tasks) this.launch(task, allowList, defaults);
+      for (const task of tasks) {
+        if ((this.perTarget.get(task.targetId) ?? 0) < this.targetLimit(task.targetId)) this.launch(task, allowList, defaults);
+        else this.hold(task, allowList, defaults);
+      }
       if (ids.length < Math.min(free, 100)) return;
     }
   }
@@ -171,6 +184,7 @@ export class DeliveryWorker {
         const n = (this.perTarget.get(targetId) ?? 1) - 1;
         if (n <= 0) this.perTarget.delete(targetId);
         else this.perTarget.set(targetId, n);
+        this.launchHeld(targetId);
         this.kick();
       });
     this.inFlight.set(task.id, run);
@@ -191,14 +205,35 @@ export class DeliveryWorker {
     this.kick();
   }
 
+  private targetLimit(targetId: number) {
+    return this.failingTargets.has(targetId) ? 1 : this.opts.perTargetConcurrency;
+  }
+
+  private hold(task: ClaimedTask, allowList: string[], defaults: RetryPolicy) {
+    const list = this.held.get(task.targetId) ?? [];
+    list.push({ task, allowList, defaults });
+    this.held.set(task.targetId, list);
+    this.heldCount++;
+  }
+
+  /** Starts the target's held tasks while it has free slots. */
+  private launchHeld(targetId: number) {
+    const list = this.held.get(targetId);
+    while (this.running && list?.length && (this.perTarget.get(targetId) ?? 0) < this.targetLimit(targetId)) {
+      const next = list.shift()!;
+      this.heldCount--;
+      this.launch(next.task, next.allowList, next.defaults);
+    }
+    if (list && list.length === 0) this.held.delete(targetId);
+  }
+
   /** Targets this worker must not take more tasks for right now. */
   private busyTargets(): number[] {
-    const busy: number[] = [];
+    const busy = new Set(this.held.keys());
     for (const [targetId, n] of this.perTarget) {
-      const limit = this.failingTargets.has(targetId) ? 1 : this.opts.perTargetConcurrency;
-      if (n >= limit) busy.push(targetId);
+      if (n >= this.targetLimit(targetId)) busy.add(targetId);
     }
-    return busy;
+    return [...busy];
   }
 
   private async armIdleTimer() {
