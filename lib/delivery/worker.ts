@@ -85,7 +85,7 @@ export class DeliveryWorker {
     await this.subscribe();
     this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
     this.timers.push(setInterval(() => void recoverExpiredLeases().then((n) => n > 0 && this.kick()).catch((err) => logger.warn({ err }, "lease recovery failed")), Math.max(this.opts.pollMs, 1_000)));
-    this.timers.push(setInterval(() => void renewLeases(this.owner, this.opts.leaseMs, this.inFlight.size).catch((err) => logger.warn({ err }, "lease renewal failed")), this.opts.leaseMs / 3));
+    this.timers.push(setInterval(() => void renewLeases(this.owner, this.opts.leaseMs, this.inFlight.size + this.heldCount).catch((err) => logger.warn({ err }, "lease renewal failed")), this.opts.leaseMs / 3));
     this.timers.push(setInterval(() => void purgeHistory().catch((err) => logger.warn({ err }, "retention purge failed")), this.opts.retentionEveryMs));
     logger.info({ owner: this.owner, ...this.opts, database: dialect() }, "delivery worker started");
     this.kick();
