@@ -41,6 +41,7 @@ import {
 import {
   eventAcceptedSchema,
   eventSkippedSchema,
+  eventValidSchema,
   harborErrorSchema,
   IDEMPOTENCY_KEY_MAX,
   registryResultSchema,
@@ -104,6 +105,7 @@ const RESPONSE_SCHEMAS = {
   DeliveryPage: deliveryPageSchema,
   EventAccepted: eventAcceptedSchema,
   EventSkipped: eventSkippedSchema,
+  EventValid: eventValidSchema,
   RegistryResult: registryResultSchema,
   Error: v1ErrorSchema,
   HarborErrors: harborErrorSchema,
@@ -155,15 +157,17 @@ function v1Paths(): OpenApiDocument["paths"] {
         description:
           "A Harbor-shaped event of one of the ten types, for the API key's project. The event and its deliveries are committed before the answer. " +
           "`occur_at` defaults to now, `operator` to an empty string. The Default payload delivered equals the posted `{type, occur_at, operator, event_data}`; CloudEvents carry `event_data` as `data`. " +
-          "While webhooks are globally disabled the event is dropped (as Harbor does) and the answer says so.",
+          "While webhooks are globally disabled the event is dropped (as Harbor does) and the answer says so. " +
+          "With `validate_only=true` the key and the event are checked exactly as otherwise, and the answer is `{\"valid\": true}`: nothing is stored and nothing is delivered.",
         security: apiKeyAuth,
         parameters: [
           { name: "Idempotency-Key", in: "header", description: `At most ${IDEMPOTENCY_KEY_MAX} printable characters. Posting again with the same key answers the first event (\`duplicate: true\`) and queues nothing new.`, schema: { type: "string", maxLength: IDEMPOTENCY_KEY_MAX } },
           paramRef("XRequestId"),
+          { name: "validate_only", in: "query", description: "`true`: authenticate and validate only; store nothing, queue nothing (a dry run). Default `false`.", schema: { type: "string", enum: ["true", "false"] } },
         ],
         requestBody: body("EventInput"),
         responses: {
-          202: { description: "Accepted: the event id and the number of deliveries queued, or `skipped` while webhooks are disabled.", content: json({ oneOf: [ref("EventAccepted"), ref("EventSkipped")] }) },
+          202: { description: "Accepted: the event id and the number of deliveries queued, or `skipped` while webhooks are disabled, or `valid` with `validate_only=true`.", content: json({ oneOf: [ref("EventAccepted"), ref("EventSkipped"), ref("EventValid")] }) },
           ...v1Errors({ 400: ["validation_error", "invalid_json"], ...V1_COMMON, ...V1_BODY }),
         },
       },

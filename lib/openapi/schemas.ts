@@ -34,6 +34,16 @@ export const eventAcceptedSchema = z.object({
   duplicate: z.literal(true).optional().describe("Present when the Idempotency-Key was seen before: the first event is answered and nothing new is queued."),
 });
 
+/** `POST /v1/events?validate_only=true`: authenticated and valid, nothing stored. */
+export const eventValidSchema = z.object({
+  valid: z.literal(true).describe("The key may send events and the event is valid; nothing was stored or queued."),
+});
+
+/** Query parameters of `POST /v1/events`. */
+export const eventQuerySchema = z.object({
+  validate_only: z.enum(["true", "false"], "must be true or false").optional(),
+});
+
 export const eventSkippedSchema = z.object({
   skipped: z.literal(true),
   reason: z.literal("webhooks_disabled"),

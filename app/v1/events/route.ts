@@ -1,18 +1,21 @@
 import { NextResponse } from "next/server";
 import { AppError } from "@/lib/api/errors";
-import { apiRoute } from "@/lib/api/route";
+import { apiRoute, parseWith } from "@/lib/api/route";
 import { parseHarborEvent } from "@/lib/events/types";
-import { eventAcceptedSchema, eventSkippedSchema, idempotencyKeySchema } from "@/lib/openapi/schemas";
+import { eventAcceptedSchema, eventQuerySchema, eventSkippedSchema, eventValidSchema, idempotencyKeySchema } from "@/lib/openapi/schemas";
 import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "../_lib/ingest";
-import { keyProject, readJsonBody } from "../_lib/request";
+import { keyProject, queryOf, readJsonBody } from "../_lib/request";
 
 /**
  * POST /v1/events: a Harbor-shaped event for the key's project. The event and its deliveries are
  * committed before the 202; the same Idempotency-Key again answers the first event, with no new
  * deliveries. X-Request-Id (when given) becomes the event's request id (CloudEvents `requestid`).
+ * With `?validate_only=true` the request is authenticated and validated, and answered without
+ * storing anything (a client's dry run; the benchmark's baseline for the cost of the write).
  */
 export const POST = apiRoute({ flavor: "v1", auth: "key" }, async ({ req, actor, requestId }) => {
   const { project } = await keyProject(actor, "events.send");
+  const { validate_only } = parseWith(eventQuerySchema, queryOf(req));
   const header = req.headers.get("idempotency-key");
   let idempotencyKey: string | undefined;
   if (header !== null) {
@@ -25,6 +28,7 @@ export const POST = apiRoute({ flavor: "v1", auth: "key" }, async ({ req, actor,
     const field = parsed.field === "(root)" ? "body" : parsed.field;
     throw new AppError("validation_error", `${field}: ${parsed.message}`, field);
   }
+  if (validate_only === "true") return NextResponse.json(eventValidSchema.parse({ valid: true }), { status: 202 });
   const result = await ingestIdempotent({
     projectId: project.id,
     event: parsed.event,
