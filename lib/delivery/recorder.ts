@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { caseById, Prisma, tsParam } from "@/lib/db/sql";
 import type { TaskOutcome } from "@/lib/delivery/deliver";
+import { logger } from "@/lib/log/logger";
 
 export type AutoPause = { failures: number; windowMs: number };
 
@@ -29,23 +30,39 @@ export function createRecorder(opts: { owner: string; autoPause: AutoPause; maxB
     });
   }
 
+  /** Consecutive failed writes; the next try waits longer (the database may be restarting). */
+  let failures = 0;
+
   async function flushNow() {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
-      await write(batch);
+      try {
+        await write(batch);
+      } catch (err) {
+        // Keep the outcomes (their tasks stay leased to this worker and renewed) and try again:
+        // dropping them would leave those tasks Running until the worker exits.
+        queue = [...batch, ...queue];
+        failures++;
+        throw err;
+      }
+      failures = 0;
       opts.onFlushed?.(batch);
     }
   }
 
-  function schedule() {
+  const retryDelay = () => Math.min(5_000, 100 * 2 ** Math.min(failures, 6));
+
+  function schedule(delay = queue.length >= maxBatch ? 0 : 5) {
     if (timer || flushing) return;
     timer = setTimeout(() => {
       timer = null;
-      flushing = flushNow().finally(() => {
-        flushing = null;
-        if (queue.length) schedule();
-      });
-    }, queue.length >= maxBatch ? 0 : 5);
+      flushing = flushNow()
+        .catch((err) => logger.warn({ err, pending: queue.length, retryInMs: retryDelay() }, "writing delivery results failed; retrying"))
+        .finally(() => {
+          flushing = null;
+          if (queue.length) schedule(failures > 0 ? retryDelay() : undefined);
+        });
+    }, delay);
   }
 
   return {
@@ -54,17 +71,29 @@ export function createRecorder(opts: { owner: string; autoPause: AutoPause; maxB
       schedule();
     },
     pending: () => queue.length,
-    /** Waits until everything added so far is written. */
-    async drain() {
+    /**
+     * Waits until everything added so far is written. Gives up after `maxTries` failed writes in a
+     * row (shutdown with the database gone): those tasks are delivered again once their leases expire.
+     */
+    async drain(maxTries = 5) {
       if (timer) {
         clearTimeout(timer);
         timer = null;
       }
+      let tries = 0;
       while (flushing || queue.length) {
         if (flushing) await flushing;
         else {
           flushing = flushNow().finally(() => (flushing = null));
-          await flushing;
+          try {
+            await flushing;
+          } catch (err) {
+            if (++tries >= maxTries) {
+              logger.error({ err, pending: queue.length }, "delivery results not written; their tasks will be delivered again after the lease");
+              return;
+            }
+            await new Promise((r) => setTimeout(r, retryDelay()));
+          }
         }
       }
     },
