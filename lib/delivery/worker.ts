@@ -260,13 +260,7 @@ export class DeliveryWorker {
     this.cleanups.push(() => void localWakeups.off("due", onDue));
     const { database } = env();
     if (database.provider === "postgresql") {
-      const { Client } = await import("pg");
-      const listener = new Client({ connectionString: database.url });
-      listener.on("error", (err) => logger.warn({ err }, "LISTEN connection lost; polling until it is back"));
-      listener.on("notification", onDue);
-      await listener.connect();
-      await listener.query(`LISTEN ${TASKS_CHANNEL}`);
-      this.cleanups.push(() => listener.end().catch(() => undefined));
+      await this.listen(database.url, onDue);
     } else {
       const wal = `${database.file}-wal`;
       if (fs.existsSync(wal)) {
@@ -275,6 +269,54 @@ export class DeliveryWorker {
         this.cleanups.push(() => watcher.close());
       }
     }
+  }
+
+  /**
+   * LISTEN on its own connection. When that connection drops (server restart, a terminated
+   * backend), it is opened again with backoff; meanwhile polling keeps deliveries going, and a
+   * claim round after the reconnect catches up on notifications missed in between.
+   */
+  private async listen(url: string, onDue: () => void) {
+    const { Client } = await import("pg");
+    let client: InstanceType<typeof Client> | null = null;
+    let retry: NodeJS.Timeout | null = null;
+    let closed = false;
+    let failures = 0;
+    const connect = async (): Promise<void> => {
+      const c = new Client({ connectionString: url });
+      client = c;
+      let lost = false;
+      const onLost = (err?: Error) => {
+        if (lost || closed) return;
+        lost = true;
+        failures++;
+        const wait = Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6));
+        logger.warn({ err, retryInMs: wait }, "LISTEN connection lost; polling until it is back");
+        c.end().catch(() => undefined);
+        retry = setTimeout(() => void connect().catch(() => undefined), wait);
+      };
+      c.on("error", onLost);
+      c.on("end", () => onLost());
+      c.on("notification", onDue);
+      try {
+        await c.connect();
+        await c.query(`LISTEN ${TASKS_CHANNEL}`);
+      } catch (err) {
+        onLost(err as Error);
+        throw err;
+      }
+      if (failures > 0) {
+        logger.info({ afterFailures: failures }, "LISTEN connection restored");
+        failures = 0;
+        onDue();
+      }
+    };
+    this.cleanups.push(() => {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      return client?.end().catch(() => undefined);
+    });
+    await connect();
   }
 }
 
