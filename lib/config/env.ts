@@ -25,6 +25,8 @@ const envSchema = z.object({
   WORKER_PER_TARGET_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** how long a claimed task stays leased to a worker that stops renewing it (crash) */
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** how long a SQLite write waits for the lock before failing (the worker waits with timers instead) */
+  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** multiplies every retry backoff; tests shorten waits with it */
   RETRY_BACKOFF_SCALE: z.coerce.number().min(0).max(100).default(1),

@@ -14,14 +14,14 @@ export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | 
 const globalForDb = globalThis as unknown as { harborDb?: Promise<Db> };
 
 async function connect(): Promise<Db> {
-  const { database, DB_POOL_SIZE } = env();
+  const { database, DB_POOL_SIZE, SQLITE_BUSY_TIMEOUT_MS } = env();
   if (database.provider === "postgresql") {
     const adapter = new PrismaPg({ connectionString: database.url, max: DB_POOL_SIZE });
     return new PostgresClient({ adapter }) as unknown as Db;
   }
   fs.mkdirSync(path.dirname(database.file), { recursive: true });
   // busy timeout: web and worker processes share the file and wait for each other's writes.
-  const adapter = new ImmediateTransactions({ url: database.url, timeout: 10_000 });
+  const adapter = new ImmediateTransactions({ url: database.url, timeout: SQLITE_BUSY_TIMEOUT_MS });
   const client = new SqliteClient({ adapter });
   // WAL lets readers run alongside the one writer; NORMAL sync is durable across process crashes.
   await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");

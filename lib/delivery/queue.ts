@@ -1,5 +1,6 @@
 import { Prisma } from "@/lib/generated/sqlite/client";
 import { dialect, getDb } from "@/lib/db/client";
+import { retryBusy } from "@/lib/db/busy";
 
 /**
  * Claims up to `limit` due tasks (Pending, time has come) for `owner` with a lease, in one
@@ -18,7 +19,7 @@ export async function claimDueTasks(opts: { owner: string; limit: number; leaseM
   const leaseUntil = new Date(now.getTime() + opts.leaseMs);
   const exclude = opts.excludeTargets?.length ? Prisma.sql`AND t."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})` : Prisma.empty;
   const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF t SKIP LOCKED` : Prisma.empty;
-  const rows = await db.$queryRaw<{ id: number | bigint }[]>`
+  const rows = await retryBusy(() => db.$queryRaw<{ id: number | bigint }[]>`
     UPDATE "Task" SET "status" = 'Running', "leaseOwner" = ${opts.owner}, "leaseUntil" = ${leaseUntil},
       "updatedAt" = ${now}, "startTime" = COALESCE("startTime", ${now})
     WHERE "id" IN (
@@ -30,7 +31,7 @@ export async function claimDueTasks(opts: { owner: string; limit: number; leaseM
       LIMIT ${opts.limit}
       ${lock}
     )
-    RETURNING "id"`;
+    RETURNING "id"`);
   return rows.map((r) => Number(r.id));
 }
 
@@ -43,10 +44,12 @@ export async function recoverExpiredLeases(): Promise<number> {
   const now = new Date();
   const expired = await db.task.findFirst({ where: { status: "Running", leaseUntil: { lt: now } }, select: { id: true } });
   if (!expired) return 0;
-  const r = await db.task.updateMany({
-    where: { status: "Running", leaseUntil: { lt: now } },
-    data: { status: "Pending", leaseOwner: null, leaseUntil: null, statusMessage: "lease expired; delivering again" },
-  });
+  const r = await retryBusy(() =>
+    db.task.updateMany({
+      where: { status: "Running", leaseUntil: { lt: now } },
+      data: { status: "Pending", leaseOwner: null, leaseUntil: null, statusMessage: "lease expired; delivering again" },
+    }),
+  );
   return r.count;
 }
 
@@ -54,14 +57,14 @@ export async function recoverExpiredLeases(): Promise<number> {
 export async function renewLeases(owner: string, leaseMs: number, inFlight: number): Promise<number> {
   if (inFlight === 0) return 0;
   const db = await getDb();
-  const r = await db.task.updateMany({ where: { leaseOwner: owner, status: "Running" }, data: { leaseUntil: new Date(Date.now() + leaseMs) } });
+  const r = await retryBusy(() => db.task.updateMany({ where: { leaseOwner: owner, status: "Running" }, data: { leaseUntil: new Date(Date.now() + leaseMs) } }));
   return r.count;
 }
 
 /** Gives back this worker's unfinished tasks (on shutdown) so another worker takes them at once. */
 export async function releaseLeases(owner: string): Promise<number> {
   const db = await getDb();
-  const r = await db.task.updateMany({ where: { leaseOwner: owner, status: "Running" }, data: { status: "Pending", leaseOwner: null, leaseUntil: null } });
+  const r = await retryBusy(() => db.task.updateMany({ where: { leaseOwner: owner, status: "Running" }, data: { status: "Pending", leaseOwner: null, leaseUntil: null } }));
   return r.count;
 }
 

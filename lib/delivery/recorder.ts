@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db/client";
+import { retryBusy } from "@/lib/db/busy";
 import { caseById, Prisma, tsParam } from "@/lib/db/sql";
 import type { TaskOutcome } from "@/lib/delivery/deliver";
 import { logger } from "@/lib/log/logger";
@@ -19,7 +20,7 @@ export function createRecorder(opts: { owner: string; autoPause: AutoPause; maxB
 
   async function write(batch: TaskOutcome[]) {
     const db = await getDb();
-    await db.$transaction(async (tx) => {
+    await retryBusy(() => db.$transaction(async (tx) => {
       const live = await updateTasks(tx, opts.owner, batch);
       const mine = batch.filter((o) => live.has(o.taskId));
       if (mine.length === 0) return;
@@ -27,7 +28,7 @@ export function createRecorder(opts: { owner: string; autoPause: AutoPause; maxB
       await insertAttempts(tx, mine);
       await insertLogs(tx, mine);
       await updateTargets(tx, mine, opts.autoPause);
-    });
+    }));
   }
 
   /** Consecutive failed writes; the next try waits longer (the database may be restarting). */

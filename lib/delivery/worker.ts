@@ -332,6 +332,8 @@ function effectiveRetry(policy: { maxAttempts: number | null; backoffBaseMs: num
 
 /** The worker process: `npm run worker`. */
 export async function runWorker() {
+  // Writes wait for SQLite's lock with timers (lib/db/busy.ts), not inside SQLite's blocking handler.
+  process.env.SQLITE_BUSY_TIMEOUT_MS ??= "5";
   const worker = new DeliveryWorker();
   await worker.start();
   const port = Number(process.env.WORKER_METRICS_PORT ?? 0);
