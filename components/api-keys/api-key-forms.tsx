@@ -1,5 +1,5 @@
 "use client";
-import { useActionState } from "react";
+import { startTransition, useActionState, useEffect, useState } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/projects/[project]/api-keys/actions";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -7,6 +7,10 @@ import { SecretReveal } from "@/components/webhooks/secret-reveal";
 
 export function CreateApiKeyForm({ project }: { project: string }) {
   const [state, action, pending] = useActionState(createApiKeyAction.bind(null, project), null);
+  const [name, setName] = useState("");
+  useEffect(() => {
+    if (state?.ok) setName(""); // ready for the next key; the mode stays
+  }, [state]);
   const nameError = state && !state.ok && state.field === "name" ? state.message.replace(/^name: /, "") : undefined;
   const modeError = state && !state.ok && state.field === "mode" ? state.message.replace(/^mode: /, "") : undefined;
   return (
@@ -18,7 +22,15 @@ export function CreateApiKeyForm({ project }: { project: string }) {
         </SecretReveal>
       )}
       {state && !state.ok && !state.field && <Notice tone="red">{state.message}</Notice>}
-      <form action={action} className="space-y-3">
+      <form
+        className="space-y-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const data = new FormData(e.currentTarget);
+          // Dispatched by hand: a form action would reset the fields even when the server refuses them.
+          startTransition(() => action(data));
+        }}
+      >
         <fieldset className="space-y-1" aria-describedby="api-key-mode-hint">
           <legend className="text-sm font-medium text-slate-800">Mode</legend>
           <label className="flex items-center gap-2 text-sm"><input type="radio" name="mode" value="live" defaultChecked /> Live</label>
@@ -28,7 +40,7 @@ export function CreateApiKeyForm({ project }: { project: string }) {
           )}
         </fieldset>
         <Field label="Name (optional)" htmlFor="api-key-name" error={nameError} hint="What uses it, e.g. “CI” or “trivy scanner”.">
-          <input id="api-key-name" name="name" maxLength={100} className={inputClass} aria-invalid={!!nameError} />
+          <input id="api-key-name" name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} className={inputClass} aria-invalid={!!nameError} />
         </Field>
         <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create API key"}</Button>
       </form>
