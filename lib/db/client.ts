@@ -37,11 +37,58 @@ async function connect(): Promise<Db> {
 class ImmediateTransactions extends PrismaBetterSQLite3 {
   override async connect() {
     const adapter = await super.connect();
-    const client = (adapter as unknown as { client: { prepare(sql: string): unknown } }).client;
+    const client = (adapter as unknown as { client: { prepare(sql: string): { run(): unknown } } }).client;
     const prepare = client.prepare.bind(client);
     client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+    releaseLockWhenBeginFails(adapter, client);
     return adapter;
   }
+}
+
+type SqliteAdapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+type SqliteTransaction = Awaited<ReturnType<SqliteAdapter["startTransaction"]>>;
+
+/**
+ * The adapter (6.19) takes its in-process transaction lock before BEGIN and keeps it when BEGIN
+ * fails: one SQLITE_BUSY on BEGIN IMMEDIATE (likely with the worker's short busy timeout) left
+ * every later transaction of the process waiting forever. The same transactions, with a lock that
+ * is given back when BEGIN throws.
+ */
+function releaseLockWhenBeginFails(adapter: SqliteAdapter, client: { prepare(sql: string): { run(): unknown } }) {
+  const original = adapter.startTransaction.bind(adapter);
+  const onError = (adapter as unknown as { onError(e: unknown): never }).onError.bind(adapter);
+  let tail: Promise<void> = Promise.resolve();
+  adapter.startTransaction = async (isolationLevel) => {
+    // Refusing an isolation level happens before the adapter takes its lock.
+    if (isolationLevel && isolationLevel !== "SERIALIZABLE") return original(isolationLevel);
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const previous = tail;
+    tail = previous.then(() => mine);
+    await previous;
+    try {
+      client.prepare("BEGIN").run();
+    } catch (e) {
+      release();
+      onError(e);
+    }
+    let done = false;
+    const finish = () => {
+      if (!done) release();
+      done = true;
+      return Promise.resolve();
+    };
+    const tx: SqliteTransaction = {
+      provider: adapter.provider,
+      adapterName: adapter.adapterName,
+      options: { usePhantomQuery: false },
+      queryRaw: (query) => adapter.queryRaw(query),
+      executeRaw: (query) => adapter.executeRaw(query),
+      commit: finish,
+      rollback: finish,
+    };
+    return tx;
+  };
 }
 
 /** The process-wide database client. */
