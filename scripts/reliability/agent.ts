@@ -19,7 +19,7 @@ const say = (line: string) => fs.writeSync(1, line + "\n");
 
 type SetupSpec = { project: string; policies: unknown[]; settings?: Record<string, unknown> };
 
-async function setup(spec: SetupSpec) {
+async function setupOne(spec: SetupSpec) {
   const db = await getDb();
   const project = await db.project.create({ data: { name: spec.project } });
   if (spec.settings) await db.systemSettings.upsert({ where: { id: 1 }, update: spec.settings, create: { id: 1, ...spec.settings } });
@@ -28,7 +28,15 @@ async function setup(spec: SetupSpec) {
     const { policy } = await createPolicy(actor, project, policyInputSchema.parse(raw));
     policies.push({ id: policy.id, name: policy.name, targetIds: policy.targets.map((t) => t.id) });
   }
-  say(JSON.stringify({ projectId: project.id, policies }));
+  return { projectId: project.id, policies };
+}
+
+/** One project, or several (an array of specs, answered with an array). */
+async function setup(spec: SetupSpec | SetupSpec[]) {
+  if (!Array.isArray(spec)) return say(JSON.stringify(await setupOne(spec)));
+  const result = [];
+  for (const one of spec) result.push(await setupOne(one));
+  say(JSON.stringify(result));
 }
 
 async function ingest(projectId: number, count: number, type: EventType) {
@@ -44,7 +52,7 @@ async function ingest(projectId: number, count: number, type: EventType) {
 
 async function main() {
   const [command, ...args] = process.argv.slice(2);
-  if (command === "setup") await setup(JSON.parse(args[0]) as SetupSpec);
+  if (command === "setup") await setup(JSON.parse(args[0]) as SetupSpec | SetupSpec[]);
   else if (command === "ingest") {
     const type = (args[2] ?? "PUSH_ARTIFACT") as EventType;
     if (!EVENT_TYPES.includes(type)) throw new Error(`unknown event type ${type}`);

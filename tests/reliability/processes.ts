@@ -70,7 +70,7 @@ export const startAgent = (env: NodeJS.ProcessEnv, args: string[]) => startNode(
 /** Runs the agent's set-up and returns what it printed. */
 export async function agentSetup<T>(env: NodeJS.ProcessEnv, spec: unknown): Promise<T> {
   const child = startAgent(env, ["setup", JSON.stringify(spec)]);
-  const line = await child.waitForLine(/^\{/, 60_000);
+  const line = await child.waitForLine(/^[[{]/, 60_000);
   const { code } = await child.exited;
   if (code !== 0) throw new Error(`agent setup failed: ${child.stderr()}`);
   return JSON.parse(line) as T;
