@@ -68,6 +68,13 @@ export async function releaseLeases(owner: string): Promise<number> {
   return r.count;
 }
 
+/** Gives back tasks this worker claimed but could not start (their load failed). */
+export async function releaseClaimed(owner: string, ids: number[]): Promise<number> {
+  const db = await getDb();
+  const r = await retryBusy(() => db.task.updateMany({ where: { id: { in: ids }, leaseOwner: owner, status: "Running" }, data: { status: "Pending", leaseOwner: null, leaseUntil: null } }));
+  return r.count;
+}
+
 /** When the next task becomes due (for the idle timer), or null when nothing is waiting. */
 export async function nextDueAt(): Promise<Date | null> {
   const db = await getDb();

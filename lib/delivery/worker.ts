@@ -6,7 +6,7 @@ import { env } from "@/lib/config/env";
 import { dialect, disconnectDb, getDb } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { allowedNetworks, getSettings } from "@/lib/settings/settings";
-import { claimDueTasks, nextDueAt, recoverExpiredLeases, releaseLeases, renewLeases } from "@/lib/delivery/queue";
+import { claimDueTasks, nextDueAt, recoverExpiredLeases, releaseClaimed, releaseLeases, renewLeases } from "@/lib/delivery/queue";
 import { loadClaimedTasks, type ClaimedTask } from "@/lib/delivery/load";
 import { deliverTask, type DeliveryEnv, type TaskOutcome } from "@/lib/delivery/deliver";
 import { createRecorder, type AutoPause } from "@/lib/delivery/recorder";
@@ -137,14 +137,22 @@ export class DeliveryWorker {
       // Claim in batches: while deliveries are in flight, wait until a quarter of the slots are
       // free, so each claim (and its load and its recording) serves many deliveries.
       if (this.active > 0 && free < Math.max(1, Math.floor(this.opts.concurrency / 4))) return;
+      // Settings first: a failure after the claim would leave claimed tasks that nobody delivers.
+      const { allowList, defaults } = await this.settings();
       const ids = await claimDueTasks({ owner: this.owner, limit: Math.min(free, 100), leaseMs: this.opts.leaseMs, excludeTargets: this.busyTargets() });
       claimsTotal.inc({ found: ids.length > 0 ? "yes" : "no" });
       if (ids.length === 0) {
         await this.armIdleTimer();
         return;
       }
-      const tasks = await loadClaimedTasks(ids);
-      const { allowList, defaults } = await this.settings();
+      let tasks: ClaimedTask[];
+      try {
+        tasks = await loadClaimedTasks(ids);
+      } catch (err) {
+        // Give the claim back (its leases would otherwise be renewed while other work is in flight).
+        await releaseClaimed(this.owner, ids).catch(() => undefined);
+        throw err;
+      }
       for (const task of tasks) {
         if ((this.perTarget.get(task.targetId) ?? 0) < this.targetLimit(task.targetId)) this.launch(task, allowList, defaults);
         else this.hold(task, allowList, defaults);
