@@ -7,6 +7,7 @@ import { authenticateApiKey } from "@/lib/auth/api-keys";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { authOptions } from "@/lib/auth/options";
 import { apiLimiter } from "@/lib/auth/rate-limit";
+import { hasUnstorableText } from "@/lib/api/unicode";
 import { getDb } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 
@@ -111,11 +112,14 @@ export async function readJson(req: Request, maxBytes = MAX_JSON_BODY_BYTES): Pr
   if (length > maxBytes) throw new AppError("payload_too_large", `request body exceeds ${maxBytes} bytes`);
   const text = await readTextCapped(req, maxBytes);
   if (text.trim() === "") throw new AppError("invalid_json", "request body is empty; expected a JSON object");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AppError("invalid_json", "request body is not valid JSON");
   }
+  if (hasUnstorableText(value)) throw new AppError("invalid_json", "request body contains a NUL character or an unpaired UTF-16 surrogate escape (\\u0000, \\ud800); send valid Unicode text");
+  return value;
 }
 
 export async function readTextCapped(req: Request, maxBytes: number): Promise<string> {
@@ -138,6 +142,8 @@ export async function readTextCapped(req: Request, maxBytes: number): Promise<st
 
 /** Parses with a zod schema, turning failures into a validation error naming the field. */
 export function parseWith<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
+  // Server actions hand their arguments straight to parseWith; API bodies were checked by readJson.
+  if (hasUnstorableText(value)) throw new AppError("validation_error", "contains a NUL character or an unpaired UTF-16 surrogate; send valid Unicode text");
   const r = schema.safeParse(value);
   if (!r.success) throw fromZodError(r.error);
   return r.data;

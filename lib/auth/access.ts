@@ -2,6 +2,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { roleAllows, type ProjectPermission, type SystemPermission } from "@/lib/auth/permissions";
 import { isProjectRole, type ProjectRole } from "@/lib/auth/roles";
 import { AppError, forbidden, notFound } from "@/lib/api/errors";
+import { hasUnstorableText } from "@/lib/api/unicode";
 import { getDb } from "@/lib/db/client";
 
 export type ProjectRef = { id: number; name: string; public: boolean };
@@ -9,6 +10,9 @@ export type ProjectAccess = { project: ProjectRef; role: ProjectRole | "apiKey" 
 
 /** Looks a project up by id or name ("library" or "3", as Harbor's API accepts). */
 export async function findProject(nameOrId: string | number): Promise<ProjectRef | null> {
+  // No project name has a NUL or an unpaired surrogate, and the database cannot compare one
+  // (a URL path may carry %00, a server action argument anything).
+  if (hasUnstorableText(nameOrId)) return null;
   const db = await getDb();
   const asId = typeof nameOrId === "number" ? nameOrId : /^\d+$/.test(nameOrId) ? Number(nameOrId) : undefined;
   const select = { id: true, name: true, public: true } as const;
