@@ -25,9 +25,17 @@ export async function addMemberAction(project: string, _: unknown, form: FormDat
   }, "Member added.");
 }
 
+/**
+ * A server action's arguments come from the browser as any JSON: an id that is not a positive
+ * 32-bit integer matches nothing (1.5 must not be read as member 1, "x" must not reach the query).
+ */
+function memberIdOf(value: unknown): number {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 && value <= 2_147_483_647 ? value : 0;
+}
+
 export async function updateMemberRoleAction(project: string, memberId: number, role: string): Promise<ActionResult> {
   return runAction(async () => {
-    await updateMemberRole(await requireUserAction(), project, memberId, role);
+    await updateMemberRole(await requireUserAction(), project, memberIdOf(memberId), role);
     revalidatePath(`/projects/${project}/members`);
     return undefined;
   }, "Role changed.");
@@ -35,7 +43,7 @@ export async function updateMemberRoleAction(project: string, memberId: number, 
 
 export async function removeMemberAction(project: string, memberId: number): Promise<ActionResult> {
   return runAction(async () => {
-    await removeMember(await requireUserAction(), project, memberId);
+    await removeMember(await requireUserAction(), project, memberIdOf(memberId));
     revalidatePath(`/projects/${project}/members`);
     return undefined;
   }, "Member removed.");

@@ -26,7 +26,7 @@ export async function createApiKeyAction(project: string, _: unknown, form: Form
 export async function revokeApiKeyAction(project: string, keyId: number): Promise<ActionResult> {
   return runAction(async () => {
     const { actor, project: ref } = await manageKeys(project);
-    await revokeApiKey(actor, ref, typeof keyId === "number" && Number.isSafeInteger(keyId) ? keyId : 0);
+    await revokeApiKey(actor, ref, typeof keyId === "number" && Number.isSafeInteger(keyId) && keyId > 0 && keyId <= 2_147_483_647 ? keyId : 0);
     revalidatePath(`/projects/${encodeURIComponent(ref.name)}/api-keys`);
     return undefined;
   }, "API key revoked.");

@@ -7,6 +7,7 @@ import { requireProject } from "@/lib/auth/access";
 import { requireUserAction } from "@/lib/auth/session";
 import { runAction, type ActionResult } from "@/lib/actions/result";
 import { parseWith } from "@/lib/api/route";
+import { hasUnstorableText } from "@/lib/api/unicode";
 import { redeliverFailed, redeliverTask, stopExecution } from "@/lib/delivery/task-control";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
@@ -34,8 +35,9 @@ function refresh(project: string) {
   revalidatePath(`/projects/${encodeURIComponent(project)}/webhooks`, "layout");
 }
 
+/** Ids are positive 32-bit integers; anything else from the browser matches nothing. */
 function id(value: unknown): number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? value : 0;
+  return typeof value === "number" && Number.isSafeInteger(value) && value > 0 && value <= 2_147_483_647 ? value : 0;
 }
 
 /** Creates a policy; the signing secret comes back here, once. */
@@ -61,7 +63,7 @@ export async function updatePolicyAction(project: string, policyId: number, inpu
 export async function isPolicyNameTakenAction(project: string, name: string, exceptId?: number): Promise<ActionResult<boolean>> {
   return runAction(async () => {
     const { project: ref } = await manage(project);
-    if (typeof name !== "string" || name.trim() === "") return false;
+    if (typeof name !== "string" || name.trim() === "" || hasUnstorableText(name)) return false;
     return isPolicyNameTaken(ref.id, name.slice(0, 256), exceptId ? id(exceptId) : undefined);
   });
 }
