@@ -1,0 +1,295 @@
+// Authorization matrix across the Destinations API, the registry endpoint, every server action
+// and the Harbor API's reads (tests/harbor-api/access.test.ts has the Harbor API's full 30 × 11
+// allow/deny table), × every kind of caller; and a scan of every answer for secrets the caller
+// must not see. Logs are captured (pino's real options, our stream) and scanned the same way.
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+const state = vi.hoisted(() => {
+  process.env.LOG_LEVEL = "trace";
+  return { uid: undefined as number | undefined, logs: [] as string[] };
+});
+// The app's logger with its own options (level, redaction), writing into `state.logs`.
+vi.mock("pino", async (original) => {
+  const real = (await original<{ default: typeof import("pino").default }>()).default;
+  const sink = new Writable({ write(chunk, _enc, done) { state.logs.push(String(chunk)); done(); } });
+  const factory = (opts: Parameters<typeof real>[0]) => real(opts as never, sink);
+  return { default: Object.assign(factory, real) };
+});
+vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession: async () => (state.uid ? { uid: state.uid } : null) }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
+
+import * as destinations from "@/app/v1/destinations/route";
+import * as destination from "@/app/v1/destinations/[id]/route";
+import * as destinationKeys from "@/app/v1/destinations/[id]/signing-keys/route";
+import * as deliveries from "@/app/v1/destinations/[id]/deliveries/route";
+import * as v1Events from "@/app/v1/events/route";
+import * as registry from "@/app/service/notifications/route";
+import * as policies from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/route";
+import * as policyRoute from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/route";
+import * as executionRoute from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/executions/[execution_id]/route";
+import * as taskLog from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/executions/[execution_id]/tasks/[task_id]/log/route";
+import * as apiKeysRoute from "@/app/api/v2.0/projects/[project_name_or_id]/api-keys/route";
+import * as rotateRoute from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/signing-keys/rotate/route";
+import * as webhookActions from "@/app/projects/[project]/webhooks/actions";
+import * as apiKeyActions from "@/app/projects/[project]/api-keys/actions";
+import * as projectActions from "@/app/projects/actions";
+import * as userActions from "@/app/admin/users/actions";
+import * as settingsActions from "@/app/admin/settings/actions";
+import { resetEnvCache } from "@/lib/config/env";
+import { getDb } from "@/lib/db/client";
+import { createDestination } from "@/lib/destinations/service";
+import { destinationCreateSchema } from "@/lib/destinations/schemas";
+import { getSettings } from "@/lib/settings/settings";
+import { sampleEvent } from "@/lib/events/samples";
+import { CALLERS, makeDelivery, makePolicy, makeWorld, type Caller, type World } from "../harbor-api/helpers";
+import { makeUser, uid } from "../helpers/fixtures";
+import { call } from "../v1/helpers";
+import { recordFigure } from "../reliability/figures";
+
+const REGISTRY_TOKEN = `authz-registry-${uid()}-0123456789`;
+const AUTH_HEADER_VALUE = "Bearer top-secret"; // makePolicy's http target
+const PASSWORD = "password-123";
+type Answer = { status: number; text: string; json: unknown };
+
+let w: World;
+let dest: { id: string; secret: string };
+/** Every secret of the world: none may appear in an answer unless the matrix says so. */
+let secrets: Record<string, string>;
+const checked = { v1: 0, actions: 0, harborReads: 0, scanned: 0 };
+
+beforeAll(async () => {
+  process.env.REGISTRY_NOTIFICATION_TOKEN = REGISTRY_TOKEN;
+  resetEnvCache();
+  w = await makeWorld();
+  const created = await createDestination(w.keys.test.row as never, w.project, destinationCreateSchema.parse({ url: "http://127.0.0.1:9/dest", name: "authz" }));
+  dest = { id: created.destination.publicId, secret: created.signingSecret };
+  const db = await getDb();
+  const users = await db.user.findMany({ where: { id: { in: Object.values(w.users).map((u) => u.user.id) } } });
+  secrets = {
+    "auth header": AUTH_HEADER_VALUE.slice("Bearer ".length),
+    "destination signing secret": dest.secret.slice("whsec_".length),
+    "live key": w.keys.live.key,
+    "test key": w.keys.test.key,
+    "revoked key": w.keys.revoked.key,
+    "live key hash": w.keys.live.row.hash,
+    "test key hash": w.keys.test.row.hash,
+    "registry token": REGISTRY_TOKEN,
+    "password hash": users[0].passwordHash,
+    password: PASSWORD,
+  };
+}, 60_000);
+afterAll(() => {
+  delete process.env.REGISTRY_NOTIFICATION_TOKEN;
+  resetEnvCache();
+});
+
+/** No secret in an answer, except those `allowed` (e.g. the key just created, for its creator). */
+function scan(where: string, text: string, allowed: string[] = []) {
+  checked.scanned++;
+  for (const [name, value] of Object.entries(secrets)) {
+    if (allowed.includes(name)) continue;
+    expect(text.includes(value), `${where}: the ${name} must not be in the answer`).toBe(false);
+  }
+  // Signing secrets other than the ones a creation or rotation just returned.
+  if (!allowed.includes("new signing secret")) expect(text, `${where}: no signing secret`).not.toMatch(/whsec_[A-Za-z0-9+/=]{20,}/);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Destinations API, POST /v1/events, POST /service/notifications × every caller
+
+type V1Case = { route: string; run: (auth: string | undefined) => Promise<Answer>; success: number; otherKey: "own project" | "not found"; secretsOnSuccess?: string[] };
+const auth = (c: Caller) => w.auth[c];
+const destPath = () => `/v1/destinations/${dest.id}`;
+const V1: V1Case[] = [
+  { route: "GET /v1/destinations", success: 200, otherKey: "own project", run: (a) => call(destinations.GET, { path: "/v1/destinations", authorization: a }) },
+  { route: "POST /v1/destinations", success: 201, otherKey: "own project", secretsOnSuccess: ["new signing secret"], run: (a) => call(destinations.POST, { path: "/v1/destinations", authorization: a, body: { url: "https://127.0.0.1:9/hook", name: "matrix" } }) },
+  { route: "GET /v1/destinations/{id}", success: 200, otherKey: "not found", run: (a) => call(destination.GET, { path: destPath(), authorization: a, params: { id: dest.id } }) },
+  { route: "PATCH /v1/destinations/{id}", success: 200, otherKey: "not found", run: (a) => call(destination.PATCH, { method: "PATCH", path: destPath(), authorization: a, params: { id: dest.id }, body: { name: `renamed-${uid()}` } }) },
+  { route: "POST /v1/destinations/{id}/signing-keys", success: 201, otherKey: "not found", secretsOnSuccess: ["new signing secret"], run: (a) => call(destinationKeys.POST, { method: "POST", path: `${destPath()}/signing-keys`, authorization: a, params: { id: dest.id } }) },
+  { route: "GET /v1/destinations/{id}/deliveries", success: 200, otherKey: "not found", run: (a) => call(deliveries.GET, { path: `${destPath()}/deliveries`, authorization: a, params: { id: dest.id } }) },
+  {
+    route: "DELETE /v1/destinations/{id}",
+    success: 204,
+    otherKey: "not found",
+    run: async (a) => {
+      // A fresh destination of the project per call.
+      const d = await createDestination(w.keys.test.row as never, w.project, destinationCreateSchema.parse({ url: "http://127.0.0.1:9/gone", name: "to delete" }));
+      const r = await call(destination.DELETE, { method: "DELETE", path: `/v1/destinations/${d.destination.publicId}`, authorization: a, params: { id: d.destination.publicId } });
+      return r;
+    },
+  },
+  { route: "POST /v1/events", success: 202, otherKey: "own project", run: (a) => call(v1Events.POST, { path: "/v1/events?validate_only=true", authorization: a, body: sampleEvent("QUOTA_WARNING") }) },
+];
+
+function v1Expected(c: V1Case, caller: Caller): { status: number; code?: string } {
+  if (caller === "liveKey" || caller === "testKey") return { status: c.success };
+  if (caller === "otherProjectKey") return c.otherKey === "own project" ? { status: c.success } : { status: 404, code: "destination_not_found" };
+  return { status: 401, code: "unauthorized" };
+}
+
+describe("Destinations API and POST /v1/events × callers", () => {
+  describe.each(V1.map((c) => [c.route, c] as const))("%s", (_route, c) => {
+    it.each(CALLERS)("as %s", async (caller) => {
+      const r = await c.run(auth(caller));
+      const want = v1Expected(c, caller);
+      expect(r.status, r.text).toBe(want.status);
+      if (want.code) expect((r.json as { error: { code: string } }).error.code).toBe(want.code);
+      const ok = r.status < 300;
+      scan(`${c.route} as ${caller}`, r.text, ok ? (c.secretsOnSuccess ?? []) : []);
+      // Secrets stay with the key's own project: another project's key never sees this destination.
+      if (caller === "otherProjectKey") expect(r.text).not.toContain(dest.id);
+      checked.v1++;
+    });
+  });
+
+  it.each(CALLERS)("POST /service/notifications as %s is refused: only the registry token is accepted", async (caller) => {
+    const r = await call(registry.POST, { path: "/service/notifications", authorization: auth(caller), body: { events: [] } });
+    expect(r.status).toBe(401);
+    scan(`registry as ${caller}`, r.text);
+    checked.v1++;
+  });
+
+  it("POST /service/notifications with the registry token", async () => {
+    const r = await call(registry.POST, { path: "/service/notifications", authorization: `Bearer ${REGISTRY_TOKEN}`, body: { events: [] } });
+    expect(r.status).toBe(202);
+    scan("registry with its token", r.text);
+    checked.v1++;
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Harbor API reads: the secrets each caller sees (the allow/deny table is access.test.ts's)
+
+describe("Harbor API: what each caller sees of secrets", () => {
+  const seesMask: readonly Caller[] = ["projectAdmin", "sysadmin", "liveKey", "testKey"];
+  it.each(CALLERS)("policy reads, executions, logs and key lists as %s", async (caller) => {
+    const p = await makePolicy(w.users.sys.actor, w.project);
+    const d = await makeDelivery(p, { status: "Error" });
+    const pp = { project_name_or_id: w.project.name };
+    const base = `/api/v2.0/projects/${w.project.name}/webhook/policies`;
+    const a = auth(caller);
+    const answers: [string, Answer][] = [
+      ["list", await call(policies.GET, { path: base, authorization: a, params: pp })],
+      ["get", await call(policyRoute.GET, { path: `${base}/${p.id}`, authorization: a, params: { ...pp, webhook_policy_id: String(p.id) } })],
+      ["execution", await call(executionRoute.GET, { path: `${base}/${p.id}/executions/${d.execution.id}`, authorization: a, params: { ...pp, webhook_policy_id: String(p.id), execution_id: String(d.execution.id) } })],
+      ["log", await call(taskLog.GET, { path: `${base}/${p.id}/executions/${d.execution.id}/tasks/${d.task.id}/log`, authorization: a, params: { ...pp, webhook_policy_id: String(p.id), execution_id: String(d.execution.id), task_id: String(d.task.id) } })],
+      ["api keys", await call(apiKeysRoute.GET, { path: `/api/v2.0/projects/${w.project.name}/api-keys`, authorization: a, params: pp })],
+    ];
+    for (const [what, r] of answers) scan(`Harbor ${what} as ${caller}`, r.text);
+    const get = answers[1][1];
+    if (get.status === 200) {
+      const target = (get.json as { targets: { type: string; auth_header: string }[] }).targets.find((t) => t.type === "http")!;
+      // Set, and masked, for those who manage the policy; empty for a maintainer.
+      expect(target.auth_header).toBe(seesMask.includes(caller) ? "••••••••" : "");
+    }
+    const keys = answers[4][1];
+    if (keys.status === 200) expect(keys.text).not.toMatch(/"(hash|key)"\s*:/);
+    checked.harborReads += answers.length;
+  });
+
+  it("the signing secret appears only in the rotation answer, to whoever may rotate", async () => {
+    const p = await makePolicy(w.users.sys.actor, w.project);
+    const r = await call(rotateRoute.POST, { method: "POST", path: `/api/v2.0/projects/${w.project.name}/webhook/policies/${p.id}/signing-keys/rotate`, authorization: w.auth.projectAdmin, params: { project_name_or_id: w.project.name, webhook_policy_id: String(p.id) } });
+    expect(r.status).toBe(200);
+    expect(r.text).toMatch(/whsec_/);
+    const again = await call(policyRoute.GET, { path: `/api/v2.0/projects/${w.project.name}/webhook/policies/${p.id}`, authorization: w.auth.projectAdmin, params: { project_name_or_id: w.project.name, webhook_policy_id: String(p.id) } });
+    scan("policy after rotation", again.text);
+    checked.harborReads += 2;
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Server actions × signed-in roles (API keys have no session: they are the anonymous row)
+
+const SESSION_CALLERS = ["anonymous", "guest", "developer", "maintainer", "projectAdmin", "otherProjectAdmin", "sysadmin"] as const;
+type SessionCaller = (typeof SESSION_CALLERS)[number];
+type ActionResult = { ok: boolean; code?: string; data?: unknown; message?: string };
+type ActionCase = { action: string; who: "project manager" | "system admin"; run: () => Promise<ActionResult>; secretsOnSuccess?: string[] };
+
+const uidOf = (c: SessionCaller) =>
+  c === "anonymous" ? undefined : ({ guest: w.users.guest, developer: w.users.developer, maintainer: w.users.maintainer, projectAdmin: w.users.admin, otherProjectAdmin: w.users.otherAdmin, sysadmin: w.users.sys } as const)[c].user.id;
+const form = (entries: Record<string, string>) => {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(entries)) f.set(k, v);
+  return f;
+};
+const policyInput = () => ({ name: `act-${uid()}`, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: "http://127.0.0.1:9/a", auth_header: "Bearer action-secret" }] });
+const fresh = () => makePolicy(w.users.sys.actor, w.project);
+
+const ACTIONS: ActionCase[] = [
+  { action: "createPolicyAction", who: "project manager", secretsOnSuccess: ["new signing secret"], run: () => webhookActions.createPolicyAction(w.project.name, policyInput()) },
+  { action: "updatePolicyAction", who: "project manager", run: async () => webhookActions.updatePolicyAction(w.project.name, (await fresh()).id, policyInput()) },
+  { action: "isPolicyNameTakenAction", who: "project manager", run: () => webhookActions.isPolicyNameTakenAction(w.project.name, "anything") },
+  { action: "setPolicyEnabledAction", who: "project manager", run: async () => webhookActions.setPolicyEnabledAction(w.project.name, (await fresh()).id, false) },
+  { action: "deletePolicyAction", who: "project manager", run: async () => webhookActions.deletePolicyAction(w.project.name, (await fresh()).id) },
+  { action: "sendTestEventAction", who: "project manager", run: async () => webhookActions.sendTestEventAction(w.project.name, (await fresh()).id, "PUSH_ARTIFACT") },
+  { action: "resumeTargetAction", who: "project manager", run: async () => { const p = await fresh(); return webhookActions.resumeTargetAction(w.project.name, p.id, p.targets[0].id); } },
+  { action: "rotateSigningKeyAction", who: "project manager", secretsOnSuccess: ["new signing secret"], run: async () => webhookActions.rotateSigningKeyAction(w.project.name, (await fresh()).id) },
+  { action: "stopExecutionAction", who: "project manager", run: async () => { const p = await fresh(); const d = await makeDelivery(p, { status: "Pending" }); return webhookActions.stopExecutionAction(w.project.name, p.id, d.execution.id); } },
+  { action: "redeliverTaskAction", who: "project manager", run: async () => { const p = await fresh(); const d = await makeDelivery(p, { status: "Error" }); return webhookActions.redeliverTaskAction(w.project.name, p.id, d.task.id); } },
+  { action: "redeliverFailedAction", who: "project manager", run: async () => webhookActions.redeliverFailedAction(w.project.name, (await fresh()).id, { from: "2020-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z" }) },
+  { action: "createApiKeyAction", who: "project manager", secretsOnSuccess: ["new api key"], run: () => apiKeyActions.createApiKeyAction(w.project.name, undefined, form({ mode: "test", name: "matrix" })) },
+  { action: "revokeApiKeyAction", who: "project manager", run: async () => { const db = await getDb(); const k = await db.apiKey.create({ data: { projectId: w.project.id, mode: "test", prefix: "hk_test_xxxx", hash: `h-${uid()}${uid()}`, name: "to revoke" } }); return apiKeyActions.revokeApiKeyAction(w.project.name, k.id); } },
+  { action: "addMemberAction", who: "project manager", run: async () => projectActions.addMemberAction(w.project.name, undefined, form({ username: (await makeUser()).user.username, role: "guest" })) },
+  { action: "updateMemberRoleAction", who: "project manager", run: async () => { const db = await getDb(); const m = await db.projectMember.create({ data: { projectId: w.project.id, userId: (await makeUser()).user.id, role: "guest" } }); return projectActions.updateMemberRoleAction(w.project.name, m.id, "developer"); } },
+  { action: "removeMemberAction", who: "project manager", run: async () => { const db = await getDb(); const m = await db.projectMember.create({ data: { projectId: w.project.id, userId: (await makeUser()).user.id, role: "guest" } }); return projectActions.removeMemberAction(w.project.name, m.id); } },
+  { action: "createProjectAction", who: "system admin", run: () => projectActions.createProjectAction(undefined, form({ name: `act-${uid()}` })) },
+  { action: "createUserAction", who: "system admin", run: () => userActions.createUserAction(undefined, form({ username: `act-${uid()}`, password: "Passw0rd-long-enough" })) },
+  { action: "setSysadminAction", who: "system admin", run: async () => userActions.setSysadminAction((await makeUser()).user.id, false) },
+  {
+    action: "updateSettingsAction",
+    who: "system admin",
+    // Valid for the schema, refused by updateSettings after its permission check (an allow-list
+    // entry that is not a CIDR): a system admin reaches that check, nobody's save changes the
+    // settings other test files rely on.
+    run: async () => {
+      const s = await getSettings();
+      return settingsActions.updateSettingsAction(undefined, form({ webhooksEnabled: s.webhooksEnabled ? "on" : "", maxAttempts: String(s.maxAttempts), httpTimeoutSeconds: String(s.httpTimeoutMs / 1000), allowedNetworks: "not-a-network", retentionCount: String(s.retentionCount), retentionDays: String(s.retentionDays), destinationLimit: String(s.destinationLimit), signingOverlapHours: String(s.signingOverlapHours) }));
+    },
+  },
+];
+
+function actionExpected(c: ActionCase, caller: SessionCaller): { ok: boolean; code?: string } {
+  if (caller === "anonymous") return { ok: false, code: "unauthorized" };
+  if (c.who === "system admin") {
+    if (caller !== "sysadmin") return { ok: false, code: "forbidden" };
+    return c.action === "updateSettingsAction" ? { ok: false, code: "validation_error" } : { ok: true };
+  }
+  if (caller === "projectAdmin" || caller === "sysadmin") return { ok: true };
+  // A private project is invisible to non-members: not found, not forbidden.
+  if (caller === "otherProjectAdmin") return { ok: false, code: "not_found" };
+  return { ok: false, code: "forbidden" };
+}
+
+describe("server actions × signed-in roles", () => {
+  describe.each(ACTIONS.map((a) => [a.action, a] as const))("%s", (_name, c) => {
+    it.each(SESSION_CALLERS)("as %s", async (caller) => {
+      state.uid = uidOf(caller);
+      const r = await c.run();
+      const want = actionExpected(c, caller);
+      expect({ ok: r.ok, code: r.ok ? undefined : r.code }, JSON.stringify(r)).toEqual({ ok: want.ok, code: want.code });
+      const allowed = r.ok ? (c.secretsOnSuccess ?? []) : [];
+      const text = JSON.stringify(r);
+      scan(`${c.action} as ${caller}`, text, allowed);
+      if (!allowed.includes("new api key")) expect(text).not.toMatch(/hk_(live|test)_[A-Za-z0-9]{32}/);
+      checked.actions++;
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe("logs", () => {
+  it("no secret was written to the log by anything above (level trace, the app's redaction)", () => {
+    const all = state.logs.join("");
+    expect(state.logs.length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(secrets)) expect(all.includes(value), `the ${name} is in the log`).toBe(false);
+    expect(all).not.toContain("action-secret");
+    expect(all).not.toMatch(/whsec_[A-Za-z0-9+/=]{20,}/);
+    expect(all).not.toMatch(/hk_(live|test)_[A-Za-z0-9]{32}/);
+    const cells = checked.v1 + checked.actions + checked.harborReads;
+    recordFigure("authz", { v1Cells: checked.v1, actionCells: checked.actions, harborSecretReads: checked.harborReads, answersScanned: checked.scanned, logLines: state.logs.length });
+    console.log(`authz: ${V1.length + 2} Destinations/events/registry routes × ${CALLERS.length} callers, ${ACTIONS.length} server actions × ${SESSION_CALLERS.length} roles, Harbor reads × ${CALLERS.length} callers = ${cells} checks; ${checked.scanned} answers and ${state.logs.length} log lines scanned for secrets, 0 leaks`);
+  });
+});
