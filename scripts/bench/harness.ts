@@ -2,43 +2,79 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import readline from "node:readline";
 import pg from "pg";
 import { resetEnvCache } from "../../lib/config/env";
 import { disconnectDb, getDb } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
 import { bootstrap } from "../../lib/bootstrap";
-import { WORKER_NODE_ARGS } from "../worker-args";
 
 export type DbKind = "sqlite" | "postgres";
-const PG_ADMIN = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const PG_ADMIN = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const dbLabel = (kind: DbKind) => (kind === "sqlite" ? "SQLite" : "PostgreSQL");
 
-/** Points this process at a fresh, migrated database; returns a cleanup. */
-export async function freshDatabase(kind: DbKind): Promise<() => Promise<void>> {
-  await disconnectDb();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "harbor-bench-"));
-  process.env.DATA_DIR = dataDir;
-  let drop = async () => {};
+const RUN = `${process.pid}_${Date.now().toString(36)}`;
+let sequence = 0;
+/** Migrated, bootstrapped templates: each fresh database is a copy (CREATE DATABASE … TEMPLATE / a file copy), not a new migration run. */
+const templates: Partial<Record<DbKind, string>> = {};
+const created: string[] = [];
+
+export async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: PG_ADMIN });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+function pgUrl(name: string) {
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function template(kind: DbKind): Promise<string> {
+  const existing = templates[kind];
+  if (existing) return existing;
+  let where: string;
   if (kind === "postgres") {
-    const name = `harbor_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const url = new URL(PG_ADMIN);
-    url.pathname = `/${name}`;
-    process.env.DATABASE_URL = url.toString();
-    drop = async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    };
+    where = `harbor_bench_${RUN}_template`;
+    await pgAdmin((c) => c.query(`CREATE DATABASE "${where}"`));
+    created.push(where);
+    process.env.DATABASE_URL = pgUrl(where);
   } else {
+    where = fs.mkdtempSync(path.join(os.tmpdir(), "harbor-bench-template-"));
+    process.env.DATA_DIR = where;
     delete process.env.DATABASE_URL;
   }
   resetEnvCache();
   await applyMigrations(process.env);
   await bootstrap();
+  await disconnectDb();
+  templates[kind] = where;
+  return where;
+}
+
+/** Points this process (and the workers it starts) at a fresh, migrated database; returns a cleanup. */
+export async function freshDatabase(kind: DbKind): Promise<() => Promise<void>> {
+  await disconnectDb();
+  const from = await template(kind);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "harbor-bench-"));
+  process.env.DATA_DIR = dataDir;
+  let drop = async () => {};
+  if (kind === "postgres") {
+    const name = `harbor_bench_${RUN}_${++sequence}`;
+    await pgAdmin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${from}"`));
+    created.push(name);
+    process.env.DATABASE_URL = pgUrl(name);
+    drop = () => pgAdmin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)));
+  } else {
+    delete process.env.DATABASE_URL;
+    fs.copyFileSync(path.join(from, "harbor.db"), path.join(dataDir, "harbor.db"));
+  }
+  resetEnvCache();
   await getDb();
   return async () => {
     await disconnectDb();
@@ -47,32 +83,89 @@ export async function freshDatabase(kind: DbKind): Promise<() => Promise<void>> 
   };
 }
 
-/** A worker process on the current database; samples its resident memory. */
-export function startWorker(extraEnv: Record<string, string> = {}) {
-  const child: ChildProcess = spawn(process.execPath, WORKER_NODE_ARGS, {
-    env: { ...process.env, LOG_LEVEL: "warn", HARBOR_ROLE: "worker", ...extraEnv },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  let peakRss = 0;
-  const sampler = setInterval(() => {
+/** Drops the templates (and anything a crashed step left behind). */
+export async function dropAllDatabases() {
+  await disconnectDb();
+  if (created.length) {
+    await pgAdmin(async (c) => {
+      for (const name of created.reverse()) await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }).catch(() => undefined);
+  }
+  if (templates.sqlite) fs.rmSync(templates.sqlite, { recursive: true, force: true });
+}
+
+/** Peak resident memory of a process, sampled every 100 ms from /proc. */
+export function rssSampler(pid: number) {
+  let peak = 0;
+  const timer = setInterval(() => {
     try {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
-      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
-      peakRss = Math.max(peakRss, rss);
+      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+      peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
     } catch {
       /* exited */
     }
   }, 100);
-  return {
+  return { peak: () => peak, stop: () => clearInterval(timer) };
+}
+
+export type Worker = ReturnType<typeof startWorker>;
+
+/**
+ * A worker process (`scripts/worker.ts`) on the current database; samples its resident memory.
+ * `ready` resolves with its owner id once it listens for work (its "delivery worker started" log
+ * line); warnings and errors it logs are passed through. `cpuProfileDir`: writes a V8 CPU profile
+ * there when it exits (sampled every 10 ms, so the profiler costs next to nothing).
+ */
+export function startWorker(opts: { env?: Record<string, string>; cpuProfileDir?: string } = {}) {
+  const nodeArgs = [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [])];
+  if (opts.cpuProfileDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`, "--cpu-prof-interval=10000");
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/worker.ts"], {
+    env: { ...process.env, LOG_LEVEL: "info", HARBOR_ROLE: "worker", ...opts.env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const rss = rssSampler(child.pid!);
+  const ready = new Promise<string>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+      let entry: { level?: number; msg?: string; owner?: string };
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return void process.stdout.write(`   [worker] ${line}\n`);
+      }
+      if (entry.msg === "delivery worker started" && entry.owner) resolve(entry.owner);
+      else if ((entry.level ?? 0) >= 40) process.stdout.write(`   [worker] ${line}\n`);
+    });
+    child.once("exit", (code) => reject(new Error(`worker exited (${code}) before it started`)));
+  });
+  ready.catch(() => undefined);
+  const worker = {
     child,
-    peakRss: () => peakRss,
+    ready,
+    peakRss: () => rss.peak(),
     async stop() {
-      clearInterval(sampler);
+      rss.stop();
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
     },
   };
+  live.add(worker);
+  child.once("exit", () => live.delete(worker));
+  return worker;
+}
+
+const live = new Set<{ stop: () => Promise<void> }>();
+
+/** Stops every worker still running (a step that failed half-way leaves none behind). */
+export async function stopAllWorkers() {
+  await Promise.all([...live].map((w) => w.stop()));
+}
+
+/** Starts `n` workers and waits until every one of them listens. */
+export async function startWorkers(n: number, opts: Parameters<typeof startWorker>[0] = {}) {
+  const workers = Array.from({ length: n }, () => startWorker(opts));
+  await Promise.all(workers.map((w) => w.ready));
+  return workers;
 }
 
 export async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, everyMs = 50) {
@@ -83,15 +176,65 @@ export async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, e
   }
 }
 
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const nowMs = () => performance.timeOrigin + performance.now();
 
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-export function machine(): string {
+export async function machine(): Promise<string> {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${os.type()} ${os.release()}`;
+  let postgres = "PostgreSQL unreachable";
+  try {
+    postgres = await pgAdmin(async (c) => {
+      const show = async (s: string) => (await c.query(`SHOW ${s}`)).rows[0][s] as string;
+      return `PostgreSQL ${(await show("server_version")).split(" ")[0]} on 127.0.0.1 (shared_buffers ${await show("shared_buffers")}, synchronous_commit ${await show("synchronous_commit")}, max_connections ${await show("max_connections")})`;
+    });
+  } catch {
+    /* reported as unreachable */
+  }
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${os.type()} ${os.release()}; ${postgres}; SQLite via better-sqlite3 (WAL, synchronous=NORMAL) on the local disk`;
+}
+
+/**
+ * How busy the machine was with other work: the 1-minute load average and other engineers'
+ * test runs (vitest, playwright, next build) seen in /proc, sampled every 5 s.
+ */
+export function loadMonitor() {
+  const samples: { load: number; others: number }[] = [];
+  const mine = new Set<number>();
+  const foreign = () => {
+    let n = 0;
+    for (const entry of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry) || mine.has(Number(entry))) continue;
+      try {
+        const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
+        if (/vitest|playwright|next build|next-build|chromium/.test(cmd) && !cmd.includes("scripts/bench")) n++;
+      } catch {
+        /* gone */
+      }
+    }
+    return n;
+  };
+  const sample = () => samples.push({ load: os.loadavg()[0], others: foreign() });
+  sample();
+  const timer = setInterval(sample, 5_000);
+  timer.unref();
+  return {
+    /** Other test processes right now. */
+    othersNow: foreign,
+    stop() {
+      clearInterval(timer);
+      sample();
+      const loads = samples.map((s) => s.load);
+      const busy = samples.filter((s) => s.others > 0).length;
+      return {
+        summary: `1-minute load average ${percentile(loads, 0).toFixed(1)}–${percentile(loads, 100).toFixed(1)} (median ${percentile(loads, 50).toFixed(1)}) on ${os.cpus().length} cores; other test processes (vitest/playwright/next build) seen in ${busy} of ${samples.length} samples taken every 5 s`,
+        quiet: busy === 0,
+      };
+    },
+  };
 }

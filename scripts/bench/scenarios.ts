@@ -1,35 +1,36 @@
 import { Agent, request } from "undici";
 import { getDb } from "../../lib/db/client";
+import { notifyWorkers } from "../../lib/delivery/wakeup";
 import { ingestEvent } from "../../lib/events/ingest";
 import { sampleEvent } from "../../lib/events/samples";
 import { buildDefaultPayload } from "../../lib/formats";
 import { createPolicy } from "../../lib/policies/service";
 import { policyInputSchema } from "../../lib/policies/schemas";
-import { startReceiver } from "./receiver";
-import { freshDatabase, nowMs, percentile, startWorker, waitFor, type DbKind } from "./harness";
+import { startReceiver, startReceiverProcess } from "./receiver";
+import { dbLabel, freshDatabase, nowMs, percentile, sleep, startWorkers, stopAllWorkers, waitFor, type DbKind } from "./harness";
+import { seedBacklog } from "./seed";
 
-const ADMIN = { kind: "user" as const, userId: 1, username: "admin", sysadmin: true };
+export const ADMIN = { kind: "user" as const, userId: 1, username: "admin", sysadmin: true };
+
+export type Row = { figure: string; value: string; baseline: string; target: string; pass: boolean | null };
 
 /** A project with `n` policies, each with one HTTP target at `${base}/t{i}`. */
-async function setupTargets(n: number, base: string, retry?: Record<string, number>) {
+export async function setupTargets(n: number, base: string, prefix = "t") {
   const db = await getDb();
   const project = await db.project.create({ data: { name: `bench-${Date.now()}` } });
   for (let i = 0; i < n; i++) {
     const input = policyInputSchema.parse({
       name: `p${i}`,
       event_types: ["PUSH_ARTIFACT"],
-      targets: [{ type: "http", address: `${base}/t${i}`, payload_format: "Default" }],
-      ...(retry ? { retry_policy: retry } : {}),
+      targets: [{ type: "http", address: `${base}/${prefix}${i}`, payload_format: "Default" }],
     });
     await createPolicy(ADMIN, project, input);
   }
   return project;
 }
 
-async function seedEvents(projectId: number, count: number) {
-  const t0 = nowMs();
+async function ingestMany(projectId: number, count: number) {
   for (let i = 0; i < count; i++) await ingestEvent({ projectId, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
-  return { ms: nowMs() - t0 };
 }
 
 async function successCount() {
@@ -37,8 +38,22 @@ async function successCount() {
   return db.task.count({ where: { status: "Success" } });
 }
 
-/** Raw undici POSTs of the same bodies to the same receiver, `concurrency` at a time. */
-async function rawPosts(urls: string[], body: string, concurrency: number) {
+/**
+ * The backlog waits under a status no worker claims while the workers start, and becomes due
+ * at once: every worker is listening when the clock starts, none gets a head start.
+ */
+async function holdBacklog() {
+  const db = await getDb();
+  await db.$executeRawUnsafe(`UPDATE "Task" SET "status" = 'BenchHeld' WHERE "status" = 'Pending'`);
+}
+async function releaseBacklog() {
+  const db = await getDb();
+  await db.$executeRawUnsafe(`UPDATE "Task" SET "status" = 'Pending' WHERE "status" = 'BenchHeld'`);
+  await notifyWorkers();
+}
+
+/** Raw undici POSTs of the same bodies to the same receiver, `concurrency` at a time; returns ms. */
+export async function rawPosts(urls: string[], body: string, concurrency: number) {
   const agent = new Agent({ connections: 32, keepAliveTimeout: 60_000 });
   let next = 0;
   const t0 = nowMs();
@@ -56,19 +71,20 @@ async function rawPosts(urls: string[], body: string, concurrency: number) {
   return ms;
 }
 
-export type Row = { figure: string; value: string; baseline: string; target: string; pass: boolean | null };
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Recorded deliveries/s with `workers` workers vs raw POSTs/s to the same receiver. */
-export async function throughput(kind: DbKind, workers: number, opts: { targets: number; events: number }): Promise<{ rows: Row[]; perSec: number; rawPerSec: number }> {
+export async function throughput(kind: DbKind, workers: number, opts: { targets: number; events: number; cpuProfileDir?: string }): Promise<{ rows: Row[]; perSec: number; ratio: number }> {
   const cleanup = await freshDatabase(kind);
   const rx = await startReceiver();
   try {
     const project = await setupTargets(opts.targets, rx.base);
-    await seedEvents(project.id, opts.events);
+    await ingestMany(project.id, opts.events);
     const total = opts.targets * opts.events;
-    const procs = Array.from({ length: workers }, () => startWorker());
-    await waitFor(async () => rx.arrivals.length > 0, 60_000, 5);
-    const t0 = rx.arrivals[0].at;
+    await holdBacklog();
+    const procs = await startWorkers(workers, { cpuProfileDir: opts.cpuProfileDir });
+    const t0 = nowMs();
+    await releaseBacklog();
     await waitFor(async () => (await successCount()) >= total, 600_000, 50);
     const ms = nowMs() - t0;
     await Promise.all(procs.map((p) => p.stop()));
@@ -76,69 +92,94 @@ export async function throughput(kind: DbKind, workers: number, opts: { targets:
 
     const body = buildDefaultPayload(sampleEvent("PUSH_ARTIFACT")).body;
     const urls = Array.from({ length: total }, (_, i) => `${rx.base}/t${i % opts.targets}`);
-    const rawMs = await rawPosts(urls, body, 64);
-    const rawPerSec = (total / rawMs) * 1000;
+    const rawPerSec = (total / (await rawPosts(urls, body, 64))) * 1000;
     const ratio = perSec / rawPerSec;
-    const label = `${kind === "sqlite" ? "SQLite" : "PostgreSQL"}, ${workers} worker${workers > 1 ? "s" : ""}`;
+    const label = `${dbLabel(kind)}, ${plural(workers, "worker")}`;
+    const target = kind === "sqlite" ? 0.5 : workers === 2 ? 0.6 : null;
     return {
       perSec,
-      rawPerSec,
+      ratio,
       rows: [
         {
           figure: `Throughput, ${label} (${total.toLocaleString("en")} deliveries, ${opts.targets} targets)`,
-          value: `${perSec.toFixed(0)} deliveries/s`,
+          value: `${perSec.toFixed(0)} deliveries/s (ratio ${ratio.toFixed(2)})`,
           baseline: `${rawPerSec.toFixed(0)} raw POSTs/s`,
-          target: kind === "sqlite" ? "ratio ≥ 0.5" : workers === 2 ? "ratio ≥ 0.6" : "—",
-          pass: kind === "sqlite" ? ratio >= 0.5 : workers === 2 ? ratio >= 0.6 : null,
+          target: target === null ? "" : `ratio ≥ ${target}`,
+          pass: target === null ? null : ratio >= target,
         },
-        { figure: `  ratio (${label})`, value: ratio.toFixed(2), baseline: "1.00", target: "", pass: null },
       ],
     };
   } finally {
+    await stopAllWorkers();
     await rx.close();
     await cleanup();
   }
 }
 
-/** Event accepted → request at the receiver, at a steady `rate` events/s for `seconds`. */
-export async function latency(kind: DbKind, rate: number, seconds: number): Promise<Row[]> {
+/**
+ * Event accepted (ingestEvent committed and workers notified) → request at the receiver, at a
+ * steady `rate` events/s for `seconds`, one policy with one target. The receiver runs in a process
+ * of its own so the ingesting benchmark process does not delay its clock.
+ */
+export async function latency(kind: DbKind, rate: number, seconds: number, opts: { cpuProfileDir?: string } = {}): Promise<Row[]> {
   const cleanup = await freshDatabase(kind);
-  const rx = await startReceiver();
+  const rx = await startReceiverProcess();
   const accepted = new Map<number, number>();
   try {
     const project = await setupTargets(1, rx.base);
-    const worker = startWorker(process.env.BENCH_DEBUG ? { LOG_LEVEL: "info" } : {});
-    await new Promise((r) => setTimeout(r, 3_000)); // worker start-up
+    const [worker] = await startWorkers(1, { cpuProfileDir: opts.cpuProfileDir });
+    await sleep(500);
     const db = await getDb();
-    const total = rate * seconds;
+    const total = Math.round(rate * seconds);
+    // Open loop on a fixed schedule, at most MAX_INGESTS in flight (like a web process's pool):
+    // when ingest cannot keep up, the achieved rate is reported rather than a pile-up of transactions.
+    const MAX_INGESTS = 8;
+    let inFlight = 0;
+    let freed: (() => void) | null = null;
     const t0 = nowMs();
     const pending: Promise<void>[] = [];
     for (let i = 0; i < total; i++) {
-      const due = t0 + (i * 1000) / rate;
-      const wait = due - nowMs();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const wait = t0 + (i * 1000) / rate - nowMs();
+      if (wait > 1) await sleep(wait);
+      while (inFlight >= MAX_INGESTS) await new Promise<void>((r) => (freed = r));
+      inFlight++;
       pending.push(
-        ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" }).then((r) => {
-          if (r.status === "accepted") accepted.set(r.eventId, nowMs());
-        }),
+        ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" })
+          .then((r) => {
+            if (r.status === "accepted") accepted.set(r.eventId, nowMs());
+          })
+          .finally(() => {
+            inFlight--;
+            const f = freed;
+            freed = null;
+            f?.();
+          }),
       );
     }
-    await Promise.all(pending);
-    await waitFor(async () => rx.arrivals.length >= total, 120_000);
+    const settled = await Promise.allSettled(pending);
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const offeredS = (nowMs() - t0) / 1000;
+    await waitFor(async () => rx.count() >= total, 120_000);
     await worker.stop();
+    const arrivals = await rx.collect();
     // Map each arrival to its event through the task's webhook-id.
     const tasks = await db.task.findMany({ select: { webhookId: true, execution: { select: { eventId: true } } } });
     const eventOf = new Map(tasks.map((t) => [t.webhookId, t.execution.eventId]));
-    const lat = rx.arrivals.map((a) => a.at - (accepted.get(eventOf.get(a.webhookId!)!) ?? NaN)).filter((v) => Number.isFinite(v));
+    const lat = arrivals.map((a) => a.at - (accepted.get(eventOf.get(a.webhookId!)!) ?? NaN)).filter((v) => Number.isFinite(v));
     const p50 = percentile(lat, 50), p95 = percentile(lat, 95), p99 = percentile(lat, 99);
-    const label = `${kind === "sqlite" ? "SQLite" : "PostgreSQL"}, ${rate} events/s`;
-    const gated = kind === "sqlite" && rate === 200;
+    const gated = rate === 200;
     return [
-      { figure: `Latency accepted → received, ${label}: p50`, value: `${p50.toFixed(1)} ms`, baseline: "—", target: gated ? "≤ 5 ms" : "", pass: gated ? p50 <= 5 : null },
-      { figure: `  p95`, value: `${p95.toFixed(1)} ms`, baseline: "—", target: "", pass: null },
-      { figure: `  p99`, value: `${p99.toFixed(1)} ms`, baseline: "—", target: gated || rate === 200 ? "≤ 50 ms" : "", pass: gated || rate === 200 ? p99 <= 50 : null },
+      {
+        figure: `Latency accepted → received, ${dbLabel(kind)}, ${rate} events/s (${total.toLocaleString("en")} events${offeredS > seconds * 1.1 ? `; ingest managed ${(total / offeredS).toFixed(0)}/s` : ""})`,
+        value: `p50 ${p50.toFixed(1)} ms · p95 ${p95.toFixed(1)} ms · p99 ${p99.toFixed(1)} ms`,
+        baseline: "—",
+        target: gated ? (kind === "sqlite" ? "p50 ≤ 5 ms, p99 ≤ 50 ms" : "p99 ≤ 50 ms") : "",
+        pass: gated ? p99 <= 50 && (kind !== "sqlite" || p50 <= 5) : null,
+      },
     ];
   } finally {
+    await stopAllWorkers();
     await rx.close();
     await cleanup();
   }
@@ -153,23 +194,21 @@ export async function isolation(kind: DbKind, opts: { healthy: number; events: n
     const dead = await startReceiver({ blackHole: () => true });
     try {
       const project = await setupTargets(opts.healthy, rx.base);
-      if (blackHoled) {
-        const db = await getDb();
-        for (let i = 0; i < blackHoled; i++) {
-          await createPolicy(ADMIN, project, policyInputSchema.parse({ name: `dead${i}`, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: `${dead.base}/dead${i}` }] }));
-        }
-        void db;
+      for (let i = 0; i < blackHoled; i++) {
+        await createPolicy(ADMIN, project, policyInputSchema.parse({ name: `dead${i}`, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: `${dead.base}/dead${i}` }] }));
       }
-      await seedEvents(project.id, opts.events);
+      await ingestMany(project.id, opts.events);
       const healthyTotal = opts.healthy * opts.events;
-      const worker = startWorker();
-      await waitFor(async () => rx.arrivals.length > 0, 60_000, 5);
-      const t0 = rx.arrivals[0].at;
-      await waitFor(async () => rx.arrivals.filter((a) => a.path.startsWith("/t")).length >= healthyTotal, 600_000, 20);
+      await holdBacklog();
+      const [worker] = await startWorkers(1);
+      const t0 = nowMs();
+      await releaseBacklog();
+      await waitFor(async () => rx.arrivals.length >= healthyTotal, 600_000, 20);
       const ms = nowMs() - t0;
       await worker.stop();
       return (healthyTotal / ms) * 1000;
     } finally {
+      await stopAllWorkers();
       await rx.close();
       await dead.close();
       await cleanup();
@@ -180,37 +219,52 @@ export async function isolation(kind: DbKind, opts: { healthy: number; events: n
   const ratio = withDead / healthyOnly;
   return [
     {
-      figure: `Isolation: healthy throughput with ${opts.healthy} of ${opts.healthy * 2} targets black-holed`,
-      value: `${withDead.toFixed(0)} deliveries/s`,
+      figure: `Isolation, ${dbLabel(kind)}: healthy throughput with ${opts.healthy} of ${opts.healthy * 2} targets black-holed`,
+      value: `${withDead.toFixed(0)} deliveries/s (${(ratio * 100).toFixed(0)}%)`,
       baseline: `${healthyOnly.toFixed(0)}/s all healthy`,
       target: "≥ 80%",
       pass: ratio >= 0.8,
     },
-    { figure: "  ratio", value: `${(ratio * 100).toFixed(0)}%`, baseline: "100%", target: "", pass: null },
   ];
 }
 
-/** Peak worker memory while delivering a large backlog, and how long the backlog takes to drain. */
-export async function backlog(kind: DbKind, opts: { targets: number; events: number }): Promise<Row[]> {
+/**
+ * A backlog after an outage (bulk-seeded: `events` events × `targets` policies, all Pending and
+ * due), drained by `workers` workers: time from the workers being up to the last recorded
+ * success, and each worker's peak memory.
+ */
+export async function backlog(kind: DbKind, opts: { targets: number; events: number; workers: number; cpuProfileDir?: string }): Promise<Row[]> {
   const cleanup = await freshDatabase(kind);
   const rx = await startReceiver();
   try {
     const project = await setupTargets(opts.targets, rx.base);
-    const seeded = await seedEvents(project.id, opts.events);
     const total = opts.targets * opts.events;
-    const worker = startWorker();
+    const s0 = nowMs();
+    await seedBacklog(project.id, opts.events);
+    const seededS = (nowMs() - s0) / 1000;
+    const db = await getDb();
+    const seeded = await db.task.count({ where: { status: "Pending" } });
+    if (seeded !== total) throw new Error(`seeded ${seeded} tasks, expected ${total}`);
+    await holdBacklog();
+    const workers = await startWorkers(opts.workers, { cpuProfileDir: opts.cpuProfileDir });
     const t0 = nowMs();
+    await releaseBacklog();
     await waitFor(async () => (await successCount()) >= total, 1_800_000, 250);
     const ms = nowMs() - t0;
-    const peak = worker.peakRss();
-    await worker.stop();
-    const mb = peak / 2 ** 20;
+    const peak = Math.max(...workers.map((w) => w.peakRss())) / 2 ** 20;
+    await Promise.all(workers.map((w) => w.stop()));
+    const label = `${dbLabel(kind)}, ${plural(opts.workers, "worker")}`;
     return [
-      { figure: `Backlog: worker peak RSS delivering ${total.toLocaleString("en")} tasks`, value: `${mb.toFixed(0)} MB`, baseline: "—", target: "≤ 250 MB", pass: mb <= 250 },
-      { figure: `  drain time (incl. worker start)`, value: `${(ms / 1000).toFixed(1)} s (${((total / ms) * 1000).toFixed(0)}/s)`, baseline: "—", target: "", pass: null },
-      { figure: `  ingest while seeding (${opts.events.toLocaleString("en")} events × ${opts.targets} policies)`, value: `${((opts.events / seeded.ms) * 1000).toFixed(0)} events/s`, baseline: "—", target: "", pass: null },
+      {
+        figure: `Backlog drain, ${label}: ${total.toLocaleString("en")} due tasks after an outage (seeded in ${seededS.toFixed(0)} s)`,
+        value: `${(ms / 1000).toFixed(1)} s (${((total / ms) * 1000).toFixed(0)}/s); peak RSS ${peak.toFixed(0)} MB${opts.workers > 1 ? " per worker (max)" : ""}`,
+        baseline: "—",
+        target: "RSS ≤ 250 MB",
+        pass: peak <= 250,
+      },
     ];
   } finally {
+    await stopAllWorkers();
     await rx.close();
     await cleanup();
   }

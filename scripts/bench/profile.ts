@@ -1,0 +1,67 @@
+import fs from "node:fs";
+import path from "node:path";
+
+type CpuProfile = {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+};
+
+/** Where a function lives: a package, a folder of ours, Node.js itself, or V8's bookkeeping. */
+function areaOf(url: string, name: string): string {
+  if (!url) return name.startsWith("(") ? name : "(native)";
+  if (url.startsWith("node:")) return "Node.js internals";
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url.replace(/\\/g, "/"));
+  if (pkg) {
+    // Nested copies (e.g. next/dist/compiled/…) are named after the outer package.
+    return pkg[1];
+  }
+  const ours = /\/(lib|app|scripts|components)\/([^/]+)/.exec(url);
+  if (ours) return `${ours[1]}/${ours[2]}`.replace(/\.(ts|tsx|js)$/, "");
+  if (url.includes("/.next/")) return "app bundle (.next)";
+  return path.basename(url);
+}
+
+export type ProfileSummary = { file: string; busyMs: number; totalMs: number; areas: [string, number][]; functions: [string, number][] };
+
+/** Self time by area and by function, from the newest .cpuprofile in `dir` (or the biggest, when a run left several). */
+export function summarizeProfile(dir: string): ProfileSummary | null {
+  if (!fs.existsSync(dir)) return null;
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(dir, f));
+  if (files.length === 0) return null;
+  const file = files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
+  const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const areas = new Map<string, number>();
+  const functions = new Map<string, number>();
+  let totalUs = 0;
+  let idleUs = 0;
+  for (const [id, us] of selfUs) {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    totalUs += us;
+    if (functionName === "(idle)") {
+      idleUs += us;
+      continue;
+    }
+    const area = areaOf(url, functionName);
+    areas.set(area, (areas.get(area) ?? 0) + us);
+    const where = url ? ` (${url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*?\/(lib|app|scripts)\//, "$1/")}:${lineNumber + 1})` : "";
+    const fn = `${functionName || "(anonymous)"}${where}`;
+    functions.set(fn, (functions.get(fn) ?? 0) + us);
+  }
+  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => [k, v / 1000] as [string, number]);
+  return { file, busyMs: (totalUs - idleUs) / 1000, totalMs: totalUs / 1000, areas: top(areas, 8), functions: top(functions, 8) };
+}
+
+/** A few Markdown lines: CPU busy share, then the areas and functions with the most self time. */
+export function describeProfile(title: string, s: ProfileSummary | null): string {
+  if (!s) return `- ${title}: no CPU profile was written.`;
+  const pct = (ms: number) => `${((ms / s.busyMs) * 100).toFixed(0)}%`;
+  return [
+    `- ${title}: on CPU ${((s.busyMs / s.totalMs) * 100).toFixed(0)}% of ${(s.totalMs / 1000).toFixed(1)} s sampled.`,
+    `  - self time by area: ${s.areas.map(([a, ms]) => `${a} ${pct(ms)}`).join(", ")}`,
+    `  - hottest functions: ${s.functions.slice(0, 6).map(([f, ms]) => `\`${f}\` ${pct(ms)}`).join(", ")}`,
+  ].join("\n");
+}
