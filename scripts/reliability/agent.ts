@@ -25,8 +25,9 @@ async function setupOne(spec: SetupSpec) {
   if (spec.settings) await db.systemSettings.upsert({ where: { id: 1 }, update: spec.settings, create: { id: 1, ...spec.settings } });
   const policies = [];
   for (const raw of spec.policies) {
-    const { policy } = await createPolicy(actor, project, policyInputSchema.parse(raw));
-    policies.push({ id: policy.id, name: policy.name, targetIds: policy.targets.map((t) => t.id) });
+    const { policy, signingSecret } = await createPolicy(actor, project, policyInputSchema.parse(raw));
+    // The secret too: the log-scanning test looks for it in the worker's output.
+    policies.push({ id: policy.id, name: policy.name, targetIds: policy.targets.map((t) => t.id), signingSecret });
   }
   return { projectId: project.id, policies };
 }
