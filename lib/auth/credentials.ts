@@ -13,6 +13,10 @@ export type CredentialCheck =
  */
 export async function checkCredentials(username: string, password: string): Promise<CredentialCheck> {
   const key = username.trim().toLowerCase();
+  // Once a user name has used up its failures, no password is checked until the window ends: the
+  // right one must not slip through (it would let a guesser go on at full speed).
+  const blocked = loginLimiter.blockedFor(key);
+  if (blocked > 0) return { ok: false, reason: "rate_limited", retryAfterMs: blocked };
   const db = await getDb();
   const user = await db.user.findUnique({ where: { username: username.trim() } });
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);

@@ -18,6 +18,12 @@ export function createRateLimiter(opts: { limit: number; windowMs: number; now?:
       entry.count += 1;
       return entry.count > opts.limit ? entry.resetAt - t : 0;
     },
+    /** Without counting: the ms until the window resets when `key` has used up its limit, else 0. */
+    blockedFor(key: string): number {
+      const entry = hits.get(key);
+      const t = now();
+      return entry && entry.resetAt > t && entry.count >= opts.limit ? entry.resetAt - t : 0;
+    },
     reset(key: string) {
       hits.delete(key);
     },
