@@ -1,12 +1,17 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { checkCredentials } from "@/lib/auth/credentials";
+import { env } from "@/lib/config/env";
 import { instanceSecrets } from "@/lib/config/secrets";
 
 export function authOptions(): NextAuthOptions {
   return {
     secret: instanceSecrets().authSecret,
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    // next-auth makes cookies Secure (and __Secure-/__Host- prefixed) when NEXTAUTH_URL is https.
+    // Behind a TLS proxy NEXTAUTH_URL may be the internal http address (or unset with a plain
+    // `next start`): an https EXTERNAL_URL, what users open, decides as well.
+    ...(env().EXTERNAL_URL?.startsWith("https://") ? { useSecureCookies: true } : {}),
     pages: { signIn: "/login" },
     providers: [
       CredentialsProvider({
