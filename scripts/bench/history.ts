@@ -52,7 +52,7 @@ export async function history(kind: DbKind, opts: { total: number; requests: num
       policies.push({ policyId: policy.id, targetId: policy.targets[0].id });
     }
     const s0 = nowMs();
-    const { mainTotal } = await seedHistory({ projectId: project.id, policies, total: opts.total, mainShare: 0.9, events: 10_000, detailed: 50_000 });
+    const { mainTotal } = await seedHistory({ projectId: project.id, policies, total: opts.total, events: 10_000, detailed: 50_000 });
     await analyze();
     const seededS = (nowMs() - s0) / 1000;
     const main = policies[0].policyId;

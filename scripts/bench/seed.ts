@@ -62,25 +62,22 @@ async function insertTasks(where: string, status: "Pending" | "from-execution") 
 }
 
 /**
- * A delivery history of `total` finished tasks (one execution each) over the given policies:
- * `mainShare` of them on the first policy, the rest spread evenly; newest last. Events are
- * shared between executions (`events` of them) to keep the seed small: history queries read an
- * event by its id only. The newest `detailed` tasks get an attempt and three log lines each.
+ * A delivery history of `total` finished tasks (one execution each) over the given policies, one
+ * a second up to now: nine in ten on the first policy, the rest round-robin over the others.
+ * Events are shared between executions (`events` of them) to keep the seed small: history
+ * queries read an event by its id only. The newest `detailed` tasks get an attempt and three log
+ * lines each. Every 50th execution failed.
  */
-export async function seedHistory(opts: { projectId: number; policies: { policyId: number; targetId: number }[]; total: number; mainShare: number; events: number; detailed: number }) {
+export async function seedHistory(opts: { projectId: number; policies: { policyId: number; targetId: number }[]; total: number; events: number; detailed: number }) {
   const { projectId, policies, total } = opts;
   const firstEvent = await seedEvents(projectId, opts.events);
-  const main = Math.round(total * opts.mainShare);
   const others = policies.length - 1;
-  const perOther = Math.floor((total - main) / others);
-  const mainTotal = total - perOther * others;
   const policyCase = (idx: string) =>
     `CASE ${idx} ${policies.map((p, i) => `WHEN ${i} THEN ${p.policyId}`).join(" ")} END`;
   const targetCase = (idx: string) =>
     `CASE ${idx} ${policies.map((p, i) => `WHEN ${i} THEN ${p.targetId}`).join(" ")} END`;
-  // Rows i ≤ mainTotal belong to the main policy; the rest go round-robin to the others. Older
-  // first: the i-th row started (total - i) seconds ago.
-  const idx = `(CASE WHEN i <= ${mainTotal} THEN 0 ELSE 1 + ((i - ${mainTotal}) % ${others}) END)`;
+  const idx = `(CASE WHEN i % 10 <> 0 THEN 0 ELSE 1 + ((i / 10) % ${others}) END)`;
+  const mainTotal = total - Math.floor(total / 10);
   const chunk = 250_000;
   for (let from = 0; from < total; from += chunk) {
     const to = Math.min(total, from + chunk);
@@ -109,7 +106,7 @@ export async function seedHistory(opts: { projectId: number; policies: { policyI
     await run(`INSERT INTO "TaskLog" ("taskId", "at", "level", "message") SELECT t."id", t."startTime", '${level}', ${message} FROM "Task" t WHERE t."id" >= ${detailFrom} ORDER BY t."id"`);
     void n;
   }
-  return { mainTotal, perOther };
+  return { mainTotal };
 }
 
 /** Fresh planner statistics (and, on PostgreSQL, the visibility map index-only scans rely on), as autovacuum would leave them. */

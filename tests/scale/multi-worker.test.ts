@@ -11,22 +11,20 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import readline from "node:readline";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvCache } from "@/lib/config/env";
-import { disconnectDb, getDb } from "@/lib/db/client";
-import { applyMigrations } from "@/lib/db/migrate";
+import { getDb } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/policies/schemas";
 import { makeProject, makeUser } from "../helpers/fixtures";
+import { onPostgres, useOwnDatabase } from "./own-database";
 
 const WORKERS = 3;
 const OTHER_TARGETS = 10;
 const BUSY_TASKS = 1_500;
 const EVENTS_PER_OTHER = 150; // × 10 targets = 1,500 tasks
-const BUSY_DELAY_MS = 100; // the busy target answers slowly, so its backlog takes seconds
+const BUSY_DELAY_MS = 200; // the busy target answers slowly: its backlog takes 12 s or more (8 at a time per worker)
 
 type Arrival = { path: string; webhookId: string; at: number };
 
@@ -79,32 +77,17 @@ async function until(cond: () => Promise<boolean>, ms: number) {
   }
 }
 
-const onPostgres = process.env.TEST_DATABASE === "postgres";
-
-describe.skipIf(!onPostgres)("several workers on one PostgreSQL database", () => {
-  const adminUrl = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-  const name = `harbor_scale_${Date.now()}_${process.pid}`;
-  const sharedUrl = process.env.DATABASE_URL;
+describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () => {
   let ownEnv: NodeJS.ProcessEnv;
   // The busy target is another host in real life: a receiver of its own (its own connection pool).
   let rx: Awaited<ReturnType<typeof startReceiver>>;
   let busyRx: Awaited<ReturnType<typeof startReceiver>>;
   const workers: ReturnType<typeof startWorker>[] = [];
   const total = BUSY_TASKS + OTHER_TARGETS * EVENTS_PER_OTHER;
+  let dispose: () => Promise<void>;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    ownEnv = { ...process.env, DATABASE_URL: url.toString() };
-    await applyMigrations(ownEnv);
-    // This file's getDb() now serves the database of its own (restored in afterAll).
-    await disconnectDb();
-    process.env.DATABASE_URL = ownEnv.DATABASE_URL;
-    resetEnvCache();
+    ({ env: ownEnv, dispose } = await useOwnDatabase("scale"));
     rx = await startReceiver();
     busyRx = await startReceiver(BUSY_DELAY_MS);
   }, 60_000);
@@ -113,13 +96,7 @@ describe.skipIf(!onPostgres)("several workers on one PostgreSQL database", () =>
     await Promise.all(workers.map(({ child }) => (child.exitCode !== null ? null : new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }))));
     await rx?.close();
     await busyRx?.close();
-    await disconnectDb();
-    process.env.DATABASE_URL = sharedUrl;
-    resetEnvCache();
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await dispose?.();
   }, 60_000);
 
   it("deliver ~3,000 tasks exactly once, all three share the work, and a busy target does not starve the others", async () => {

@@ -1,0 +1,52 @@
+/**
+ * The pagination total of a policy's executions (Harbor's X-Total-Count): exact up to
+ * EXACT_COUNT_LIMIT, then PostgreSQL's planner estimate (close to the truth once the table is
+ * analysed) and never below the limit; SQLite counts exactly.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dialect, getDb } from "@/lib/db/client";
+import { EXACT_COUNT_LIMIT, listExecutions } from "@/lib/history/queries";
+import { createPolicy } from "@/lib/policies/service";
+import { policyInputSchema } from "@/lib/policies/schemas";
+import { analyze, seedHistory } from "../../scripts/bench/seed";
+import { makeProject, makeUser } from "../helpers/fixtures";
+import { useOwnDatabase } from "./own-database";
+
+// A database of its own: the engine tests' retention purge would trim a policy this large.
+let dispose: () => Promise<void>;
+beforeAll(async () => {
+  ({ dispose } = await useOwnDatabase("count"));
+}, 60_000);
+afterAll(async () => dispose?.(), 60_000);
+
+describe("listExecutions total", () => {
+  it("is exact up to the limit, estimated beyond it on PostgreSQL, exact on SQLite", async () => {
+    const { actor } = await makeUser({ sysadmin: true });
+    const project = await makeProject();
+    const policies = [];
+    for (const name of ["big", "small-a", "small-b"]) {
+      const { policy } = await createPolicy(actor, project, policyInputSchema.parse({ name, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }] }));
+      policies.push({ policyId: policy.id, targetId: policy.targets[0].id });
+    }
+    const total = 12_000; // nine in ten on "big": 10,800; 600 on each small one
+    await seedHistory({ projectId: project.id, policies, total, events: 100, detailed: 10 });
+    await analyze();
+    const db = await getDb();
+    const [big, small] = policies.map((p) => p.policyId);
+    const exactBig = await db.execution.count({ where: { policyId: big } });
+    expect(exactBig).toBe(10_800);
+    expect(exactBig).toBeGreaterThan(EXACT_COUNT_LIMIT);
+
+    const page = (policyId: number, filter: { status?: "Error" | "Success" } = {}) => listExecutions(policyId, { page: 1, pageSize: 15, ...filter });
+    expect((await page(small)).total).toBe(600);
+    expect((await page(big, { status: "Error" })).total).toBe(await db.execution.count({ where: { policyId: big, status: "Error" } }));
+    const { total: bigTotal, items } = await page(big);
+    expect(items).toHaveLength(15);
+    if (dialect() === "postgresql") {
+      expect(bigTotal).toBeGreaterThan(EXACT_COUNT_LIMIT);
+      expect(Math.abs(bigTotal - exactBig) / exactBig).toBeLessThan(0.1);
+    } else {
+      expect(bigTotal).toBe(exactBig);
+    }
+  });
+});
