@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
-import net from "node:net";
 import readline from "node:readline";
 import { request } from "undici";
-import { nowMs, rssSampler, sleep } from "./harness";
+import { freePort, nowMs, rssSampler, sleep } from "./harness";
 
 export const E2E_LOCK = "/tmp/harbor-e2e.lock";
 
@@ -14,14 +13,6 @@ export type App = {
   peakRss: () => number;
   stop: () => Promise<void>;
 };
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /**
  * The built app (`next start`, no delivery worker) on a free loopback port, on the database this

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
+import net from "node:net";
 import path from "node:path";
 import readline from "node:readline";
 import pg from "pg";
+import { request } from "undici";
 import { resetEnvCache } from "../../lib/config/env";
 import { disconnectDb, getDb } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
@@ -159,6 +161,44 @@ const live = new Set<{ stop: () => Promise<void> }>();
 /** Stops every worker still running (a step that failed half-way leaves none behind). */
 export async function stopAllWorkers() {
   await Promise.all([...live].map((w) => w.stop()));
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+export type MemoryBreakdown = { rss: number; heapUsed: number; heapTotal: number; external: number };
+
+/**
+ * Samples a worker's memory once a second from its /metrics (WORKER_METRICS_PORT): resident set,
+ * V8 heap used and reserved, and memory outside the heap (buffers); keeps the sample with the
+ * highest resident set.
+ */
+export function memoryScraper(port: number) {
+  let peak: MemoryBreakdown | null = null;
+  const metric = (text: string, name: string) => Number(new RegExp(`^harbor_worker_${name}(?:\\{[^}]*\\})? (\\S+)`, "m").exec(text)?.[1] ?? NaN);
+  const timer = setInterval(async () => {
+    try {
+      const res = await request(`http://127.0.0.1:${port}/metrics`);
+      const text = await res.body.text();
+      const m = { rss: metric(text, "process_resident_memory_bytes"), heapUsed: metric(text, "nodejs_heap_size_used_bytes"), heapTotal: metric(text, "nodejs_heap_size_total_bytes"), external: metric(text, "nodejs_external_memory_bytes") };
+      if (!peak || m.rss > peak.rss) peak = m;
+    } catch {
+      /* not up yet, or gone */
+    }
+  }, 1_000);
+  return {
+    stop: () => clearInterval(timer),
+    describe() {
+      if (!peak) return "no /metrics sample";
+      const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
+      return `at its highest sampled RSS (${mb(peak.rss)}): V8 heap ${mb(peak.heapUsed)} used of ${mb(peak.heapTotal)} reserved, ${mb(peak.external)} external (buffers), so ${mb(peak.rss - peak.heapTotal - peak.external)} of code, stacks and native allocations`;
+    },
+  };
 }
 
 /** Starts `n` workers and waits until every one of them listens. */

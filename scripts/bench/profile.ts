@@ -9,8 +9,10 @@ type CpuProfile = {
 
 /** Where a function lives: a package, a folder of ours, Node.js itself, or V8's bookkeeping. */
 function areaOf(url: string, name: string): string {
-  if (!url) return name.startsWith("(") ? name : "(native)";
+  if (!url) return name.startsWith("(") ? name : "native code (no JS frame: socket writes, V8 builtins)";
   if (url.startsWith("node:")) return "Node.js internals";
+  // The only WebAssembly in these processes is Prisma's query compiler (engineType "client").
+  if (url.startsWith("wasm://")) return "Prisma query compiler (WebAssembly)";
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url.replace(/\\/g, "/"));
   if (pkg) {
     // Nested copies (e.g. next/dist/compiled/…) are named after the outer package.
