@@ -351,7 +351,8 @@ export async function runWorker() {
       res.setHeader("Content-Type", deliveryRegistry.contentType);
       res.end(await deliveryRegistry.metrics());
     });
-    server.listen(port, "127.0.0.1");
+    // Loopback unless told otherwise: in a container, WORKER_METRICS_HOST=0.0.0.0 lets Prometheus in.
+    server.listen(port, process.env.WORKER_METRICS_HOST || "127.0.0.1");
   }
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down the worker");
