@@ -96,18 +96,19 @@ export async function dropAllDatabases() {
   if (templates.sqlite) fs.rmSync(templates.sqlite, { recursive: true, force: true });
 }
 
-/** Peak resident memory of a process, sampled every 100 ms from /proc. */
+/** Resident memory of a process, sampled every 100 ms from /proc: the peak, overall or since a time. */
 export function rssSampler(pid: number) {
-  let peak = 0;
+  const samples: { at: number; rss: number }[] = [];
   const timer = setInterval(() => {
     try {
       const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-      peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
+      samples.push({ at: nowMs(), rss: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024 });
     } catch {
       /* exited */
     }
   }, 100);
-  return { peak: () => peak, stop: () => clearInterval(timer) };
+  const peak = (from = 0, to = Infinity) => samples.reduce((m, s) => (s.at >= from && s.at < to ? Math.max(m, s.rss) : m), 0);
+  return { peak, stop: () => clearInterval(timer) };
 }
 
 export type Worker = ReturnType<typeof startWorker>;
@@ -143,7 +144,7 @@ export function startWorker(opts: { env?: Record<string, string>; cpuProfileDir?
   const worker = {
     child,
     ready,
-    peakRss: () => rss.peak(),
+    peakRss: (from?: number, to?: number) => rss.peak(from, to),
     async stop() {
       rss.stop();
       if (child.exitCode !== null) return;

@@ -255,13 +255,17 @@ export async function backlog(kind: DbKind, opts: { targets: number; events: num
     const memory = memoryScraper(port);
     const t0 = nowMs();
     await releaseBacklog();
+    await waitFor(async () => (await successCount()) >= total / 2, 1_800_000, 250);
+    const half = nowMs();
     await waitFor(async () => (await successCount()) >= total, 1_800_000, 250);
     const ms = nowMs() - t0;
     memory.stop();
+    const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
     const peak = Math.max(...workers.map((w) => w.peakRss())) / 2 ** 20;
+    const growth = `peak RSS while the first half of the backlog drained ${mb(Math.max(...workers.map((w) => w.peakRss(t0, half))))}, during the second half ${mb(Math.max(...workers.map((w) => w.peakRss(half))))}`;
     await Promise.all(workers.map((w) => w.stop()));
     const label = `${dbLabel(kind)}, ${plural(opts.workers, "worker")}`;
-    return { memory: `Worker memory, backlog drain, ${label}: ${memory.describe()}.`, rows: [
+    return { memory: `Worker memory, backlog drain, ${label}: ${growth}; ${memory.describe()}.`, rows: [
       {
         figure: `Backlog drain, ${label}: ${total.toLocaleString("en")} due tasks after an outage (seeded in ${seededS.toFixed(0)} s)`,
         value: `${(ms / 1000).toFixed(1)} s (${((total / ms) * 1000).toFixed(0)}/s); peak RSS ${peak.toFixed(0)} MB${opts.workers > 1 ? " per worker (max)" : ""}`,
