@@ -15,6 +15,7 @@ import { createSlackRateLimiter } from "@/lib/delivery/slack-sender";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/delivery/retry";
 import { localWakeups, TASKS_CHANNEL } from "@/lib/delivery/wakeup";
 import { purgeHistory } from "@/lib/delivery/retention";
+import { retryBusy } from "@/lib/db/busy";
 import { attemptDuration, claimsTotal, attemptsTotal, deliveryLatency, deliveryRegistry, inFlight } from "@/lib/metrics/delivery-metrics";
 
 export type WorkerOptions = {
@@ -86,7 +87,7 @@ export class DeliveryWorker {
     this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
     this.timers.push(setInterval(() => void recoverExpiredLeases().then((n) => n > 0 && this.kick()).catch((err) => logger.warn({ err }, "lease recovery failed")), Math.max(this.opts.pollMs, 1_000)));
     this.timers.push(setInterval(() => void renewLeases(this.owner, this.opts.leaseMs, this.inFlight.size + this.heldCount).catch((err) => logger.warn({ err }, "lease renewal failed")), this.opts.leaseMs / 3));
-    this.timers.push(setInterval(() => void purgeHistory().catch((err) => logger.warn({ err }, "retention purge failed")), this.opts.retentionEveryMs));
+    this.timers.push(setInterval(() => void retryBusy(() => purgeHistory()).catch((err) => logger.warn({ err }, "retention purge failed")), this.opts.retentionEveryMs));
     logger.info({ owner: this.owner, ...this.opts, database: dialect() }, "delivery worker started");
     this.kick();
   }

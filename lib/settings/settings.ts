@@ -7,7 +7,10 @@ export type { SystemSettings };
 /** The instance settings row, created with Harbor's defaults on first use. */
 export async function getSettings(tx?: Tx): Promise<SystemSettings> {
   const db = tx ?? (await getDb());
-  return db.systemSettings.upsert({ where: { id: 1 }, update: {}, create: { id: 1 } });
+  // A plain read first: an upsert is a write, and on SQLite every settings read would then queue
+  // for the one write lock (the worker, with its 5 ms busy timeout, failed its claim rounds).
+  const row = await db.systemSettings.findUnique({ where: { id: 1 } });
+  return row ?? db.systemSettings.upsert({ where: { id: 1 }, update: {}, create: { id: 1 } });
 }
 
 /** Allowed networks from settings and from ALLOWED_NETWORKS, as one list of CIDRs. */
