@@ -11,7 +11,7 @@ import path from "node:path";
 import pg from "pg";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { applyMigrations } from "@/lib/db/migrate";
+import Database from "better-sqlite3";
 import { PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "@/lib/generated/postgres/client";
 
@@ -64,7 +64,7 @@ export async function createOwnDatabase(label: string): Promise<OwnDatabase> {
     const file = path.join(dataDir, "harbor.db");
     db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) });
   }
-  await applyMigrations({ ...env, DATABASE_URL: env.DATABASE_URL || undefined });
+  await applyMigrationSql(env);
   if (!usesPostgres()) await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.systemSettings.upsert({ where: { id: 1 }, update: {}, create: { id: 1 } });
   return {
@@ -78,4 +78,30 @@ export async function createOwnDatabase(label: string): Promise<OwnDatabase> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The migration files, run in order: the schema `prisma migrate deploy` builds (without its
+ * bookkeeping table, which only the CLI reads), in a fraction of a second instead of ~10 s on
+ * PostgreSQL for the CLI's schema engine.
+ */
+async function applyMigrationSql(env: NodeJS.ProcessEnv) {
+  const dir = usesPostgres() ? "prisma/postgres/migrations" : "prisma/migrations";
+  const files = fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, "migration.sql"))).sort().map((d) => path.join(dir, d, "migration.sql"));
+  if (usesPostgres()) {
+    const c = new pg.Client({ connectionString: env.DATABASE_URL });
+    await c.connect();
+    try {
+      for (const f of files) await c.query(fs.readFileSync(f, "utf8"));
+    } finally {
+      await c.end();
+    }
+  } else {
+    const sqlite = new Database(path.join(env.DATA_DIR!, "harbor.db"));
+    try {
+      for (const f of files) sqlite.exec(fs.readFileSync(f, "utf8"));
+    } finally {
+      sqlite.close();
+    }
+  }
 }
