@@ -47,8 +47,9 @@ export class DeliveryWorker {
   private perTarget = new Map<number, number>();
   /**
    * Claimed tasks waiting for a slot of their target: a claim batch may hold many tasks of one
-   * target (its backlog is oldest), but only `perTargetConcurrency` of them run at once; the next
-   * claims skip that target, so other targets' tasks are taken meanwhile.
+   * target (its backlog is oldest), but only `perTargetConcurrency` of them run at once and up to
+   * twice as many wait here (the surplus goes back to the queue); the next claims skip that target, so
+   * other targets' tasks are taken meanwhile.
    */
   private held = new Map<number, { task: ClaimedTask; allowList: string[]; defaults: RetryPolicy }[]>();
   private heldCount = 0;
@@ -154,10 +155,16 @@ export class DeliveryWorker {
         await releaseClaimed(this.owner, ids).catch(() => undefined);
         throw err;
       }
+      // A target gets its free slots, and up to twice as many tasks wait here for them; the rest
+      // go back to the queue at once (a dead target's backlog must not sit in this worker).
+      const surplus: ClaimedTask[] = [];
       for (const task of tasks) {
-        if ((this.perTarget.get(task.targetId) ?? 0) < this.targetLimit(task.targetId)) this.launch(task, allowList, defaults);
-        else this.hold(task, allowList, defaults);
+        const limit = this.targetLimit(task.targetId);
+        if ((this.perTarget.get(task.targetId) ?? 0) < limit) this.launch(task, allowList, defaults);
+        else if ((this.held.get(task.targetId)?.length ?? 0) < 2 * limit) this.hold(task, allowList, defaults);
+        else surplus.push(task);
       }
+      await this.giveBack(surplus, allowList, defaults);
       if (ids.length < Math.min(free, 100)) return;
     }
   }
@@ -172,6 +179,7 @@ export class DeliveryWorker {
       slow = true;
       this.active--;
       this.failingTargets.add(targetId);
+      this.trimHeld(targetId);
       this.kick();
     }, this.opts.slowAfterMs);
     const deliveryEnv: DeliveryEnv = { allowList, retry: effectiveRetry(task.execution.policy, defaults), backoffScale: this.opts.backoffScale, slackLimiter: this.slackLimiter, worker: this.owner };
@@ -206,7 +214,10 @@ export class DeliveryWorker {
     if (outcome.attempt) attemptDuration.observe(outcome.attempt.durationMs / 1000);
     if (outcome.latencyMs !== undefined) deliveryLatency.observe(outcome.latencyMs / 1000);
     if (outcome.status === "Success") this.failingTargets.delete(outcome.targetId);
-    else this.failingTargets.add(outcome.targetId);
+    else {
+      this.failingTargets.add(outcome.targetId);
+      this.trimHeld(outcome.targetId);
+    }
   }
 
   private afterFlush(_batch: TaskOutcome[]) {
@@ -223,6 +234,24 @@ export class DeliveryWorker {
     list.push({ task, allowList, defaults });
     this.held.set(task.targetId, list);
     this.heldCount++;
+  }
+
+  /** Returns claimed tasks to the queue for any worker; if that fails, they are delivered from here. */
+  private async giveBack(tasks: ClaimedTask[], allowList: string[], defaults: RetryPolicy) {
+    if (tasks.length === 0) return;
+    await releaseClaimed(this.owner, tasks.map((t) => t.id)).catch((err) => {
+      logger.warn({ err }, "giving back surplus tasks failed");
+      for (const task of tasks) this.hold(task, allowList, defaults);
+    });
+  }
+
+  /** A target just turned slow or failing (one delivery at a time): keep one held task, give back the rest. */
+  private trimHeld(targetId: number) {
+    const list = this.held.get(targetId);
+    if (!list || list.length <= 1) return;
+    const back = list.splice(1);
+    this.heldCount -= back.length;
+    void this.giveBack(back.map((h) => h.task), back[0].allowList, back[0].defaults);
   }
 
   /** Starts the target's held tasks while it has free slots. */
