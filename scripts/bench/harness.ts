@@ -10,6 +10,7 @@ import { resetEnvCache } from "../../lib/config/env";
 import { disconnectDb, getDb } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
 import { bootstrap } from "../../lib/bootstrap";
+import { WORKER_NODE_ARGS } from "../worker-args";
 
 export type DbKind = "sqlite" | "postgres";
 export const PG_ADMIN = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -122,7 +123,8 @@ export type Worker = ReturnType<typeof startWorker>;
 export function startWorker(opts: { env?: Record<string, string>; cpuProfileDir?: string } = {}) {
   const nodeArgs = [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [])];
   if (opts.cpuProfileDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`, "--cpu-prof-interval=10000");
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/worker.ts"], {
+  // The worker exactly as `npm start` / `npm run worker` start it (heap cap included).
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...WORKER_NODE_ARGS], {
     env: { ...process.env, LOG_LEVEL: "info", HARBOR_ROLE: "worker", ...opts.env },
     stdio: ["ignore", "pipe", "inherit"],
   });
