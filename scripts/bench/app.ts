@@ -5,6 +5,9 @@ import { freePort, nowMs, rssSampler, sleep } from "./harness";
 
 export const E2E_LOCK = "/tmp/harbor-e2e.lock";
 
+/** Every app start of this run: how long it waited for the e2e lock and for a rebuild. */
+export const appStarts: { waitedS: number; builtS: number }[] = [];
+
 export type App = {
   base: string;
   /** seconds spent waiting for the e2e lock, and building (0 when the build was fresh) */
@@ -23,7 +26,9 @@ export async function startApp(opts: { cpuProfileDir?: string } = {}): Promise<A
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const t0 = nowMs();
-  const child = spawn("flock", [E2E_LOCK, process.execPath, "--import", "tsx", "scripts/bench/serve-app.ts"], {
+  // Bounded wait: an end-to-end run holds the lock for its whole run (BENCH_LOCK_WAIT_S, default 10 minutes).
+  const lockWaitS = process.env.BENCH_LOCK_WAIT_S ?? "600";
+  const child = spawn("flock", ["-w", lockWaitS, "-E", "75", E2E_LOCK, process.execPath, "--import", "tsx", "scripts/bench/serve-app.ts"], {
     env: {
       ...process.env,
       BENCH_PORT: String(port),
@@ -52,7 +57,10 @@ export async function startApp(opts: { cpuProfileDir?: string } = {}): Promise<A
     if (what === "build-failed") failure = `next build failed; see ${arg}`;
   });
   let exited = false;
-  child.once("exit", () => (exited = true));
+  child.once("exit", (code) => {
+    exited = true;
+    if (code === 75) failure = `gave up after ${lockWaitS} s waiting for ${E2E_LOCK} (an end-to-end run held it)`;
+  });
   const deadline = Date.now() + 15 * 60_000;
   let warned = false;
   for (;;) {
@@ -74,6 +82,7 @@ export async function startApp(opts: { cpuProfileDir?: string } = {}): Promise<A
     await sleep(200);
   }
   const rss = rssSampler(serverPid);
+  appStarts.push({ waitedS: (lockedAt - t0) / 1000, builtS });
   return {
     base,
     waitedS: (lockedAt - t0) / 1000,

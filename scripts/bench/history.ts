@@ -1,4 +1,5 @@
 import { dialect, getDb } from "../../lib/db/client";
+import { EXACT_COUNT_LIMIT } from "../../lib/history/queries";
 import { createPolicy } from "../../lib/policies/service";
 import { policyInputSchema } from "../../lib/policies/schemas";
 import { signIn, startApp } from "./app";
@@ -12,26 +13,30 @@ export type HistoryResult = { rows: Row[]; evidence: string; missed: boolean };
 /** The query plans and in-database timings behind the history pages (evidence for the notes). */
 async function explain(policyId: number): Promise<{ text: string; countMs: number }> {
   const db = await getDb();
-  const queries = {
-    "X-Total-Count / pagination total (listExecutions: count)": `SELECT COUNT(*) FROM "Execution" WHERE "policyId" = ${policyId}`,
-    "newest 15 executions (listExecutions: findMany)": `SELECT * FROM "Execution" WHERE "policyId" = ${policyId} ORDER BY "id" DESC LIMIT 15 OFFSET 0`,
-  };
+  const pg = dialect() === "postgresql";
+  const queries: { what: string; sql: string; plan: boolean }[] = [
+    { what: "an exact total (what a plain count(*) costs)", sql: `SELECT COUNT(*) FROM "Execution" WHERE "policyId" = ${policyId}`, plan: true },
+    { what: `the total as listExecutions takes it: counting stops after ${EXACT_COUNT_LIMIT + 1} rows`, sql: `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "Execution" WHERE "policyId" = ${policyId} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS "capped"`, plan: false },
+    ...(pg ? [{ what: "then, beyond the limit, the planner's estimate", sql: `EXPLAIN (FORMAT JSON) SELECT 1 FROM "Execution" WHERE "policyId" = ${policyId}`, plan: false }] : []),
+    { what: "the newest 15 executions (listExecutions: findMany)", sql: `SELECT * FROM "Execution" WHERE "policyId" = ${policyId} ORDER BY "id" DESC LIMIT 15 OFFSET 0`, plan: true },
+  ];
   const out: string[] = [];
   let countMs = 0;
-  for (const [what, sql] of Object.entries(queries)) {
+  for (const q of queries) {
     const times: number[] = [];
     for (let i = 0; i < 7; i++) {
       const t = nowMs();
-      await db.$queryRawUnsafe(sql);
+      await db.$queryRawUnsafe(q.sql);
       times.push(nowMs() - t);
     }
     const median = percentile(times, 50);
-    if (what.startsWith("X-Total-Count")) countMs = median;
-    const plan =
-      dialect() === "postgresql"
-        ? (await db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`)).map((r) => r["QUERY PLAN"])
-        : (await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`)).map((r) => r.detail);
-    out.push(`${what}: median ${median.toFixed(1)} ms in the database\n\n\`\`\`\n${sql}\n${plan.join("\n")}\n\`\`\``);
+    if (q.what.startsWith("an exact total")) countMs = median;
+    const plan = !q.plan
+      ? []
+      : pg
+        ? (await db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`)).map((r) => r["QUERY PLAN"])
+        : (await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${q.sql}`)).map((r) => r.detail);
+    out.push(`${q.what}: median ${median.toFixed(1)} ms (from the benchmark process)\n\n\`\`\`\n${q.sql}${plan.length ? `\n${plan.join("\n")}` : ""}\n\`\`\``);
   }
   return { text: out.join("\n\n"), countMs };
 }
@@ -59,6 +64,7 @@ export async function history(kind: DbKind, opts: { total: number; requests: num
     const seededS = (nowMs() - s0) / 1000;
     const main = policies[0].policyId;
     const newest = await db.execution.findFirstOrThrow({ where: { policyId: main }, orderBy: { id: "desc" }, include: { tasks: true } });
+    const small = await db.execution.count({ where: { policyId: policies[1].policyId } });
     const evidence = await explain(main);
 
     const app = await startApp();
@@ -70,6 +76,7 @@ export async function history(kind: DbKind, opts: { total: number; requests: num
         ["executions page (UI, signed in)", `/projects/${project.name}/webhooks/${main}`],
         ["API executions list (page 1, 15 a page)", `${api}/executions?page=1&page_size=15`],
         ["API task log", `${api}/executions/${newest.id}/tasks/${newest.tasks[0].id}/log`],
+        [`API executions list of a small policy (${small.toLocaleString("en")} executions)`, `/api/v2.0/projects/${project.name}/webhook/policies/${policies[1].policyId}/executions?page=1&page_size=15`],
       ];
       const rows: Row[] = [];
       let missed = false;
@@ -79,9 +86,9 @@ export async function history(kind: DbKind, opts: { total: number; requests: num
         const p50 = percentile(times, 50), p95 = percentile(times, 95);
         missed ||= p95 > 100;
         rows.push({
-          figure: `History, ${dbLabel(kind)}, ${opts.total.toLocaleString("en")} tasks (${mainTotal.toLocaleString("en")} on this policy): ${what}`,
+          figure: `History, ${dbLabel(kind)}, ${opts.total.toLocaleString("en")} tasks (${mainTotal.toLocaleString("en")} on the big policy): ${what}`,
           value: `p95 ${p95.toFixed(0)} ms (p50 ${p50.toFixed(0)} ms, ${opts.requests} requests)`,
-          baseline: what.startsWith("API executions") || what.startsWith("executions page") ? `count(*) alone ${evidence.countMs.toFixed(0)} ms` : "—",
+          baseline: what.startsWith("API executions list (") || what.startsWith("executions page") ? `an exact count(*) alone: ${evidence.countMs.toFixed(0)} ms` : "—",
           target: "p95 ≤ 100 ms",
           pass: p95 <= 100,
         });

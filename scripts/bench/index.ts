@@ -1,7 +1,10 @@
 // `npm run bench`: the delivery and scale-out benchmarks, each figure beside its baseline, in one
 // run; writes docs/benchmarks.md. Local loopback traffic only; every loop is bounded in count and
 // time. `--quick` runs every step small (a smoke test, nothing written); `--only=<prefix>` runs
-// the steps whose name starts with the prefix.
+// the steps whose name starts with the prefix (nothing written either).
+// Environment: BENCH_POSTGRES_URL (an admin URL of the PostgreSQL server; it creates and drops its
+// own databases), BENCH_NODE_ARGS (extra node flags for the workers, e.g. a heap limit),
+// BENCH_LOCK_WAIT_S (how long the app steps wait for the e2e lock on the shared build).
 import "./setup-env";
 import fs from "node:fs";
 import os from "node:os";
@@ -13,6 +16,7 @@ import { history } from "./history";
 import { dropAllDatabases, loadMonitor, machine, type DbKind } from "./harness";
 import { describeProfile, summarizeProfile } from "./profile";
 import { limitsNote } from "./notes";
+import { appStarts } from "./app";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
@@ -25,7 +29,6 @@ type Outcome = Row[] | { rows: Row[]; detail: string };
 type Step = { name: string; run: (prof: string) => Promise<Outcome>; profile?: boolean };
 const evidence: string[] = [];
 const curve: { workers: number; perSec: number; ratio: number }[] = [];
-let appInfo = "";
 
 const steps: Step[] = [
   { name: "throughput, SQLite, 1 worker", profile: true, run: async (prof) => (await throughput("sqlite", 1, { targets: 20, events: s(500, 100), cpuProfileDir: prof })).rows },
@@ -46,11 +49,7 @@ const steps: Step[] = [
   ...(["sqlite", "postgres"] as DbKind[]).map((kind): Step => ({ name: `fan-out, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}`, run: () => fanout(kind, s(1000, 200)) })),
   ...(["sqlite", "postgres"] as DbKind[]).map((kind): Step => ({
     name: `ingest, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}`,
-    run: async () => {
-      const r = await ingest(kind, { seconds: s(8, 2), concurrency: 16 });
-      if (r.builtS || r.waitedS > 2) appInfo += ` The app for ${kind}: waited ${r.waitedS.toFixed(0)} s for the e2e lock${r.builtS ? `, rebuilt in ${r.builtS} s (the sources were newer than .next)` : ""}.`;
-      return r.rows;
-    },
+    run: () => ingest(kind, { seconds: s(8, 2), concurrency: 16 }),
   })),
   {
     name: "history, PostgreSQL",
@@ -118,7 +117,13 @@ async function main() {
   ].join("\n");
   console.log("\n" + table);
   const minutes = (Date.now() - started) / 60000;
-  console.log(`\n${minutes.toFixed(1)} min. Machine load: ${load.summary}.`);
+  const waited = appStarts.reduce((t, a) => t + a.waitedS, 0);
+  const built = appStarts.reduce((t, a) => t + a.builtS, 0);
+  const appInfo = [
+    waited > 5 ? `${(waited / 60).toFixed(1)} min of it waiting for ${"`/tmp/harbor-e2e.lock`"} (an end-to-end run held the shared build)` : "",
+    built > 0 ? `${built.toFixed(0)} s rebuilding the app (the sources were newer than .next)` : "",
+  ].filter(Boolean).join("; ");
+  console.log(`\n${minutes.toFixed(1)} min${appInfo ? ` (${appInfo})` : ""}. Machine load: ${load.summary}.`);
   if (quick || only) {
     if (notes.length) console.log(`\n${notes.join("\n")}`);
     console.log("(--quick / --only: docs/benchmarks.md not written)");
@@ -131,11 +136,11 @@ async function main() {
   const doc = [
     "# Benchmarks",
     "",
-    `Last run: ${new Date().toISOString()} — \`npm run bench\`, ${minutes.toFixed(1)} minutes.`,
+    `Last run: ${new Date().toISOString()} — \`npm run bench\`, ${minutes.toFixed(1)} minutes${appInfo ? ` (${appInfo})` : ""}.`,
     "",
     `Machine: ${await machine()}.`,
     "",
-    `Load while it ran: ${load.summary}.${load.quiet ? " No other test run was seen." : " Other test runs shared the machine for part of the run, so some figures are lower than on a quiet machine."}${appInfo}`,
+    `Load while it ran: ${load.summary}.${load.quiet ? " No other test run was seen." : " Other test runs shared the machine for part of the run, so some figures are lower than on a quiet machine."}`,
     "",
     "## How",
     "",

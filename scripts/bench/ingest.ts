@@ -14,7 +14,7 @@ import { ADMIN, type Row } from "./scenarios";
  * `?validate_only=true` (authentication, validation, 202, no write). `concurrency` clients send
  * back to back for `seconds` each, after a short warm-up.
  */
-export async function ingest(kind: DbKind, opts: { seconds: number; concurrency: number; cpuProfileDir?: string }): Promise<{ rows: Row[]; waitedS: number; builtS: number }> {
+export async function ingest(kind: DbKind, opts: { seconds: number; concurrency: number; cpuProfileDir?: string }): Promise<Row[]> {
   const cleanup = await freshDatabase(kind);
   try {
     const db = await getDb();
@@ -45,10 +45,7 @@ export async function ingest(kind: DbKind, opts: { seconds: number; concurrency:
       const failures = (r: typeof wet) => r.requests - r.ok;
       if (failures(dry) || failures(wet)) throw new Error(`ingest: requests not answered 202: ${JSON.stringify({ validateOnly: dry.statuses, write: wet.statuses, errors: dry.errors + wet.errors })}`);
       const ratio = wet.perSec / dry.perSec;
-      return {
-        waitedS: app.waitedS,
-        builtS: app.builtS,
-        rows: [
+      return [
           {
             figure: `Ingest, ${dbLabel(kind)}: POST /v1/events accepted/s, event + delivery committed (${opts.concurrency} clients, ${opts.seconds} s; ${wet.ok.toLocaleString("en")} stored)`,
             value: `${wet.perSec.toFixed(0)}/s (p50 ${wet.p50.toFixed(1)} ms, p99 ${wet.p99.toFixed(1)} ms; ${(ratio * 100).toFixed(0)}% of no-write)`,
@@ -56,8 +53,7 @@ export async function ingest(kind: DbKind, opts: { seconds: number; concurrency:
             target: "",
             pass: null,
           },
-        ],
-      };
+        ];
     } finally {
       await app.stop();
     }
