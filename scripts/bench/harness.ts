@@ -243,7 +243,7 @@ export async function machine(): Promise<string> {
 }
 
 /**
- * How busy the machine was with other work: the 1-minute load average and other engineers'
+ * How busy the machine was with other work: the 1-minute load average and other
  * test runs (vitest, playwright, next build) seen in /proc, sampled every 5 s.
  */
 export function loadMonitor() {
