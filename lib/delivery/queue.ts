@@ -12,12 +12,13 @@ import { retryBusy } from "@/lib/db/busy";
 export async function claimDueTasks(opts: { owner: string; limit: number; leaseMs: number; excludeTargets?: number[] }): Promise<number[]> {
   const db = await getDb();
   const now = new Date();
-  // A plain read first: most wake-ups find nothing, and on SQLite the UPDATE below would wait
-  // for the database's one write lock even when it matches no row.
-  const due = await db.$queryRaw<unknown[]>`SELECT 1 FROM "Task" WHERE "status" = 'Pending' AND "nextAttemptAt" <= ${now} LIMIT 1`;
+  const exclude = opts.excludeTargets?.length ? Prisma.sql`AND t."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})` : Prisma.empty;
+  // A plain read first: most wake-ups find nothing (or only tasks of targets this worker is busy
+  // with), and on SQLite the UPDATE below would wait for the database's one write lock even when
+  // it matches no row.
+  const due = await db.$queryRaw<unknown[]>`SELECT 1 FROM "Task" t WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now} ${exclude} LIMIT 1`;
   if (due.length === 0) return [];
   const leaseUntil = new Date(now.getTime() + opts.leaseMs);
-  const exclude = opts.excludeTargets?.length ? Prisma.sql`AND t."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})` : Prisma.empty;
   const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF t SKIP LOCKED` : Prisma.empty;
   const rows = await retryBusy(() => db.$queryRaw<{ id: number | bigint }[]>`
     UPDATE "Task" SET "status" = 'Running', "leaseOwner" = ${opts.owner}, "leaseUntil" = ${leaseUntil},

@@ -47,14 +47,17 @@ export class DeliveryWorker {
   private perTarget = new Map<number, number>();
   /**
    * Claimed tasks waiting for a slot of their target: a claim batch may hold many tasks of one
-   * target (its backlog is oldest), but only `perTargetConcurrency` of them run at once and up to
-   * twice as many wait here (the surplus goes back to the queue); the next claims skip that target, so
-   * other targets' tasks are taken meanwhile.
+   * target (its backlog is oldest), but only `perTargetConcurrency` of them run at once (one for a
+   * slow or failing target; a failing one's surplus goes back to the queue); the next claims skip a
+   * target with waiting tasks, so other targets' tasks are taken meanwhile.
    */
   private held = new Map<number, { task: ClaimedTask; allowList: string[]; defaults: RetryPolicy }[]>();
   private heldCount = 0;
   private failingTargets = new Set<number>();
+  /** Targets with a request unanswered past `slowAfterMs`: one delivery at a time, like failing ones, but their waiting tasks stay (a busy worker makes every target look slow). */
+  private slowTargets = new Set<number>();
   private pumping = false;
+  private onlyBusyDue = false;
   private pumpAgain = false;
   private timers: NodeJS.Timeout[] = [];
   private idleTimer: NodeJS.Timeout | null = null;
@@ -85,8 +88,8 @@ export class DeliveryWorker {
     this.running = true;
     await getDb(); // opens the database (and its write-ahead log, watched below)
     await this.subscribe();
-    this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
-    this.timers.push(setInterval(() => void recoverExpiredLeases().then((n) => n > 0 && this.kick()).catch((err) => logger.warn({ err }, "lease recovery failed")), Math.max(this.opts.pollMs, 1_000)));
+    this.timers.push(setInterval(() => this.wake(), this.opts.pollMs));
+    this.timers.push(setInterval(() => void recoverExpiredLeases().then((n) => n > 0 && this.wake()).catch((err) => logger.warn({ err }, "lease recovery failed")), Math.max(this.opts.pollMs, 1_000)));
     this.timers.push(setInterval(() => void renewLeases(this.owner, this.opts.leaseMs, this.inFlight.size + this.heldCount).catch((err) => logger.warn({ err }, "lease renewal failed")), this.opts.leaseMs / 3));
     this.timers.push(setInterval(() => void retryBusy(() => purgeHistory()).catch((err) => logger.warn({ err }, "retention purge failed")), this.opts.retentionEveryMs));
     logger.info({ owner: this.owner, ...this.opts, database: dialect() }, "delivery worker started");
@@ -111,6 +114,12 @@ export class DeliveryWorker {
     logger.info({ owner: this.owner, released, claims }, "delivery worker stopped");
   }
 
+  /** Work may have become due (a notification, a timer): claim even if the last claim found only busy targets' tasks. */
+  wake() {
+    this.onlyBusyDue = false;
+    this.kick();
+  }
+
   /** Asks for a claim round soon; cheap to call often. */
   kick() {
     if (!this.running) return;
@@ -132,8 +141,12 @@ export class DeliveryWorker {
 
   private async pump() {
     while (this.running) {
-      const free = Math.min(this.opts.concurrency - this.active, this.opts.maxInFlight - this.inFlight.size - this.heldCount);
-      if (free <= 0) return;
+      // The last claim found nothing outside the targets this worker is busy with: claiming again
+      // before one of them frees up (or a wake-up) would only repeat that, once per delivery.
+      if (this.onlyBusyDue) return;
+      const free = Math.min(this.opts.concurrency - this.active, this.opts.maxInFlight - this.inFlight.size);
+      // Waiting tasks are bounded apart from those in flight: a slow target's batch must not stop the claims for the others.
+      if (free <= 0 || this.heldCount >= this.opts.maxInFlight) return;
       // Backpressure: results not yet written hold their leases; let the recorder catch up.
       if (this.recorder.pending() >= this.opts.concurrency * 2) return;
       // Claim in batches: while deliveries are in flight, wait until a quarter of the slots are
@@ -141,10 +154,12 @@ export class DeliveryWorker {
       if (this.active > 0 && free < Math.max(1, Math.floor(this.opts.concurrency / 4))) return;
       // Settings first: a failure after the claim would leave claimed tasks that nobody delivers.
       const { allowList, defaults } = await this.settings();
-      const ids = await claimDueTasks({ owner: this.owner, limit: Math.min(free, 100), leaseMs: this.opts.leaseMs, excludeTargets: this.busyTargets() });
+      const excludeTargets = this.busyTargets();
+      const ids = await claimDueTasks({ owner: this.owner, limit: Math.min(free, 100), leaseMs: this.opts.leaseMs, excludeTargets });
       claimsTotal.inc({ found: ids.length > 0 ? "yes" : "no" });
       if (ids.length === 0) {
-        await this.armIdleTimer();
+        if (excludeTargets.length > 0) this.onlyBusyDue = true;
+        else await this.armIdleTimer();
         return;
       }
       let tasks: ClaimedTask[];
@@ -155,13 +170,14 @@ export class DeliveryWorker {
         await releaseClaimed(this.owner, ids).catch(() => undefined);
         throw err;
       }
-      // A target gets its free slots, and up to twice as many tasks wait here for them; the rest
-      // go back to the queue at once (a dead target's backlog must not sit in this worker).
+      // A target gets its free slots and the rest of its tasks wait here for them (claims skip it
+      // meanwhile) — except for a failing target: one waits, the rest go back to the queue at
+      // once (a dead target's backlog must not sit in this worker).
       const surplus: ClaimedTask[] = [];
       for (const task of tasks) {
         const limit = this.targetLimit(task.targetId);
         if ((this.perTarget.get(task.targetId) ?? 0) < limit) this.launch(task, allowList, defaults);
-        else if ((this.held.get(task.targetId)?.length ?? 0) < 2 * limit) this.hold(task, allowList, defaults);
+        else if (!this.failingTargets.has(task.targetId) || !this.held.get(task.targetId)?.length) this.hold(task, allowList, defaults);
         else surplus.push(task);
       }
       await this.giveBack(surplus, allowList, defaults);
@@ -178,8 +194,7 @@ export class DeliveryWorker {
     const slowTimer = setTimeout(() => {
       slow = true;
       this.active--;
-      this.failingTargets.add(targetId);
-      this.trimHeld(targetId);
+      this.slowTargets.add(targetId);
       this.kick();
     }, this.opts.slowAfterMs);
     const deliveryEnv: DeliveryEnv = { allowList, retry: effectiveRetry(task.execution.policy, defaults), backoffScale: this.opts.backoffScale, slackLimiter: this.slackLimiter, worker: this.owner };
@@ -202,6 +217,7 @@ export class DeliveryWorker {
         if (n <= 0) this.perTarget.delete(targetId);
         else this.perTarget.set(targetId, n);
         this.launchHeld(targetId);
+        if ((this.perTarget.get(targetId) ?? 0) < this.targetLimit(targetId) && !this.held.has(targetId)) this.onlyBusyDue = false;
         this.kick();
       });
     this.inFlight.set(task.id, run);
@@ -213,8 +229,10 @@ export class DeliveryWorker {
     attemptsTotal.inc({ outcome: label, vendor: task.execution.vendorType });
     if (outcome.attempt) attemptDuration.observe(outcome.attempt.durationMs / 1000);
     if (outcome.latencyMs !== undefined) deliveryLatency.observe(outcome.latencyMs / 1000);
-    if (outcome.status === "Success") this.failingTargets.delete(outcome.targetId);
-    else {
+    if (outcome.status === "Success") {
+      this.failingTargets.delete(outcome.targetId);
+      this.slowTargets.delete(outcome.targetId);
+    } else {
       this.failingTargets.add(outcome.targetId);
       this.trimHeld(outcome.targetId);
     }
@@ -226,7 +244,7 @@ export class DeliveryWorker {
   }
 
   private targetLimit(targetId: number) {
-    return this.failingTargets.has(targetId) ? 1 : this.opts.perTargetConcurrency;
+    return this.failingTargets.has(targetId) || this.slowTargets.has(targetId) ? 1 : this.opts.perTargetConcurrency;
   }
 
   private hold(task: ClaimedTask, allowList: string[], defaults: RetryPolicy) {
@@ -245,7 +263,7 @@ export class DeliveryWorker {
     });
   }
 
-  /** A target just turned slow or failing (one delivery at a time): keep one held task, give back the rest. */
+  /** A target just failed (one delivery at a time from now on): keep one held task, give back the rest. */
   private trimHeld(targetId: number) {
     const list = this.held.get(targetId);
     if (!list || list.length <= 1) return;
@@ -279,7 +297,7 @@ export class DeliveryWorker {
     const due = await nextDueAt();
     if (!due) return;
     const wait = Math.max(5, Math.min(due.getTime() - Date.now(), this.opts.pollMs));
-    this.idleTimer = setTimeout(() => this.kick(), wait);
+    this.idleTimer = setTimeout(() => this.wake(), wait);
   }
 
   private async settings() {
@@ -293,7 +311,7 @@ export class DeliveryWorker {
 
   /** Wake-ups: in-process events, PostgreSQL NOTIFY, or writes to the SQLite write-ahead log. */
   private async subscribe() {
-    const onDue = () => this.kick();
+    const onDue = () => this.wake();
     localWakeups.on("due", onDue);
     this.cleanups.push(() => void localWakeups.off("due", onDue));
     const { database } = env();
