@@ -211,6 +211,56 @@ export async function startWorkers(n: number, opts: Parameters<typeof startWorke
   return workers;
 }
 
+/** CPU time (user + system, in seconds) of the processes `pick` selects by pid and command name, from /proc. */
+function cpuSeconds(pick: (pid: number, comm: string) => boolean): number {
+  let ticks = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (!pick(Number(entry), comm)) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks / 100; // USER_HZ
+}
+
+function machineCpu() {
+  const [, ...f] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
+  const idle = f[3] + (f[4] ?? 0);
+  return { idle, total: f.reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Where the CPU went between start and stop: cores used by the workers, by PostgreSQL's
+ * processes, by this benchmark process (the receiver, the raw client, polling), and how busy the
+ * whole machine was — on 2 cores, the limit of any scaling curve.
+ */
+export function cpuAccount(workerPids: () => number[]) {
+  const own = process.pid;
+  const sample = () => ({
+    at: nowMs(),
+    workers: cpuSeconds((pid) => workerPids().includes(pid)),
+    postgres: cpuSeconds((_pid, comm) => comm === "postgres"),
+    bench: cpuSeconds((pid) => pid === own),
+    machine: machineCpu(),
+  });
+  const start = sample();
+  return {
+    stop() {
+      const end = sample();
+      const s = (end.at - start.at) / 1000;
+      const busy = 1 - (end.machine.idle - start.machine.idle) / (end.machine.total - start.machine.total);
+      const cores = (a: number, b: number) => ((b - a) / s).toFixed(2);
+      return `CPU: machine ${(busy * 100).toFixed(0)}% busy; workers ${cores(start.workers, end.workers)} cores, PostgreSQL ${cores(start.postgres, end.postgres)}, receiver and benchmark ${cores(start.bench, end.bench)}`;
+    },
+  };
+}
+
 export async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, everyMs = 50) {
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {

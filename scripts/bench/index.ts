@@ -28,17 +28,24 @@ const profileDir = (name: string) => path.join(profileRoot, name.replace(/[^a-z0
 type Outcome = Row[] | { rows: Row[]; detail: string };
 type Step = { name: string; run: (prof: string) => Promise<Outcome>; profile?: boolean };
 const evidence: string[] = [];
-const curve: { workers: number; perSec: number; ratio: number }[] = [];
+const curve: { workers: number; perSec: number; ratio: number; cpu: string }[] = [];
 
 const steps: Step[] = [
-  { name: "throughput, SQLite, 1 worker", profile: true, run: async (prof) => (await throughput("sqlite", 1, { targets: 20, events: s(500, 100), cpuProfileDir: prof })).rows },
+  {
+    name: "throughput, SQLite, 1 worker",
+    profile: true,
+    run: async (prof) => {
+      const r = await throughput("sqlite", 1, { targets: 20, events: s(1000, 100), cpuProfileDir: prof });
+      return { rows: r.rows, detail: `Throughput, SQLite, 1 worker — ${r.cpu}.` };
+    },
+  },
   ...[1, 2, 4].map((workers): Step => ({
     name: `throughput, PostgreSQL, ${workers} worker${workers > 1 ? "s" : ""}`,
     profile: workers === 2,
     run: async (prof) => {
-      const r = await throughput("postgres", workers, { targets: 20, events: s(500, 100), cpuProfileDir: workers === 2 ? prof : undefined });
-      curve.push({ workers, perSec: r.perSec, ratio: r.ratio });
-      return r.rows;
+      const r = await throughput("postgres", workers, { targets: 20, events: s(1000, 100), cpuProfileDir: workers === 2 ? prof : undefined });
+      curve.push({ workers, perSec: r.perSec, ratio: r.ratio, cpu: r.cpu });
+      return { rows: r.rows, detail: `Throughput, PostgreSQL, ${workers} worker${workers > 1 ? "s" : ""} — ${r.cpu}.` };
     },
   })),
   { name: "latency, SQLite, 200 events/s", profile: true, run: (prof) => latency("sqlite", 200, s(10, 3), { cpuProfileDir: prof }) },
@@ -131,7 +138,12 @@ async function main() {
   }
   const base = curve.find((c) => c.workers === 1)?.perSec;
   const curveLine = base
-    ? `PostgreSQL scaling: ${curve.map((c) => `${c.workers} worker${c.workers > 1 ? "s" : ""} ${c.perSec.toFixed(0)}/s (${(c.perSec / base).toFixed(2)}×, ratio ${c.ratio.toFixed(2)})`).join(" → ")}.`
+    ? [
+        `PostgreSQL scaling: ${curve.map((c) => `${c.workers} worker${c.workers > 1 ? "s" : ""} ${c.perSec.toFixed(0)}/s (${(c.perSec / base).toFixed(2)}×, ratio ${c.ratio.toFixed(2)})`).join(" → ")}.`,
+        "Where the CPU went while they ran (the machine has 2 cores; the workers, PostgreSQL, the receiver and the benchmark share them):",
+        "",
+        ...curve.map((c) => `- ${c.workers} worker${c.workers > 1 ? "s" : ""}: ${c.cpu}`),
+      ].join("\n")
     : "";
   const doc = [
     "# Benchmarks",

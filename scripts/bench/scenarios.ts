@@ -7,7 +7,7 @@ import { buildDefaultPayload } from "../../lib/formats";
 import { createPolicy } from "../../lib/policies/service";
 import { policyInputSchema } from "../../lib/policies/schemas";
 import { startReceiver, startReceiverProcess } from "./receiver";
-import { dbLabel, freshDatabase, nowMs, percentile, sleep, freePort, memoryScraper, startWorkers, stopAllWorkers, waitFor, type DbKind } from "./harness";
+import { dbLabel, freshDatabase, nowMs, percentile, sleep, cpuAccount, freePort, memoryScraper, startWorkers, stopAllWorkers, waitFor, type DbKind } from "./harness";
 import { seedBacklog } from "./seed";
 
 export const ADMIN = { kind: "user" as const, userId: 1, username: "admin", sysadmin: true };
@@ -74,7 +74,7 @@ export async function rawPosts(urls: string[], body: string, concurrency: number
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Recorded deliveries/s with `workers` workers vs raw POSTs/s to the same receiver. */
-export async function throughput(kind: DbKind, workers: number, opts: { targets: number; events: number; cpuProfileDir?: string }): Promise<{ rows: Row[]; perSec: number; ratio: number }> {
+export async function throughput(kind: DbKind, workers: number, opts: { targets: number; events: number; cpuProfileDir?: string }): Promise<{ rows: Row[]; perSec: number; ratio: number; cpu: string }> {
   const cleanup = await freshDatabase(kind);
   const rx = await startReceiver();
   try {
@@ -83,10 +83,12 @@ export async function throughput(kind: DbKind, workers: number, opts: { targets:
     const total = opts.targets * opts.events;
     await holdBacklog();
     const procs = await startWorkers(workers, { cpuProfileDir: opts.cpuProfileDir });
+    const cpu = cpuAccount(() => procs.map((p) => p.child.pid!));
     const t0 = nowMs();
     await releaseBacklog();
     await waitFor(async () => (await successCount()) >= total, 600_000, 50);
     const ms = nowMs() - t0;
+    const cpuUse = cpu.stop();
     await Promise.all(procs.map((p) => p.stop()));
     const perSec = (total / ms) * 1000;
 
@@ -99,6 +101,7 @@ export async function throughput(kind: DbKind, workers: number, opts: { targets:
     return {
       perSec,
       ratio,
+      cpu: cpuUse,
       rows: [
         {
           figure: `Throughput, ${label} (${total.toLocaleString("en")} deliveries, ${opts.targets} targets)`,
