@@ -17,7 +17,9 @@ async function explain(policyId: number): Promise<{ text: string; countMs: numbe
   const queries: { what: string; sql: string; plan: boolean }[] = [
     { what: "an exact total (what a plain count(*) costs)", sql: `SELECT COUNT(*) FROM "Execution" WHERE "policyId" = ${policyId}`, plan: true },
     { what: `the total as listExecutions takes it: counting stops after ${EXACT_COUNT_LIMIT + 1} rows`, sql: `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "Execution" WHERE "policyId" = ${policyId} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS "capped"`, plan: false },
-    ...(pg ? [{ what: "then, beyond the limit, the planner's estimate", sql: `EXPLAIN (FORMAT JSON) SELECT 1 FROM "Execution" WHERE "policyId" = ${policyId}`, plan: false }] : []),
+    pg
+      ? { what: "then, beyond the limit, the planner's estimate", sql: `EXPLAIN (FORMAT JSON) SELECT 1 FROM "Execution" WHERE "policyId" = ${policyId}`, plan: false }
+      : { what: "then, beyond the limit, the exact count after all (SQLite keeps no estimate)", sql: `SELECT COUNT(*) FROM "Execution" WHERE "policyId" = ${policyId}`, plan: false },
     { what: "the newest 15 executions (listExecutions: findMany)", sql: `SELECT * FROM "Execution" WHERE "policyId" = ${policyId} ORDER BY "id" DESC LIMIT 15 OFFSET 0`, plan: true },
   ];
   const out: string[] = [];
