@@ -60,9 +60,11 @@ const globPattern = z
   .nullable()
   .optional();
 
+export const POLICY_NAME_MAX = 256;
+
 /** The one policy input: Harbor's JSON field names, plus our filters and retry override. */
 export const policyInputSchema = z.object({
-  name: z.string().trim().min(1, "is required").max(256, "must be at most 256 characters"),
+  name: z.string().trim().min(1, "is required").max(POLICY_NAME_MAX, `must be at most ${POLICY_NAME_MAX} characters`),
   description: z.string().max(1024, "must be at most 1024 characters").nullish().transform((v) => v ?? ""),
   enabled: z.boolean().default(true),
   event_types: z

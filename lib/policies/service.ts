@@ -7,7 +7,8 @@ import { decryptOptional, encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb, type Tx } from "@/lib/db/client";
 import { generateSigningSecret, newMessageId } from "@/lib/delivery/signature";
 import { getSettings } from "@/lib/settings/settings";
-import { SECRET_MASK, type PolicyInput } from "@/lib/policies/schemas";
+import { nameContains } from "@/lib/db/filters";
+import { POLICY_NAME_MAX, SECRET_MASK, type PolicyInput } from "@/lib/policies/schemas";
 import { cancelPendingTasks } from "@/lib/delivery/task-control";
 
 export type PolicyWithTargets = NonNullable<Awaited<ReturnType<typeof findPolicy>>>;
@@ -212,7 +213,7 @@ export function publicPolicyId(prefix = "pol"): string {
 /** Lists a project's policies with paging, name filter and sort (Harbor's `q=name=~x`, `sort=-creation_time`). */
 export async function listPolicies(projectId: number, opts: { page: number; pageSize: number; name?: string; sort?: string }) {
   const db = await getDb();
-  const where = { projectId, kind: "policy", ...(opts.name ? { name: { contains: opts.name } } : {}) };
+  const where = { projectId, kind: "policy", ...nameContains(opts.name, POLICY_NAME_MAX) };
   const sortField = (opts.sort ?? "").replace(/^-/, "");
   const dir = opts.sort?.startsWith("-") ? ("desc" as const) : ("asc" as const);
   const column = ({ name: "name", creation_time: "createdAt", update_time: "updatedAt", enabled: "enabled", id: "id" } as const)[sortField as "name"] ?? "id";

@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { PROJECT_ROLES } from "@/lib/auth/roles";
 
+export const PROJECT_NAME_MAX = 255;
+
 // Harbor's project-name rule: lower case letters, digits and . _ - separators.
 export const projectNameSchema = z
   .string()
   .trim()
   .min(1, "is required")
-  .max(255, "must be at most 255 characters")
+  .max(PROJECT_NAME_MAX, `must be at most ${PROJECT_NAME_MAX} characters`)
   .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "use lower-case letters, digits and . _ - (not at the start or end)");
 
 export const createProjectSchema = z.object({ name: projectNameSchema, public: z.boolean().default(false) });

@@ -5,7 +5,8 @@ import { isProjectRole, type ProjectRole } from "@/lib/auth/roles";
 import { recordAudit } from "@/lib/audit/record";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import type { AddMemberInput, CreateProjectInput } from "@/lib/projects/schemas";
+import { nameContains } from "@/lib/db/filters";
+import { PROJECT_NAME_MAX, type AddMemberInput, type CreateProjectInput } from "@/lib/projects/schemas";
 
 export async function createProject(actor: Actor, input: CreateProjectInput) {
   requireSystem(actor, "project.create");
@@ -32,7 +33,7 @@ export async function listProjects(actor: Actor, opts: { page: number; pageSize:
       : actor.sysadmin
         ? {}
         : { OR: [{ public: true }, { members: { some: { userId: actor.userId } } }] };
-  const where = { AND: [visible, opts.name ? { name: { contains: opts.name } } : {}] };
+  const where = { AND: [visible, nameContains(opts.name, PROJECT_NAME_MAX)] };
   const [total, items] = await Promise.all([
     db.project.count({ where }),
     db.project.findMany({

@@ -293,6 +293,13 @@ describe("listing policies", () => {
     expect(((await list("?q=name=scan")).json as unknown[]).length).toBe(0);
   });
 
+  it("matches nothing, without an error, for a name filter longer than any policy name", async () => {
+    const r = await list("?q=" + encodeURIComponent(`name=~${"b".repeat(60_000)}`));
+    expect(r.status, r.text).toBe(200);
+    expect(r.json).toEqual([]);
+    expect(r.headers.get("x-total-count")).toBe("0");
+  });
+
   it.each([
     ["?page_size=101", "page_size: must be at most 100", "page_size"],
     ["?page_size=0", "page_size: must be at least 1", "page_size"],
