@@ -1,4 +1,4 @@
-import { getDb } from "@/lib/db/client";
+import { rawQuery, type Row } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 
 /** Everything one delivery needs. */
@@ -26,7 +26,6 @@ export type ClaimedTask = {
   };
 };
 
-type Row = Record<string, unknown>;
 const int = (v: unknown) => Number(v);
 const intOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
@@ -34,13 +33,11 @@ const bool = (v: unknown) => v === true || v === 1 || v === 1n || v === "1" || v
 
 /**
  * Loads a batch of claimed tasks with two plain queries (tasks joined with their execution,
- * event, target and policy; then the policies' signing keys): the hot path avoids the ORM's
- * per-relation queries.
+ * event, target and policy; then the policies' signing keys) on the driver (lib/db/raw.ts).
  */
 export async function loadClaimedTasks(ids: number[]): Promise<ClaimedTask[]> {
   if (ids.length === 0) return [];
-  const db = await getDb();
-  const rows = await db.$queryRaw<Row[]>`
+  const rows = await rawQuery(Prisma.sql`
     SELECT t."id", t."executionId", t."targetId", t."webhookId", t."runCount", t."maxAttempts",
       e."vendorType", ev."type" AS "eventType", ev."occurAt", ev."operator", ev."eventData", ev."requestId", ev."createdAt" AS "eventCreatedAt",
       w."type" AS "targetType", w."address", w."authHeaderEnc", w."skipCertVerify", w."payloadFormat",
@@ -50,10 +47,10 @@ export async function loadClaimedTasks(ids: number[]): Promise<ClaimedTask[]> {
     JOIN "Event" ev ON ev."id" = e."eventId"
     JOIN "WebhookTarget" w ON w."id" = t."targetId"
     JOIN "WebhookPolicy" p ON p."id" = e."policyId"
-    WHERE t."id" IN (${Prisma.join(ids)})`;
+    WHERE t."id" IN (${Prisma.join(ids)})`);
   const policyIds = [...new Set(rows.map((r) => int(r.policyId)))];
   const keys = policyIds.length
-    ? await db.$queryRaw<Row[]>`SELECT "policyId", "secretEnc", "expiresAt", "createdAt" FROM "SigningKey" WHERE "policyId" IN (${Prisma.join(policyIds)})`
+    ? await rawQuery(Prisma.sql`SELECT "policyId", "secretEnc", "expiresAt", "createdAt" FROM "SigningKey" WHERE "policyId" IN (${Prisma.join(policyIds)})`)
     : [];
   const keysByPolicy = new Map<number, ClaimedTask["execution"]["policy"]["signingKeys"]>();
   for (const k of keys) {

@@ -1,6 +1,7 @@
-import { Prisma } from "@/lib/generated/sqlite/client";
-import { dialect, getDb } from "@/lib/db/client";
+import { dialect } from "@/lib/db/client";
 import { retryBusy } from "@/lib/db/busy";
+import { rawExecute, rawQuery } from "@/lib/db/raw";
+import { Prisma } from "@/lib/db/sql";
 
 /**
  * Claims up to `limit` due tasks (Pending, time has come) for `owner` with a lease, in one
@@ -10,17 +11,16 @@ import { retryBusy } from "@/lib/db/busy";
  * `excludeTargets` (busy in this worker) wait.
  */
 export async function claimDueTasks(opts: { owner: string; limit: number; leaseMs: number; excludeTargets?: number[] }): Promise<number[]> {
-  const db = await getDb();
   const now = new Date();
   const exclude = opts.excludeTargets?.length ? Prisma.sql`AND t."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})` : Prisma.empty;
   // A plain read first: most wake-ups find nothing (or only tasks of targets this worker is busy
   // with), and on SQLite the UPDATE below would wait for the database's one write lock even when
   // it matches no row.
-  const due = await db.$queryRaw<unknown[]>`SELECT 1 FROM "Task" t WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now} ${exclude} LIMIT 1`;
+  const due = await rawQuery(Prisma.sql`SELECT 1 FROM "Task" t WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now} ${exclude} LIMIT 1`);
   if (due.length === 0) return [];
   const leaseUntil = new Date(now.getTime() + opts.leaseMs);
   const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF t SKIP LOCKED` : Prisma.empty;
-  const rows = await retryBusy(() => db.$queryRaw<{ id: number | bigint }[]>`
+  const rows = await retryBusy(() => rawQuery<{ id: number | bigint }>(Prisma.sql`
     UPDATE "Task" SET "status" = 'Running', "leaseOwner" = ${opts.owner}, "leaseUntil" = ${leaseUntil},
       "updatedAt" = ${now}, "startTime" = COALESCE("startTime", ${now})
     WHERE "id" IN (
@@ -32,7 +32,7 @@ export async function claimDueTasks(opts: { owner: string; limit: number; leaseM
       LIMIT ${opts.limit}
       ${lock}
     )
-    RETURNING "id"`);
+    RETURNING "id"`));
   return rows.map((r) => Number(r.id));
 }
 
@@ -41,44 +41,37 @@ export async function claimDueTasks(opts: { owner: string; limit: number; leaseM
  * again, keeping their webhook-id: at-least-once delivery.
  */
 export async function recoverExpiredLeases(): Promise<number> {
-  const db = await getDb();
   const now = new Date();
-  const expired = await db.task.findFirst({ where: { status: "Running", leaseUntil: { lt: now } }, select: { id: true } });
-  if (!expired) return 0;
-  const r = await retryBusy(() =>
-    db.task.updateMany({
-      where: { status: "Running", leaseUntil: { lt: now } },
-      data: { status: "Pending", leaseOwner: null, leaseUntil: null, statusMessage: "lease expired; delivering again" },
-    }),
+  const expired = await rawQuery(Prisma.sql`SELECT 1 FROM "Task" WHERE "status" = 'Running' AND "leaseUntil" < ${now} LIMIT 1`);
+  if (expired.length === 0) return 0;
+  return retryBusy(() =>
+    rawExecute(Prisma.sql`
+      UPDATE "Task" SET "status" = 'Pending', "leaseOwner" = NULL, "leaseUntil" = NULL, "statusMessage" = 'lease expired; delivering again', "updatedAt" = ${now}
+      WHERE "status" = 'Running' AND "leaseUntil" < ${now}`),
   );
-  return r.count;
 }
 
 /** Extends the leases of the tasks this worker is still delivering. */
 export async function renewLeases(owner: string, leaseMs: number, inFlight: number): Promise<number> {
   if (inFlight === 0) return 0;
-  const db = await getDb();
-  const r = await retryBusy(() => db.task.updateMany({ where: { leaseOwner: owner, status: "Running" }, data: { leaseUntil: new Date(Date.now() + leaseMs) } }));
-  return r.count;
+  return retryBusy(() => rawExecute(Prisma.sql`UPDATE "Task" SET "leaseUntil" = ${new Date(Date.now() + leaseMs)} WHERE "leaseOwner" = ${owner} AND "status" = 'Running'`));
 }
 
 /** Gives back this worker's unfinished tasks (on shutdown) so another worker takes them at once. */
 export async function releaseLeases(owner: string): Promise<number> {
-  const db = await getDb();
-  const r = await retryBusy(() => db.task.updateMany({ where: { leaseOwner: owner, status: "Running" }, data: { status: "Pending", leaseOwner: null, leaseUntil: null } }));
-  return r.count;
+  return retryBusy(() => rawExecute(Prisma.sql`${giveBack()} WHERE "leaseOwner" = ${owner} AND "status" = 'Running'`));
 }
 
 /** Gives back tasks this worker claimed but could not start (their load failed). */
 export async function releaseClaimed(owner: string, ids: number[]): Promise<number> {
-  const db = await getDb();
-  const r = await retryBusy(() => db.task.updateMany({ where: { id: { in: ids }, leaseOwner: owner, status: "Running" }, data: { status: "Pending", leaseOwner: null, leaseUntil: null } }));
-  return r.count;
+  if (ids.length === 0) return 0;
+  return retryBusy(() => rawExecute(Prisma.sql`${giveBack()} WHERE "id" IN (${Prisma.join(ids)}) AND "leaseOwner" = ${owner} AND "status" = 'Running'`));
 }
+
+const giveBack = () => Prisma.sql`UPDATE "Task" SET "status" = 'Pending', "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${new Date()}`;
 
 /** When the next task becomes due (for the idle timer), or null when nothing is waiting. */
 export async function nextDueAt(): Promise<Date | null> {
-  const db = await getDb();
-  const t = await db.task.findFirst({ where: { status: "Pending" }, orderBy: { nextAttemptAt: "asc" }, select: { nextAttemptAt: true } });
-  return t?.nextAttemptAt ?? null;
+  const [t] = await rawQuery<{ nextAttemptAt: unknown }>(Prisma.sql`SELECT "nextAttemptAt" FROM "Task" WHERE "status" = 'Pending' ORDER BY "nextAttemptAt" LIMIT 1`);
+  return t ? (t.nextAttemptAt instanceof Date ? t.nextAttemptAt : new Date(String(t.nextAttemptAt))) : null;
 }

@@ -1,5 +1,5 @@
-import { getDb } from "@/lib/db/client";
 import { retryBusy } from "@/lib/db/busy";
+import { rawTransaction, type RawRunner } from "@/lib/db/raw";
 import { caseById, Prisma, tsParam } from "@/lib/db/sql";
 import type { TaskOutcome } from "@/lib/delivery/deliver";
 import { logger } from "@/lib/log/logger";
@@ -19,8 +19,7 @@ export function createRecorder(opts: { owner: string; autoPause: AutoPause; maxB
   const maxBatch = opts.maxBatch ?? 200;
 
   async function write(batch: TaskOutcome[]) {
-    const db = await getDb();
-    await retryBusy(() => db.$transaction(async (tx) => {
+    await retryBusy(() => rawTransaction(async (tx) => {
       const live = await updateTasks(tx, opts.owner, batch);
       const mine = batch.filter((o) => live.has(o.taskId));
       if (mine.length === 0) return;
@@ -101,7 +100,7 @@ export function createRecorder(opts: { owner: string; autoPause: AutoPause; maxB
   };
 }
 
-type Tx = Parameters<Parameters<Awaited<ReturnType<typeof getDb>>["$transaction"]>[0]>[0];
+type Tx = RawRunner;
 
 /**
  * One statement for the whole batch. Only tasks still leased to this worker change (a task
@@ -112,7 +111,7 @@ async function updateTasks(tx: Tx, owner: string, batch: TaskOutcome[]): Promise
   const text = (f: (o: TaskOutcome) => string) => caseById(batch.map((o) => ({ id: o.taskId, value: Prisma.sql`${f(o)}` })));
   const timed = batch.filter((o) => o.nextAttemptAt);
   const ended = batch.filter((o) => o.endTime);
-  const rows = await tx.$queryRaw<{ id: number | bigint }[]>`
+  const rows = await tx.query<{ id: number | bigint }>(Prisma.sql`
     UPDATE "Task" SET
       "status" = ${text((o) => o.status)},
       "statusMessage" = ${text((o) => o.statusMessage)},
@@ -121,7 +120,7 @@ async function updateTasks(tx: Tx, owner: string, batch: TaskOutcome[]): Promise
       "endTime" = ${ended.length ? caseById(ended.map((o) => ({ id: o.taskId, value: tsParam(o.endTime!) })), "endTime") : Prisma.sql`"endTime"`},
       "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${tsParam(new Date())}
     WHERE "id" IN (${Prisma.join(ids)}) AND "leaseOwner" = ${owner} AND "status" = 'Running'
-    RETURNING "id"`;
+    RETURNING "id"`);
   return new Set(rows.map((r) => Number(r.id)));
 }
 
@@ -131,25 +130,25 @@ async function insertAttempts(tx: Tx, outcomes: TaskOutcome[]) {
     return Prisma.sql`(${o.taskId}, ${a.number}, ${a.startedAt}, ${a.durationMs}, ${a.responseStatus ?? null}, ${a.responseExcerpt ?? null}, ${a.error ?? null}, ${a.requestHeaders})`;
   });
   if (rows.length === 0) return;
-  await tx.$executeRaw`INSERT INTO "Attempt" ("taskId", "number", "startedAt", "durationMs", "responseStatus", "responseExcerpt", "error", "requestHeaders") VALUES ${Prisma.join(rows)}`;
+  await tx.execute(Prisma.sql`INSERT INTO "Attempt" ("taskId", "number", "startedAt", "durationMs", "responseStatus", "responseExcerpt", "error", "requestHeaders") VALUES ${Prisma.join(rows)}`);
 }
 
 async function insertLogs(tx: Tx, outcomes: TaskOutcome[]) {
   const rows = outcomes.flatMap((o) => o.logs.map((l) => Prisma.sql`(${o.taskId}, ${l.at}, ${l.level}, ${l.message})`));
   if (rows.length === 0) return;
-  await tx.$executeRaw`INSERT INTO "TaskLog" ("taskId", "at", "level", "message") VALUES ${Prisma.join(rows)}`;
+  await tx.execute(Prisma.sql`INSERT INTO "TaskLog" ("taskId", "at", "level", "message") VALUES ${Prisma.join(rows)}`);
 }
 
 /** Executions mirror their task (one task per execution). */
 async function updateExecutions(tx: Tx, outcomes: TaskOutcome[]) {
   const text = (f: (o: TaskOutcome) => string) => caseById(outcomes.map((o) => ({ id: o.executionId, value: Prisma.sql`${f(o)}` })));
   const ended = outcomes.filter((o) => o.endTime);
-  await tx.$executeRaw`
+  await tx.execute(Prisma.sql`
     UPDATE "Execution" SET
       "status" = ${text((o) => o.status)},
       "statusMessage" = ${text((o) => o.statusMessage)},
       "endTime" = ${ended.length ? caseById(ended.map((o) => ({ id: o.executionId, value: tsParam(o.endTime!) })), "endTime") : Prisma.sql`NULL`}
-    WHERE "id" IN (${Prisma.join(outcomes.map((o) => o.executionId))})`;
+    WHERE "id" IN (${Prisma.join(outcomes.map((o) => o.executionId))})`);
 }
 
 /** Failure counting per target: reset on success; past the threshold inside the window, pause. */
@@ -161,7 +160,7 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
   for (const [targetId, list] of byTarget) {
     const gone = list.find((o) => o.pauseTarget);
     if (gone) {
-      await tx.webhookTarget.update({ where: { id: targetId }, data: { status: "paused", pausedReason: gone.pauseTarget, pausedAt: now } });
+      await tx.execute(Prisma.sql`UPDATE "WebhookTarget" SET "status" = 'paused', "pausedReason" = ${gone.pauseTarget}, "pausedAt" = ${now}, "updatedAt" = ${now} WHERE "id" = ${targetId}`);
       continue;
     }
     const last = [...list].reverse().find((o) => o.targetHealth);
@@ -171,24 +170,18 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
       continue;
     }
     const exhausted = list.filter((o) => o.targetHealth === "exhausted").length;
-    const target = await tx.webhookTarget.findUnique({ where: { id: targetId } });
+    const [target] = await tx.query<{ consecutiveFailures: number | bigint; firstFailureAt: unknown }>(Prisma.sql`SELECT "consecutiveFailures", "firstFailureAt" FROM "WebhookTarget" WHERE "id" = ${targetId}`);
     if (!target) continue;
-    const failures = target.consecutiveFailures + exhausted;
-    const since = target.firstFailureAt ?? now;
+    const failures = Number(target.consecutiveFailures) + exhausted;
+    const since = target.firstFailureAt ? new Date(target.firstFailureAt as string | Date) : now;
     const pause = failures >= autoPause.failures && now.getTime() - since.getTime() >= autoPause.windowMs;
-    await tx.webhookTarget.update({
-      where: { id: targetId },
-      data: {
-        consecutiveFailures: failures,
-        firstFailureAt: since,
-        ...(pause
-          ? { status: "paused", pausedAt: now, pausedReason: `paused automatically: ${failures} deliveries in a row failed after all retries since ${since.toISOString()}` }
-          : {}),
-      },
-    });
+    const paused = pause
+      ? Prisma.sql`, "status" = 'paused', "pausedAt" = ${now}, "pausedReason" = ${`paused automatically: ${failures} deliveries in a row failed after all retries since ${since.toISOString()}`}`
+      : Prisma.empty;
+    await tx.execute(Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = ${failures}, "firstFailureAt" = ${since}, "updatedAt" = ${now} ${paused} WHERE "id" = ${targetId}`);
   }
   // One statement resets every target that answered well (most batches have only these).
   if (healthy.length) {
-    await tx.$executeRaw`UPDATE "WebhookTarget" SET "consecutiveFailures" = 0, "firstFailureAt" = NULL WHERE "id" IN (${Prisma.join(healthy)}) AND "consecutiveFailures" > 0`;
+    await tx.execute(Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = 0, "firstFailureAt" = NULL WHERE "id" IN (${Prisma.join(healthy)}) AND "consecutiveFailures" > 0`);
   }
 }
