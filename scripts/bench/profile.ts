@@ -26,7 +26,7 @@ function areaOf(url: string, name: string): string {
 
 /** Coarser groups of areas, for a one-line answer to "where does the CPU go". */
 function groupOf(area: string): string {
-  if (/prisma|sqlite|^pg|^lib\/db/i.test(area)) return "database client (Prisma, its query compiler, the driver)";
+  if (/prisma|sqlite|^pg|^lib\/db/i.test(area)) return "database (Prisma, the driver, and SQLite's own work, which runs in the process)";
   if (/undici|^native code/.test(area)) return "HTTP client and socket writes";
   if (area === "(garbage collector)") return "garbage collection";
   if (/^(next|react|react-dom|next-auth|@next)/.test(area)) return "Next.js and React";
