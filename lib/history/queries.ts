@@ -41,11 +41,16 @@ export async function listExecutions(policyId: number, opts: { page: number; pag
  */
 export const EXACT_COUNT_LIMIT = 10_000;
 
+/** SQLite's counts beyond EXACT_COUNT_LIMIT, by filter: recounted at most this often. */
+const LARGE_COUNT_TTL_MS = 30_000;
+const largeCounts = new Map<string, { n: number; at: number }>();
+
 /**
  * The number of executions matching the filter (the pagination total, Harbor's X-Total-Count).
  * Counting stops after EXACT_COUNT_LIMIT + 1 rows; beyond that PostgreSQL answers with its planner
  * estimate (from the statistics autovacuum keeps; close for the policy, rougher with filters),
- * never below the exact limit. SQLite has no such estimate and counts on.
+ * never below the exact limit. SQLite has no such estimate: it counts on, and keeps that count
+ * for LARGE_COUNT_TTL_MS (paging through 900,000 executions need not count them on every page).
  */
 async function countExecutions(policyId: number, f: ExecutionFilter): Promise<number> {
   const db = await getDb();
@@ -61,7 +66,12 @@ async function countExecutions(policyId: number, f: ExecutionFilter): Promise<nu
     const [plan] = await db.$queryRaw<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }[]>`EXPLAIN (FORMAT JSON) SELECT 1 FROM "Execution" WHERE ${where}`;
     return Math.max(EXACT_COUNT_LIMIT + 1, Math.round(plan["QUERY PLAN"][0].Plan["Plan Rows"]));
   }
+  const key = `${where.sql}|${JSON.stringify(where.values)}`;
+  const cached = largeCounts.get(key);
+  if (cached && Date.now() - cached.at < LARGE_COUNT_TTL_MS) return cached.n;
   const [all] = await db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS "n" FROM "Execution" WHERE ${where}`;
+  if (largeCounts.size >= 1_000) largeCounts.clear();
+  largeCounts.set(key, { n: Number(all.n), at: Date.now() });
   return Number(all.n);
 }
 

@@ -35,7 +35,7 @@ const ANALYSIS: [prefix: string, text: string][] = [
   ],
   [
     "history",
-    "**What limits it.** The query plans and timings below show what the database spends; the rest of the server time is authentication (the session check), the other queries of the page (policy, settings, signing keys) and rendering. The pagination total is counted exactly up to 10,000 and estimated beyond that on PostgreSQL (`lib/history/queries.ts`), because an exact `count(*)` over 900,000 executions took tens of milliseconds on every page view.",
+    "**What limits it.** The query plans and timings below show what the database spends; the rest of the server time is authentication (the session check), the other queries of the page (policy, settings, signing keys) and rendering. The pagination total is counted exactly up to 10,000; beyond that PostgreSQL answers with its planner estimate and SQLite counts exactly once per 30 s per filter (`lib/history/queries.ts`), because an exact `count(*)` over 900,000 executions took tens of milliseconds on every page view.",
   ],
   [
     "isolation",
