@@ -16,16 +16,19 @@ export type RawRunner = {
   execute(sql: Prisma.Sql): Promise<number>;
 };
 
+/** A timestamp column's value as the driver returns it (SQLite: ISO text; PostgreSQL: a Date). */
+export const driverDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+
 export async function rawQuery<T = Row>(sql: Prisma.Sql): Promise<T[]> {
   const driver = await getDriver();
-  if (driver.kind === "postgresql") return (await pgRun(driver.pool, sql)).rows as T[];
-  return withLock(driver, () => sqliteAll(driver.db, sql) as T[]);
+  if (driver.kind === "postgresql") return pgRunner(driver.pool).query<T>(sql);
+  return withLock(driver, () => sqliteRunner(driver.db).query<T>(sql));
 }
 
 export async function rawExecute(sql: Prisma.Sql): Promise<number> {
   const driver = await getDriver();
-  if (driver.kind === "postgresql") return (await pgRun(driver.pool, sql)).rowCount ?? 0;
-  return withLock(driver, () => sqliteRun(driver.db, sql));
+  if (driver.kind === "postgresql") return pgRunner(driver.pool).execute(sql);
+  return withLock(driver, () => sqliteRunner(driver.db).execute(sql));
 }
 
 /**
@@ -44,10 +47,7 @@ export async function rawTransaction<T>(fn: (tx: RawRunner) => Promise<T>): Prom
     client.on("error", onError);
     try {
       await client.query("BEGIN");
-      const result = await fn({
-        query: async <R>(sql: Prisma.Sql) => (await pgRun(client, sql)).rows as R[],
-        execute: async (sql) => (await pgRun(client, sql)).rowCount ?? 0,
-      });
+      const result = await fn(pgRunner(client));
       await client.query("COMMIT");
       return result;
     } catch (err) {
@@ -67,10 +67,7 @@ export async function rawTransaction<T>(fn: (tx: RawRunner) => Promise<T>): Prom
     throw err;
   }
   try {
-    const result = await fn({
-      query: async <R>(sql: Prisma.Sql) => sqliteAll(driver.db, sql) as R[],
-      execute: async (sql) => sqliteRun(driver.db, sql),
-    });
+    const result = await fn(sqliteRunner(driver.db));
     statement(driver.db, "COMMIT").run();
     return result;
   } catch (err) {
@@ -102,25 +99,27 @@ function statement(db: BetterSqlite3.Database, text: string): BetterSqlite3.Stat
 const sqliteValue = (v: unknown) =>
   v === undefined || v === null ? null : v instanceof Date ? v.toISOString().replace("Z", "+00:00") : typeof v === "boolean" ? (v ? 1 : 0) : v;
 
-function sqliteAll(db: BetterSqlite3.Database, sql: Prisma.Sql): Row[] {
-  const stmt = statement(db, sql.sql);
-  const values = sql.values.map(sqliteValue);
-  if (stmt.reader) return stmt.all(...values) as Row[];
-  stmt.run(...values);
-  return [];
-}
-
-function sqliteRun(db: BetterSqlite3.Database, sql: Prisma.Sql): number {
-  const stmt = statement(db, sql.sql);
-  const values = sql.values.map(sqliteValue);
-  return stmt.reader ? stmt.all(...values).length : stmt.run(...values).changes;
+function sqliteRunner(db: BetterSqlite3.Database): RawRunner {
+  const bound = (sql: Prisma.Sql) => ({ stmt: statement(db, sql.sql), values: sql.values.map(sqliteValue) });
+  return {
+    query: async <R>(sql: Prisma.Sql) => {
+      const { stmt, values } = bound(sql);
+      if (stmt.reader) return stmt.all(...values) as R[];
+      stmt.run(...values);
+      return [];
+    },
+    execute: async (sql) => {
+      const { stmt, values } = bound(sql);
+      return stmt.reader ? stmt.all(...values).length : stmt.run(...values).changes;
+    },
+  };
 }
 
 /** Outside a transaction, a statement waits for a transaction of this process to end first. */
-async function withLock<T>(driver: Extract<Driver, { kind: "sqlite" }>, fn: () => T): Promise<T> {
+async function withLock<T>(driver: Extract<Driver, { kind: "sqlite" }>, fn: () => Promise<T>): Promise<T> {
   const release = await driver.lock.acquire();
   try {
-    return fn();
+    return await fn();
   } finally {
     release();
   }
@@ -137,6 +136,10 @@ const pgTypes: pg.CustomTypesConfig = {
 
 const pgValue = (v: unknown) => (v === undefined ? null : v instanceof Date ? v.toISOString().replace("T", " ").replace("Z", "") : v);
 
-async function pgRun(client: pg.Pool | pg.PoolClient, sql: Prisma.Sql) {
-  return client.query({ text: sql.text, values: sql.values.map(pgValue), types: pgTypes });
+function pgRunner(client: pg.Pool | pg.PoolClient): RawRunner {
+  const run = (sql: Prisma.Sql) => client.query({ text: sql.text, values: sql.values.map(pgValue), types: pgTypes });
+  return {
+    query: async <R>(sql: Prisma.Sql) => (await run(sql)).rows as R[],
+    execute: async (sql) => (await run(sql)).rowCount ?? 0,
+  };
 }

@@ -1,4 +1,4 @@
-import { rawQuery, type Row } from "@/lib/db/raw";
+import { driverDate as date, rawQuery, type Row } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 
 /** Everything one delivery needs. */
@@ -28,7 +28,6 @@ export type ClaimedTask = {
 
 const int = (v: unknown) => Number(v);
 const intOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 const bool = (v: unknown) => v === true || v === 1 || v === 1n || v === "1" || v === "true";
 
 /**

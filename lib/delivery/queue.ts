@@ -1,6 +1,6 @@
 import { dialect } from "@/lib/db/client";
 import { retryBusy } from "@/lib/db/busy";
-import { rawExecute, rawQuery } from "@/lib/db/raw";
+import { driverDate, rawExecute, rawQuery } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 
 /**
@@ -54,8 +54,10 @@ export async function recoverExpiredLeases(): Promise<number> {
 /** Extends the leases of the tasks this worker is still delivering. */
 export async function renewLeases(owner: string, leaseMs: number, inFlight: number): Promise<number> {
   if (inFlight === 0) return 0;
-  return retryBusy(() => rawExecute(Prisma.sql`UPDATE "Task" SET "leaseUntil" = ${new Date(Date.now() + leaseMs)} WHERE "leaseOwner" = ${owner} AND "status" = 'Running'`));
+  return retryBusy(() => rawExecute(Prisma.sql`UPDATE "Task" SET "leaseUntil" = ${new Date(Date.now() + leaseMs)}, "updatedAt" = ${new Date()} WHERE "leaseOwner" = ${owner} AND "status" = 'Running'`));
 }
+
+const giveBack = () => Prisma.sql`UPDATE "Task" SET "status" = 'Pending', "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${new Date()}`;
 
 /** Gives back this worker's unfinished tasks (on shutdown) so another worker takes them at once. */
 export async function releaseLeases(owner: string): Promise<number> {
@@ -68,10 +70,8 @@ export async function releaseClaimed(owner: string, ids: number[]): Promise<numb
   return retryBusy(() => rawExecute(Prisma.sql`${giveBack()} WHERE "id" IN (${Prisma.join(ids)}) AND "leaseOwner" = ${owner} AND "status" = 'Running'`));
 }
 
-const giveBack = () => Prisma.sql`UPDATE "Task" SET "status" = 'Pending', "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${new Date()}`;
-
 /** When the next task becomes due (for the idle timer), or null when nothing is waiting. */
 export async function nextDueAt(): Promise<Date | null> {
   const [t] = await rawQuery<{ nextAttemptAt: unknown }>(Prisma.sql`SELECT "nextAttemptAt" FROM "Task" WHERE "status" = 'Pending' ORDER BY "nextAttemptAt" LIMIT 1`);
-  return t ? (t.nextAttemptAt instanceof Date ? t.nextAttemptAt : new Date(String(t.nextAttemptAt))) : null;
+  return t ? driverDate(t.nextAttemptAt) : null;
 }

@@ -1,5 +1,5 @@
 import { retryBusy } from "@/lib/db/busy";
-import { rawTransaction, type RawRunner } from "@/lib/db/raw";
+import { driverDate, rawTransaction, type RawRunner } from "@/lib/db/raw";
 import { caseById, Prisma, tsParam } from "@/lib/db/sql";
 import type { TaskOutcome } from "@/lib/delivery/deliver";
 import { logger } from "@/lib/log/logger";
@@ -173,7 +173,7 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
     const [target] = await tx.query<{ consecutiveFailures: number | bigint; firstFailureAt: unknown }>(Prisma.sql`SELECT "consecutiveFailures", "firstFailureAt" FROM "WebhookTarget" WHERE "id" = ${targetId}`);
     if (!target) continue;
     const failures = Number(target.consecutiveFailures) + exhausted;
-    const since = target.firstFailureAt ? new Date(target.firstFailureAt as string | Date) : now;
+    const since = target.firstFailureAt ? driverDate(target.firstFailureAt) : now;
     const pause = failures >= autoPause.failures && now.getTime() - since.getTime() >= autoPause.windowMs;
     const paused = pause
       ? Prisma.sql`, "status" = 'paused', "pausedAt" = ${now}, "pausedReason" = ${`paused automatically: ${failures} deliveries in a row failed after all retries since ${since.toISOString()}`}`
