@@ -24,7 +24,15 @@ const securityHeaders = [
 module.exports = {
   reactStrictMode: true,
   poweredByHeader: false,
-  serverExternalPackages: ["@node-rs/argon2", "better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "pino", "prom-client"],
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "better-sqlite3",
+    "@prisma/adapter-better-sqlite3",
+    "@prisma/adapter-pg",
+    "pg",
+    "pino",
+    "prom-client",
+  ],
   experimental: { serverActions: { bodySizeLimit: "1mb" } },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

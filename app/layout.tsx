@@ -6,30 +6,57 @@ import { SignOutButton } from "@/components/sign-out-button";
 
 export const dynamic = "force-dynamic";
 
-export const metadata: Metadata = { title: "Harbor Notifier", description: "Webhook notifications for container registries" };
+export const metadata: Metadata = {
+  title: "Harbor Notifier",
+  description: "Webhook notifications for container registries",
+};
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const user = await currentUser();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-100 font-sans text-slate-900 antialiased">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">Skip to content</a>
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2"
+        >
+          Skip to content
+        </a>
         <header className="bg-slate-900 text-white">
           <nav aria-label="Main" className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-3">
-            <Link href="/projects" className="font-semibold tracking-tight">⚓ Harbor Notifier</Link>
+            <Link href="/projects" className="font-semibold tracking-tight">
+              ⚓ Harbor Notifier
+            </Link>
             {user && (
               <>
-                <Link href="/projects" className="text-sm text-slate-200 hover:text-white">Projects</Link>
-                {user.sysadmin && <Link href="/admin/users" className="text-sm text-slate-200 hover:text-white">Users</Link>}
-                {user.sysadmin && <Link href="/admin/settings" className="text-sm text-slate-200 hover:text-white">System settings</Link>}
-                <Link href="/api-docs" className="text-sm text-slate-200 hover:text-white">API</Link>
-                <span className="ml-auto text-sm text-slate-300">{user.username}{user.sysadmin ? " (system admin)" : ""}</span>
+                <Link href="/projects" className="text-sm text-slate-200 hover:text-white">
+                  Projects
+                </Link>
+                {user.sysadmin && (
+                  <Link href="/admin/users" className="text-sm text-slate-200 hover:text-white">
+                    Users
+                  </Link>
+                )}
+                {user.sysadmin && (
+                  <Link href="/admin/settings" className="text-sm text-slate-200 hover:text-white">
+                    System settings
+                  </Link>
+                )}
+                <Link href="/api-docs" className="text-sm text-slate-200 hover:text-white">
+                  API
+                </Link>
+                <span className="ml-auto text-sm text-slate-300">
+                  {user.username}
+                  {user.sysadmin ? " (system admin)" : ""}
+                </span>
                 <SignOutButton />
               </>
             )}
           </nav>
         </header>
-        <main id="main" className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+        <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+          {children}
+        </main>
       </body>
     </html>
   );

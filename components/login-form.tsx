@@ -17,7 +17,11 @@ export function LoginForm({ initialError, callbackUrl }: { initialError?: string
     setPending(true);
     setError("");
     const form = new FormData(e.currentTarget);
-    const res = await signIn("credentials", { username: form.get("username"), password: form.get("password"), redirect: false });
+    const res = await signIn("credentials", {
+      username: form.get("username"),
+      password: form.get("password"),
+      redirect: false,
+    });
     if (res?.ok && !res.error) {
       window.location.assign(callbackUrl);
       return;
@@ -33,9 +37,18 @@ export function LoginForm({ initialError, callbackUrl }: { initialError?: string
         <input id="username" name="username" autoComplete="username" required autoFocus className={inputClass} />
       </Field>
       <Field label="Password" htmlFor="password">
-        <input id="password" name="password" type="password" autoComplete="current-password" required className={inputClass} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className={inputClass}
+        />
       </Field>
-      <Button type="submit" disabled={pending} className="w-full justify-center">{pending ? "Signing in…" : "Sign in"}</Button>
+      <Button type="submit" disabled={pending} className="w-full justify-center">
+        {pending ? "Signing in…" : "Sign in"}
+      </Button>
     </form>
   );
 }

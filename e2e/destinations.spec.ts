@@ -27,7 +27,11 @@ async function startReceiver() {
   return {
     url: (p: string) => `http://127.0.0.1:${port}${p}`,
     received,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -43,19 +47,34 @@ async function projectWithKeys(adminRequest: APIRequestContext) {
   return { name, testKey: await key("test"), liveKey: await key("live") };
 }
 
-test("the Destinations API curl sequence, and a signed delivery to a destination", async ({ adminRequest, playwright }) => {
+test("the Destinations API curl sequence, and a signed delivery to a destination", async ({
+  adminRequest,
+  playwright,
+}) => {
   const rx = await startReceiver();
   const { testKey, liveKey } = await projectWithKeys(adminRequest);
-  const api = await playwright.request.newContext({ baseURL: E2E_BASE_URL, extraHTTPHeaders: { Authorization: `Bearer ${testKey}` } });
+  const api = await playwright.request.newContext({
+    baseURL: E2E_BASE_URL,
+    extraHTTPHeaders: { Authorization: `Bearer ${testKey}` },
+  });
   const anonymous = await playwright.request.newContext({ baseURL: E2E_BASE_URL });
   try {
     let id = "";
     let secret = "";
     await test.step("POST /v1/destinations → 201 with the signing secret, once", async () => {
-      const r = await api.post("/v1/destinations", { data: { url: rx.url("/webhooks/harbor"), name: "Production receiver", metadata: { owner: "payments-team" } } });
+      const r = await api.post("/v1/destinations", {
+        data: { url: rx.url("/webhooks/harbor"), name: "Production receiver", metadata: { owner: "payments-team" } },
+      });
       expect(r.status()).toBe(201);
       const d = await r.json();
-      expect(d).toMatchObject({ id: expect.stringMatching(/^dest_/), url: rx.url("/webhooks/harbor"), name: "Production receiver", status: "active", metadata: { owner: "payments-team" }, signing_secret: expect.stringMatching(/^whsec_/) });
+      expect(d).toMatchObject({
+        id: expect.stringMatching(/^dest_/),
+        url: rx.url("/webhooks/harbor"),
+        name: "Production receiver",
+        status: "active",
+        metadata: { owner: "payments-team" },
+        signing_secret: expect.stringMatching(/^whsec_/),
+      });
       expect(d.event_types).toHaveLength(10);
       expect(r.headers()["location"]).toBe(`/v1/destinations/${d.id}`);
       id = d.id;
@@ -63,16 +82,24 @@ test("the Destinations API curl sequence, and a signed delivery to a destination
     });
 
     await test.step("GET /v1/destinations pages with next_cursor", async () => {
-      for (const n of ["second", "third"]) expect((await api.post("/v1/destinations", { data: { url: rx.url(`/${n}`), name: n } })).status()).toBe(201);
+      for (const n of ["second", "third"])
+        expect((await api.post("/v1/destinations", { data: { url: rx.url(`/${n}`), name: n } })).status()).toBe(201);
       const first = await (await api.get("/v1/destinations?limit=2")).json();
       expect(first.data.map((d: { name: string }) => d.name)).toEqual(["third", "second"]);
       expect(first.next_cursor).toEqual(expect.any(String));
-      const second = await (await api.get(`/v1/destinations?limit=2&cursor=${encodeURIComponent(first.next_cursor)}`)).json();
-      expect(second).toEqual({ data: [expect.objectContaining({ id, name: "Production receiver" })], next_cursor: null });
+      const second = await (
+        await api.get(`/v1/destinations?limit=2&cursor=${encodeURIComponent(first.next_cursor)}`)
+      ).json();
+      expect(second).toEqual({
+        data: [expect.objectContaining({ id, name: "Production receiver" })],
+        next_cursor: null,
+      });
       expect(JSON.stringify([first, second])).not.toContain("whsec_");
       const bad = await api.get("/v1/destinations?cursor=garbage!");
       expect(bad.status()).toBe(400);
-      expect(await bad.json()).toEqual({ error: { code: "invalid_cursor", message: expect.any(String), field: "cursor" } });
+      expect(await bad.json()).toEqual({
+        error: { code: "invalid_cursor", message: expect.any(String), field: "cursor" },
+      });
     });
 
     await test.step("GET /v1/destinations/{id} has no secret", async () => {
@@ -89,17 +116,25 @@ test("the Destinations API curl sequence, and a signed delivery to a destination
       expect(r.status()).toBe(202);
       // Three destinations, all subscribed to every type.
       expect((await r.json()).deliveries).toBe(3);
-      await expect.poll(() => rx.received.filter((x) => x.path === "/webhooks/harbor").length, { timeout: 30_000 }).toBe(1);
+      await expect
+        .poll(() => rx.received.filter((x) => x.path === "/webhooks/harbor").length, { timeout: 30_000 })
+        .toBe(1);
       const got = rx.received.find((x) => x.path === "/webhooks/harbor")!;
       expect(got.body).toBe(JSON.stringify(event));
       const headers = Object.fromEntries(Object.entries(got.headers).map(([k, v]) => [k, String(v)]));
       expect(() => new Webhook(secret).verify(got.body, headers)).not.toThrow();
       // Its delivery history, with the attempt.
       await expect
-        .poll(async () => (await (await api.get(`/v1/destinations/${id}/deliveries`)).json()).data[0]?.status, { timeout: 15_000 })
+        .poll(async () => (await (await api.get(`/v1/destinations/${id}/deliveries`)).json()).data[0]?.status, {
+          timeout: 15_000,
+        })
         .toBe("success");
       const deliveries = await (await api.get(`/v1/destinations/${id}/deliveries`)).json();
-      expect(deliveries.data[0]).toMatchObject({ webhook_id: got.headers["webhook-id"], event_type: "PUSH_ARTIFACT", attempts: [{ number: 1, response_status: 204, error: null }] });
+      expect(deliveries.data[0]).toMatchObject({
+        webhook_id: got.headers["webhook-id"],
+        event_type: "PUSH_ARTIFACT",
+        attempts: [{ number: 1, response_status: 204, error: null }],
+      });
     });
 
     await test.step("PATCH status paused", async () => {
@@ -116,13 +151,20 @@ test("the Destinations API curl sequence, and a signed delivery to a destination
       expect(await r.text()).toBe("");
       const gone = await api.get(`/v1/destinations/${id}`);
       expect(gone.status()).toBe(404);
-      expect(await gone.json()).toEqual({ error: { code: "destination_not_found", message: expect.any(String), field: "id" } });
+      expect(await gone.json()).toEqual({
+        error: { code: "destination_not_found", message: expect.any(String), field: "id" },
+      });
     });
 
     await test.step("errors over HTTP: live keys need https, no key is unauthorized", async () => {
-      const live = await anonymous.post("/v1/destinations", { data: { url: rx.url("/x") }, headers: { Authorization: `Bearer ${liveKey}` } });
+      const live = await anonymous.post("/v1/destinations", {
+        data: { url: rx.url("/x") },
+        headers: { Authorization: `Bearer ${liveKey}` },
+      });
       expect(live.status()).toBe(400);
-      expect(await live.json()).toEqual({ error: { code: "invalid_url", message: expect.stringContaining("test-mode"), field: "url" } });
+      expect(await live.json()).toEqual({
+        error: { code: "invalid_url", message: expect.stringContaining("test-mode"), field: "url" },
+      });
       const none = await anonymous.get("/v1/destinations");
       expect(none.status()).toBe(401);
       expect(await none.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
@@ -139,7 +181,15 @@ test("the OpenAPI document is served and rendered at /api-docs", async ({ adminP
   expect(doc.status()).toBe(200);
   const body = await doc.json();
   expect(body.openapi).toBe("3.1.0");
-  expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(["/v1/destinations", "/v1/destinations/{id}", "/v1/events", "/service/notifications", "/api/v2.0/projects/{project_name_or_id}/webhook/policies"]));
+  expect(Object.keys(body.paths)).toEqual(
+    expect.arrayContaining([
+      "/v1/destinations",
+      "/v1/destinations/{id}",
+      "/v1/events",
+      "/service/notifications",
+      "/api/v2.0/projects/{project_name_or_id}/webhook/policies",
+    ]),
+  );
 
   const page = adminPage;
   await page.goto("/api-docs");
@@ -148,7 +198,10 @@ test("the OpenAPI document is served and rendered at /api-docs", async ({ adminP
   await expect(create).toContainText("Create a destination");
   await expect(create).toContainText("signing_secret");
   await expect(create).toContainText("over_destination_limit");
-  await page.getByRole("navigation", { name: "API operations" }).getByRole("link", { name: /List destinations/ }).click();
+  await page
+    .getByRole("navigation", { name: "API operations" })
+    .getByRole("link", { name: /List destinations/ })
+    .click();
   await expect(page).toHaveURL(/#get-v1-destinations$/);
   // The page is long (every schema expanded): the viewport is what a reviewer needs to see.
   await page.screenshot({ path: path.join(test.info().project.testDir, "screenshots", "api-docs-01-reference.png") });

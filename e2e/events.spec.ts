@@ -31,14 +31,21 @@ async function startReceiver() {
     received,
     /** Waits (bounded) until `n` requests arrived on `path`. */
     async waitFor(path: string, n: number, timeoutMs = 30_000): Promise<Received[]> {
-      await expect.poll(() => received.filter((r) => r.path === path).length, { timeout: timeoutMs }).toBeGreaterThanOrEqual(n);
+      await expect
+        .poll(() => received.filter((r) => r.path === path).length, { timeout: timeoutMs })
+        .toBeGreaterThanOrEqual(n);
       return received.filter((r) => r.path === path);
     },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
-const headerValues = (h: http.IncomingHttpHeaders) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
+const headerValues = (h: http.IncomingHttpHeaders) =>
+  Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
 
 /** Standard Webhooks verification with the public library, as a receiver would do it. */
 function verifySignature(secret: string, r: Received) {
@@ -52,7 +59,9 @@ function verifySignature(secret: string, r: Received) {
 /** A project, a test-mode API key and two policies (Default and CloudEvents) on all ten types, through the Harbor API. */
 async function setUp(adminRequest: APIRequestContext, receiverUrl: (p: string) => string) {
   const name = uniqueName("events");
-  const p = await adminRequest.post("/api/v2.0/projects", { data: { project_name: name, metadata: { public: "false" } } });
+  const p = await adminRequest.post("/api/v2.0/projects", {
+    data: { project_name: name, metadata: { public: "false" } },
+  });
   expect(p.status()).toBe(201);
   const projectId = Number(p.headers()["location"].split("/").pop());
   const api = `/api/v2.0/projects/${name}`;
@@ -61,7 +70,12 @@ async function setUp(adminRequest: APIRequestContext, receiverUrl: (p: string) =
   const key = (await k.json()).key as string;
   const policy = async (policyName: string, format: "Default" | "CloudEvents", path: string) => {
     const r = await adminRequest.post(`${api}/webhook/policies`, {
-      data: { name: policyName, event_types: [...EVENT_TYPES], targets: [{ type: "http", address: receiverUrl(path), payload_format: format, skip_cert_verify: false }], enabled: true },
+      data: {
+        name: policyName,
+        event_types: [...EVENT_TYPES],
+        targets: [{ type: "http", address: receiverUrl(path), payload_format: format, skip_cert_verify: false }],
+        enabled: true,
+      },
     });
     expect(r.status(), await r.text()).toBe(201);
     const body = (await r.json()) as { id: number; signing_secret: string };
@@ -72,7 +86,10 @@ async function setUp(adminRequest: APIRequestContext, receiverUrl: (p: string) =
   return { name, projectId, key, def, ce };
 }
 
-test("each of the ten event types posted to /v1/events arrives as Default and CloudEvents, signed", async ({ adminRequest, playwright }) => {
+test("each of the ten event types posted to /v1/events arrives as Default and CloudEvents, signed", async ({
+  adminRequest,
+  playwright,
+}) => {
   const rx = await startReceiver();
   const api = await playwright.request.newContext({ baseURL: E2E_BASE_URL });
   try {
@@ -83,7 +100,10 @@ test("each of the ten event types posted to /v1/events arrives as Default and Cl
       for (const [i, type] of EVENT_TYPES.entries()) {
         const event = { ...sampleEvent(type), occur_at: 1_700_000_000 + i, operator: `e2e-operator-${i}` };
         posted.set(type, event);
-        const r = await api.post("/v1/events", { data: event, headers: { Authorization: `Bearer ${key}`, "X-Request-Id": `e2e-${type}` } });
+        const r = await api.post("/v1/events", {
+          data: event,
+          headers: { Authorization: `Bearer ${key}`, "X-Request-Id": `e2e-${type}` },
+        });
         expect(r.status(), await r.text()).toBe(202);
         expect(await r.json()).toEqual({ id: expect.any(Number), deliveries: 2 });
         expect(r.headers()["x-request-id"]).toBe(`e2e-${type}`);
@@ -141,7 +161,10 @@ test("each of the ten event types posted to /v1/events arrives as Default and Cl
   }
 });
 
-test("a registry push through /service/notifications arrives as PUSH_ARTIFACT with its repository and resources", async ({ adminRequest, playwright }) => {
+test("a registry push through /service/notifications arrives as PUSH_ARTIFACT with its repository and resources", async ({
+  adminRequest,
+  playwright,
+}) => {
   const rx = await startReceiver();
   const registry = await playwright.request.newContext({ baseURL: E2E_BASE_URL });
   try {
@@ -150,23 +173,61 @@ test("a registry push through /service/notifications arrives as PUSH_ARTIFACT wi
     const envelope = {
       events: [
         // A layer upload (ignored), then the manifest push (the artifact event).
-        { id: "e2e-blob-1", timestamp: "2024-05-01T10:00:00.000000001Z", action: "push", target: { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", size: 100, digest: "sha256:" + "1".repeat(64), repository: `${name}/app`, url: "http://registry.local:5000/v2/x" }, request: { id: "e2e-reg-req", method: "PUT", host: "registry.local:5000" }, actor: { name: "ci-bot" } },
-        { id: "e2e-manifest-1", timestamp: "2024-05-01T10:00:01.5Z", action: "push", target: { mediaType: "application/vnd.oci.image.manifest.v1+json", size: 500, digest, repository: `${name}/app`, url: `http://registry.local:5000/v2/${name}/app/manifests/${digest}`, tag: "1.0" }, request: { id: "e2e-reg-req", method: "PUT", host: "registry.local:5000" }, actor: { name: "ci-bot" } },
+        {
+          id: "e2e-blob-1",
+          timestamp: "2024-05-01T10:00:00.000000001Z",
+          action: "push",
+          target: {
+            mediaType: "application/vnd.oci.image.layer.v1.tar+gzip",
+            size: 100,
+            digest: "sha256:" + "1".repeat(64),
+            repository: `${name}/app`,
+            url: "http://registry.local:5000/v2/x",
+          },
+          request: { id: "e2e-reg-req", method: "PUT", host: "registry.local:5000" },
+          actor: { name: "ci-bot" },
+        },
+        {
+          id: "e2e-manifest-1",
+          timestamp: "2024-05-01T10:00:01.5Z",
+          action: "push",
+          target: {
+            mediaType: "application/vnd.oci.image.manifest.v1+json",
+            size: 500,
+            digest,
+            repository: `${name}/app`,
+            url: `http://registry.local:5000/v2/${name}/app/manifests/${digest}`,
+            tag: "1.0",
+          },
+          request: { id: "e2e-reg-req", method: "PUT", host: "registry.local:5000" },
+          actor: { name: "ci-bot" },
+        },
       ],
     };
     const post = () =>
       registry.post("/service/notifications", {
         data: JSON.stringify(envelope),
-        headers: { Authorization: `Bearer ${REGISTRY_NOTIFICATION_TOKEN}`, "Content-Type": "application/vnd.docker.distribution.events.v1+json" },
+        headers: {
+          Authorization: `Bearer ${REGISTRY_NOTIFICATION_TOKEN}`,
+          "Content-Type": "application/vnd.docker.distribution.events.v1+json",
+        },
       });
 
-    const refused = await registry.post("/service/notifications", { data: envelope, headers: { Authorization: "Bearer wrong" } });
+    const refused = await registry.post("/service/notifications", {
+      data: envelope,
+      headers: { Authorization: "Bearer wrong" },
+    });
     expect(refused.status()).toBe(401);
 
     const r = await post();
     expect(r.status(), await r.text()).toBe(202);
     const result = await r.json();
-    expect(result).toMatchObject({ accepted: 1, duplicates: 0, deliveries: 2, ignored: [{ id: "e2e-blob-1", code: "not_applicable" }] });
+    expect(result).toMatchObject({
+      accepted: 1,
+      duplicates: 0,
+      deliveries: 2,
+      ignored: [{ id: "e2e-blob-1", code: "not_applicable" }],
+    });
     // The registry retries an envelope until it sees a 2xx: a re-post delivers nothing new.
     expect(await (await post()).json()).toMatchObject({ accepted: 0, duplicates: 1, deliveries: 0 });
 
@@ -183,7 +244,9 @@ test("a registry push through /service/notifications arrives as PUSH_ARTIFACT wi
     verifySignature(def.secret, body);
 
     const [cloud] = await rx.waitFor("/ce", 1);
-    const parsed = HTTP.toEvent({ headers: headerValues(cloud.headers), body: cloud.body }) as CloudEvent<{ repository: { repo_full_name: string } }>;
+    const parsed = HTTP.toEvent({ headers: headerValues(cloud.headers), body: cloud.body }) as CloudEvent<{
+      repository: { repo_full_name: string };
+    }>;
     expect(parsed.type).toBe("harbor.artifact.pushed");
     expect(parsed.source).toBe(`/projects/${projectId}/webhook/policies/${ce.id}`);
     expect(parsed["requestid"]).toBe("e2e-reg-req");

@@ -51,7 +51,8 @@ export async function signInViaApi(request: APIRequestContext, username: string,
   });
   const session = await request.get("/api/auth/session");
   const body = (await session.json()) as { user?: { name?: string } };
-  if (body.user?.name !== username) throw new Error(`sign-in as ${username} failed (callback answered ${res.status()})`);
+  if (body.user?.name !== username)
+    throw new Error(`sign-in as ${username} failed (callback answered ${res.status()})`);
 }
 
 export type NewUser = { username: string; password: string; email?: string; sysadmin?: boolean };
@@ -78,7 +79,12 @@ export async function createProject(page: Page, name: string, opts: { public?: b
   await expect(form.getByRole("status")).toHaveText(`Project ${name} created.`);
 }
 
-export const ROLE_LABELS = { projectAdmin: "Project admin", maintainer: "Maintainer", developer: "Developer", guest: "Guest" } as const;
+export const ROLE_LABELS = {
+  projectAdmin: "Project admin",
+  maintainer: "Maintainer",
+  developer: "Developer",
+  guest: "Guest",
+} as const;
 export type Role = keyof typeof ROLE_LABELS;
 
 /** Adds a user to a project on its Members tab; `page` must be signed in as a project or system admin. */

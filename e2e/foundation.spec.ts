@@ -86,7 +86,9 @@ test("a maintainer added on the Members tab sees the project but not the admin p
     const row = page.getByRole("row").filter({ has: page.getByRole("cell", { name: user.username, exact: true }) });
     await expect(row.getByRole("cell").nth(1)).toHaveText("Maintainer");
     // The project's creator is its first member, as project admin.
-    const adminRow = page.getByRole("row").filter({ has: page.getByRole("cell", { name: ADMIN_USERNAME, exact: true }) });
+    const adminRow = page
+      .getByRole("row")
+      .filter({ has: page.getByRole("cell", { name: ADMIN_USERNAME, exact: true }) });
     await expect(adminRow.getByRole("cell").nth(1)).toHaveText("Project admin");
     await snap(page, "foundation-08-members");
     await signOut(page);

@@ -8,7 +8,8 @@ import { signInViaApi } from "./fixtures";
 export default async function globalSetup(config: FullConfig) {
   // Tests create users and projects: only ever against the throw-away server on this machine.
   const host = new URL(E2E_BASE_URL).hostname;
-  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) throw new Error(`e2e tests run against a local server only, not ${host}`);
+  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host))
+    throw new Error(`e2e tests run against a local server only, not ${host}`);
 
   // Screenshots of this run only, so reviewers never look at a page from an older run.
   fs.rmSync(path.join(config.rootDir, "screenshots"), { recursive: true, force: true });
@@ -18,7 +19,9 @@ export default async function globalSetup(config: FullConfig) {
   try {
     await signInViaApi(ctx, ADMIN_USERNAME, ADMIN_PASSWORD);
   } catch (err) {
-    throw new Error(`the e2e server does not accept admin/ADMIN_PASSWORD (was data/e2e really fresh?): ${(err as Error).message}`);
+    throw new Error(
+      `the e2e server does not accept admin/ADMIN_PASSWORD (was data/e2e really fresh?): ${(err as Error).message}`,
+    );
   } finally {
     await ctx.dispose();
   }

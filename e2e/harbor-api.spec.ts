@@ -7,7 +7,10 @@ import { expect, test, uniqueName } from "./fixtures";
 
 const MASK = "••••••••";
 
-test("a project, a user, a membership and an API key, then the policy CRUD sequence with that key", async ({ adminRequest, playwright }) => {
+test("a project, a user, a membership and an API key, then the policy CRUD sequence with that key", async ({
+  adminRequest,
+  playwright,
+}) => {
   const projectName = uniqueName("api");
   const user = { username: uniqueName("maint"), password: "Maint-Passw0rd" };
   const contexts: APIRequestContext[] = [];
@@ -28,27 +31,45 @@ test("a project, a user, a membership and an API key, then the policy CRUD seque
 
     let projectId = 0;
     await test.step("the admin creates a private project", async () => {
-      const r = await adminRequest.post("/api/v2.0/projects", { data: { project_name: projectName, metadata: { public: "false" } } });
+      const r = await adminRequest.post("/api/v2.0/projects", {
+        data: { project_name: projectName, metadata: { public: "false" } },
+      });
       expect(r.status()).toBe(201);
       const location = r.headers()["location"];
       expect(location).toMatch(/^\/api\/v2\.0\/projects\/\d+$/);
       projectId = Number(location.split("/").pop());
       const read = await adminRequest.get(location);
-      expect(await read.json()).toMatchObject({ project_id: projectId, name: projectName, metadata: { public: "false" } });
+      expect(await read.json()).toMatchObject({
+        project_id: projectId,
+        name: projectName,
+        metadata: { public: "false" },
+      });
       const dup = await adminRequest.post("/api/v2.0/projects", { data: { project_name: projectName } });
       expect(dup.status()).toBe(409);
     });
 
     await test.step("the admin creates a user and makes it a maintainer", async () => {
-      const u = await adminRequest.post("/api/v2.0/users", { data: { ...user, email: `${user.username}@example.com`, realname: "Maintainer" } });
+      const u = await adminRequest.post("/api/v2.0/users", {
+        data: { ...user, email: `${user.username}@example.com`, realname: "Maintainer" },
+      });
       expect(u.status()).toBe(201);
       expect(u.headers()["location"]).toMatch(/^\/api\/v2\.0\/users\/\d+$/);
-      const m = await adminRequest.post(`${api}/members`, { data: { role_id: 4, member_user: { username: user.username } } });
+      const m = await adminRequest.post(`${api}/members`, {
+        data: { role_id: 4, member_user: { username: user.username } },
+      });
       expect(m.status()).toBe(201);
       expect(m.headers()["location"]).toMatch(new RegExp(`^${api}/members/\\d+$`));
       const list = await adminRequest.get(`${api}/members`);
       expect(list.headers()["x-total-count"]).toBe("2");
-      expect(await list.json()).toContainEqual(expect.objectContaining({ project_id: projectId, entity_name: user.username, role_name: "maintainer", role_id: 4, entity_type: "u" }));
+      expect(await list.json()).toContainEqual(
+        expect.objectContaining({
+          project_id: projectId,
+          entity_name: user.username,
+          role_name: "maintainer",
+          role_id: 4,
+          entity_type: "u",
+        }),
+      );
     });
 
     let key = "";
@@ -76,7 +97,13 @@ test("a project, a user, a membership and an API key, then the policy CRUD seque
           enabled: true,
           event_types: ["PUSH_ARTIFACT", "DELETE_ARTIFACT"],
           targets: [
-            { type: "http", address: "https://ci.example.com/hook", auth_header: "Bearer e2e-secret", skip_cert_verify: false, payload_format: "CloudEvents" },
+            {
+              type: "http",
+              address: "https://ci.example.com/hook",
+              auth_header: "Bearer e2e-secret",
+              skip_cert_verify: false,
+              payload_format: "CloudEvents",
+            },
             { type: "slack", address: "https://hooks.slack.com/services/T0/B0/X" },
           ],
         },
@@ -87,9 +114,17 @@ test("a project, a user, a membership and an API key, then the policy CRUD seque
       policyId = body.id;
       expect(location).toBe(`${api}/webhook/policies/${policyId}`);
       expect(body.signing_secret).toMatch(/^whsec_/);
-      const dup = await withKey.post(`${api}/webhook/policies`, { data: { name: "ci-notify", event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: "https://x.example.com" }] } });
+      const dup = await withKey.post(`${api}/webhook/policies`, {
+        data: {
+          name: "ci-notify",
+          event_types: ["PUSH_ARTIFACT"],
+          targets: [{ type: "http", address: "https://x.example.com" }],
+        },
+      });
       expect(dup.status()).toBe(409);
-      const bad = await withKey.post(`${api}/webhook/policies`, { data: { name: "bad", event_types: ["NOPE"], targets: [{ type: "http", address: "https://x.example.com" }] } });
+      const bad = await withKey.post(`${api}/webhook/policies`, {
+        data: { name: "bad", event_types: ["NOPE"], targets: [{ type: "http", address: "https://x.example.com" }] },
+      });
       expect(bad.status()).toBe(400);
       expect((await bad.json()).errors[0].code).toBe("BAD_REQUEST");
     });
@@ -118,23 +153,36 @@ test("a project, a user, a membership and an API key, then the policy CRUD seque
     });
 
     await test.step("the maintainer reads it without the auth header and may not change it", async () => {
-      const maint = await client({ authorization: `Basic ${Buffer.from(`${user.username}:${user.password}`).toString("base64")}` });
+      const maint = await client({
+        authorization: `Basic ${Buffer.from(`${user.username}:${user.password}`).toString("base64")}`,
+      });
       const r = await maint.get(location);
       expect(r.status()).toBe(200);
       expect((await r.json()).targets[0].auth_header).toBe("");
       const del = await maint.delete(location);
       expect(del.status()).toBe(403);
-      expect(await del.json()).toEqual({ errors: [{ code: "FORBIDDEN", message: `your role in project ${projectName} does not allow webhook.manage` }] });
+      expect(await del.json()).toEqual({
+        errors: [{ code: "FORBIDDEN", message: `your role in project ${projectName} does not allow webhook.manage` }],
+      });
     });
 
     await test.step("updates it (Harbor's PUT with the object read back)", async () => {
       const r = await withKey.put(location, { data: { ...read, description: "tell CI and chat", enabled: false } });
       expect(r.status()).toBe(200);
       const again = await (await withKey.get(location)).json();
-      expect(again).toMatchObject({ description: "tell CI and chat", enabled: false, targets: [{ auth_header: MASK }, { type: "slack" }] });
+      expect(again).toMatchObject({
+        description: "tell CI and chat",
+        enabled: false,
+        targets: [{ auth_header: MASK }, { type: "slack" }],
+      });
       const triggers = await withKey.get(`${api}/webhook/lasttrigger`);
       expect(await triggers.json()).toEqual([
-        expect.objectContaining({ policy_name: "ci-notify", enabled: false, event_type: "PUSH_ARTIFACT", last_trigger_time: "0001-01-01T00:00:00.000Z" }),
+        expect.objectContaining({
+          policy_name: "ci-notify",
+          enabled: false,
+          event_type: "PUSH_ARTIFACT",
+          last_trigger_time: "0001-01-01T00:00:00.000Z",
+        }),
         expect.objectContaining({ policy_name: "ci-notify", enabled: false, event_type: "DELETE_ARTIFACT" }),
       ]);
       const executions = await withKey.get(`${location}/executions`);

@@ -9,11 +9,22 @@ import { E2E_DATA_DIR } from "./env";
 
 const root = path.resolve(__dirname, "..");
 const dataDir = path.resolve(root, E2E_DATA_DIR);
-if (!dataDir.startsWith(path.join(root, "data") + path.sep)) throw new Error(`refusing to delete ${dataDir}: not under ./data`);
+if (!dataDir.startsWith(path.join(root, "data") + path.sep))
+  throw new Error(`refusing to delete ${dataDir}: not under ./data`);
 fs.rmSync(dataDir, { recursive: true, force: true });
 
 /** Whatever `next build` reads (tests and e2e excluded). */
-const BUILD_INPUTS = ["app", "components", "lib", "public", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+const BUILD_INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "next.config.js",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+  "prisma/schema.prisma",
+];
 const buildId = path.join(root, ".next", "BUILD_ID");
 
 function newestChange(p: string): { file: string; mtimeMs: number } | undefined {
@@ -30,7 +41,10 @@ function newestChange(p: string): { file: string; mtimeMs: number } | undefined 
 
 if (fs.existsSync(buildId) && process.env.E2E_KEEP_BUILD !== "1") {
   const built = fs.statSync(buildId).mtimeMs;
-  const newest = BUILD_INPUTS.map((p) => newestChange(path.join(root, p))).reduce((a, b) => (b && (!a || b.mtimeMs > a.mtimeMs) ? b : a), undefined);
+  const newest = BUILD_INPUTS.map((p) => newestChange(path.join(root, p))).reduce(
+    (a, b) => (b && (!a || b.mtimeMs > a.mtimeMs) ? b : a),
+    undefined,
+  );
   if (newest && newest.mtimeMs > built) {
     console.log(`[e2e] ${path.relative(root, newest.file)} changed after the last build; \`npm start\` will rebuild.`);
     fs.rmSync(buildId);

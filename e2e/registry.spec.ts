@@ -24,7 +24,16 @@ function writeOciImage(dir: string): void {
     return { digest: `sha256:${digest}`, size: content.length };
   };
   const layer = blob(tarOf("hello.txt", "hello from harbor-notifier\n"));
-  const config = blob(Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [layer.digest] }, config: {} })));
+  const config = blob(
+    Buffer.from(
+      JSON.stringify({
+        architecture: "amd64",
+        os: "linux",
+        rootfs: { type: "layers", diff_ids: [layer.digest] },
+        config: {},
+      }),
+    ),
+  );
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -37,7 +46,16 @@ function writeOciImage(dir: string): void {
   fs.writeFileSync(path.join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
   fs.writeFileSync(
     path.join(dir, "index.json"),
-    JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: "application/vnd.oci.image.manifest.v1+json", ...m, annotations: { "org.opencontainers.image.ref.name": "latest" } }] }),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          ...m,
+          annotations: { "org.opencontainers.image.ref.name": "latest" },
+        },
+      ],
+    }),
   );
 }
 
@@ -50,7 +68,12 @@ function tarOf(name: string, text: string): Buffer {
   header.write("0000000\0", 108);
   header.write("0000000\0", 116);
   header.write(body.length.toString(8).padStart(11, "0") + "\0", 124);
-  header.write(Math.floor(Date.now() / 1000).toString(8).padStart(11, "0") + "\0", 136);
+  header.write(
+    Math.floor(Date.now() / 1000)
+      .toString(8)
+      .padStart(11, "0") + "\0",
+    136,
+  );
   header.write("        ", 148);
   header.write("0", 156);
   header.write("ustar\0", 257);
@@ -71,7 +94,10 @@ async function freePort(): Promise<number> {
 }
 
 test.describe("a real registry", () => {
-  test.skip(!haveTools && !process.env.CI, "docker-registry and skopeo are not installed (apt-get install docker-registry skopeo)");
+  test.skip(
+    !haveTools && !process.env.CI,
+    "docker-registry and skopeo are not installed (apt-get install docker-registry skopeo)",
+  );
 
   let registry: ChildProcess | undefined;
   let work = "";
@@ -102,7 +128,11 @@ test.describe("a real registry", () => {
       ].join("\n"),
     );
     registry = spawn("/usr/bin/docker-registry", ["serve", path.join(work, "config.yml")], { stdio: "ignore" });
-    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/v2/`).catch(() => null))?.status ?? 0, { timeout: 20_000 }).toBe(200);
+    await expect
+      .poll(async () => (await fetch(`http://127.0.0.1:${port}/v2/`).catch(() => null))?.status ?? 0, {
+        timeout: 20_000,
+      })
+      .toBe(200);
 
     // The receiver and a policy on push and pull, through the Harbor-compatible API.
     const received: { type: string; body: Record<string, any> }[] = [];
@@ -118,26 +148,56 @@ test.describe("a real registry", () => {
     await new Promise<void>((r) => rx.listen(0, "127.0.0.1", r));
     const rxPort = (rx.address() as AddressInfo).port;
     const project = uniqueName("reg");
-    expect((await adminRequest.post("/api/v2.0/projects", { data: { project_name: project, metadata: { public: "false" } } })).status()).toBe(201);
+    expect(
+      (
+        await adminRequest.post("/api/v2.0/projects", {
+          data: { project_name: project, metadata: { public: "false" } },
+        })
+      ).status(),
+    ).toBe(201);
     const created = await adminRequest.post(`/api/v2.0/projects/${project}/webhook/policies`, {
-      data: { name: "registry", enabled: true, event_types: ["PUSH_ARTIFACT", "PULL_ARTIFACT"], targets: [{ type: "http", address: `http://127.0.0.1:${rxPort}/hook`, payload_format: "Default" }] },
+      data: {
+        name: "registry",
+        enabled: true,
+        event_types: ["PUSH_ARTIFACT", "PULL_ARTIFACT"],
+        targets: [{ type: "http", address: `http://127.0.0.1:${rxPort}/hook`, payload_format: "Default" }],
+      },
     });
     expect(created.status()).toBe(201);
 
     const image = path.join(work, "image");
     writeOciImage(image);
     const ref = `docker://127.0.0.1:${port}/${project}/app:1.0`;
-    await run("skopeo", ["--insecure-policy", "copy", "--dest-tls-verify=false", `oci:${image}:latest`, ref], { timeout: 60_000 });
+    await run("skopeo", ["--insecure-policy", "copy", "--dest-tls-verify=false", `oci:${image}:latest`, ref], {
+      timeout: 60_000,
+    });
     await expect.poll(() => received.filter((r) => r.type === "PUSH_ARTIFACT").length, { timeout: 30_000 }).toBe(1);
     const push = received.find((r) => r.type === "PUSH_ARTIFACT")!.body;
     expect(Object.keys(push)).toEqual(["type", "occur_at", "operator", "event_data"]);
-    expect(push.event_data.repository).toMatchObject({ name: "app", namespace: project, repo_full_name: `${project}/app`, repo_type: "private" });
+    expect(push.event_data.repository).toMatchObject({
+      name: "app",
+      namespace: project,
+      repo_full_name: `${project}/app`,
+      repo_type: "private",
+    });
     // skopeo may rewrite the manifest while copying, so the pushed digest is the registry's word.
-    expect(push.event_data.resources).toEqual([{ digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), tag: "1.0", resource_url: `127.0.0.1:${port}/${project}/app:1.0` }]);
+    expect(push.event_data.resources).toEqual([
+      {
+        digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+        tag: "1.0",
+        resource_url: `127.0.0.1:${port}/${project}/app:1.0`,
+      },
+    ]);
     const pushed = push.event_data.resources[0].digest as string;
 
-    await run("skopeo", ["--insecure-policy", "copy", "--src-tls-verify=false", ref, `oci:${path.join(work, "pulled")}:latest`], { timeout: 60_000 });
-    await expect.poll(() => received.filter((r) => r.type === "PULL_ARTIFACT").length, { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    await run(
+      "skopeo",
+      ["--insecure-policy", "copy", "--src-tls-verify=false", ref, `oci:${path.join(work, "pulled")}:latest`],
+      { timeout: 60_000 },
+    );
+    await expect
+      .poll(() => received.filter((r) => r.type === "PULL_ARTIFACT").length, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(1);
     const pull = received.find((r) => r.type === "PULL_ARTIFACT")!.body;
     expect(pull.event_data.repository.repo_full_name).toBe(`${project}/app`);
     expect(pull.event_data.resources[0].digest).toBe(pushed);

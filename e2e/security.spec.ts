@@ -16,7 +16,9 @@ const XSS = {
 
 let receiver: LocalServer;
 test.beforeAll(async () => {
-  receiver = await startServer((_req, res) => res.writeHead(500, { "Content-Type": "text/html" }).end(XSS.receiverBody));
+  receiver = await startServer((_req, res) =>
+    res.writeHead(500, { "Content-Type": "text/html" }).end(XSS.receiverBody),
+  );
 });
 test.afterAll(async () => {
   await receiver?.close();
@@ -45,7 +47,9 @@ test("security headers on pages and API answers", async ({ request }) => {
   expect(api.headers()["x-content-type-options"]).toBe("nosniff");
 });
 
-test("the session cookie is HttpOnly and SameSite=Lax (Secure needs https: tests/security/cookies.test.ts)", async ({ adminPage: page }) => {
+test("the session cookie is HttpOnly and SameSite=Lax (Secure needs https: tests/security/cookies.test.ts)", async ({
+  adminPage: page,
+}) => {
   const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name.endsWith("next-auth.session-token"));
   expect(session).toBeDefined();
@@ -56,7 +60,10 @@ test("the session cookie is HttpOnly and SameSite=Lax (Secure needs https: tests
   expect(await page.evaluate(() => document.cookie)).not.toContain("session-token");
 });
 
-test("server actions refuse a cross-origin post (CSRF); the same request from our origin works", async ({ adminPage: page, adminRequest }) => {
+test("server actions refuse a cross-origin post (CSRF); the same request from our origin works", async ({
+  adminPage: page,
+  adminRequest,
+}) => {
   // Capture a real server action request: "Create project" on /projects.
   const first = uniqueName("csrf-a");
   await page.goto("/projects");
@@ -70,7 +77,12 @@ test("server actions refuse a cross-origin post (CSRF); the same request from ou
   expect(body).toContain(first);
   const replay = (name: string, origin: string) =>
     page.request.post(action.url(), {
-      headers: { "next-action": action.headers()["next-action"], "content-type": action.headers()["content-type"], origin, accept: "text/x-component" },
+      headers: {
+        "next-action": action.headers()["next-action"],
+        "content-type": action.headers()["content-type"],
+        origin,
+        accept: "text/x-component",
+      },
       data: body.replace(first, name),
       maxRedirects: 0,
     });
@@ -91,15 +103,24 @@ test("server actions refuse a cross-origin post (CSRF); the same request from ou
 /** Signs in through next-auth's credentials callback; true when a session was made. */
 async function tryPassword(request: APIRequestContext, username: string, password: string) {
   const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  await request.post("/api/auth/callback/credentials", { form: { csrfToken, username, password, json: "true" }, maxRedirects: 0 });
+  await request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, username, password, json: "true" },
+    maxRedirects: 0,
+  });
   const session = (await (await request.get("/api/auth/session")).json()) as { user?: { name?: string } };
   return session.user?.name === username;
 }
 
-test("sign-in brute force: after 10 wrong passwords the 11th try says “Too many failed sign-ins”, even with the right password", async ({ adminRequest, page, playwright }) => {
+test("sign-in brute force: after 10 wrong passwords the 11th try says “Too many failed sign-ins”, even with the right password", async ({
+  adminRequest,
+  page,
+  playwright,
+}) => {
   const username = uniqueName("brute");
   const password = "Right-Passw0rd-123";
-  expect((await adminRequest.post("/api/v2.0/users", { data: { username, password, realname: "Brute Force" } })).status()).toBe(201);
+  expect(
+    (await adminRequest.post("/api/v2.0/users", { data: { username, password, realname: "Brute Force" } })).status(),
+  ).toBe(201);
   const attacker = await playwright.request.newContext({ baseURL: E2E_BASE_URL });
   try {
     for (let i = 0; i < 10; i++) expect(await tryPassword(attacker, username, `wrong-${i}`)).toBe(false);
@@ -111,40 +132,74 @@ test("sign-in brute force: after 10 wrong passwords the 11th try says “Too man
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByText("Too many failed sign-ins for this user. Wait a few minutes and try again.")).toBeVisible();
+  await expect(
+    page.getByText("Too many failed sign-ins for this user. Wait a few minutes and try again."),
+  ).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
   await snap(page, "security-01-brute-force");
 });
 
-test("no XSS: script in a policy name, description, event payload and a receiver's answer is shown as text", async ({ adminRequest, page, playwright }) => {
+test("no XSS: script in a policy name, description, event payload and a receiver's answer is shown as text", async ({
+  adminRequest,
+  page,
+  playwright,
+}) => {
   const project = uniqueName("xss");
   const id = uniqueName("p");
   const api = `/api/v2.0/projects/${project}`;
-  expect((await adminRequest.post("/api/v2.0/projects", { data: { project_name: project, metadata: { public: "false" } } })).status()).toBe(201);
+  expect(
+    (
+      await adminRequest.post("/api/v2.0/projects", { data: { project_name: project, metadata: { public: "false" } } })
+    ).status(),
+  ).toBe(201);
   const created = await adminRequest.post(`${api}/webhook/policies`, {
-    data: { name: XSS.name(id), description: XSS.description, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: receiver.url }], retry_policy: { max_attempts: 1 } },
+    data: {
+      name: XSS.name(id),
+      description: XSS.description,
+      event_types: ["PUSH_ARTIFACT"],
+      targets: [{ type: "http", address: receiver.url }],
+      retry_policy: { max_attempts: 1 },
+    },
   });
   expect(created.status()).toBe(201);
   const policyId = created.headers()["location"].split("/").pop()!;
-  const key = (await (await adminRequest.post(`${api}/api-keys`, { data: { mode: "test", name: "xss" } })).json()) as { key: string };
+  const key = (await (await adminRequest.post(`${api}/api-keys`, { data: { mode: "test", name: "xss" } })).json()) as {
+    key: string;
+  };
   const event = {
     type: "PUSH_ARTIFACT",
     operator: XSS.operator,
     event_data: {
       resources: [{ digest: "sha256:abc", tag: XSS.eventText, resource_url: `r.example/${XSS.eventText}` }],
-      repository: { date_created: 1700000000, name: XSS.eventText, namespace: project, repo_full_name: `${project}/x`, repo_type: "private" },
+      repository: {
+        date_created: 1700000000,
+        name: XSS.eventText,
+        namespace: project,
+        repo_full_name: `${project}/x`,
+        repo_type: "private",
+      },
     },
   };
   // Its own client: adminRequest would send the admin's Basic credentials instead of the key.
-  const machine = await playwright.request.newContext({ baseURL: E2E_BASE_URL, extraHTTPHeaders: { Authorization: `Bearer ${key.key}` } });
+  const machine = await playwright.request.newContext({
+    baseURL: E2E_BASE_URL,
+    extraHTTPHeaders: { Authorization: `Bearer ${key.key}` },
+  });
   const posted = await machine.post("/v1/events", { data: event });
   expect(posted.status(), await posted.text()).toBe(202);
   await machine.dispose();
   // The receiver answers 500 with markup; the worker records it in the task's log and status.
-  await expect.poll(async () => {
-    const list = (await (await adminRequest.get(`${api}/webhook/policies/${policyId}/executions`)).json()) as { status: string }[];
-    return list[0]?.status;
-  }, { timeout: 20_000 }).toBe("Error");
+  await expect
+    .poll(
+      async () => {
+        const list = (await (await adminRequest.get(`${api}/webhook/policies/${policyId}/executions`)).json()) as {
+          status: string;
+        }[];
+        return list[0]?.status;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe("Error");
 
   const dialogs: string[] = [];
   page.on("dialog", (d) => {

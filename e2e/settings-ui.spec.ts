@@ -9,8 +9,20 @@ const SAMPLE_EVENT = {
   type: "PUSH_ARTIFACT",
   operator: "e2e",
   event_data: {
-    resources: [{ digest: "sha256:954b378c375d852eb3c63ab88978f640b4348b01c1b3456a024a81536dafbbf4", tag: "v1", resource_url: "localhost/x/app:v1" }],
-    repository: { date_created: 1680501893, name: "app", namespace: "x", repo_full_name: "x/app", repo_type: "private" },
+    resources: [
+      {
+        digest: "sha256:954b378c375d852eb3c63ab88978f640b4348b01c1b3456a024a81536dafbbf4",
+        tag: "v1",
+        resource_url: "localhost/x/app:v1",
+      },
+    ],
+    repository: {
+      date_created: 1680501893,
+      name: "app",
+      namespace: "x",
+      repo_full_name: "x/app",
+      repo_type: "private",
+    },
   },
 };
 
@@ -38,7 +50,9 @@ async function createApiKey(page: Page, project: string, mode: "Live" | "Test", 
   return (await reveal.getByTestId("secret-value").textContent()) ?? "";
 }
 
-test("settings: defaults shown, bad values refused inline, the registry token is write-only", async ({ adminPage: page }) => {
+test("settings: defaults shown, bad values refused inline, the registry token is write-only", async ({
+  adminPage: page,
+}) => {
   await page.goto("/admin/settings");
   const form = page.getByRole("form", { name: "System settings" });
   await expect(page.getByRole("heading", { name: "System settings" })).toBeVisible();
@@ -47,7 +61,9 @@ test("settings: defaults shown, bad values refused inline, the registry token is
   await expect(form.getByLabel("HTTP timeout")).toHaveValue("3");
   await expect(form.getByText("skipped, not queued")).toBeVisible();
   await expect(page.getByTestId("notification-url")).toHaveText(`${E2E_BASE_URL}/service/notifications`);
-  await expect(form.getByLabel("In the registry's config.yml")).toContainText(`url: ${E2E_BASE_URL}/service/notifications`);
+  await expect(form.getByLabel("In the registry's config.yml")).toContainText(
+    `url: ${E2E_BASE_URL}/service/notifications`,
+  );
   await expect(form.getByText("127.0.0.0/8,::1/128")).toBeVisible(); // from ALLOWED_NETWORKS
   await snap(page, "settings-01-page");
 
@@ -94,12 +110,18 @@ test("settings: defaults shown, bad values refused inline, the registry token is
 
     const envelope = { events: [] };
     const ok = await page.request.post("/service/notifications", {
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/vnd.docker.distribution.events.v1+json" },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "Content-Type": "application/vnd.docker.distribution.events.v1+json",
+      },
       data: envelope,
     });
     expect(ok.status()).toBeLessThan(300);
     const refused = await page.request.post("/service/notifications", {
-      headers: { Authorization: "Bearer not-the-token-at-all", "Content-Type": "application/vnd.docker.distribution.events.v1+json" },
+      headers: {
+        Authorization: "Bearer not-the-token-at-all",
+        "Content-Type": "application/vnd.docker.distribution.events.v1+json",
+      },
       data: envelope,
     });
     expect(refused.status()).toBe(401);
@@ -110,7 +132,10 @@ test("settings: defaults shown, bad values refused inline, the registry token is
     await page.reload();
     await expect(form.getByText("No token is set here.")).toBeVisible();
     const removed = await page.request.post("/service/notifications", {
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/vnd.docker.distribution.events.v1+json" },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "Content-Type": "application/vnd.docker.distribution.events.v1+json",
+      },
       data: envelope,
     });
     expect(removed.status()).toBe(401);
@@ -139,7 +164,10 @@ test("API keys: created once-visible, listed, used, revoked", async ({ adminPage
   await expect(row).toContainText("Active");
   await snap(page, "settings-04-api-key-created");
 
-  const used = await page.request.post("/v1/events", { headers: { Authorization: `Bearer ${key}` }, data: SAMPLE_EVENT });
+  const used = await page.request.post("/v1/events", {
+    headers: { Authorization: `Bearer ${key}` },
+    data: SAMPLE_EVENT,
+  });
   expect(used.status()).toBe(202);
   await page.reload();
   await expect(row).not.toContainText("Never");
@@ -151,11 +179,16 @@ test("API keys: created once-visible, listed, used, revoked", async ({ adminPage
   await snap(page, "settings-05-api-key-revoke");
   await dialog.getByRole("button", { name: "Revoke key" }).click();
   await expect(row).toContainText("Revoked");
-  const refused = await page.request.post("/v1/events", { headers: { Authorization: `Bearer ${key}` }, data: SAMPLE_EVENT });
+  const refused = await page.request.post("/v1/events", {
+    headers: { Authorization: `Bearer ${key}` },
+    data: SAMPLE_EVENT,
+  });
   expect(refused.status()).toBe(401);
 });
 
-test("the global switch: while off, an event through POST /v1/events is skipped and counted", async ({ adminPage: page }) => {
+test("the global switch: while off, an event through POST /v1/events is skipped and counted", async ({
+  adminPage: page,
+}) => {
   const project = uniqueName("switch");
   await createProject(page, project);
   const key = await createApiKey(page, project, "Test", "switch test");
@@ -165,13 +198,19 @@ test("the global switch: while off, an event through POST /v1/events is skipped 
     await expect(page.getByText("Webhooks are off: events are being skipped.")).toBeVisible();
     await snap(page, "settings-06-webhooks-off");
 
-    const res = await page.request.post("/v1/events", { headers: { Authorization: `Bearer ${key}` }, data: SAMPLE_EVENT });
+    const res = await page.request.post("/v1/events", {
+      headers: { Authorization: `Bearer ${key}` },
+      data: SAMPLE_EVENT,
+    });
     expect(res.status()).toBe(202);
     expect(await res.json()).toMatchObject({ skipped: true, reason: "webhooks_disabled" });
     expect(await skippedCount(page)).toBe(before + 1);
 
     await setWebhooksEnabled(page, true);
-    const accepted = await page.request.post("/v1/events", { headers: { Authorization: `Bearer ${key}` }, data: SAMPLE_EVENT });
+    const accepted = await page.request.post("/v1/events", {
+      headers: { Authorization: `Bearer ${key}` },
+      data: SAMPLE_EVENT,
+    });
     expect(accepted.status()).toBe(202);
     expect(await accepted.json()).not.toHaveProperty("skipped");
     expect(await skippedCount(page)).toBe(before + 1);

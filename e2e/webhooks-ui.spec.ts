@@ -31,7 +31,16 @@ test.beforeEach(() => {
 
 const webhooksUrl = (project: string) => `/projects/${project}/webhooks`;
 
-type NewPolicy = { name: string; url: string; slack?: boolean; authHeader?: string; description?: string; maxAttempts?: string; firstRetrySeconds?: string; cloudEvents?: boolean };
+type NewPolicy = {
+  name: string;
+  url: string;
+  slack?: boolean;
+  authHeader?: string;
+  description?: string;
+  maxAttempts?: string;
+  firstRetrySeconds?: string;
+  cloudEvents?: boolean;
+};
 
 /** Fills the add form and submits it; returns the signing secret shown once. */
 async function createPolicy(page: Page, project: string, p: NewPolicy): Promise<string> {
@@ -82,7 +91,9 @@ async function asUser(browser: Browser, username: string, password: string): Pro
   return page;
 }
 
-test("an HTTP webhook: create, test event, execution Success, task, attempt, log and download; rotate the signing key", async ({ adminPage: page }) => {
+test("an HTTP webhook: create, test event, execution Success, task, attempt, log and download; rotate the signing key", async ({
+  adminPage: page,
+}) => {
   const project = uniqueName("hooks");
   const name = uniqueName("ci-build");
   await createProject(page, project);
@@ -112,7 +123,12 @@ test("an HTTP webhook: create, test event, execution Success, task, attempt, log
   });
 
   await test.step("create: the signing secret is shown once", async () => {
-    await createPolicy(page, project, { name, url: receiver.url, authHeader: "Bearer e2e-s3cret", description: "Builds on push" });
+    await createPolicy(page, project, {
+      name,
+      url: receiver.url,
+      authHeader: "Bearer e2e-s3cret",
+      description: "Builds on push",
+    });
     await expect(page.getByText(/shown only this once/)).toBeVisible();
     await snap(page, "webhooks-03-created-secret");
     await page.getByRole("link", { name: "Continue to the webhook" }).click();
@@ -143,7 +159,10 @@ test("an HTTP webhook: create, test event, execution Success, task, attempt, log
     const sent = receiver.requests[before];
     expect(sent.headers.authorization).toBe("Bearer e2e-s3cret");
     expect(sent.headers["webhook-signature"]).toMatch(/^v1,/);
-    expect(JSON.parse(sent.body)).toMatchObject({ type: "PUSH_ARTIFACT", event_data: { repository: { repo_full_name: "harbor/alpine" } } });
+    expect(JSON.parse(sent.body)).toMatchObject({
+      type: "PUSH_ARTIFACT",
+      event_data: { repository: { repo_full_name: "harbor/alpine" } },
+    });
     await snap(page, "webhooks-05-policy-executions");
     await executionRow(page).getByRole("button", { name: "Show payload" }).click();
     const payload = page.getByRole("dialog", { name: /^Payload of execution \d+$/ });
@@ -169,7 +188,9 @@ test("an HTTP webhook: create, test event, execution Success, task, attempt, log
   });
 
   await test.step("the execution page: counts, task, attempt with headers, body and response", async () => {
-    await executionRow(page).getByRole("link", { name: /^Execution \d+$/ }).click();
+    await executionRow(page)
+      .getByRole("link", { name: /^Execution \d+$/ })
+      .click();
     await expect(page.getByRole("heading", { level: 1, name: /^Execution \d+/ })).toBeVisible();
     await expect(page.locator('[data-metric="Success"] dd')).toHaveText("1");
     await expect(page.locator('[data-metric="Error"] dd')).toHaveText("0");
@@ -178,10 +199,14 @@ test("an HTTP webhook: create, test event, execution Success, task, attempt, log
     await expect(task).toContainText("1 of 3");
     const attempt = page.locator('[data-attempt="1"]');
     await expect(attempt).toContainText("200");
-    await expect(attempt.getByRole("table", { name: "Request headers of attempt 1" })).toContainText("Authorization••••••••");
+    await expect(attempt.getByRole("table", { name: "Request headers of attempt 1" })).toContainText(
+      "Authorization••••••••",
+    );
     await expect(attempt.getByRole("table", { name: "Request headers of attempt 1" })).not.toContainText("e2e-s3cret");
     await expect(attempt).toContainText('{"received":true}');
-    await expect(page.getByRole("region", { name: /request and attempts/ }).getByLabel("Request body")).toContainText('"repo_full_name": "harbor/alpine"');
+    await expect(page.getByRole("region", { name: /request and attempts/ }).getByLabel("Request body")).toContainText(
+      '"repo_full_name": "harbor/alpine"',
+    );
     await snap(page, "webhooks-06-execution-tasks");
   });
 
@@ -195,7 +220,9 @@ test("an HTTP webhook: create, test event, execution Success, task, attempt, log
     const res = await page.request.get(href!);
     expect(res.status()).toBe(200);
     expect(res.headers()["content-type"]).toBe("text/plain; charset=utf-8");
-    expect(res.headers()["content-disposition"]).toMatch(/^attachment; filename="webhook-\d+-execution-\d+-task-\d+\.log"$/);
+    expect(res.headers()["content-disposition"]).toMatch(
+      /^attachment; filename="webhook-\d+-execution-\d+-task-\d+\.log"$/,
+    );
     expect(await res.text()).toContain("success to run webhook job");
   });
 
@@ -234,7 +261,9 @@ test("a Slack webhook to a local fake Slack; the name is checked as you type", a
     await page.goto(`${webhooksUrl(project)}/new`);
     const form = page.getByRole("form", { name: "New webhook" });
     await form.getByLabel("Name").fill("first");
-    await expect(form.getByLabel("Name")).toHaveAccessibleDescription(/a webhook policy named "first" already exists in this project/);
+    await expect(form.getByLabel("Name")).toHaveAccessibleDescription(
+      /a webhook policy named "first" already exists in this project/,
+    );
     await form.getByLabel("Name").fill(name);
     await expect(form.getByLabel("Name")).toHaveAttribute("aria-invalid", "false");
   });
@@ -268,7 +297,9 @@ test("a Slack webhook to a local fake Slack; the name is checked as you type", a
   });
 });
 
-test("failures: Error after the retries, redeliver a task, redeliver failed in a range, a 410 pauses the target", async ({ adminPage: page }) => {
+test("failures: Error after the retries, redeliver a task, redeliver failed in a range, a 410 pauses the target", async ({
+  adminPage: page,
+}) => {
   const project = uniqueName("fail");
   const name = uniqueName("flaky");
   await createProject(page, project);
@@ -282,7 +313,9 @@ test("failures: Error after the retries, redeliver a task, redeliver failed in a
     await expect(executionRow(page)).toContainText("response code 500");
     await expect(executionRow(page).locator("td").nth(7)).toHaveText("3");
     await snap(page, "webhooks-11-execution-error");
-    await executionRow(page).getByRole("link", { name: /^Execution \d+$/ }).click();
+    await executionRow(page)
+      .getByRole("link", { name: /^Execution \d+$/ })
+      .click();
     await expect(page.locator('[data-metric="Error"] dd')).toHaveText("1");
     await expect(page.getByRole("table", { name: "Tasks" })).toContainText("3 of 3");
     for (const n of [1, 2, 3]) await expect(page.locator(`[data-attempt="${n}"]`)).toContainText("500");
@@ -337,7 +370,9 @@ test("failures: Error after the retries, redeliver a task, redeliver failed in a
   });
 });
 
-test("a delivery waiting for its retry: the page refreshes while it is pending, Stop ends it, and refreshing stops", async ({ adminPage: page }) => {
+test("a delivery waiting for its retry: the page refreshes while it is pending, Stop ends it, and refreshing stops", async ({
+  adminPage: page,
+}) => {
   const project = uniqueName("stop");
   const name = uniqueName("slow-retry");
   await createProject(page, project);
@@ -351,7 +386,9 @@ test("a delivery waiting for its retry: the page refreshes while it is pending, 
   await expect(page.getByText(/Deliveries in progress; this page updates every 2 s\./)).toBeVisible();
   await snap(page, "webhooks-20-pending-retry");
 
-  await executionRow(page).getByRole("button", { name: /^Stop execution \d+$/ }).click();
+  await executionRow(page)
+    .getByRole("button", { name: /^Stop execution \d+$/ })
+    .click();
   const dialog = page.getByRole("dialog", { name: /^Stop execution \d+\?$/ });
   await dialog.getByRole("button", { name: "Stop delivery" }).click();
   await expect(executionRow(page)).toContainText("Stopped");
@@ -421,7 +458,10 @@ test("deactivate (with confirmation), edit (the auth header stays write-only), d
   });
 });
 
-test("a maintainer sees webhooks and history read-only without secrets; a guest gets no Webhooks tab", async ({ adminPage: page, browser }) => {
+test("a maintainer sees webhooks and history read-only without secrets; a guest gets no Webhooks tab", async ({
+  adminPage: page,
+  browser,
+}) => {
   const project = uniqueName("roles");
   const name = uniqueName("readonly");
   const maintainer = { username: uniqueName("maint"), password: "maintainer-Passw0rd" };
@@ -458,7 +498,9 @@ test("a maintainer sees webhooks and history read-only without secrets; a guest 
     await expect(m.getByRole("button", { name: /Rotate|Send test event|Stop/ })).toHaveCount(0);
     await snap(m, "webhooks-18-maintainer-policy");
 
-    await executionRow(m).getByRole("link", { name: /^Execution \d+$/ }).click();
+    await executionRow(m)
+      .getByRole("link", { name: /^Execution \d+$/ })
+      .click();
     await expect(m.locator('[data-attempt="1"]')).toContainText("200");
     await expect(m.locator('[data-attempt="1"]')).not.toContainText("Authorization");
     await expect(m.getByRole("button", { name: /Redeliver/ })).toHaveCount(0);

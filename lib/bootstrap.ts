@@ -21,6 +21,8 @@ export async function bootstrap(): Promise<void> {
   if (given) logger.info("created the system admin 'admin' with the password from ADMIN_PASSWORD");
   else {
     // Printed once, to the console only (not the structured log), so it is not kept in log stores.
-    process.stdout.write(`\n  Created the system admin.\n  user: admin\n  password: ${password}\n  (shown once; change it after signing in)\n\n`);
+    process.stdout.write(
+      `\n  Created the system admin.\n  user: admin\n  password: ${password}\n  (shown once; change it after signing in)\n\n`,
+    );
   }
 }

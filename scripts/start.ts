@@ -37,7 +37,9 @@ async function main() {
   const stop = (code = 0) => {
     stopping = true;
     for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-    Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.on("exit", r))))).then(() => process.exit(code));
+    Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.on("exit", r))))).then(() =>
+      process.exit(code),
+    );
   };
   process.on("SIGTERM", () => stop(0));
   process.on("SIGINT", () => stop(0));

@@ -36,13 +36,25 @@ export default function ApiDocsPage() {
     <>
       <PageHeader
         title="API reference"
-        subtitle={<>OpenAPI {doc.openapi} · {String(doc.info.title)} {String(doc.info.version)} · machine-readable at <a className="text-sky-800 underline" href="/api/openapi.json">/api/openapi.json</a></>}
+        subtitle={
+          <>
+            OpenAPI {doc.openapi} · {String(doc.info.title)} {String(doc.info.version)} · machine-readable at{" "}
+            <a className="text-sky-800 underline" href="/api/openapi.json">
+              /api/openapi.json
+            </a>
+          </>
+        }
       />
       <div className="grid gap-6 lg:grid-cols-[240px_1fr]">
-        <nav aria-label="API operations" className="space-y-4 text-sm lg:sticky lg:top-4 lg:max-h-[calc(100vh-2rem)] lg:self-start lg:overflow-y-auto">
+        <nav
+          aria-label="API operations"
+          className="space-y-4 text-sm lg:sticky lg:top-4 lg:max-h-[calc(100vh-2rem)] lg:self-start lg:overflow-y-auto"
+        >
           {byTag.map(({ tag, entries: list }) => (
             <div key={tag.name}>
-              <p className="mb-1 font-semibold text-slate-800"><a href={`#tag-${tag.name.replace(/\W+/g, "-")}`}>{tag.name}</a></p>
+              <p className="mb-1 font-semibold text-slate-800">
+                <a href={`#tag-${tag.name.replace(/\W+/g, "-")}`}>{tag.name}</a>
+              </p>
               <ul className="space-y-0.5">
                 {list.map((e) => (
                   <li key={anchor(e)}>
@@ -59,11 +71,15 @@ export default function ApiDocsPage() {
 
         <div className="min-w-0 space-y-8">
           <Card title="Overview">
-            <p className="text-sm text-slate-700"><Prose text={String(doc.info.description)} /></p>
+            <p className="text-sm text-slate-700">
+              <Prose text={String(doc.info.description)} />
+            </p>
             <h3 className="mt-3 text-sm font-semibold text-slate-800">Authentication</h3>
             <ul className="mt-1 list-disc pl-5 text-sm text-slate-700">
               {Object.entries(doc.components.securitySchemes).map(([name, scheme]) => (
-                <li key={name}><code>{name}</code>: <Prose text={(scheme as { description?: string }).description} /></li>
+                <li key={name}>
+                  <code>{name}</code>: <Prose text={(scheme as { description?: string }).description} />
+                </li>
               ))}
             </ul>
           </Card>
@@ -71,8 +87,12 @@ export default function ApiDocsPage() {
           {byTag.map(({ tag, entries: list }) => (
             <section key={tag.name} aria-labelledby={`tag-${tag.name.replace(/\W+/g, "-")}`} className="space-y-4">
               <div>
-                <h2 id={`tag-${tag.name.replace(/\W+/g, "-")}`} className="text-xl font-semibold text-slate-900">{tag.name}</h2>
-                <p className="text-sm text-slate-600"><Prose text={tag.description} /></p>
+                <h2 id={`tag-${tag.name.replace(/\W+/g, "-")}`} className="text-xl font-semibold text-slate-900">
+                  {tag.name}
+                </h2>
+                <p className="text-sm text-slate-600">
+                  <Prose text={tag.description} />
+                </p>
               </div>
               {list.map((e) => (
                 <OperationCard key={anchor(e)} id={anchor(e)} entry={e} resolve={resolve} resolveParam={resolveParam} />
@@ -85,19 +105,39 @@ export default function ApiDocsPage() {
   );
 }
 
-function OperationCard({ id, entry, resolve, resolveParam }: { id: string; entry: Entry; resolve: Resolve; resolveParam: (p: Parameter | { $ref: string }) => Parameter }) {
+function OperationCard({
+  id,
+  entry,
+  resolve,
+  resolveParam,
+}: {
+  id: string;
+  entry: Entry;
+  resolve: Resolve;
+  resolveParam: (p: Parameter | { $ref: string }) => Parameter;
+}) {
   const { op, method, path } = entry;
   const params = (op.parameters ?? []).map(resolveParam);
   return (
-    <article id={id} aria-labelledby={`${id}-title`} className="scroll-mt-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <article
+      id={id}
+      aria-labelledby={`${id}-title`}
+      className="scroll-mt-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <h3 id={`${id}-title`} className="flex flex-wrap items-center gap-2">
         <Badge tone={METHOD_TONES[method]}>{method.toUpperCase()}</Badge>
         <code className="break-all text-sm font-semibold text-slate-900">{path}</code>
         <span className="text-sm text-slate-600">— {op.summary}</span>
       </h3>
-      {op.description && <p className="mt-2 text-sm text-slate-700"><Prose text={op.description} /></p>}
+      {op.description && (
+        <p className="mt-2 text-sm text-slate-700">
+          <Prose text={op.description} />
+        </p>
+      )}
       {op.security && (
-        <p className="mt-2 text-xs text-slate-600">Authentication: {op.security.map((s) => Object.keys(s).join(" + ")).join(" or ")}</p>
+        <p className="mt-2 text-xs text-slate-600">
+          Authentication: {op.security.map((s) => Object.keys(s).join(" + ")).join(" or ")}
+        </p>
       )}
 
       {params.length > 0 && (
@@ -106,15 +146,25 @@ function OperationCard({ id, entry, resolve, resolveParam }: { id: string; entry
           <div className="mt-1 overflow-x-auto">
             <table className="min-w-full text-sm">
               <thead>
-                <tr className="text-left text-xs text-slate-500"><th className="py-1 pr-3">Name</th><th className="py-1 pr-3">In</th><th className="py-1 pr-3">Type</th><th className="py-1">Description</th></tr>
+                <tr className="text-left text-xs text-slate-500">
+                  <th className="py-1 pr-3">Name</th>
+                  <th className="py-1 pr-3">In</th>
+                  <th className="py-1 pr-3">Type</th>
+                  <th className="py-1">Description</th>
+                </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {params.map((p) => (
                   <tr key={`${p.in}-${p.name}`}>
-                    <td className="py-1 pr-3 align-top"><code className="font-semibold">{p.name}</code>{p.required && <span className="ml-1 text-xs text-red-700">required</span>}</td>
+                    <td className="py-1 pr-3 align-top">
+                      <code className="font-semibold">{p.name}</code>
+                      {p.required && <span className="ml-1 text-xs text-red-700">required</span>}
+                    </td>
                     <td className="py-1 pr-3 align-top text-slate-600">{p.in}</td>
                     <td className="py-1 pr-3 align-top text-sky-800">{typeLabel(p.schema as Schema, resolve)}</td>
-                    <td className="py-1 align-top text-slate-700"><Prose text={p.description} /></td>
+                    <td className="py-1 align-top text-slate-700">
+                      <Prose text={p.description} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -127,7 +177,9 @@ function OperationCard({ id, entry, resolve, resolveParam }: { id: string; entry
         <>
           <h4 className="mt-3 text-sm font-semibold text-slate-800">Request body</h4>
           <p className="text-xs text-slate-600">{Object.keys(op.requestBody.content).join(", ")}</p>
-          <div className="mt-1"><SchemaView schema={Object.values(op.requestBody.content)[0].schema as Schema} resolve={resolve} /></div>
+          <div className="mt-1">
+            <SchemaView schema={Object.values(op.requestBody.content)[0].schema as Schema} resolve={resolve} />
+          </div>
         </>
       )}
 
@@ -138,14 +190,23 @@ function OperationCard({ id, entry, resolve, resolveParam }: { id: string; entry
           return (
             <div key={status}>
               <dt className="text-sm">
-                <Badge tone={status.startsWith("2") ? "green" : "red"}>{status}</Badge> <span className="text-slate-700"><Prose text={res.description} /></span>
-                {content && <span className="ml-2 text-xs text-slate-500">{content[0]} · {typeLabel(content[1].schema as Schema, resolve)}</span>}
+                <Badge tone={status.startsWith("2") ? "green" : "red"}>{status}</Badge>{" "}
+                <span className="text-slate-700">
+                  <Prose text={res.description} />
+                </span>
+                {content && (
+                  <span className="ml-2 text-xs text-slate-500">
+                    {content[0]} · {typeLabel(content[1].schema as Schema, resolve)}
+                  </span>
+                )}
               </dt>
               {content && status.startsWith("2") && (
                 <dd className="mt-1">
                   <details open>
                     <summary className="cursor-pointer text-xs text-slate-600">schema</summary>
-                    <div className="mt-1"><SchemaView schema={content[1].schema as Schema} resolve={resolve} /></div>
+                    <div className="mt-1">
+                      <SchemaView schema={content[1].schema as Schema} resolve={resolve} />
+                    </div>
                   </details>
                 </dd>
               )}

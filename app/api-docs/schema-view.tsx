@@ -36,7 +36,9 @@ export function Prose({ text }: { text?: string }) {
     <>
       {text.split(/(`[^`]+`)/).map((part, i) =>
         part.startsWith("`") && part.endsWith("`") && part.length > 1 ? (
-          <code key={i} className="rounded bg-slate-100 px-1 py-0.5 text-[0.85em] text-slate-800">{part.slice(1, -1)}</code>
+          <code key={i} className="rounded bg-slate-100 px-1 py-0.5 text-[0.85em] text-slate-800">
+            {part.slice(1, -1)}
+          </code>
         ) : (
           <span key={i}>{part}</span>
         ),
@@ -67,9 +69,12 @@ function constraints(schema: Schema): string[] {
   const out: string[] = [];
   if (schema.enum) out.push(`one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}`);
   if (schema.format) out.push(`format ${schema.format}`);
-  if (schema.minLength !== undefined || schema.maxLength !== undefined) out.push(`length ${schema.minLength ?? 0}–${schema.maxLength ?? "∞"}`);
-  if (schema.minimum !== undefined || schema.maximum !== undefined) out.push(`${schema.minimum ?? "−∞"} ≤ value ≤ ${schema.maximum ?? "∞"}`);
-  if (schema.minItems !== undefined || schema.maxItems !== undefined) out.push(`${schema.minItems ?? 0}–${schema.maxItems ?? "∞"} items`);
+  if (schema.minLength !== undefined || schema.maxLength !== undefined)
+    out.push(`length ${schema.minLength ?? 0}–${schema.maxLength ?? "∞"}`);
+  if (schema.minimum !== undefined || schema.maximum !== undefined)
+    out.push(`${schema.minimum ?? "−∞"} ≤ value ≤ ${schema.maximum ?? "∞"}`);
+  if (schema.minItems !== undefined || schema.maxItems !== undefined)
+    out.push(`${schema.minItems ?? 0}–${schema.maxItems ?? "∞"} items`);
   if (schema.pattern && !schema.format) out.push(`pattern ${schema.pattern}`);
   if (schema.default !== undefined) out.push(`default ${JSON.stringify(schema.default)}`);
   if (schema.additionalProperties === false) out.push("no other fields");
@@ -91,7 +96,15 @@ function nested(schema: Schema, resolve: Resolve): Schema | undefined {
 
 const MAX_DEPTH = 8;
 
-export function SchemaView({ schema, resolve, depth = 0 }: { schema: Schema; resolve: Resolve; depth?: number }): ReactNode {
+export function SchemaView({
+  schema,
+  resolve,
+  depth = 0,
+}: {
+  schema: Schema;
+  resolve: Resolve;
+  depth?: number;
+}): ReactNode {
   const { schema: s } = deref(schema, resolve);
   if (depth > MAX_DEPTH) return <p className="text-xs text-slate-500">…</p>;
   const union = s.oneOf ?? s.anyOf;
@@ -106,10 +119,14 @@ export function SchemaView({ schema, resolve, depth = 0 }: { schema: Schema; res
           return inner ? (
             <details key={i} className="rounded border border-slate-200 bg-white px-2 py-1" open={union.length <= 2}>
               <summary className="cursor-pointer text-sm font-medium text-slate-800">{label}</summary>
-              <div className="mt-1"><SchemaView schema={inner} resolve={resolve} depth={depth + 1} /></div>
+              <div className="mt-1">
+                <SchemaView schema={inner} resolve={resolve} depth={depth + 1} />
+              </div>
             </details>
           ) : (
-            <p key={i} className="text-sm"><code className="text-slate-800">{typeLabel(variant, resolve)}</code></p>
+            <p key={i} className="text-sm">
+              <code className="text-slate-800">{typeLabel(variant, resolve)}</code>
+            </p>
           );
         })}
       </div>
@@ -117,7 +134,17 @@ export function SchemaView({ schema, resolve, depth = 0 }: { schema: Schema; res
   }
   if (!s.properties) {
     if (s.items) return <SchemaView schema={s.items} resolve={resolve} depth={depth + 1} />;
-    return <p className="text-sm"><code className="text-slate-800">{typeLabel(s, resolve)}</code>{s.description && <span className="text-slate-600"> — <Prose text={s.description} /></span>}</p>;
+    return (
+      <p className="text-sm">
+        <code className="text-slate-800">{typeLabel(s, resolve)}</code>
+        {s.description && (
+          <span className="text-slate-600">
+            {" "}
+            — <Prose text={s.description} />
+          </span>
+        )}
+      </p>
+    );
   }
   const required = new Set(s.required ?? []);
   return (
@@ -132,14 +159,24 @@ export function SchemaView({ schema, resolve, depth = 0 }: { schema: Schema; res
             <div className="flex flex-wrap items-baseline gap-x-2">
               <code className="font-semibold text-slate-900">{name}</code>
               <span className="text-xs text-sky-800">{typeLabel(prop, resolve)}</span>
-              {required.has(name) ? <span className="text-xs font-medium text-red-700">required</span> : <span className="text-xs text-slate-500">optional</span>}
+              {required.has(name) ? (
+                <span className="text-xs font-medium text-red-700">required</span>
+              ) : (
+                <span className="text-xs text-slate-500">optional</span>
+              )}
             </div>
-            {description && <p className="text-xs text-slate-600"><Prose text={description} /></p>}
+            {description && (
+              <p className="text-xs text-slate-600">
+                <Prose text={description} />
+              </p>
+            )}
             {notes.length > 0 && <p className="text-xs text-slate-500">{notes.join(" · ")}</p>}
             {inner && (
               <details className="mt-1" open={depth < 1}>
                 <summary className="cursor-pointer text-xs text-slate-600">fields of {name}</summary>
-                <div className="mt-1 pl-3"><SchemaView schema={inner} resolve={resolve} depth={depth + 1} /></div>
+                <div className="mt-1 pl-3">
+                  <SchemaView schema={inner} resolve={resolve} depth={depth + 1} />
+                </div>
               </details>
             )}
           </li>

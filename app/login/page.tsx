@@ -2,7 +2,11 @@ import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/session";
 import { LoginForm } from "@/components/login-form";
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string }> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string; callbackUrl?: string }>;
+}) {
   if (await currentUser()) redirect("/projects");
   const { error, callbackUrl } = await searchParams;
   return (
@@ -18,7 +22,9 @@ function safeCallback(url?: string): string {
   if (!url) return "/projects";
   try {
     const parsed = new URL(url, "http://x");
-    return parsed.origin === "http://x" || url.startsWith("/") ? parsed.pathname + parsed.search : new URL(url).pathname;
+    return parsed.origin === "http://x" || url.startsWith("/")
+      ? parsed.pathname + parsed.search
+      : new URL(url).pathname;
   } catch {
     return "/projects";
   }

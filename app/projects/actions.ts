@@ -19,7 +19,11 @@ export async function createProjectAction(_: unknown, form: FormData): Promise<A
 export async function addMemberAction(project: string, _: unknown, form: FormData): Promise<ActionResult> {
   return runAction(async () => {
     const actor = await requireUserAction();
-    await addMember(actor, project, parseWith(addMemberSchema, { username: form.get("username"), role: form.get("role") }));
+    await addMember(
+      actor,
+      project,
+      parseWith(addMemberSchema, { username: form.get("username"), role: form.get("role") }),
+    );
     revalidatePath(`/projects/${project}/members`);
     return undefined;
   }, "Member added.");

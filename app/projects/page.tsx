@@ -14,22 +14,39 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
   const { total, items } = await listProjects(user, { page, pageSize: PAGE_SIZE, name: sp.q });
   return (
     <>
-      <PageHeader title="Projects" subtitle="Each project is a registry namespace with its own members and webhook policies." />
+      <PageHeader
+        title="Projects"
+        subtitle="Each project is a registry namespace with its own members and webhook policies."
+      />
       <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
         <div className="space-y-3">
           <form className="flex gap-2" role="search">
-            <label htmlFor="q" className="sr-only">Filter projects by name</label>
-            <input id="q" name="q" defaultValue={sp.q} placeholder="Filter by name" className="w-64 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm" />
+            <label htmlFor="q" className="sr-only">
+              Filter projects by name
+            </label>
+            <input
+              id="q"
+              name="q"
+              defaultValue={sp.q}
+              placeholder="Filter by name"
+              className="w-64 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm"
+            />
           </form>
           {items.length === 0 ? (
             <EmptyState title={sp.q ? "No project matches this filter." : "No projects yet."}>
-              {user.sysadmin ? "Create one to start sending webhooks for its repositories." : "Ask a system admin to add you to a project."}
+              {user.sysadmin
+                ? "Create one to start sending webhooks for its repositories."
+                : "Ask a system admin to add you to a project."}
             </EmptyState>
           ) : (
             <Table head={["Name", "Access", "Members", "Webhook policies", "Created"]} caption="Projects">
               {items.map((p) => (
                 <tr key={p.id}>
-                  <Td><Link className="font-medium text-sky-800 hover:underline" href={`/projects/${p.name}`}>{p.name}</Link></Td>
+                  <Td>
+                    <Link className="font-medium text-sky-800 hover:underline" href={`/projects/${p.name}`}>
+                      {p.name}
+                    </Link>
+                  </Td>
                   <Td>{p.public ? <Badge tone="blue">Public</Badge> : <Badge>Private</Badge>}</Td>
                   <Td>{p._count.members}</Td>
                   <Td>{p._count.policies}</Td>

@@ -16,9 +16,16 @@ export function CreateApiKeyForm({ project }: { project: string }) {
   return (
     <div className="space-y-4">
       {state?.ok && state.data && (
-        <SecretReveal title={`New ${state.data.mode} key${state.data.name ? ` “${state.data.name}”` : ""}`} secret={state.data.key}>
-          <p><strong>Copy it now: it is shown only this once.</strong> Only a hash of it is stored.</p>
-          <p>Send it as <code>Authorization: Bearer &lt;key&gt;</code>.</p>
+        <SecretReveal
+          title={`New ${state.data.mode} key${state.data.name ? ` “${state.data.name}”` : ""}`}
+          secret={state.data.key}
+        >
+          <p>
+            <strong>Copy it now: it is shown only this once.</strong> Only a hash of it is stored.
+          </p>
+          <p>
+            Send it as <code>Authorization: Bearer &lt;key&gt;</code>.
+          </p>
         </SecretReveal>
       )}
       {state && !state.ok && !state.field && <Notice tone="red">{state.message}</Notice>}
@@ -33,16 +40,40 @@ export function CreateApiKeyForm({ project }: { project: string }) {
       >
         <fieldset className="space-y-1" aria-describedby="api-key-mode-hint">
           <legend className="text-sm font-medium text-slate-800">Mode</legend>
-          <label className="flex items-center gap-2 text-sm"><input type="radio" name="mode" value="live" defaultChecked /> Live</label>
-          <label className="flex items-center gap-2 text-sm"><input type="radio" name="mode" value="test" /> Test</label>
-          {modeError ? <p className="text-xs text-red-700">{modeError}</p> : (
-            <p id="api-key-mode-hint" className="text-xs text-slate-500">Keys start with <code>hk_live_</code> or <code>hk_test_</code>. Destinations created with a test key may use plain http:// URLs.</p>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="radio" name="mode" value="live" defaultChecked /> Live
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="radio" name="mode" value="test" /> Test
+          </label>
+          {modeError ? (
+            <p className="text-xs text-red-700">{modeError}</p>
+          ) : (
+            <p id="api-key-mode-hint" className="text-xs text-slate-500">
+              Keys start with <code>hk_live_</code> or <code>hk_test_</code>. Destinations created with a test key may
+              use plain http:// URLs.
+            </p>
           )}
         </fieldset>
-        <Field label="Name (optional)" htmlFor="api-key-name" error={nameError} hint="What uses it, e.g. “CI” or “trivy scanner”.">
-          <input id="api-key-name" name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} className={inputClass} aria-invalid={!!nameError} />
+        <Field
+          label="Name (optional)"
+          htmlFor="api-key-name"
+          error={nameError}
+          hint="What uses it, e.g. “CI” or “trivy scanner”."
+        >
+          <input
+            id="api-key-name"
+            name="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={100}
+            className={inputClass}
+            aria-invalid={!!nameError}
+          />
         </Field>
-        <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create API key"}</Button>
+        <Button type="submit" disabled={pending}>
+          {pending ? "Creating…" : "Create API key"}
+        </Button>
       </form>
     </div>
   );

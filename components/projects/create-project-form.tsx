@@ -8,20 +8,38 @@ export function CreateProjectForm() {
   // Controlled, so a refused name stays in the field (React resets uncontrolled fields after an action).
   const [name, setName] = useState("");
   useEffect(() => {
-    if (state?.ok) { setName(""); }
+    if (state?.ok) {
+      setName("");
+    }
   }, [state]);
   const fieldError = state && !state.ok && state.field === "name" ? state.message : undefined;
   return (
     <form action={action} className="space-y-3">
       {state?.ok && <Notice tone="green">Project {state.data?.name} created.</Notice>}
       {state && !state.ok && !fieldError && <Notice tone="red">{state.message}</Notice>}
-      <Field label="Project name" htmlFor="project-name" error={fieldError} hint="Lower case, e.g. library or team-a. It is the first path segment of its repositories.">
-        <input id="project-name" name="name" value={name} onChange={(e) => setName(e.target.value)} required className={inputClass} aria-invalid={!!fieldError} aria-describedby={fieldError ? "project-name-error" : undefined} />
+      <Field
+        label="Project name"
+        htmlFor="project-name"
+        error={fieldError}
+        hint="Lower case, e.g. library or team-a. It is the first path segment of its repositories."
+      >
+        <input
+          id="project-name"
+          name="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          className={inputClass}
+          aria-invalid={!!fieldError}
+          aria-describedby={fieldError ? "project-name-error" : undefined}
+        />
       </Field>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="public" /> Public (any signed-in user can see it)
       </label>
-      <Button type="submit" disabled={pending}>{pending ? "Creating…" : "Create project"}</Button>
+      <Button type="submit" disabled={pending}>
+        {pending ? "Creating…" : "Create project"}
+      </Button>
     </form>
   );
 }

@@ -8,7 +8,9 @@ export function AddMemberForm({ project }: { project: string }) {
   const [state, action, pending] = useActionState(addMemberAction.bind(null, project), null);
   const [username, setUsername] = useState("");
   useEffect(() => {
-    if (state?.ok) { setUsername(""); }
+    if (state?.ok) {
+      setUsername("");
+    }
   }, [state]);
   const usernameError = state && !state.ok && state.field === "username" ? state.message : undefined;
   return (
@@ -16,36 +18,75 @@ export function AddMemberForm({ project }: { project: string }) {
       {state?.ok && <Notice tone="green">{state.message}</Notice>}
       {state && !state.ok && !usernameError && <Notice tone="red">{state.message}</Notice>}
       <Field label="User name" htmlFor="member-username" error={usernameError}>
-        <input id="member-username" name="username" value={username} onChange={(e) => setUsername(e.target.value)} required className={inputClass} aria-invalid={!!usernameError} />
+        <input
+          id="member-username"
+          name="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          required
+          className={inputClass}
+          aria-invalid={!!usernameError}
+        />
       </Field>
       <Field label="Role" htmlFor="member-role">
         <select id="member-role" name="role" defaultValue="developer" className={inputClass}>
-          {PROJECT_ROLES.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
+          {PROJECT_ROLES.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABELS[r]}
+            </option>
+          ))}
         </select>
       </Field>
-      <Button type="submit" disabled={pending}>{pending ? "Adding…" : "Add member"}</Button>
+      <Button type="submit" disabled={pending}>
+        {pending ? "Adding…" : "Add member"}
+      </Button>
     </form>
   );
 }
 
-export function MemberActions({ project, memberId, role, username }: { project: string; memberId: number; role: ProjectRole; username: string }) {
+export function MemberActions({
+  project,
+  memberId,
+  role,
+  username,
+}: {
+  project: string;
+  memberId: number;
+  role: ProjectRole;
+  username: string;
+}) {
   const [pending, start] = useTransition();
   return (
     <div className="flex items-center gap-2">
-      <label htmlFor={`role-${memberId}`} className="sr-only">Role of {username}</label>
+      <label htmlFor={`role-${memberId}`} className="sr-only">
+        Role of {username}
+      </label>
       <select
         id={`role-${memberId}`}
         defaultValue={role}
         disabled={pending}
         className="rounded border border-slate-300 px-1 py-0.5 text-sm"
-        onChange={(e) => start(async () => { await updateMemberRoleAction(project, memberId, e.target.value); })}
+        onChange={(e) =>
+          start(async () => {
+            await updateMemberRoleAction(project, memberId, e.target.value);
+          })
+        }
       >
-        {PROJECT_ROLES.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
+        {PROJECT_ROLES.map((r) => (
+          <option key={r} value={r}>
+            {ROLE_LABELS[r]}
+          </option>
+        ))}
       </select>
       <Button
         variant="ghost"
         disabled={pending}
-        onClick={() => { if (confirm(`Remove ${username} from ${project}?`)) start(async () => { await removeMemberAction(project, memberId); }); }}
+        onClick={() => {
+          if (confirm(`Remove ${username} from ${project}?`))
+            start(async () => {
+              await removeMemberAction(project, memberId);
+            });
+        }}
       >
         Remove
       </Button>

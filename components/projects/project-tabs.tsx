@@ -12,7 +12,15 @@ export function visibleTabs(role: ProjectAccess["role"]) {
   return TABS.filter((t) => can(role, t.permission));
 }
 
-export function ProjectTabs({ project, role, active }: { project: string; role: ProjectAccess["role"]; active: string }) {
+export function ProjectTabs({
+  project,
+  role,
+  active,
+}: {
+  project: string;
+  role: ProjectAccess["role"];
+  active: string;
+}) {
   return (
     <nav aria-label="Project sections" className="mb-6 flex gap-1 border-b border-slate-200">
       {visibleTabs(role).map((t) => (

@@ -61,7 +61,14 @@ export function ConfirmDialog({
 
   return (
     <>
-      <Button type="button" variant={triggerVariant} className={triggerClassName} aria-label={triggerAriaLabel} aria-haspopup="dialog" onClick={open}>
+      <Button
+        type="button"
+        variant={triggerVariant}
+        className={triggerClassName}
+        aria-label={triggerAriaLabel}
+        aria-haspopup="dialog"
+        onClick={open}
+      >
         {triggerLabel}
       </Button>
       <dialog
@@ -71,12 +78,24 @@ export function ConfirmDialog({
         className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/50"
       >
         <form onSubmit={submit} className="space-y-4 p-5">
-          <h2 id={titleId} className="text-lg font-semibold">{title}</h2>
-          <div id={bodyId} className="space-y-3 text-sm text-slate-700">{children}</div>
-          {error && <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">{error}</p>}
+          <h2 id={titleId} className="text-lg font-semibold">
+            {title}
+          </h2>
+          <div id={bodyId} className="space-y-3 text-sm text-slate-700">
+            {children}
+          </div>
+          {error && (
+            <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
+              {error}
+            </p>
+          )}
           <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={close} disabled={pending}>Cancel</Button>
-            <Button type="submit" variant={confirmVariant} disabled={pending}>{pending ? "Working…" : confirmLabel}</Button>
+            <Button type="button" variant="secondary" onClick={close} disabled={pending}>
+              Cancel
+            </Button>
+            <Button type="submit" variant={confirmVariant} disabled={pending}>
+              {pending ? "Working…" : confirmLabel}
+            </Button>
           </div>
         </form>
       </dialog>

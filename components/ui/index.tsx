@@ -10,15 +10,49 @@ const buttonStyles = {
   ghost: "text-sky-800 hover:bg-sky-50",
 };
 
-export function Button({ variant = "primary", className, ...props }: ComponentProps<"button"> & { variant?: keyof typeof buttonStyles }) {
-  return <button className={cx("inline-flex items-center gap-1 rounded-md px-3 py-1.5 text-sm font-medium transition disabled:cursor-not-allowed", buttonStyles[variant], className)} {...props} />;
+export function Button({
+  variant = "primary",
+  className,
+  ...props
+}: ComponentProps<"button"> & { variant?: keyof typeof buttonStyles }) {
+  return (
+    <button
+      className={cx(
+        "inline-flex items-center gap-1 rounded-md px-3 py-1.5 text-sm font-medium transition disabled:cursor-not-allowed",
+        buttonStyles[variant],
+        className,
+      )}
+      {...props}
+    />
+  );
 }
 
-export function LinkButton({ variant = "secondary", className, ...props }: ComponentProps<typeof Link> & { variant?: keyof typeof buttonStyles }) {
-  return <Link className={cx("inline-flex items-center gap-1 rounded-md px-3 py-1.5 text-sm font-medium", buttonStyles[variant], className)} {...props} />;
+export function LinkButton({
+  variant = "secondary",
+  className,
+  ...props
+}: ComponentProps<typeof Link> & { variant?: keyof typeof buttonStyles }) {
+  return (
+    <Link
+      className={cx(
+        "inline-flex items-center gap-1 rounded-md px-3 py-1.5 text-sm font-medium",
+        buttonStyles[variant],
+        className,
+      )}
+      {...props}
+    />
+  );
 }
 
-export function PageHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  subtitle,
+  actions,
+}: {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-3">
       <div>
@@ -56,7 +90,9 @@ const badgeTones = {
   gray: "bg-slate-100 text-slate-700",
 };
 export function Badge({ tone = "gray", children }: { tone?: keyof typeof badgeTones; children: ReactNode }) {
-  return <span className={cx("inline-block rounded px-2 py-0.5 text-xs font-medium", badgeTones[tone])}>{children}</span>;
+  return (
+    <span className={cx("inline-block rounded px-2 py-0.5 text-xs font-medium", badgeTones[tone])}>{children}</span>
+  );
 }
 
 export function Table({ head, children, caption }: { head: ReactNode[]; children: ReactNode; caption?: string }) {
@@ -65,7 +101,13 @@ export function Table({ head, children, caption }: { head: ReactNode[]; children
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         {caption && <caption className="sr-only">{caption}</caption>}
         <thead className="bg-slate-50">
-          <tr>{head.map((h, i) => <th key={i} scope="col" className="px-3 py-2 text-left font-semibold text-slate-700">{h}</th>)}</tr>
+          <tr>
+            {head.map((h, i) => (
+              <th key={i} scope="col" className="px-3 py-2 text-left font-semibold text-slate-700">
+                {h}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">{children}</tbody>
       </table>
@@ -77,20 +119,54 @@ export function Td({ children, className }: { children?: ReactNode; className?: 
   return <td className={cx("px-3 py-2 align-top text-slate-800", className)}>{children}</td>;
 }
 
-export const inputClass = "block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm shadow-sm focus:border-sky-600 focus:outline-none focus:ring-1 focus:ring-sky-600 aria-[invalid=true]:border-red-600";
+export const inputClass =
+  "block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm shadow-sm focus:border-sky-600 focus:outline-none focus:ring-1 focus:ring-sky-600 aria-[invalid=true]:border-red-600";
 
-export function Field({ label, htmlFor, error, hint, children }: { label: string; htmlFor: string; error?: string; hint?: ReactNode; children: ReactNode }) {
+export function Field({
+  label,
+  htmlFor,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  htmlFor: string;
+  error?: string;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div className="space-y-1">
-      <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-800">{label}</label>
+      <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
       {children}
       {hint && !error && <p className="text-xs text-slate-500">{hint}</p>}
-      {error && <p id={`${htmlFor}-error`} role="alert" className="text-xs text-red-700">{error}</p>}
+      {error && (
+        <p id={`${htmlFor}-error`} role="alert" className="text-xs text-red-700">
+          {error}
+        </p>
+      )}
     </div>
   );
 }
 
-export function Notice({ tone = "blue", children }: { tone?: "blue" | "red" | "amber" | "green"; children: ReactNode }) {
-  const tones = { blue: "border-sky-200 bg-sky-50 text-sky-900", red: "border-red-200 bg-red-50 text-red-900", amber: "border-amber-200 bg-amber-50 text-amber-900", green: "border-green-200 bg-green-50 text-green-900" };
-  return <div role={tone === "red" ? "alert" : "status"} className={cx("rounded-md border px-3 py-2 text-sm", tones[tone])}>{children}</div>;
+export function Notice({
+  tone = "blue",
+  children,
+}: {
+  tone?: "blue" | "red" | "amber" | "green";
+  children: ReactNode;
+}) {
+  const tones = {
+    blue: "border-sky-200 bg-sky-50 text-sky-900",
+    red: "border-red-200 bg-red-50 text-red-900",
+    amber: "border-amber-200 bg-amber-50 text-amber-900",
+    green: "border-green-200 bg-green-50 text-green-900",
+  };
+  return (
+    <div role={tone === "red" ? "alert" : "status"} className={cx("rounded-md border px-3 py-2 text-sm", tones[tone])}>
+      {children}
+    </div>
+  );
 }

@@ -1,11 +1,23 @@
 "use client";
 import { useEffect, useState } from "react";
-import { redeliverFailedAction, redeliverTaskAction, stopExecutionAction } from "@/app/projects/[project]/webhooks/actions";
+import {
+  redeliverFailedAction,
+  redeliverTaskAction,
+  stopExecutionAction,
+} from "@/app/projects/[project]/webhooks/actions";
 import { Button, Notice, inputClass } from "@/components/ui";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 
 /** Stops a pending or running execution: its task is marked Stopped and not sent again. */
-export function StopExecutionButton({ project, policyId, executionId }: { project: string; policyId: number; executionId: number }) {
+export function StopExecutionButton({
+  project,
+  policyId,
+  executionId,
+}: {
+  project: string;
+  policyId: number;
+  executionId: number;
+}) {
   return (
     <ConfirmDialog
       triggerLabel="Stop"
@@ -26,7 +38,17 @@ export function StopExecutionButton({ project, policyId, executionId }: { projec
 }
 
 /** Sends a finished task again, with the same webhook-id (receivers can de-duplicate). */
-export function RedeliverTaskButton({ project, policyId, taskId, inProgress }: { project: string; policyId: number; taskId: number; inProgress: boolean }) {
+export function RedeliverTaskButton({
+  project,
+  policyId,
+  taskId,
+  inProgress,
+}: {
+  project: string;
+  policyId: number;
+  taskId: number;
+  inProgress: boolean;
+}) {
   const [result, setResult] = useState<{ ok: boolean; text: string }>();
   const [pending, setPending] = useState(false);
   return (
@@ -43,12 +65,26 @@ export function RedeliverTaskButton({ project, policyId, taskId, inProgress }: {
           setPending(true);
           const r = await redeliverTaskAction(project, policyId, taskId);
           setPending(false);
-          setResult(r.ok ? { ok: true, text: r.data?.queued ? "Queued for redelivery." : "Nothing to redeliver: it is still in progress." } : { ok: false, text: r.message });
+          setResult(
+            r.ok
+              ? {
+                  ok: true,
+                  text: r.data?.queued ? "Queued for redelivery." : "Nothing to redeliver: it is still in progress.",
+                }
+              : { ok: false, text: r.message },
+          );
         }}
       >
         {pending ? "Queuing…" : "Redeliver"}
       </Button>
-      {result && <span role={result.ok ? "status" : "alert"} className={`text-xs ${result.ok ? "text-green-800" : "text-red-700"}`}>{result.text}</span>}
+      {result && (
+        <span
+          role={result.ok ? "status" : "alert"}
+          className={`text-xs ${result.ok ? "text-green-800" : "text-red-700"}`}
+        >
+          {result.text}
+        </span>
+      )}
     </span>
   );
 }
@@ -76,11 +112,21 @@ export function RedeliverFailedForm({ project, policyId }: { project: string; po
     // datetime-local has no time zone: the browser knows the user's, so it makes the instants.
     const toIso = (v: string) => (v && !Number.isNaN(new Date(v).getTime()) ? new Date(v).toISOString() : "");
     setPending(true);
-    const r = await redeliverFailedAction(project, policyId, { from: toIso(from), to: toIso(to), include_stopped: includeStopped });
+    const r = await redeliverFailedAction(project, policyId, {
+      from: toIso(from),
+      to: toIso(to),
+      include_stopped: includeStopped,
+    });
     setPending(false);
     if (r.ok) {
       const n = r.data?.queued ?? 0;
-      setResult({ ok: true, text: n === 0 ? "No failed delivery in that range." : `${n} ${n === 1 ? "delivery" : "deliveries"} queued for redelivery.` });
+      setResult({
+        ok: true,
+        text:
+          n === 0
+            ? "No failed delivery in that range."
+            : `${n} ${n === 1 ? "delivery" : "deliveries"} queued for redelivery.`,
+      });
     } else {
       const text = r.field && r.message.startsWith(`${r.field}: `) ? r.message.slice(r.field.length + 2) : r.message;
       setResult({ ok: false, text, field: r.field === "from" || r.field === "to" ? r.field : undefined });
@@ -92,21 +138,45 @@ export function RedeliverFailedForm({ project, policyId }: { project: string; po
     <form onSubmit={submit} noValidate className="space-y-3" aria-label="Redeliver failed deliveries">
       <div className="grid gap-3">
         <div className="space-y-1">
-          <label htmlFor="redeliver-from" className="block text-sm font-medium text-slate-800">From</label>
-          <input id="redeliver-from" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} className={inputClass} aria-invalid={!!fieldError("from")} />
+          <label htmlFor="redeliver-from" className="block text-sm font-medium text-slate-800">
+            From
+          </label>
+          <input
+            id="redeliver-from"
+            type="datetime-local"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            className={inputClass}
+            aria-invalid={!!fieldError("from")}
+          />
           {fieldError("from") && <p className="text-xs text-red-700">{fieldError("from")}</p>}
         </div>
         <div className="space-y-1">
-          <label htmlFor="redeliver-to" className="block text-sm font-medium text-slate-800">To</label>
-          <input id="redeliver-to" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} className={inputClass} aria-invalid={!!fieldError("to")} />
+          <label htmlFor="redeliver-to" className="block text-sm font-medium text-slate-800">
+            To
+          </label>
+          <input
+            id="redeliver-to"
+            type="datetime-local"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+            className={inputClass}
+            aria-invalid={!!fieldError("to")}
+          />
           {fieldError("to") && <p className="text-xs text-red-700">{fieldError("to")}</p>}
         </div>
       </div>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={includeStopped} onChange={(e) => setIncludeStopped(e.target.checked)} /> Include stopped deliveries
+        <input type="checkbox" checked={includeStopped} onChange={(e) => setIncludeStopped(e.target.checked)} /> Include
+        stopped deliveries
       </label>
-      <p className="text-xs text-slate-500">Times are in your browser&apos;s time zone. Deliveries keep their webhook-id, so receivers can recognise a repeat.</p>
-      <Button type="submit" variant="secondary" disabled={pending}>{pending ? "Queuing…" : "Redeliver failed"}</Button>
+      <p className="text-xs text-slate-500">
+        Times are in your browser&apos;s time zone. Deliveries keep their webhook-id, so receivers can recognise a
+        repeat.
+      </p>
+      <Button type="submit" variant="secondary" disabled={pending}>
+        {pending ? "Queuing…" : "Redeliver failed"}
+      </Button>
       {result && !result.field && <Notice tone={result.ok ? "green" : "red"}>{result.text}</Notice>}
     </form>
   );

@@ -21,58 +21,137 @@ type ExecutionRow = {
   payload: string;
 };
 
-export function ExecutionFiltersForm({ filters, eventTypes }: { filters: ExecutionFilters; eventTypes: readonly EventType[] }) {
+export function ExecutionFiltersForm({
+  filters,
+  eventTypes,
+}: {
+  filters: ExecutionFilters;
+  eventTypes: readonly EventType[];
+}) {
   const active = !!(filters.status || filters.eventType);
   return (
     <form className="flex flex-wrap items-end gap-2" aria-label="Filter executions">
       <div>
-        <label htmlFor="exec-status" className="block text-xs font-medium text-slate-700">Status</label>
-        <select id="exec-status" name="status" defaultValue={filters.status ?? ""} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+        <label htmlFor="exec-status" className="block text-xs font-medium text-slate-700">
+          Status
+        </label>
+        <select
+          id="exec-status"
+          name="status"
+          defaultValue={filters.status ?? ""}
+          className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+        >
           <option value="">All statuses</option>
-          {TASK_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+          {TASK_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
         </select>
       </div>
       <div>
-        <label htmlFor="exec-event-type" className="block text-xs font-medium text-slate-700">Event type</label>
-        <select id="exec-event-type" name="event_type" defaultValue={filters.eventType ?? ""} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+        <label htmlFor="exec-event-type" className="block text-xs font-medium text-slate-700">
+          Event type
+        </label>
+        <select
+          id="exec-event-type"
+          name="event_type"
+          defaultValue={filters.eventType ?? ""}
+          className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+        >
           <option value="">All event types</option>
-          {eventTypes.map((t) => <option key={t} value={t}>{EVENT_LABELS[t]}</option>)}
+          {eventTypes.map((t) => (
+            <option key={t} value={t}>
+              {EVENT_LABELS[t]}
+            </option>
+          ))}
         </select>
       </div>
-      <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">Apply filters</button>
-      {active && <Link href="?" className="px-2 py-1.5 text-sm text-sky-800 hover:underline">Clear filters</Link>}
+      <button
+        type="submit"
+        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50"
+      >
+        Apply filters
+      </button>
+      {active && (
+        <Link href="?" className="px-2 py-1.5 text-sm text-sky-800 hover:underline">
+          Clear filters
+        </Link>
+      )}
     </form>
   );
 }
 
-export function ExecutionsTable({ project, policyId, rows, manage, filtered }: { project: string; policyId: number; rows: ExecutionRow[]; manage: boolean; filtered: boolean }) {
+export function ExecutionsTable({
+  project,
+  policyId,
+  rows,
+  manage,
+  filtered,
+}: {
+  project: string;
+  policyId: number;
+  rows: ExecutionRow[];
+  manage: boolean;
+  filtered: boolean;
+}) {
   const base = `/projects/${encodeURIComponent(project)}/webhooks/${policyId}`;
   if (rows.length === 0) {
     return (
       <EmptyState title={filtered ? "No execution matches these filters." : "No deliveries yet."}>
-        {!filtered && "When an event of a subscribed type happens in this project, or a test event is sent, its delivery shows up here."}
+        {!filtered &&
+          "When an event of a subscribed type happens in this project, or a test event is sent, its delivery shows up here."}
       </EmptyState>
     );
   }
   return (
-    <Table head={["ID", "Notify type", "Status", "Event type", "Payload", "Started", "Ended", "Attempts", ...(manage ? ["Actions"] : [])]} caption="Executions">
+    <Table
+      head={[
+        "ID",
+        "Notify type",
+        "Status",
+        "Event type",
+        "Payload",
+        "Started",
+        "Ended",
+        "Attempts",
+        ...(manage ? ["Actions"] : []),
+      ]}
+      caption="Executions"
+    >
       {rows.map((e) => (
         <tr key={e.id} data-execution={e.id}>
           <Td className="font-medium">
-            <Link href={`${base}/executions/${e.id}`} className="text-sky-800 hover:underline" aria-label={`Execution ${e.id}`}>{e.id}</Link>
+            <Link
+              href={`${base}/executions/${e.id}`}
+              className="text-sky-800 hover:underline"
+              aria-label={`Execution ${e.id}`}
+            >
+              {e.id}
+            </Link>
             {e.trigger === "MANUAL" && <span className="block text-xs text-slate-500">manual</span>}
           </Td>
           <Td>{VENDOR_TYPE_LABELS[e.vendorType] ?? e.vendorType}</Td>
           <Td className="max-w-72">
             <StatusBadge status={e.status} />
-            {e.statusMessage && <span className="mt-1 block break-words text-xs text-slate-600">{e.statusMessage}</span>}
+            {e.statusMessage && (
+              <span className="mt-1 block break-words text-xs text-slate-600">{e.statusMessage}</span>
+            )}
           </Td>
           <Td className="whitespace-nowrap">{eventLabel(e.eventType)}</Td>
-          <Td><PayloadDialog executionId={e.id} payload={e.payload} /></Td>
+          <Td>
+            <PayloadDialog executionId={e.id} payload={e.payload} />
+          </Td>
           <Td className="whitespace-nowrap text-xs">{formatDateTime(e.startTime)}</Td>
           <Td className="whitespace-nowrap text-xs">{formatDateTime(e.endTime)}</Td>
           <Td>{e.attempts}</Td>
-          {manage && <Td>{(e.status === "Pending" || e.status === "Running") && <StopExecutionButton project={project} policyId={policyId} executionId={e.id} />}</Td>}
+          {manage && (
+            <Td>
+              {(e.status === "Pending" || e.status === "Running") && (
+                <StopExecutionButton project={project} policyId={policyId} executionId={e.id} />
+              )}
+            </Td>
+          )}
         </tr>
       ))}
     </Table>

@@ -8,18 +8,41 @@ export function PayloadDialog({ executionId, payload }: { executionId: number; p
   const titleId = useId();
   return (
     <>
-      <button type="button" aria-haspopup="dialog" onClick={() => ref.current?.showModal()} className="text-sm text-sky-800 hover:underline">
+      <button
+        type="button"
+        aria-haspopup="dialog"
+        onClick={() => ref.current?.showModal()}
+        className="text-sm text-sky-800 hover:underline"
+      >
         Show payload
       </button>
-      <dialog ref={ref} aria-labelledby={titleId} className="m-auto w-[min(48rem,calc(100vw-2rem))] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/50">
+      <dialog
+        ref={ref}
+        aria-labelledby={titleId}
+        className="m-auto w-[min(48rem,calc(100vw-2rem))] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/50"
+      >
         <div className="space-y-3 p-5">
           <div className="flex items-center justify-between gap-3">
-            <h2 id={titleId} className="text-lg font-semibold">Payload of execution {executionId}</h2>
+            <h2 id={titleId} className="text-lg font-semibold">
+              Payload of execution {executionId}
+            </h2>
             <CopyButton text={payload} />
           </div>
-          <pre tabIndex={0} aria-label={`Payload of execution ${executionId}`} className="max-h-[60vh] overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">{payload}</pre>
+          <pre
+            tabIndex={0}
+            aria-label={`Payload of execution ${executionId}`}
+            className="max-h-[60vh] overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100"
+          >
+            {payload}
+          </pre>
           <div className="flex justify-end">
-            <button type="button" onClick={() => ref.current?.close()} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">Close</button>
+            <button
+              type="button"
+              onClick={() => ref.current?.close()}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+            >
+              Close
+            </button>
           </div>
         </div>
       </dialog>

@@ -21,7 +21,14 @@ function FlashNotice({ flash }: { flash?: Flash }) {
   return (
     <Notice tone={flash.tone}>
       {flash.text}
-      {flash.href && <> <Link href={flash.href} className="font-medium underline">See the executions</Link></>}
+      {flash.href && (
+        <>
+          {" "}
+          <Link href={flash.href} className="font-medium underline">
+            See the executions
+          </Link>
+        </>
+      )}
     </Notice>
   );
 }
@@ -39,12 +46,27 @@ export function PolicyActions({ project, policy, layout }: PolicyActionsProps) {
   const [flash, setFlash] = useState<Flash>();
   const base = `/projects/${encodeURIComponent(project)}/webhooks`;
   const small = layout === "row" ? "px-2 py-1 text-xs" : undefined;
-  const testTypes = [...policy.eventTypes.filter(isEventType), ...EVENT_TYPES.filter((t) => !policy.eventTypes.includes(t))];
+  const testTypes = [
+    ...policy.eventTypes.filter(isEventType),
+    ...EVENT_TYPES.filter((t) => !policy.eventTypes.includes(t)),
+  ];
 
   return (
     <div className="space-y-2">
-      <div className={layout === "row" ? "grid w-max grid-cols-[auto_auto] justify-items-start gap-1" : "flex flex-wrap items-center gap-1.5"}>
-        <LinkButton href={`${base}/${policy.id}/edit`} className={small} aria-label={layout === "row" ? `Edit ${policy.name}` : undefined}>Edit</LinkButton>
+      <div
+        className={
+          layout === "row"
+            ? "grid w-max grid-cols-[auto_auto] justify-items-start gap-1"
+            : "flex flex-wrap items-center gap-1.5"
+        }
+      >
+        <LinkButton
+          href={`${base}/${policy.id}/edit`}
+          className={small}
+          aria-label={layout === "row" ? `Edit ${policy.name}` : undefined}
+        >
+          Edit
+        </LinkButton>
 
         <ConfirmDialog
           triggerLabel={policy.enabled ? "Deactivate" : "Enable"}
@@ -60,11 +82,14 @@ export function PolicyActions({ project, policy, layout }: PolicyActionsProps) {
         >
           {policy.enabled ? (
             <p>
-              While it is deactivated, new events are not delivered to this webhook, and they are not queued for later either.
-              Deliveries already queued still go out; stop them from the executions list if you need to.
+              While it is deactivated, new events are not delivered to this webhook, and they are not queued for later
+              either. Deliveries already queued still go out; stop them from the executions list if you need to.
             </p>
           ) : (
-            <p>Events that happen from now on are delivered to this webhook again. Events from while it was deactivated are not sent.</p>
+            <p>
+              Events that happen from now on are delivered to this webhook again. Events from while it was deactivated
+              are not sent.
+            </p>
           )}
         </ConfirmDialog>
 
@@ -80,21 +105,32 @@ export function PolicyActions({ project, policy, layout }: PolicyActionsProps) {
             const n = r.data?.deliveries ?? 0;
             setFlash(
               n > 0
-                ? { tone: "green", text: `Test event sent: ${n} ${n === 1 ? "delivery" : "deliveries"} queued.`, href: `${base}/${policy.id}` }
-                : { tone: "red", text: "No delivery was queued: every target of this webhook is paused. Resume it first." },
+                ? {
+                    tone: "green",
+                    text: `Test event sent: ${n} ${n === 1 ? "delivery" : "deliveries"} queued.`,
+                    href: `${base}/${policy.id}`,
+                  }
+                : {
+                    tone: "red",
+                    text: "No delivery was queued: every target of this webhook is paused. Resume it first.",
+                  },
             );
             router.refresh();
           }}
         >
           <p>
-            Sends the sample payload of the chosen event type from Harbor&apos;s documentation, through the same delivery pipeline as
-            real events (retries, signatures, the network guard). It goes to this webhook only, even when it is deactivated or its
-            filters would not match, and appears in its executions.
+            Sends the sample payload of the chosen event type from Harbor&apos;s documentation, through the same
+            delivery pipeline as real events (retries, signatures, the network guard). It goes to this webhook only,
+            even when it is deactivated or its filters would not match, and appears in its executions.
           </p>
-          <label htmlFor={`test-type-${policy.id}`} className="block text-sm font-medium text-slate-800">Event type</label>
+          <label htmlFor={`test-type-${policy.id}`} className="block text-sm font-medium text-slate-800">
+            Event type
+          </label>
           <select id={`test-type-${policy.id}`} name="eventType" defaultValue={testTypes[0]} className={inputClass}>
             {testTypes.map((t) => (
-              <option key={t} value={t}>{EVENT_LABELS[t]} ({t})</option>
+              <option key={t} value={t}>
+                {EVENT_LABELS[t]} ({t})
+              </option>
             ))}
           </select>
         </ConfirmDialog>
@@ -116,8 +152,8 @@ export function PolicyActions({ project, policy, layout }: PolicyActionsProps) {
         >
           <p>The webhook, its signing keys and its delivery history are deleted.</p>
           <p>
-            Deliveries that are still pending or waiting for a retry are stopped first, so nothing is sent to its endpoints after
-            this. This cannot be undone.
+            Deliveries that are still pending or waiting for a retry are stopped first, so nothing is sent to its
+            endpoints after this. This cannot be undone.
           </p>
         </ConfirmDialog>
       </div>
@@ -127,7 +163,15 @@ export function PolicyActions({ project, policy, layout }: PolicyActionsProps) {
 }
 
 /** Resume a paused target: queued deliveries to it go out again. */
-export function ResumeTargetButton({ project, policyId, targetId }: { project: string; policyId: number; targetId: number }) {
+export function ResumeTargetButton({
+  project,
+  policyId,
+  targetId,
+}: {
+  project: string;
+  policyId: number;
+  targetId: number;
+}) {
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
   return (
@@ -146,13 +190,25 @@ export function ResumeTargetButton({ project, policyId, targetId }: { project: s
       >
         {pending ? "Resuming…" : "Resume"}
       </Button>
-      {error && <span role="alert" className="text-xs text-red-700">{error}</span>}
+      {error && (
+        <span role="alert" className="text-xs text-red-700">
+          {error}
+        </span>
+      )}
     </span>
   );
 }
 
 /** Rotate the signing key; the new secret is shown once, the old one keeps signing for the overlap. */
-export function RotateSigningKey({ project, policyId, overlapHours }: { project: string; policyId: number; overlapHours: number }) {
+export function RotateSigningKey({
+  project,
+  policyId,
+  overlapHours,
+}: {
+  project: string;
+  policyId: number;
+  overlapHours: number;
+}) {
   const [rotated, setRotated] = useState<{ secret: string; until: string }>();
   return (
     <div className="space-y-3">
@@ -168,9 +224,9 @@ export function RotateSigningKey({ project, policyId, overlapHours }: { project:
       >
         <p>A new signing secret is made and shown once. Deliveries are signed with it from now on.</p>
         <p>
-          The current key keeps signing too, for {overlapHours} {overlapHours === 1 ? "hour" : "hours"} (the signing overlap in the
-          system settings): each delivery carries both signatures, so your receiver can switch to the new secret without rejecting
-          anything.
+          The current key keeps signing too, for {overlapHours} {overlapHours === 1 ? "hour" : "hours"} (the signing
+          overlap in the system settings): each delivery carries both signatures, so your receiver can switch to the new
+          secret without rejecting anything.
         </p>
       </ConfirmDialog>
       {rotated && (

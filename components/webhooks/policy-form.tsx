@@ -2,7 +2,11 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { createPolicyAction, isPolicyNameTakenAction, updatePolicyAction } from "@/app/projects/[project]/webhooks/actions";
+import {
+  createPolicyAction,
+  isPolicyNameTakenAction,
+  updatePolicyAction,
+} from "@/app/projects/[project]/webhooks/actions";
 import { Button, Card, LinkButton, Notice, inputClass } from "@/components/ui";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
 import { DEFAULT_RETRY_POLICY } from "@/lib/delivery/retry";
@@ -33,20 +37,32 @@ type Props = {
 const ids = FORM_FIELD_IDS;
 
 function describedBy(field: FormField, errors: FormErrors, hint = true) {
-  return [errors[field] ? `${ids[field]}-error` : "", hint ? `${ids[field]}-hint` : ""].filter(Boolean).join(" ") || undefined;
+  return (
+    [errors[field] ? `${ids[field]}-error` : "", hint ? `${ids[field]}-hint` : ""].filter(Boolean).join(" ") ||
+    undefined
+  );
 }
 
 function FieldError({ field, errors }: { field: FormField; errors: FormErrors }) {
   const message = errors[field];
-  return message ? <p id={`${ids[field]}-error`} className="text-xs text-red-700">{message}</p> : null;
+  return message ? (
+    <p id={`${ids[field]}-error`} className="text-xs text-red-700">
+      {message}
+    </p>
+  ) : null;
 }
 
 function Hint({ field, children }: { field: FormField; children: ReactNode }) {
-  return <p id={`${ids[field]}-hint`} className="text-xs text-slate-500">{children}</p>;
+  return (
+    <p id={`${ids[field]}-hint`} className="text-xs text-slate-500">
+      {children}
+    </p>
+  );
 }
 
 const labelClass = "block text-sm font-medium text-slate-800";
-const radioLabel = "flex items-center gap-2 rounded-md border border-slate-300 px-3 py-1.5 text-sm has-[:checked]:border-sky-600 has-[:checked]:bg-sky-50";
+const radioLabel =
+  "flex items-center gap-2 rounded-md border border-slate-300 px-3 py-1.5 text-sm has-[:checked]:border-sky-600 has-[:checked]:bg-sky-50";
 
 export function PolicyForm({ project, policyId, initial, extraTargets, defaults, signingOverlapHours }: Props) {
   const router = useRouter();
@@ -75,7 +91,8 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
     let current = true;
     const timer = setTimeout(async () => {
       const r = await isPolicyNameTakenAction(project, name, policyId);
-      if (current) setNameTaken(r.ok && r.data ? `a webhook policy named "${name}" already exists in this project` : undefined);
+      if (current)
+        setNameTaken(r.ok && r.data ? `a webhook policy named "${name}" already exists in this project` : undefined);
     }, 350);
     return () => {
       current = false;
@@ -138,13 +155,19 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
         <Notice tone="green">Webhook “{values.name}” created.</Notice>
         <SecretReveal title="Signing secret" secret={created.secret}>
           <p>
-            Every HTTP delivery is signed with this secret (Standard Webhooks: <code>webhook-id</code>, <code>webhook-timestamp</code>,{" "}
-            <code>webhook-signature</code> headers), so your receiver can check that a request came from here.
+            Every HTTP delivery is signed with this secret (Standard Webhooks: <code>webhook-id</code>,{" "}
+            <code>webhook-timestamp</code>, <code>webhook-signature</code> headers), so your receiver can check that a
+            request came from here.
           </p>
-          <p><strong>Copy it now: it is shown only this once.</strong> If you lose it, rotate the key on the webhook&apos;s page: the old key keeps signing for {signingOverlapHours} hours after a rotation.</p>
+          <p>
+            <strong>Copy it now: it is shown only this once.</strong> If you lose it, rotate the key on the
+            webhook&apos;s page: the old key keeps signing for {signingOverlapHours} hours after a rotation.
+          </p>
         </SecretReveal>
         <div className="flex gap-2">
-          <LinkButton variant="primary" href={`${base}/${created.id}`}>Continue to the webhook</LinkButton>
+          <LinkButton variant="primary" href={`${base}/${created.id}`}>
+            Continue to the webhook
+          </LinkButton>
           <LinkButton href={base}>Back to all webhooks</LinkButton>
         </div>
       </div>
@@ -154,29 +177,70 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
   const nameError = errors.name ?? nameTaken;
   const allErrors = { ...errors, name: nameError };
   const toggleEvent = (t: EventType, on: boolean) =>
-    set("eventTypes", on ? EVENT_TYPES.filter((x) => x === t || values.eventTypes.includes(x)) : values.eventTypes.filter((x) => x !== t));
-  const advancedOpen = !!(initial.repositoryPattern || initial.tagPattern || initial.maxAttempts || initial.backoffSeconds || initial.timeoutSeconds);
+    set(
+      "eventTypes",
+      on
+        ? EVENT_TYPES.filter((x) => x === t || values.eventTypes.includes(x))
+        : values.eventTypes.filter((x) => x !== t),
+    );
+  const advancedOpen = !!(
+    initial.repositoryPattern ||
+    initial.tagPattern ||
+    initial.maxAttempts ||
+    initial.backoffSeconds ||
+    initial.timeoutSeconds
+  );
   const attemptsBounds = retryBounds("max_attempts");
   const timeoutBounds = retryBounds("timeout_ms");
   const backoffBounds = retryBounds("backoff_base_ms");
 
   return (
-    <form ref={formRef} onSubmit={submit} noValidate className="space-y-6" aria-label={policyId === undefined ? "New webhook" : "Edit webhook"}>
+    <form
+      ref={formRef}
+      onSubmit={submit}
+      noValidate
+      className="space-y-6"
+      aria-label={policyId === undefined ? "New webhook" : "Edit webhook"}
+    >
       {errors.form && <Notice tone="red">{errors.form}</Notice>}
 
       <Card title="Webhook">
         <div className="grid gap-4 md:grid-cols-2">
           <div className="space-y-1">
-            <label htmlFor={ids.name} className={labelClass}>Name <span aria-hidden className="text-red-700">*</span></label>
-            <input id={ids.name} value={values.name} onChange={(e) => set("name", e.target.value)} required maxLength={256} autoComplete="off"
-              className={inputClass} aria-invalid={!!nameError} aria-describedby={describedBy("name", allErrors)} />
+            <label htmlFor={ids.name} className={labelClass}>
+              Name{" "}
+              <span aria-hidden className="text-red-700">
+                *
+              </span>
+            </label>
+            <input
+              id={ids.name}
+              value={values.name}
+              onChange={(e) => set("name", e.target.value)}
+              required
+              maxLength={256}
+              autoComplete="off"
+              className={inputClass}
+              aria-invalid={!!nameError}
+              aria-describedby={describedBy("name", allErrors)}
+            />
             <FieldError field="name" errors={allErrors} />
             <Hint field="name">Unique within the project.</Hint>
           </div>
           <div className="space-y-1 md:row-span-2">
-            <label htmlFor={ids.description} className={labelClass}>Description</label>
-            <textarea id={ids.description} value={values.description} onChange={(e) => set("description", e.target.value)} rows={4} maxLength={1024}
-              className={inputClass} aria-invalid={!!errors.description} aria-describedby={describedBy("description", errors, false)} />
+            <label htmlFor={ids.description} className={labelClass}>
+              Description
+            </label>
+            <textarea
+              id={ids.description}
+              value={values.description}
+              onChange={(e) => set("description", e.target.value)}
+              rows={4}
+              maxLength={1024}
+              className={inputClass}
+              aria-invalid={!!errors.description}
+              aria-describedby={describedBy("description", errors, false)}
+            />
             <FieldError field="description" errors={errors} />
           </div>
         </div>
@@ -184,77 +248,192 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
 
       <Card title="Endpoint">
         <div className="space-y-5">
-          <fieldset id={ids.notifyType} className="space-y-2" aria-describedby={describedBy("notifyType", errors, false)}>
+          <fieldset
+            id={ids.notifyType}
+            className="space-y-2"
+            aria-describedby={describedBy("notifyType", errors, false)}
+          >
             <legend className={labelClass}>Notify type</legend>
             <div className="flex flex-wrap gap-2">
-              <label className={radioLabel}><input type="radio" name="notifyType" value="http" checked={http} onChange={() => set("notifyType", "http")} /> HTTP</label>
-              <label className={radioLabel}><input type="radio" name="notifyType" value="slack" checked={!http} onChange={() => set("notifyType", "slack")} /> Slack</label>
+              <label className={radioLabel}>
+                <input
+                  type="radio"
+                  name="notifyType"
+                  value="http"
+                  checked={http}
+                  onChange={() => set("notifyType", "http")}
+                />{" "}
+                HTTP
+              </label>
+              <label className={radioLabel}>
+                <input
+                  type="radio"
+                  name="notifyType"
+                  value="slack"
+                  checked={!http}
+                  onChange={() => set("notifyType", "slack")}
+                />{" "}
+                Slack
+              </label>
             </div>
             <FieldError field="notifyType" errors={errors} />
             {!http && (
               <Notice tone="amber">
-                Slack accepts about one message per second per incoming webhook. Messages to a Slack webhook are paced to that rate,
-                and when Slack answers 429 the delivery waits for its Retry-After, without holding up other webhooks. Slack always gets a
-                Slack message, whatever the payload format.
+                Slack accepts about one message per second per incoming webhook. Messages to a Slack webhook are paced
+                to that rate, and when Slack answers 429 the delivery waits for its Retry-After, without holding up
+                other webhooks. Slack always gets a Slack message, whatever the payload format.
               </Notice>
             )}
           </fieldset>
 
           {http && (
-            <fieldset id={ids.payloadFormat} className="space-y-2" aria-describedby={describedBy("payloadFormat", errors)}>
+            <fieldset
+              id={ids.payloadFormat}
+              className="space-y-2"
+              aria-describedby={describedBy("payloadFormat", errors)}
+            >
               <legend className={labelClass}>Payload format</legend>
               <div className="flex flex-wrap gap-2">
-                <label className={radioLabel}><input type="radio" name="payloadFormat" value="Default" checked={values.payloadFormat === "Default"} onChange={() => set("payloadFormat", "Default")} /> Default</label>
-                <label className={radioLabel}><input type="radio" name="payloadFormat" value="CloudEvents" checked={values.payloadFormat === "CloudEvents"} onChange={() => set("payloadFormat", "CloudEvents")} /> CloudEvents</label>
+                <label className={radioLabel}>
+                  <input
+                    type="radio"
+                    name="payloadFormat"
+                    value="Default"
+                    checked={values.payloadFormat === "Default"}
+                    onChange={() => set("payloadFormat", "Default")}
+                  />{" "}
+                  Default
+                </label>
+                <label className={radioLabel}>
+                  <input
+                    type="radio"
+                    name="payloadFormat"
+                    value="CloudEvents"
+                    checked={values.payloadFormat === "CloudEvents"}
+                    onChange={() => set("payloadFormat", "CloudEvents")}
+                  />{" "}
+                  CloudEvents
+                </label>
               </div>
               <FieldError field="payloadFormat" errors={errors} />
-              <Hint field="payloadFormat">Default is Harbor&apos;s JSON (<code>type</code>, <code>occur_at</code>, <code>operator</code>, <code>event_data</code>). CloudEvents is a CloudEvents 1.0 structured message (<code>application/cloudevents+json</code>).</Hint>
+              <Hint field="payloadFormat">
+                Default is Harbor&apos;s JSON (<code>type</code>, <code>occur_at</code>, <code>operator</code>,{" "}
+                <code>event_data</code>). CloudEvents is a CloudEvents 1.0 structured message (
+                <code>application/cloudevents+json</code>).
+              </Hint>
             </fieldset>
           )}
 
           <div className="space-y-1">
-            <label htmlFor={ids.address} className={labelClass}>{http ? "Endpoint URL" : "Slack incoming webhook URL"} <span aria-hidden className="text-red-700">*</span></label>
-            <input id={ids.address} type="url" inputMode="url" value={values.address} onChange={(e) => set("address", e.target.value)} required autoComplete="off"
+            <label htmlFor={ids.address} className={labelClass}>
+              {http ? "Endpoint URL" : "Slack incoming webhook URL"}{" "}
+              <span aria-hidden className="text-red-700">
+                *
+              </span>
+            </label>
+            <input
+              id={ids.address}
+              type="url"
+              inputMode="url"
+              value={values.address}
+              onChange={(e) => set("address", e.target.value)}
+              required
+              autoComplete="off"
               placeholder={http ? "https://ci.example.com/hooks/harbor" : "https://hooks.slack.com/services/…"}
-              className={inputClass} aria-invalid={!!errors.address} aria-describedby={describedBy("address", errors)} />
+              className={inputClass}
+              aria-invalid={!!errors.address}
+              aria-describedby={describedBy("address", errors)}
+            />
             <FieldError field="address" errors={errors} />
-            <Hint field="address">Deliveries are POSTed here. Loopback, private and link-local addresses are refused unless a system admin allows their network.</Hint>
+            <Hint field="address">
+              Deliveries are POSTed here. Loopback, private and link-local addresses are refused unless a system admin
+              allows their network.
+            </Hint>
           </div>
 
           {http && (
             <div className="space-y-1">
-              <label htmlFor={ids.authHeader} className={labelClass}>Auth header</label>
+              <label htmlFor={ids.authHeader} className={labelClass}>
+                Auth header
+              </label>
               {values.authHeaderStored && values.authHeaderAction === "keep" ? (
                 <div className="flex flex-wrap items-center gap-2">
-                  <input id={ids.authHeader} value="••••••••" readOnly aria-readonly className={`${inputClass} max-w-xs bg-slate-50`} aria-describedby={describedBy("authHeader", errors)} />
-                  <Button type="button" variant="secondary" onClick={() => set("authHeaderAction", "replace")}>Replace</Button>
-                  <Button type="button" variant="ghost" onClick={() => set("authHeaderAction", "remove")}>Remove</Button>
+                  <input
+                    id={ids.authHeader}
+                    value="••••••••"
+                    readOnly
+                    aria-readonly
+                    className={`${inputClass} max-w-xs bg-slate-50`}
+                    aria-describedby={describedBy("authHeader", errors)}
+                  />
+                  <Button type="button" variant="secondary" onClick={() => set("authHeaderAction", "replace")}>
+                    Replace
+                  </Button>
+                  <Button type="button" variant="ghost" onClick={() => set("authHeaderAction", "remove")}>
+                    Remove
+                  </Button>
                 </div>
               ) : values.authHeaderStored && values.authHeaderAction === "remove" ? (
                 <div className="flex flex-wrap items-center gap-2">
-                  <p id={ids.authHeader} className="text-sm text-slate-700">The auth header is removed when you save.</p>
-                  <Button type="button" variant="ghost" onClick={() => set("authHeaderAction", "keep")}>Keep it</Button>
+                  <p id={ids.authHeader} className="text-sm text-slate-700">
+                    The auth header is removed when you save.
+                  </p>
+                  <Button type="button" variant="ghost" onClick={() => set("authHeaderAction", "keep")}>
+                    Keep it
+                  </Button>
                 </div>
               ) : (
                 <div className="flex flex-wrap items-center gap-2">
-                  <input id={ids.authHeader} type="password" value={values.authHeader} onChange={(e) => set("authHeader", e.target.value)} autoComplete="new-password"
-                    placeholder="Bearer …" className={`${inputClass} max-w-md`} aria-invalid={!!errors.authHeader} aria-describedby={describedBy("authHeader", errors)} />
-                  {values.authHeaderStored && <Button type="button" variant="ghost" onClick={() => { set("authHeader", ""); set("authHeaderAction", "keep"); }}>Keep the current one</Button>}
+                  <input
+                    id={ids.authHeader}
+                    type="password"
+                    value={values.authHeader}
+                    onChange={(e) => set("authHeader", e.target.value)}
+                    autoComplete="new-password"
+                    placeholder="Bearer …"
+                    className={`${inputClass} max-w-md`}
+                    aria-invalid={!!errors.authHeader}
+                    aria-describedby={describedBy("authHeader", errors)}
+                  />
+                  {values.authHeaderStored && (
+                    <Button
+                      type="button"
+                      variant="ghost"
+                      onClick={() => {
+                        set("authHeader", "");
+                        set("authHeaderAction", "keep");
+                      }}
+                    >
+                      Keep the current one
+                    </Button>
+                  )}
                 </div>
               )}
               <FieldError field="authHeader" errors={errors} />
-              <Hint field="authHeader">Sent as the <code>Authorization</code> header, verbatim. Write-only: once saved it is stored encrypted and never shown again.</Hint>
+              <Hint field="authHeader">
+                Sent as the <code>Authorization</code> header, verbatim. Write-only: once saved it is stored encrypted
+                and never shown again.
+              </Hint>
             </div>
           )}
 
           {http && (
             <div className="space-y-1">
               <label className="flex items-center gap-2 text-sm font-medium text-slate-800">
-                <input id={ids.verifyCert} type="checkbox" checked={values.verifyCert} onChange={(e) => set("verifyCert", e.target.checked)} aria-describedby={describedBy("verifyCert", errors)} />
+                <input
+                  id={ids.verifyCert}
+                  type="checkbox"
+                  checked={values.verifyCert}
+                  onChange={(e) => set("verifyCert", e.target.checked)}
+                  aria-describedby={describedBy("verifyCert", errors)}
+                />
                 Verify remote certificate
               </label>
               <FieldError field="verifyCert" errors={errors} />
-              <Hint field="verifyCert">Checks the endpoint&apos;s TLS certificate for https:// URLs. Uncheck it only for an endpoint with a self-signed certificate you trust.</Hint>
+              <Hint field="verifyCert">
+                Checks the endpoint&apos;s TLS certificate for https:// URLs. Uncheck it only for an endpoint with a
+                self-signed certificate you trust.
+              </Hint>
             </div>
           )}
         </div>
@@ -266,14 +445,29 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
           <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
             {EVENT_TYPES.map((t) => (
               <label key={t} className="flex items-center gap-2 text-sm">
-                <input type="checkbox" name="eventTypes" value={t} checked={values.eventTypes.includes(t)} onChange={(e) => toggleEvent(t, e.target.checked)} />
+                <input
+                  type="checkbox"
+                  name="eventTypes"
+                  value={t}
+                  checked={values.eventTypes.includes(t)}
+                  onChange={(e) => toggleEvent(t, e.target.checked)}
+                />
                 {EVENT_LABELS[t]}
               </label>
             ))}
           </div>
           <div className="flex gap-2">
-            <Button type="button" variant="ghost" className="px-2 py-1 text-xs" onClick={() => set("eventTypes", [...EVENT_TYPES])}>Select all</Button>
-            <Button type="button" variant="ghost" className="px-2 py-1 text-xs" onClick={() => set("eventTypes", [])}>Clear</Button>
+            <Button
+              type="button"
+              variant="ghost"
+              className="px-2 py-1 text-xs"
+              onClick={() => set("eventTypes", [...EVENT_TYPES])}
+            >
+              Select all
+            </Button>
+            <Button type="button" variant="ghost" className="px-2 py-1 text-xs" onClick={() => set("eventTypes", [])}>
+              Clear
+            </Button>
           </div>
           <FieldError field="eventTypes" errors={errors} />
           <Hint field="eventTypes">Choose at least one.</Hint>
@@ -281,58 +475,136 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
       </Card>
 
       <details open={advancedOpen} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-        <summary className="cursor-pointer text-base font-semibold text-slate-900">Filters and retries (optional)</summary>
+        <summary className="cursor-pointer text-base font-semibold text-slate-900">
+          Filters and retries (optional)
+        </summary>
         <div className="mt-4 grid gap-4 md:grid-cols-2">
           <div className="space-y-1">
-            <label htmlFor={ids.repositoryPattern} className={labelClass}>Repository pattern</label>
-            <input id={ids.repositoryPattern} value={values.repositoryPattern} onChange={(e) => set("repositoryPattern", e.target.value)} placeholder={`${project}/*`}
-              className={`${inputClass} font-mono`} aria-invalid={!!errors.repositoryPattern} aria-describedby={describedBy("repositoryPattern", errors)} />
+            <label htmlFor={ids.repositoryPattern} className={labelClass}>
+              Repository pattern
+            </label>
+            <input
+              id={ids.repositoryPattern}
+              value={values.repositoryPattern}
+              onChange={(e) => set("repositoryPattern", e.target.value)}
+              placeholder={`${project}/*`}
+              className={`${inputClass} font-mono`}
+              aria-invalid={!!errors.repositoryPattern}
+              aria-describedby={describedBy("repositoryPattern", errors)}
+            />
             <FieldError field="repositoryPattern" errors={errors} />
-            <Hint field="repositoryPattern">A glob matched against the full repository name. Examples: <code>{project}/alpine</code>, <code>{project}/app-*</code>, <code>**/nginx</code>. Empty: every repository.</Hint>
+            <Hint field="repositoryPattern">
+              A glob matched against the full repository name. Examples: <code>{project}/alpine</code>,{" "}
+              <code>{project}/app-*</code>, <code>**/nginx</code>. Empty: every repository.
+            </Hint>
           </div>
           <div className="space-y-1">
-            <label htmlFor={ids.tagPattern} className={labelClass}>Tag pattern</label>
-            <input id={ids.tagPattern} value={values.tagPattern} onChange={(e) => set("tagPattern", e.target.value)} placeholder="v*"
-              className={`${inputClass} font-mono`} aria-invalid={!!errors.tagPattern} aria-describedby={describedBy("tagPattern", errors)} />
+            <label htmlFor={ids.tagPattern} className={labelClass}>
+              Tag pattern
+            </label>
+            <input
+              id={ids.tagPattern}
+              value={values.tagPattern}
+              onChange={(e) => set("tagPattern", e.target.value)}
+              placeholder="v*"
+              className={`${inputClass} font-mono`}
+              aria-invalid={!!errors.tagPattern}
+              aria-describedby={describedBy("tagPattern", errors)}
+            />
             <FieldError field="tagPattern" errors={errors} />
-            <Hint field="tagPattern">A glob matched against the event&apos;s tags. Examples: <code>v*</code>, <code>{"{latest,stable}"}</code>, <code>release-[0-9]*</code>. Empty: every tag, and events without tags.</Hint>
+            <Hint field="tagPattern">
+              A glob matched against the event&apos;s tags. Examples: <code>v*</code>, <code>{"{latest,stable}"}</code>,{" "}
+              <code>release-[0-9]*</code>. Empty: every tag, and events without tags.
+            </Hint>
           </div>
           <div className="space-y-1">
-            <label htmlFor={ids.maxAttempts} className={labelClass}>Max attempts</label>
-            <input id={ids.maxAttempts} type="number" inputMode="numeric" min={attemptsBounds.min} max={attemptsBounds.max} step={1} value={values.maxAttempts}
-              onChange={(e) => set("maxAttempts", e.target.value)} placeholder={`${defaults.maxAttempts} (system default)`}
-              className={inputClass} aria-invalid={!!errors.maxAttempts} aria-describedby={describedBy("maxAttempts", errors)} />
+            <label htmlFor={ids.maxAttempts} className={labelClass}>
+              Max attempts
+            </label>
+            <input
+              id={ids.maxAttempts}
+              type="number"
+              inputMode="numeric"
+              min={attemptsBounds.min}
+              max={attemptsBounds.max}
+              step={1}
+              value={values.maxAttempts}
+              onChange={(e) => set("maxAttempts", e.target.value)}
+              placeholder={`${defaults.maxAttempts} (system default)`}
+              className={inputClass}
+              aria-invalid={!!errors.maxAttempts}
+              aria-describedby={describedBy("maxAttempts", errors)}
+            />
             <FieldError field="maxAttempts" errors={errors} />
             <Hint field="maxAttempts">Attempts per delivery, the first one included. Empty: the system default.</Hint>
           </div>
           <div className="space-y-1">
-            <label htmlFor={ids.timeoutSeconds} className={labelClass}>HTTP timeout (seconds)</label>
-            <input id={ids.timeoutSeconds} type="number" inputMode="decimal" min={timeoutBounds.min / 1000} max={timeoutBounds.max / 1000} step="0.1" value={values.timeoutSeconds}
-              onChange={(e) => set("timeoutSeconds", e.target.value)} placeholder={`${defaults.timeoutSeconds} (system default)`}
-              className={inputClass} aria-invalid={!!errors.timeoutSeconds} aria-describedby={describedBy("timeoutSeconds", errors)} />
+            <label htmlFor={ids.timeoutSeconds} className={labelClass}>
+              HTTP timeout (seconds)
+            </label>
+            <input
+              id={ids.timeoutSeconds}
+              type="number"
+              inputMode="decimal"
+              min={timeoutBounds.min / 1000}
+              max={timeoutBounds.max / 1000}
+              step="0.1"
+              value={values.timeoutSeconds}
+              onChange={(e) => set("timeoutSeconds", e.target.value)}
+              placeholder={`${defaults.timeoutSeconds} (system default)`}
+              className={inputClass}
+              aria-invalid={!!errors.timeoutSeconds}
+              aria-describedby={describedBy("timeoutSeconds", errors)}
+            />
             <FieldError field="timeoutSeconds" errors={errors} />
-            <Hint field="timeoutSeconds">How long to wait for the endpoint&apos;s answer. Empty: the system default.</Hint>
+            <Hint field="timeoutSeconds">
+              How long to wait for the endpoint&apos;s answer. Empty: the system default.
+            </Hint>
           </div>
           <div className="space-y-1">
-            <label htmlFor={ids.backoffSeconds} className={labelClass}>First retry delay (seconds)</label>
-            <input id={ids.backoffSeconds} type="number" inputMode="decimal" min={backoffBounds.min / 1000} max={backoffBounds.max / 1000} step="0.1" value={values.backoffSeconds}
-              onChange={(e) => set("backoffSeconds", e.target.value)} placeholder={`${DEFAULT_RETRY_POLICY.backoffBaseMs / 1000} (default)`}
-              className={inputClass} aria-invalid={!!errors.backoffSeconds} aria-describedby={describedBy("backoffSeconds", errors)} />
+            <label htmlFor={ids.backoffSeconds} className={labelClass}>
+              First retry delay (seconds)
+            </label>
+            <input
+              id={ids.backoffSeconds}
+              type="number"
+              inputMode="decimal"
+              min={backoffBounds.min / 1000}
+              max={backoffBounds.max / 1000}
+              step="0.1"
+              value={values.backoffSeconds}
+              onChange={(e) => set("backoffSeconds", e.target.value)}
+              placeholder={`${DEFAULT_RETRY_POLICY.backoffBaseMs / 1000} (default)`}
+              className={inputClass}
+              aria-invalid={!!errors.backoffSeconds}
+              aria-describedby={describedBy("backoffSeconds", errors)}
+            />
             <FieldError field="backoffSeconds" errors={errors} />
-            <Hint field="backoffSeconds">The wait before the first retry; it doubles (with jitter) for each further one. A Retry-After from the endpoint wins.</Hint>
+            <Hint field="backoffSeconds">
+              The wait before the first retry; it doubles (with jitter) for each further one. A Retry-After from the
+              endpoint wins.
+            </Hint>
           </div>
         </div>
       </details>
 
       {extraTargets.length > 0 && (
         <Notice tone="blue">
-          This webhook has {extraTargets.length} more {extraTargets.length === 1 ? "target" : "targets"}, set through the API. This form edits the first one and keeps the others unchanged.
+          This webhook has {extraTargets.length} more {extraTargets.length === 1 ? "target" : "targets"}, set through
+          the API. This form edits the first one and keeps the others unchanged.
         </Notice>
       )}
 
       <div className="flex items-center gap-2">
-        <Button type="submit" disabled={pending}>{pending ? "Saving…" : policyId === undefined ? "Add" : "Save"}</Button>
-        <Link href={policyId === undefined ? base : `${base}/${policyId}`} className="rounded-md px-3 py-1.5 text-sm font-medium text-sky-800 hover:bg-sky-50">Cancel</Link>
+        <Button type="submit" disabled={pending}>
+          {pending ? "Saving…" : policyId === undefined ? "Add" : "Save"}
+        </Button>
+        <Link
+          href={policyId === undefined ? base : `${base}/${policyId}`}
+          className="rounded-md px-3 py-1.5 text-sm font-medium text-sky-800 hover:bg-sky-50"
+        >
+          Cancel
+        </Link>
       </div>
     </form>
   );

@@ -7,7 +7,17 @@ import { eventLabel, formatDateTime, NOTIFY_TYPE_LABELS, splitDateTime } from "@
 import type { PolicyRowView, TargetView } from "@/lib/webhooks-ui/loaders";
 import { nextSort, type PolicySort, type PolicySortKey } from "@/lib/webhooks-ui/params";
 
-function SortHeader({ label, sortKey, sort, q }: { label: string; sortKey: PolicySortKey; sort: PolicySort; q?: string }) {
+function SortHeader({
+  label,
+  sortKey,
+  sort,
+  q,
+}: {
+  label: string;
+  sortKey: PolicySortKey;
+  sort: PolicySort;
+  q?: string;
+}) {
   const params = new URLSearchParams();
   if (q) params.set("q", q);
   params.set("sort", nextSort(sort, sortKey));
@@ -26,11 +36,25 @@ export function EventTypeList({ types }: { types: string[] }) {
   return <span>{types.map(eventLabel).join(", ")}</span>;
 }
 
-export function TargetState({ project, policyId, target, manage, compact = false }: { project: string; policyId: number; target: TargetView; manage: boolean; compact?: boolean }) {
+export function TargetState({
+  project,
+  policyId,
+  target,
+  manage,
+  compact = false,
+}: {
+  project: string;
+  policyId: number;
+  target: TargetView;
+  manage: boolean;
+  compact?: boolean;
+}) {
   if (target.status !== "paused") return null;
   return (
     <div className="mt-1 space-y-1 rounded border border-amber-200 bg-amber-50 p-2 text-xs text-amber-950">
-      <p className="break-words"><Badge tone="amber">Paused</Badge> {target.pausedReason ?? "deliveries to this endpoint are on hold"}</p>
+      <p className="break-words">
+        <Badge tone="amber">Paused</Badge> {target.pausedReason ?? "deliveries to this endpoint are on hold"}
+      </p>
       {!compact && <p>Deliveries to it wait until it is resumed.</p>}
       {manage && <ResumeTargetButton project={project} policyId={policyId} targetId={target.id} />}
     </div>
@@ -48,7 +72,19 @@ function StackedDate({ date }: { date: Date }) {
   );
 }
 
-export function PolicyGrid({ project, rows, manage, sort, q }: { project: string; rows: PolicyRowView[]; manage: boolean; sort: PolicySort; q?: string }) {
+export function PolicyGrid({
+  project,
+  rows,
+  manage,
+  sort,
+  q,
+}: {
+  project: string;
+  rows: PolicyRowView[];
+  manage: boolean;
+  sort: PolicySort;
+  q?: string;
+}) {
   const base = `/projects/${encodeURIComponent(project)}/webhooks`;
   const head = [
     <SortHeader key="name" label="Name" sortKey="name" sort={sort} q={q} />,
@@ -66,10 +102,21 @@ export function PolicyGrid({ project, rows, manage, sort, q }: { project: string
     <Table head={head} caption="Webhook policies">
       {rows.map((p) => (
         <tr key={p.id} data-policy={p.name}>
-          <Td className="min-w-32 font-medium"><Link href={`${base}/${p.id}`} className="break-words text-sky-800 hover:underline">{p.name}</Link></Td>
-          <Td><EnabledBadge enabled={p.enabled} /></Td>
+          <Td className="min-w-32 font-medium">
+            <Link href={`${base}/${p.id}`} className="break-words text-sky-800 hover:underline">
+              {p.name}
+            </Link>
+          </Td>
+          <Td>
+            <EnabledBadge enabled={p.enabled} />
+          </Td>
           <Td>{[...new Set(p.targets.map((t) => NOTIFY_TYPE_LABELS[t.type] ?? t.type))].join(", ")}</Td>
-          <Td>{p.targets.map((t) => t.payloadFormat).filter(Boolean).join(", ") || "—"}</Td>
+          <Td>
+            {p.targets
+              .map((t) => t.payloadFormat)
+              .filter(Boolean)
+              .join(", ") || "—"}
+          </Td>
           <Td className="min-w-44 max-w-64">
             {p.targets.map((t) => (
               <div key={t.id}>
@@ -78,10 +125,16 @@ export function PolicyGrid({ project, rows, manage, sort, q }: { project: string
               </div>
             ))}
           </Td>
-          <Td className="min-w-32 max-w-48 text-xs"><EventTypeList types={p.eventTypes} /></Td>
+          <Td className="min-w-32 max-w-48 text-xs">
+            <EventTypeList types={p.eventTypes} />
+          </Td>
           <Td className="text-xs">
             {p.last ? (
-              <Link href={`${base}/${p.id}/executions/${p.last.id}`} className="space-y-0.5 hover:underline" aria-label={`Last delivery: ${p.last.status}, ${formatDateTime(p.last.startTime)}`}>
+              <Link
+                href={`${base}/${p.id}/executions/${p.last.id}`}
+                className="space-y-0.5 hover:underline"
+                aria-label={`Last delivery: ${p.last.status}, ${formatDateTime(p.last.startTime)}`}
+              >
                 <StatusBadge status={p.last.status} />
                 <StackedDate date={p.last.endTime ?? p.last.startTime} />
               </Link>
@@ -89,11 +142,17 @@ export function PolicyGrid({ project, rows, manage, sort, q }: { project: string
               <span className="text-slate-500">Never</span>
             )}
           </Td>
-          <Td className="text-xs"><StackedDate date={p.createdAt} /></Td>
+          <Td className="text-xs">
+            <StackedDate date={p.createdAt} />
+          </Td>
           <Td className="max-w-40 break-words text-xs text-slate-700">{p.description || "—"}</Td>
           {manage && (
             <Td>
-              <PolicyActions project={project} policy={{ id: p.id, name: p.name, enabled: p.enabled, eventTypes: p.eventTypes }} layout="row" />
+              <PolicyActions
+                project={project}
+                policy={{ id: p.id, name: p.name, enabled: p.enabled, eventTypes: p.eventTypes }}
+                layout="row"
+              />
             </Td>
           )}
         </tr>

@@ -3,8 +3,7 @@ import { logger } from "@/lib/log/logger";
 
 /** What a server action answers to its form: nothing on success, or a safe error naming the field. */
 export type ActionResult<T = undefined> =
-  | { ok: true; data?: T; message?: string }
-  | { ok: false; code: string; message: string; field?: string };
+  { ok: true; data?: T; message?: string } | { ok: false; code: string; message: string; field?: string };
 
 /** Runs an action body, turning AppErrors into a result and hiding anything unexpected. */
 export async function runAction<T>(body: () => Promise<T>, message?: string): Promise<ActionResult<T>> {

@@ -18,8 +18,22 @@ export async function createApiKey(actor: Actor, project: ProjectRef, input: Cre
   const db = await getDb();
   const k = generateApiKey(input.mode);
   const row = await db.$transaction(async (tx) => {
-    const created = await tx.apiKey.create({ data: { projectId: project.id, mode: input.mode, name: input.name, prefix: k.prefix, hash: k.hash, createdBy: actorName(actor) } });
-    await recordAudit(tx, actor, "api_key.create", { type: "api_key", id: created.id, projectId: project.id, detail: `${input.mode} ${k.prefix}…` });
+    const created = await tx.apiKey.create({
+      data: {
+        projectId: project.id,
+        mode: input.mode,
+        name: input.name,
+        prefix: k.prefix,
+        hash: k.hash,
+        createdBy: actorName(actor),
+      },
+    });
+    await recordAudit(tx, actor, "api_key.create", {
+      type: "api_key",
+      id: created.id,
+      projectId: project.id,
+      detail: `${input.mode} ${k.prefix}…`,
+    });
     return created;
   });
   return { key: k.key, row };
@@ -30,7 +44,16 @@ export async function listApiKeys(projectId: number) {
   return db.apiKey.findMany({
     where: { projectId },
     orderBy: { id: "desc" },
-    select: { id: true, name: true, mode: true, prefix: true, createdBy: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+    select: {
+      id: true,
+      name: true,
+      mode: true,
+      prefix: true,
+      createdBy: true,
+      createdAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+    },
   });
 }
 

@@ -26,7 +26,11 @@ export function decodeCursor(cursor: string): number {
 }
 
 function invalidCursor() {
-  return new AppError("invalid_cursor", "cursor is not a cursor returned by this API (use next_cursor from the previous page)", "cursor");
+  return new AppError(
+    "invalid_cursor",
+    "cursor is not a cursor returned by this API (use next_cursor from the previous page)",
+    "cursor",
+  );
 }
 
 export const DEFAULT_PAGE_LIMIT = 25;

@@ -54,7 +54,8 @@ export function paginationLink(url: URL, paging: Paging, total: number): string 
     return `${url.pathname}?${q}`;
   };
   // Same rules as Harbor's BaseAPI.Links: a previous page only while it still has items.
-  if (paging.page > 1 && (paging.page - 1) * paging.pageSize < total) links.push(`<${at(paging.page - 1)}>; rel="prev"`);
+  if (paging.page > 1 && (paging.page - 1) * paging.pageSize < total)
+    links.push(`<${at(paging.page - 1)}>; rel="prev"`);
   if (paging.page * paging.pageSize < total) links.push(`<${at(paging.page + 1)}>; rel="next"`);
   return links.length ? links.join(" , ") : undefined;
 }

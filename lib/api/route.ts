@@ -29,9 +29,16 @@ export function errorBody(flavor: ApiFlavor, code: ErrorCode | string, message: 
 
 function harborCode(code: string): string {
   const map: Record<string, string> = {
-    unauthorized: "UNAUTHORIZED", forbidden: "FORBIDDEN", not_found: "NOT_FOUND", conflict: "CONFLICT",
-    validation_error: "BAD_REQUEST", invalid_json: "BAD_REQUEST", invalid_url: "BAD_REQUEST",
-    url_not_reachable: "BAD_REQUEST", rate_limited: "TOO_MANY_REQUESTS", payload_too_large: "PAYLOAD_TOO_LARGE",
+    unauthorized: "UNAUTHORIZED",
+    forbidden: "FORBIDDEN",
+    not_found: "NOT_FOUND",
+    conflict: "CONFLICT",
+    validation_error: "BAD_REQUEST",
+    invalid_json: "BAD_REQUEST",
+    invalid_url: "BAD_REQUEST",
+    url_not_reachable: "BAD_REQUEST",
+    rate_limited: "TOO_MANY_REQUESTS",
+    payload_too_large: "PAYLOAD_TOO_LARGE",
     internal_error: "INTERNAL_SERVER_ERROR",
   };
   return map[code] ?? code.toUpperCase();
@@ -45,7 +52,9 @@ export function errorResponse(flavor: ApiFlavor, err: unknown, requestId: string
     return res;
   }
   logger.error({ err, requestId }, "unhandled error in API route");
-  const res = NextResponse.json(errorBody(flavor, "internal_error", `internal error (request ${requestId})`), { status: 500 });
+  const res = NextResponse.json(errorBody(flavor, "internal_error", `internal error (request ${requestId})`), {
+    status: 500,
+  });
   res.headers.set("X-Request-Id", requestId);
   return res;
 }
@@ -67,7 +76,12 @@ export async function authenticate(req: NextRequest, auth: Auth): Promise<Actor>
     const result = await checkCredentials(decoded.slice(0, sep), decoded.slice(sep + 1));
     if (!result.ok) {
       if (result.reason === "rate_limited") {
-        throw new AppError("rate_limited", "too many failed sign-ins; try again later", undefined, Math.ceil((result.retryAfterMs ?? 1000) / 1000));
+        throw new AppError(
+          "rate_limited",
+          "too many failed sign-ins; try again later",
+          undefined,
+          Math.ceil((result.retryAfterMs ?? 1000) / 1000),
+        );
       }
       throw unauthorized("invalid user name or password");
     }
@@ -118,7 +132,11 @@ export async function readJson(req: Request, maxBytes = MAX_JSON_BODY_BYTES): Pr
   } catch {
     throw new AppError("invalid_json", "request body is not valid JSON");
   }
-  if (hasUnstorableText(value)) throw new AppError("invalid_json", "request body contains a NUL character or an unpaired UTF-16 surrogate escape (\\u0000, \\ud800); send valid Unicode text");
+  if (hasUnstorableText(value))
+    throw new AppError(
+      "invalid_json",
+      "request body contains a NUL character or an unpaired UTF-16 surrogate escape (\\u0000, \\ud800); send valid Unicode text",
+    );
   return value;
 }
 
@@ -141,9 +159,20 @@ export async function readTextCapped(req: Request, maxBytes: number): Promise<st
 }
 
 /** Parses with a zod schema, turning failures into a validation error naming the field. */
-export function parseWith<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
+export function parseWith<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  value: unknown,
+): T {
   // Server actions hand their arguments straight to parseWith; API bodies were checked by readJson.
-  if (hasUnstorableText(value)) throw new AppError("validation_error", "contains a NUL character or an unpaired UTF-16 surrogate; send valid Unicode text");
+  if (hasUnstorableText(value))
+    throw new AppError(
+      "validation_error",
+      "contains a NUL character or an unpaired UTF-16 surrogate; send valid Unicode text",
+    );
   const r = schema.safeParse(value);
   if (!r.success) throw fromZodError(r.error);
   return r.data;

@@ -40,7 +40,11 @@ export function can(role: ProjectAccess["role"], permission: ProjectPermission):
  * Resolves the project and checks the permission in one place. A project the actor cannot see
  * at all answers 404, so names of private projects do not leak; one it can see answers 403.
  */
-export async function requireProject(actor: Actor, nameOrId: string | number, permission: ProjectPermission): Promise<ProjectAccess> {
+export async function requireProject(
+  actor: Actor,
+  nameOrId: string | number,
+  permission: ProjectPermission,
+): Promise<ProjectAccess> {
   const project = await findProject(nameOrId);
   if (!project) throw notFound("project");
   const role = await roleIn(actor, project.id);

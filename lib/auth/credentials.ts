@@ -4,8 +4,7 @@ import { loginLimiter } from "@/lib/auth/rate-limit";
 
 export type AuthenticatedUser = { id: number; username: string; sysadmin: boolean };
 export type CredentialCheck =
-  | { ok: true; user: AuthenticatedUser }
-  | { ok: false; reason: "invalid" | "rate_limited"; retryAfterMs?: number };
+  { ok: true; user: AuthenticatedUser } | { ok: false; reason: "invalid" | "rate_limited"; retryAfterMs?: number };
 
 /**
  * Checks a user name and password. Unknown users and wrong passwords take the same time and get

@@ -16,7 +16,10 @@ export function authOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: "Harbor Notifier",
-        credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
+        credentials: {
+          username: { label: "Username", type: "text" },
+          password: { label: "Password", type: "password" },
+        },
         async authorize(credentials) {
           if (!credentials?.username || !credentials.password) return null;
           const result = await checkCredentials(credentials.username, credentials.password);

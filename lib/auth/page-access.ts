@@ -12,7 +12,8 @@ export async function pageProjectAccess(projectName: string, permission: Project
     access = await requireProject(user, decodeURIComponent(projectName), permission);
   } catch (err) {
     if (err instanceof AppError && err.code === "not_found") notFound();
-    if (err instanceof AppError && err.code === "forbidden") redirect(`/forbidden?what=${encodeURIComponent(permission)}`);
+    if (err instanceof AppError && err.code === "forbidden")
+      redirect(`/forbidden?what=${encodeURIComponent(permission)}`);
     throw err;
   }
   return { user, ...access };

@@ -17,7 +17,8 @@ export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | 
  * The driver under Prisma, for the delivery hot path (lib/db/raw.ts): the very connection Prisma
  * uses on SQLite, with its in-process transaction lock; the very pool on PostgreSQL.
  */
-export type Driver = { kind: "sqlite"; db: BetterSqlite3.Database; lock: ConnectionLock } | { kind: "postgresql"; pool: pg.Pool };
+export type Driver =
+  { kind: "sqlite"; db: BetterSqlite3.Database; lock: ConnectionLock } | { kind: "postgresql"; pool: pg.Pool };
 
 const globalForDb = globalThis as unknown as { harborDb?: Promise<{ db: Db; driver: () => Driver }> };
 

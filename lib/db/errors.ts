@@ -4,7 +4,11 @@
  */
 export function isUniqueViolation(err: unknown): boolean {
   if (typeof err !== "object" || err === null) return false;
-  const e = err as { code?: string; message?: string; meta?: { code?: string; driverAdapterError?: { cause?: { kind?: string } } } };
+  const e = err as {
+    code?: string;
+    message?: string;
+    meta?: { code?: string; driverAdapterError?: { cause?: { kind?: string } } };
+  };
   if (e.code === "P2002") return true;
   if (e.code !== "P2010") return false;
   return (

@@ -97,7 +97,15 @@ function statement(db: BetterSqlite3.Database, text: string): BetterSqlite3.Stat
 }
 
 const sqliteValue = (v: unknown) =>
-  v === undefined || v === null ? null : v instanceof Date ? v.toISOString().replace("Z", "+00:00") : typeof v === "boolean" ? (v ? 1 : 0) : v;
+  v === undefined || v === null
+    ? null
+    : v instanceof Date
+      ? v.toISOString().replace("Z", "+00:00")
+      : typeof v === "boolean"
+        ? v
+          ? 1
+          : 0
+        : v;
 
 function sqliteRunner(db: BetterSqlite3.Database): RawRunner {
   const bound = (sql: Prisma.Sql) => ({ stmt: statement(db, sql.sql), values: sql.values.map(sqliteValue) });
@@ -131,10 +139,13 @@ const TIMESTAMP_OID = 1114;
 /** `timestamp(3)` columns hold UTC (as Prisma writes them); pg would read them as local time. */
 const pgTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === TIMESTAMP_OID ? (s: string) => new Date(`${s.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
+    oid === TIMESTAMP_OID
+      ? (s: string) => new Date(`${s.replace(" ", "T")}Z`)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
 };
 
-const pgValue = (v: unknown) => (v === undefined ? null : v instanceof Date ? v.toISOString().replace("T", " ").replace("Z", "") : v);
+const pgValue = (v: unknown) =>
+  v === undefined ? null : v instanceof Date ? v.toISOString().replace("T", " ").replace("Z", "") : v;
 
 function pgRunner(client: pg.Pool | pg.PoolClient): RawRunner {
   const run = (sql: Prisma.Sql) => client.query({ text: sql.text, values: sql.values.map(pgValue), types: pgTypes });

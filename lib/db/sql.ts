@@ -10,6 +10,11 @@ export function tsParam(value: Date): Prisma.Sql {
 
 /** `CASE "id" WHEN … THEN … [ELSE column] END` for a bulk update keyed by id. */
 export function caseById(rows: { id: number; value: Prisma.Sql }[], elseColumn?: string): Prisma.Sql {
-  const whens = Prisma.join(rows.map((r) => Prisma.sql`WHEN ${r.id} THEN ${r.value}`), " ");
-  return elseColumn ? Prisma.sql`CASE "id" ${whens} ELSE ${Prisma.raw(`"${elseColumn}"`)} END` : Prisma.sql`CASE "id" ${whens} END`;
+  const whens = Prisma.join(
+    rows.map((r) => Prisma.sql`WHEN ${r.id} THEN ${r.value}`),
+    " ",
+  );
+  return elseColumn
+    ? Prisma.sql`CASE "id" ${whens} ELSE ${Prisma.raw(`"${elseColumn}"`)} END`
+    : Prisma.sql`CASE "id" ${whens} END`;
 }

@@ -21,7 +21,15 @@ export type TaskOutcome = {
   runCount: number;
   nextAttemptAt?: Date;
   endTime?: Date;
-  attempt?: { number: number; startedAt: Date; durationMs: number; responseStatus?: number; responseExcerpt?: string; error?: string; requestHeaders: string };
+  attempt?: {
+    number: number;
+    startedAt: Date;
+    durationMs: number;
+    responseStatus?: number;
+    responseExcerpt?: string;
+    error?: string;
+    requestHeaders: string;
+  };
   logs: { at: Date; level: string; message: string }[];
   /** 410 Gone: pause the target with this reason. */
   pauseTarget?: string;
@@ -50,11 +58,24 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   if (target.type === "slack") {
     const wait = env.slackLimiter.reserve(target.address);
     if (wait > 0) {
-      return { ...base, kind: "postponed", status: "Pending", statusMessage: "waiting for Slack's rate limit", runCount: task.runCount, nextAttemptAt: new Date(Date.now() + wait), logs: [] };
+      return {
+        ...base,
+        kind: "postponed",
+        status: "Pending",
+        statusMessage: "waiting for Slack's rate limit",
+        runCount: task.runCount,
+        nextAttemptAt: new Date(Date.now() + wait),
+        logs: [],
+      };
     }
   }
 
-  const harborEvent: HarborEvent = { type: event.type as HarborEvent["type"], occur_at: event.occurAt, operator: event.operator, event_data: JSON.parse(event.eventData) };
+  const harborEvent: HarborEvent = {
+    type: event.type as HarborEvent["type"],
+    occur_at: event.occurAt,
+    operator: event.operator,
+    event_data: JSON.parse(event.eventData),
+  };
   const payload = renderPayload(
     { type: target.type as "http" | "slack", payloadFormat: target.payloadFormat as "Default" | "CloudEvents" },
     harborEvent,
@@ -62,22 +83,45 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   );
   const number = task.runCount + 1;
   const startedAt = new Date();
-  const logs: TaskOutcome["logs"] = [{ at: startedAt, level: "INFO", message: `start to run webhook job (attempt ${number} of ${task.maxAttempts}${env.worker ? `, worker ${env.worker}` : ""})` }];
+  const logs: TaskOutcome["logs"] = [
+    {
+      at: startedAt,
+      level: "INFO",
+      message: `start to run webhook job (attempt ${number} of ${task.maxAttempts}${env.worker ? `, worker ${env.worker}` : ""})`,
+    },
+  ];
 
   let headers: Record<string, string> = { "Content-Type": payload.contentType, "User-Agent": USER_AGENT };
   let result: SendResult;
   if (target.type === "slack") {
     logs.push({ at: startedAt, level: "INFO", message: `sending Slack message to ${redactUrl(target.address)}` });
-    result = await sendSlack({ url: target.address, message: JSON.parse(payload.body), timeoutMs: env.retry.timeoutMs, allowList: env.allowList });
+    result = await sendSlack({
+      url: target.address,
+      message: JSON.parse(payload.body),
+      timeoutMs: env.retry.timeoutMs,
+      allowList: env.allowList,
+    });
     if (result.status === 429 && result.retryAfterMs) env.slackLimiter.penalize(target.address, result.retryAfterMs);
   } else {
     const auth = decryptOptional(target.authHeaderEnc);
     const timestamp = Math.floor(startedAt.getTime() / 1000);
     const secrets = activeSigningSecrets(policy.signingKeys, startedAt);
-    if (secrets.length > 0) headers = { ...headers, ...signatureHeaders({ id: task.webhookId, timestamp, body: payload.body, secrets }) };
+    if (secrets.length > 0)
+      headers = { ...headers, ...signatureHeaders({ id: task.webhookId, timestamp, body: payload.body, secrets }) };
     if (auth) headers.Authorization = auth;
-    logs.push({ at: startedAt, level: "INFO", message: `POST ${redactUrl(target.address)} (${payload.contentType}, ${payload.body.length} bytes, webhook-id ${task.webhookId})` });
-    result = await sendHttp({ url: target.address, body: payload.body, headers, timeoutMs: env.retry.timeoutMs, skipCertVerify: target.skipCertVerify, allowList: env.allowList });
+    logs.push({
+      at: startedAt,
+      level: "INFO",
+      message: `POST ${redactUrl(target.address)} (${payload.contentType}, ${payload.body.length} bytes, webhook-id ${task.webhookId})`,
+    });
+    result = await sendHttp({
+      url: target.address,
+      body: payload.body,
+      headers,
+      timeoutMs: env.retry.timeoutMs,
+      skipCertVerify: target.skipCertVerify,
+      allowList: env.allowList,
+    });
   }
 
   const endedAt = new Date();
@@ -96,42 +140,95 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
 
   if (outcome === "success") {
     logs.push({ at: endedAt, level: "INFO", message: `success to run webhook job: ${described}` });
-    return { ...base, kind: "attempted", status: "Success", statusMessage: "", runCount: number, endTime: endedAt, attempt, logs, targetHealth: "ok", latencyMs };
+    return {
+      ...base,
+      kind: "attempted",
+      status: "Success",
+      statusMessage: "",
+      runCount: number,
+      endTime: endedAt,
+      attempt,
+      logs,
+      targetHealth: "ok",
+      latencyMs,
+    };
   }
   logs.push({ at: endedAt, level: "ERROR", message: `failed to run webhook job: ${described}` });
   if (outcome === "gone") {
     const reason = `the endpoint answered 410 Gone at ${endedAt.toISOString()}; deliveries to it are paused`;
     logs.push({ at: endedAt, level: "WARNING", message: reason });
-    return { ...base, kind: "attempted", status: "Error", statusMessage: described, runCount: number, endTime: endedAt, attempt, logs, pauseTarget: reason, latencyMs };
+    return {
+      ...base,
+      kind: "attempted",
+      status: "Error",
+      statusMessage: described,
+      runCount: number,
+      endTime: endedAt,
+      attempt,
+      logs,
+      pauseTarget: reason,
+      latencyMs,
+    };
   }
   if (outcome === "retry" && number < task.maxAttempts) {
     const delay = Math.round(nextAttemptDelayMs(number, env.retry, result.retryAfterMs) * env.backoffScale);
     const nextAttemptAt = new Date(endedAt.getTime() + delay);
-    logs.push({ at: endedAt, level: "INFO", message: `retry ${number + 1} of ${task.maxAttempts} scheduled at ${nextAttemptAt.toISOString()}${result.retryAfterMs ? " (Retry-After)" : ""}` });
-    return { ...base, kind: "attempted", status: "Pending", statusMessage: `attempt ${number} failed: ${described}`, runCount: number, nextAttemptAt, attempt, logs, latencyMs };
+    logs.push({
+      at: endedAt,
+      level: "INFO",
+      message: `retry ${number + 1} of ${task.maxAttempts} scheduled at ${nextAttemptAt.toISOString()}${result.retryAfterMs ? " (Retry-After)" : ""}`,
+    });
+    return {
+      ...base,
+      kind: "attempted",
+      status: "Pending",
+      statusMessage: `attempt ${number} failed: ${described}`,
+      runCount: number,
+      nextAttemptAt,
+      attempt,
+      logs,
+      latencyMs,
+    };
   }
   const why = outcome === "fail_permanent" ? "not retried" : `gave up after ${number} attempts`;
   logs.push({ at: endedAt, level: "ERROR", message: why });
-  return { ...base, kind: "attempted", status: "Error", statusMessage: `${described} (${why})`, runCount: number, endTime: endedAt, attempt, logs, targetHealth: "exhausted", latencyMs };
+  return {
+    ...base,
+    kind: "attempted",
+    status: "Error",
+    statusMessage: `${described} (${why})`,
+    runCount: number,
+    endTime: endedAt,
+    attempt,
+    logs,
+    targetHealth: "exhausted",
+    latencyMs,
+  };
 }
 
 function describe(r: SendResult): string {
   if (r.status !== undefined) {
-    const body = r.responseExcerpt ? `, response body: ${r.responseExcerpt.slice(0, 200)}${r.responseExcerpt.length > 200 || r.responseTruncated ? "…" : ""}` : "";
+    const body = r.responseExcerpt
+      ? `, response body: ${r.responseExcerpt.slice(0, 200)}${r.responseExcerpt.length > 200 || r.responseTruncated ? "…" : ""}`
+      : "";
     return `response code ${r.status}${body}`;
   }
   return `${r.errorKind ?? "error"}: ${r.error ?? "unknown error"}`;
 }
 
 export function maskHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, MASKED_HEADERS.has(k.toLowerCase()) ? "••••••••" : v]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [k, MASKED_HEADERS.has(k.toLowerCase()) ? "••••••••" : v]),
+  );
 }
 
 /** Slack webhook URLs carry their secret in the path; logs show only the host. */
 function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    return u.hostname.endsWith("slack.com") || u.pathname.startsWith("/services/") ? `${u.protocol}//${u.host}/…` : `${u.protocol}//${u.host}${u.pathname}`;
+    return u.hostname.endsWith("slack.com") || u.pathname.startsWith("/services/")
+      ? `${u.protocol}//${u.host}/…`
+      : `${u.protocol}//${u.host}${u.pathname}`;
   } catch {
     return "(invalid URL)";
   }

@@ -97,7 +97,10 @@ export type Excerpt = { text: string; truncated: boolean };
  * Reads at most maxBytes, then destroys the stream: a huge or endless body is never buffered.
  * If the body stalls past the deadline, what arrived so far is kept and marked truncated.
  */
-export async function readExcerpt(body: AsyncIterable<unknown> & { destroy(): unknown }, maxBytes: number): Promise<Excerpt> {
+export async function readExcerpt(
+  body: AsyncIterable<unknown> & { destroy(): unknown },
+  maxBytes: number,
+): Promise<Excerpt> {
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
@@ -168,10 +171,14 @@ export async function sendHttp(req: HttpSendRequest): Promise<SendResult> {
       responseExcerpt: excerpt.text,
       responseTruncated: excerpt.truncated,
       retryAfterMs: status === 429 || status === 503 ? parseRetryAfterMs(response.headers["retry-after"]) : undefined,
-      ...(ok ? {} : { errorKind: "http" as const, error: statusError(status, Array.isArray(location) ? location[0] : location) }),
+      ...(ok
+        ? {}
+        : { errorKind: "http" as const, error: statusError(status, Array.isArray(location) ? location[0] : location) }),
     };
   } catch (error) {
-    const failure = signal.aborted ? { errorKind: "timeout" as const, error: `timed out after ${req.timeoutMs} ms` } : describeTransportError(error);
+    const failure = signal.aborted
+      ? { errorKind: "timeout" as const, error: `timed out after ${req.timeoutMs} ms` }
+      : describeTransportError(error);
     return { ok: false, durationMs: elapsed(), ...failure };
   }
 }

@@ -13,7 +13,14 @@ export type ClaimedTask = {
     id: number;
     vendorType: string;
     event: { type: string; occurAt: number; operator: string; eventData: string; requestId: string; createdAt: Date };
-    target: { id: number; type: string; address: string; authHeaderEnc: string | null; skipCertVerify: boolean; payloadFormat: string };
+    target: {
+      id: number;
+      type: string;
+      address: string;
+      authHeaderEnc: string | null;
+      skipCertVerify: boolean;
+      payloadFormat: string;
+    };
     policy: {
       id: number;
       projectId: number;
@@ -49,12 +56,18 @@ export async function loadClaimedTasks(ids: number[]): Promise<ClaimedTask[]> {
     WHERE t."id" IN (${Prisma.join(ids)})`);
   const policyIds = [...new Set(rows.map((r) => int(r.policyId)))];
   const keys = policyIds.length
-    ? await rawQuery(Prisma.sql`SELECT "policyId", "secretEnc", "expiresAt", "createdAt" FROM "SigningKey" WHERE "policyId" IN (${Prisma.join(policyIds)})`)
+    ? await rawQuery(
+        Prisma.sql`SELECT "policyId", "secretEnc", "expiresAt", "createdAt" FROM "SigningKey" WHERE "policyId" IN (${Prisma.join(policyIds)})`,
+      )
     : [];
   const keysByPolicy = new Map<number, ClaimedTask["execution"]["policy"]["signingKeys"]>();
   for (const k of keys) {
     const list = keysByPolicy.get(int(k.policyId)) ?? [];
-    list.push({ secretEnc: String(k.secretEnc), expiresAt: k.expiresAt ? date(k.expiresAt) : null, createdAt: date(k.createdAt) });
+    list.push({
+      secretEnc: String(k.secretEnc),
+      expiresAt: k.expiresAt ? date(k.expiresAt) : null,
+      createdAt: date(k.createdAt),
+    });
     keysByPolicy.set(int(k.policyId), list);
   }
   return rows.map((r) => ({
@@ -67,8 +80,22 @@ export async function loadClaimedTasks(ids: number[]): Promise<ClaimedTask[]> {
     execution: {
       id: int(r.executionId),
       vendorType: String(r.vendorType),
-      event: { type: String(r.eventType), occurAt: int(r.occurAt), operator: String(r.operator), eventData: String(r.eventData), requestId: String(r.requestId), createdAt: date(r.eventCreatedAt) },
-      target: { id: int(r.targetId), type: String(r.targetType), address: String(r.address), authHeaderEnc: (r.authHeaderEnc as string | null) ?? null, skipCertVerify: bool(r.skipCertVerify), payloadFormat: String(r.payloadFormat) },
+      event: {
+        type: String(r.eventType),
+        occurAt: int(r.occurAt),
+        operator: String(r.operator),
+        eventData: String(r.eventData),
+        requestId: String(r.requestId),
+        createdAt: date(r.eventCreatedAt),
+      },
+      target: {
+        id: int(r.targetId),
+        type: String(r.targetType),
+        address: String(r.address),
+        authHeaderEnc: (r.authHeaderEnc as string | null) ?? null,
+        skipCertVerify: bool(r.skipCertVerify),
+        payloadFormat: String(r.payloadFormat),
+      },
       policy: {
         id: int(r.policyId),
         projectId: int(r.projectId),

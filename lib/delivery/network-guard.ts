@@ -240,9 +240,10 @@ export function guardedLookup(allow: readonly string[], resolve: ResolveAll = re
       : resolve(host);
     resolved.then(
       (entries) => {
-        const wanted = options.family === 4 || options.family === 6
-          ? entries.filter((entry) => entry.family === options.family)
-          : entries;
+        const wanted =
+          options.family === 4 || options.family === 6
+            ? entries.filter((entry) => entry.family === options.family)
+            : entries;
         if (wanted.length === 0) {
           const error: NodeJS.ErrnoException = new Error(`Cannot resolve ${host} (no addresses)`);
           error.code = "ENOTFOUND";

@@ -23,7 +23,10 @@ export type SendResult = {
 export type TransportFailure = { errorKind: SendErrorKind; error: string };
 
 /** `Retry-After` as delay-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfterMs(value: string | string[] | undefined | null, now: number = Date.now()): number | undefined {
+export function parseRetryAfterMs(
+  value: string | string[] | undefined | null,
+  now: number = Date.now(),
+): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!text) return undefined;
   if (/^\d+$/.test(text)) return Number(text) * 1000;
@@ -84,7 +87,12 @@ export function describeTransportError(error: unknown): TransportFailure {
   for (const link of chain) {
     if (link instanceof NetworkGuardError) {
       return {
-        errorKind: link.code === "address_refused" ? "refused_address" : link.code === "invalid_url" ? "invalid_request" : "network",
+        errorKind:
+          link.code === "address_refused"
+            ? "refused_address"
+            : link.code === "invalid_url"
+              ? "invalid_request"
+              : "network",
         error: link.message,
       };
     }

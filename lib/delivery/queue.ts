@@ -10,17 +10,27 @@ import { Prisma } from "@/lib/db/sql";
  * time, so the single UPDATE is already exclusive. Tasks of paused targets and of targets in
  * `excludeTargets` (busy in this worker) wait.
  */
-export async function claimDueTasks(opts: { owner: string; limit: number; leaseMs: number; excludeTargets?: number[] }): Promise<number[]> {
+export async function claimDueTasks(opts: {
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  excludeTargets?: number[];
+}): Promise<number[]> {
   const now = new Date();
-  const exclude = opts.excludeTargets?.length ? Prisma.sql`AND t."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})` : Prisma.empty;
+  const exclude = opts.excludeTargets?.length
+    ? Prisma.sql`AND t."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})`
+    : Prisma.empty;
   // A plain read first: most wake-ups find nothing (or only tasks of targets this worker is busy
   // with), and on SQLite the UPDATE below would wait for the database's one write lock even when
   // it matches no row.
-  const due = await rawQuery(Prisma.sql`SELECT 1 FROM "Task" t WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now} ${exclude} LIMIT 1`);
+  const due = await rawQuery(
+    Prisma.sql`SELECT 1 FROM "Task" t WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now} ${exclude} LIMIT 1`,
+  );
   if (due.length === 0) return [];
   const leaseUntil = new Date(now.getTime() + opts.leaseMs);
   const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF t SKIP LOCKED` : Prisma.empty;
-  const rows = await retryBusy(() => rawQuery<{ id: number | bigint }>(Prisma.sql`
+  const rows = await retryBusy(() =>
+    rawQuery<{ id: number | bigint }>(Prisma.sql`
     UPDATE "Task" SET "status" = 'Running', "leaseOwner" = ${opts.owner}, "leaseUntil" = ${leaseUntil},
       "updatedAt" = ${now}, "startTime" = COALESCE("startTime", ${now})
     WHERE "id" IN (
@@ -32,7 +42,8 @@ export async function claimDueTasks(opts: { owner: string; limit: number; leaseM
       LIMIT ${opts.limit}
       ${lock}
     )
-    RETURNING "id"`));
+    RETURNING "id"`),
+  );
   return rows.map((r) => Number(r.id));
 }
 
@@ -42,7 +53,9 @@ export async function claimDueTasks(opts: { owner: string; limit: number; leaseM
  */
 export async function recoverExpiredLeases(): Promise<number> {
   const now = new Date();
-  const expired = await rawQuery(Prisma.sql`SELECT 1 FROM "Task" WHERE "status" = 'Running' AND "leaseUntil" < ${now} LIMIT 1`);
+  const expired = await rawQuery(
+    Prisma.sql`SELECT 1 FROM "Task" WHERE "status" = 'Running' AND "leaseUntil" < ${now} LIMIT 1`,
+  );
   if (expired.length === 0) return 0;
   return retryBusy(() =>
     rawExecute(Prisma.sql`
@@ -54,10 +67,15 @@ export async function recoverExpiredLeases(): Promise<number> {
 /** Extends the leases of the tasks this worker is still delivering. */
 export async function renewLeases(owner: string, leaseMs: number, inFlight: number): Promise<number> {
   if (inFlight === 0) return 0;
-  return retryBusy(() => rawExecute(Prisma.sql`UPDATE "Task" SET "leaseUntil" = ${new Date(Date.now() + leaseMs)}, "updatedAt" = ${new Date()} WHERE "leaseOwner" = ${owner} AND "status" = 'Running'`));
+  return retryBusy(() =>
+    rawExecute(
+      Prisma.sql`UPDATE "Task" SET "leaseUntil" = ${new Date(Date.now() + leaseMs)}, "updatedAt" = ${new Date()} WHERE "leaseOwner" = ${owner} AND "status" = 'Running'`,
+    ),
+  );
 }
 
-const giveBack = () => Prisma.sql`UPDATE "Task" SET "status" = 'Pending', "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${new Date()}`;
+const giveBack = () =>
+  Prisma.sql`UPDATE "Task" SET "status" = 'Pending', "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${new Date()}`;
 
 /** Gives back this worker's unfinished tasks (on shutdown) so another worker takes them at once. */
 export async function releaseLeases(owner: string): Promise<number> {
@@ -67,11 +85,17 @@ export async function releaseLeases(owner: string): Promise<number> {
 /** Gives back tasks this worker claimed but could not start (their load failed). */
 export async function releaseClaimed(owner: string, ids: number[]): Promise<number> {
   if (ids.length === 0) return 0;
-  return retryBusy(() => rawExecute(Prisma.sql`${giveBack()} WHERE "id" IN (${Prisma.join(ids)}) AND "leaseOwner" = ${owner} AND "status" = 'Running'`));
+  return retryBusy(() =>
+    rawExecute(
+      Prisma.sql`${giveBack()} WHERE "id" IN (${Prisma.join(ids)}) AND "leaseOwner" = ${owner} AND "status" = 'Running'`,
+    ),
+  );
 }
 
 /** When the next task becomes due (for the idle timer), or null when nothing is waiting. */
 export async function nextDueAt(): Promise<Date | null> {
-  const [t] = await rawQuery<{ nextAttemptAt: unknown }>(Prisma.sql`SELECT "nextAttemptAt" FROM "Task" WHERE "status" = 'Pending' ORDER BY "nextAttemptAt" LIMIT 1`);
+  const [t] = await rawQuery<{ nextAttemptAt: unknown }>(
+    Prisma.sql`SELECT "nextAttemptAt" FROM "Task" WHERE "status" = 'Pending' ORDER BY "nextAttemptAt" LIMIT 1`,
+  );
   return t ? driverDate(t.nextAttemptAt) : null;
 }

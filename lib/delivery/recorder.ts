@@ -12,22 +12,29 @@ export type AutoPause = { failures: number; windowMs: number };
  * deleted meanwhile keeps its new state. A crash before a flush loses no task: its lease expires
  * and it is delivered again with the same webhook-id.
  */
-export function createRecorder(opts: { owner: string; autoPause: AutoPause; maxBatch?: number; onFlushed?: (outcomes: TaskOutcome[]) => void }) {
+export function createRecorder(opts: {
+  owner: string;
+  autoPause: AutoPause;
+  maxBatch?: number;
+  onFlushed?: (outcomes: TaskOutcome[]) => void;
+}) {
   let queue: TaskOutcome[] = [];
   let flushing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   const maxBatch = opts.maxBatch ?? 200;
 
   async function write(batch: TaskOutcome[]) {
-    await retryBusy(() => rawTransaction(async (tx) => {
-      const live = await updateTasks(tx, opts.owner, batch);
-      const mine = batch.filter((o) => live.has(o.taskId));
-      if (mine.length === 0) return;
-      await updateExecutions(tx, mine);
-      await insertAttempts(tx, mine);
-      await insertLogs(tx, mine);
-      await updateTargets(tx, mine, opts.autoPause);
-    }));
+    await retryBusy(() =>
+      rawTransaction(async (tx) => {
+        const live = await updateTasks(tx, opts.owner, batch);
+        const mine = batch.filter((o) => live.has(o.taskId));
+        if (mine.length === 0) return;
+        await updateExecutions(tx, mine);
+        await insertAttempts(tx, mine);
+        await insertLogs(tx, mine);
+        await updateTargets(tx, mine, opts.autoPause);
+      }),
+    );
   }
 
   /** Consecutive failed writes; the next try waits longer (the database may be restarting). */
@@ -57,7 +64,12 @@ export function createRecorder(opts: { owner: string; autoPause: AutoPause; maxB
     timer = setTimeout(() => {
       timer = null;
       flushing = flushNow()
-        .catch((err) => logger.warn({ err, pending: queue.length, retryInMs: retryDelay() }, "writing delivery results failed; retrying"))
+        .catch((err) =>
+          logger.warn(
+            { err, pending: queue.length, retryInMs: retryDelay() },
+            "writing delivery results failed; retrying",
+          ),
+        )
         .finally(() => {
           flushing = null;
           if (queue.length) schedule(failures > 0 ? retryDelay() : undefined);
@@ -89,7 +101,10 @@ export function createRecorder(opts: { owner: string; autoPause: AutoPause; maxB
             await flushing;
           } catch (err) {
             if (++tries >= maxTries) {
-              logger.error({ err, pending: queue.length }, "delivery results not written; their tasks will be delivered again after the lease");
+              logger.error(
+                { err, pending: queue.length },
+                "delivery results not written; their tasks will be delivered again after the lease",
+              );
               return;
             }
             await new Promise((r) => setTimeout(r, retryDelay()));
@@ -108,7 +123,8 @@ type Tx = RawRunner;
  */
 async function updateTasks(tx: Tx, owner: string, batch: TaskOutcome[]): Promise<Set<number>> {
   const ids = batch.map((o) => o.taskId);
-  const text = (f: (o: TaskOutcome) => string) => caseById(batch.map((o) => ({ id: o.taskId, value: Prisma.sql`${f(o)}` })));
+  const text = (f: (o: TaskOutcome) => string) =>
+    caseById(batch.map((o) => ({ id: o.taskId, value: Prisma.sql`${f(o)}` })));
   const timed = batch.filter((o) => o.nextAttemptAt);
   const ended = batch.filter((o) => o.endTime);
   const rows = await tx.query<{ id: number | bigint }>(Prisma.sql`
@@ -116,8 +132,22 @@ async function updateTasks(tx: Tx, owner: string, batch: TaskOutcome[]): Promise
       "status" = ${text((o) => o.status)},
       "statusMessage" = ${text((o) => o.statusMessage)},
       "runCount" = ${caseById(batch.map((o) => ({ id: o.taskId, value: Prisma.sql`CAST(${o.runCount} AS INTEGER)` })))},
-      "nextAttemptAt" = ${timed.length ? caseById(timed.map((o) => ({ id: o.taskId, value: tsParam(o.nextAttemptAt!) })), "nextAttemptAt") : Prisma.sql`"nextAttemptAt"`},
-      "endTime" = ${ended.length ? caseById(ended.map((o) => ({ id: o.taskId, value: tsParam(o.endTime!) })), "endTime") : Prisma.sql`"endTime"`},
+      "nextAttemptAt" = ${
+        timed.length
+          ? caseById(
+              timed.map((o) => ({ id: o.taskId, value: tsParam(o.nextAttemptAt!) })),
+              "nextAttemptAt",
+            )
+          : Prisma.sql`"nextAttemptAt"`
+      },
+      "endTime" = ${
+        ended.length
+          ? caseById(
+              ended.map((o) => ({ id: o.taskId, value: tsParam(o.endTime!) })),
+              "endTime",
+            )
+          : Prisma.sql`"endTime"`
+      },
       "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${tsParam(new Date())}
     WHERE "id" IN (${Prisma.join(ids)}) AND "leaseOwner" = ${owner} AND "status" = 'Running'
     RETURNING "id"`);
@@ -125,12 +155,16 @@ async function updateTasks(tx: Tx, owner: string, batch: TaskOutcome[]): Promise
 }
 
 async function insertAttempts(tx: Tx, outcomes: TaskOutcome[]) {
-  const rows = outcomes.filter((o) => o.attempt).map((o) => {
-    const a = o.attempt!;
-    return Prisma.sql`(${o.taskId}, ${a.number}, ${a.startedAt}, ${a.durationMs}, ${a.responseStatus ?? null}, ${a.responseExcerpt ?? null}, ${a.error ?? null}, ${a.requestHeaders})`;
-  });
+  const rows = outcomes
+    .filter((o) => o.attempt)
+    .map((o) => {
+      const a = o.attempt!;
+      return Prisma.sql`(${o.taskId}, ${a.number}, ${a.startedAt}, ${a.durationMs}, ${a.responseStatus ?? null}, ${a.responseExcerpt ?? null}, ${a.error ?? null}, ${a.requestHeaders})`;
+    });
   if (rows.length === 0) return;
-  await tx.execute(Prisma.sql`INSERT INTO "Attempt" ("taskId", "number", "startedAt", "durationMs", "responseStatus", "responseExcerpt", "error", "requestHeaders") VALUES ${Prisma.join(rows)}`);
+  await tx.execute(
+    Prisma.sql`INSERT INTO "Attempt" ("taskId", "number", "startedAt", "durationMs", "responseStatus", "responseExcerpt", "error", "requestHeaders") VALUES ${Prisma.join(rows)}`,
+  );
 }
 
 async function insertLogs(tx: Tx, outcomes: TaskOutcome[]) {
@@ -141,13 +175,21 @@ async function insertLogs(tx: Tx, outcomes: TaskOutcome[]) {
 
 /** Executions mirror their task (one task per execution). */
 async function updateExecutions(tx: Tx, outcomes: TaskOutcome[]) {
-  const text = (f: (o: TaskOutcome) => string) => caseById(outcomes.map((o) => ({ id: o.executionId, value: Prisma.sql`${f(o)}` })));
+  const text = (f: (o: TaskOutcome) => string) =>
+    caseById(outcomes.map((o) => ({ id: o.executionId, value: Prisma.sql`${f(o)}` })));
   const ended = outcomes.filter((o) => o.endTime);
   await tx.execute(Prisma.sql`
     UPDATE "Execution" SET
       "status" = ${text((o) => o.status)},
       "statusMessage" = ${text((o) => o.statusMessage)},
-      "endTime" = ${ended.length ? caseById(ended.map((o) => ({ id: o.executionId, value: tsParam(o.endTime!) })), "endTime") : Prisma.sql`NULL`}
+      "endTime" = ${
+        ended.length
+          ? caseById(
+              ended.map((o) => ({ id: o.executionId, value: tsParam(o.endTime!) })),
+              "endTime",
+            )
+          : Prisma.sql`NULL`
+      }
     WHERE "id" IN (${Prisma.join(outcomes.map((o) => o.executionId))})`);
 }
 
@@ -160,7 +202,9 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
   for (const [targetId, list] of byTarget) {
     const gone = list.find((o) => o.pauseTarget);
     if (gone) {
-      await tx.execute(Prisma.sql`UPDATE "WebhookTarget" SET "status" = 'paused', "pausedReason" = ${gone.pauseTarget}, "pausedAt" = ${now}, "updatedAt" = ${now} WHERE "id" = ${targetId}`);
+      await tx.execute(
+        Prisma.sql`UPDATE "WebhookTarget" SET "status" = 'paused', "pausedReason" = ${gone.pauseTarget}, "pausedAt" = ${now}, "updatedAt" = ${now} WHERE "id" = ${targetId}`,
+      );
       continue;
     }
     const last = [...list].reverse().find((o) => o.targetHealth);
@@ -170,7 +214,9 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
       continue;
     }
     const exhausted = list.filter((o) => o.targetHealth === "exhausted").length;
-    const [target] = await tx.query<{ consecutiveFailures: number | bigint; firstFailureAt: unknown }>(Prisma.sql`SELECT "consecutiveFailures", "firstFailureAt" FROM "WebhookTarget" WHERE "id" = ${targetId}`);
+    const [target] = await tx.query<{ consecutiveFailures: number | bigint; firstFailureAt: unknown }>(
+      Prisma.sql`SELECT "consecutiveFailures", "firstFailureAt" FROM "WebhookTarget" WHERE "id" = ${targetId}`,
+    );
     if (!target) continue;
     const failures = Number(target.consecutiveFailures) + exhausted;
     const since = target.firstFailureAt ? driverDate(target.firstFailureAt) : now;
@@ -178,10 +224,14 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
     const paused = pause
       ? Prisma.sql`, "status" = 'paused', "pausedAt" = ${now}, "pausedReason" = ${`paused automatically: ${failures} deliveries in a row failed after all retries since ${since.toISOString()}`}`
       : Prisma.empty;
-    await tx.execute(Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = ${failures}, "firstFailureAt" = ${since}, "updatedAt" = ${now} ${paused} WHERE "id" = ${targetId}`);
+    await tx.execute(
+      Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = ${failures}, "firstFailureAt" = ${since}, "updatedAt" = ${now} ${paused} WHERE "id" = ${targetId}`,
+    );
   }
   // One statement resets every target that answered well (most batches have only these).
   if (healthy.length) {
-    await tx.execute(Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = 0, "firstFailureAt" = NULL WHERE "id" IN (${Prisma.join(healthy)}) AND "consecutiveFailures" > 0`);
+    await tx.execute(
+      Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = 0, "firstFailureAt" = NULL WHERE "id" IN (${Prisma.join(healthy)}) AND "consecutiveFailures" > 0`,
+    );
   }
 }

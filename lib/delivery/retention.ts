@@ -16,18 +16,36 @@ export async function purgeHistory(now = new Date()): Promise<{ executions: numb
   const cutoff = new Date(now.getTime() - settings.retentionDays * 86_400_000);
 
   for (;;) {
-    const old = await db.execution.findMany({ where: { startTime: { lt: cutoff }, status: { in: FINISHED } }, select: { id: true }, take: BATCH });
+    const old = await db.execution.findMany({
+      where: { startTime: { lt: cutoff }, status: { in: FINISHED } },
+      select: { id: true },
+      take: BATCH,
+    });
     if (old.length === 0) break;
     executions += (await db.execution.deleteMany({ where: { id: { in: old.map((e) => e.id) } } })).count;
   }
 
-  const crowded = await db.execution.groupBy({ by: ["policyId"], _count: { _all: true }, having: { policyId: { _count: { gt: settings.retentionCount } } } });
+  const crowded = await db.execution.groupBy({
+    by: ["policyId"],
+    _count: { _all: true },
+    having: { policyId: { _count: { gt: settings.retentionCount } } },
+  });
   for (const { policyId } of crowded) {
     // The id of the oldest execution to keep; everything finished below it goes.
-    const keep = await db.execution.findMany({ where: { policyId }, orderBy: { id: "desc" }, skip: settings.retentionCount - 1, take: 1, select: { id: true } });
+    const keep = await db.execution.findMany({
+      where: { policyId },
+      orderBy: { id: "desc" },
+      skip: settings.retentionCount - 1,
+      take: 1,
+      select: { id: true },
+    });
     if (!keep[0]) continue;
     for (;;) {
-      const batch = await db.execution.findMany({ where: { policyId, id: { lt: keep[0].id }, status: { in: FINISHED } }, select: { id: true }, take: BATCH });
+      const batch = await db.execution.findMany({
+        where: { policyId, id: { lt: keep[0].id }, status: { in: FINISHED } },
+        select: { id: true },
+        take: BATCH,
+      });
       if (batch.length === 0) break;
       executions += (await db.execution.deleteMany({ where: { id: { in: batch.map((e) => e.id) } } })).count;
     }
@@ -35,7 +53,11 @@ export async function purgeHistory(now = new Date()): Promise<{ executions: numb
 
   let events = 0;
   for (;;) {
-    const orphans = await db.event.findMany({ where: { executions: { none: {} }, createdAt: { lt: new Date(now.getTime() - 86_400_000) } }, select: { id: true }, take: BATCH });
+    const orphans = await db.event.findMany({
+      where: { executions: { none: {} }, createdAt: { lt: new Date(now.getTime() - 86_400_000) } },
+      select: { id: true },
+      take: BATCH,
+    });
     if (orphans.length === 0) break;
     events += (await db.event.deleteMany({ where: { id: { in: orphans.map((e) => e.id) } } })).count;
   }

@@ -38,7 +38,10 @@ export const retryPolicySchema = z
 export type RetryPolicyInput = z.infer<typeof retryPolicySchema>;
 
 /** Fills the fields the input leaves out from `defaults` (the system settings). */
-export function toRetryPolicy(input: RetryPolicyInput | undefined, defaults: RetryPolicy = DEFAULT_RETRY_POLICY): RetryPolicy {
+export function toRetryPolicy(
+  input: RetryPolicyInput | undefined,
+  defaults: RetryPolicy = DEFAULT_RETRY_POLICY,
+): RetryPolicy {
   const backoffBaseMs = input?.backoff_base_ms ?? defaults.backoffBaseMs;
   return {
     maxAttempts: input?.max_attempts ?? defaults.maxAttempts,
@@ -60,7 +63,10 @@ export function fromRetryPolicy(policy: RetryPolicy): Required<RetryPolicyInput>
 }
 
 /** base·2^(n-1), capped: the ceiling of the wait after failed attempt n. */
-export function backoffCeilingMs(attemptNumber: number, policy: Pick<RetryPolicy, "backoffBaseMs" | "backoffCapMs">): number {
+export function backoffCeilingMs(
+  attemptNumber: number,
+  policy: Pick<RetryPolicy, "backoffBaseMs" | "backoffCapMs">,
+): number {
   const n = Math.max(1, Math.floor(attemptNumber));
   return Math.min(policy.backoffCapMs, policy.backoffBaseMs * 2 ** (n - 1));
 }

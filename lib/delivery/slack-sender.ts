@@ -52,9 +52,10 @@ function recordingFetch(
       truncated: excerpt.truncated,
       retryAfterMs: status === 429 || status === 503 ? parseRetryAfterMs(response.headers["retry-after"]) : undefined,
     };
-    const headerEntries = Object.entries(response.headers).map(
-      ([name, value]): [string, string] => [name, Array.isArray(value) ? value.join(", ") : String(value ?? "")],
-    );
+    const headerEntries = Object.entries(response.headers).map(([name, value]): [string, string] => [
+      name,
+      Array.isArray(value) ? value.join(", ") : String(value ?? ""),
+    ]);
     return {
       ok: status >= 200 && status < 300,
       status,
@@ -147,7 +148,11 @@ type Bucket = { tokens: number; refilledAt: number; blockedUntil: number };
 const MAX_TRACKED_WEBHOOKS = 1_000;
 
 /** Slack allows about one message per second per webhook, with short bursts. Token bucket per URL. */
-export function createSlackRateLimiter({ ratePerSec = 1, burst = 3, now = Date.now }: SlackRateLimiterOptions = {}): SlackRateLimiter {
+export function createSlackRateLimiter({
+  ratePerSec = 1,
+  burst = 3,
+  now = Date.now,
+}: SlackRateLimiterOptions = {}): SlackRateLimiter {
   const buckets = new Map<string, Bucket>();
   const msPerToken = 1000 / ratePerSec;
 

@@ -8,14 +8,29 @@ import { getSettings } from "@/lib/settings/settings";
 const OPEN = ["Pending", "Running"];
 
 /** Stops every pending or running task matching `where`, with a log line saying why. */
-export async function cancelPendingTasks(tx: Tx, where: { policyId?: number; targetId?: number; executionId?: number }, reason: string) {
-  const tasks = await tx.task.findMany({ where: { ...where, status: { in: OPEN } }, select: { id: true, executionId: true } });
+export async function cancelPendingTasks(
+  tx: Tx,
+  where: { policyId?: number; targetId?: number; executionId?: number },
+  reason: string,
+) {
+  const tasks = await tx.task.findMany({
+    where: { ...where, status: { in: OPEN } },
+    select: { id: true, executionId: true },
+  });
   if (tasks.length === 0) return 0;
   const now = new Date();
   const ids = tasks.map((t) => t.id);
-  await tx.task.updateMany({ where: { id: { in: ids } }, data: { status: "Stopped", statusMessage: reason, endTime: now, leaseOwner: null, leaseUntil: null } });
-  await tx.execution.updateMany({ where: { id: { in: tasks.map((t) => t.executionId) } }, data: { status: "Stopped", statusMessage: reason, endTime: now } });
-  await tx.taskLog.createMany({ data: ids.map((taskId) => ({ taskId, at: now, level: "WARNING", message: `stopped: ${reason}` })) });
+  await tx.task.updateMany({
+    where: { id: { in: ids } },
+    data: { status: "Stopped", statusMessage: reason, endTime: now, leaseOwner: null, leaseUntil: null },
+  });
+  await tx.execution.updateMany({
+    where: { id: { in: tasks.map((t) => t.executionId) } },
+    data: { status: "Stopped", statusMessage: reason, endTime: now },
+  });
+  await tx.taskLog.createMany({
+    data: ids.map((taskId) => ({ taskId, at: now, level: "WARNING", message: `stopped: ${reason}` })),
+  });
   return ids.length;
 }
 
@@ -34,18 +49,34 @@ export async function stopExecution(actor: Actor, policyId: number, executionId:
 async function requeue(tx: Tx, taskIds: number[], who: string) {
   if (taskIds.length === 0) return 0;
   const settings = await getSettings(tx);
-  const tasks = await tx.task.findMany({ where: { id: { in: taskIds }, status: { notIn: OPEN } }, include: { execution: { include: { policy: true } } } });
+  const tasks = await tx.task.findMany({
+    where: { id: { in: taskIds }, status: { notIn: OPEN } },
+    include: { execution: { include: { policy: true } } },
+  });
   const now = new Date();
   for (const t of tasks) {
     const attempts = t.execution.policy.maxAttempts ?? settings.maxAttempts;
     await tx.task.update({
       where: { id: t.id },
-      data: { status: "Pending", statusMessage: "", maxAttempts: t.runCount + attempts, nextAttemptAt: now, endTime: null, leaseOwner: null, leaseUntil: null },
+      data: {
+        status: "Pending",
+        statusMessage: "",
+        maxAttempts: t.runCount + attempts,
+        nextAttemptAt: now,
+        endTime: null,
+        leaseOwner: null,
+        leaseUntil: null,
+      },
     });
   }
   const execIds = tasks.map((t) => t.executionId);
-  await tx.execution.updateMany({ where: { id: { in: execIds } }, data: { status: "Pending", statusMessage: "", endTime: null, trigger: "MANUAL" } });
-  await tx.taskLog.createMany({ data: tasks.map((t) => ({ taskId: t.id, at: now, message: `redeliver requested by ${who}` })) });
+  await tx.execution.updateMany({
+    where: { id: { in: execIds } },
+    data: { status: "Pending", statusMessage: "", endTime: null, trigger: "MANUAL" },
+  });
+  await tx.taskLog.createMany({
+    data: tasks.map((t) => ({ taskId: t.id, at: now, message: `redeliver requested by ${who}` })),
+  });
   return tasks.length;
 }
 
@@ -59,7 +90,11 @@ export async function redeliverTask(actor: Actor, policyId: number, taskId: numb
 }
 
 /** Redelivers every task of a policy that ended in Error (or Stopped) between `from` and `to`. */
-export async function redeliverFailed(actor: Actor, policyId: number, range: { from: Date; to: Date; includeStopped?: boolean }) {
+export async function redeliverFailed(
+  actor: Actor,
+  policyId: number,
+  range: { from: Date; to: Date; includeStopped?: boolean },
+) {
   const db = await getDb();
   const statuses = range.includeStopped ? ["Error", "Stopped"] : ["Error"];
   const n = await db.$transaction(async (tx) => {
@@ -68,7 +103,11 @@ export async function redeliverFailed(actor: Actor, policyId: number, range: { f
       select: { id: true },
       take: 10_000,
     });
-    return requeue(tx, ids.map((t) => t.id), actorName(actor));
+    return requeue(
+      tx,
+      ids.map((t) => t.id),
+      actorName(actor),
+    );
   });
   await notifyWorkers();
   return n;

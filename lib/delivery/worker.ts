@@ -6,7 +6,14 @@ import { env } from "@/lib/config/env";
 import { dialect, disconnectDb, getDb } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { allowedNetworks, getSettings } from "@/lib/settings/settings";
-import { claimDueTasks, nextDueAt, recoverExpiredLeases, releaseClaimed, releaseLeases, renewLeases } from "@/lib/delivery/queue";
+import {
+  claimDueTasks,
+  nextDueAt,
+  recoverExpiredLeases,
+  releaseClaimed,
+  releaseLeases,
+  renewLeases,
+} from "@/lib/delivery/queue";
 import { loadClaimedTasks, type ClaimedTask } from "@/lib/delivery/load";
 import { deliverTask, type DeliveryEnv, type TaskOutcome } from "@/lib/delivery/deliver";
 import { createRecorder, type AutoPause } from "@/lib/delivery/recorder";
@@ -16,7 +23,14 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/delivery/retry";
 import { localWakeups, TASKS_CHANNEL } from "@/lib/delivery/wakeup";
 import { purgeHistory } from "@/lib/delivery/retention";
 import { retryBusy } from "@/lib/db/busy";
-import { attemptDuration, claimsTotal, attemptsTotal, deliveryLatency, deliveryRegistry, inFlight } from "@/lib/metrics/delivery-metrics";
+import {
+  attemptDuration,
+  claimsTotal,
+  attemptsTotal,
+  deliveryLatency,
+  deliveryRegistry,
+  inFlight,
+} from "@/lib/metrics/delivery-metrics";
 
 export type WorkerOptions = {
   concurrency: number;
@@ -81,7 +95,11 @@ export class DeliveryWorker {
       maxInFlight: e.WORKER_CONCURRENCY * 8,
       ...opts,
     };
-    this.recorder = createRecorder({ owner: this.owner, autoPause: this.opts.autoPause, onFlushed: (b) => this.afterFlush(b) });
+    this.recorder = createRecorder({
+      owner: this.owner,
+      autoPause: this.opts.autoPause,
+      onFlushed: (b) => this.afterFlush(b),
+    });
   }
 
   async start() {
@@ -89,9 +107,30 @@ export class DeliveryWorker {
     await getDb(); // opens the database (and its write-ahead log, watched below)
     await this.subscribe();
     this.timers.push(setInterval(() => this.wake(), this.opts.pollMs));
-    this.timers.push(setInterval(() => void recoverExpiredLeases().then((n) => n > 0 && this.wake()).catch((err) => logger.warn({ err }, "lease recovery failed")), Math.max(this.opts.pollMs, 1_000)));
-    this.timers.push(setInterval(() => void renewLeases(this.owner, this.opts.leaseMs, this.inFlight.size + this.heldCount).catch((err) => logger.warn({ err }, "lease renewal failed")), this.opts.leaseMs / 3));
-    this.timers.push(setInterval(() => void retryBusy(() => purgeHistory()).catch((err) => logger.warn({ err }, "retention purge failed")), this.opts.retentionEveryMs));
+    this.timers.push(
+      setInterval(
+        () =>
+          void recoverExpiredLeases()
+            .then((n) => n > 0 && this.wake())
+            .catch((err) => logger.warn({ err }, "lease recovery failed")),
+        Math.max(this.opts.pollMs, 1_000),
+      ),
+    );
+    this.timers.push(
+      setInterval(
+        () =>
+          void renewLeases(this.owner, this.opts.leaseMs, this.inFlight.size + this.heldCount).catch((err) =>
+            logger.warn({ err }, "lease renewal failed"),
+          ),
+        this.opts.leaseMs / 3,
+      ),
+    );
+    this.timers.push(
+      setInterval(
+        () => void retryBusy(() => purgeHistory()).catch((err) => logger.warn({ err }, "retention purge failed")),
+        this.opts.retentionEveryMs,
+      ),
+    );
     logger.info({ owner: this.owner, ...this.opts, database: dialect() }, "delivery worker started");
     this.kick();
   }
@@ -155,7 +194,12 @@ export class DeliveryWorker {
       // Settings first: a failure after the claim would leave claimed tasks that nobody delivers.
       const { allowList, defaults } = await this.settings();
       const excludeTargets = this.busyTargets();
-      const ids = await claimDueTasks({ owner: this.owner, limit: Math.min(free, 100), leaseMs: this.opts.leaseMs, excludeTargets });
+      const ids = await claimDueTasks({
+        owner: this.owner,
+        limit: Math.min(free, 100),
+        leaseMs: this.opts.leaseMs,
+        excludeTargets,
+      });
       claimsTotal.inc({ found: ids.length > 0 ? "yes" : "no" });
       if (ids.length === 0) {
         if (excludeTargets.length > 0) this.onlyBusyDue = true;
@@ -177,7 +221,8 @@ export class DeliveryWorker {
       for (const task of tasks) {
         const limit = this.targetLimit(task.targetId);
         if ((this.perTarget.get(task.targetId) ?? 0) < limit) this.launch(task, allowList, defaults);
-        else if (!this.failingTargets.has(task.targetId) || !this.held.get(task.targetId)?.length) this.hold(task, allowList, defaults);
+        else if (!this.failingTargets.has(task.targetId) || !this.held.get(task.targetId)?.length)
+          this.hold(task, allowList, defaults);
         else surplus.push(task);
       }
       await this.giveBack(surplus, allowList, defaults);
@@ -197,12 +242,28 @@ export class DeliveryWorker {
       this.slowTargets.add(targetId);
       this.kick();
     }, this.opts.slowAfterMs);
-    const deliveryEnv: DeliveryEnv = { allowList, retry: effectiveRetry(task.execution.policy, defaults), backoffScale: this.opts.backoffScale, slackLimiter: this.slackLimiter, worker: this.owner };
+    const deliveryEnv: DeliveryEnv = {
+      allowList,
+      retry: effectiveRetry(task.execution.policy, defaults),
+      backoffScale: this.opts.backoffScale,
+      slackLimiter: this.slackLimiter,
+      worker: this.owner,
+    };
     const run = deliverTask(task, deliveryEnv)
       .catch((err): TaskOutcome => {
         logger.error({ err, taskId: task.id }, "delivery crashed");
         const msg = `internal error: ${(err as Error).message}`;
-        return { taskId: task.id, executionId: task.executionId, targetId, kind: "postponed", status: "Pending", statusMessage: msg, runCount: task.runCount, nextAttemptAt: new Date(Date.now() + 30_000), logs: [{ at: new Date(), level: "ERROR", message: msg }] };
+        return {
+          taskId: task.id,
+          executionId: task.executionId,
+          targetId,
+          kind: "postponed",
+          status: "Pending",
+          statusMessage: msg,
+          runCount: task.runCount,
+          nextAttemptAt: new Date(Date.now() + 30_000),
+          logs: [{ at: new Date(), level: "ERROR", message: msg }],
+        };
       })
       .then((outcome) => {
         this.observe(outcome, task);
@@ -217,7 +278,8 @@ export class DeliveryWorker {
         if (n <= 0) this.perTarget.delete(targetId);
         else this.perTarget.set(targetId, n);
         this.launchHeld(targetId);
-        if ((this.perTarget.get(targetId) ?? 0) < this.targetLimit(targetId) && !this.held.has(targetId)) this.onlyBusyDue = false;
+        if ((this.perTarget.get(targetId) ?? 0) < this.targetLimit(targetId) && !this.held.has(targetId))
+          this.onlyBusyDue = false;
         this.kick();
       });
     this.inFlight.set(task.id, run);
@@ -225,7 +287,14 @@ export class DeliveryWorker {
 
   private observe(outcome: TaskOutcome, task: ClaimedTask) {
     if (outcome.kind !== "attempted") return;
-    const label = outcome.status === "Success" ? "success" : outcome.pauseTarget ? "gone" : outcome.status === "Pending" ? "retry" : "error";
+    const label =
+      outcome.status === "Success"
+        ? "success"
+        : outcome.pauseTarget
+          ? "gone"
+          : outcome.status === "Pending"
+            ? "retry"
+            : "error";
     attemptsTotal.inc({ outcome: label, vendor: task.execution.vendorType });
     if (outcome.attempt) attemptDuration.observe(outcome.attempt.durationMs / 1000);
     if (outcome.latencyMs !== undefined) deliveryLatency.observe(outcome.latencyMs / 1000);
@@ -257,7 +326,10 @@ export class DeliveryWorker {
   /** Returns claimed tasks to the queue for any worker; if that fails, they are delivered from here. */
   private async giveBack(tasks: ClaimedTask[], allowList: string[], defaults: RetryPolicy) {
     if (tasks.length === 0) return;
-    await releaseClaimed(this.owner, tasks.map((t) => t.id)).catch((err) => {
+    await releaseClaimed(
+      this.owner,
+      tasks.map((t) => t.id),
+    ).catch((err) => {
       logger.warn({ err }, "giving back surplus tasks failed");
       for (const task of tasks) this.hold(task, allowList, defaults);
     });
@@ -269,7 +341,11 @@ export class DeliveryWorker {
     if (!list || list.length <= 1) return;
     const back = list.splice(1);
     this.heldCount -= back.length;
-    void this.giveBack(back.map((h) => h.task), back[0].allowList, back[0].defaults);
+    void this.giveBack(
+      back.map((h) => h.task),
+      back[0].allowList,
+      back[0].defaults,
+    );
   }
 
   /** Starts the target's held tasks while it has free slots. */
@@ -304,7 +380,11 @@ export class DeliveryWorker {
     const now = Date.now();
     if (!this.settingsCache || now - this.settingsCache.at > 5_000) {
       const s = await getSettings();
-      this.settingsCache = { at: now, allowList: allowedNetworks(s), defaults: { ...DEFAULT_RETRY_POLICY, maxAttempts: s.maxAttempts, timeoutMs: s.httpTimeoutMs } };
+      this.settingsCache = {
+        at: now,
+        allowList: allowedNetworks(s),
+        defaults: { ...DEFAULT_RETRY_POLICY, maxAttempts: s.maxAttempts, timeoutMs: s.httpTimeoutMs },
+      };
     }
     return this.settingsCache;
   }
@@ -376,7 +456,15 @@ export class DeliveryWorker {
   }
 }
 
-function effectiveRetry(policy: { maxAttempts: number | null; backoffBaseMs: number | null; backoffCapMs: number | null; timeoutMs: number | null }, defaults: RetryPolicy): RetryPolicy {
+function effectiveRetry(
+  policy: {
+    maxAttempts: number | null;
+    backoffBaseMs: number | null;
+    backoffCapMs: number | null;
+    timeoutMs: number | null;
+  },
+  defaults: RetryPolicy,
+): RetryPolicy {
   const backoffBaseMs = policy.backoffBaseMs ?? defaults.backoffBaseMs;
   return {
     maxAttempts: policy.maxAttempts ?? defaults.maxAttempts,

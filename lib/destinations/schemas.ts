@@ -26,7 +26,11 @@ const urlField = z
   .max(2048, "must be at most 2048 characters")
   .describe("The HTTPS URL events are POSTed to. HTTP is accepted only with a test-mode key (hk_test_…).");
 
-const nameField = z.string("must be a string").trim().max(256, "must be at most 256 characters").describe("Human-readable label.");
+const nameField = z
+  .string("must be a string")
+  .trim()
+  .max(256, "must be at most 256 characters")
+  .describe("Human-readable label.");
 
 const eventTypesField = z
   .array(z.enum(EVENT_TYPES, `must be one of ${EVENT_TYPES.join(", ")}`), "must be a list of event types")
@@ -92,7 +96,12 @@ export const destinationSchema = z.object({
   url: z.string(),
   name: z.string(),
   status: z.enum(DESTINATION_STATUSES),
-  paused_reason: z.string().nullable().describe("Why a paused destination is paused (by a client, by 410 Gone, or automatically after repeated failures)."),
+  paused_reason: z
+    .string()
+    .nullable()
+    .describe(
+      "Why a paused destination is paused (by a client, by 410 Gone, or automatically after repeated failures).",
+    ),
   event_types: z.array(z.enum(EVENT_TYPES)),
   retry_policy: effectiveRetryPolicySchema,
   metadata: z.record(z.string(), z.unknown()),
@@ -113,7 +122,9 @@ export const destinationPageSchema = z.object({
 export const signingKeyRotationSchema = z.object({
   id: z.string().describe("The destination's id."),
   signing_secret: z.string().describe("The new secret (whsec_…), returned only here."),
-  previous_secrets_expire_at: timestamp.describe("Until then deliveries carry signatures of the old and the new secret."),
+  previous_secrets_expire_at: timestamp.describe(
+    "Until then deliveries carry signatures of the old and the new secret.",
+  ),
 });
 
 export const DELIVERY_STATUSES = ["pending", "running", "success", "error", "stopped"] as const;

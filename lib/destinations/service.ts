@@ -36,13 +36,17 @@ import { retryOverrides } from "@/lib/destinations/view";
 
 type ApiKeyActor = Extract<Actor, { kind: "apiKey" }>;
 
-export const destinationNotFound = () => new AppError("destination_not_found", "no destination with this id in the API key's project", "id");
+export const destinationNotFound = () =>
+  new AppError("destination_not_found", "no destination with this id in the API key's project", "id");
 
 /** A destination of this project, by its public id; another project's id is "not found" too. */
 export async function getDestination(projectId: number, publicId: string): Promise<PolicyWithTargets> {
   if (!DESTINATION_ID_PATTERN.test(publicId)) throw destinationNotFound();
   const db = await getDb();
-  const row = await db.webhookPolicy.findFirst({ where: { publicId, projectId, kind: "destination" }, select: { id: true } });
+  const row = await db.webhookPolicy.findFirst({
+    where: { publicId, projectId, kind: "destination" },
+    select: { id: true },
+  });
   const policy = row && (await findPolicy(projectId, row.id, "destination"));
   if (!policy) throw destinationNotFound();
   return policy;
@@ -63,7 +67,11 @@ export async function checkDestinationUrl(url: string, mode: ApiKeyMode): Promis
     throw new AppError("invalid_url", `url must use https:// (not ${parsed.protocol})`, "url");
   }
   if (parsed.protocol === "http:" && mode !== "test") {
-    throw new AppError("invalid_url", "url must use https://; plain http:// is accepted only with a test-mode key (hk_test_…)", "url");
+    throw new AppError(
+      "invalid_url",
+      "url must use https://; plain http:// is accepted only with a test-mode key (hk_test_…)",
+      "url",
+    );
   }
   if (parsed.username || parsed.password) {
     throw new AppError("invalid_url", "url must not contain credentials (user:password@)", "url");
@@ -84,13 +92,22 @@ function assertMetadataSize(metadata: Record<string, unknown>): string {
   const json = JSON.stringify(metadata);
   const bytes = Buffer.byteLength(json, "utf8");
   if (bytes > METADATA_MAX_BYTES) {
-    throw new AppError("metadata_too_large", `metadata is ${bytes} bytes as JSON; the limit is ${METADATA_MAX_BYTES} bytes (8 KB)`, "metadata");
+    throw new AppError(
+      "metadata_too_large",
+      `metadata is ${bytes} bytes as JSON; the limit is ${METADATA_MAX_BYTES} bytes (8 KB)`,
+      "metadata",
+    );
   }
   return json;
 }
 
 /** The policy input a destination stands for: one HTTP target, Default payloads, no filters. */
-function destinationPolicyInput(d: { url: string; name: string; eventTypes: EventType[]; retry: RetryPolicyInput | null }): PolicyInput {
+function destinationPolicyInput(d: {
+  url: string;
+  name: string;
+  eventTypes: EventType[];
+  retry: RetryPolicyInput | null;
+}): PolicyInput {
   return {
     name: d.name,
     description: "",
@@ -109,12 +126,18 @@ async function applyStatus(tx: Tx, actor: Actor, policy: PolicyWithTargets, stat
   if (!target) return;
   if (status === "paused" && target.status !== "paused") {
     const now = new Date();
-    await tx.webhookTarget.update({ where: { id: target.id }, data: { status: "paused", pausedAt: now, pausedReason: `paused by ${actorName(actor)} at ${now.toISOString()}` } });
+    await tx.webhookTarget.update({
+      where: { id: target.id },
+      data: { status: "paused", pausedAt: now, pausedReason: `paused by ${actorName(actor)} at ${now.toISOString()}` },
+    });
   }
   if (status === "active") {
     if (!policy.enabled) await tx.webhookPolicy.update({ where: { id: policy.id }, data: { enabled: true } });
     if (target.status !== "active") {
-      await tx.webhookTarget.update({ where: { id: target.id }, data: { status: "active", pausedReason: null, pausedAt: null, consecutiveFailures: 0, firstFailureAt: null } });
+      await tx.webhookTarget.update({
+        where: { id: target.id },
+        data: { status: "active", pausedReason: null, pausedAt: null, consecutiveFailures: 0, firstFailureAt: null },
+      });
     }
   }
 }
@@ -133,18 +156,34 @@ export async function createDestination(actor: ApiKeyActor, project: ProjectRef,
     await lockProject(tx, project.id);
     const count = await tx.webhookPolicy.count({ where: { projectId: project.id, kind: "destination" } });
     if (count >= settings.destinationLimit) {
-      throw new AppError("over_destination_limit", `this project already has ${count} destinations; the limit is ${settings.destinationLimit}`);
+      throw new AppError(
+        "over_destination_limit",
+        `this project already has ${count} destinations; the limit is ${settings.destinationLimit}`,
+      );
     }
-    const policyInput = destinationPolicyInput({ url: input.url, name: input.name ?? "", eventTypes: input.event_types ?? [...EVENT_TYPES], retry: input.retry_policy ?? null });
+    const policyInput = destinationPolicyInput({
+      url: input.url,
+      name: input.name ?? "",
+      eventTypes: input.event_types ?? [...EVENT_TYPES],
+      retry: input.retry_policy ?? null,
+    });
     const { policy, signingSecret } = await insertPolicy(tx, actor, project, policyInput, "destination", { metadata });
     if (input.status === "paused") await applyStatus(tx, actor, policy, "paused");
-    const created = (await tx.webhookPolicy.findUnique({ where: { id: policy.id }, include: { targets: { orderBy: { position: "asc" } } } }))!;
+    const created = (await tx.webhookPolicy.findUnique({
+      where: { id: policy.id },
+      include: { targets: { orderBy: { position: "asc" } } },
+    }))!;
     return { destination: created, signingSecret };
   });
 }
 
 /** PATCH: fields given replace the stored ones (metadata and retry_policy as whole objects). */
-export async function updateDestination(actor: ApiKeyActor, project: ProjectRef, publicId: string, input: DestinationUpdateInput) {
+export async function updateDestination(
+  actor: ApiKeyActor,
+  project: ProjectRef,
+  publicId: string,
+  input: DestinationUpdateInput,
+) {
   const existing = await getDestination(project.id, publicId);
   const currentUrl = existing.targets[0]?.address ?? "";
   if (input.url !== undefined && input.url !== currentUrl) await checkDestinationUrl(input.url, actor.mode);
@@ -157,9 +196,19 @@ export async function updateDestination(actor: ApiKeyActor, project: ProjectRef,
   });
   const db = await getDb();
   return db.$transaction(async (tx) => {
-    const updated = await applyPolicyUpdate(tx, actor, project, existing, policyInput, metadata !== undefined ? { metadata } : {});
+    const updated = await applyPolicyUpdate(
+      tx,
+      actor,
+      project,
+      existing,
+      policyInput,
+      metadata !== undefined ? { metadata } : {},
+    );
     if (input.status) await applyStatus(tx, actor, updated, input.status);
-    return (await tx.webhookPolicy.findUnique({ where: { id: existing.id }, include: { targets: { orderBy: { position: "asc" } } } }))!;
+    return (await tx.webhookPolicy.findUnique({
+      where: { id: existing.id },
+      include: { targets: { orderBy: { position: "asc" } } },
+    }))!;
   });
 }
 
@@ -181,7 +230,10 @@ function statusWhere(status: DestinationStatus | undefined) {
 }
 
 /** A page of the project's destinations, newest first. */
-export async function listDestinations(projectId: number, opts: { limit: number; cursor?: string; status?: DestinationStatus }) {
+export async function listDestinations(
+  projectId: number,
+  opts: { limit: number; cursor?: string; status?: DestinationStatus },
+) {
   const after = opts.cursor !== undefined ? decodeCursor(opts.cursor) : undefined;
   const db = await getDb();
   const rows = await db.webhookPolicy.findMany({
@@ -194,7 +246,11 @@ export async function listDestinations(projectId: number, opts: { limit: number;
 }
 
 /** A page of a destination's deliveries (one task per event), newest first, with their attempts. */
-export async function listDestinationDeliveries(projectId: number, publicId: string, opts: { limit: number; cursor?: string }) {
+export async function listDestinationDeliveries(
+  projectId: number,
+  publicId: string,
+  opts: { limit: number; cursor?: string },
+) {
   const destination = await getDestination(projectId, publicId);
   const after = opts.cursor !== undefined ? decodeCursor(opts.cursor) : undefined;
   const db = await getDb();

@@ -10,7 +10,9 @@ export function systemRetryDefaults(settings: Pick<SystemSettings, "maxAttempts"
 }
 
 /** A destination's stored retry overrides, in the API's snake_case form (only the fields set). */
-export function retryOverrides(policy: Pick<PolicyWithTargets, "maxAttempts" | "backoffBaseMs" | "backoffCapMs" | "timeoutMs">) {
+export function retryOverrides(
+  policy: Pick<PolicyWithTargets, "maxAttempts" | "backoffBaseMs" | "backoffCapMs" | "timeoutMs">,
+) {
   return {
     ...(policy.maxAttempts != null ? { max_attempts: policy.maxAttempts } : {}),
     ...(policy.backoffBaseMs != null ? { backoff_base_ms: policy.backoffBaseMs } : {}),
@@ -59,7 +61,13 @@ type TaskRow = {
   createdAt: Date;
   updatedAt: Date;
   execution: { eventType: string; eventId: number };
-  attempts: { number: number; startedAt: Date; durationMs: number; responseStatus: number | null; error: string | null }[];
+  attempts: {
+    number: number;
+    startedAt: Date;
+    durationMs: number;
+    responseStatus: number | null;
+    error: string | null;
+  }[];
 };
 
 /** One delivery of an event to a destination, with every attempt made so far. */

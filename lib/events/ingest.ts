@@ -24,19 +24,24 @@ export type IngestResult =
   | { status: "accepted"; eventId: number; deliveries: number; duplicate: boolean }
   | { status: "skipped"; reason: "webhooks_disabled" };
 
-
 /** The repository and tags an event is about, for the policy filters. */
 export function eventSubject(event: HarborEvent): { repository?: string; tags: string[] } {
   const data = event.event_data as { repository?: { repo_full_name?: unknown }; resources?: { tag?: unknown }[] };
   const repository = typeof data.repository?.repo_full_name === "string" ? data.repository.repo_full_name : undefined;
-  const tags = (Array.isArray(data.resources) ? data.resources : []).map((r) => r?.tag).filter((t): t is string => typeof t === "string");
+  const tags = (Array.isArray(data.resources) ? data.resources : [])
+    .map((r) => r?.tag)
+    .filter((t): t is string => typeof t === "string");
   return { repository, tags };
 }
 
 /** Whether a policy's optional repository/tag patterns accept the event (no pattern = everything). */
-export function filtersMatch(policy: { repoPattern: string | null; tagPattern: string | null }, event: HarborEvent): boolean {
+export function filtersMatch(
+  policy: { repoPattern: string | null; tagPattern: string | null },
+  event: HarborEvent,
+): boolean {
   const { repository, tags } = eventSubject(event);
-  if (policy.repoPattern && !(repository && picomatch.isMatch(repository, policy.repoPattern, { dot: true }))) return false;
+  if (policy.repoPattern && !(repository && picomatch.isMatch(repository, policy.repoPattern, { dot: true })))
+    return false;
   if (policy.tagPattern && !tags.some((t) => picomatch.isMatch(t, policy.tagPattern!, { dot: true }))) return false;
   return true;
 }
@@ -74,7 +79,13 @@ export async function ingestEvent(req: IngestRequest): Promise<IngestResult> {
         ${req.requestId ?? crypto.randomUUID()}, ${req.source}, ${req.idempotencyKey ?? null}, ${now})
       RETURNING "id"`;
     const eventId = Number(event.id);
-    const deliveries = await createDeliveries(tx, { eventId, eventType: req.event.type, now }, targets, settings.maxAttempts, req.onlyPolicyId ? "MANUAL" : "EVENT");
+    const deliveries = await createDeliveries(
+      tx,
+      { eventId, eventType: req.event.type, now },
+      targets,
+      settings.maxAttempts,
+      req.onlyPolicyId ? "MANUAL" : "EVENT",
+    );
     return { status: "accepted", eventId, deliveries, duplicate: false };
   });
   if (result.status === "accepted" && result.deliveries > 0 && !result.duplicate) await notifyWorkers();
@@ -110,7 +121,13 @@ async function candidateTargets(db: Tx, projectId: number, onlyPolicyId?: number
   }));
 }
 
-async function createDeliveries(tx: Tx, event: { eventId: number; eventType: string; now: Date }, targets: CandidateTarget[], defaultAttempts: number, trigger: string) {
+async function createDeliveries(
+  tx: Tx,
+  event: { eventId: number; eventType: string; now: Date },
+  targets: CandidateTarget[],
+  defaultAttempts: number,
+  trigger: string,
+) {
   if (targets.length === 0) return 0;
   const executions = await tx.$queryRaw<{ id: number | bigint; targetId: number | bigint }[]>`
     INSERT INTO "Execution" ("policyId", "targetId", "eventId", "eventType", "vendorType", "trigger", "startTime")

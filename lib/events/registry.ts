@@ -70,8 +70,7 @@ export type MappedRegistryEvent = {
 export type IgnoredRegistryEvent = { id: string; reason: string };
 
 export type MapRegistryEnvelopeResult =
-  | { ok: true; events: MappedRegistryEvent[]; ignored: number; ignoredReasons: IgnoredRegistryEvent[] }
-  | ParseFailure;
+  { ok: true; events: MappedRegistryEvent[]; ignored: number; ignoredReasons: IgnoredRegistryEvent[] } | ParseFailure;
 
 export function isManifestMediaType(mediaType: string): boolean {
   const bare = mediaType.split(";")[0]!.trim();
@@ -142,7 +141,10 @@ function toHarborEvent(event: RegistryEvent, registryHost: string | undefined): 
  * event of the same request (same repository, digest, action and request id)
  * are ignored and counted, each with its reason.
  */
-export function mapRegistryEnvelope(envelope: unknown, opts: { registryHost?: string } = {}): MapRegistryEnvelopeResult {
+export function mapRegistryEnvelope(
+  envelope: unknown,
+  opts: { registryHost?: string } = {},
+): MapRegistryEnvelopeResult {
   const parsed = registryEnvelopeSchema.safeParse(envelope);
   if (!parsed.success) return firstIssue(parsed.error);
 
@@ -159,7 +161,12 @@ export function mapRegistryEnvelope(envelope: unknown, opts: { registryHost?: st
     }
     const requestId = registryEvent.request?.id || undefined;
     if (requestId) {
-      const key = JSON.stringify([registryEvent.target.repository, registryEvent.target.digest, registryEvent.action, requestId]);
+      const key = JSON.stringify([
+        registryEvent.target.repository,
+        registryEvent.target.digest,
+        registryEvent.action,
+        requestId,
+      ]);
       if (seen.has(key)) {
         ignoredReasons.push({ id: registryEvent.id, reason: "duplicate of an earlier event of the same request" });
         continue;

@@ -4,7 +4,17 @@ import { CLOUDEVENT_TYPES, type HarborEvent } from "@/lib/events/types";
 export type CloudEventContext = { id: string; requestId: string; projectId: number; policyId: number };
 
 // Attribute order of the spec's examples; anything else the SDK emits follows.
-const SPEC_ATTRIBUTE_ORDER = ["specversion", "id", "requestid", "source", "type", "datacontenttype", "time", "data", "operator"];
+const SPEC_ATTRIBUTE_ORDER = [
+  "specversion",
+  "id",
+  "requestid",
+  "source",
+  "type",
+  "datacontenttype",
+  "time",
+  "data",
+  "operator",
+];
 
 /** Unix seconds as RFC 3339 UTC without fractional seconds, as the spec shows: "2023-04-03T06:04:46Z". */
 export function unixSecondsToRfc3339(seconds: number): string {

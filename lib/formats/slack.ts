@@ -47,7 +47,11 @@ export function slackDateToken(unixSeconds: number): string {
  * give the text back when no line is longer than the budget). Stops after
  * `maxPieces`; `omitted` counts the characters left out.
  */
-export function splitForCodeBlocks(text: string, budget: number, maxPieces: number): { pieces: string[]; omitted: number } {
+export function splitForCodeBlocks(
+  text: string,
+  budget: number,
+  maxPieces: number,
+): { pieces: string[]; omitted: number } {
   const pieces: string[] = [];
   let pos = 0;
   let shownEnd = 0; // end of the shown text: a dropped line break is not shown

@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/auth/roles";
 import { SECRET_MASK } from "@/lib/policies/schemas";
-import { createUserSchema, projectNameSchema, usernameSchema, type CreateProjectInput, type CreateUserInput } from "@/lib/projects/schemas";
+import {
+  createUserSchema,
+  projectNameSchema,
+  usernameSchema,
+  type CreateProjectInput,
+  type CreateUserInput,
+} from "@/lib/projects/schemas";
 
 /**
  * Harbor's request bodies, validated with the shared field schemas and turned into the inputs of
@@ -12,7 +18,9 @@ import { createUserSchema, projectNameSchema, usernameSchema, type CreateProject
 // Harbor stores project metadata as strings and reads them with Go's strconv.ParseBool.
 const TRUE_STRINGS = ["1", "t", "T", "TRUE", "true", "True"];
 const FALSE_STRINGS = ["0", "f", "F", "FALSE", "false", "False"];
-const harborBool = z.union([z.boolean(), z.enum([...TRUE_STRINGS, ...FALSE_STRINGS])], 'must be "true" or "false"').transform((v) => v === true || TRUE_STRINGS.includes(String(v)));
+const harborBool = z
+  .union([z.boolean(), z.enum([...TRUE_STRINGS, ...FALSE_STRINGS])], 'must be "true" or "false"')
+  .transform((v) => v === true || TRUE_STRINGS.includes(String(v)));
 
 export const harborProjectInputSchema = z
   .object({
@@ -31,7 +39,10 @@ const roleId = z
 export const harborMemberInputSchema = z.object({
   role_id: roleId,
   member_user: z
-    .object({ username: usernameSchema.optional(), user_id: z.number().int().positive().optional() }, "is required: {username} or {user_id}")
+    .object(
+      { username: usernameSchema.optional(), user_id: z.number().int().positive().optional() },
+      "is required: {username} or {user_id}",
+    )
     .refine((u) => u.username !== undefined || u.user_id !== undefined, "needs a username or a user_id"),
 });
 export type HarborMemberInput = z.infer<typeof harborMemberInputSchema>;
@@ -46,13 +57,20 @@ export const harborUserInputSchema = createUserSchema
     /** our extension: Harbor grants admin with a separate call */
     sysadmin_flag: z.boolean("must be true or false").optional(),
   })
-  .transform(({ username, password, email, sysadmin_flag }): CreateUserInput => ({ username, password, email, sysadmin: sysadmin_flag ?? false }));
+  .transform(({ username, password, email, sysadmin_flag }): CreateUserInput => ({
+    username,
+    password,
+    email,
+    sysadmin: sysadmin_flag ?? false,
+  }));
 
 export const executionPatchSchema = z.object({
   status: z.literal("Stopped", 'only "Stopped" can be set: {"status":"Stopped"}'),
 });
 
-const instant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z" }).transform((v) => new Date(v));
+const instant = z.iso
+  .datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z" })
+  .transform((v) => new Date(v));
 
 export const redeliverRangeSchema = z
   .object({ from: instant, to: instant, include_stopped: z.boolean("must be true or false").default(false) })
@@ -69,7 +87,10 @@ export function keepMissingAuthHeaders(body: unknown): unknown {
   return {
     ...b,
     targets: b.targets.map((t) =>
-      t && typeof t === "object" && (t as { type?: unknown }).type === "http" && (t as { auth_header?: unknown }).auth_header === undefined
+      t &&
+      typeof t === "object" &&
+      (t as { type?: unknown }).type === "http" &&
+      (t as { auth_header?: unknown }).auth_header === undefined
         ? { ...t, auth_header: SECRET_MASK }
         : t,
     ),

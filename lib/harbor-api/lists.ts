@@ -21,7 +21,10 @@ export async function policyPage(projectId: number, params: URLSearchParams) {
   if (name?.kind === "exact") {
     // Names are unique within a project: an exact match is one policy or none.
     const db = await getDb();
-    const one = await db.webhookPolicy.findFirst({ where: { projectId, kind: "policy", name: name.value }, include: { targets: { orderBy: { position: "asc" } } } });
+    const one = await db.webhookPolicy.findFirst({
+      where: { projectId, kind: "policy", name: name.value },
+      include: { targets: { orderBy: { position: "asc" } } },
+    });
     const all = one ? [one] : [];
     return { paging, total: all.length, items: pageOf(all, paging) };
   }
@@ -45,7 +48,8 @@ function statusOf(term: QueryTerm): TaskStatus {
 function instantOf(value: string | undefined, bound: string): Date | undefined {
   if (value === undefined) return undefined;
   const d = /^\d+$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
-  if (Number.isNaN(d.getTime())) throw new AppError("validation_error", `q: start_time ${bound} must be an ISO 8601 date-time or unix seconds`, "q");
+  if (Number.isNaN(d.getTime()))
+    throw new AppError("validation_error", `q: start_time ${bound} must be an ISO 8601 date-time or unix seconds`, "q");
   return d;
 }
 
@@ -55,14 +59,20 @@ export async function executionPage(policyId: number, params: URLSearchParams) {
   const terms = parseQuery(params.get("q"));
   checkQuery(terms, { status: ["exact", "fuzzy"], event_type: ["exact"], start_time: ["range"] });
   for (const s of parseSort(params.get("sort"), ["id", "start_time"])) {
-    if (!s.desc) throw new AppError("validation_error", "sort: executions are listed newest first; use -id or -start_time", "sort");
+    if (!s.desc)
+      throw new AppError(
+        "validation_error",
+        "sort: executions are listed newest first; use -id or -start_time",
+        "sort",
+      );
   }
   const filter: ExecutionFilter = {};
   const status = terms.get("status");
   if (status) filter.status = statusOf(status);
   const eventType = terms.get("event_type");
   if (eventType?.kind === "exact") {
-    if (!isEventType(eventType.value)) throw new AppError("validation_error", `q: event_type ${eventType.value} is not a webhook event type`, "q");
+    if (!isEventType(eventType.value))
+      throw new AppError("validation_error", `q: event_type ${eventType.value} is not a webhook event type`, "q");
     filter.eventType = eventType.value;
   }
   const range = terms.get("start_time");
@@ -77,7 +87,10 @@ export async function executionPage(policyId: number, params: URLSearchParams) {
 type TaskRow = Parameters<typeof toHarborTask>[0];
 
 /** An execution's tasks in Harbor's shape, each with its attempts. */
-export async function taskPage(tasks: TaskRow[], params: URLSearchParams): Promise<{ paging: Paging; total: number; items: ReturnType<typeof toHarborTask>[] }> {
+export async function taskPage(
+  tasks: TaskRow[],
+  params: URLSearchParams,
+): Promise<{ paging: Paging; total: number; items: ReturnType<typeof toHarborTask>[] }> {
   const paging = parsePaging(params);
   checkQuery(parseQuery(params.get("q")), {});
   const sort = parseSort(params.get("sort"), ["id", "creation_time"])[0];
@@ -85,7 +98,10 @@ export async function taskPage(tasks: TaskRow[], params: URLSearchParams): Promi
   const page = pageOf(ordered, paging);
   const db = await getDb();
   const attempts = page.length
-    ? await db.attempt.findMany({ where: { taskId: { in: page.map((t) => t.id) } }, orderBy: [{ taskId: "asc" }, { number: "asc" }] })
+    ? await db.attempt.findMany({
+        where: { taskId: { in: page.map((t) => t.id) } },
+        orderBy: [{ taskId: "asc" }, { number: "asc" }],
+      })
     : [];
   const byTask = new Map<number, AttemptRow[]>();
   for (const a of attempts) byTask.set(a.taskId, [...(byTask.get(a.taskId) ?? []), a]);

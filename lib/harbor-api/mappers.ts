@@ -15,14 +15,20 @@ export function harborTime(date: Date | null | undefined): string {
   return date ? date.toISOString() : HARBOR_ZERO_TIME;
 }
 
-const ROLE_IDS = Object.fromEntries(Object.entries(HARBOR_ROLE_IDS).map(([id, role]) => [role, Number(id)])) as Record<ProjectRole, number>;
+const ROLE_IDS = Object.fromEntries(Object.entries(HARBOR_ROLE_IDS).map(([id, role]) => [role, Number(id)])) as Record<
+  ProjectRole,
+  number
+>;
 
 export function harborRoleId(role: ProjectRole): number {
   return ROLE_IDS[role];
 }
 
 /** `memberRole` is the caller's own membership (a system admin who is no member has none: 0). */
-export function toHarborProject(project: { id: number; name: string; public: boolean; createdAt: Date; updatedAt: Date }, memberRole: ProjectRole | undefined) {
+export function toHarborProject(
+  project: { id: number; name: string; public: boolean; createdAt: Date; updatedAt: Date },
+  memberRole: ProjectRole | undefined,
+) {
   const roleId = memberRole ? harborRoleId(memberRole) : 0;
   return {
     project_id: project.id,
@@ -36,7 +42,13 @@ export function toHarborProject(project: { id: number; name: string; public: boo
   };
 }
 
-export function toHarborMember(m: { id: number; projectId: number; userId: number; username: string; role: ProjectRole }) {
+export function toHarborMember(m: {
+  id: number;
+  projectId: number;
+  userId: number;
+  username: string;
+  role: ProjectRole;
+}) {
   return {
     id: m.id,
     project_id: m.projectId,
@@ -48,7 +60,14 @@ export function toHarborMember(m: { id: number; projectId: number; userId: numbe
   };
 }
 
-export function toHarborUser(u: { id: number; username: string; email: string | null; sysadmin: boolean; createdAt: Date; updatedAt?: Date }) {
+export function toHarborUser(u: {
+  id: number;
+  username: string;
+  email: string | null;
+  sysadmin: boolean;
+  createdAt: Date;
+  updatedAt?: Date;
+}) {
   return {
     user_id: u.id,
     username: u.username,
@@ -63,7 +82,16 @@ export function toHarborUser(u: { id: number; username: string; email: string | 
 }
 
 /** An API key without the key itself (only its first characters, to recognise it). */
-export function toHarborApiKey(k: { id: number; name: string; mode: string; prefix: string; createdBy: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }) {
+export function toHarborApiKey(k: {
+  id: number;
+  name: string;
+  mode: string;
+  prefix: string;
+  createdBy: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}) {
   return {
     id: k.id,
     name: k.name,
@@ -86,7 +114,12 @@ export function defaultPayloadOf(event: EventRow): string {
   } catch {
     data = {};
   }
-  const harborEvent = { type: event.type, occur_at: event.occurAt, operator: event.operator, event_data: data } as HarborEvent;
+  const harborEvent = {
+    type: event.type,
+    occur_at: event.occurAt,
+    operator: event.operator,
+    event_data: data,
+  } as HarborEvent;
   return buildDefaultPayload(harborEvent).body;
 }
 

@@ -49,14 +49,22 @@ export function checkQuery(terms: Map<string, QueryTerm>, supported: Record<stri
     const kinds = supported[key];
     if (!kinds) {
       const keys = Object.keys(supported);
-      throw badQuery(keys.length ? `unsupported key ${key}; supported: ${keys.join(", ")}` : `filtering is not supported here`);
+      throw badQuery(
+        keys.length ? `unsupported key ${key}; supported: ${keys.join(", ")}` : `filtering is not supported here`,
+      );
     }
     if (!kinds.includes(term.kind)) throw badQuery(`${key} supports ${kinds.map(describeKind).join(" or ")} only`);
   }
 }
 
 function describeKind(kind: QueryKind): string {
-  return { exact: "exact match (k=v)", fuzzy: "fuzzy match (k=~v)", range: "a range (k=[min~max])", all: "a list (k={a b})", any: "a list (k=(a b))" }[kind];
+  return {
+    exact: "exact match (k=v)",
+    fuzzy: "fuzzy match (k=~v)",
+    range: "a range (k=[min~max])",
+    all: "a list (k={a b})",
+    any: "a list (k=(a b))",
+  }[kind];
 }
 
 export type SortKey = { field: string; desc: boolean };
@@ -64,11 +72,19 @@ export type SortKey = { field: string; desc: boolean };
 /** Parses Harbor's `sort=-creation_time,name`; unknown fields are a 400 naming `sort`. */
 export function parseSort(sort: string | null | undefined, fields: readonly string[]): SortKey[] {
   if (!sort || sort.trim() === "") return [];
-  return sort.split(",").filter((s) => s.trim() !== "").map((s) => {
-    const t = s.trim();
-    const desc = t.startsWith("-");
-    const field = t.replace(/^[-+]/, "");
-    if (!fields.includes(field)) throw new AppError("validation_error", `sort: cannot sort by ${field}; use ${fields.join(", ")} (prefix - for descending)`, "sort");
-    return { field, desc };
-  });
+  return sort
+    .split(",")
+    .filter((s) => s.trim() !== "")
+    .map((s) => {
+      const t = s.trim();
+      const desc = t.startsWith("-");
+      const field = t.replace(/^[-+]/, "");
+      if (!fields.includes(field))
+        throw new AppError(
+          "validation_error",
+          `sort: cannot sort by ${field}; use ${fields.join(", ")} (prefix - for descending)`,
+          "sort",
+        );
+      return { field, desc };
+    });
 }

@@ -40,7 +40,11 @@ export function okEmpty(): NextResponse {
 export type WebhookAccess = ProjectAccess & { showSecrets: boolean };
 
 /** The project of a webhook route and whether this caller sees (masked) secrets. */
-export async function webhookProject(actor: Actor, nameOrId: string, permission: ProjectPermission): Promise<WebhookAccess> {
+export async function webhookProject(
+  actor: Actor,
+  nameOrId: string,
+  permission: ProjectPermission,
+): Promise<WebhookAccess> {
   const access = await requireProject(actor, nameOrId, permission);
   return { ...access, showSecrets: can(access.role, "webhook.secrets") };
 }
@@ -60,7 +64,10 @@ export async function readableProject(actor: Actor, nameOrId: string): Promise<P
 export async function memberRoles(actor: Actor, projectIds: number[]): Promise<Map<number, ProjectRole>> {
   if (actor.kind !== "user" || projectIds.length === 0) return new Map();
   const db = await getDb();
-  const rows = await db.projectMember.findMany({ where: { userId: actor.userId, projectId: { in: projectIds } }, select: { projectId: true, role: true } });
+  const rows = await db.projectMember.findMany({
+    where: { userId: actor.userId, projectId: { in: projectIds } },
+    select: { projectId: true, role: true },
+  });
   return new Map(rows.flatMap((r) => (isProjectRole(r.role) ? [[r.projectId, r.role] as const] : [])));
 }
 

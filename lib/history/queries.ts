@@ -15,7 +15,9 @@ export async function listExecutions(policyId: number, opts: { page: number; pag
     policyId,
     ...(opts.status ? { status: opts.status } : {}),
     ...(opts.eventType ? { eventType: opts.eventType } : {}),
-    ...(opts.from || opts.to ? { startTime: { ...(opts.from ? { gte: opts.from } : {}), ...(opts.to ? { lte: opts.to } : {}) } } : {}),
+    ...(opts.from || opts.to
+      ? { startTime: { ...(opts.from ? { gte: opts.from } : {}), ...(opts.to ? { lte: opts.to } : {}) } }
+      : {}),
   };
   const [total, items] = await Promise.all([
     countExecutions(policyId, opts),
@@ -60,10 +62,14 @@ async function countExecutions(policyId: number, f: ExecutionFilter): Promise<nu
   if (f.from) conditions.push(Prisma.sql`"startTime" >= ${f.from}`);
   if (f.to) conditions.push(Prisma.sql`"startTime" <= ${f.to}`);
   const where = Prisma.join(conditions, " AND ");
-  const [capped] = await db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "Execution" WHERE ${where} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS "capped"`;
+  const [capped] = await db.$queryRaw<
+    { n: number | bigint }[]
+  >`SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "Execution" WHERE ${where} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS "capped"`;
   if (Number(capped.n) <= EXACT_COUNT_LIMIT) return Number(capped.n);
   if (dialect() === "postgresql") {
-    const [plan] = await db.$queryRaw<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }[]>`EXPLAIN (FORMAT JSON) SELECT 1 FROM "Execution" WHERE ${where}`;
+    const [plan] = await db.$queryRaw<
+      { "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }[]
+    >`EXPLAIN (FORMAT JSON) SELECT 1 FROM "Execution" WHERE ${where}`;
     return Math.max(EXACT_COUNT_LIMIT + 1, Math.round(plan["QUERY PLAN"][0].Plan["Plan Rows"]));
   }
   const key = `${where.sql}|${JSON.stringify(where.values)}`;
@@ -80,7 +86,11 @@ export async function getExecution(policyId: number, executionId: number) {
   const db = await getDb();
   return db.execution.findFirst({
     where: { id: executionId, policyId },
-    include: { event: true, target: { select: { id: true, type: true, address: true, payloadFormat: true } }, tasks: { orderBy: { id: "asc" } } },
+    include: {
+      event: true,
+      target: { select: { id: true, type: true, address: true, payloadFormat: true } },
+      tasks: { orderBy: { id: "asc" } },
+    },
   });
 }
 
@@ -119,9 +129,18 @@ export function taskMetrics(tasks: { status: string }[]) {
 /** The most recent execution per policy of a project, for "last delivery" and Harbor's lasttrigger. */
 export async function lastTriggers(projectId: number) {
   const db = await getDb();
-  const policies = await db.webhookPolicy.findMany({ where: { projectId, kind: "policy" }, select: { id: true, name: true, enabled: true, createdAt: true, eventTypes: true } });
+  const policies = await db.webhookPolicy.findMany({
+    where: { projectId, kind: "policy" },
+    select: { id: true, name: true, enabled: true, createdAt: true, eventTypes: true },
+  });
   const last = await Promise.all(
-    policies.map((p) => db.execution.findFirst({ where: { policyId: p.id }, orderBy: { id: "desc" }, select: { id: true, status: true, startTime: true, endTime: true, eventType: true } })),
+    policies.map((p) =>
+      db.execution.findFirst({
+        where: { policyId: p.id },
+        orderBy: { id: "desc" },
+        select: { id: true, status: true, startTime: true, endTime: true, eventType: true },
+      }),
+    ),
   );
   return policies.map((p, i) => ({ policy: p, last: last[i] }));
 }

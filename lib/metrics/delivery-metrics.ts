@@ -25,7 +25,11 @@ export const deliveryLatency = new client.Histogram({
   registers: [deliveryRegistry],
 });
 
-export const inFlight = new client.Gauge({ name: "harbor_worker_in_flight", help: "Deliveries in flight in this worker", registers: [deliveryRegistry] });
+export const inFlight = new client.Gauge({
+  name: "harbor_worker_in_flight",
+  help: "Deliveries in flight in this worker",
+  registers: [deliveryRegistry],
+});
 
 export const claimsTotal = new client.Counter({
   name: "harbor_worker_claims_total",

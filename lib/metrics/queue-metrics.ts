@@ -36,7 +36,11 @@ function build(): client.Registry {
     registers: [registry],
     async collect() {
       const db = await getDb();
-      const t = await db.task.findFirst({ where: { status: "Pending", nextAttemptAt: { lte: new Date() } }, orderBy: { nextAttemptAt: "asc" }, select: { nextAttemptAt: true } });
+      const t = await db.task.findFirst({
+        where: { status: "Pending", nextAttemptAt: { lte: new Date() } },
+        orderBy: { nextAttemptAt: "asc" },
+        select: { nextAttemptAt: true },
+      });
       this.set(t ? (Date.now() - t.nextAttemptAt.getTime()) / 1000 : 0);
     },
   });

@@ -61,9 +61,19 @@ export type OpenApiDocument = {
   servers: { url: string; description?: string }[];
   tags: { name: string; description: string }[];
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, unknown>; parameters: Record<string, Parameter> };
+  components: {
+    schemas: Record<string, JsonSchema>;
+    securitySchemes: Record<string, unknown>;
+    parameters: Record<string, Parameter>;
+  };
 };
-export type Parameter = { name: string; in: "path" | "query" | "header"; required?: boolean; description?: string; schema: JsonSchema };
+export type Parameter = {
+  name: string;
+  in: "path" | "query" | "header";
+  required?: boolean;
+  description?: string;
+  schema: JsonSchema;
+};
 export type Operation = {
   tags: string[];
   summary: string;
@@ -72,7 +82,10 @@ export type Operation = {
   security?: Record<string, string[]>[];
   parameters?: (Parameter | { $ref: string })[];
   requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
-  responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: JsonSchema }> }>;
+  responses: Record<
+    string,
+    { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: JsonSchema }> }
+  >;
 };
 
 /** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), without the `$schema` line. */
@@ -138,13 +151,22 @@ const body = (name: keyof typeof REQUEST_BODY_SCHEMAS, mediaTypes = ["applicatio
 
 const v1Errors = (codes: Record<number, string[]>) =>
   Object.fromEntries(
-    Object.entries(codes).map(([status, list]) => [status, { description: `Error codes: ${list.map((c) => `\`${c}\``).join(", ")}`, content: json(ref("Error")) }]),
+    Object.entries(codes).map(([status, list]) => [
+      status,
+      { description: `Error codes: ${list.map((c) => `\`${c}\``).join(", ")}`, content: json(ref("Error")) },
+    ]),
   );
 const V1_COMMON = { 401: ["unauthorized"], 429: ["rate_limited"] };
 const V1_BODY = { 413: ["payload_too_large"], 415: ["unsupported_media_type"] };
 const apiKeyAuth = [{ ApiKey: [] }];
 
-const destinationIdParam: Parameter = { name: "id", in: "path", required: true, description: "The destination's id (dest_…)", schema: { type: "string", pattern: "^dest_[0-9A-Z]{26}$" } };
+const destinationIdParam: Parameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "The destination's id (dest_…)",
+  schema: { type: "string", pattern: "^dest_[0-9A-Z]{26}$" },
+};
 
 function v1Paths(): OpenApiDocument["paths"] {
   const tags = ["Destinations API"];
@@ -158,16 +180,31 @@ function v1Paths(): OpenApiDocument["paths"] {
           "A Harbor-shaped event of one of the ten types, for the API key's project. The event and its deliveries are committed before the answer. " +
           "`occur_at` defaults to now, `operator` to an empty string. The Default payload delivered equals the posted `{type, occur_at, operator, event_data}`; CloudEvents carry `event_data` as `data`. " +
           "While webhooks are globally disabled the event is dropped (as Harbor does) and the answer says so. " +
-          "With `validate_only=true` the key and the event are checked exactly as otherwise, and the answer is `{\"valid\": true}`: nothing is stored and nothing is delivered.",
+          'With `validate_only=true` the key and the event are checked exactly as otherwise, and the answer is `{"valid": true}`: nothing is stored and nothing is delivered.',
         security: apiKeyAuth,
         parameters: [
-          { name: "Idempotency-Key", in: "header", description: `At most ${IDEMPOTENCY_KEY_MAX} printable characters. Posting again with the same key answers the first event (\`duplicate: true\`) and queues nothing new.`, schema: { type: "string", maxLength: IDEMPOTENCY_KEY_MAX } },
+          {
+            name: "Idempotency-Key",
+            in: "header",
+            description: `At most ${IDEMPOTENCY_KEY_MAX} printable characters. Posting again with the same key answers the first event (\`duplicate: true\`) and queues nothing new.`,
+            schema: { type: "string", maxLength: IDEMPOTENCY_KEY_MAX },
+          },
           paramRef("XRequestId"),
-          { name: "validate_only", in: "query", description: "`true`: authenticate and validate only; store nothing, queue nothing (a dry run). Default `false`.", schema: { type: "string", enum: ["true", "false"] } },
+          {
+            name: "validate_only",
+            in: "query",
+            description:
+              "`true`: authenticate and validate only; store nothing, queue nothing (a dry run). Default `false`.",
+            schema: { type: "string", enum: ["true", "false"] },
+          },
         ],
         requestBody: body("EventInput"),
         responses: {
-          202: { description: "Accepted: the event id and the number of deliveries queued, or `skipped` while webhooks are disabled, or `valid` with `validate_only=true`.", content: json({ oneOf: [ref("EventAccepted"), ref("EventSkipped"), ref("EventValid")] }) },
+          202: {
+            description:
+              "Accepted: the event id and the number of deliveries queued, or `skipped` while webhooks are disabled, or `valid` with `validate_only=true`.",
+            content: json({ oneOf: [ref("EventAccepted"), ref("EventSkipped"), ref("EventValid")] }),
+          },
           ...v1Errors({ 400: ["validation_error", "invalid_json"], ...V1_COMMON, ...V1_BODY }),
         },
       },
@@ -181,8 +218,17 @@ function v1Paths(): OpenApiDocument["paths"] {
         security: apiKeyAuth,
         requestBody: body("DestinationCreate"),
         responses: {
-          201: { description: "The created destination, with its signing secret.", headers: { Location: { schema: { type: "string" } } }, content: json(ref("CreatedDestination")) },
-          ...v1Errors({ 400: ["invalid_url", "url_not_reachable", "metadata_too_large", "validation_error", "invalid_json"], 403: ["over_destination_limit"], ...V1_COMMON, ...V1_BODY }),
+          201: {
+            description: "The created destination, with its signing secret.",
+            headers: { Location: { schema: { type: "string" } } },
+            content: json(ref("CreatedDestination")),
+          },
+          ...v1Errors({
+            400: ["invalid_url", "url_not_reachable", "metadata_too_large", "validation_error", "invalid_json"],
+            403: ["over_destination_limit"],
+            ...V1_COMMON,
+            ...V1_BODY,
+          }),
         },
       },
       get: {
@@ -194,9 +240,17 @@ function v1Paths(): OpenApiDocument["paths"] {
         parameters: [
           paramRef("Cursor"),
           paramRef("Limit"),
-          { name: "status", in: "query", description: "Filter by status.", schema: { type: "string", enum: [...DESTINATION_STATUSES] } },
+          {
+            name: "status",
+            in: "query",
+            description: "Filter by status.",
+            schema: { type: "string", enum: [...DESTINATION_STATUSES] },
+          },
         ],
-        responses: { 200: { description: "A page of destinations.", content: json(ref("DestinationPage")) }, ...v1Errors({ 400: ["invalid_cursor", "validation_error"], ...V1_COMMON }) },
+        responses: {
+          200: { description: "A page of destinations.", content: json(ref("DestinationPage")) },
+          ...v1Errors({ 400: ["invalid_cursor", "validation_error"], ...V1_COMMON }),
+        },
       },
     },
     "/v1/destinations/{id}": {
@@ -204,22 +258,32 @@ function v1Paths(): OpenApiDocument["paths"] {
         tags,
         operationId: "getDestination",
         summary: "Retrieve a destination",
-        description: "The destination object. It does NOT include the signing secret; rotate it with the signing-keys endpoint.",
+        description:
+          "The destination object. It does NOT include the signing secret; rotate it with the signing-keys endpoint.",
         security: apiKeyAuth,
         parameters: [destinationIdParam],
-        responses: { 200: { description: "The destination.", content: json(ref("Destination")) }, ...v1Errors({ 404: ["destination_not_found"], ...V1_COMMON }) },
+        responses: {
+          200: { description: "The destination.", content: json(ref("Destination")) },
+          ...v1Errors({ 404: ["destination_not_found"], ...V1_COMMON }),
+        },
       },
       patch: {
         tags,
         operationId: "updateDestination",
         summary: "Update a destination",
-        description: "Modify the URL, name, retry policy, metadata, event types or status. `metadata` and `retry_policy` replace the stored objects (`retry_policy: null` returns to the system defaults). Setting `status: active` also resumes a destination paused by the delivery engine.",
+        description:
+          "Modify the URL, name, retry policy, metadata, event types or status. `metadata` and `retry_policy` replace the stored objects (`retry_policy: null` returns to the system defaults). Setting `status: active` also resumes a destination paused by the delivery engine.",
         security: apiKeyAuth,
         parameters: [destinationIdParam],
         requestBody: body("DestinationUpdate"),
         responses: {
           200: { description: "The updated destination.", content: json(ref("Destination")) },
-          ...v1Errors({ 400: ["invalid_url", "url_not_reachable", "metadata_too_large", "validation_error", "invalid_json"], 404: ["destination_not_found"], ...V1_COMMON, ...V1_BODY }),
+          ...v1Errors({
+            400: ["invalid_url", "url_not_reachable", "metadata_too_large", "validation_error", "invalid_json"],
+            404: ["destination_not_found"],
+            ...V1_COMMON,
+            ...V1_BODY,
+          }),
         },
       },
       delete: {
@@ -229,7 +293,10 @@ function v1Paths(): OpenApiDocument["paths"] {
         description: "Permanently delete a destination. In-flight deliveries are cancelled.",
         security: apiKeyAuth,
         parameters: [destinationIdParam],
-        responses: { 204: { description: "No Content." }, ...v1Errors({ 404: ["destination_not_found"], ...V1_COMMON }) },
+        responses: {
+          204: { description: "No Content." },
+          ...v1Errors({ 404: ["destination_not_found"], ...V1_COMMON }),
+        },
       },
     },
     "/v1/destinations/{id}/signing-keys": {
@@ -237,10 +304,14 @@ function v1Paths(): OpenApiDocument["paths"] {
         tags,
         operationId: "rotateDestinationSigningKey",
         summary: "Rotate the signing secret",
-        description: "A new signing secret, returned only here. Until `previous_secrets_expire_at` deliveries are signed with the old and the new secret (Standard Webhooks allows several signatures), so receivers can switch without losing a delivery.",
+        description:
+          "A new signing secret, returned only here. Until `previous_secrets_expire_at` deliveries are signed with the old and the new secret (Standard Webhooks allows several signatures), so receivers can switch without losing a delivery.",
         security: apiKeyAuth,
         parameters: [destinationIdParam],
-        responses: { 201: { description: "The new secret.", content: json(ref("SigningKeyRotation")) }, ...v1Errors({ 404: ["destination_not_found"], ...V1_COMMON }) },
+        responses: {
+          201: { description: "The new secret.", content: json(ref("SigningKeyRotation")) },
+          ...v1Errors({ 404: ["destination_not_found"], ...V1_COMMON }),
+        },
       },
     },
     "/v1/destinations/{id}/deliveries": {
@@ -248,10 +319,14 @@ function v1Paths(): OpenApiDocument["paths"] {
         tags,
         operationId: "listDestinationDeliveries",
         summary: "List a destination's deliveries",
-        description: "Its deliveries, newest first, each with every attempt made (time, duration, response status, error).",
+        description:
+          "Its deliveries, newest first, each with every attempt made (time, duration, response status, error).",
         security: apiKeyAuth,
         parameters: [destinationIdParam, paramRef("Cursor"), paramRef("Limit")],
-        responses: { 200: { description: "A page of deliveries.", content: json(ref("DeliveryPage")) }, ...v1Errors({ 400: ["invalid_cursor", "validation_error"], 404: ["destination_not_found"], ...V1_COMMON }) },
+        responses: {
+          200: { description: "A page of deliveries.", content: json(ref("DeliveryPage")) },
+          ...v1Errors({ 400: ["invalid_cursor", "validation_error"], 404: ["destination_not_found"], ...V1_COMMON }),
+        },
       },
     },
     "/service/notifications": {
@@ -283,15 +358,26 @@ const H403 = { 403: harborError("The caller's role does not allow this") };
 const H404 = { 404: harborError("Not found (also for objects of another project)") };
 const H400 = { 400: harborError("Invalid input; the message names the field") };
 const empty = (description: string) => ({ description });
-const created201 = { description: "Created; `Location` points at the new object.", headers: { Location: { schema: { type: "string" } } } };
+const created201 = {
+  description: "Created; `Location` points at the new object.",
+  headers: { Location: { schema: { type: "string" } } },
+};
 const paged = (schema: SchemaName, description: string) => ({
   description: `${description} \`X-Total-Count\` has the total, \`Link\` the previous/next pages.`,
   headers: { "X-Total-Count": { schema: { type: "integer" } }, Link: { schema: { type: "string" } } },
   content: json({ type: "array", items: ref(schema) }),
 });
 
-function harborOp(op: Omit<Operation, "security" | "tags"> & { tags?: string[] }, tag = "Harbor webhook API"): Operation {
-  return { tags: op.tags ?? [tag], security: harborAuth, ...op, parameters: [...(op.parameters ?? []), paramRef("XRequestId")] };
+function harborOp(
+  op: Omit<Operation, "security" | "tags"> & { tags?: string[] },
+  tag = "Harbor webhook API",
+): Operation {
+  return {
+    tags: op.tags ?? [tag],
+    security: harborAuth,
+    ...op,
+    parameters: [...(op.parameters ?? []), paramRef("XRequestId")],
+  };
 }
 
 function harborPaths(): OpenApiDocument["paths"] {
@@ -307,84 +393,394 @@ function harborPaths(): OpenApiDocument["paths"] {
   const projects = "Harbor projects, members, users and API keys";
   return {
     [`${base}/webhook/policies`]: {
-      get: harborOp({ operationId: "ListWebhookPoliciesOfProject", summary: "List webhook policies", parameters: [P, ...PAGE, paramRef("Q"), paramRef("Sort")], responses: { 200: paged("HarborPolicy", "The project's policies."), ...H400, ...H401, ...H403, ...H404 } }),
+      get: harborOp({
+        operationId: "ListWebhookPoliciesOfProject",
+        summary: "List webhook policies",
+        parameters: [P, ...PAGE, paramRef("Q"), paramRef("Sort")],
+        responses: { 200: paged("HarborPolicy", "The project's policies."), ...H400, ...H401, ...H403, ...H404 },
+      }),
       post: harborOp({
         operationId: "CreateWebhookPolicyOfProject",
         summary: "Create a webhook policy",
-        description: "The server sets `creator` and `creation_time`. Besides Harbor's empty 201 we answer the new id and its signing secret (shown only here).",
+        description:
+          "The server sets `creator` and `creation_time`. Besides Harbor's empty 201 we answer the new id and its signing secret (shown only here).",
         parameters: [P],
         requestBody: body("PolicyInput"),
-        responses: { 201: { ...created201, content: json(ref("HarborPolicyCreated")) }, ...H400, ...H401, ...H403, ...H404, 409: harborError("A policy with this name exists in the project") },
+        responses: {
+          201: { ...created201, content: json(ref("HarborPolicyCreated")) },
+          ...H400,
+          ...H401,
+          ...H403,
+          ...H404,
+          409: harborError("A policy with this name exists in the project"),
+        },
       }),
     },
     [policy]: {
-      get: harborOp({ operationId: "GetWebhookPolicyOfProject", summary: "Get a webhook policy", description: "`auth_header` is masked; maintainers get it empty.", parameters: [P, POL], responses: { 200: { description: "The policy.", content: json(ref("HarborPolicy")) }, ...H401, ...H403, ...H404 } }),
-      put: harborOp({ operationId: "UpdateWebhookPolicyOfProject", summary: "Update a webhook policy", description: "The whole policy. A masked or missing `auth_header` keeps the stored one.", parameters: [P, POL], requestBody: body("PolicyInput"), responses: { 200: { description: "The updated policy.", content: json(ref("HarborPolicy")) }, ...H400, ...H401, ...H403, ...H404, 409: harborError("Name taken") } }),
-      delete: harborOp({ operationId: "DeleteWebhookPolicyOfProject", summary: "Delete a webhook policy", description: "Its pending deliveries are stopped (Harbor refuses instead).", parameters: [P, POL], responses: { 200: empty("Deleted."), ...H401, ...H403, ...H404 } }),
+      get: harborOp({
+        operationId: "GetWebhookPolicyOfProject",
+        summary: "Get a webhook policy",
+        description: "`auth_header` is masked; maintainers get it empty.",
+        parameters: [P, POL],
+        responses: {
+          200: { description: "The policy.", content: json(ref("HarborPolicy")) },
+          ...H401,
+          ...H403,
+          ...H404,
+        },
+      }),
+      put: harborOp({
+        operationId: "UpdateWebhookPolicyOfProject",
+        summary: "Update a webhook policy",
+        description: "The whole policy. A masked or missing `auth_header` keeps the stored one.",
+        parameters: [P, POL],
+        requestBody: body("PolicyInput"),
+        responses: {
+          200: { description: "The updated policy.", content: json(ref("HarborPolicy")) },
+          ...H400,
+          ...H401,
+          ...H403,
+          ...H404,
+          409: harborError("Name taken"),
+        },
+      }),
+      delete: harborOp({
+        operationId: "DeleteWebhookPolicyOfProject",
+        summary: "Delete a webhook policy",
+        description: "Its pending deliveries are stopped (Harbor refuses instead).",
+        parameters: [P, POL],
+        responses: { 200: empty("Deleted."), ...H401, ...H403, ...H404 },
+      }),
     },
     [`${policy}/signing-keys/rotate`]: {
-      post: harborOp({ operationId: "RotateWebhookPolicySigningKey", summary: "Rotate a policy's signing secret", description: "Our extension. The previous keys keep signing until `previous_keys_expire_at`.", parameters: [P, POL], responses: { 200: { description: "The new secret, shown only here.", content: json(ref("HarborKeyRotation")) }, ...H401, ...H403, ...H404 } }),
+      post: harborOp({
+        operationId: "RotateWebhookPolicySigningKey",
+        summary: "Rotate a policy's signing secret",
+        description: "Our extension. The previous keys keep signing until `previous_keys_expire_at`.",
+        parameters: [P, POL],
+        responses: {
+          200: { description: "The new secret, shown only here.", content: json(ref("HarborKeyRotation")) },
+          ...H401,
+          ...H403,
+          ...H404,
+        },
+      }),
     },
     [`${policy}/redeliver`]: {
-      post: harborOp({ operationId: "RedeliverFailedOfPolicy", summary: "Redeliver failed deliveries in a time range", description: "Our extension.", parameters: [P, POL], requestBody: body("RedeliverRange"), responses: { 202: { description: "Queued again.", content: json(ref("HarborRedelivered")) }, ...H400, ...H401, ...H403, ...H404 } }),
+      post: harborOp({
+        operationId: "RedeliverFailedOfPolicy",
+        summary: "Redeliver failed deliveries in a time range",
+        description: "Our extension.",
+        parameters: [P, POL],
+        requestBody: body("RedeliverRange"),
+        responses: {
+          202: { description: "Queued again.", content: json(ref("HarborRedelivered")) },
+          ...H400,
+          ...H401,
+          ...H403,
+          ...H404,
+        },
+      }),
     },
     [`${policy}/executions`]: {
-      get: harborOp({ operationId: "ListExecutionsOfWebhookPolicy", summary: "List executions of a policy", description: "Newest first; `q=status=Error,event_type=PUSH_ARTIFACT,start_time=[from~to]`.", parameters: [P, POL, ...PAGE, paramRef("Q"), paramRef("Sort")], responses: { 200: paged("HarborExecution", "Executions."), ...H400, ...H401, ...H403, ...H404 } }),
+      get: harborOp({
+        operationId: "ListExecutionsOfWebhookPolicy",
+        summary: "List executions of a policy",
+        description: "Newest first; `q=status=Error,event_type=PUSH_ARTIFACT,start_time=[from~to]`.",
+        parameters: [P, POL, ...PAGE, paramRef("Q"), paramRef("Sort")],
+        responses: { 200: paged("HarborExecution", "Executions."), ...H400, ...H401, ...H403, ...H404 },
+      }),
     },
     [execution]: {
-      get: harborOp({ operationId: "GetExecutionOfWebhookPolicy", summary: "Get an execution", parameters: [P, POL, EX], responses: { 200: { description: "The execution.", content: json(ref("HarborExecution")) }, ...H401, ...H403, ...H404 } }),
-      patch: harborOp({ operationId: "StopExecutionOfWebhookPolicy", summary: "Stop an execution", description: "`{\"status\":\"Stopped\"}` stops its pending or running delivery.", parameters: [P, POL, EX], requestBody: body("ExecutionPatch"), responses: { 200: { description: "The execution.", content: json(ref("HarborExecution")) }, ...H400, ...H401, ...H403, ...H404 } }),
+      get: harborOp({
+        operationId: "GetExecutionOfWebhookPolicy",
+        summary: "Get an execution",
+        parameters: [P, POL, EX],
+        responses: {
+          200: { description: "The execution.", content: json(ref("HarborExecution")) },
+          ...H401,
+          ...H403,
+          ...H404,
+        },
+      }),
+      patch: harborOp({
+        operationId: "StopExecutionOfWebhookPolicy",
+        summary: "Stop an execution",
+        description: '`{"status":"Stopped"}` stops its pending or running delivery.',
+        parameters: [P, POL, EX],
+        requestBody: body("ExecutionPatch"),
+        responses: {
+          200: { description: "The execution.", content: json(ref("HarborExecution")) },
+          ...H400,
+          ...H401,
+          ...H403,
+          ...H404,
+        },
+      }),
     },
     [`${execution}/tasks`]: {
-      get: harborOp({ operationId: "ListTasksOfWebhookExecution", summary: "List tasks of an execution", parameters: [P, POL, EX, ...PAGE], responses: { 200: paged("HarborTask", "Tasks, each with its webhook-id and attempts."), ...H401, ...H403, ...H404 } }),
+      get: harborOp({
+        operationId: "ListTasksOfWebhookExecution",
+        summary: "List tasks of an execution",
+        parameters: [P, POL, EX, ...PAGE],
+        responses: {
+          200: paged("HarborTask", "Tasks, each with its webhook-id and attempts."),
+          ...H401,
+          ...H403,
+          ...H404,
+        },
+      }),
     },
     [`${task}/log`]: {
-      get: harborOp({ operationId: "GetLogsOfWebhookTask", summary: "Get a task's log", parameters: [P, POL, EX, T], responses: { 200: { description: "The log lines.", content: { "text/plain": { schema: { type: "string" } } } }, ...H401, ...H403, ...H404 } }),
+      get: harborOp({
+        operationId: "GetLogsOfWebhookTask",
+        summary: "Get a task's log",
+        parameters: [P, POL, EX, T],
+        responses: {
+          200: { description: "The log lines.", content: { "text/plain": { schema: { type: "string" } } } },
+          ...H401,
+          ...H403,
+          ...H404,
+        },
+      }),
     },
     [`${task}/redeliver`]: {
-      post: harborOp({ operationId: "RedeliverTask", summary: "Redeliver a task", description: "Our extension: sends a finished task again with the same webhook-id.", parameters: [P, POL, EX, T], responses: { 202: { description: "Queued again.", content: json(ref("HarborRedelivered")) }, ...H401, ...H403, ...H404, 409: harborError("The task is still pending or running") } }),
+      post: harborOp({
+        operationId: "RedeliverTask",
+        summary: "Redeliver a task",
+        description: "Our extension: sends a finished task again with the same webhook-id.",
+        parameters: [P, POL, EX, T],
+        responses: {
+          202: { description: "Queued again.", content: json(ref("HarborRedelivered")) },
+          ...H401,
+          ...H403,
+          ...H404,
+          409: harborError("The task is still pending or running"),
+        },
+      }),
     },
     [`${base}/webhook/events`]: {
-      get: harborOp({ operationId: "GetSupportedEventTypes", summary: "Supported event types, notify types and payload formats", parameters: [P], responses: { 200: { description: "What policies may use.", content: json(ref("HarborWebhookEvents")) }, ...H401, ...H403, ...H404 } }),
+      get: harborOp({
+        operationId: "GetSupportedEventTypes",
+        summary: "Supported event types, notify types and payload formats",
+        parameters: [P],
+        responses: {
+          200: { description: "What policies may use.", content: json(ref("HarborWebhookEvents")) },
+          ...H401,
+          ...H403,
+          ...H404,
+        },
+      }),
     },
     [`${base}/webhook/lasttrigger`]: {
-      get: harborOp({ operationId: "LastTrigger", summary: "When each policy last triggered, per event type", parameters: [P], responses: { 200: { description: "One entry per policy and event type.", content: json({ type: "array", items: ref("HarborLastTrigger") }) }, ...H401, ...H403, ...H404 } }),
+      get: harborOp({
+        operationId: "LastTrigger",
+        summary: "When each policy last triggered, per event type",
+        parameters: [P],
+        responses: {
+          200: {
+            description: "One entry per policy and event type.",
+            content: json({ type: "array", items: ref("HarborLastTrigger") }),
+          },
+          ...H401,
+          ...H403,
+          ...H404,
+        },
+      }),
     },
     "/api/v2.0/projects": {
-      get: harborOp({ operationId: "ListProjects", summary: "List projects", description: "The projects the caller can see; `name` or `q=name=~x` filter.", parameters: [...PAGE, paramRef("Q"), { name: "name", in: "query", schema: { type: "string" } }], responses: { 200: paged("HarborProject", "Projects."), ...H400, ...H401 } }, projects),
-      post: harborOp({ operationId: "CreateProject", summary: "Create a project (system admin)", parameters: [], requestBody: body("ProjectInput"), responses: { 201: created201, ...H400, ...H401, ...H403, 409: harborError("The name is taken") } }, projects),
+      get: harborOp(
+        {
+          operationId: "ListProjects",
+          summary: "List projects",
+          description: "The projects the caller can see; `name` or `q=name=~x` filter.",
+          parameters: [...PAGE, paramRef("Q"), { name: "name", in: "query", schema: { type: "string" } }],
+          responses: { 200: paged("HarborProject", "Projects."), ...H400, ...H401 },
+        },
+        projects,
+      ),
+      post: harborOp(
+        {
+          operationId: "CreateProject",
+          summary: "Create a project (system admin)",
+          parameters: [],
+          requestBody: body("ProjectInput"),
+          responses: { 201: created201, ...H400, ...H401, ...H403, 409: harborError("The name is taken") },
+        },
+        projects,
+      ),
     },
     [base]: {
-      get: harborOp({ operationId: "GetProject", summary: "Get a project", parameters: [P], responses: { 200: { description: "The project.", content: json(ref("HarborProject")) }, ...H401, ...H404 } }, projects),
-      delete: harborOp({ operationId: "DeleteProject", summary: "Delete a project (system admin)", description: "Its policies and history go with it.", parameters: [P], responses: { 200: empty("Deleted."), ...H401, ...H403, ...H404 } }, projects),
+      get: harborOp(
+        {
+          operationId: "GetProject",
+          summary: "Get a project",
+          parameters: [P],
+          responses: { 200: { description: "The project.", content: json(ref("HarborProject")) }, ...H401, ...H404 },
+        },
+        projects,
+      ),
+      delete: harborOp(
+        {
+          operationId: "DeleteProject",
+          summary: "Delete a project (system admin)",
+          description: "Its policies and history go with it.",
+          parameters: [P],
+          responses: { 200: empty("Deleted."), ...H401, ...H403, ...H404 },
+        },
+        projects,
+      ),
     },
     [`${base}/members`]: {
-      get: harborOp({ operationId: "ListProjectMembers", summary: "List members", parameters: [P, ...PAGE, { name: "entityname", in: "query", schema: { type: "string" } }], responses: { 200: paged("HarborMember", "Members."), ...H401, ...H403, ...H404 } }, projects),
-      post: harborOp({ operationId: "CreateProjectMember", summary: "Add a member", description: "`role_id`: 1 projectAdmin, 2 developer, 3 guest, 4 maintainer.", parameters: [P], requestBody: body("MemberInput"), responses: { 201: created201, ...H400, ...H401, ...H403, ...H404, 409: harborError("Already a member") } }, projects),
+      get: harborOp(
+        {
+          operationId: "ListProjectMembers",
+          summary: "List members",
+          parameters: [P, ...PAGE, { name: "entityname", in: "query", schema: { type: "string" } }],
+          responses: { 200: paged("HarborMember", "Members."), ...H401, ...H403, ...H404 },
+        },
+        projects,
+      ),
+      post: harborOp(
+        {
+          operationId: "CreateProjectMember",
+          summary: "Add a member",
+          description: "`role_id`: 1 projectAdmin, 2 developer, 3 guest, 4 maintainer.",
+          parameters: [P],
+          requestBody: body("MemberInput"),
+          responses: { 201: created201, ...H400, ...H401, ...H403, ...H404, 409: harborError("Already a member") },
+        },
+        projects,
+      ),
     },
     [`${base}/members/{mid}`]: {
-      get: harborOp({ operationId: "GetProjectMember", summary: "Get a member", parameters: [P, paramRef("MemberId")], responses: { 200: { description: "The member.", content: json(ref("HarborMember")) }, ...H401, ...H403, ...H404 } }, projects),
-      put: harborOp({ operationId: "UpdateProjectMember", summary: "Change a member's role", parameters: [P, paramRef("MemberId")], requestBody: body("MemberUpdate"), responses: { 200: empty("Updated."), ...H400, ...H401, ...H403, ...H404 } }, projects),
-      delete: harborOp({ operationId: "DeleteProjectMember", summary: "Remove a member", parameters: [P, paramRef("MemberId")], responses: { 200: empty("Removed."), ...H401, ...H403, ...H404 } }, projects),
+      get: harborOp(
+        {
+          operationId: "GetProjectMember",
+          summary: "Get a member",
+          parameters: [P, paramRef("MemberId")],
+          responses: {
+            200: { description: "The member.", content: json(ref("HarborMember")) },
+            ...H401,
+            ...H403,
+            ...H404,
+          },
+        },
+        projects,
+      ),
+      put: harborOp(
+        {
+          operationId: "UpdateProjectMember",
+          summary: "Change a member's role",
+          parameters: [P, paramRef("MemberId")],
+          requestBody: body("MemberUpdate"),
+          responses: { 200: empty("Updated."), ...H400, ...H401, ...H403, ...H404 },
+        },
+        projects,
+      ),
+      delete: harborOp(
+        {
+          operationId: "DeleteProjectMember",
+          summary: "Remove a member",
+          parameters: [P, paramRef("MemberId")],
+          responses: { 200: empty("Removed."), ...H401, ...H403, ...H404 },
+        },
+        projects,
+      ),
     },
     "/api/v2.0/users": {
-      post: harborOp({ operationId: "CreateUser", summary: "Create a user (system admin)", parameters: [], requestBody: body("UserInput"), responses: { 201: created201, ...H400, ...H401, ...H403, 409: harborError("The user name is taken") } }, projects),
+      post: harborOp(
+        {
+          operationId: "CreateUser",
+          summary: "Create a user (system admin)",
+          parameters: [],
+          requestBody: body("UserInput"),
+          responses: { 201: created201, ...H400, ...H401, ...H403, 409: harborError("The user name is taken") },
+        },
+        projects,
+      ),
     },
     "/api/v2.0/users/{user_id}": {
-      get: harborOp({ operationId: "GetUser", summary: "Get a user (system admin)", parameters: [{ name: "user_id", in: "path", required: true, schema: { type: "integer" } }], responses: { 200: { description: "The user.", content: json(ref("HarborUser")) }, ...H401, ...H403, ...H404 } }, projects),
+      get: harborOp(
+        {
+          operationId: "GetUser",
+          summary: "Get a user (system admin)",
+          parameters: [{ name: "user_id", in: "path", required: true, schema: { type: "integer" } }],
+          responses: { 200: { description: "The user.", content: json(ref("HarborUser")) }, ...H401, ...H403, ...H404 },
+        },
+        projects,
+      ),
     },
     [`${base}/api-keys`]: {
-      get: harborOp({ operationId: "ListApiKeys", summary: "List API keys (project admin)", description: "Never the keys themselves.", parameters: [P], responses: { 200: { description: "The project's keys.", content: json({ type: "array", items: ref("HarborApiKey") }) }, ...H401, ...H403, ...H404 } }, projects),
-      post: harborOp({ operationId: "CreateApiKey", summary: "Create an API key (project admin)", description: "The key appears only in this response; only its hash is stored. Test-mode keys may register plain-HTTP destinations.", parameters: [P], requestBody: body("ApiKeyInput"), responses: { 201: { ...created201, content: json(ref("HarborApiKeyCreated")) }, ...H400, ...H401, ...H403, ...H404 } }, projects),
+      get: harborOp(
+        {
+          operationId: "ListApiKeys",
+          summary: "List API keys (project admin)",
+          description: "Never the keys themselves.",
+          parameters: [P],
+          responses: {
+            200: { description: "The project's keys.", content: json({ type: "array", items: ref("HarborApiKey") }) },
+            ...H401,
+            ...H403,
+            ...H404,
+          },
+        },
+        projects,
+      ),
+      post: harborOp(
+        {
+          operationId: "CreateApiKey",
+          summary: "Create an API key (project admin)",
+          description:
+            "The key appears only in this response; only its hash is stored. Test-mode keys may register plain-HTTP destinations.",
+          parameters: [P],
+          requestBody: body("ApiKeyInput"),
+          responses: {
+            201: { ...created201, content: json(ref("HarborApiKeyCreated")) },
+            ...H400,
+            ...H401,
+            ...H403,
+            ...H404,
+          },
+        },
+        projects,
+      ),
     },
     [`${base}/api-keys/{key_id}`]: {
-      get: harborOp({ operationId: "GetApiKey", summary: "Get an API key (project admin)", parameters: [P, paramRef("KeyId")], responses: { 200: { description: "The key, without the key.", content: json(ref("HarborApiKey")) }, ...H401, ...H403, ...H404 } }, projects),
-      delete: harborOp({ operationId: "RevokeApiKey", summary: "Revoke an API key (project admin)", parameters: [P, paramRef("KeyId")], responses: { 200: empty("Revoked at once."), ...H401, ...H403, ...H404 } }, projects),
+      get: harborOp(
+        {
+          operationId: "GetApiKey",
+          summary: "Get an API key (project admin)",
+          parameters: [P, paramRef("KeyId")],
+          responses: {
+            200: { description: "The key, without the key.", content: json(ref("HarborApiKey")) },
+            ...H401,
+            ...H403,
+            ...H404,
+          },
+        },
+        projects,
+      ),
+      delete: harborOp(
+        {
+          operationId: "RevokeApiKey",
+          summary: "Revoke an API key (project admin)",
+          parameters: [P, paramRef("KeyId")],
+          responses: { 200: empty("Revoked at once."), ...H401, ...H403, ...H404 },
+        },
+        projects,
+      ),
     },
   };
 }
 
-const pathInt = (name: string, description: string): Parameter => ({ name, in: "path", required: true, description, schema: { type: "integer", minimum: 1 } });
+const pathInt = (name: string, description: string): Parameter => ({
+  name,
+  in: "path",
+  required: true,
+  description,
+  schema: { type: "integer", minimum: 1 },
+});
 
 function components(): OpenApiDocument["components"] {
   const schemas: Record<string, JsonSchema> = {};
@@ -393,25 +789,80 @@ function components(): OpenApiDocument["components"] {
   return {
     schemas,
     securitySchemes: {
-      ApiKey: { type: "http", scheme: "bearer", bearerFormat: "hk_live_… or hk_test_…", description: "A project API key. It acts in its own project only." },
+      ApiKey: {
+        type: "http",
+        scheme: "bearer",
+        bearerFormat: "hk_live_… or hk_test_…",
+        description: "A project API key. It acts in its own project only.",
+      },
       BasicAuth: { type: "http", scheme: "basic", description: "A user's name and password, as Harbor's API accepts." },
-      Session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The browser session of the admin UI." },
-      RegistryToken: { type: "http", scheme: "bearer", description: "The registry notification token (system settings, or REGISTRY_NOTIFICATION_TOKEN)." },
+      Session: {
+        type: "apiKey",
+        in: "cookie",
+        name: "next-auth.session-token",
+        description: "The browser session of the admin UI.",
+      },
+      RegistryToken: {
+        type: "http",
+        scheme: "bearer",
+        description: "The registry notification token (system settings, or REGISTRY_NOTIFICATION_TOKEN).",
+      },
     },
     parameters: {
-      ProjectNameOrId: { name: "project_name_or_id", in: "path", required: true, description: "The project's name or numeric id.", schema: { type: "string" } },
+      ProjectNameOrId: {
+        name: "project_name_or_id",
+        in: "path",
+        required: true,
+        description: "The project's name or numeric id.",
+        schema: { type: "string" },
+      },
       WebhookPolicyId: pathInt("webhook_policy_id", "The policy id."),
       ExecutionId: pathInt("execution_id", "The execution id."),
       TaskId: pathInt("task_id", "The task id."),
       MemberId: pathInt("mid", "The membership id."),
       KeyId: pathInt("key_id", "The API key id."),
-      Page: { name: "page", in: "query", description: "Page number, from 1.", schema: { type: "integer", minimum: 1, default: 1 } },
-      PageSize: { name: "page_size", in: "query", description: "Items per page, at most 100.", schema: { type: "integer", minimum: 1, maximum: 100, default: 10 } },
-      Q: { name: "q", in: "query", description: "Harbor's query: `name=~part`, `name=exact`, `status=Error`, `start_time=[from~to]`.", schema: { type: "string" } },
-      Sort: { name: "sort", in: "query", description: "A field, `-` for descending, e.g. `-creation_time`.", schema: { type: "string" } },
-      XRequestId: { name: "X-Request-Id", in: "header", description: "Echoed back; becomes the CloudEvents `requestid` of events it causes.", schema: { type: "string", maxLength: 128, pattern: "^[\\w.:-]{1,128}$" } },
-      Cursor: { name: "cursor", in: "query", description: "`next_cursor` of the previous page.", schema: { type: "string" } },
-      Limit: { name: "limit", in: "query", description: `Page size, 1–${MAX_PAGE_LIMIT}.`, schema: { type: "integer", minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT } },
+      Page: {
+        name: "page",
+        in: "query",
+        description: "Page number, from 1.",
+        schema: { type: "integer", minimum: 1, default: 1 },
+      },
+      PageSize: {
+        name: "page_size",
+        in: "query",
+        description: "Items per page, at most 100.",
+        schema: { type: "integer", minimum: 1, maximum: 100, default: 10 },
+      },
+      Q: {
+        name: "q",
+        in: "query",
+        description: "Harbor's query: `name=~part`, `name=exact`, `status=Error`, `start_time=[from~to]`.",
+        schema: { type: "string" },
+      },
+      Sort: {
+        name: "sort",
+        in: "query",
+        description: "A field, `-` for descending, e.g. `-creation_time`.",
+        schema: { type: "string" },
+      },
+      XRequestId: {
+        name: "X-Request-Id",
+        in: "header",
+        description: "Echoed back; becomes the CloudEvents `requestid` of events it causes.",
+        schema: { type: "string", maxLength: 128, pattern: "^[\\w.:-]{1,128}$" },
+      },
+      Cursor: {
+        name: "cursor",
+        in: "query",
+        description: "`next_cursor` of the previous page.",
+        schema: { type: "string" },
+      },
+      Limit: {
+        name: "limit",
+        in: "query",
+        description: `Page size, 1–${MAX_PAGE_LIMIT}.`,
+        schema: { type: "integer", minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT },
+      },
     },
   };
 }
@@ -433,11 +884,21 @@ export function openApiDocument(): OpenApiDocument {
     },
     servers: [{ url: "/", description: "This server" }],
     tags: [
-      { name: "Destinations API", description: "Register delivery destinations for a project (../shared/spec/destinations-api.txt)." },
+      {
+        name: "Destinations API",
+        description: "Register delivery destinations for a project (../shared/spec/destinations-api.txt).",
+      },
       { name: "Events API", description: "Post Harbor events from scanners, quota checkers, replication tools, CI." },
       { name: "Registry notifications", description: "Where a CNCF Distribution registry posts its notifications." },
-      { name: "Harbor webhook API", description: "Harbor API v2.0's webhook routes: tools that speak Harbor's API (Terraform, harbor-cli) work against them." },
-      { name: "Harbor projects, members, users and API keys", description: "Enough of Harbor's API to script a whole set-up." },
+      {
+        name: "Harbor webhook API",
+        description:
+          "Harbor API v2.0's webhook routes: tools that speak Harbor's API (Terraform, harbor-cli) work against them.",
+      },
+      {
+        name: "Harbor projects, members, users and API keys",
+        description: "Enough of Harbor's API to script a whole set-up.",
+      },
     ],
     paths: { ...v1Paths(), ...harborPaths() },
     components: components(),

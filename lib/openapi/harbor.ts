@@ -71,7 +71,10 @@ export const harborExecutionSchema = z.strictObject({
   status_message: z.string(),
   metrics: metricsSchema,
   trigger: z.enum(["EVENT", "MANUAL"]),
-  extra_attrs: z.strictObject({ event_type: z.enum(EVENT_TYPES), payload: z.string().describe("The Default payload, as JSON text") }),
+  extra_attrs: z.strictObject({
+    event_type: z.enum(EVENT_TYPES),
+    payload: z.string().describe("The Default payload, as JSON text"),
+  }),
   start_time: time,
   end_time: time,
 });
@@ -104,7 +107,9 @@ export const harborTaskSchema = z.strictObject({
 export const harborWebhookEventsSchema = z.strictObject({
   event_type: z.array(z.enum(EVENT_TYPES)),
   notify_type: z.array(z.enum(NOTIFY_TYPES)),
-  payload_formats: z.array(z.strictObject({ notify_type: z.enum(NOTIFY_TYPES), formats: z.array(z.enum(PAYLOAD_FORMATS)) })),
+  payload_formats: z.array(
+    z.strictObject({ notify_type: z.enum(NOTIFY_TYPES), formats: z.array(z.enum(PAYLOAD_FORMATS)) }),
+  ),
 });
 
 export const harborLastTriggerSchema = z.strictObject({

@@ -25,13 +25,23 @@ export const v1ErrorSchema = z.object({
 });
 
 export const harborErrorSchema = z.object({
-  errors: z.array(z.object({ code: z.string().describe("e.g. BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT"), message: z.string() })),
+  errors: z.array(
+    z.object({
+      code: z.string().describe("e.g. BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT"),
+      message: z.string(),
+    }),
+  ),
 });
 
 export const eventAcceptedSchema = z.object({
   id: z.number().int().describe("The event's id."),
   deliveries: z.number().int().describe("Deliveries queued for it (one per matching policy target)."),
-  duplicate: z.literal(true).optional().describe("Present when the Idempotency-Key was seen before: the first event is answered and nothing new is queued."),
+  duplicate: z
+    .literal(true)
+    .optional()
+    .describe(
+      "Present when the Idempotency-Key was seen before: the first event is answered and nothing new is queued.",
+    ),
 });
 
 /** `POST /v1/events?validate_only=true`: authenticated and valid, nothing stored. */

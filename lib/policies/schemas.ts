@@ -31,11 +31,18 @@ export const targetInputSchema = z
     address: webhookUrlSchema,
     auth_header: headerValue.optional().nullable(),
     skip_cert_verify: z.boolean().default(false),
-    payload_format: z.enum([...PAYLOAD_FORMATS, ""], "must be Default or CloudEvents").optional().nullable(),
+    payload_format: z
+      .enum([...PAYLOAD_FORMATS, ""], "must be Default or CloudEvents")
+      .optional()
+      .nullable(),
   })
   .superRefine((t, ctx) => {
     if (t.type === "slack" && t.payload_format === "CloudEvents") {
-      ctx.addIssue({ code: "custom", path: ["payload_format"], message: "applies to http targets only; Slack targets always get the Slack message" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["payload_format"],
+        message: "applies to http targets only; Slack targets always get the Slack message",
+      });
     }
     if (t.type === "slack" && t.auth_header && t.auth_header !== SECRET_MASK) {
       ctx.addIssue({ code: "custom", path: ["auth_header"], message: "applies to http targets only" });
@@ -65,13 +72,20 @@ export const POLICY_NAME_MAX = 256;
 /** The one policy input: Harbor's JSON field names, plus our filters and retry override. */
 export const policyInputSchema = z.object({
   name: z.string().trim().min(1, "is required").max(POLICY_NAME_MAX, `must be at most ${POLICY_NAME_MAX} characters`),
-  description: z.string().max(1024, "must be at most 1024 characters").nullish().transform((v) => v ?? ""),
+  description: z
+    .string()
+    .max(1024, "must be at most 1024 characters")
+    .nullish()
+    .transform((v) => v ?? ""),
   enabled: z.boolean().default(true),
   event_types: z
     .array(z.enum(EVENT_TYPES, `must be one of ${EVENT_TYPES.join(", ")}`), "must be a list of event types")
     .min(1, "choose at least one event type")
     .transform((v) => [...new Set(v)]),
-  targets: z.array(targetInputSchema, "must be a list of targets").min(1, "add at least one target").max(10, "at most 10 targets"),
+  targets: z
+    .array(targetInputSchema, "must be a list of targets")
+    .min(1, "add at least one target")
+    .max(10, "at most 10 targets"),
   repository_pattern: globPattern,
   tag_pattern: globPattern,
   retry_policy: retryPolicySchema.nullish(),

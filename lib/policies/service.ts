@@ -16,10 +16,17 @@ export type PolicyWithTargets = NonNullable<Awaited<ReturnType<typeof findPolicy
 const include = { targets: { orderBy: { position: "asc" as const } } };
 
 /** A policy of this project (never another project's: the project is part of the lookup). */
-export async function findPolicy(projectId: number, policyId: number, kind: "policy" | "destination" | "any" = "policy") {
+export async function findPolicy(
+  projectId: number,
+  policyId: number,
+  kind: "policy" | "destination" | "any" = "policy",
+) {
   if (!Number.isSafeInteger(policyId) || policyId <= 0) return null;
   const db = await getDb();
-  return db.webhookPolicy.findFirst({ where: { id: policyId, projectId, ...(kind === "any" ? {} : { kind }) }, include });
+  return db.webhookPolicy.findFirst({
+    where: { id: policyId, projectId, ...(kind === "any" ? {} : { kind }) },
+    include,
+  });
 }
 
 export async function getPolicyOrThrow(projectId: number, policyId: number) {
@@ -29,13 +36,18 @@ export async function getPolicyOrThrow(projectId: number, policyId: number) {
 }
 
 async function assertNameFree(tx: Tx, projectId: number, name: string, exceptId?: number) {
-  const clash = await tx.webhookPolicy.findFirst({ where: { projectId, name, kind: "policy", ...(exceptId ? { id: { not: exceptId } } : {}) } });
+  const clash = await tx.webhookPolicy.findFirst({
+    where: { projectId, name, kind: "policy", ...(exceptId ? { id: { not: exceptId } } : {}) },
+  });
   if (clash) throw new AppError("conflict", `a webhook policy named "${name}" already exists in this project`, "name");
 }
 
 export async function isPolicyNameTaken(projectId: number, name: string, exceptId?: number): Promise<boolean> {
   const db = await getDb();
-  const clash = await db.webhookPolicy.findFirst({ where: { projectId, name: name.trim(), kind: "policy", ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true } });
+  const clash = await db.webhookPolicy.findFirst({
+    where: { projectId, name: name.trim(), kind: "policy", ...(exceptId ? { id: { not: exceptId } } : {}) },
+    select: { id: true },
+  });
   return !!clash;
 }
 
@@ -55,7 +67,16 @@ function policyColumns(input: PolicyInput) {
 }
 
 /** Target rows for the input; a masked auth header keeps the value stored at the same position. */
-function targetRows(input: PolicyInput, previous: { position: number; authHeaderEnc: string | null; status: string; pausedReason: string | null; address: string }[] = []) {
+function targetRows(
+  input: PolicyInput,
+  previous: {
+    position: number;
+    authHeaderEnc: string | null;
+    status: string;
+    pausedReason: string | null;
+    address: string;
+  }[] = [],
+) {
   return input.targets.map((t, position) => {
     const before = previous.find((p) => p.position === position);
     let authHeaderEnc: string | null = null;
@@ -86,7 +107,14 @@ export type PolicyExtras = { metadata?: string };
  * Inserts a policy (or a destination: kind "destination") with its targets and first signing key,
  * inside the caller's transaction. Names are unique among policies only; destinations may share one.
  */
-export async function insertPolicy(tx: Tx, actor: Actor, project: ProjectRef, input: PolicyInput, kind: PolicyKind = "policy", extras: PolicyExtras = {}) {
+export async function insertPolicy(
+  tx: Tx,
+  actor: Actor,
+  project: ProjectRef,
+  input: PolicyInput,
+  kind: PolicyKind = "policy",
+  extras: PolicyExtras = {},
+) {
   const signingSecret = generateSigningSecret();
   if (kind === "policy") await assertNameFree(tx, project.id, input.name);
   const policy = await tx.webhookPolicy.create({
@@ -102,7 +130,12 @@ export async function insertPolicy(tx: Tx, actor: Actor, project: ProjectRef, in
     },
     include,
   });
-  await recordAudit(tx, actor, `${kind}.create`, { type: kind, id: policy.id, projectId: project.id, detail: policy.name });
+  await recordAudit(tx, actor, `${kind}.create`, {
+    type: kind,
+    id: policy.id,
+    projectId: project.id,
+    detail: policy.name,
+  });
   return { policy, signingSecret };
 }
 
@@ -113,7 +146,14 @@ export async function createPolicy(actor: Actor, project: ProjectRef, input: Pol
 }
 
 /** Replaces the fields and targets of an existing policy or destination, inside the caller's transaction. */
-export async function applyPolicyUpdate(tx: Tx, actor: Actor, project: ProjectRef, existing: PolicyWithTargets, input: PolicyInput, extras: PolicyExtras = {}) {
+export async function applyPolicyUpdate(
+  tx: Tx,
+  actor: Actor,
+  project: ProjectRef,
+  existing: PolicyWithTargets,
+  input: PolicyInput,
+  extras: PolicyExtras = {},
+) {
   const policyId = existing.id;
   const kind = existing.kind as PolicyKind;
   if (kind === "policy") await assertNameFree(tx, project.id, input.name, policyId);
@@ -124,8 +164,17 @@ export async function applyPolicyUpdate(tx: Tx, actor: Actor, project: ProjectRe
     if (current) await tx.webhookTarget.update({ where: { id: current.id }, data: row });
     else await tx.webhookTarget.create({ data: { ...row, policyId } });
   }
-  const updated = await tx.webhookPolicy.update({ where: { id: policyId }, data: { ...policyColumns(input), ...extras }, include });
-  await recordAudit(tx, actor, `${kind}.update`, { type: kind, id: policyId, projectId: project.id, detail: updated.name });
+  const updated = await tx.webhookPolicy.update({
+    where: { id: policyId },
+    data: { ...policyColumns(input), ...extras },
+    include,
+  });
+  await recordAudit(tx, actor, `${kind}.update`, {
+    type: kind,
+    id: policyId,
+    projectId: project.id,
+    detail: updated.name,
+  });
   return updated;
 }
 
@@ -141,7 +190,11 @@ export async function setPolicyEnabled(actor: Actor, project: ProjectRef, policy
   const db = await getDb();
   await db.$transaction(async (tx) => {
     await tx.webhookPolicy.update({ where: { id: policyId }, data: { enabled } });
-    await recordAudit(tx, actor, enabled ? "policy.enable" : "policy.disable", { type: "policy", id: policyId, projectId: project.id });
+    await recordAudit(tx, actor, enabled ? "policy.enable" : "policy.disable", {
+      type: "policy",
+      id: policyId,
+      projectId: project.id,
+    });
   });
 }
 
@@ -152,20 +205,33 @@ export async function resumeTarget(actor: Actor, project: ProjectRef, policyId: 
   if (!target) throw notFound("target");
   const db = await getDb();
   await db.$transaction(async (tx) => {
-    await tx.webhookTarget.update({ where: { id: targetId }, data: { status: "active", pausedReason: null, pausedAt: null, consecutiveFailures: 0, firstFailureAt: null } });
+    await tx.webhookTarget.update({
+      where: { id: targetId },
+      data: { status: "active", pausedReason: null, pausedAt: null, consecutiveFailures: 0, firstFailureAt: null },
+    });
     await recordAudit(tx, actor, "target.resume", { type: "target", id: targetId, projectId: project.id });
   });
 }
 
 /** Deletes a policy; its pending deliveries are stopped first, so nothing is sent after this. */
-export async function deletePolicy(actor: Actor, project: ProjectRef, policyId: number, kind: "policy" | "destination" = "policy") {
+export async function deletePolicy(
+  actor: Actor,
+  project: ProjectRef,
+  policyId: number,
+  kind: "policy" | "destination" = "policy",
+) {
   const policy = await findPolicy(project.id, policyId, kind);
   if (!policy) throw notFound(kind === "policy" ? "webhook policy" : "destination");
   const db = await getDb();
   await db.$transaction(async (tx) => {
     await cancelPendingTasks(tx, { policyId }, `${kind} deleted`);
     await tx.webhookPolicy.delete({ where: { id: policyId } });
-    await recordAudit(tx, actor, `${kind}.delete`, { type: kind, id: policyId, projectId: project.id, detail: policy.name });
+    await recordAudit(tx, actor, `${kind}.delete`, {
+      type: kind,
+      id: policyId,
+      projectId: project.id,
+      detail: policy.name,
+    });
   });
 }
 
@@ -173,7 +239,12 @@ export async function deletePolicy(actor: Actor, project: ProjectRef, policyId: 
  * A new signing secret; the previous keys keep signing until the overlap ends, so receivers can
  * switch without dropping deliveries.
  */
-export async function rotateSigningKey(actor: Actor, project: ProjectRef, policyId: number, kind: "policy" | "destination" = "policy") {
+export async function rotateSigningKey(
+  actor: Actor,
+  project: ProjectRef,
+  policyId: number,
+  kind: "policy" | "destination" = "policy",
+) {
   const policy = await findPolicy(project.id, policyId, kind);
   if (!policy) throw notFound(kind === "policy" ? "webhook policy" : "destination");
   const settings = await getSettings();
@@ -181,7 +252,10 @@ export async function rotateSigningKey(actor: Actor, project: ProjectRef, policy
   const secret = generateSigningSecret();
   const expiresAt = new Date(Date.now() + settings.signingOverlapHours * 3_600_000);
   await db.$transaction(async (tx) => {
-    await tx.signingKey.updateMany({ where: { policyId, OR: [{ expiresAt: null }, { expiresAt: { gt: expiresAt } }] }, data: { expiresAt } });
+    await tx.signingKey.updateMany({
+      where: { policyId, OR: [{ expiresAt: null }, { expiresAt: { gt: expiresAt } }] },
+      data: { expiresAt },
+    });
     await tx.signingKey.create({ data: { policyId, secretEnc: encryptSecret(secret) } });
     await recordAudit(tx, actor, "signing_key.rotate", { type: kind, id: policyId, projectId: project.id });
   });
@@ -189,7 +263,10 @@ export async function rotateSigningKey(actor: Actor, project: ProjectRef, policy
 }
 
 /** Secrets that sign right now: the newest key and any older key still inside its overlap. */
-export function activeSigningSecrets(keys: { secretEnc: string; expiresAt: Date | null; createdAt: Date }[], now = new Date()): string[] {
+export function activeSigningSecrets(
+  keys: { secretEnc: string; expiresAt: Date | null; createdAt: Date }[],
+  now = new Date(),
+): string[] {
   return keys
     .filter((k) => !k.expiresAt || k.expiresAt > now)
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
@@ -211,15 +288,27 @@ export function publicPolicyId(prefix = "pol"): string {
 }
 
 /** Lists a project's policies with paging, name filter and sort (Harbor's `q=name=~x`, `sort=-creation_time`). */
-export async function listPolicies(projectId: number, opts: { page: number; pageSize: number; name?: string; sort?: string }) {
+export async function listPolicies(
+  projectId: number,
+  opts: { page: number; pageSize: number; name?: string; sort?: string },
+) {
   const db = await getDb();
   const where = { projectId, kind: "policy", ...nameContains(opts.name, POLICY_NAME_MAX) };
   const sortField = (opts.sort ?? "").replace(/^-/, "");
   const dir = opts.sort?.startsWith("-") ? ("desc" as const) : ("asc" as const);
-  const column = ({ name: "name", creation_time: "createdAt", update_time: "updatedAt", enabled: "enabled", id: "id" } as const)[sortField as "name"] ?? "id";
+  const column =
+    ({ name: "name", creation_time: "createdAt", update_time: "updatedAt", enabled: "enabled", id: "id" } as const)[
+      sortField as "name"
+    ] ?? "id";
   const [total, items] = await Promise.all([
     db.webhookPolicy.count({ where }),
-    db.webhookPolicy.findMany({ where, include, orderBy: [{ [column]: opts.sort ? dir : "desc" }, { id: "desc" }], skip: (opts.page - 1) * opts.pageSize, take: opts.pageSize }),
+    db.webhookPolicy.findMany({
+      where,
+      include,
+      orderBy: [{ [column]: opts.sort ? dir : "desc" }, { id: "desc" }],
+      skip: (opts.page - 1) * opts.pageSize,
+      take: opts.pageSize,
+    }),
   ]);
   return { total, items };
 }

@@ -27,7 +27,10 @@ export type AddMemberInput = z.infer<typeof addMemberSchema>;
 export const createUserSchema = z.object({
   username: usernameSchema,
   password: z.string().min(8, "must be at least 8 characters").max(256, "must be at most 256 characters"),
-  email: z.email("must be an e-mail address").optional().or(z.literal("").transform(() => undefined)),
+  email: z
+    .email("must be an e-mail address")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   sysadmin: z.boolean().default(false),
 });
 export type CreateUserInput = z.infer<typeof createUserSchema>;

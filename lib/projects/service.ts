@@ -14,7 +14,8 @@ export async function createProject(actor: Actor, input: CreateProjectInput) {
   try {
     return await db.$transaction(async (tx) => {
       const project = await tx.project.create({ data: { name: input.name, public: input.public } });
-      if (actor.kind === "user") await tx.projectMember.create({ data: { projectId: project.id, userId: actor.userId, role: "projectAdmin" } });
+      if (actor.kind === "user")
+        await tx.projectMember.create({ data: { projectId: project.id, userId: actor.userId, role: "projectAdmin" } });
       await recordAudit(tx, actor, "project.create", { type: "project", id: project.id, projectId: project.id });
       return project;
     });
@@ -64,7 +65,17 @@ export async function listMembers(actor: Actor, nameOrId: string | number) {
     include: { user: { select: { username: true } } },
     orderBy: { user: { username: "asc" } },
   });
-  return { project, role, members: members.map((m) => ({ id: m.id, userId: m.userId, username: m.user.username, role: m.role as ProjectRole, createdAt: m.createdAt })) };
+  return {
+    project,
+    role,
+    members: members.map((m) => ({
+      id: m.id,
+      userId: m.userId,
+      username: m.user.username,
+      role: m.role as ProjectRole,
+      createdAt: m.createdAt,
+    })),
+  };
 }
 
 export async function addMember(actor: Actor, nameOrId: string | number, input: AddMemberInput) {
@@ -72,11 +83,20 @@ export async function addMember(actor: Actor, nameOrId: string | number, input: 
   const db = await getDb();
   const user = await db.user.findUnique({ where: { username: input.username } });
   if (!user) throw new AppError("validation_error", `no user named ${input.username}`, "username");
-  const existing = await db.projectMember.findUnique({ where: { projectId_userId: { projectId: project.id, userId: user.id } } });
+  const existing = await db.projectMember.findUnique({
+    where: { projectId_userId: { projectId: project.id, userId: user.id } },
+  });
   if (existing) throw new AppError("conflict", `${input.username} is already a member of ${project.name}`, "username");
   return db.$transaction(async (tx) => {
-    const member = await tx.projectMember.create({ data: { projectId: project.id, userId: user.id, role: input.role } });
-    await recordAudit(tx, actor, "member.add", { type: "member", id: member.id, projectId: project.id, detail: `${input.username} as ${input.role}` });
+    const member = await tx.projectMember.create({
+      data: { projectId: project.id, userId: user.id, role: input.role },
+    });
+    await recordAudit(tx, actor, "member.add", {
+      type: "member",
+      id: member.id,
+      projectId: project.id,
+      detail: `${input.username} as ${input.role}`,
+    });
     return member;
   });
 }

@@ -25,7 +25,9 @@ export function allowedNetworks(settings: Pick<SystemSettings, "allowedNetworks"
 /** The two settings every event needs, in one plain read (ingest is a hot path). */
 export async function deliverySwitch(tx?: Tx): Promise<{ webhooksEnabled: boolean; maxAttempts: number }> {
   const db = tx ?? (await getDb());
-  const rows = await db.$queryRaw<{ webhooksEnabled: unknown; maxAttempts: unknown }[]>`SELECT "webhooksEnabled", "maxAttempts" FROM "SystemSettings" WHERE "id" = 1`;
+  const rows = await db.$queryRaw<
+    { webhooksEnabled: unknown; maxAttempts: unknown }[]
+  >`SELECT "webhooksEnabled", "maxAttempts" FROM "SystemSettings" WHERE "id" = 1`;
   if (!rows[0]) return getSettings(tx);
   const on = rows[0].webhooksEnabled;
   return { webhooksEnabled: on === true || on === 1 || on === 1n, maxAttempts: Number(rows[0].maxAttempts) };

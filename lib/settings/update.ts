@@ -15,7 +15,11 @@ export const settingsInputSchema = z.object({
   retentionCount: z.coerce.number().int().min(10, "must be at least 10").max(1_000_000),
   retentionDays: z.coerce.number().int().min(1, "must be at least 1").max(3650),
   destinationLimit: z.coerce.number().int().min(1).max(100_000),
-  signingOverlapHours: z.coerce.number().int().min(0).max(24 * 30),
+  signingOverlapHours: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 30),
   /** empty = keep the stored token; "-" = remove it */
   registryToken: z.string().max(256).optional(),
 });
@@ -42,9 +46,17 @@ export async function updateSettings(actor: Actor, input: SettingsInput) {
         retentionDays: input.retentionDays,
         destinationLimit: input.destinationLimit,
         signingOverlapHours: input.signingOverlapHours,
-        ...(input.registryToken === "-" ? { registryTokenEnc: null } : input.registryToken ? { registryTokenEnc: encryptSecret(input.registryToken) } : {}),
+        ...(input.registryToken === "-"
+          ? { registryTokenEnc: null }
+          : input.registryToken
+            ? { registryTokenEnc: encryptSecret(input.registryToken) }
+            : {}),
       },
     });
-    await recordAudit(tx, actor, "settings.update", { type: "settings", id: 1, detail: `webhooksEnabled=${input.webhooksEnabled}` });
+    await recordAudit(tx, actor, "settings.update", {
+      type: "settings",
+      id: 1,
+      detail: `webhooksEnabled=${input.webhooksEnabled}`,
+    });
   });
 }

@@ -13,12 +13,21 @@ export async function createUser(actor: Actor, input: CreateUserInput) {
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.$transaction(async (tx) => {
-      const user = await tx.user.create({ data: { username: input.username, email: input.email, passwordHash, sysadmin: input.sysadmin } });
+      const user = await tx.user.create({
+        data: { username: input.username, email: input.email, passwordHash, sysadmin: input.sysadmin },
+      });
       await recordAudit(tx, actor, "user.create", { type: "user", id: user.id, detail: user.username });
-      return { id: user.id, username: user.username, email: user.email, sysadmin: user.sysadmin, createdAt: user.createdAt };
+      return {
+        id: user.id,
+        username: user.username,
+        email: user.email,
+        sysadmin: user.sysadmin,
+        createdAt: user.createdAt,
+      };
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError("conflict", `a user named ${input.username} already exists`, "username");
+    if (isUniqueViolation(err))
+      throw new AppError("conflict", `a user named ${input.username} already exists`, "username");
     throw err;
   }
 }
@@ -28,7 +37,14 @@ export async function listUsers(actor: Actor) {
   const db = await getDb();
   return db.user.findMany({
     orderBy: { username: "asc" },
-    select: { id: true, username: true, email: true, sysadmin: true, createdAt: true, _count: { select: { memberships: true } } },
+    select: {
+      id: true,
+      username: true,
+      email: true,
+      sysadmin: true,
+      createdAt: true,
+      _count: { select: { memberships: true } },
+    },
   });
 }
 

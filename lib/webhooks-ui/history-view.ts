@@ -14,7 +14,12 @@ export function toHarborEvent(event: StoredEvent): HarborEvent | null {
     return null;
   }
   if (!data || typeof data !== "object" || Array.isArray(data)) return null;
-  return { type: event.type, occur_at: event.occurAt, operator: event.operator, event_data: data as Record<string, unknown> };
+  return {
+    type: event.type,
+    occur_at: event.occurAt,
+    operator: event.operator,
+    event_data: data as Record<string, unknown>,
+  };
 }
 
 /** The payload an execution stands for, as Harbor's execution list shows it: the Default payload, indented. */

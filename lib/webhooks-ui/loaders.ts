@@ -36,8 +36,24 @@ async function webhookAccess(projectName: string, permission: "webhook.read" | "
   return { ...access, manage: can(access.role, "webhook.manage"), seeSecrets: can(access.role, "webhook.secrets") };
 }
 
-function targetView(t: { id: number; type: string; address: string; payloadFormat: string; status: string; pausedReason: string | null; pausedAt: Date | null }) {
-  return { id: t.id, type: t.type, address: t.address, payloadFormat: t.type === "http" ? t.payloadFormat : "", status: t.status, pausedReason: t.pausedReason, pausedAt: t.pausedAt };
+function targetView(t: {
+  id: number;
+  type: string;
+  address: string;
+  payloadFormat: string;
+  status: string;
+  pausedReason: string | null;
+  pausedAt: Date | null;
+}) {
+  return {
+    id: t.id,
+    type: t.type,
+    address: t.address,
+    payloadFormat: t.type === "http" ? t.payloadFormat : "",
+    status: t.status,
+    pausedReason: t.pausedReason,
+    pausedAt: t.pausedAt,
+  };
 }
 export type TargetView = ReturnType<typeof targetView>;
 
@@ -46,7 +62,11 @@ async function lastDeliveries(policyIds: number[]) {
   const db = await getDb();
   const rows = await Promise.all(
     policyIds.map((policyId) =>
-      db.execution.findFirst({ where: { policyId }, orderBy: { id: "desc" }, select: { id: true, status: true, startTime: true, endTime: true, eventType: true } }),
+      db.execution.findFirst({
+        where: { policyId },
+        orderBy: { id: "desc" },
+        select: { id: true, status: true, startTime: true, endTime: true, eventType: true },
+      }),
     ),
   );
   return new Map(policyIds.map((id, i) => [id, rows[i]]));
@@ -57,7 +77,12 @@ export async function loadWebhooksPage(projectName: string, sp: SearchParams) {
   const page = pageParam(sp);
   const q = nameFilterParam(sp);
   const sort = policySortParam(sp);
-  const { total, items } = await listPolicies(access.project.id, { page, pageSize: POLICY_PAGE_SIZE, name: q, sort: sortString(sort) });
+  const { total, items } = await listPolicies(access.project.id, {
+    page,
+    pageSize: POLICY_PAGE_SIZE,
+    name: q,
+    sort: sortString(sort),
+  });
   const last = await lastDeliveries(items.map((p) => p.id));
   const rows = items.map((p) => ({
     id: p.id,
@@ -103,7 +128,11 @@ async function policyOrNotFound(projectId: number, policyIdText: string) {
 /** Signing keys as metadata only: when the current key was made, until when older ones still sign. */
 async function signingKeyInfo(policyId: number) {
   const db = await getDb();
-  const keys = await db.signingKey.findMany({ where: { policyId }, orderBy: { createdAt: "desc" }, select: { createdAt: true, expiresAt: true } });
+  const keys = await db.signingKey.findMany({
+    where: { policyId },
+    orderBy: { createdAt: "desc" },
+    select: { createdAt: true, expiresAt: true },
+  });
   const now = new Date();
   const older = keys.slice(1).filter((k) => k.expiresAt && k.expiresAt > now);
   return {
@@ -152,7 +181,11 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
         timeoutOverridden: policy.timeoutMs != null,
         backoffBaseMs: policy.backoffBaseMs,
       },
-      targets: policy.targets.map((t) => ({ ...targetView(t), skipCertVerify: t.skipCertVerify, authHeaderSet: access.seeSecrets ? !!t.authHeaderEnc : undefined })),
+      targets: policy.targets.map((t) => ({
+        ...targetView(t),
+        skipCertVerify: t.skipCertVerify,
+        authHeaderSet: access.seeSecrets ? !!t.authHeaderEnc : undefined,
+      })),
     },
     signing: access.seeSecrets ? await signingKeyInfo(policy.id) : null,
     signingOverlapHours: settings.signingOverlapHours,
@@ -178,28 +211,34 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
   const policy = await policyOrNotFound(access.project.id, policyIdText);
   const execution = await executionOrNotFound(policy.id, executionIdText);
   const tasks = await Promise.all(execution.tasks.map((t) => getTask(policy.id, t.id, execution.id)));
-  const taskViews = tasks.filter((t) => t !== null).map((t) => ({
-    id: t.id,
-    webhookId: t.webhookId,
-    status: t.status,
-    statusMessage: t.statusMessage,
-    runCount: t.runCount,
-    maxAttempts: t.maxAttempts,
-    nextAttemptAt: t.status === "Pending" ? t.nextAttemptAt : null,
-    startTime: t.startTime,
-    endTime: t.endTime,
-    request: taskRequestBody(execution.event, execution.target, { webhookId: t.webhookId, projectId: access.project.id, policyId: policy.id }),
-    attempts: t.attempts.map((a) => ({
-      id: a.id,
-      number: a.number,
-      startedAt: a.startedAt,
-      durationMs: a.durationMs,
-      responseStatus: a.responseStatus,
-      responseExcerpt: a.responseExcerpt,
-      error: a.error,
-      headers: attemptHeaders(a.requestHeaders, { showAuthHeader: access.seeSecrets }),
-    })),
-  }));
+  const taskViews = tasks
+    .filter((t) => t !== null)
+    .map((t) => ({
+      id: t.id,
+      webhookId: t.webhookId,
+      status: t.status,
+      statusMessage: t.statusMessage,
+      runCount: t.runCount,
+      maxAttempts: t.maxAttempts,
+      nextAttemptAt: t.status === "Pending" ? t.nextAttemptAt : null,
+      startTime: t.startTime,
+      endTime: t.endTime,
+      request: taskRequestBody(execution.event, execution.target, {
+        webhookId: t.webhookId,
+        projectId: access.project.id,
+        policyId: policy.id,
+      }),
+      attempts: t.attempts.map((a) => ({
+        id: a.id,
+        number: a.number,
+        startedAt: a.startedAt,
+        durationMs: a.durationMs,
+        responseStatus: a.responseStatus,
+        responseExcerpt: a.responseExcerpt,
+        error: a.error,
+        headers: attemptHeaders(a.requestHeaders, { showAuthHeader: access.seeSecrets }),
+      })),
+    }));
   return {
     ...access,
     policy: { id: policy.id, name: policy.name },
@@ -212,8 +251,16 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
       trigger: execution.trigger,
       startTime: execution.startTime,
       endTime: execution.endTime,
-      target: { type: execution.target.type, address: execution.target.address, payloadFormat: execution.target.payloadFormat },
-      event: { source: execution.event.source, requestId: execution.event.requestId, operator: execution.event.operator },
+      target: {
+        type: execution.target.type,
+        address: execution.target.address,
+        payloadFormat: execution.target.payloadFormat,
+      },
+      event: {
+        source: execution.event.source,
+        requestId: execution.event.requestId,
+        operator: execution.event.operator,
+      },
     },
     metrics: taskMetrics(execution.tasks),
     tasks: taskViews,
@@ -221,7 +268,12 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
   };
 }
 
-export async function loadTaskLog(projectName: string, policyIdText: string, executionIdText: string, taskIdText: string) {
+export async function loadTaskLog(
+  projectName: string,
+  policyIdText: string,
+  executionIdText: string,
+  taskIdText: string,
+) {
   const access = await webhookAccess(projectName, "webhook.read");
   const policy = await policyOrNotFound(access.project.id, policyIdText);
   const execution = await executionOrNotFound(policy.id, executionIdText);
@@ -229,7 +281,14 @@ export async function loadTaskLog(projectName: string, policyIdText: string, exe
   const task = taskId ? execution.tasks.find((t) => t.id === taskId) : undefined;
   if (!task) notFound();
   const text = (await taskLogText(policy.id, task.id, execution.id)) ?? "";
-  return { ...access, policy: { id: policy.id, name: policy.name }, execution: { id: execution.id }, task: { id: task.id, status: task.status, runCount: task.runCount }, text, refreshing: anyOpen([task.status]) };
+  return {
+    ...access,
+    policy: { id: policy.id, name: policy.name },
+    execution: { id: execution.id },
+    task: { id: task.id, status: task.status, runCount: task.runCount },
+    text,
+    refreshing: anyOpen([task.status]),
+  };
 }
 
 export async function loadSettingsPage() {

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { EVENT_TYPES, isEventType, type EventType } from "@/lib/events/types";
 import { TASK_STATUSES, type TaskStatus } from "@/lib/history/statuses";
 
-const isTaskStatus = (v: unknown): v is TaskStatus => typeof v === "string" && (TASK_STATUSES as readonly string[]).includes(v);
+const isTaskStatus = (v: unknown): v is TaskStatus =>
+  typeof v === "string" && (TASK_STATUSES as readonly string[]).includes(v);
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -25,7 +26,9 @@ export type PolicySort = { key: PolicySortKey; desc: boolean } | undefined;
 export function policySortParam(sp: SearchParams): PolicySort {
   const raw = one(sp, "sort") ?? "";
   const key = raw.replace(/^-/, "");
-  return (POLICY_SORTS as readonly string[]).includes(key) ? { key: key as PolicySortKey, desc: raw.startsWith("-") } : undefined;
+  return (POLICY_SORTS as readonly string[]).includes(key)
+    ? { key: key as PolicySortKey, desc: raw.startsWith("-") }
+    : undefined;
 }
 
 export function sortString(sort: PolicySort): string | undefined {
@@ -47,7 +50,10 @@ export type ExecutionFilters = { status?: TaskStatus; eventType?: EventType };
 export function executionFilterParams(sp: SearchParams): ExecutionFilters {
   const status = one(sp, "status");
   const eventType = one(sp, "event_type");
-  return { status: isTaskStatus(status) ? status : undefined, eventType: isEventType(eventType) ? eventType : undefined };
+  return {
+    status: isTaskStatus(status) ? status : undefined,
+    eventType: isEventType(eventType) ? eventType : undefined,
+  };
 }
 
 export function positiveId(text: string): number | undefined {

@@ -129,7 +129,8 @@ export function formToPolicyInput(values: PolicyFormValues, extraTargets: Policy
   let authHeader: string | null = null;
   if (http) {
     if (values.authHeaderStored && values.authHeaderAction === "keep") authHeader = SECRET_MASK;
-    else if (values.authHeaderAction !== "remove" && values.authHeader.trim() !== "") authHeader = values.authHeader.trim();
+    else if (values.authHeaderAction !== "remove" && values.authHeader.trim() !== "")
+      authHeader = values.authHeader.trim();
   }
   const retry = {
     max_attempts: optionalNumber(values.maxAttempts),
@@ -181,7 +182,11 @@ export function fieldForPath(path: string | undefined): FormField | undefined {
     case "tag_pattern":
       return "tagPattern";
     case "retry_policy":
-      return parts[1] === "max_attempts" ? "maxAttempts" : parts[1] === "timeout_ms" ? "timeoutSeconds" : "backoffSeconds";
+      return parts[1] === "max_attempts"
+        ? "maxAttempts"
+        : parts[1] === "timeout_ms"
+          ? "timeoutSeconds"
+          : "backoffSeconds";
     case "targets": {
       // Only the first target has inputs; an error in another one is shown for the form.
       if (parts.length < 3) return "address";
@@ -201,7 +206,9 @@ export function fieldForPath(path: string | undefined): FormField | undefined {
 type NumberBounds = { minValue: number | null; maxValue: number | null };
 /** The retry override's limits, read from retryPolicySchema so the form never disagrees with it. */
 export function retryBounds(key: "max_attempts" | "backoff_base_ms" | "timeout_ms"): { min: number; max: number } {
-  const field = (retryPolicySchema as unknown as { shape: Record<string, { unwrap(): NumberBounds }> }).shape[key].unwrap();
+  const field = (retryPolicySchema as unknown as { shape: Record<string, { unwrap(): NumberBounds }> }).shape[
+    key
+  ].unwrap();
   return { min: field.minValue ?? 0, max: field.maxValue ?? Number.MAX_SAFE_INTEGER };
 }
 
@@ -219,7 +226,8 @@ const RETRY_MESSAGES: Record<string, () => string> = {
     const b = retryBounds("timeout_ms");
     return `enter ${b.min / 1000} to ${b.max / 1000} seconds, or leave empty for the system default`;
   },
-  "retry_policy.backoff_cap_ms": () => "the first retry delay must not exceed the maximum delay set for this policy through the API",
+  "retry_policy.backoff_cap_ms": () =>
+    "the first retry delay must not exceed the maximum delay set for this policy through the API",
 };
 
 /** An error message for its field, without the `path: ` prefix the API puts in front of it. */
@@ -241,7 +249,10 @@ export function addError(errors: FormErrors, path: string | undefined, message: 
 }
 
 /** Validates the form with the shared schema: the input to send, or every field's error. */
-export function validatePolicyForm(values: PolicyFormValues, extraTargets?: PolicyForForm["targets"]): { ok: true; input: PolicyInput } | { ok: false; errors: FormErrors } {
+export function validatePolicyForm(
+  values: PolicyFormValues,
+  extraTargets?: PolicyForForm["targets"],
+): { ok: true; input: PolicyInput } | { ok: false; errors: FormErrors } {
   const parsed = policyInputSchema.safeParse(formToPolicyInput(values, extraTargets));
   if (parsed.success) return { ok: true, input: parsed.data };
   const errors: FormErrors = {};

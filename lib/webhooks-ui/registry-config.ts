@@ -12,7 +12,10 @@ export function registryNotificationUrl(externalUrl: string | undefined, request
 }
 
 /** The origin of a request, from the Host and X-Forwarded-* headers a proxy sets. */
-export function requestOrigin(headers: { get(name: string): string | null }, fallback = "http://localhost:3000"): string {
+export function requestOrigin(
+  headers: { get(name: string): string | null },
+  fallback = "http://localhost:3000",
+): string {
   const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host");
   if (!host || !/^[A-Za-z0-9.\-:[\]]+$/.test(host)) return fallback;
   const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim();

@@ -28,21 +28,25 @@ export async function startApp(opts: { cpuProfileDir?: string } = {}): Promise<A
   const t0 = nowMs();
   // Bounded wait: an end-to-end run holds the lock for its whole run (BENCH_LOCK_WAIT_S, default 10 minutes).
   const lockWaitS = process.env.BENCH_LOCK_WAIT_S ?? "600";
-  const child = spawn("flock", ["-w", lockWaitS, "-E", "75", E2E_LOCK, process.execPath, "--import", "tsx", "scripts/bench/serve-app.ts"], {
-    env: {
-      ...process.env,
-      BENCH_PORT: String(port),
-      PORT: String(port),
-      NEXTAUTH_URL: base,
-      EXTERNAL_URL: base,
-      HARBOR_ROLE: "web",
-      NEXT_TELEMETRY_DISABLED: "1",
-      // The ingest benchmark sends thousands of requests a second with one key.
-      API_RATE_LIMIT_PER_MINUTE: "100000000",
-      ...(opts.cpuProfileDir ? { BENCH_APP_CPU_PROF_DIR: opts.cpuProfileDir } : {}),
+  const child = spawn(
+    "flock",
+    ["-w", lockWaitS, "-E", "75", E2E_LOCK, process.execPath, "--import", "tsx", "scripts/bench/serve-app.ts"],
+    {
+      env: {
+        ...process.env,
+        BENCH_PORT: String(port),
+        PORT: String(port),
+        NEXTAUTH_URL: base,
+        EXTERNAL_URL: base,
+        HARBOR_ROLE: "web",
+        NEXT_TELEMETRY_DISABLED: "1",
+        // The ingest benchmark sends thousands of requests a second with one key.
+        API_RATE_LIMIT_PER_MINUTE: "100000000",
+        ...(opts.cpuProfileDir ? { BENCH_APP_CPU_PROF_DIR: opts.cpuProfileDir } : {}),
+      },
+      stdio: ["ignore", "pipe", "inherit"],
     },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  );
   let lockedAt = 0;
   let builtS = 0;
   let serverPid = 0;
@@ -128,6 +132,7 @@ export async function signIn(base: string, username: string, password: string): 
   await res.body.text();
   const session = await request(`${base}/api/auth/session`, { headers: { cookie: cookie() } });
   const body = (await session.body.json()) as { user?: { name?: string } };
-  if (body.user?.name !== username) throw new Error(`signing in as ${username} failed (callback answered ${res.statusCode})`);
+  if (body.user?.name !== username)
+    throw new Error(`signing in as ${username} failed (callback answered ${res.statusCode})`);
   return cookie();
 }

@@ -22,7 +22,8 @@ export async function fanout(kind: DbKind, policies: number): Promise<Row[]> {
     const t0 = nowMs();
     const r = await ingestEvent({ projectId: project.id, event, source: "api" });
     const acceptedMs = nowMs() - t0;
-    if (r.status !== "accepted" || r.deliveries !== policies) throw new Error(`fan-out queued ${r.status === "accepted" ? r.deliveries : 0} deliveries, expected ${policies}`);
+    if (r.status !== "accepted" || r.deliveries !== policies)
+      throw new Error(`fan-out queued ${r.status === "accepted" ? r.deliveries : 0} deliveries, expected ${policies}`);
     await waitFor(async () => rx.arrivals.length >= policies, 120_000, 5);
     const deliveredMs = Math.max(...rx.arrivals.map((a) => a.at)) - t0;
     const db = await getDb();
@@ -31,7 +32,11 @@ export async function fanout(kind: DbKind, policies: number): Promise<Row[]> {
     await worker.stop();
 
     const body = buildDefaultPayload(event).body;
-    const rawMs = await rawPosts(Array.from({ length: policies }, (_, i) => `${rx.base}/f${i}`), body, 64);
+    const rawMs = await rawPosts(
+      Array.from({ length: policies }, (_, i) => `${rx.base}/f${i}`),
+      body,
+      64,
+    );
     const ratio = deliveredMs / rawMs;
     return [
       {

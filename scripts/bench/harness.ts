@@ -108,7 +108,8 @@ export function rssSampler(pid: number) {
       /* exited */
     }
   }, 100);
-  const peak = (from = 0, to = Infinity) => samples.reduce((m, s) => (s.at >= from && s.at < to ? Math.max(m, s.rss) : m), 0);
+  const peak = (from = 0, to = Infinity) =>
+    samples.reduce((m, s) => (s.at >= from && s.at < to ? Math.max(m, s.rss) : m), 0);
   return { peak, stop: () => clearInterval(timer) };
 }
 
@@ -122,7 +123,8 @@ export type Worker = ReturnType<typeof startWorker>;
  */
 export function startWorker(opts: { env?: Record<string, string>; cpuProfileDir?: string } = {}) {
   const nodeArgs = [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [])];
-  if (opts.cpuProfileDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`, "--cpu-prof-interval=10000");
+  if (opts.cpuProfileDir)
+    nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`, "--cpu-prof-interval=10000");
   // The worker exactly as `npm start` / `npm run worker` start it (heap cap included).
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...WORKER_NODE_ARGS], {
     env: { ...process.env, LOG_LEVEL: "info", HARBOR_ROLE: "worker", ...opts.env },
@@ -183,12 +185,18 @@ export type MemoryBreakdown = { rss: number; heapUsed: number; heapTotal: number
  */
 export function memoryScraper(port: number) {
   let peak: MemoryBreakdown | null = null;
-  const metric = (text: string, name: string) => Number(new RegExp(`^harbor_worker_${name}(?:\\{[^}]*\\})? (\\S+)`, "m").exec(text)?.[1] ?? NaN);
+  const metric = (text: string, name: string) =>
+    Number(new RegExp(`^harbor_worker_${name}(?:\\{[^}]*\\})? (\\S+)`, "m").exec(text)?.[1] ?? NaN);
   const timer = setInterval(async () => {
     try {
       const res = await request(`http://127.0.0.1:${port}/metrics`);
       const text = await res.body.text();
-      const m = { rss: metric(text, "process_resident_memory_bytes"), heapUsed: metric(text, "nodejs_heap_size_used_bytes"), heapTotal: metric(text, "nodejs_heap_size_total_bytes"), external: metric(text, "nodejs_external_memory_bytes") };
+      const m = {
+        rss: metric(text, "process_resident_memory_bytes"),
+        heapUsed: metric(text, "nodejs_heap_size_used_bytes"),
+        heapTotal: metric(text, "nodejs_heap_size_total_bytes"),
+        external: metric(text, "nodejs_external_memory_bytes"),
+      };
       if (!peak || m.rss > peak.rss) peak = m;
     } catch {
       /* not up yet, or gone */

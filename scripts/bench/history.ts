@@ -15,12 +15,32 @@ async function explain(policyId: number): Promise<{ text: string; countMs: numbe
   const db = await getDb();
   const pg = dialect() === "postgresql";
   const queries: { what: string; sql: string; plan: boolean }[] = [
-    { what: "an exact total (what a plain count(*) costs)", sql: `SELECT COUNT(*) FROM "Execution" WHERE "policyId" = ${policyId}`, plan: true },
-    { what: `the total as listExecutions takes it: counting stops after ${EXACT_COUNT_LIMIT + 1} rows`, sql: `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "Execution" WHERE "policyId" = ${policyId} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS "capped"`, plan: false },
+    {
+      what: "an exact total (what a plain count(*) costs)",
+      sql: `SELECT COUNT(*) FROM "Execution" WHERE "policyId" = ${policyId}`,
+      plan: true,
+    },
+    {
+      what: `the total as listExecutions takes it: counting stops after ${EXACT_COUNT_LIMIT + 1} rows`,
+      sql: `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "Execution" WHERE "policyId" = ${policyId} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS "capped"`,
+      plan: false,
+    },
     pg
-      ? { what: "then, beyond the limit, the planner's estimate", sql: `EXPLAIN (FORMAT JSON) SELECT 1 FROM "Execution" WHERE "policyId" = ${policyId}`, plan: false }
-      : { what: "then, beyond the limit, the exact count after all (SQLite keeps no estimate)", sql: `SELECT COUNT(*) FROM "Execution" WHERE "policyId" = ${policyId}`, plan: false },
-    { what: "the newest 15 executions (listExecutions: findMany)", sql: `SELECT * FROM "Execution" WHERE "policyId" = ${policyId} ORDER BY "id" DESC LIMIT 15 OFFSET 0`, plan: true },
+      ? {
+          what: "then, beyond the limit, the planner's estimate",
+          sql: `EXPLAIN (FORMAT JSON) SELECT 1 FROM "Execution" WHERE "policyId" = ${policyId}`,
+          plan: false,
+        }
+      : {
+          what: "then, beyond the limit, the exact count after all (SQLite keeps no estimate)",
+          sql: `SELECT COUNT(*) FROM "Execution" WHERE "policyId" = ${policyId}`,
+          plan: false,
+        },
+    {
+      what: "the newest 15 executions (listExecutions: findMany)",
+      sql: `SELECT * FROM "Execution" WHERE "policyId" = ${policyId} ORDER BY "id" DESC LIMIT 15 OFFSET 0`,
+      plan: true,
+    },
   ];
   const out: string[] = [];
   let countMs = 0;
@@ -36,9 +56,13 @@ async function explain(policyId: number): Promise<{ text: string; countMs: numbe
     const plan = !q.plan
       ? []
       : pg
-        ? (await db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`)).map((r) => r["QUERY PLAN"])
+        ? (await db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`)).map(
+            (r) => r["QUERY PLAN"],
+          )
         : (await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${q.sql}`)).map((r) => r.detail);
-    out.push(`${q.what}: median ${median.toFixed(1)} ms (from the benchmark process)\n\n\`\`\`\n${q.sql}${plan.length ? `\n${plan.join("\n")}` : ""}\n\`\`\``);
+    out.push(
+      `${q.what}: median ${median.toFixed(1)} ms (from the benchmark process)\n\n\`\`\`\n${q.sql}${plan.length ? `\n${plan.join("\n")}` : ""}\n\`\`\``,
+    );
   }
   return { text: out.join("\n\n"), countMs };
 }
@@ -57,15 +81,33 @@ export async function history(kind: DbKind, opts: { total: number; requests: num
     const project = await db.project.create({ data: { name: `history-${Date.now()}` } });
     const policies: { policyId: number; targetId: number }[] = [];
     for (let i = 0; i < 100; i++) {
-      const { policy } = await createPolicy(ADMIN, project, policyInputSchema.parse({ name: `h${i}`, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: `http://127.0.0.1:9/h${i}` }] }));
+      const { policy } = await createPolicy(
+        ADMIN,
+        project,
+        policyInputSchema.parse({
+          name: `h${i}`,
+          event_types: ["PUSH_ARTIFACT"],
+          targets: [{ type: "http", address: `http://127.0.0.1:9/h${i}` }],
+        }),
+      );
       policies.push({ policyId: policy.id, targetId: policy.targets[0].id });
     }
     const s0 = nowMs();
-    const { mainTotal } = await seedHistory({ projectId: project.id, policies, total: opts.total, events: 10_000, detailed: 50_000 });
+    const { mainTotal } = await seedHistory({
+      projectId: project.id,
+      policies,
+      total: opts.total,
+      events: 10_000,
+      detailed: 50_000,
+    });
     await analyze();
     const seededS = (nowMs() - s0) / 1000;
     const main = policies[0].policyId;
-    const newest = await db.execution.findFirstOrThrow({ where: { policyId: main }, orderBy: { id: "desc" }, include: { tasks: true } });
+    const newest = await db.execution.findFirstOrThrow({
+      where: { policyId: main },
+      orderBy: { id: "desc" },
+      include: { tasks: true },
+    });
     const small = await db.execution.count({ where: { policyId: policies[1].policyId } });
     const evidence = await explain(main);
 
@@ -78,19 +120,26 @@ export async function history(kind: DbKind, opts: { total: number; requests: num
         ["executions page (UI, signed in)", `/projects/${project.name}/webhooks/${main}`],
         ["API executions list (page 1, 15 a page)", `${api}/executions?page=1&page_size=15`],
         ["API task log", `${api}/executions/${newest.id}/tasks/${newest.tasks[0].id}/log`],
-        [`API executions list of a small policy (${small.toLocaleString("en")} executions)`, `/api/v2.0/projects/${project.name}/webhook/policies/${policies[1].policyId}/executions?page=1&page_size=15`],
+        [
+          `API executions list of a small policy (${small.toLocaleString("en")} executions)`,
+          `/api/v2.0/projects/${project.name}/webhook/policies/${policies[1].policyId}/executions?page=1&page_size=15`,
+        ],
       ];
       const rows: Row[] = [];
       let missed = false;
       for (const [what, path] of targets) {
         await timeSequential(app.base + path, headers, 5);
         const times = await timeSequential(app.base + path, headers, opts.requests);
-        const p50 = percentile(times, 50), p95 = percentile(times, 95);
+        const p50 = percentile(times, 50),
+          p95 = percentile(times, 95);
         missed ||= p95 > 100;
         rows.push({
           figure: `History, ${dbLabel(kind)}, ${opts.total.toLocaleString("en")} tasks (${mainTotal.toLocaleString("en")} on the big policy): ${what}`,
           value: `p95 ${p95.toFixed(0)} ms (p50 ${p50.toFixed(0)} ms, ${opts.requests} requests)`,
-          baseline: what.startsWith("API executions list (") || what.startsWith("executions page") ? `an exact count(*) alone: ${evidence.countMs.toFixed(0)} ms` : "—",
+          baseline:
+            what.startsWith("API executions list (") || what.startsWith("executions page")
+              ? `an exact count(*) alone: ${evidence.countMs.toFixed(0)} ms`
+              : "—",
           target: "p95 ≤ 100 ms",
           pass: p95 <= 100,
         });

@@ -43,17 +43,32 @@ const steps: Step[] = [
     name: `throughput, PostgreSQL, ${workers} worker${workers > 1 ? "s" : ""}`,
     profile: workers === 2,
     run: async (prof) => {
-      const r = await throughput("postgres", workers, { targets: 20, events: s(1000, 100), cpuProfileDir: workers === 2 ? prof : undefined });
+      const r = await throughput("postgres", workers, {
+        targets: 20,
+        events: s(1000, 100),
+        cpuProfileDir: workers === 2 ? prof : undefined,
+      });
       curve.push({ workers, perSec: r.perSec, ratio: r.ratio, cpu: r.cpu });
       return { rows: r.rows, detail: `Throughput, PostgreSQL, ${workers} worker${workers > 1 ? "s" : ""} — ${r.cpu}.` };
     },
   })),
-  { name: "latency, SQLite, 200 events/s", profile: true, run: (prof) => latency("sqlite", 200, s(10, 3), { cpuProfileDir: prof }) },
-  { name: "latency, PostgreSQL, 200 events/s", profile: true, run: (prof) => latency("postgres", 200, s(10, 3), { cpuProfileDir: prof }) },
+  {
+    name: "latency, SQLite, 200 events/s",
+    profile: true,
+    run: (prof) => latency("sqlite", 200, s(10, 3), { cpuProfileDir: prof }),
+  },
+  {
+    name: "latency, PostgreSQL, 200 events/s",
+    profile: true,
+    run: (prof) => latency("postgres", 200, s(10, 3), { cpuProfileDir: prof }),
+  },
   { name: "latency, PostgreSQL, 1000 events/s", run: () => latency("postgres", 1000, s(5, 2)) },
   { name: "latency, SQLite, 1000 events/s", run: () => latency("sqlite", 1000, s(5, 2)) },
   { name: "isolation, SQLite", run: () => isolation("sqlite", { healthy: 10, events: s(300, 60) }) },
-  ...(["sqlite", "postgres"] as DbKind[]).map((kind): Step => ({ name: `fan-out, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}`, run: () => fanout(kind, s(1000, 200)) })),
+  ...(["sqlite", "postgres"] as DbKind[]).map((kind): Step => ({
+    name: `fan-out, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}`,
+    run: () => fanout(kind, s(1000, 200)),
+  })),
   ...(["sqlite", "postgres"] as DbKind[]).map((kind): Step => ({
     name: `ingest, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}`,
     run: () => ingest(kind, { seconds: s(8, 2), concurrency: 16 }),
@@ -72,7 +87,12 @@ const steps: Step[] = [
       return { rows: r.rows, detail: r.evidence };
     },
   },
-  ...([["sqlite", 1], ["postgres", 2]] as [DbKind, number][]).map(([kind, workers]): Step => ({
+  ...(
+    [
+      ["sqlite", 1],
+      ["postgres", 2],
+    ] as [DbKind, number][]
+  ).map(([kind, workers]): Step => ({
     name: `backlog, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}, ${workers} worker${workers > 1 ? "s" : ""}`,
     run: async () => {
       const r = await backlog(kind, { targets: 50, events: s(2000, 200), workers });
@@ -99,14 +119,27 @@ async function main() {
       else ({ rows: result, detail } = outcome);
     } catch (err) {
       console.error(err);
-      result = [{ figure: step.name, value: `failed: ${(err as Error).message.split("\n")[0]}`, baseline: "", target: "", pass: false }];
+      result = [
+        {
+          figure: step.name,
+          value: `failed: ${(err as Error).message.split("\n")[0]}`,
+          baseline: "",
+          target: "",
+          pass: false,
+        },
+      ];
     }
     console.log(`${((Date.now() - t) / 1000).toFixed(0)} s`);
-    for (const row of result) console.log(`   ${row.figure}: ${row.value} (baseline ${row.baseline}) ${row.pass === null ? "" : row.pass ? "✓" : "✗"}`);
+    for (const row of result)
+      console.log(
+        `   ${row.figure}: ${row.value} (baseline ${row.baseline}) ${row.pass === null ? "" : row.pass ? "✓" : "✗"}`,
+      );
     rows.push(...result);
     const missed = result.filter((r) => r.pass === false);
     if (missed.length) {
-      const profile = step.profile ? describeProfile(`CPU profile of the worker during "${step.name}"`, summarizeProfile(prof)) : "";
+      const profile = step.profile
+        ? describeProfile(`CPU profile of the worker during "${step.name}"`, summarizeProfile(prof))
+        : "";
       notes.push(limitsNote(step.name, missed, profile, detail));
     } else if (detail) {
       evidence.push(`### ${step.name}\n\n${detail}\n`);
@@ -127,9 +160,13 @@ async function main() {
   const waited = appStarts.reduce((t, a) => t + a.waitedS, 0);
   const built = appStarts.reduce((t, a) => t + a.builtS, 0);
   const appInfo = [
-    waited > 5 ? `${(waited / 60).toFixed(1)} min of it waiting for ${"`/tmp/harbor-e2e.lock`"} (an end-to-end run held the shared build)` : "",
+    waited > 5
+      ? `${(waited / 60).toFixed(1)} min of it waiting for ${"`/tmp/harbor-e2e.lock`"} (an end-to-end run held the shared build)`
+      : "",
     built > 0 ? `${built.toFixed(0)} s rebuilding the app (the sources were newer than .next)` : "",
-  ].filter(Boolean).join("; ");
+  ]
+    .filter(Boolean)
+    .join("; ");
   console.log(`\n${minutes.toFixed(1)} min${appInfo ? ` (${appInfo})` : ""}. Machine load: ${load.summary}.`);
   if (quick || only) {
     if (notes.length) console.log(`\n${notes.join("\n")}`);

@@ -14,15 +14,28 @@ import { ADMIN, type Row } from "./scenarios";
  * `?validate_only=true` (authentication, validation, 202, no write). `concurrency` clients send
  * back to back for `seconds` each, after a short warm-up.
  */
-export async function ingest(kind: DbKind, opts: { seconds: number; concurrency: number; cpuProfileDir?: string }): Promise<Row[]> {
+export async function ingest(
+  kind: DbKind,
+  opts: { seconds: number; concurrency: number; cpuProfileDir?: string },
+): Promise<Row[]> {
   const cleanup = await freshDatabase(kind);
   try {
     const db = await getDb();
     const project = await db.project.create({ data: { name: `ingest-${Date.now()}` } });
     const k = generateApiKey("live");
-    await db.apiKey.create({ data: { projectId: project.id, mode: "live", prefix: k.prefix, hash: k.hash, name: "bench" } });
+    await db.apiKey.create({
+      data: { projectId: project.id, mode: "live", prefix: k.prefix, hash: k.hash, name: "bench" },
+    });
     // One matching policy: each event is one Event, one Execution and one Task row. No worker runs.
-    await createPolicy(ADMIN, project, policyInputSchema.parse({ name: "sink", event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }] }));
+    await createPolicy(
+      ADMIN,
+      project,
+      policyInputSchema.parse({
+        name: "sink",
+        event_types: ["PUSH_ARTIFACT"],
+        targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
+      }),
+    );
 
     const app = await startApp({ cpuProfileDir: opts.cpuProfileDir });
     try {
@@ -41,19 +54,23 @@ export async function ingest(kind: DbKind, opts: { seconds: number; concurrency:
       const dry = await load("?validate_only=true", opts.seconds * 1000);
       const wet = await load("", opts.seconds * 1000);
       const stored = await db.event.count({ where: { projectId: project.id } });
-      if (stored !== warm.ok + wet.ok) throw new Error(`ingest: ${warm.ok + wet.ok} events were accepted but ${stored} stored`);
+      if (stored !== warm.ok + wet.ok)
+        throw new Error(`ingest: ${warm.ok + wet.ok} events were accepted but ${stored} stored`);
       const failures = (r: typeof wet) => r.requests - r.ok;
-      if (failures(dry) || failures(wet)) throw new Error(`ingest: requests not answered 202: ${JSON.stringify({ validateOnly: dry.statuses, write: wet.statuses, errors: dry.errors + wet.errors })}`);
+      if (failures(dry) || failures(wet))
+        throw new Error(
+          `ingest: requests not answered 202: ${JSON.stringify({ validateOnly: dry.statuses, write: wet.statuses, errors: dry.errors + wet.errors })}`,
+        );
       const ratio = wet.perSec / dry.perSec;
       return [
-          {
-            figure: `Ingest, ${dbLabel(kind)}: POST /v1/events accepted/s, event + delivery committed (${opts.concurrency} clients, ${opts.seconds} s; ${wet.ok.toLocaleString("en")} stored)`,
-            value: `${wet.perSec.toFixed(0)}/s (p50 ${wet.p50.toFixed(1)} ms, p99 ${wet.p99.toFixed(1)} ms; ${(ratio * 100).toFixed(0)}% of no-write)`,
-            baseline: `${dry.perSec.toFixed(0)}/s with validate_only (p50 ${dry.p50.toFixed(1)} ms)`,
-            target: "",
-            pass: null,
-          },
-        ];
+        {
+          figure: `Ingest, ${dbLabel(kind)}: POST /v1/events accepted/s, event + delivery committed (${opts.concurrency} clients, ${opts.seconds} s; ${wet.ok.toLocaleString("en")} stored)`,
+          value: `${wet.perSec.toFixed(0)}/s (p50 ${wet.p50.toFixed(1)} ms, p99 ${wet.p99.toFixed(1)} ms; ${(ratio * 100).toFixed(0)}% of no-write)`,
+          baseline: `${dry.perSec.toFixed(0)}/s with validate_only (p50 ${dry.p50.toFixed(1)} ms)`,
+          target: "",
+          pass: null,
+        },
+      ];
     } finally {
       await app.stop();
     }

@@ -25,7 +25,8 @@ export async function loadFor(opts: {
   durationMs: number;
   okStatus: number;
 }): Promise<LoadResult> {
-  if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(opts.url)) throw new Error(`refusing a load test against ${opts.url}: loopback only`);
+  if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(opts.url))
+    throw new Error(`refusing a load test against ${opts.url}: loopback only`);
   const agent = new Agent({ connections: opts.concurrency, keepAliveTimeout: 60_000, pipelining: 1 });
   const statuses: Record<number, number> = {};
   const latencies: number[] = [];
@@ -37,7 +38,12 @@ export async function loadFor(opts: {
       while (nowMs() < end) {
         const started = nowMs();
         try {
-          const res = await request(opts.url, { method: opts.method ?? "POST", headers: opts.headers, body: opts.body, dispatcher: agent });
+          const res = await request(opts.url, {
+            method: opts.method ?? "POST",
+            headers: opts.headers,
+            body: opts.body,
+            dispatcher: agent,
+          });
           await res.body.text();
           statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
           latencies.push(nowMs() - started);
@@ -50,11 +56,24 @@ export async function loadFor(opts: {
   const ms = nowMs() - t0;
   await agent.close();
   const ok = statuses[opts.okStatus] ?? 0;
-  return { requests: latencies.length + errors, ok, perSec: (ok / ms) * 1000, statuses, errors, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    requests: latencies.length + errors,
+    ok,
+    perSec: (ok / ms) * 1000,
+    statuses,
+    errors,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 /** Sequential requests, one at a time: the server's response time without queueing. */
-export async function timeSequential(url: string, headers: Record<string, string>, count: number, expectStatus = 200): Promise<number[]> {
+export async function timeSequential(
+  url: string,
+  headers: Record<string, string>,
+  count: number,
+  expectStatus = 200,
+): Promise<number[]> {
   const agent = new Agent({ connections: 1, keepAliveTimeout: 60_000 });
   const times: number[] = [];
   try {
@@ -63,7 +82,8 @@ export async function timeSequential(url: string, headers: Record<string, string
       const res = await request(url, { method: "GET", headers, dispatcher: agent });
       const text = await res.body.text();
       times.push(nowMs() - started);
-      if (res.statusCode !== expectStatus) throw new Error(`GET ${url} answered ${res.statusCode}: ${text.slice(0, 300)}`);
+      if (res.statusCode !== expectStatus)
+        throw new Error(`GET ${url} answered ${res.statusCode}: ${text.slice(0, 300)}`);
     }
   } finally {
     await agent.close();

@@ -26,7 +26,8 @@ function areaOf(url: string, name: string): string {
 
 /** Coarser groups of areas, for a one-line answer to "where does the CPU go". */
 function groupOf(area: string): string {
-  if (/prisma|sqlite|^pg|^lib\/db/i.test(area)) return "database (Prisma, the driver, and SQLite's own work, which runs in the process)";
+  if (/prisma|sqlite|^pg|^lib\/db/i.test(area))
+    return "database (Prisma, the driver, and SQLite's own work, which runs in the process)";
   if (/undici|^native code/.test(area)) return "HTTP client and socket writes";
   if (area === "(garbage collector)") return "garbage collection";
   if (/^(next|react|react-dom|next-auth|@next)/.test(area)) return "Next.js and React";
@@ -35,12 +36,22 @@ function groupOf(area: string): string {
   return "other";
 }
 
-export type ProfileSummary = { file: string; busyMs: number; totalMs: number; groups: [string, number][]; areas: [string, number][]; functions: [string, number][] };
+export type ProfileSummary = {
+  file: string;
+  busyMs: number;
+  totalMs: number;
+  groups: [string, number][];
+  areas: [string, number][];
+  functions: [string, number][];
+};
 
 /** Self time by area and by function, from the newest .cpuprofile in `dir` (or the biggest, when a run left several). */
 export function summarizeProfile(dir: string): ProfileSummary | null {
   if (!fs.existsSync(dir)) return null;
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(dir, f));
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .map((f) => path.join(dir, f));
   if (files.length === 0) return null;
   const file = files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
   const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
@@ -62,12 +73,25 @@ export function summarizeProfile(dir: string): ProfileSummary | null {
     const area = areaOf(url, functionName);
     areas.set(area, (areas.get(area) ?? 0) + us);
     groups.set(groupOf(area), (groups.get(groupOf(area)) ?? 0) + us);
-    const where = url ? ` (${url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*?\/(lib|app|scripts)\//, "$1/")}:${lineNumber + 1})` : "";
+    const where = url
+      ? ` (${url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*?\/(lib|app|scripts)\//, "$1/")}:${lineNumber + 1})`
+      : "";
     const fn = `${functionName || "(anonymous)"}${where}`;
     functions.set(fn, (functions.get(fn) ?? 0) + us);
   }
-  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => [k, v / 1000] as [string, number]);
-  return { file, busyMs: (totalUs - idleUs) / 1000, totalMs: totalUs / 1000, groups: top(groups, 8), areas: top(areas, 8), functions: top(functions, 8) };
+  const top = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => [k, v / 1000] as [string, number]);
+  return {
+    file,
+    busyMs: (totalUs - idleUs) / 1000,
+    totalMs: totalUs / 1000,
+    groups: top(groups, 8),
+    areas: top(areas, 8),
+    functions: top(functions, 8),
+  };
 }
 
 /** A few Markdown lines: CPU busy share, then the areas and functions with the most self time. */
@@ -78,6 +102,9 @@ export function describeProfile(title: string, s: ProfileSummary | null): string
     `- ${title}: on CPU ${((s.busyMs / s.totalMs) * 100).toFixed(0)}% of ${(s.totalMs / 1000).toFixed(1)} s sampled (\`node --cpu-prof\`, 10 ms interval).`,
     `  - self time by group: ${s.groups.map(([g, ms]) => `${g} ${pct(ms)}`).join(", ")}`,
     `  - self time by area: ${s.areas.map(([a, ms]) => `${a} ${pct(ms)}`).join(", ")}`,
-    `  - hottest functions: ${s.functions.slice(0, 6).map(([f, ms]) => `\`${f}\` ${pct(ms)}`).join(", ")}`,
+    `  - hottest functions: ${s.functions
+      .slice(0, 6)
+      .map(([f, ms]) => `\`${f}\` ${pct(ms)}`)
+      .join(", ")}`,
   ].join("\n");
 }

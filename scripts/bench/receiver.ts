@@ -25,7 +25,11 @@ export async function startReceiver(opts: { blackHole?: (path: string) => boolea
     base: `http://127.0.0.1:${port}`,
     arrivals,
     count: () => arrivals.length,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -36,7 +40,10 @@ export async function startReceiver(opts: { blackHole?: (path: string) => boolea
  * `arrivals` is filled by `collect()`; `count()` is refreshed every 50 ms.
  */
 export async function startReceiverProcess(): Promise<Receiver & { collect: () => Promise<Arrival[]> }> {
-  const child = fork(__filename, ["--serve"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(__filename, ["--serve"], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   let counted = 0;
   const arrivals: Arrival[] = [];
   const waiting: ((a: Arrival[]) => void)[] = [];
@@ -60,11 +67,12 @@ export async function startReceiverProcess(): Promise<Receiver & { collect: () =
       arrivals.splice(0, arrivals.length, ...list);
       return arrivals;
     },
-    close: () => new Promise<void>((r) => {
-      if (child.exitCode !== null) return r();
-      child.once("exit", () => r());
-      child.kill("SIGTERM");
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        if (child.exitCode !== null) return r();
+        child.once("exit", () => r());
+        child.kill("SIGTERM");
+      }),
   };
 }
 

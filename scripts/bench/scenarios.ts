@@ -7,7 +7,20 @@ import { buildDefaultPayload } from "../../lib/formats";
 import { createPolicy } from "../../lib/policies/service";
 import { policyInputSchema } from "../../lib/policies/schemas";
 import { startReceiver, startReceiverProcess } from "./receiver";
-import { dbLabel, freshDatabase, nowMs, percentile, sleep, cpuAccount, freePort, memoryScraper, startWorkers, stopAllWorkers, waitFor, type DbKind } from "./harness";
+import {
+  dbLabel,
+  freshDatabase,
+  nowMs,
+  percentile,
+  sleep,
+  cpuAccount,
+  freePort,
+  memoryScraper,
+  startWorkers,
+  stopAllWorkers,
+  waitFor,
+  type DbKind,
+} from "./harness";
 import { seedBacklog } from "./seed";
 
 export const ADMIN = { kind: "user" as const, userId: 1, username: "admin", sysadmin: true };
@@ -61,7 +74,12 @@ export async function rawPosts(urls: string[], body: string, concurrency: number
     Array.from({ length: concurrency }, async () => {
       while (next < urls.length) {
         const url = urls[next++];
-        const res = await request(url, { method: "POST", body, headers: { "content-type": "application/json" }, dispatcher: agent });
+        const res = await request(url, {
+          method: "POST",
+          body,
+          headers: { "content-type": "application/json" },
+          dispatcher: agent,
+        });
         await res.body.text();
       }
     }),
@@ -74,7 +92,11 @@ export async function rawPosts(urls: string[], body: string, concurrency: number
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Recorded deliveries/s with `workers` workers vs raw POSTs/s to the same receiver. */
-export async function throughput(kind: DbKind, workers: number, opts: { targets: number; events: number; cpuProfileDir?: string }): Promise<{ rows: Row[]; perSec: number; ratio: number; cpu: string }> {
+export async function throughput(
+  kind: DbKind,
+  workers: number,
+  opts: { targets: number; events: number; cpuProfileDir?: string },
+): Promise<{ rows: Row[]; perSec: number; ratio: number; cpu: string }> {
   const cleanup = await freshDatabase(kind);
   const rx = await startReceiver();
   try {
@@ -126,7 +148,12 @@ export async function throughput(kind: DbKind, workers: number, opts: { targets:
  * a running service shows). The receiver runs in a process of its own so the ingesting benchmark
  * process does not delay its clock.
  */
-export async function latency(kind: DbKind, rate: number, seconds: number, opts: { cpuProfileDir?: string } = {}): Promise<Row[]> {
+export async function latency(
+  kind: DbKind,
+  rate: number,
+  seconds: number,
+  opts: { cpuProfileDir?: string } = {},
+): Promise<Row[]> {
   const cleanup = await freshDatabase(kind);
   const rx = await startReceiverProcess();
   const accepted = new Map<number, number>();
@@ -172,8 +199,12 @@ export async function latency(kind: DbKind, rate: number, seconds: number, opts:
     // Map each arrival to its event through the task's webhook-id.
     const tasks = await db.task.findMany({ select: { webhookId: true, execution: { select: { eventId: true } } } });
     const eventOf = new Map(tasks.map((t) => [t.webhookId, t.execution.eventId]));
-    const lat = arrivals.map((a) => a.at - (accepted.get(eventOf.get(a.webhookId!)!) ?? NaN)).filter((v) => Number.isFinite(v));
-    const p50 = percentile(lat, 50), p95 = percentile(lat, 95), p99 = percentile(lat, 99);
+    const lat = arrivals
+      .map((a) => a.at - (accepted.get(eventOf.get(a.webhookId!)!) ?? NaN))
+      .filter((v) => Number.isFinite(v));
+    const p50 = percentile(lat, 50),
+      p95 = percentile(lat, 95),
+      p99 = percentile(lat, 99);
     const gated = rate === 200;
     return [
       {
@@ -201,7 +232,15 @@ export async function isolation(kind: DbKind, opts: { healthy: number; events: n
     try {
       const project = await setupTargets(opts.healthy, rx.base);
       for (let i = 0; i < blackHoled; i++) {
-        await createPolicy(ADMIN, project, policyInputSchema.parse({ name: `dead${i}`, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: `${dead.base}/dead${i}` }] }));
+        await createPolicy(
+          ADMIN,
+          project,
+          policyInputSchema.parse({
+            name: `dead${i}`,
+            event_types: ["PUSH_ARTIFACT"],
+            targets: [{ type: "http", address: `${dead.base}/dead${i}` }],
+          }),
+        );
       }
       await ingestMany(project.id, opts.events);
       const healthyTotal = opts.healthy * opts.events;
@@ -239,7 +278,10 @@ export async function isolation(kind: DbKind, opts: { healthy: number; events: n
  * due), drained by `workers` workers: time from the workers being up to the last recorded
  * success, and each worker's peak memory.
  */
-export async function backlog(kind: DbKind, opts: { targets: number; events: number; workers: number; cpuProfileDir?: string }): Promise<{ rows: Row[]; memory: string }> {
+export async function backlog(
+  kind: DbKind,
+  opts: { targets: number; events: number; workers: number; cpuProfileDir?: string },
+): Promise<{ rows: Row[]; memory: string }> {
   const cleanup = await freshDatabase(kind);
   const rx = await startReceiver();
   try {
@@ -271,15 +313,18 @@ export async function backlog(kind: DbKind, opts: { targets: number; events: num
     const growth = `peak RSS while the first half of the backlog drained ${mb(Math.max(...workers.map((w) => w.peakRss(t0, half))))}, during the second half ${mb(Math.max(...workers.map((w) => w.peakRss(half))))}`;
     await Promise.all(workers.map((w) => w.stop()));
     const label = `${dbLabel(kind)}, ${plural(opts.workers, "worker")}`;
-    return { memory: `Worker memory, backlog drain, ${label}: ${growth}; ${memory.describe()}.`, rows: [
-      {
-        figure: `Backlog drain, ${label}: ${total.toLocaleString("en")} due tasks after an outage (seeded in ${seededS.toFixed(0)} s)`,
-        value: `${(ms / 1000).toFixed(1)} s (${((total / ms) * 1000).toFixed(0)}/s); peak RSS ${peak.toFixed(0)} MB${opts.workers > 1 ? " per worker (max)" : ""}`,
-        baseline: "—",
-        target: "RSS ≤ 250 MB",
-        pass: peak <= 250,
-      },
-    ] };
+    return {
+      memory: `Worker memory, backlog drain, ${label}: ${growth}; ${memory.describe()}.`,
+      rows: [
+        {
+          figure: `Backlog drain, ${label}: ${total.toLocaleString("en")} due tasks after an outage (seeded in ${seededS.toFixed(0)} s)`,
+          value: `${(ms / 1000).toFixed(1)} s (${((total / ms) * 1000).toFixed(0)}/s); peak RSS ${peak.toFixed(0)} MB${opts.workers > 1 ? " per worker (max)" : ""}`,
+          baseline: "—",
+          target: "RSS ≤ 250 MB",
+          pass: peak <= 250,
+        },
+      ],
+    };
   } finally {
     await stopAllWorkers();
     await rx.close();

@@ -68,7 +68,13 @@ async function insertTasks(where: string, status: "Pending" | "from-execution") 
  * queries read an event by its id only. The newest `detailed` tasks get an attempt and three log
  * lines each. Every 50th execution failed.
  */
-export async function seedHistory(opts: { projectId: number; policies: { policyId: number; targetId: number }[]; total: number; events: number; detailed: number }) {
+export async function seedHistory(opts: {
+  projectId: number;
+  policies: { policyId: number; targetId: number }[];
+  total: number;
+  events: number;
+  detailed: number;
+}) {
   const { projectId, policies, total } = opts;
   const firstEvent = await seedEvents(projectId, opts.events);
   const others = policies.length - 1;
@@ -103,7 +109,9 @@ export async function seedHistory(opts: { projectId: number; policies: { policyI
     [1, "INFO", `'POST http://127.0.0.1:9/hook (application/json, 612 bytes, webhook-id ' || t."webhookId" || ')'`],
     [2, "INFO", "'success to run webhook job: response code 200, response body: ok'"],
   ] as const) {
-    await run(`INSERT INTO "TaskLog" ("taskId", "at", "level", "message") SELECT t."id", t."startTime", '${level}', ${message} FROM "Task" t WHERE t."id" >= ${detailFrom} ORDER BY t."id"`);
+    await run(
+      `INSERT INTO "TaskLog" ("taskId", "at", "level", "message") SELECT t."id", t."startTime", '${level}', ${message} FROM "Task" t WHERE t."id" >= ${detailFrom} ORDER BY t."id"`,
+    );
     void n;
   }
   return { mainTotal };
@@ -113,7 +121,8 @@ export async function seedHistory(opts: { projectId: number; policies: { policyI
 export async function analyze() {
   const db = await getDb();
   if (dialect() === "postgresql") {
-    for (const t of ["Event", "Execution", "Task", "Attempt", "TaskLog"]) await db.$executeRawUnsafe(`VACUUM ANALYZE "${t}"`);
+    for (const t of ["Event", "Execution", "Task", "Attempt", "TaskLog"])
+      await db.$executeRawUnsafe(`VACUUM ANALYZE "${t}"`);
   } else {
     await db.$executeRawUnsafe("ANALYZE");
   }

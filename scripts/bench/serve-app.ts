@@ -7,7 +7,17 @@ import path from "node:path";
 
 const root = path.resolve(__dirname, "../..");
 /** Whatever `next build` reads (tests excluded), as e2e/prepare-server.ts checks it. */
-const BUILD_INPUTS = ["app", "components", "lib", "public", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+const BUILD_INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "next.config.js",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+  "prisma/schema.prisma",
+];
 const buildId = path.join(root, ".next", "BUILD_ID");
 
 function newest(p: string): number {
@@ -20,12 +30,18 @@ function newest(p: string): number {
 const say = (line: string) => process.stdout.write(`BENCH:${line}\n`);
 say("locked");
 
-const stale = !fs.existsSync(buildId) || Math.max(...BUILD_INPUTS.map((p) => newest(path.join(root, p)))) > fs.statSync(buildId).mtimeMs;
+const stale =
+  !fs.existsSync(buildId) ||
+  Math.max(...BUILD_INPUTS.map((p) => newest(path.join(root, p)))) > fs.statSync(buildId).mtimeMs;
 if (stale) {
   const t0 = Date.now();
   const log = path.join(process.env.BENCH_TMP ?? "/tmp", `bench-build-${process.pid}.log`);
   const out = fs.openSync(log, "w");
-  const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: root, stdio: ["ignore", out, out], env: { ...process.env, NODE_ENV: "production" } });
+  const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], {
+    cwd: root,
+    stdio: ["ignore", out, out],
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   fs.closeSync(out);
   if (build.status !== 0) {
     say(`build-failed ${log}`);
@@ -34,8 +50,22 @@ if (stale) {
   say(`built ${((Date.now() - t0) / 1000).toFixed(0)}`);
 }
 
-const nodeArgs = process.env.BENCH_APP_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_APP_CPU_PROF_DIR}`, "--cpu-prof-interval=10000"] : [];
-const server = spawn(process.execPath, [...nodeArgs, require.resolve("next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(process.env.BENCH_PORT)], { cwd: root, stdio: "inherit", env: process.env });
+const nodeArgs = process.env.BENCH_APP_CPU_PROF_DIR
+  ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_APP_CPU_PROF_DIR}`, "--cpu-prof-interval=10000"]
+  : [];
+const server = spawn(
+  process.execPath,
+  [
+    ...nodeArgs,
+    require.resolve("next/dist/bin/next"),
+    "start",
+    "-H",
+    "127.0.0.1",
+    "-p",
+    String(process.env.BENCH_PORT),
+  ],
+  { cwd: root, stdio: "inherit", env: process.env },
+);
 say(`server ${server.pid}`);
 process.on("SIGTERM", () => server.kill("SIGTERM"));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -22,7 +22,8 @@ type SetupSpec = { project: string; policies: unknown[]; settings?: Record<strin
 async function setupOne(spec: SetupSpec) {
   const db = await getDb();
   const project = await db.project.create({ data: { name: spec.project } });
-  if (spec.settings) await db.systemSettings.upsert({ where: { id: 1 }, update: spec.settings, create: { id: 1, ...spec.settings } });
+  if (spec.settings)
+    await db.systemSettings.upsert({ where: { id: 1 }, update: spec.settings, create: { id: 1, ...spec.settings } });
   const policies = [];
   for (const raw of spec.policies) {
     const { policy, signingSecret } = await createPolicy(actor, project, policyInputSchema.parse(raw));

@@ -17,7 +17,11 @@ describe("SQL on the driver", () => {
     process.env.TZ = "America/New_York";
     const project = await makeProject();
     const at = new Date("2026-03-08T06:59:59.123Z");
-    expect(await rawExecute(Prisma.sql`UPDATE "Project" SET "updatedAt" = ${at}, "public" = ${true} WHERE "id" = ${project.id}`)).toBe(1);
+    expect(
+      await rawExecute(
+        Prisma.sql`UPDATE "Project" SET "updatedAt" = ${at}, "public" = ${true} WHERE "id" = ${project.id}`,
+      ),
+    ).toBe(1);
     const row = await (await getDb()).project.findUniqueOrThrow({ where: { id: project.id } });
     expect(row.updatedAt.toISOString()).toBe(at.toISOString());
     expect(row.public).toBe(true);
@@ -26,7 +30,9 @@ describe("SQL on the driver", () => {
   it("reads what Prisma wrote: the same instants, compared in SQL against a date parameter", async () => {
     process.env.TZ = "Asia/Kolkata";
     const project = await makeProject();
-    const [row] = await rawQuery<{ id: number; createdAt: unknown }>(Prisma.sql`SELECT "id", "createdAt" FROM "Project" WHERE "id" = ${project.id} AND "createdAt" <= ${new Date(project.createdAt.getTime() + 1)} AND "createdAt" >= ${project.createdAt}`);
+    const [row] = await rawQuery<{ id: number; createdAt: unknown }>(
+      Prisma.sql`SELECT "id", "createdAt" FROM "Project" WHERE "id" = ${project.id} AND "createdAt" <= ${new Date(project.createdAt.getTime() + 1)} AND "createdAt" >= ${project.createdAt}`,
+    );
     expect(row).toBeDefined();
     expect(Number(row.id)).toBe(project.id);
     expect(new Date(row.createdAt as string | Date).toISOString()).toBe(project.createdAt.toISOString());
@@ -34,7 +40,9 @@ describe("SQL on the driver", () => {
 
   it("answers RETURNING statements with their rows", async () => {
     const project = await makeProject();
-    const rows = await rawQuery<{ id: number | bigint }>(Prisma.sql`UPDATE "Project" SET "public" = ${false} WHERE "id" = ${project.id} RETURNING "id"`);
+    const rows = await rawQuery<{ id: number | bigint }>(
+      Prisma.sql`UPDATE "Project" SET "public" = ${false} WHERE "id" = ${project.id} RETURNING "id"`,
+    );
     expect(rows.map((r) => Number(r.id))).toEqual([project.id]);
   });
 

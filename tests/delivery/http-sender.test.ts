@@ -98,7 +98,11 @@ describe("sendHttp against local servers", () => {
     const url = server.url;
     await server.close();
     servers.splice(servers.indexOf(server), 1);
-    expect(await send(url)).toMatchObject({ ok: false, errorKind: "network", error: "connection refused (ECONNREFUSED)" });
+    expect(await send(url)).toMatchObject({
+      ok: false,
+      errorKind: "network",
+      error: "connection refused (ECONNREFUSED)",
+    });
   });
 
   it("reads a slowly dripping body that completes within the timeout", async () => {
@@ -229,6 +233,10 @@ describe("sendHttp over TLS", () => {
 
   it("delivers when certificate verification is skipped", async () => {
     const server = await serve((_req, res) => res.end("secure"), { tls });
-    expect(await send(server.url, { skipCertVerify: true })).toMatchObject({ ok: true, status: 200, responseExcerpt: "secure" });
+    expect(await send(server.url, { skipCertVerify: true })).toMatchObject({
+      ok: true,
+      status: 200,
+      responseExcerpt: "secure",
+    });
   });
 });

@@ -64,7 +64,21 @@ export function makeSelfSignedCert(): { key: string; cert: string } {
     const certPath = path.join(dir, "cert.pem");
     execFileSync(
       "openssl",
-      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1", "-keyout", keyPath, "-out", certPath],
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-days",
+        "1",
+        "-keyout",
+        keyPath,
+        "-out",
+        certPath,
+      ],
       { stdio: "ignore", timeout: 20_000 },
     );
     return { key: readFileSync(keyPath, "utf8"), cert: readFileSync(certPath, "utf8") };

@@ -21,7 +21,10 @@ function fakeResolver(table: Record<string, string[]>) {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<NetworkGuardError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(NetworkGuardError);
   return error as NetworkGuardError;
 }
@@ -128,7 +131,9 @@ describe("assertUrlAllowed", () => {
     const error = await refusal(assertUrlAllowed("http://127.0.0.1:8080/x", []));
     expect(error.code).toBe("address_refused");
     expect(error.message).toBe("127.0.0.1 is a loopback address; add it to the allowed networks to deliver there");
-    await expect(assertUrlAllowed("http://127.0.0.1:8080/x", LOOPBACK_ALLOWED)).resolves.toEqual({ addresses: ["127.0.0.1"] });
+    await expect(assertUrlAllowed("http://127.0.0.1:8080/x", LOOPBACK_ALLOWED)).resolves.toEqual({
+      addresses: ["127.0.0.1"],
+    });
   });
 
   it.each([
@@ -156,8 +161,12 @@ describe("assertUrlAllowed", () => {
   });
 
   it("names the host and the refused address for a DNS name", async () => {
-    const error = await refusal(assertUrlAllowed("http://intranet.example/", [], fakeResolver({ "intranet.example": ["10.1.2.3"] })));
-    expect(error.message).toBe("intranet.example: 10.1.2.3 is a private address; add it to the allowed networks to deliver there");
+    const error = await refusal(
+      assertUrlAllowed("http://intranet.example/", [], fakeResolver({ "intranet.example": ["10.1.2.3"] })),
+    );
+    expect(error.message).toBe(
+      "intranet.example: 10.1.2.3 is a private address; add it to the allowed networks to deliver there",
+    );
   });
 
   it("refuses when any one of several resolved addresses is refused", async () => {
@@ -174,9 +183,12 @@ describe("assertUrlAllowed", () => {
     expect(error.message).toContain("nowhere.example");
   });
 
-  it.each(["ftp://example.com/", "file:///etc/passwd", "gopher://127.0.0.1/", "not a url"])("refuses %s as an invalid URL", async (url) => {
-    expect((await refusal(assertUrlAllowed(url, []))).code).toBe("invalid_url");
-  });
+  it.each(["ftp://example.com/", "file:///etc/passwd", "gopher://127.0.0.1/", "not a url"])(
+    "refuses %s as an invalid URL",
+    async (url) => {
+      expect((await refusal(assertUrlAllowed(url, []))).code).toBe("invalid_url");
+    },
+  );
 });
 
 describe("guardedLookup at connect time (DNS rebinding)", () => {
@@ -221,7 +233,10 @@ describe("guardedLookup at connect time (DNS rebinding)", () => {
     const allowing = new Agent({ connect: { lookup: guardedLookup(LOOPBACK_ALLOWED, resolve) } });
     try {
       const before = server.connections();
-      const error = await request(url, { method: "POST", body: "x", dispatcher: refusing }).then(() => null, (e: unknown) => e);
+      const error = await request(url, { method: "POST", body: "x", dispatcher: refusing }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(NetworkGuardError);
       expect(server.connections()).toBe(before);
       const response = await request(url, { method: "POST", body: "x", dispatcher: allowing });
@@ -233,9 +248,7 @@ describe("guardedLookup at connect time (DNS rebinding)", () => {
 
   it("answers single-address lookups too", async () => {
     const lookup = guardedLookup(LOOPBACK_ALLOWED, fakeResolver({ "rebound.example": ["127.0.0.1"] }));
-    const answer = await new Promise<unknown[]>((resolve) =>
-      lookup("rebound.example", {}, (...args) => resolve(args)),
-    );
+    const answer = await new Promise<unknown[]>((resolve) => lookup("rebound.example", {}, (...args) => resolve(args)));
     expect(answer).toEqual([null, "127.0.0.1", 4]);
   });
 });

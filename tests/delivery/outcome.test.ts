@@ -60,15 +60,19 @@ describe("describeTransportError", () => {
       errorKind: "refused_address",
       error: "10.0.0.1 is a private address",
     });
-    expect(describeTransportError(new Error("connect failed", { cause: new NetworkGuardError("address_refused", "x") })).errorKind).toBe(
-      "refused_address",
-    );
+    expect(
+      describeTransportError(new Error("connect failed", { cause: new NetworkGuardError("address_refused", "x") }))
+        .errorKind,
+    ).toBe("refused_address");
     expect(describeTransportError(new NetworkGuardError("unresolvable", "Cannot resolve x")).errorKind).toBe("network");
     expect(describeTransportError(new NetworkGuardError("invalid_url", "bad")).errorKind).toBe("invalid_request");
   });
 
   it("falls back to a network error with the message", () => {
-    expect(describeTransportError(new Error("something odd"))).toEqual({ errorKind: "network", error: "something odd" });
+    expect(describeTransportError(new Error("something odd"))).toEqual({
+      errorKind: "network",
+      error: "something odd",
+    });
     expect(describeTransportError("a string")).toEqual({ errorKind: "network", error: "a string" });
   });
 });

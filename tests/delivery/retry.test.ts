@@ -13,7 +13,10 @@ import {
 } from "@/lib/delivery/retry";
 
 const policyArb = fc
-  .record({ backoffBaseMs: fc.integer({ min: 100, max: 3_600_000 }), backoffCapMs: fc.integer({ min: 100, max: 86_400_000 }) })
+  .record({
+    backoffBaseMs: fc.integer({ min: 100, max: 3_600_000 }),
+    backoffCapMs: fc.integer({ min: 100, max: 86_400_000 }),
+  })
   .filter((p) => p.backoffCapMs >= p.backoffBaseMs);
 const randomArb = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 
@@ -42,7 +45,9 @@ describe("nextAttemptDelayMs", () => {
         expect(next).toBeLessThanOrEqual(policy.backoffCapMs);
         if (now < policy.backoffCapMs) expect(next).toBe(Math.min(now * 2, policy.backoffCapMs));
         // With the same random draw the delay itself is monotone in n too.
-        expect(nextAttemptDelayMs(n + 1, policy, undefined, () => 0.5)).toBeGreaterThanOrEqual(nextAttemptDelayMs(n, policy, undefined, () => 0.5));
+        expect(nextAttemptDelayMs(n + 1, policy, undefined, () => 0.5)).toBeGreaterThanOrEqual(
+          nextAttemptDelayMs(n, policy, undefined, () => 0.5),
+        );
       }),
       { numRuns: 300 },
     );
@@ -50,11 +55,17 @@ describe("nextAttemptDelayMs", () => {
 
   it("lets Retry-After lengthen the wait, but never beyond an hour, and never shorten it", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 20 }), policyArb, randomArb, fc.integer({ min: 1, max: 10 * 86_400_000 }), (n, policy, r, retryAfter) => {
-        const backoff = nextAttemptDelayMs(n, policy, undefined, () => r);
-        const delay = nextAttemptDelayMs(n, policy, retryAfter, () => r);
-        expect(delay).toBe(Math.max(backoff, Math.min(retryAfter, MAX_RETRY_AFTER_MS)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        policyArb,
+        randomArb,
+        fc.integer({ min: 1, max: 10 * 86_400_000 }),
+        (n, policy, r, retryAfter) => {
+          const backoff = nextAttemptDelayMs(n, policy, undefined, () => r);
+          const delay = nextAttemptDelayMs(n, policy, retryAfter, () => r);
+          expect(delay).toBe(Math.max(backoff, Math.min(retryAfter, MAX_RETRY_AFTER_MS)));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -86,7 +97,10 @@ describe("retryPolicySchema / toRetryPolicy", () => {
   });
 
   it("raises an inherited cap below a custom base up to the base", () => {
-    expect(toRetryPolicy({ backoff_base_ms: 600_000 })).toMatchObject({ backoffBaseMs: 600_000, backoffCapMs: 600_000 });
+    expect(toRetryPolicy({ backoff_base_ms: 600_000 })).toMatchObject({
+      backoffBaseMs: 600_000,
+      backoffCapMs: 600_000,
+    });
   });
 
   it("round-trips through the snake_case form", () => {
@@ -114,9 +128,17 @@ describe("retryPolicySchema / toRetryPolicy", () => {
   });
 
   it("accepts the bounds", () => {
-    expect(retryPolicySchema.safeParse({ max_attempts: 1, backoff_base_ms: 100, backoff_cap_ms: 100, timeout_ms: 500 }).success).toBe(true);
     expect(
-      retryPolicySchema.safeParse({ max_attempts: 20, backoff_base_ms: 3_600_000, backoff_cap_ms: 86_400_000, timeout_ms: 60_000 }).success,
+      retryPolicySchema.safeParse({ max_attempts: 1, backoff_base_ms: 100, backoff_cap_ms: 100, timeout_ms: 500 })
+        .success,
+    ).toBe(true);
+    expect(
+      retryPolicySchema.safeParse({
+        max_attempts: 20,
+        backoff_base_ms: 3_600_000,
+        backoff_cap_ms: 86_400_000,
+        timeout_ms: 60_000,
+      }).success,
     ).toBe(true);
   });
 });

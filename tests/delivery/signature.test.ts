@@ -31,7 +31,12 @@ describe("signPayload / signatureHeaders", () => {
 
   it("signs with both secrets during a rotation; each verifies on its own", () => {
     const [oldSecret, newSecret] = [generateSigningSecret(), generateSigningSecret()];
-    const headers = signatureHeaders({ id: newMessageId(), timestamp: nowSeconds(), body, secrets: [oldSecret, newSecret] });
+    const headers = signatureHeaders({
+      id: newMessageId(),
+      timestamp: nowSeconds(),
+      body,
+      secrets: [oldSecret, newSecret],
+    });
     expect(headers["webhook-signature"].split(" ")).toHaveLength(2);
     expect(() => new Webhook(oldSecret).verify(body, headers)).not.toThrow();
     expect(() => new Webhook(newSecret).verify(body, headers)).not.toThrow();

@@ -19,7 +19,12 @@ const servers: LocalServer[] = [];
 const admin = makeUser({ sysadmin: true });
 
 beforeAll(async () => {
-  worker = new DeliveryWorker({ pollMs: 50, backoffScale: 0.005, leaseMs: 2_000, autoPause: { failures: 3, windowMs: 0 } });
+  worker = new DeliveryWorker({
+    pollMs: 50,
+    backoffScale: 0.005,
+    leaseMs: 2_000,
+    autoPause: { failures: 3, windowMs: 0 },
+  });
   await worker.start();
 });
 afterAll(async () => {
@@ -59,13 +64,17 @@ async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined
 
 async function taskOf(policyId: number) {
   const db = await getDb();
-  return db.task.findFirst({ where: { policyId }, include: { attempts: { orderBy: { number: "asc" } }, logs: true, execution: true } });
+  return db.task.findFirst({
+    where: { policyId },
+    include: { attempts: { orderBy: { number: "asc" } }, logs: true, execution: true },
+  });
 }
 
-const finished = (policyId: number, status = "Success") => until(async () => {
-  const t = await taskOf(policyId);
-  return t && t.status === status ? t : undefined;
-});
+const finished = (policyId: number, status = "Success") =>
+  until(async () => {
+    const t = await taskOf(policyId);
+    return t && t.status === status ? t : undefined;
+  });
 
 describe("delivery engine", () => {
   it("delivers the Default payload, signed per Standard Webhooks, and records the attempt", async () => {
@@ -88,7 +97,9 @@ describe("delivery engine", () => {
     expect(task.attempts[0]).toMatchObject({ number: 1, responseStatus: 200, responseExcerpt: "ok" });
     expect(JSON.parse(task.attempts[0].requestHeaders).Authorization).toBe("••••••••");
     expect(task.execution.status).toBe("Success");
-    expect(task.logs.map((l) => l.message).join("\n")).toMatch(/start to run webhook job[\s\S]*success to run webhook job/);
+    expect(task.logs.map((l) => l.message).join("\n")).toMatch(
+      /start to run webhook job[\s\S]*success to run webhook job/,
+    );
   });
 
   it("retries a 500 with backoff and succeeds on the next attempt", async () => {
@@ -107,7 +118,10 @@ describe("delivery engine", () => {
   });
 
   it("gives up after max attempts (per-policy override) with Error", async () => {
-    const rx = await server((_q, res) => { res.statusCode = 503; res.end(); });
+    const rx = await server((_q, res) => {
+      res.statusCode = 503;
+      res.end();
+    });
     const { project, policy } = await policyFor(rx.url, { retry_policy: { max_attempts: 2, backoff_base_ms: 100 } });
     await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
     const task = await finished(policy.id, "Error");
@@ -121,12 +135,18 @@ describe("delivery engine", () => {
     const times: number[] = [];
     const rx = await server((_q, res) => {
       times.push(Date.now());
-      if (++n === 1) { res.statusCode = 429; res.setHeader("Retry-After", "60"); }
+      if (++n === 1) {
+        res.statusCode = 429;
+        res.setHeader("Retry-After", "60");
+      }
       res.end();
     });
     const { project, policy } = await policyFor(rx.url);
     await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
-    const pending = await until(async () => { const t = await taskOf(policy.id); return t?.runCount === 1 && t.status === "Pending" ? t : undefined; });
+    const pending = await until(async () => {
+      const t = await taskOf(policy.id);
+      return t?.runCount === 1 && t.status === "Pending" ? t : undefined;
+    });
     // 60 s × the test's backoff scale; the scheduled time reflects Retry-After, not the 2 s base.
     const delay = pending.nextAttemptAt.getTime() - pending.attempts[0].startedAt.getTime();
     expect(delay).toBeGreaterThanOrEqual(60_000 * 0.005 - 50);
@@ -135,12 +155,18 @@ describe("delivery engine", () => {
   });
 
   it("410 Gone pauses the target with the reason, and later tasks wait", async () => {
-    const rx = await server((_q, res) => { res.statusCode = 410; res.end(); });
+    const rx = await server((_q, res) => {
+      res.statusCode = 410;
+      res.end();
+    });
     const { project, policy } = await policyFor(rx.url);
     await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
     await finished(policy.id, "Error");
     const db = await getDb();
-    const target = await until(async () => { const t = await db.webhookTarget.findFirst({ where: { policyId: policy.id } }); return t?.status === "paused" ? t : undefined; });
+    const target = await until(async () => {
+      const t = await db.webhookTarget.findFirst({ where: { policyId: policy.id } });
+      return t?.status === "paused" ? t : undefined;
+    });
     expect(target.pausedReason).toMatch(/410 Gone/);
     await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
     await new Promise((r) => setTimeout(r, 300));
@@ -148,11 +174,18 @@ describe("delivery engine", () => {
   });
 
   it("pauses a target automatically after consecutive exhausted tasks", async () => {
-    const rx = await server((_q, res) => { res.statusCode = 500; res.end(); });
+    const rx = await server((_q, res) => {
+      res.statusCode = 500;
+      res.end();
+    });
     const { project, policy } = await policyFor(rx.url, { retry_policy: { max_attempts: 1 } });
-    for (let i = 0; i < 3; i++) await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
+    for (let i = 0; i < 3; i++)
+      await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
     const db = await getDb();
-    const target = await until(async () => { const t = await db.webhookTarget.findFirst({ where: { policyId: policy.id } }); return t?.status === "paused" ? t : undefined; });
+    const target = await until(async () => {
+      const t = await db.webhookTarget.findFirst({ where: { policyId: policy.id } });
+      return t?.status === "paused" ? t : undefined;
+    });
     expect(target.pausedReason).toMatch(/paused automatically: 3 deliveries in a row failed/);
   });
 
@@ -194,12 +227,16 @@ describe("delivery engine", () => {
     await finished(policy.id);
     const req = rx.requests[0];
     expect(String(req.headers["webhook-signature"]).split(" ")).toHaveLength(2);
-    for (const secret of [signingSecret, next]) expect(() => new Webhook(secret).verify(req.body, req.headers as Record<string, string>)).not.toThrow();
+    for (const secret of [signingSecret, next])
+      expect(() => new Webhook(secret).verify(req.body, req.headers as Record<string, string>)).not.toThrow();
   });
 
   it("redelivers a failed task with the same webhook-id, and redelivers failures in a time range", async () => {
     let fail = true;
-    const rx = await server((_q, res) => { res.statusCode = fail ? 500 : 200; res.end(); });
+    const rx = await server((_q, res) => {
+      res.statusCode = fail ? 500 : 200;
+      res.end();
+    });
     const { project, policy } = await policyFor(rx.url, { retry_policy: { max_attempts: 1 } });
     await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
     await ingestEvent({ projectId: project.id, event: sampleEvent("SCANNING_COMPLETED"), source: "api" });
@@ -214,14 +251,22 @@ describe("delivery engine", () => {
     const n = await redeliverFailed(actor, policy.id, { from: new Date(Date.now() - 60_000), to: new Date() });
     expect(n).toBe(1);
     await until(async () => (await db.task.count({ where: { policyId: policy.id, status: "Success" } })) === 2);
-    expect((await db.task.findUnique({ where: { id: first.id }, include: { attempts: true } }))!.attempts).toHaveLength(2);
+    expect((await db.task.findUnique({ where: { id: first.id }, include: { attempts: true } }))!.attempts).toHaveLength(
+      2,
+    );
   });
 
   it("stops a pending execution: nothing is sent afterwards", async () => {
-    const rx = await server((_q, res) => { res.statusCode = 500; res.end(); });
+    const rx = await server((_q, res) => {
+      res.statusCode = 500;
+      res.end();
+    });
     const { project, policy } = await policyFor(rx.url, { retry_policy: { max_attempts: 5, backoff_base_ms: 60_000 } });
     await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
-    const t = await until(async () => { const x = await taskOf(policy.id); return x?.runCount === 1 && x.status === "Pending" ? x : undefined; });
+    const t = await until(async () => {
+      const x = await taskOf(policy.id);
+      return x?.runCount === 1 && x.status === "Pending" ? x : undefined;
+    });
     const { actor } = await admin;
     expect(await stopExecution(actor, policy.id, t.executionId)).toBe(1);
     const after = await taskOf(policy.id);
@@ -234,7 +279,8 @@ describe("delivery engine", () => {
     const db = await getDb();
     await db.systemSettings.update({ where: { id: 1 }, data: { retentionCount: 3 } });
     try {
-      for (let i = 0; i < 6; i++) await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
+      for (let i = 0; i < 6; i++)
+        await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
       await until(async () => (await db.task.count({ where: { policyId: policy.id, status: "Success" } })) === 6);
       await purgeHistory();
       const left = await db.execution.findMany({ where: { policyId: policy.id }, orderBy: { id: "asc" } });
@@ -249,15 +295,25 @@ describe("delivery engine", () => {
     // The in-process worker must not take this task first: pause it while the child claims.
     await worker.stop();
     let hang = true;
-    const rx = await server((_q, res) => { if (!hang) res.end("ok"); });
+    const rx = await server((_q, res) => {
+      if (!hang) res.end("ok");
+    });
     const { project, policy } = await policyFor(rx.url, { retry_policy: { timeout_ms: 30_000 } });
     await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { env: { ...process.env, WORKER_LEASE_MS: "1500", LOG_LEVEL: "silent" }, stdio: "ignore" });
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+      env: { ...process.env, WORKER_LEASE_MS: "1500", LOG_LEVEL: "silent" },
+      stdio: "ignore",
+    });
     await until(() => rx.requests.length === 1, 20_000);
     child.kill("SIGKILL");
     await new Promise((r) => child.on("exit", r));
     hang = false;
-    worker = new DeliveryWorker({ pollMs: 50, backoffScale: 0.005, leaseMs: 2_000, autoPause: { failures: 3, windowMs: 0 } });
+    worker = new DeliveryWorker({
+      pollMs: 50,
+      backoffScale: 0.005,
+      leaseMs: 2_000,
+      autoPause: { failures: 3, windowMs: 0 },
+    });
     await worker.start();
     const task = await finished(policy.id);
     expect(rx.requests).toHaveLength(2);

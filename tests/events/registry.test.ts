@@ -5,7 +5,13 @@ import { parseHarborEvent } from "@/lib/events/types";
 const DIGEST = "sha256:fc6cf9fbd4f5bf9b9a59cd4fdb1b2ae58e6a4e47ca3c77d7a9c4a2f6d8bb3f8a";
 const MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
 
-type Overrides = { id?: string; action?: string; target?: Record<string, unknown>; request?: Record<string, unknown>; actor?: Record<string, unknown> };
+type Overrides = {
+  id?: string;
+  action?: string;
+  target?: Record<string, unknown>;
+  request?: Record<string, unknown>;
+  actor?: Record<string, unknown>;
+};
 
 // Shaped like the examples of the Distribution notifications documentation.
 function registryEvent(overrides: Overrides = {}): Record<string, unknown> {
@@ -57,7 +63,12 @@ describe("mapRegistryEnvelope", () => {
           operator: "alice",
           event_data: {
             resources: [{ digest: DIGEST, tag: "3.19", resource_url: "registry.example.com:5000/library/alpine:3.19" }],
-            repository: { name: "alpine", namespace: "library", repo_full_name: "library/alpine", repo_type: "private" },
+            repository: {
+              name: "alpine",
+              namespace: "library",
+              repo_full_name: "library/alpine",
+              repo_type: "private",
+            },
           },
         },
       },
@@ -81,10 +92,18 @@ describe("mapRegistryEnvelope", () => {
   it("takes the host from opts, then target.url, then request.host", () => {
     const url = (result: ReturnType<typeof mapOk>) =>
       (result.events[0]!.event.event_data.resources as Array<{ resource_url: string }>)[0]!.resource_url;
-    expect(url(mapOk([registryEvent()], { registryHost: "harbor.example.com" }))).toBe("harbor.example.com/library/alpine:3.19");
-    expect(url(mapOk([registryEvent()], { registryHost: "https://harbor.example.com/" }))).toBe("harbor.example.com/library/alpine:3.19");
-    expect(url(mapOk([registryEvent({ target: { url: undefined } })]))).toBe("192.168.100.227:5000/library/alpine:3.19");
-    expect(url(mapOk([registryEvent({ target: { url: undefined }, request: { host: undefined } })]))).toBe("library/alpine:3.19");
+    expect(url(mapOk([registryEvent()], { registryHost: "harbor.example.com" }))).toBe(
+      "harbor.example.com/library/alpine:3.19",
+    );
+    expect(url(mapOk([registryEvent()], { registryHost: "https://harbor.example.com/" }))).toBe(
+      "harbor.example.com/library/alpine:3.19",
+    );
+    expect(url(mapOk([registryEvent({ target: { url: undefined } })]))).toBe(
+      "192.168.100.227:5000/library/alpine:3.19",
+    );
+    expect(url(mapOk([registryEvent({ target: { url: undefined }, request: { host: undefined } })]))).toBe(
+      "library/alpine:3.19",
+    );
   });
 
   it("keeps nested repositories: project is the first segment, name the rest", () => {
@@ -189,8 +208,16 @@ describe("mapRegistryEnvelope", () => {
     ["no events", {}, "events"],
     ["events not a list", { events: {} }, "events"],
     ["event without id", { events: [{ ...registryEvent(), id: undefined }] }, "events.0.id"],
-    ["bad timestamp", { events: [registryEvent(), { ...registryEvent(), timestamp: "yesterday" }] }, "events.1.timestamp"],
-    ["target without repository", { events: [registryEvent({ target: { repository: undefined } })] }, "events.0.target.repository"],
+    [
+      "bad timestamp",
+      { events: [registryEvent(), { ...registryEvent(), timestamp: "yesterday" }] },
+      "events.1.timestamp",
+    ],
+    [
+      "target without repository",
+      { events: [registryEvent({ target: { repository: undefined } })] },
+      "events.0.target.repository",
+    ],
     ["numeric digest", { events: [registryEvent({ target: { digest: 5 } })] }, "events.0.target.digest"],
   ])("rejects a malformed envelope (%s) naming the field", (_name, envelope, field) => {
     const result = mapRegistryEnvelope(envelope, {});

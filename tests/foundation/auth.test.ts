@@ -47,7 +47,9 @@ describe("project access", () => {
     expect(await codeOf(requireProject(guestActor, project.name, "webhook.read"))).toBe("forbidden");
     expect(await codeOf(requireProject(outsider, project.name, "project.read"))).toBe("not_found");
     // a guest of another project calling a manage action here
-    expect(await codeOf(addMember(guestActor, other.name, { username: admin.username, role: "guest" }))).toBe("forbidden");
+    expect(await codeOf(addMember(guestActor, other.name, { username: admin.username, role: "guest" }))).toBe(
+      "forbidden",
+    );
     expect(await codeOf(requireProject(adminActor, `missing-${uid()}`, "project.read"))).toBe("not_found");
   });
 

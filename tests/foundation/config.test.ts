@@ -22,9 +22,16 @@ describe("configuration", () => {
   });
 
   it("defaults to a SQLite file under DATA_DIR and recognises PostgreSQL URLs", () => {
-    expect(resolveDatabase({ DATA_DIR: "/tmp/x" })).toEqual({ provider: "sqlite", url: "file:/tmp/x/harbor.db", file: "/tmp/x/harbor.db" });
+    expect(resolveDatabase({ DATA_DIR: "/tmp/x" })).toEqual({
+      provider: "sqlite",
+      url: "file:/tmp/x/harbor.db",
+      file: "/tmp/x/harbor.db",
+    });
     expect(resolveDatabase({})).toMatchObject({ provider: "sqlite", file: path.resolve("data/harbor.db") });
-    expect(resolveDatabase({ DATABASE_URL: "postgres://u@h/db" })).toEqual({ provider: "postgresql", url: "postgres://u@h/db" });
+    expect(resolveDatabase({ DATABASE_URL: "postgres://u@h/db" })).toEqual({
+      provider: "postgresql",
+      url: "postgres://u@h/db",
+    });
   });
 });
 

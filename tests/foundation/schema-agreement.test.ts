@@ -9,12 +9,18 @@ import { describe, expect, it } from "vitest";
 import { derivePostgresSchema, PG_SCHEMA_PATH, SQLITE_SCHEMA_PATH } from "@/lib/db/derive-schema";
 
 const prisma = async (args: string[], env: Record<string, string | undefined>) =>
-  (await promisify(execFile)(process.execPath, ["node_modules/prisma/build/index.js", ...args], { env: { ...process.env, ...env } })).stdout;
+  (
+    await promisify(execFile)(process.execPath, ["node_modules/prisma/build/index.js", ...args], {
+      env: { ...process.env, ...env },
+    })
+  ).stdout;
 
 function sqliteShape(file: string) {
   const db = new Database(file, { readonly: true });
   const rows = db
-    .prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations' ORDER BY type, name")
+    .prepare(
+      "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations' ORDER BY type, name",
+    )
     .all() as { type: string; name: string; sql: string | null }[];
   db.close();
   return rows.map((r) => ({ ...r, sql: (r.sql ?? "").replace(/\s+/g, " ") }));
@@ -32,7 +38,10 @@ describe("one schema, two databases", () => {
     try {
       await prisma(["migrate", "deploy"], { DATA_DIR: a, DATABASE_URL: "" });
       // The schema's own SQL, applied to an empty file (`db push` does not exit with the adapter).
-      const sql = await prisma(["migrate", "diff", "--from-empty", "--to-schema-datamodel", SQLITE_SCHEMA_PATH, "--script"], {});
+      const sql = await prisma(
+        ["migrate", "diff", "--from-empty", "--to-schema-datamodel", SQLITE_SCHEMA_PATH, "--script"],
+        {},
+      );
       const fresh = new Database(path.join(b, "harbor.db"));
       fresh.exec(sql);
       fresh.close();
@@ -45,24 +54,36 @@ describe("one schema, two databases", () => {
     }
   }, 60_000);
 
-  it.runIf(process.env.TEST_DATABASE === "postgres")("the PostgreSQL migration history builds exactly the schema", async () => {
-    // The diff replays the history into the database it is given, so give it an empty one.
-    const adminUrl = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-    const scratch = `harbor_shadow_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${scratch}"`);
-    try {
-      const url = new URL(adminUrl);
-      url.pathname = `/${scratch}`;
-      const out = await prisma(
-        ["migrate", "diff", "--from-migrations", "prisma/postgres/migrations", "--to-schema-datamodel", PG_SCHEMA_PATH, "--exit-code"],
-        { DATABASE_URL: url.toString() },
-      );
-      expect(out).toContain("No difference detected");
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
-      await admin.end();
-    }
-  }, 60_000);
+  it.runIf(process.env.TEST_DATABASE === "postgres")(
+    "the PostgreSQL migration history builds exactly the schema",
+    async () => {
+      // The diff replays the history into the database it is given, so give it an empty one.
+      const adminUrl = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+      const scratch = `harbor_shadow_${Date.now()}`;
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE "${scratch}"`);
+      try {
+        const url = new URL(adminUrl);
+        url.pathname = `/${scratch}`;
+        const out = await prisma(
+          [
+            "migrate",
+            "diff",
+            "--from-migrations",
+            "prisma/postgres/migrations",
+            "--to-schema-datamodel",
+            PG_SCHEMA_PATH,
+            "--exit-code",
+          ],
+          { DATABASE_URL: url.toString() },
+        );
+        expect(out).toContain("No difference detected");
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
+        await admin.end();
+      }
+    },
+    60_000,
+  );
 });

@@ -22,13 +22,38 @@ import * as events from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/ev
 import * as lastTrigger from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/lasttrigger/route";
 import { getDb } from "@/lib/db/client";
 import { makeApiKey, makeUser, uid } from "../helpers/fixtures";
-import { CALLERS, DEAD_URL, call, expectError, makeDelivery, makePolicy, makeWorld, uniquePolicyName, type CallResult, type Caller, type World } from "./helpers";
+import {
+  CALLERS,
+  DEAD_URL,
+  call,
+  expectError,
+  makeDelivery,
+  makePolicy,
+  makeWorld,
+  uniquePolicyName,
+  type CallResult,
+  type Caller,
+  type World,
+} from "./helpers";
 
-vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession: async () => null }));
+vi.mock("next-auth", async (original) => ({
+  ...(await original<typeof import("next-auth")>()),
+  getServerSession: async () => null,
+}));
 
 /** Who may call, per permission; written out here rather than read from the permission table. */
 const ALLOWED: Record<string, readonly Caller[]> = {
-  "any signed-in caller": ["guest", "developer", "maintainer", "projectAdmin", "otherProjectAdmin", "sysadmin", "liveKey", "testKey", "otherProjectKey"],
+  "any signed-in caller": [
+    "guest",
+    "developer",
+    "maintainer",
+    "projectAdmin",
+    "otherProjectAdmin",
+    "sysadmin",
+    "liveKey",
+    "testKey",
+    "otherProjectKey",
+  ],
   "project.read": ["guest", "developer", "maintainer", "projectAdmin", "sysadmin", "liveKey", "testKey"],
   "project.delete": ["sysadmin"],
   "members.read": ["guest", "developer", "maintainer", "projectAdmin", "sysadmin"],
@@ -73,18 +98,38 @@ async function withDelivery(status = "Error") {
     taskParams: { ...params, execution_id: String(d.execution.id), task_id: String(d.task.id) },
   };
 }
-const policyBody = () => ({ name: uniquePolicyName("acl"), event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: DEAD_URL }] });
+const policyBody = () => ({
+  name: uniquePolicyName("acl"),
+  event_types: ["PUSH_ARTIFACT"],
+  targets: [{ type: "http", address: DEAD_URL }],
+});
 
 const CASES: RouteCase[] = [
-  { route: "GET /projects", permission: "any signed-in caller", success: 200, run: (auth) => call(projects.GET, "/api/v2.0/projects?page_size=100", { params: {}, auth }) },
+  {
+    route: "GET /projects",
+    permission: "any signed-in caller",
+    success: 200,
+    run: (auth) => call(projects.GET, "/api/v2.0/projects?page_size=100", { params: {}, auth }),
+  },
   {
     route: "POST /projects",
     permission: "project.create",
     success: 201,
-    run: (auth) => call(projects.POST, "/api/v2.0/projects", { method: "POST", params: {}, auth, body: { project_name: `acl-${uid()}`, metadata: { public: "false" } } }),
+    run: (auth) =>
+      call(projects.POST, "/api/v2.0/projects", {
+        method: "POST",
+        params: {},
+        auth,
+        body: { project_name: `acl-${uid()}`, metadata: { public: "false" } },
+      }),
     check: (r) => expect(r.headers.get("location")).toMatch(/^\/api\/v2\.0\/projects\/\d+$/),
   },
-  { route: "GET /projects/{p}", permission: "project.read", success: 200, run: (auth) => call(project.GET, base(), { params: pp(), auth }) },
+  {
+    route: "GET /projects/{p}",
+    permission: "project.read",
+    success: 200,
+    run: (auth) => call(project.GET, base(), { params: pp(), auth }),
+  },
   {
     route: "DELETE /projects/{p}",
     permission: "project.delete",
@@ -94,25 +139,42 @@ const CASES: RouteCase[] = [
       const db = await getDb();
       const fresh = await db.project.create({ data: { name: `del-${uid()}` } });
       const rows = await db.projectMember.findMany({ where: { projectId: w.project.id } });
-      await db.projectMember.createMany({ data: rows.map((m) => ({ projectId: fresh.id, userId: m.userId, role: m.role })) });
+      await db.projectMember.createMany({
+        data: rows.map((m) => ({ projectId: fresh.id, userId: m.userId, role: m.role })),
+      });
       if (caller === "liveKey" || caller === "testKey" || caller === "revokedKey") {
         const k = await makeApiKey(fresh.id, caller === "testKey" ? "test" : "live");
-        if (caller === "revokedKey") await db.apiKey.update({ where: { id: k.row.id }, data: { revokedAt: new Date() } });
+        if (caller === "revokedKey")
+          await db.apiKey.update({ where: { id: k.row.id }, data: { revokedAt: new Date() } });
         auth = `Bearer ${k.key}`;
       }
-      const r = await call(project.DELETE, `/api/v2.0/projects/${fresh.name}`, { method: "DELETE", params: { project_name_or_id: fresh.name }, auth });
+      const r = await call(project.DELETE, `/api/v2.0/projects/${fresh.name}`, {
+        method: "DELETE",
+        params: { project_name_or_id: fresh.name },
+        auth,
+      });
       const renamed = r.text.replaceAll(fresh.name, w.project.name);
       return { ...r, text: renamed, json: renamed ? JSON.parse(renamed) : undefined };
     },
   },
-  { route: "GET /projects/{p}/members", permission: "members.read", success: 200, run: (auth) => call(members.GET, `${base()}/members`, { params: pp(), auth }) },
+  {
+    route: "GET /projects/{p}/members",
+    permission: "members.read",
+    success: 200,
+    run: (auth) => call(members.GET, `${base()}/members`, { params: pp(), auth }),
+  },
   {
     route: "POST /projects/{p}/members",
     permission: "members.manage",
     success: 201,
     run: async (auth) => {
       const { user: u } = await makeUser();
-      return call(members.POST, `${base()}/members`, { method: "POST", params: pp(), auth, body: { role_id: 3, member_user: { username: u.username } } });
+      return call(members.POST, `${base()}/members`, {
+        method: "POST",
+        params: pp(),
+        auth,
+        body: { role_id: 3, member_user: { username: u.username } },
+      });
     },
   },
   {
@@ -130,8 +192,15 @@ const CASES: RouteCase[] = [
     success: 200,
     run: async (auth) => {
       const { user: u } = await makeUser();
-      const m = await (await getDb()).projectMember.create({ data: { projectId: w.project.id, userId: u.id, role: "guest" } });
-      return call(member.PUT, `${base()}/members/${m.id}`, { method: "PUT", params: { ...pp(), mid: String(m.id) }, auth, body: { role_id: 2 } });
+      const m = await (
+        await getDb()
+      ).projectMember.create({ data: { projectId: w.project.id, userId: u.id, role: "guest" } });
+      return call(member.PUT, `${base()}/members/${m.id}`, {
+        method: "PUT",
+        params: { ...pp(), mid: String(m.id) },
+        auth,
+        body: { role_id: 2 },
+      });
     },
   },
   {
@@ -140,29 +209,65 @@ const CASES: RouteCase[] = [
     success: 200,
     run: async (auth) => {
       const { user: u } = await makeUser();
-      const m = await (await getDb()).projectMember.create({ data: { projectId: w.project.id, userId: u.id, role: "guest" } });
-      return call(member.DELETE, `${base()}/members/${m.id}`, { method: "DELETE", params: { ...pp(), mid: String(m.id) }, auth });
+      const m = await (
+        await getDb()
+      ).projectMember.create({ data: { projectId: w.project.id, userId: u.id, role: "guest" } });
+      return call(member.DELETE, `${base()}/members/${m.id}`, {
+        method: "DELETE",
+        params: { ...pp(), mid: String(m.id) },
+        auth,
+      });
     },
   },
   {
     route: "POST /users",
     permission: "users.manage",
     success: 201,
-    run: (auth) => call(users.POST, "/api/v2.0/users", { method: "POST", params: {}, auth, body: { username: `acl-${uid()}`, password: "Passw0rd-long", realname: "A Person" } }),
+    run: (auth) =>
+      call(users.POST, "/api/v2.0/users", {
+        method: "POST",
+        params: {},
+        auth,
+        body: { username: `acl-${uid()}`, password: "Passw0rd-long", realname: "A Person" },
+      }),
   },
-  { route: "GET /users/{id}", permission: "users.manage", success: 200, run: (auth) => call(user.GET, `/api/v2.0/users/${w.users.guest.user.id}`, { params: { user_id: String(w.users.guest.user.id) }, auth }) },
-  { route: "GET /projects/{p}/api-keys", permission: "apiKeys.manage", success: 200, run: (auth) => call(apiKeys.GET, `${base()}/api-keys`, { params: pp(), auth }) },
+  {
+    route: "GET /users/{id}",
+    permission: "users.manage",
+    success: 200,
+    run: (auth) =>
+      call(user.GET, `/api/v2.0/users/${w.users.guest.user.id}`, {
+        params: { user_id: String(w.users.guest.user.id) },
+        auth,
+      }),
+  },
+  {
+    route: "GET /projects/{p}/api-keys",
+    permission: "apiKeys.manage",
+    success: 200,
+    run: (auth) => call(apiKeys.GET, `${base()}/api-keys`, { params: pp(), auth }),
+  },
   {
     route: "POST /projects/{p}/api-keys",
     permission: "apiKeys.manage",
     success: 201,
-    run: (auth) => call(apiKeys.POST, `${base()}/api-keys`, { method: "POST", params: pp(), auth, body: { mode: "test", name: "acl" } }),
+    run: (auth) =>
+      call(apiKeys.POST, `${base()}/api-keys`, {
+        method: "POST",
+        params: pp(),
+        auth,
+        body: { mode: "test", name: "acl" },
+      }),
   },
   {
     route: "GET /projects/{p}/api-keys/{id}",
     permission: "apiKeys.manage",
     success: 200,
-    run: (auth) => call(apiKey.GET, `${base()}/api-keys/${w.keys.test.row.id}`, { params: { ...pp(), key_id: String(w.keys.test.row.id) }, auth }),
+    run: (auth) =>
+      call(apiKey.GET, `${base()}/api-keys/${w.keys.test.row.id}`, {
+        params: { ...pp(), key_id: String(w.keys.test.row.id) },
+        auth,
+      }),
   },
   {
     route: "DELETE /projects/{p}/api-keys/{id}",
@@ -170,15 +275,25 @@ const CASES: RouteCase[] = [
     success: 200,
     run: async (auth) => {
       const k = await makeApiKey(w.project.id, "test");
-      return call(apiKey.DELETE, `${base()}/api-keys/${k.row.id}`, { method: "DELETE", params: { ...pp(), key_id: String(k.row.id) }, auth });
+      return call(apiKey.DELETE, `${base()}/api-keys/${k.row.id}`, {
+        method: "DELETE",
+        params: { ...pp(), key_id: String(k.row.id) },
+        auth,
+      });
     },
   },
-  { route: "GET webhook/policies", permission: "webhook.read", success: 200, run: (auth) => call(policies.GET, `${base()}/webhook/policies`, { params: pp(), auth }) },
+  {
+    route: "GET webhook/policies",
+    permission: "webhook.read",
+    success: 200,
+    run: (auth) => call(policies.GET, `${base()}/webhook/policies`, { params: pp(), auth }),
+  },
   {
     route: "POST webhook/policies",
     permission: "webhook.manage",
     success: 201,
-    run: (auth) => call(policies.POST, `${base()}/webhook/policies`, { method: "POST", params: pp(), auth, body: policyBody() }),
+    run: (auth) =>
+      call(policies.POST, `${base()}/webhook/policies`, { method: "POST", params: pp(), auth, body: policyBody() }),
   },
   {
     route: "GET webhook/policies/{id}",
@@ -260,7 +375,11 @@ const CASES: RouteCase[] = [
     success: 202,
     run: async (auth) => {
       const { path, taskParams } = await withDelivery("Error");
-      return call(taskRedeliver.POST, `${path}/tasks/${taskParams.task_id}/redeliver`, { method: "POST", params: taskParams, auth });
+      return call(taskRedeliver.POST, `${path}/tasks/${taskParams.task_id}/redeliver`, {
+        method: "POST",
+        params: taskParams,
+        auth,
+      });
     },
   },
   {
@@ -269,7 +388,12 @@ const CASES: RouteCase[] = [
     success: 202,
     run: async (auth) => {
       const { path, params } = await withPolicy();
-      return call(policyRedeliver.POST, `${path}/redeliver`, { method: "POST", params, auth, body: { from: "2020-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z" } });
+      return call(policyRedeliver.POST, `${path}/redeliver`, {
+        method: "POST",
+        params,
+        auth,
+        body: { from: "2020-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z" },
+      });
     },
   },
   {
@@ -281,14 +405,25 @@ const CASES: RouteCase[] = [
       return call(rotate.POST, `${path}/signing-keys/rotate`, { method: "POST", params, auth });
     },
   },
-  { route: "GET webhook/events", permission: "webhook.read", success: 200, run: (auth) => call(events.GET, `${base()}/webhook/events`, { params: pp(), auth }) },
-  { route: "GET webhook/lasttrigger", permission: "webhook.read", success: 200, run: (auth) => call(lastTrigger.GET, `${base()}/webhook/lasttrigger`, { params: pp(), auth }) },
+  {
+    route: "GET webhook/events",
+    permission: "webhook.read",
+    success: 200,
+    run: (auth) => call(events.GET, `${base()}/webhook/events`, { params: pp(), auth }),
+  },
+  {
+    route: "GET webhook/lasttrigger",
+    permission: "webhook.read",
+    success: 200,
+    run: (auth) => call(lastTrigger.GET, `${base()}/webhook/lasttrigger`, { params: pp(), auth }),
+  },
 ];
 
 function expectedError(c: RouteCase, caller: Caller): [number, string, string] {
   if (caller === "anonymous") return [401, "UNAUTHORIZED", "authentication required"];
   if (caller === "revokedKey") return [401, "UNAUTHORIZED", "invalid or revoked API key"];
-  if (SYSTEM_PERMISSIONS.includes(c.permission)) return [403, "FORBIDDEN", `only a system admin may do this (${c.permission})`];
+  if (SYSTEM_PERMISSIONS.includes(c.permission))
+    return [403, "FORBIDDEN", `only a system admin may do this (${c.permission})`];
   if (caller === "otherProjectAdmin" || caller === "otherProjectKey") return [404, "NOT_FOUND", "project not found"];
   return [403, "FORBIDDEN", `your role in project ${w.project.name} does not allow ${c.permission}`];
 }

@@ -67,7 +67,14 @@ export async function makeWorld() {
     revokedKey: `Bearer ${revoked.key}`,
     otherProjectKey: `Bearer ${otherKey.key}`,
   };
-  return { project, other, users: { sys, admin, maintainer, developer, guest, otherAdmin }, keys: { live, test, revoked, otherKey }, auth, basic };
+  return {
+    project,
+    other,
+    users: { sys, admin, maintainer, developer, guest, otherAdmin },
+    keys: { live, test, revoked, otherKey },
+    auth,
+    basic,
+  };
 }
 export type World = Awaited<ReturnType<typeof makeWorld>>;
 
@@ -106,7 +113,10 @@ export function harborError(code: string, message: string) {
 }
 
 export function expectError(r: CallResult, status: number, code: string, message?: string | RegExp) {
-  expect({ status: r.status, code: (r.json as { errors?: { code: string }[] })?.errors?.[0]?.code }).toEqual({ status, code });
+  expect({ status: r.status, code: (r.json as { errors?: { code: string }[] })?.errors?.[0]?.code }).toEqual({
+    status,
+    code,
+  });
   const body = r.json as { errors: { code: string; message: string }[] };
   expect(Object.keys(body)).toEqual(["errors"]);
   expect(body.errors).toHaveLength(1);
@@ -121,7 +131,11 @@ let seq = 0;
 export const uniquePolicyName = (prefix = "hook") => `${prefix}-${Date.now().toString(36)}-${++seq}`;
 
 /** A policy made through the service, with an http target (auth header set) and a Slack target. */
-export async function makePolicy(actor: Actor, project: { id: number; name: string; public: boolean }, extra: Record<string, unknown> = {}) {
+export async function makePolicy(
+  actor: Actor,
+  project: { id: number; name: string; public: boolean },
+  extra: Record<string, unknown> = {},
+) {
   const input = policyInputSchema.parse({
     name: uniquePolicyName(),
     event_types: ["PUSH_ARTIFACT", "PULL_ARTIFACT"],
@@ -138,7 +152,10 @@ export async function makePolicy(actor: Actor, project: { id: number; name: stri
  * A delivery of `eventType` to the policy's first target, written directly with its status, a log
  * line and an attempt. Pending ones are due tomorrow, so no test's delivery worker claims them.
  */
-export async function makeDelivery(policy: { id: number; projectId: number; targets: { id: number; type: string }[] }, opts: { status?: string; eventType?: EventType; startTime?: Date; targetIndex?: number } = {}) {
+export async function makeDelivery(
+  policy: { id: number; projectId: number; targets: { id: number; type: string }[] },
+  opts: { status?: string; eventType?: EventType; startTime?: Date; targetIndex?: number } = {},
+) {
   const db = await getDb();
   const status = opts.status ?? "Error";
   const eventType = opts.eventType ?? "PUSH_ARTIFACT";
@@ -147,10 +164,28 @@ export async function makeDelivery(policy: { id: number; projectId: number; targ
   const finished = status !== "Pending" && status !== "Running";
   const start = opts.startTime ?? new Date();
   const event = await db.event.create({
-    data: { projectId: policy.projectId, type: eventType, occurAt: sample.occur_at, operator: sample.operator, eventData: JSON.stringify(sample.event_data), requestId: `req-${seq++}`, source: "api" },
+    data: {
+      projectId: policy.projectId,
+      type: eventType,
+      occurAt: sample.occur_at,
+      operator: sample.operator,
+      eventData: JSON.stringify(sample.event_data),
+      requestId: `req-${seq++}`,
+      source: "api",
+    },
   });
   const execution = await db.execution.create({
-    data: { policyId: policy.id, targetId: target.id, eventId: event.id, vendorType: target.type === "slack" ? "SLACK" : "WEBHOOK", eventType, status, statusMessage: finished && status === "Error" ? "connection refused" : "", startTime: start, endTime: finished ? new Date(start.getTime() + 50) : null },
+    data: {
+      policyId: policy.id,
+      targetId: target.id,
+      eventId: event.id,
+      vendorType: target.type === "slack" ? "SLACK" : "WEBHOOK",
+      eventType,
+      status,
+      statusMessage: finished && status === "Error" ? "connection refused" : "",
+      startTime: start,
+      endTime: finished ? new Date(start.getTime() + 50) : null,
+    },
   });
   const task = await db.task.create({
     data: {
@@ -169,9 +204,22 @@ export async function makeDelivery(policy: { id: number; projectId: number; targ
     },
   });
   if (finished) {
-    await db.attempt.create({ data: { taskId: task.id, number: 1, startedAt: start, durationMs: 12, responseStatus: null, error: "connect ECONNREFUSED 127.0.0.1:9" } });
-    await db.taskLog.create({ data: { taskId: task.id, at: start, level: "INFO", message: "start to run webhook job" } });
-    await db.taskLog.create({ data: { taskId: task.id, at: start, level: "ERROR", message: "failed to run webhook job: connect ECONNREFUSED" } });
+    await db.attempt.create({
+      data: {
+        taskId: task.id,
+        number: 1,
+        startedAt: start,
+        durationMs: 12,
+        responseStatus: null,
+        error: "connect ECONNREFUSED 127.0.0.1:9",
+      },
+    });
+    await db.taskLog.create({
+      data: { taskId: task.id, at: start, level: "INFO", message: "start to run webhook job" },
+    });
+    await db.taskLog.create({
+      data: { taskId: task.id, at: start, level: "ERROR", message: "failed to run webhook job: connect ECONNREFUSED" },
+    });
   }
   return { event, execution, task, sample };
 }

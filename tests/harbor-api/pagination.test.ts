@@ -35,7 +35,11 @@ describe("parsePaging", () => {
     ["page=1.5", "page: must be a whole number", "page"],
     ["page=x", "page: must be a whole number", "page"],
   ])("%j is a 400 naming the parameter", (query, message, field) => {
-    expect(errorOf(() => parsePaging(new URLSearchParams(query)))).toEqual({ code: "validation_error", message, field });
+    expect(errorOf(() => parsePaging(new URLSearchParams(query)))).toEqual({
+      code: "validation_error",
+      message,
+      field,
+    });
   });
 
   it("slices in-memory lists", () => {
@@ -47,9 +51,21 @@ describe("parsePaging", () => {
 describe("paginationLink (Harbor's Link header)", () => {
   const url = new URL("http://h/api/v2.0/projects/p/webhook/policies?q=name%3D~ci&page=2&page_size=10");
   it.each([
-    [{ page: 2, pageSize: 10 }, 35, '</api/v2.0/projects/p/webhook/policies?q=name%3D%7Eci&page=1&page_size=10>; rel="prev" , </api/v2.0/projects/p/webhook/policies?q=name%3D%7Eci&page=3&page_size=10>; rel="next"'],
-    [{ page: 1, pageSize: 10 }, 35, '</api/v2.0/projects/p/webhook/policies?q=name%3D%7Eci&page=2&page_size=10>; rel="next"'],
-    [{ page: 4, pageSize: 10 }, 35, '</api/v2.0/projects/p/webhook/policies?q=name%3D%7Eci&page=3&page_size=10>; rel="prev"'],
+    [
+      { page: 2, pageSize: 10 },
+      35,
+      '</api/v2.0/projects/p/webhook/policies?q=name%3D%7Eci&page=1&page_size=10>; rel="prev" , </api/v2.0/projects/p/webhook/policies?q=name%3D%7Eci&page=3&page_size=10>; rel="next"',
+    ],
+    [
+      { page: 1, pageSize: 10 },
+      35,
+      '</api/v2.0/projects/p/webhook/policies?q=name%3D%7Eci&page=2&page_size=10>; rel="next"',
+    ],
+    [
+      { page: 4, pageSize: 10 },
+      35,
+      '</api/v2.0/projects/p/webhook/policies?q=name%3D%7Eci&page=3&page_size=10>; rel="prev"',
+    ],
     [{ page: 1, pageSize: 10 }, 10, undefined],
     [{ page: 1, pageSize: 10 }, 0, undefined],
     // far past the end: no prev either, as Harbor
@@ -84,8 +100,12 @@ describe("parseQuery (Harbor's q)", () => {
   });
 
   it("refuses keys and kinds an endpoint does not support", () => {
-    expect(errorOf(() => checkQuery(parseQuery("color=red"), { name: ["exact"] }))?.message).toBe("q: unsupported key color; supported: name");
-    expect(errorOf(() => checkQuery(parseQuery("name=~x"), { name: ["exact"] }))?.message).toBe("q: name supports exact match (k=v) only");
+    expect(errorOf(() => checkQuery(parseQuery("color=red"), { name: ["exact"] }))?.message).toBe(
+      "q: unsupported key color; supported: name",
+    );
+    expect(errorOf(() => checkQuery(parseQuery("name=~x"), { name: ["exact"] }))?.message).toBe(
+      "q: name supports exact match (k=v) only",
+    );
     expect(errorOf(() => checkQuery(parseQuery("a=b"), {}))?.message).toBe("q: filtering is not supported here");
     expect(errorOf(() => checkQuery(parseQuery("name=~x"), { name: ["exact", "fuzzy"] }))).toBeUndefined();
   });
@@ -100,7 +120,11 @@ describe("parseSort", () => {
     expect(parseSort("", ["name"])).toEqual([]);
   });
   it("refuses unknown fields", () => {
-    expect(errorOf(() => parseSort("-size", ["name"]))).toEqual({ code: "validation_error", message: "sort: cannot sort by size; use name (prefix - for descending)", field: "sort" });
+    expect(errorOf(() => parseSort("-size", ["name"]))).toEqual({
+      code: "validation_error",
+      message: "sort: cannot sort by size; use name (prefix - for descending)",
+      field: "sort",
+    });
   });
 });
 

@@ -19,9 +19,22 @@ import { buildDefaultPayload } from "@/lib/formats";
 import { HARBOR_ZERO_TIME } from "@/lib/harbor-api/mappers";
 import { SECRET_MASK } from "@/lib/policies/schemas";
 import { makeProject } from "../helpers/fixtures";
-import { DEAD_URL, call, expectError, harborError, makeDelivery, makePolicy, makeWorld, uniquePolicyName, type World } from "./helpers";
+import {
+  DEAD_URL,
+  call,
+  expectError,
+  harborError,
+  makeDelivery,
+  makePolicy,
+  makeWorld,
+  uniquePolicyName,
+  type World,
+} from "./helpers";
 
-vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession: async () => null }));
+vi.mock("next-auth", async (original) => ({
+  ...(await original<typeof import("next-auth")>()),
+  getServerSession: async () => null,
+}));
 
 let w: World;
 beforeAll(async () => {
@@ -59,7 +72,13 @@ describe("the Harbor-style CRUD sequence", () => {
         enabled: true,
         event_types: ["PUSH_ARTIFACT", "SCANNING_COMPLETED"],
         targets: [
-          { type: "http", address: "https://ci.example.com/hook", auth_header: "Bearer top-secret", skip_cert_verify: true, payload_format: "CloudEvents" },
+          {
+            type: "http",
+            address: "https://ci.example.com/hook",
+            auth_header: "Bearer top-secret",
+            skip_cert_verify: true,
+            payload_format: "CloudEvents",
+          },
           { type: "slack", address: "https://hooks.slack.com/services/T000/B000/XXX" },
         ],
         // Set by the server, whatever the client says.
@@ -73,7 +92,10 @@ describe("the Harbor-style CRUD sequence", () => {
     expect(create.json).toEqual({ id, signing_secret });
     expect(signing_secret).toMatch(/^whsec_/);
 
-    const read = await call(policy.GET, create.headers.get("location")!, { params: polParams(id), auth: w.auth.projectAdmin });
+    const read = await call(policy.GET, create.headers.get("location")!, {
+      params: polParams(id),
+      auth: w.auth.projectAdmin,
+    });
     expect(read.status).toBe(200);
     const p = read.json as HarborPolicyJson;
     expect(p).toMatchObject({
@@ -82,8 +104,20 @@ describe("the Harbor-style CRUD sequence", () => {
       description: "notify CI",
       project_id: w.project.id,
       targets: [
-        { type: "http", address: "https://ci.example.com/hook", auth_header: SECRET_MASK, skip_cert_verify: true, payload_format: "CloudEvents" },
-        { type: "slack", address: "https://hooks.slack.com/services/T000/B000/XXX", auth_header: "", skip_cert_verify: false, payload_format: "" },
+        {
+          type: "http",
+          address: "https://ci.example.com/hook",
+          auth_header: SECRET_MASK,
+          skip_cert_verify: true,
+          payload_format: "CloudEvents",
+        },
+        {
+          type: "slack",
+          address: "https://hooks.slack.com/services/T000/B000/XXX",
+          auth_header: "",
+          skip_cert_verify: false,
+          payload_format: "",
+        },
       ],
       event_types: ["PUSH_ARTIFACT", "SCANNING_COMPLETED"],
       creator: w.users.admin.user.username,
@@ -102,35 +136,66 @@ describe("the Harbor-style CRUD sequence", () => {
         description: "notify CI and chat",
         enabled: false,
         event_types: ["PUSH_ARTIFACT", "DELETE_ARTIFACT"],
-        targets: [{ type: "http", address: "https://ci.example.com/hook2", skip_cert_verify: false, payload_format: "Default" }, p.targets[1]],
+        targets: [
+          { type: "http", address: "https://ci.example.com/hook2", skip_cert_verify: false, payload_format: "Default" },
+          p.targets[1],
+        ],
       },
     });
     expect(update.status, update.text).toBe(200);
-    expect(update.json).toMatchObject({ id, description: "notify CI and chat", enabled: false, event_types: ["PUSH_ARTIFACT", "DELETE_ARTIFACT"], creator: w.users.admin.user.username });
+    expect(update.json).toMatchObject({
+      id,
+      description: "notify CI and chat",
+      enabled: false,
+      event_types: ["PUSH_ARTIFACT", "DELETE_ARTIFACT"],
+      creator: w.users.admin.user.username,
+    });
     const stored = await (await getDb()).webhookTarget.findFirstOrThrow({ where: { policyId: id, position: 0 } });
     expect(decryptOptional(stored.authHeaderEnc)).toBe("Bearer top-secret");
     expect(stored.address).toBe("https://ci.example.com/hook2");
 
     const reread = await call(policy.GET, `${base()}/policies/${id}`, { params: polParams(id), auth: w.auth.liveKey });
-    expect(reread.json).toMatchObject({ description: "notify CI and chat", targets: [{ auth_header: SECRET_MASK, payload_format: "Default" }, { type: "slack" }] });
+    expect(reread.json).toMatchObject({
+      description: "notify CI and chat",
+      targets: [{ auth_header: SECRET_MASK, payload_format: "Default" }, { type: "slack" }],
+    });
 
-    const del = await call(policy.DELETE, `${base()}/policies/${id}`, { method: "DELETE", params: polParams(id), auth: w.auth.projectAdmin });
+    const del = await call(policy.DELETE, `${base()}/policies/${id}`, {
+      method: "DELETE",
+      params: polParams(id),
+      auth: w.auth.projectAdmin,
+    });
     expect(del.status).toBe(200);
     expect(del.text).toBe("");
-    const gone = await call(policy.GET, `${base()}/policies/${id}`, { params: polParams(id), auth: w.auth.projectAdmin });
+    const gone = await call(policy.GET, `${base()}/policies/${id}`, {
+      params: polParams(id),
+      auth: w.auth.projectAdmin,
+    });
     expect(gone.status).toBe(404);
     expect(gone.json).toEqual(harborError("NOT_FOUND", "webhook policy not found"));
   });
 
   it("accepts the project id in place of its name", async () => {
     const p = await makePolicy(w.users.sys.actor, w.project);
-    const r = await call(policy.GET, `/api/v2.0/projects/${w.project.id}/webhook/policies/${p.id}`, { params: { project_name_or_id: String(w.project.id), webhook_policy_id: String(p.id) }, auth: w.auth.testKey });
+    const r = await call(policy.GET, `/api/v2.0/projects/${w.project.id}/webhook/policies/${p.id}`, {
+      params: { project_name_or_id: String(w.project.id), webhook_policy_id: String(p.id) },
+      auth: w.auth.testKey,
+    });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ id: p.id, project_id: w.project.id });
   });
 
   it("records an API key as the creator", async () => {
-    const r = await call(policies.POST, `${base()}/policies`, { method: "POST", params: pp(), auth: w.auth.liveKey, body: { name: uniquePolicyName(), event_types: ["PULL_ARTIFACT"], targets: [{ type: "http", address: DEAD_URL }] } });
+    const r = await call(policies.POST, `${base()}/policies`, {
+      method: "POST",
+      params: pp(),
+      auth: w.auth.liveKey,
+      body: {
+        name: uniquePolicyName(),
+        event_types: ["PULL_ARTIFACT"],
+        targets: [{ type: "http", address: DEAD_URL }],
+      },
+    });
     expect(r.status).toBe(201);
     const id = (r.json as { id: number }).id;
     const read = await call(policy.GET, `${base()}/policies/${id}`, { params: polParams(id), auth: w.auth.liveKey });
@@ -139,11 +204,27 @@ describe("the Harbor-style CRUD sequence", () => {
 
   it("clears the auth header when the client sends an empty one, and keeps it for the mask", async () => {
     const p = await makePolicy(w.users.sys.actor, w.project);
-    const body = { name: p.name, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: DEAD_URL, auth_header: SECRET_MASK }] };
-    await call(policy.PUT, `${base()}/policies/${p.id}`, { method: "PUT", params: polParams(p.id), auth: w.auth.projectAdmin, body });
+    const body = {
+      name: p.name,
+      event_types: ["PUSH_ARTIFACT"],
+      targets: [{ type: "http", address: DEAD_URL, auth_header: SECRET_MASK }],
+    };
+    await call(policy.PUT, `${base()}/policies/${p.id}`, {
+      method: "PUT",
+      params: polParams(p.id),
+      auth: w.auth.projectAdmin,
+      body,
+    });
     const db = await getDb();
-    expect(decryptOptional((await db.webhookTarget.findFirstOrThrow({ where: { policyId: p.id } })).authHeaderEnc)).toBe("Bearer top-secret");
-    await call(policy.PUT, `${base()}/policies/${p.id}`, { method: "PUT", params: polParams(p.id), auth: w.auth.projectAdmin, body: { ...body, targets: [{ ...body.targets[0], auth_header: "" }] } });
+    expect(
+      decryptOptional((await db.webhookTarget.findFirstOrThrow({ where: { policyId: p.id } })).authHeaderEnc),
+    ).toBe("Bearer top-secret");
+    await call(policy.PUT, `${base()}/policies/${p.id}`, {
+      method: "PUT",
+      params: polParams(p.id),
+      auth: w.auth.projectAdmin,
+      body: { ...body, targets: [{ ...body.targets[0], auth_header: "" }] },
+    });
     expect((await db.webhookTarget.findFirstOrThrow({ where: { policyId: p.id } })).authHeaderEnc).toBeNull();
   });
 });
@@ -159,37 +240,79 @@ describe("secrets", () => {
     const p = await makePolicy(w.users.sys.actor, w.project);
     const one = await call(policy.GET, `${base()}/policies/${p.id}`, { params: polParams(p.id), auth: w.auth[caller] });
     expect((one.json as HarborPolicyJson).targets[0].auth_header).toBe(shown);
-    const list = await call(policies.GET, `${base()}/policies?q=name=${p.name}`, { params: pp(), auth: w.auth[caller] });
+    const list = await call(policies.GET, `${base()}/policies?q=name=${p.name}`, {
+      params: pp(),
+      auth: w.auth[caller],
+    });
     expect((list.json as HarborPolicyJson[]).map((x) => x.targets[0].auth_header)).toEqual([shown]);
     for (const text of [one.text, list.text]) expect(text).not.toContain("top-secret");
   });
 });
 
 describe("validation errors (400, Harbor's error shape)", () => {
-  const valid = () => ({ name: uniquePolicyName("v"), event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: DEAD_URL }] });
+  const valid = () => ({
+    name: uniquePolicyName("v"),
+    event_types: ["PUSH_ARTIFACT"],
+    targets: [{ type: "http", address: DEAD_URL }],
+  });
   it.each([
-    ["an unknown event type", { event_types: ["PUSH_ARTIFACT", "NOPE"] }, `event_types.1: must be one of ${EVENT_TYPES.join(", ")}`],
+    [
+      "an unknown event type",
+      { event_types: ["PUSH_ARTIFACT", "NOPE"] },
+      `event_types.1: must be one of ${EVENT_TYPES.join(", ")}`,
+    ],
     ["no event types", { event_types: [] }, "event_types: choose at least one event type"],
     ["no targets", { targets: [] }, "targets: add at least one target"],
-    ["a URL that is not http(s)", { targets: [{ type: "http", address: "ftp://example.com/x" }] }, "targets.0.address: must be an http:// or https:// URL"],
-    ["a malformed URL", { targets: [{ type: "http", address: "not a url" }] }, "targets.0.address: must be an http:// or https:// URL"],
-    ["a payload format on a Slack target", { targets: [{ type: "slack", address: "https://hooks.slack.com/x", payload_format: "CloudEvents" }] }, "targets.0.payload_format: applies to http targets only; Slack targets always get the Slack message"],
-    ["an unknown notify type", { targets: [{ type: "email", address: "https://example.com" }] }, "targets.0.type: must be http or slack"],
+    [
+      "a URL that is not http(s)",
+      { targets: [{ type: "http", address: "ftp://example.com/x" }] },
+      "targets.0.address: must be an http:// or https:// URL",
+    ],
+    [
+      "a malformed URL",
+      { targets: [{ type: "http", address: "not a url" }] },
+      "targets.0.address: must be an http:// or https:// URL",
+    ],
+    [
+      "a payload format on a Slack target",
+      { targets: [{ type: "slack", address: "https://hooks.slack.com/x", payload_format: "CloudEvents" }] },
+      "targets.0.payload_format: applies to http targets only; Slack targets always get the Slack message",
+    ],
+    [
+      "an unknown notify type",
+      { targets: [{ type: "email", address: "https://example.com" }] },
+      "targets.0.type: must be http or slack",
+    ],
     ["an empty name", { name: "  " }, "name: is required"],
   ])("POST with %s", async (_what, change, message) => {
-    const r = await call(policies.POST, `${base()}/policies`, { method: "POST", params: pp(), auth: w.auth.projectAdmin, body: { ...valid(), ...change } });
+    const r = await call(policies.POST, `${base()}/policies`, {
+      method: "POST",
+      params: pp(),
+      auth: w.auth.projectAdmin,
+      body: { ...valid(), ...change },
+    });
     expect(r.status).toBe(400);
     expect(r.json).toEqual(harborError("BAD_REQUEST", message));
   });
 
   it("PUT validates with the same schema", async () => {
     const p = await makePolicy(w.users.sys.actor, w.project);
-    const r = await call(policy.PUT, `${base()}/policies/${p.id}`, { method: "PUT", params: polParams(p.id), auth: w.auth.projectAdmin, body: { ...valid(), targets: [] } });
+    const r = await call(policy.PUT, `${base()}/policies/${p.id}`, {
+      method: "PUT",
+      params: polParams(p.id),
+      auth: w.auth.projectAdmin,
+      body: { ...valid(), targets: [] },
+    });
     expect(r.json).toEqual(harborError("BAD_REQUEST", "targets: add at least one target"));
   });
 
   it("refuses bodies that are not JSON", async () => {
-    const r = await call(policies.POST, `${base()}/policies`, { method: "POST", params: pp(), auth: w.auth.projectAdmin, body: "{nope" });
+    const r = await call(policies.POST, `${base()}/policies`, {
+      method: "POST",
+      params: pp(),
+      auth: w.auth.projectAdmin,
+      body: "{nope",
+    });
     expect(r.status).toBe(400);
     expect(r.json).toEqual(harborError("BAD_REQUEST", "request body is not valid JSON"));
   });
@@ -197,13 +320,30 @@ describe("validation errors (400, Harbor's error shape)", () => {
   it("answers 409 for a duplicate name, on create and on rename", async () => {
     const a = await makePolicy(w.users.sys.actor, w.project);
     const b = await makePolicy(w.users.sys.actor, w.project);
-    const dup = await call(policies.POST, `${base()}/policies`, { method: "POST", params: pp(), auth: w.auth.projectAdmin, body: { ...valid(), name: a.name } });
+    const dup = await call(policies.POST, `${base()}/policies`, {
+      method: "POST",
+      params: pp(),
+      auth: w.auth.projectAdmin,
+      body: { ...valid(), name: a.name },
+    });
     expect(dup.status).toBe(409);
-    expect(dup.json).toEqual(harborError("CONFLICT", `a webhook policy named "${a.name}" already exists in this project`));
-    const rename = await call(policy.PUT, `${base()}/policies/${b.id}`, { method: "PUT", params: polParams(b.id), auth: w.auth.projectAdmin, body: { ...valid(), name: a.name } });
+    expect(dup.json).toEqual(
+      harborError("CONFLICT", `a webhook policy named "${a.name}" already exists in this project`),
+    );
+    const rename = await call(policy.PUT, `${base()}/policies/${b.id}`, {
+      method: "PUT",
+      params: polParams(b.id),
+      auth: w.auth.projectAdmin,
+      body: { ...valid(), name: a.name },
+    });
     expect(rename.status).toBe(409);
     // The same name in another project is fine.
-    const elsewhere = await call(policies.POST, `${base(w.other)}/policies`, { method: "POST", params: pp(w.other), auth: w.auth.sysadmin, body: { ...valid(), name: a.name } });
+    const elsewhere = await call(policies.POST, `${base(w.other)}/policies`, {
+      method: "POST",
+      params: pp(w.other),
+      auth: w.auth.sysadmin,
+      body: { ...valid(), name: a.name },
+    });
     expect(elsewhere.status).toBe(201);
   });
 });
@@ -215,10 +355,26 @@ describe("objects of another project or policy are 404", () => {
     const params = polParams(foreign.id);
     const notFound = harborError("NOT_FOUND", "webhook policy not found");
     expect((await call(policy.GET, path, { params, auth: w.auth.sysadmin })).json).toEqual(notFound);
-    expect((await call(policy.PUT, path, { method: "PUT", params, auth: w.auth.sysadmin, body: { name: "x", event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: DEAD_URL }] } })).json).toEqual(notFound);
-    expect((await call(policy.DELETE, path, { method: "DELETE", params, auth: w.auth.liveKey })).json).toEqual(notFound);
-    expect((await call(executions.GET, `${path}/executions`, { params, auth: w.auth.projectAdmin })).json).toEqual(notFound);
-    expect((await call(rotate.POST, `${path}/signing-keys/rotate`, { method: "POST", params, auth: w.auth.projectAdmin })).json).toEqual(notFound);
+    expect(
+      (
+        await call(policy.PUT, path, {
+          method: "PUT",
+          params,
+          auth: w.auth.sysadmin,
+          body: { name: "x", event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: DEAD_URL }] },
+        })
+      ).json,
+    ).toEqual(notFound);
+    expect((await call(policy.DELETE, path, { method: "DELETE", params, auth: w.auth.liveKey })).json).toEqual(
+      notFound,
+    );
+    expect((await call(executions.GET, `${path}/executions`, { params, auth: w.auth.projectAdmin })).json).toEqual(
+      notFound,
+    );
+    expect(
+      (await call(rotate.POST, `${path}/signing-keys/rotate`, { method: "POST", params, auth: w.auth.projectAdmin }))
+        .json,
+    ).toEqual(notFound);
     // still there
     expect(await (await getDb()).webhookPolicy.count({ where: { id: foreign.id } })).toBe(1);
   });
@@ -229,22 +385,37 @@ describe("objects of another project or policy are 404", () => {
     const d1 = await makeDelivery(p1);
     const d2 = await makeDelivery(p2);
     const wrongExec = { ...polParams(p1.id), execution_id: String(d2.execution.id) };
-    const r1 = await call(execution.GET, `${base()}/policies/${p1.id}/executions/${d2.execution.id}`, { params: wrongExec, auth: w.auth.projectAdmin });
+    const r1 = await call(execution.GET, `${base()}/policies/${p1.id}/executions/${d2.execution.id}`, {
+      params: wrongExec,
+      auth: w.auth.projectAdmin,
+    });
     expect(r1.json).toEqual(harborError("NOT_FOUND", "execution not found"));
-    expect((await call(tasks.GET, "/x", { params: wrongExec, auth: w.auth.projectAdmin })).json).toEqual(harborError("NOT_FOUND", "execution not found"));
+    expect((await call(tasks.GET, "/x", { params: wrongExec, auth: w.auth.projectAdmin })).json).toEqual(
+      harborError("NOT_FOUND", "execution not found"),
+    );
     const d1b = await makeDelivery(p1);
     const wrongTask = { ...polParams(p1.id), execution_id: String(d1.execution.id), task_id: String(d1b.task.id) };
-    expect((await call(taskLog.GET, "/x", { params: wrongTask, auth: w.auth.projectAdmin })).json).toEqual(harborError("NOT_FOUND", "task not found"));
-    expect((await call(taskRedeliver.POST, "/x", { method: "POST", params: wrongTask, auth: w.auth.projectAdmin })).json).toEqual(harborError("NOT_FOUND", "task not found"));
+    expect((await call(taskLog.GET, "/x", { params: wrongTask, auth: w.auth.projectAdmin })).json).toEqual(
+      harborError("NOT_FOUND", "task not found"),
+    );
+    expect(
+      (await call(taskRedeliver.POST, "/x", { method: "POST", params: wrongTask, auth: w.auth.projectAdmin })).json,
+    ).toEqual(harborError("NOT_FOUND", "task not found"));
   });
 
   it.each(["abc", "0", "-1", "1.5", "2147483648", "99999999999"])("answers 404 for the policy id %j", async (id) => {
-    const r = await call(policy.GET, `${base()}/policies/${id}`, { params: { ...pp(), webhook_policy_id: id }, auth: w.auth.projectAdmin });
+    const r = await call(policy.GET, `${base()}/policies/${id}`, {
+      params: { ...pp(), webhook_policy_id: id },
+      auth: w.auth.projectAdmin,
+    });
     expect(r.json).toEqual(harborError("NOT_FOUND", "webhook policy not found"));
   });
 
   it.each(["no-such-project", "987654321", "99999999999"])("answers 404 for the unknown project %j", async (name) => {
-    const r = await call(policies.GET, `/api/v2.0/projects/${name}/webhook/policies`, { params: { project_name_or_id: name }, auth: w.auth.sysadmin });
+    const r = await call(policies.GET, `/api/v2.0/projects/${name}/webhook/policies`, {
+      params: { project_name_or_id: name },
+      auth: w.auth.sysadmin,
+    });
     expect(r.status).toBe(404);
     expect(r.json).toEqual(harborError("NOT_FOUND", "project not found"));
   });
@@ -256,11 +427,17 @@ describe("listing policies", () => {
   beforeAll(async () => {
     project = await makeProject();
     for (let i = 0; i < 12; i++) {
-      const p = await makePolicy(w.users.sys.actor, project, { name: `${i % 3 === 0 ? "build" : "scan"}-${String(i).padStart(2, "0")}` });
+      const p = await makePolicy(w.users.sys.actor, project, {
+        name: `${i % 3 === 0 ? "build" : "scan"}-${String(i).padStart(2, "0")}`,
+      });
       names.push(p.name);
     }
   });
-  const list = (query: string) => call(policies.GET, `/api/v2.0/projects/${project.name}/webhook/policies${query}`, { params: { project_name_or_id: project.name }, auth: w.auth.sysadmin });
+  const list = (query: string) =>
+    call(policies.GET, `/api/v2.0/projects/${project.name}/webhook/policies${query}`, {
+      params: { project_name_or_id: project.name },
+      auth: w.auth.sysadmin,
+    });
 
   it("pages with X-Total-Count and Harbor's Link header", async () => {
     const r = await list("?page=2&page_size=5&sort=name");
@@ -268,7 +445,9 @@ describe("listing policies", () => {
     expect(r.headers.get("x-total-count")).toBe("12");
     expect((r.json as HarborPolicyJson[]).map((p) => p.name)).toEqual([...names].sort().slice(5, 10));
     const path = `/api/v2.0/projects/${project.name}/webhook/policies`;
-    expect(r.headers.get("link")).toBe(`<${path}?page=1&page_size=5&sort=name>; rel="prev" , <${path}?page=3&page_size=5&sort=name>; rel="next"`);
+    expect(r.headers.get("link")).toBe(
+      `<${path}?page=1&page_size=5&sort=name>; rel="prev" , <${path}?page=3&page_size=5&sort=name>; rel="next"`,
+    );
     const last = await list("?page=3&page_size=5&sort=name");
     expect((last.json as unknown[]).length).toBe(2);
     expect(last.headers.get("link")).toBe(`<${path}?page=2&page_size=5&sort=name>; rel="prev"`);
@@ -277,7 +456,9 @@ describe("listing policies", () => {
   it("defaults to 10 per page, newest first, and has no Link when everything fits", async () => {
     const r = await list("");
     expect((r.json as HarborPolicyJson[]).map((p) => p.name)).toEqual([...names].reverse().slice(0, 10));
-    expect(r.headers.get("link")).toBe(`</api/v2.0/projects/${project.name}/webhook/policies?page=2&page_size=10>; rel="next"`);
+    expect(r.headers.get("link")).toBe(
+      `</api/v2.0/projects/${project.name}/webhook/policies?page=2&page_size=10>; rel="next"`,
+    );
     const all = await list("?page_size=100");
     expect(all.headers.get("link")).toBeNull();
     expect((all.json as unknown[]).length).toBe(12);
@@ -285,7 +466,12 @@ describe("listing policies", () => {
 
   it("filters with q=name=~ (fuzzy) and q=name= (exact) and sorts descending", async () => {
     const fuzzy = await list("?q=" + encodeURIComponent("name=~build") + "&sort=-name");
-    expect((fuzzy.json as HarborPolicyJson[]).map((p) => p.name)).toEqual(["build-09", "build-06", "build-03", "build-00"]);
+    expect((fuzzy.json as HarborPolicyJson[]).map((p) => p.name)).toEqual([
+      "build-09",
+      "build-06",
+      "build-03",
+      "build-00",
+    ]);
     expect(fuzzy.headers.get("x-total-count")).toBe("4");
     const exact = await list("?q=name=scan-04");
     expect((exact.json as HarborPolicyJson[]).map((p) => p.name)).toEqual(["scan-04"]);
@@ -308,7 +494,11 @@ describe("listing policies", () => {
     ["?q=enabled=true", "q: unsupported key enabled; supported: name", "q"],
     ["?q=name=[a~b]", "q: name supports exact match (k=v) or fuzzy match (k=~v) only", "q"],
     ["?q=oops", 'q: "oops" is not key=value', "q"],
-    ["?sort=color", "sort: cannot sort by color; use name, creation_time, update_time, enabled, id (prefix - for descending)", "sort"],
+    [
+      "?sort=color",
+      "sort: cannot sort by color; use name, creation_time, update_time, enabled, id (prefix - for descending)",
+      "sort",
+    ],
   ])("answers 400 for %s", async (query, message) => {
     const r = await list(query);
     expect(r.status).toBe(400);
@@ -334,34 +524,64 @@ describe("executions, tasks and logs", () => {
       vendor_id: p.id,
       status: "Error",
       status_message: "connection refused",
-      metrics: { task_count: 1, success_task_count: 0, error_task_count: 1, pending_task_count: 0, running_task_count: 0, scheduled_task_count: 0, stopped_task_count: 0 },
+      metrics: {
+        task_count: 1,
+        success_task_count: 0,
+        error_task_count: 1,
+        pending_task_count: 0,
+        running_task_count: 0,
+        scheduled_task_count: 0,
+        stopped_task_count: 0,
+      },
       trigger: "EVENT",
       extra_attrs: { event_type: "PULL_ARTIFACT", payload: buildDefaultPayload(second.sample).body },
       start_time: second.execution.startTime.toISOString(),
       end_time: second.execution.endTime!.toISOString(),
     });
-    expect(items[0]).toMatchObject({ vendor_type: "SLACK", status: "Pending", end_time: HARBOR_ZERO_TIME, metrics: { pending_task_count: 1 } });
+    expect(items[0]).toMatchObject({
+      vendor_type: "SLACK",
+      status: "Pending",
+      end_time: HARBOR_ZERO_TIME,
+      metrics: { pending_task_count: 1 },
+    });
 
-    const q = (query: string) => call(executions.GET, `${path}?${query}`, { params: polParams(p.id), auth: w.auth.liveKey });
+    const q = (query: string) =>
+      call(executions.GET, `${path}?${query}`, { params: polParams(p.id), auth: w.auth.liveKey });
     expect(((await q("q=status=Error")).json as { id: number }[]).map((e) => e.id)).toEqual([second.execution.id]);
-    expect(((await q("q=" + encodeURIComponent("status=~success"))).json as { id: number }[]).map((e) => e.id)).toEqual([first.execution.id]);
-    expect(((await q("q=event_type=PUSH_ARTIFACT")).json as { id: number }[]).map((e) => e.id)).toEqual([third.execution.id, first.execution.id]);
+    expect(((await q("q=" + encodeURIComponent("status=~success"))).json as { id: number }[]).map((e) => e.id)).toEqual(
+      [first.execution.id],
+    );
+    expect(((await q("q=event_type=PUSH_ARTIFACT")).json as { id: number }[]).map((e) => e.id)).toEqual([
+      third.execution.id,
+      first.execution.id,
+    ]);
     const paged = await q("page=2&page_size=1&sort=-id");
     expect((paged.json as { id: number }[]).map((e) => e.id)).toEqual([second.execution.id]);
     expect(paged.headers.get("x-total-count")).toBe("3");
-    expect(paged.headers.get("link")).toBe(`<${path}?page=1&page_size=1&sort=-id>; rel="prev" , <${path}?page=3&page_size=1&sort=-id>; rel="next"`);
+    expect(paged.headers.get("link")).toBe(
+      `<${path}?page=1&page_size=1&sort=-id>; rel="prev" , <${path}?page=3&page_size=1&sort=-id>; rel="next"`,
+    );
     const range = await q("q=" + encodeURIComponent("start_time=[2000-01-01T00:00:00Z~2001-01-01T00:00:00Z]"));
     expect(range.json).toEqual([]);
-    expect((await q("q=status=Broken")).json).toEqual(harborError("BAD_REQUEST", "q: status must be one of Pending, Running, Success, Error, Stopped"));
-    expect((await q("q=event_type=NOPE")).json).toEqual(harborError("BAD_REQUEST", "q: event_type NOPE is not a webhook event type"));
-    expect((await q("sort=id")).json).toEqual(harborError("BAD_REQUEST", "sort: executions are listed newest first; use -id or -start_time"));
+    expect((await q("q=status=Broken")).json).toEqual(
+      harborError("BAD_REQUEST", "q: status must be one of Pending, Running, Success, Error, Stopped"),
+    );
+    expect((await q("q=event_type=NOPE")).json).toEqual(
+      harborError("BAD_REQUEST", "q: event_type NOPE is not a webhook event type"),
+    );
+    expect((await q("sort=id")).json).toEqual(
+      harborError("BAD_REQUEST", "sort: executions are listed newest first; use -id or -start_time"),
+    );
   });
 
   it("lists an execution's tasks with their webhook-id and attempts, and serves the log as text/plain", async () => {
     const p = await makePolicy(w.users.sys.actor, w.project);
     const d = await makeDelivery(p, { status: "Error" });
     const params = { ...polParams(p.id), execution_id: String(d.execution.id) };
-    const r = await call(tasks.GET, `${base()}/policies/${p.id}/executions/${d.execution.id}/tasks`, { params, auth: w.auth.maintainer });
+    const r = await call(tasks.GET, `${base()}/policies/${p.id}/executions/${d.execution.id}/tasks`, {
+      params,
+      auth: w.auth.maintainer,
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get("x-total-count")).toBe("1");
     expect(r.json).toEqual([
@@ -373,7 +593,16 @@ describe("executions, tasks and logs", () => {
         run_count: 1,
         extra_attrs: {
           webhook_id: d.task.webhookId,
-          attempts: [{ number: 1, started_at: d.task.startTime!.toISOString(), duration_ms: 12, response_status: null, response_excerpt: null, error: "connect ECONNREFUSED 127.0.0.1:9" }],
+          attempts: [
+            {
+              number: 1,
+              started_at: d.task.startTime!.toISOString(),
+              duration_ms: 12,
+              response_status: null,
+              response_excerpt: null,
+              error: "connect ECONNREFUSED 127.0.0.1:9",
+            },
+          ],
         },
         creation_time: d.task.createdAt.toISOString(),
         update_time: d.task.updatedAt.toISOString(),
@@ -381,20 +610,35 @@ describe("executions, tasks and logs", () => {
         end_time: d.task.endTime!.toISOString(),
       },
     ]);
-    const log = await call(taskLog.GET, "/log", { params: { ...params, task_id: String(d.task.id) }, auth: w.auth.maintainer });
+    const log = await call(taskLog.GET, "/log", {
+      params: { ...params, task_id: String(d.task.id) },
+      auth: w.auth.maintainer,
+    });
     expect(log.status).toBe(200);
     expect(log.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     const at = d.task.startTime!.toISOString();
-    expect(log.text).toBe(`${at} [INFO] start to run webhook job\n${at} [ERROR] failed to run webhook job: connect ECONNREFUSED\n`);
+    expect(log.text).toBe(
+      `${at} [INFO] start to run webhook job\n${at} [ERROR] failed to run webhook job: connect ECONNREFUSED\n`,
+    );
   });
 
   it("stops a pending execution with PATCH {status: Stopped}; other statuses are refused", async () => {
     const p = await makePolicy(w.users.sys.actor, w.project);
     const d = await makeDelivery(p, { status: "Pending" });
     const params = { ...polParams(p.id), execution_id: String(d.execution.id) };
-    const bad = await call(execution.PATCH, "/x", { method: "PATCH", params, auth: w.auth.projectAdmin, body: { status: "Running" } });
+    const bad = await call(execution.PATCH, "/x", {
+      method: "PATCH",
+      params,
+      auth: w.auth.projectAdmin,
+      body: { status: "Running" },
+    });
     expect(bad.json).toEqual(harborError("BAD_REQUEST", 'status: only "Stopped" can be set: {"status":"Stopped"}'));
-    const r = await call(execution.PATCH, "/x", { method: "PATCH", params, auth: w.auth.projectAdmin, body: { status: "Stopped" } });
+    const r = await call(execution.PATCH, "/x", {
+      method: "PATCH",
+      params,
+      auth: w.auth.projectAdmin,
+      body: { status: "Stopped" },
+    });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ id: d.execution.id, status: "Stopped", metrics: { stopped_task_count: 1 } });
     const task = await (await getDb()).task.findUniqueOrThrow({ where: { id: d.task.id } });
@@ -405,15 +649,29 @@ describe("executions, tasks and logs", () => {
     const p = await makePolicy(w.users.sys.actor, w.project);
     const done = await makeDelivery(p, { status: "Error" });
     const pending = await makeDelivery(p, { status: "Pending" });
-    const paramsOf = (d: typeof done) => ({ ...polParams(p.id), execution_id: String(d.execution.id), task_id: String(d.task.id) });
-    const r = await call(taskRedeliver.POST, "/x", { method: "POST", params: paramsOf(done), auth: w.auth.projectAdmin });
+    const paramsOf = (d: typeof done) => ({
+      ...polParams(p.id),
+      execution_id: String(d.execution.id),
+      task_id: String(d.task.id),
+    });
+    const r = await call(taskRedeliver.POST, "/x", {
+      method: "POST",
+      params: paramsOf(done),
+      auth: w.auth.projectAdmin,
+    });
     expect(r.status).toBe(202);
     expect(r.json).toEqual({ redelivered: 1 });
     const logs = await (await getDb()).taskLog.findMany({ where: { taskId: done.task.id } });
     expect(logs.map((l) => l.message)).toContain(`redeliver requested by ${w.users.admin.user.username}`);
-    const busy = await call(taskRedeliver.POST, "/x", { method: "POST", params: paramsOf(pending), auth: w.auth.projectAdmin });
+    const busy = await call(taskRedeliver.POST, "/x", {
+      method: "POST",
+      params: paramsOf(pending),
+      auth: w.auth.projectAdmin,
+    });
     expect(busy.status).toBe(409);
-    expect(busy.json).toEqual(harborError("CONFLICT", "the task is still pending or running; stop it or wait for it to finish"));
+    expect(busy.json).toEqual(
+      harborError("CONFLICT", "the task is still pending or running; stop it or wait for it to finish"),
+    );
   });
 
   it("redelivers the failed tasks of a time range", async () => {
@@ -424,13 +682,30 @@ describe("executions, tasks and logs", () => {
     await makeDelivery(p, { status: "Error", startTime: new Date("2021-06-01T00:00:00Z") });
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
-    const r = await call(policyRedeliver.POST, "/x", { method: "POST", params: polParams(p.id), auth: w.auth.liveKey, body: { from, to } });
+    const r = await call(policyRedeliver.POST, "/x", {
+      method: "POST",
+      params: polParams(p.id),
+      auth: w.auth.liveKey,
+      body: { from, to },
+    });
     expect(r.status).toBe(202);
     expect(r.json).toEqual({ redelivered: 2 });
-    const backwards = await call(policyRedeliver.POST, "/x", { method: "POST", params: polParams(p.id), auth: w.auth.liveKey, body: { from: to, to: from } });
+    const backwards = await call(policyRedeliver.POST, "/x", {
+      method: "POST",
+      params: polParams(p.id),
+      auth: w.auth.liveKey,
+      body: { from: to, to: from },
+    });
     expect(backwards.json).toEqual(harborError("BAD_REQUEST", "to: must not be before from"));
-    const notDate = await call(policyRedeliver.POST, "/x", { method: "POST", params: polParams(p.id), auth: w.auth.liveKey, body: { from: "yesterday", to } });
-    expect(notDate.json).toEqual(harborError("BAD_REQUEST", "from: must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z"));
+    const notDate = await call(policyRedeliver.POST, "/x", {
+      method: "POST",
+      params: polParams(p.id),
+      auth: w.auth.liveKey,
+      body: { from: "yesterday", to },
+    });
+    expect(notDate.json).toEqual(
+      harborError("BAD_REQUEST", "from: must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z"),
+    );
   });
 
   it("deleting a policy takes its pending deliveries with it", async () => {
@@ -446,7 +721,18 @@ describe("events, lasttrigger and signing keys", () => {
   it("lists the supported event types, notify types and payload formats", async () => {
     const r = await call(events.GET, `${base()}/events`, { params: pp(), auth: w.auth.maintainer });
     expect(r.json).toEqual({
-      event_type: ["PUSH_ARTIFACT", "PULL_ARTIFACT", "DELETE_ARTIFACT", "QUOTA_EXCEED", "QUOTA_WARNING", "SCANNING_FAILED", "SCANNING_STOPPED", "SCANNING_COMPLETED", "REPLICATION", "TAG_RETENTION"],
+      event_type: [
+        "PUSH_ARTIFACT",
+        "PULL_ARTIFACT",
+        "DELETE_ARTIFACT",
+        "QUOTA_EXCEED",
+        "QUOTA_WARNING",
+        "SCANNING_FAILED",
+        "SCANNING_STOPPED",
+        "SCANNING_COMPLETED",
+        "REPLICATION",
+        "TAG_RETENTION",
+      ],
       notify_type: ["http", "slack"],
       payload_formats: [{ notify_type: "http", formats: ["Default", "CloudEvents"] }],
     });
@@ -461,13 +747,34 @@ describe("events, lasttrigger and signing keys", () => {
     await makeDelivery(p, { eventType: "PUSH_ARTIFACT", startTime: recent });
     const r = await call(lastTrigger.GET, "/x", { params: pp(project), auth: w.auth.sysadmin });
     expect(r.json).toEqual([
-      { policy_name: p.name, enabled: true, creation_time: p.createdAt.toISOString(), last_trigger_time: recent.toISOString(), event_type: "PUSH_ARTIFACT" },
-      { policy_name: p.name, enabled: true, creation_time: p.createdAt.toISOString(), last_trigger_time: HARBOR_ZERO_TIME, event_type: "PULL_ARTIFACT" },
+      {
+        policy_name: p.name,
+        enabled: true,
+        creation_time: p.createdAt.toISOString(),
+        last_trigger_time: recent.toISOString(),
+        event_type: "PUSH_ARTIFACT",
+      },
+      {
+        policy_name: p.name,
+        enabled: true,
+        creation_time: p.createdAt.toISOString(),
+        last_trigger_time: HARBOR_ZERO_TIME,
+        event_type: "PULL_ARTIFACT",
+      },
     ]);
   });
 
   it("rotates the signing secret: a new one, shown once, the old ones expiring later", async () => {
-    const created = await call(policies.POST, `${base()}/policies`, { method: "POST", params: pp(), auth: w.auth.projectAdmin, body: { name: uniquePolicyName(), event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: DEAD_URL }] } });
+    const created = await call(policies.POST, `${base()}/policies`, {
+      method: "POST",
+      params: pp(),
+      auth: w.auth.projectAdmin,
+      body: {
+        name: uniquePolicyName(),
+        event_types: ["PUSH_ARTIFACT"],
+        targets: [{ type: "http", address: DEAD_URL }],
+      },
+    });
     const { id, signing_secret } = created.json as { id: number; signing_secret: string };
     const r = await call(rotate.POST, "/x", { method: "POST", params: polParams(id), auth: w.auth.projectAdmin });
     expect(r.status).toBe(200);
@@ -484,9 +791,17 @@ describe("events, lasttrigger and signing keys", () => {
 
 describe("request ids", () => {
   it("echoes X-Request-Id on success and on errors", async () => {
-    const ok = await call(events.GET, "/x", { params: pp(), auth: w.auth.projectAdmin, headers: { "x-request-id": "trace-123" } });
+    const ok = await call(events.GET, "/x", {
+      params: pp(),
+      auth: w.auth.projectAdmin,
+      headers: { "x-request-id": "trace-123" },
+    });
     expect(ok.headers.get("x-request-id")).toBe("trace-123");
-    const denied = await call(events.GET, "/x", { params: pp(), auth: w.auth.guest, headers: { "x-request-id": "trace-456" } });
+    const denied = await call(events.GET, "/x", {
+      params: pp(),
+      auth: w.auth.guest,
+      headers: { "x-request-id": "trace-456" },
+    });
     expectError(denied, 403, "FORBIDDEN");
     expect(denied.headers.get("x-request-id")).toBe("trace-456");
   });

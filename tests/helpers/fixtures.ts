@@ -11,7 +11,11 @@ export async function makeUser(opts: { sysadmin?: boolean; password?: string } =
   const db = await getDb();
   const username = `u-${uid()}`;
   const user = await db.user.create({
-    data: { username, passwordHash: await hashPassword(opts.password ?? "password-123"), sysadmin: opts.sysadmin ?? false },
+    data: {
+      username,
+      passwordHash: await hashPassword(opts.password ?? "password-123"),
+      sysadmin: opts.sysadmin ?? false,
+    },
   });
   const actor: Actor = { kind: "user", userId: user.id, username, sysadmin: user.sysadmin };
   return { user, actor };

@@ -33,7 +33,11 @@ afterAll(async () => {
 type Setup = { projectId: number; policies: { id: number; targetIds: number[] }[] };
 
 function setupProject(name: string, count = POLICIES) {
-  const policies = Array.from({ length: count }, (_, i) => ({ name: `${name}-${i}`, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: rx.url }] }));
+  const policies = Array.from({ length: count }, (_, i) => ({
+    name: `${name}-${i}`,
+    event_types: ["PUSH_ARTIFACT"],
+    targets: [{ type: "http", address: rx.url }],
+  }));
   return agentSetup<Setup>(own.env, { project: name, policies });
 }
 
@@ -48,7 +52,11 @@ function problems(child: Child): string[] {
   });
 }
 
-const projectTasks = async (s: Setup) => own.db.task.findMany({ where: { policyId: { in: s.policies.map((p) => p.id) } }, select: { id: true, webhookId: true, status: true, execution: { select: { eventId: true } } } });
+const projectTasks = async (s: Setup) =>
+  own.db.task.findMany({
+    where: { policyId: { in: s.policies.map((p) => p.id) } },
+    select: { id: true, webhookId: true, status: true, execution: { select: { eventId: true } } },
+  });
 
 describe("kill -9", () => {
   it(`of a worker during ${EVENTS * POLICIES} deliveries: after a restart all are delivered, none lost, duplicates only of leased tasks, same webhook-id`, async () => {
@@ -63,12 +71,21 @@ describe("kill -9", () => {
     await until(() => rx.total() >= 3_000, 60_000, "3,000 deliveries before the kill");
     await first.killHard();
     // Frozen at the kill: the tasks the dead worker held (claimed, perhaps sent, not yet recorded).
-    const leased = await own.db.task.findMany({ where: { status: "Running", leaseOwner: { contains: `:${first.pid}:` } }, select: { webhookId: true } });
+    const leased = await own.db.task.findMany({
+      where: { status: "Running", leaseOwner: { contains: `:${first.pid}:` } },
+      select: { webhookId: true },
+    });
     const receivedAtKill = rx.total();
 
     const second = track(startWorker(own.env, workerEnv));
     const ids = new Set(tasks.map((t) => t.webhookId));
-    await until(async () => (await own.db.task.count({ where: { policyId: { in: s.policies.map((p) => p.id) }, status: "Success" } })) === tasks.length, 120_000, "every task Success");
+    await until(
+      async () =>
+        (await own.db.task.count({ where: { policyId: { in: s.policies.map((p) => p.id) }, status: "Success" } })) ===
+        tasks.length,
+      120_000,
+      "every task Success",
+    );
     const elapsed = Date.now() - started;
     await second.killHard();
 
@@ -77,7 +94,15 @@ describe("kill -9", () => {
     const duplicates = [...rx.seen.entries()].filter(([id, n]) => n > 1 && ids.has(id));
     const extra = duplicates.reduce((sum, [, n]) => sum + n - 1, 0);
     const leasedIds = new Set(leased.map((t) => t.webhookId));
-    recordFigure("crash.worker", { deliveries: tasks.length, receivedAtKill, leasedAtKill: leased.length, concurrency: CONCURRENCY, lost: lost.length, duplicates: extra, ms: elapsed });
+    recordFigure("crash.worker", {
+      deliveries: tasks.length,
+      receivedAtKill,
+      leasedAtKill: leased.length,
+      concurrency: CONCURRENCY,
+      lost: lost.length,
+      duplicates: extra,
+      ms: elapsed,
+    });
     console.log(
       `crash/worker: ${EVENTS} events × ${POLICIES} policies = ${tasks.length} deliveries; kill -9 after ${receivedAtKill} received; ` +
         `${leased.length} tasks leased to it (concurrency ${CONCURRENCY}); lost ${lost.length}; duplicates ${extra}; all Success in ${elapsed} ms`,
@@ -100,25 +125,48 @@ describe("kill -9", () => {
     const victim = track(startAgent(own.env, ["ingest", String(s.projectId), "forever"]));
     const steady = track(startAgent(own.env, ["ingest", String(s.projectId), "100"]));
     await victim.waitForLine(/^accepted /, 60_000);
-    await until(() => victim.lines.filter((l) => l.startsWith("accepted ")).length >= 100, 60_000, "100 events accepted before the kill");
+    await until(
+      () => victim.lines.filter((l) => l.startsWith("accepted ")).length >= 100,
+      60_000,
+      "100 events accepted before the kill",
+    );
     await victim.killHard();
     await steady.waitForLine(/^done 100$/, 60_000);
     expect((await steady.exited).code).toBe(0);
-    const reported = [...victim.lines, ...steady.lines].filter((l) => l.startsWith("accepted ")).map((l) => Number(l.split(" ")[1]));
+    const reported = [...victim.lines, ...steady.lines]
+      .filter((l) => l.startsWith("accepted "))
+      .map((l) => Number(l.split(" ")[1]));
 
-    const events = await own.db.event.findMany({ where: { projectId: s.projectId }, select: { id: true, _count: { select: { executions: true } } } });
+    const events = await own.db.event.findMany({
+      where: { projectId: s.projectId },
+      select: { id: true, _count: { select: { executions: true } } },
+    });
     // Committed or not at all: the event the kill interrupted has no half-written deliveries.
     expect(events.filter((e) => e._count.executions !== WEB_POLICIES)).toEqual([]);
     const known = new Set(events.map((e) => e.id));
     expect(reported.filter((id) => !known.has(id))).toEqual([]);
 
-    await until(async () => (await own.db.task.count({ where: { policyId: { in: s.policies.map((p) => p.id) }, status: { not: "Success" } } })) === 0, 90_000, "every task Success");
+    await until(
+      async () =>
+        (await own.db.task.count({
+          where: { policyId: { in: s.policies.map((p) => p.id) }, status: { not: "Success" } },
+        })) === 0,
+      90_000,
+      "every task Success",
+    );
     const tasks = await projectTasks(s);
     const lostTasks = tasks.filter((t) => !rx.seen.has(t.webhookId));
     const reportedSet = new Set(reported);
     const reportedTasks = tasks.filter((t) => reportedSet.has(t.execution.eventId));
-    recordFigure("crash.web", { reportedAccepted: reported.length, eventsCommitted: events.length, deliveries: tasks.length, lost: lostTasks.length });
-    console.log(`crash/web: ${reported.length} events reported accepted (${events.length} committed, kill -9 mid-ingest), ${tasks.length} deliveries, lost ${lostTasks.length}; worker problems: ${problems(worker).length}`);
+    recordFigure("crash.web", {
+      reportedAccepted: reported.length,
+      eventsCommitted: events.length,
+      deliveries: tasks.length,
+      lost: lostTasks.length,
+    });
+    console.log(
+      `crash/web: ${reported.length} events reported accepted (${events.length} committed, kill -9 mid-ingest), ${tasks.length} deliveries, lost ${lostTasks.length}; worker problems: ${problems(worker).length}`,
+    );
     expect(reportedTasks).toHaveLength(reported.length * WEB_POLICIES);
     expect(lostTasks).toEqual([]);
     // SQLite: three processes writing at once wait for each other (busy timeout) instead of failing.

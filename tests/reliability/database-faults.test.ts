@@ -27,10 +27,15 @@ describe.skipIf(!usesPostgres())("PostgreSQL connections terminated mid-run", ()
 
   /** Cuts every connection to our database (the worker's pool and LISTEN client, our reader's). */
   async function terminateAll(): Promise<number> {
-    const admin = new pg.Client({ connectionString: process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" });
+    const admin = new pg.Client({
+      connectionString: process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+    });
     await admin.connect();
     try {
-      const r = await admin.query("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [own.name]);
+      const r = await admin.query(
+        "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        [own.name],
+      );
       return r.rowCount ?? 0;
     } finally {
       await admin.end();
@@ -38,8 +43,15 @@ describe.skipIf(!usesPostgres())("PostgreSQL connections terminated mid-run", ()
   }
 
   it("the worker reconnects (queries and LISTEN) and delivers everything", async () => {
-    const policies = Array.from({ length: POLICIES }, (_, i) => ({ name: `pg-${i}`, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: rx.url }] }));
-    const s = await agentSetup<{ projectId: number; policies: { id: number }[] }>(own.env, { project: "pgfault", policies });
+    const policies = Array.from({ length: POLICIES }, (_, i) => ({
+      name: `pg-${i}`,
+      event_types: ["PUSH_ARTIFACT"],
+      targets: [{ type: "http", address: rx.url }],
+    }));
+    const s = await agentSetup<{ projectId: number; policies: { id: number }[] }>(own.env, {
+      project: "pgfault",
+      policies,
+    });
     const ingest = startAgent(own.env, ["ingest", String(s.projectId), String(EVENTS)]);
     children.push(ingest);
     await ingest.waitForLine(/^done /, 60_000);
@@ -50,7 +62,9 @@ describe.skipIf(!usesPostgres())("PostgreSQL connections terminated mid-run", ()
     let terminated = 0;
     for (const mark of [300, 1_200, 2_100]) {
       await until(() => rx.total() >= mark, 60_000, `${mark} deliveries`).catch((err) => {
-        throw new Error(`${(err as Error).message}; worker exit ${worker.proc.exitCode}, output:\n${worker.lines.slice(-20).join("\n")}\n${worker.stderr().slice(-3000)}`);
+        throw new Error(
+          `${(err as Error).message}; worker exit ${worker.proc.exitCode}, output:\n${worker.lines.slice(-20).join("\n")}\n${worker.stderr().slice(-3000)}`,
+        );
       });
       terminated += await terminateAll();
       cuts++;
@@ -67,9 +81,18 @@ describe.skipIf(!usesPostgres())("PostgreSQL connections terminated mid-run", ()
     await more.waitForLine(/^done 20$/, 60_000);
     await until(async () => (await done()) === total + 20 * POLICIES, 30_000, "the new events delivered");
 
-    const lost = (await own.db.task.findMany({ select: { webhookId: true } })).filter((t) => !rx.seen.has(t.webhookId)).length;
-    recordFigure("postgres.terminate", { cuts, connectionsTerminated: terminated, deliveries: total + 20 * POLICIES, lost });
-    console.log(`pg faults: ${cuts} cuts, ${terminated} connections terminated, ${total + 20 * POLICIES} deliveries, lost ${lost}, worker alive`);
+    const lost = (await own.db.task.findMany({ select: { webhookId: true } })).filter(
+      (t) => !rx.seen.has(t.webhookId),
+    ).length;
+    recordFigure("postgres.terminate", {
+      cuts,
+      connectionsTerminated: terminated,
+      deliveries: total + 20 * POLICIES,
+      lost,
+    });
+    console.log(
+      `pg faults: ${cuts} cuts, ${terminated} connections terminated, ${total + 20 * POLICIES} deliveries, lost ${lost}, worker alive`,
+    );
     expect(lost).toBe(0);
     expect(worker.proc.exitCode).toBeNull();
   }, 180_000);

@@ -79,6 +79,10 @@ export async function startFaultServer(tls?: { key: string; cert: string }): Pro
     base: `${tls ? "https://localhost" : "http://127.0.0.1"}:${port}`,
     arrivals,
     count: (path) => arrivals.get(path)?.length ?? 0,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -8,5 +8,13 @@ import fs from "node:fs";
 export function recordFigure(name: string, values: Record<string, number | string>) {
   const file = process.env.RELIABILITY_FIGURES;
   if (!file) return;
-  fs.appendFileSync(file, JSON.stringify({ name, database: process.env.TEST_DATABASE === "postgres" ? "postgresql" : "sqlite", at: new Date().toISOString(), ...values }) + "\n");
+  fs.appendFileSync(
+    file,
+    JSON.stringify({
+      name,
+      database: process.env.TEST_DATABASE === "postgres" ? "postgresql" : "sqlite",
+      at: new Date().toISOString(),
+      ...values,
+    }) + "\n",
+  );
 }

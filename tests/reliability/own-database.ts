@@ -52,7 +52,9 @@ export async function createOwnDatabase(label: string): Promise<OwnDatabase> {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     env.DATABASE_URL = url.toString();
-    db = new PostgresClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: 4 }) }) as unknown as SqliteClient;
+    db = new PostgresClient({
+      adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: 4 }),
+    }) as unknown as SqliteClient;
     dropDatabase = async () => {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
@@ -87,7 +89,11 @@ export async function createOwnDatabase(label: string): Promise<OwnDatabase> {
  */
 async function applyMigrationSql(env: NodeJS.ProcessEnv) {
   const dir = usesPostgres() ? "prisma/postgres/migrations" : "prisma/migrations";
-  const files = fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, "migration.sql"))).sort().map((d) => path.join(dir, d, "migration.sql"));
+  const files = fs
+    .readdirSync(dir)
+    .filter((d) => fs.existsSync(path.join(dir, d, "migration.sql")))
+    .sort()
+    .map((d) => path.join(dir, d, "migration.sql"));
   if (usesPostgres()) {
     const c = new pg.Client({ connectionString: env.DATABASE_URL });
     await c.connect();

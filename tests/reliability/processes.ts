@@ -18,7 +18,10 @@ export type Child = {
 };
 
 export function startNode(script: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", script, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   let err = "";
   let partial = "";
@@ -29,14 +32,17 @@ export function startNode(script: string, args: string[], env: NodeJS.ProcessEnv
     partial = parts.pop() ?? "";
     for (const line of parts) {
       lines.push(line);
-      for (const w of [...waiters]) if (w.pattern.test(line)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(line);
-      }
+      for (const w of [...waiters])
+        if (w.pattern.test(line)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
     }
   });
   proc.stderr!.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   return {
     proc,
     pid: proc.pid!,
@@ -47,11 +53,25 @@ export function startNode(script: string, args: string[], env: NodeJS.ProcessEnv
       const seen = lines.find((l) => pattern.test(l));
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${script}: no line matching ${pattern} within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`)), timeoutMs);
-        waiters.push({ pattern, resolve: (l) => { clearTimeout(timer); resolve(l); } });
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`${script}: no line matching ${pattern} within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`),
+            ),
+          timeoutMs,
+        );
+        waiters.push({
+          pattern,
+          resolve: (l) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        });
         void exited.then(({ code, signal }) => {
           clearTimeout(timer);
-          reject(new Error(`${script} exited (${signal ?? code}) before printing ${pattern}; stderr: ${err.slice(-2000)}`));
+          reject(
+            new Error(`${script} exited (${signal ?? code}) before printing ${pattern}; stderr: ${err.slice(-2000)}`),
+          );
         });
       });
     },
@@ -65,7 +85,8 @@ export function startNode(script: string, args: string[], env: NodeJS.ProcessEnv
 export const startWorker = (env: NodeJS.ProcessEnv, extra: Record<string, string> = {}) =>
   startNode("scripts/worker.ts", [], { ...env, HARBOR_ROLE: "worker", ...extra });
 
-export const startAgent = (env: NodeJS.ProcessEnv, args: string[]) => startNode("scripts/reliability/agent.ts", args, env);
+export const startAgent = (env: NodeJS.ProcessEnv, args: string[]) =>
+  startNode("scripts/reliability/agent.ts", args, env);
 
 /** Runs the agent's set-up and returns what it printed. */
 export async function agentSetup<T>(env: NodeJS.ProcessEnv, spec: unknown): Promise<T> {
@@ -76,7 +97,11 @@ export async function agentSetup<T>(env: NodeJS.ProcessEnv, spec: unknown): Prom
   return JSON.parse(line) as T;
 }
 
-export async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 20_000, what = "condition"): Promise<T> {
+export async function until<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 20_000,
+  what = "condition",
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();

@@ -51,11 +51,21 @@ const gaps = (attempts: { startedAt: Date; durationMs: number }[]) =>
 
 describe("receiver faults", () => {
   it("500, hang past the timeout, reset, slow body, 429 + Retry-After, 410, TLS error, huge body: state, attempts and timing", async () => {
-    const target = (name: string, address: string, retry: Record<string, number>) => ({ name, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address }], retry_policy: retry });
+    const target = (name: string, address: string, retry: Record<string, number>) => ({
+      name,
+      event_types: ["PUSH_ARTIFACT"],
+      targets: [{ type: "http", address }],
+      retry_policy: retry,
+    });
     const spec = {
       project: "faults",
       policies: [
-        target("status-500", `${http.base}/status-500`, { max_attempts: 3, backoff_base_ms: 400, backoff_cap_ms: 5000, timeout_ms: 2000 }),
+        target("status-500", `${http.base}/status-500`, {
+          max_attempts: 3,
+          backoff_base_ms: 400,
+          backoff_cap_ms: 5000,
+          timeout_ms: 2000,
+        }),
         target("hang", `${http.base}/hang`, { max_attempts: 2, backoff_base_ms: 200, timeout_ms: 500 }),
         target("reset", `${http.base}/reset`, { max_attempts: 2, backoff_base_ms: 200, timeout_ms: 2000 }),
         target("slow-body", `${http.base}/slow-body`, { max_attempts: 1, timeout_ms: 1000 }),
@@ -68,7 +78,10 @@ describe("receiver faults", () => {
     const s = await agentSetup<Setup>(own.env, spec);
     const id = (name: string) => s.policies.find((p) => p.name === name)!.id;
     await ingest(s.projectId, 1);
-    const ended = async () => (await own.db.task.count({ where: { policyId: { in: s.policies.map((p) => p.id) }, status: { in: ["Success", "Error"] } } })) === s.policies.length;
+    const ended = async () =>
+      (await own.db.task.count({
+        where: { policyId: { in: s.policies.map((p) => p.id) }, status: { in: ["Success", "Error"] } },
+      })) === s.policies.length;
     await until(ended, 60_000, "every fault task finished");
 
     const e500 = await taskOf(id("status-500"));
@@ -126,35 +139,71 @@ describe("receiver faults", () => {
 
     const attempts = await own.db.attempt.count({ where: { task: { policyId: { in: s.policies.map((p) => p.id) } } } });
     recordFigure("faults", { kinds: spec.policies.length, attempts, retryGapsMs: `${g1}/${g2}` });
-    console.log(`faults: ${spec.policies.length} kinds (500, hang, reset, slow body, 429+Retry-After, 410, TLS, huge body), ${attempts} attempts, 500-retry gaps ${g1} ms / ${g2} ms`);
+    console.log(
+      `faults: ${spec.policies.length} kinds (500, hang, reset, slow body, 429+Retry-After, 410, TLS, huge body), ${attempts} attempts, 500-retry gaps ${g1} ms / ${g2} ms`,
+    );
   }, 90_000);
 
   it("a healthy target keeps its pace while five black-holed targets hang", async () => {
     const EVENTS = 40;
-    const policy = (name: string, address: string) => ({ name, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address }], retry_policy: { max_attempts: 1, timeout_ms: 30_000 } });
+    const policy = (name: string, address: string) => ({
+      name,
+      event_types: ["PUSH_ARTIFACT"],
+      targets: [{ type: "http", address }],
+      retry_policy: { max_attempts: 1, timeout_ms: 30_000 },
+    });
     const [alone, crowded] = await agentSetup<Setup[]>(own.env, [
       { project: "healthy-alone", policies: [policy("healthy", `${http.base}/ok/alone`)] },
       {
         project: "healthy-crowded",
-        policies: [policy("healthy", `${http.base}/ok/crowded`), ...Array.from({ length: 5 }, (_, i) => policy(`blackhole-${i}`, `${holes.base}/blackhole/${i}`))],
+        policies: [
+          policy("healthy", `${http.base}/ok/crowded`),
+          ...Array.from({ length: 5 }, (_, i) => policy(`blackhole-${i}`, `${holes.base}/blackhole/${i}`)),
+        ],
       },
     ]);
     const timeFor = async (s: Setup, path: string) => {
       const t0 = Date.now();
       await ingest(s.projectId, EVENTS);
-      await until(() => http.count(path) === EVENTS && own.db.task.count({ where: { policyId: s.policies[0].id, status: "Success" } }).then((n) => n === EVENTS), 30_000, `${EVENTS} healthy deliveries`).catch(async (err) => {
-        const states = await own.db.task.groupBy({ by: ["policyId", "status"], where: { policyId: { in: s.policies.map((p) => p.id) } }, _count: true });
-        throw new Error(`${(err as Error).message}: received ${http.count(path)}, tasks ${JSON.stringify(states)}\n${worker.lines.filter((l) => !l.includes('"level":30')).slice(-5).join("\n")}`);
+      await until(
+        () =>
+          http.count(path) === EVENTS &&
+          own.db.task.count({ where: { policyId: s.policies[0].id, status: "Success" } }).then((n) => n === EVENTS),
+        30_000,
+        `${EVENTS} healthy deliveries`,
+      ).catch(async (err) => {
+        const states = await own.db.task.groupBy({
+          by: ["policyId", "status"],
+          where: { policyId: { in: s.policies.map((p) => p.id) } },
+          _count: true,
+        });
+        throw new Error(
+          `${(err as Error).message}: received ${http.count(path)}, tasks ${JSON.stringify(states)}\n${worker.lines
+            .filter((l) => !l.includes('"level":30'))
+            .slice(-5)
+            .join("\n")}`,
+        );
       });
       return Date.now() - t0;
     };
     const aloneMs = await timeFor(alone, "/ok/alone");
     const crowdedMs = await timeFor(crowded, "/ok/crowded");
     const hanging = [0, 1, 2, 3, 4].reduce((n, i) => n + holes.count(`/blackhole/${i}`), 0);
-    recordFigure("isolation", { healthyDeliveries: EVENTS, aloneMs, withBlackholesMs: crowdedMs, blackholedRequestsHanging: hanging });
-    console.log(`isolation: ${EVENTS} healthy deliveries (ingest included) in ${aloneMs} ms alone, ${crowdedMs} ms beside 5 black-holed targets (${hanging} requests hanging)`);
+    recordFigure("isolation", {
+      healthyDeliveries: EVENTS,
+      aloneMs,
+      withBlackholesMs: crowdedMs,
+      blackholedRequestsHanging: hanging,
+    });
+    console.log(
+      `isolation: ${EVENTS} healthy deliveries (ingest included) in ${aloneMs} ms alone, ${crowdedMs} ms beside 5 black-holed targets (${hanging} requests hanging)`,
+    );
     expect(hanging).toBeGreaterThanOrEqual(5);
-    expect(await own.db.task.count({ where: { policyId: { in: crowded.policies.slice(1).map((p) => p.id) }, status: { in: ["Success", "Error"] } } })).toBe(0);
+    expect(
+      await own.db.task.count({
+        where: { policyId: { in: crowded.policies.slice(1).map((p) => p.id) }, status: { in: ["Success", "Error"] } },
+      }),
+    ).toBe(0);
     expect(crowdedMs).toBeLessThan(aloneMs + 3_000);
   }, 90_000);
 });

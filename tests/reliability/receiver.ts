@@ -39,6 +39,10 @@ export async function startCountingReceiver(): Promise<CountingReceiver> {
     seen,
     changedBodies,
     total: () => total,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -25,7 +25,15 @@ describe("listExecutions total", () => {
     const project = await makeProject();
     const policies = [];
     for (const name of ["big", "small-a", "small-b"]) {
-      const { policy } = await createPolicy(actor, project, policyInputSchema.parse({ name, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }] }));
+      const { policy } = await createPolicy(
+        actor,
+        project,
+        policyInputSchema.parse({
+          name,
+          event_types: ["PUSH_ARTIFACT"],
+          targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
+        }),
+      );
       policies.push({ policyId: policy.id, targetId: policy.targets[0].id });
     }
     const total = 12_000; // nine in ten on "big": 10,800; 600 on each small one
@@ -37,9 +45,12 @@ describe("listExecutions total", () => {
     expect(exactBig).toBe(10_800);
     expect(exactBig).toBeGreaterThan(EXACT_COUNT_LIMIT);
 
-    const page = (policyId: number, filter: { status?: "Error" | "Success" } = {}) => listExecutions(policyId, { page: 1, pageSize: 15, ...filter });
+    const page = (policyId: number, filter: { status?: "Error" | "Success" } = {}) =>
+      listExecutions(policyId, { page: 1, pageSize: 15, ...filter });
     expect((await page(small)).total).toBe(600);
-    expect((await page(big, { status: "Error" })).total).toBe(await db.execution.count({ where: { policyId: big, status: "Error" } }));
+    expect((await page(big, { status: "Error" })).total).toBe(
+      await db.execution.count({ where: { policyId: big, status: "Error" } }),
+    );
     const { total: bigTotal, items } = await page(big);
     expect(items).toHaveLength(15);
     if (dialect() === "postgresql") {

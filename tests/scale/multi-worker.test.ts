@@ -43,7 +43,11 @@ async function startReceiver(delayMs = 0) {
   return {
     base: `http://127.0.0.1:${port}`,
     arrivals,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -92,7 +96,16 @@ describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () 
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(workers.map(({ child }) => (child.exitCode !== null ? null : new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }))));
+    await Promise.all(
+      workers.map(({ child }) =>
+        child.exitCode !== null
+          ? null
+          : new Promise((r) => {
+              child.once("exit", r);
+              child.kill("SIGTERM");
+            }),
+      ),
+    );
     await rx?.close();
     await busyRx?.close();
     await dispose?.();
@@ -101,11 +114,16 @@ describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () 
   it("deliver ~3,000 tasks exactly once, all three share the work, and a busy target does not starve the others", async () => {
     const { actor } = await makeUser({ sysadmin: true });
     const policy = (address: string, name: string) =>
-      policyInputSchema.parse({ name, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address, payload_format: "Default" }] });
+      policyInputSchema.parse({
+        name,
+        event_types: ["PUSH_ARTIFACT"],
+        targets: [{ type: "http", address, payload_format: "Default" }],
+      });
     const busyProject = await makeProject();
     await createPolicy(actor, busyProject, policy(`${busyRx.base}/busy`, "busy"));
     const othersProject = await makeProject();
-    for (let i = 0; i < OTHER_TARGETS; i++) await createPolicy(actor, othersProject, policy(`${rx.base}/t${i}`, `t${i}`));
+    for (let i = 0; i < OTHER_TARGETS; i++)
+      await createPolicy(actor, othersProject, policy(`${rx.base}/t${i}`, `t${i}`));
 
     // The backlog, as an outage leaves it (bulk-seeded: ingesting 1,650 events one by one takes
     // longer than the deliveries): the busy target's tasks are the oldest, so first in claim order.
@@ -113,8 +131,11 @@ describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () 
     await seedBacklog(othersProject.id, EVENTS_PER_OTHER);
     const db = await getDb();
     expect(await db.task.count({ where: { status: "Pending" } })).toBe(total);
-    const busyTarget = (await db.webhookTarget.findFirstOrThrow({ where: { policy: { projectId: busyProject.id } } })).id;
-    await db.$executeRawUnsafe(`UPDATE "Task" SET "nextAttemptAt" = "nextAttemptAt" - interval '1 minute' WHERE "targetId" = ${busyTarget}`);
+    const busyTarget = (await db.webhookTarget.findFirstOrThrow({ where: { policy: { projectId: busyProject.id } } }))
+      .id;
+    await db.$executeRawUnsafe(
+      `UPDATE "Task" SET "nextAttemptAt" = "nextAttemptAt" - interval '1 minute' WHERE "targetId" = ${busyTarget}`,
+    );
     // Hold the backlog back until all three workers listen, so none of them has a head start.
     await db.$executeRawUnsafe(`UPDATE "Task" SET "nextAttemptAt" = "nextAttemptAt" + interval '1 hour'`);
 
@@ -139,7 +160,10 @@ describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () 
     expect(await db.attempt.count()).toBe(total);
 
     // Every worker delivered some: the task log names the worker that sent each task.
-    const starts = await db.taskLog.findMany({ where: { message: { startsWith: "start to run webhook job" } }, select: { message: true } });
+    const starts = await db.taskLog.findMany({
+      where: { message: { startsWith: "start to run webhook job" } },
+      select: { message: true },
+    });
     expect(starts.length).toBe(total);
     const share = new Map<string, number>();
     for (const { message } of starts) {
@@ -155,7 +179,9 @@ describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () 
     const othersDone = lastOf(rx.arrivals);
     const busyDone = lastOf(busyRx.arrivals);
     expect(busyRx.arrivals.length).toBe(BUSY_TASKS);
-    console.info(`scale: ${total} tasks; other targets done after ${othersDone} ms, the busy backlog after ${busyDone} ms; tasks per worker: ${[...share.values()].join(", ")}`);
+    console.info(
+      `scale: ${total} tasks; other targets done after ${othersDone} ms, the busy backlog after ${busyDone} ms; tasks per worker: ${[...share.values()].join(", ")}`,
+    );
     expect(busyDone).toBeGreaterThan(2_000); // the busy backlog really is a backlog
     expect(othersDone, `others done after ${othersDone} ms, busy after ${busyDone} ms`).toBeLessThan(busyDone / 2);
   }, 150_000); // about 20 s on a quiet machine; the margin is for a machine busy with other test files

@@ -12,11 +12,19 @@ const state = vi.hoisted(() => {
 // The app's logger with its own options (level, redaction), writing into `state.logs`.
 vi.mock("pino", async (original) => {
   const real = (await original<{ default: typeof import("pino").default }>()).default;
-  const sink = new Writable({ write(chunk, _enc, done) { state.logs.push(String(chunk)); done(); } });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      state.logs.push(String(chunk));
+      done();
+    },
+  });
   const factory = (opts: Parameters<typeof real>[0]) => real(opts as never, sink);
   return { default: Object.assign(factory, real) };
 });
-vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession: async () => (state.uid ? { uid: state.uid } : null) }));
+vi.mock("next-auth", async (original) => ({
+  ...(await original<typeof import("next-auth")>()),
+  getServerSession: async () => (state.uid ? { uid: state.uid } : null),
+}));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 
 import * as destinations from "@/app/v1/destinations/route";
@@ -62,7 +70,11 @@ beforeAll(async () => {
   process.env.REGISTRY_NOTIFICATION_TOKEN = REGISTRY_TOKEN;
   resetEnvCache();
   w = await makeWorld();
-  const created = await createDestination(w.keys.test.row as never, w.project, destinationCreateSchema.parse({ url: "http://127.0.0.1:9/dest", name: "authz" }));
+  const created = await createDestination(
+    w.keys.test.row as never,
+    w.project,
+    destinationCreateSchema.parse({ url: "http://127.0.0.1:9/dest", name: "authz" }),
+  );
   dest = { id: created.destination.publicId, secret: created.signingSecret };
   const db = await getDb();
   const users = await db.user.findMany({ where: { id: { in: Object.values(w.users).map((u) => u.user.id) } } });
@@ -92,39 +104,116 @@ function scan(where: string, text: string, allowed: string[] = []) {
     expect(text.includes(value), `${where}: the ${name} must not be in the answer`).toBe(false);
   }
   // Signing secrets other than the ones a creation or rotation just returned.
-  if (!allowed.includes("new signing secret")) expect(text, `${where}: no signing secret`).not.toMatch(/whsec_[A-Za-z0-9+/=]{20,}/);
+  if (!allowed.includes("new signing secret"))
+    expect(text, `${where}: no signing secret`).not.toMatch(/whsec_[A-Za-z0-9+/=]{20,}/);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Destinations API, POST /v1/events, POST /service/notifications × every caller
 
-type V1Case = { route: string; run: (auth: string | undefined) => Promise<Answer>; success: number; otherKey: "own project" | "not found"; secretsOnSuccess?: string[] };
+type V1Case = {
+  route: string;
+  run: (auth: string | undefined) => Promise<Answer>;
+  success: number;
+  otherKey: "own project" | "not found";
+  secretsOnSuccess?: string[];
+};
 const auth = (c: Caller) => w.auth[c];
 const destPath = () => `/v1/destinations/${dest.id}`;
 const V1: V1Case[] = [
-  { route: "GET /v1/destinations", success: 200, otherKey: "own project", run: (a) => call(destinations.GET, { path: "/v1/destinations", authorization: a }) },
-  { route: "POST /v1/destinations", success: 201, otherKey: "own project", secretsOnSuccess: ["new signing secret"], run: (a) => call(destinations.POST, { path: "/v1/destinations", authorization: a, body: { url: "https://127.0.0.1:9/hook", name: "matrix" } }) },
-  { route: "GET /v1/destinations/{id}", success: 200, otherKey: "not found", run: (a) => call(destination.GET, { path: destPath(), authorization: a, params: { id: dest.id } }) },
-  { route: "PATCH /v1/destinations/{id}", success: 200, otherKey: "not found", run: (a) => call(destination.PATCH, { method: "PATCH", path: destPath(), authorization: a, params: { id: dest.id }, body: { name: `renamed-${uid()}` } }) },
-  { route: "POST /v1/destinations/{id}/signing-keys", success: 201, otherKey: "not found", secretsOnSuccess: ["new signing secret"], run: (a) => call(destinationKeys.POST, { method: "POST", path: `${destPath()}/signing-keys`, authorization: a, params: { id: dest.id } }) },
-  { route: "GET /v1/destinations/{id}/deliveries", success: 200, otherKey: "not found", run: (a) => call(deliveries.GET, { path: `${destPath()}/deliveries`, authorization: a, params: { id: dest.id } }) },
+  {
+    route: "GET /v1/destinations",
+    success: 200,
+    otherKey: "own project",
+    run: (a) => call(destinations.GET, { path: "/v1/destinations", authorization: a }),
+  },
+  {
+    route: "POST /v1/destinations",
+    success: 201,
+    otherKey: "own project",
+    secretsOnSuccess: ["new signing secret"],
+    run: (a) =>
+      call(destinations.POST, {
+        path: "/v1/destinations",
+        authorization: a,
+        body: { url: "https://127.0.0.1:9/hook", name: "matrix" },
+      }),
+  },
+  {
+    route: "GET /v1/destinations/{id}",
+    success: 200,
+    otherKey: "not found",
+    run: (a) => call(destination.GET, { path: destPath(), authorization: a, params: { id: dest.id } }),
+  },
+  {
+    route: "PATCH /v1/destinations/{id}",
+    success: 200,
+    otherKey: "not found",
+    run: (a) =>
+      call(destination.PATCH, {
+        method: "PATCH",
+        path: destPath(),
+        authorization: a,
+        params: { id: dest.id },
+        body: { name: `renamed-${uid()}` },
+      }),
+  },
+  {
+    route: "POST /v1/destinations/{id}/signing-keys",
+    success: 201,
+    otherKey: "not found",
+    secretsOnSuccess: ["new signing secret"],
+    run: (a) =>
+      call(destinationKeys.POST, {
+        method: "POST",
+        path: `${destPath()}/signing-keys`,
+        authorization: a,
+        params: { id: dest.id },
+      }),
+  },
+  {
+    route: "GET /v1/destinations/{id}/deliveries",
+    success: 200,
+    otherKey: "not found",
+    run: (a) => call(deliveries.GET, { path: `${destPath()}/deliveries`, authorization: a, params: { id: dest.id } }),
+  },
   {
     route: "DELETE /v1/destinations/{id}",
     success: 204,
     otherKey: "not found",
     run: async (a) => {
       // A fresh destination of the project per call.
-      const d = await createDestination(w.keys.test.row as never, w.project, destinationCreateSchema.parse({ url: "http://127.0.0.1:9/gone", name: "to delete" }));
-      const r = await call(destination.DELETE, { method: "DELETE", path: `/v1/destinations/${d.destination.publicId}`, authorization: a, params: { id: d.destination.publicId } });
+      const d = await createDestination(
+        w.keys.test.row as never,
+        w.project,
+        destinationCreateSchema.parse({ url: "http://127.0.0.1:9/gone", name: "to delete" }),
+      );
+      const r = await call(destination.DELETE, {
+        method: "DELETE",
+        path: `/v1/destinations/${d.destination.publicId}`,
+        authorization: a,
+        params: { id: d.destination.publicId },
+      });
       return r;
     },
   },
-  { route: "POST /v1/events", success: 202, otherKey: "own project", run: (a) => call(v1Events.POST, { path: "/v1/events?validate_only=true", authorization: a, body: sampleEvent("QUOTA_WARNING") }) },
+  {
+    route: "POST /v1/events",
+    success: 202,
+    otherKey: "own project",
+    run: (a) =>
+      call(v1Events.POST, {
+        path: "/v1/events?validate_only=true",
+        authorization: a,
+        body: sampleEvent("QUOTA_WARNING"),
+      }),
+  },
 ];
 
 function v1Expected(c: V1Case, caller: Caller): { status: number; code?: string } {
   if (caller === "liveKey" || caller === "testKey") return { status: c.success };
-  if (caller === "otherProjectKey") return c.otherKey === "own project" ? { status: c.success } : { status: 404, code: "destination_not_found" };
+  if (caller === "otherProjectKey")
+    return c.otherKey === "own project" ? { status: c.success } : { status: 404, code: "destination_not_found" };
   return { status: 401, code: "unauthorized" };
 }
 
@@ -143,15 +232,26 @@ describe("Destinations API and POST /v1/events × callers", () => {
     });
   });
 
-  it.each(CALLERS)("POST /service/notifications as %s is refused: only the registry token is accepted", async (caller) => {
-    const r = await call(registry.POST, { path: "/service/notifications", authorization: auth(caller), body: { events: [] } });
-    expect(r.status).toBe(401);
-    scan(`registry as ${caller}`, r.text);
-    checked.v1++;
-  });
+  it.each(CALLERS)(
+    "POST /service/notifications as %s is refused: only the registry token is accepted",
+    async (caller) => {
+      const r = await call(registry.POST, {
+        path: "/service/notifications",
+        authorization: auth(caller),
+        body: { events: [] },
+      });
+      expect(r.status).toBe(401);
+      scan(`registry as ${caller}`, r.text);
+      checked.v1++;
+    },
+  );
 
   it("POST /service/notifications with the registry token", async () => {
-    const r = await call(registry.POST, { path: "/service/notifications", authorization: `Bearer ${REGISTRY_TOKEN}`, body: { events: [] } });
+    const r = await call(registry.POST, {
+      path: "/service/notifications",
+      authorization: `Bearer ${REGISTRY_TOKEN}`,
+      body: { events: [] },
+    });
     expect(r.status).toBe(202);
     scan("registry with its token", r.text);
     checked.v1++;
@@ -171,15 +271,50 @@ describe("Harbor API: what each caller sees of secrets", () => {
     const a = auth(caller);
     const answers: [string, Answer][] = [
       ["list", await call(policies.GET, { path: base, authorization: a, params: pp })],
-      ["get", await call(policyRoute.GET, { path: `${base}/${p.id}`, authorization: a, params: { ...pp, webhook_policy_id: String(p.id) } })],
-      ["execution", await call(executionRoute.GET, { path: `${base}/${p.id}/executions/${d.execution.id}`, authorization: a, params: { ...pp, webhook_policy_id: String(p.id), execution_id: String(d.execution.id) } })],
-      ["log", await call(taskLog.GET, { path: `${base}/${p.id}/executions/${d.execution.id}/tasks/${d.task.id}/log`, authorization: a, params: { ...pp, webhook_policy_id: String(p.id), execution_id: String(d.execution.id), task_id: String(d.task.id) } })],
-      ["api keys", await call(apiKeysRoute.GET, { path: `/api/v2.0/projects/${w.project.name}/api-keys`, authorization: a, params: pp })],
+      [
+        "get",
+        await call(policyRoute.GET, {
+          path: `${base}/${p.id}`,
+          authorization: a,
+          params: { ...pp, webhook_policy_id: String(p.id) },
+        }),
+      ],
+      [
+        "execution",
+        await call(executionRoute.GET, {
+          path: `${base}/${p.id}/executions/${d.execution.id}`,
+          authorization: a,
+          params: { ...pp, webhook_policy_id: String(p.id), execution_id: String(d.execution.id) },
+        }),
+      ],
+      [
+        "log",
+        await call(taskLog.GET, {
+          path: `${base}/${p.id}/executions/${d.execution.id}/tasks/${d.task.id}/log`,
+          authorization: a,
+          params: {
+            ...pp,
+            webhook_policy_id: String(p.id),
+            execution_id: String(d.execution.id),
+            task_id: String(d.task.id),
+          },
+        }),
+      ],
+      [
+        "api keys",
+        await call(apiKeysRoute.GET, {
+          path: `/api/v2.0/projects/${w.project.name}/api-keys`,
+          authorization: a,
+          params: pp,
+        }),
+      ],
     ];
     for (const [what, r] of answers) scan(`Harbor ${what} as ${caller}`, r.text);
     const get = answers[1][1];
     if (get.status === 200) {
-      const target = (get.json as { targets: { type: string; auth_header: string }[] }).targets.find((t) => t.type === "http")!;
+      const target = (get.json as { targets: { type: string; auth_header: string }[] }).targets.find(
+        (t) => t.type === "http",
+      )!;
       // Set, and masked, for those who manage the policy; empty for a maintainer.
       expect(target.auth_header).toBe(seesMask.includes(caller) ? "••••••••" : "");
     }
@@ -190,10 +325,19 @@ describe("Harbor API: what each caller sees of secrets", () => {
 
   it("the signing secret appears only in the rotation answer, to whoever may rotate", async () => {
     const p = await makePolicy(w.users.sys.actor, w.project);
-    const r = await call(rotateRoute.POST, { method: "POST", path: `/api/v2.0/projects/${w.project.name}/webhook/policies/${p.id}/signing-keys/rotate`, authorization: w.auth.projectAdmin, params: { project_name_or_id: w.project.name, webhook_policy_id: String(p.id) } });
+    const r = await call(rotateRoute.POST, {
+      method: "POST",
+      path: `/api/v2.0/projects/${w.project.name}/webhook/policies/${p.id}/signing-keys/rotate`,
+      authorization: w.auth.projectAdmin,
+      params: { project_name_or_id: w.project.name, webhook_policy_id: String(p.id) },
+    });
     expect(r.status).toBe(200);
     expect(r.text).toMatch(/whsec_/);
-    const again = await call(policyRoute.GET, { path: `/api/v2.0/projects/${w.project.name}/webhook/policies/${p.id}`, authorization: w.auth.projectAdmin, params: { project_name_or_id: w.project.name, webhook_policy_id: String(p.id) } });
+    const again = await call(policyRoute.GET, {
+      path: `/api/v2.0/projects/${w.project.name}/webhook/policies/${p.id}`,
+      authorization: w.auth.projectAdmin,
+      params: { project_name_or_id: w.project.name, webhook_policy_id: String(p.id) },
+    });
     scan("policy after rotation", again.text);
     checked.harborReads += 2;
   });
@@ -202,41 +346,193 @@ describe("Harbor API: what each caller sees of secrets", () => {
 // ---------------------------------------------------------------------------------------------
 // Server actions × signed-in roles (API keys have no session: they are the anonymous row)
 
-const SESSION_CALLERS = ["anonymous", "guest", "developer", "maintainer", "projectAdmin", "otherProjectAdmin", "sysadmin"] as const;
+const SESSION_CALLERS = [
+  "anonymous",
+  "guest",
+  "developer",
+  "maintainer",
+  "projectAdmin",
+  "otherProjectAdmin",
+  "sysadmin",
+] as const;
 type SessionCaller = (typeof SESSION_CALLERS)[number];
 type ActionResult = { ok: boolean; code?: string; data?: unknown; message?: string };
-type ActionCase = { action: string; who: "project manager" | "system admin"; run: () => Promise<ActionResult>; secretsOnSuccess?: string[] };
+type ActionCase = {
+  action: string;
+  who: "project manager" | "system admin";
+  run: () => Promise<ActionResult>;
+  secretsOnSuccess?: string[];
+};
 
 const uidOf = (c: SessionCaller) =>
-  c === "anonymous" ? undefined : ({ guest: w.users.guest, developer: w.users.developer, maintainer: w.users.maintainer, projectAdmin: w.users.admin, otherProjectAdmin: w.users.otherAdmin, sysadmin: w.users.sys } as const)[c].user.id;
+  c === "anonymous"
+    ? undefined
+    : (
+        {
+          guest: w.users.guest,
+          developer: w.users.developer,
+          maintainer: w.users.maintainer,
+          projectAdmin: w.users.admin,
+          otherProjectAdmin: w.users.otherAdmin,
+          sysadmin: w.users.sys,
+        } as const
+      )[c].user.id;
 const form = (entries: Record<string, string>) => {
   const f = new FormData();
   for (const [k, v] of Object.entries(entries)) f.set(k, v);
   return f;
 };
-const policyInput = () => ({ name: `act-${uid()}`, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: "http://127.0.0.1:9/a", auth_header: "Bearer action-secret" }] });
+const policyInput = () => ({
+  name: `act-${uid()}`,
+  event_types: ["PUSH_ARTIFACT"],
+  targets: [{ type: "http", address: "http://127.0.0.1:9/a", auth_header: "Bearer action-secret" }],
+});
 const fresh = () => makePolicy(w.users.sys.actor, w.project);
 
 const ACTIONS: ActionCase[] = [
-  { action: "createPolicyAction", who: "project manager", secretsOnSuccess: ["new signing secret"], run: () => webhookActions.createPolicyAction(w.project.name, policyInput()) },
-  { action: "updatePolicyAction", who: "project manager", run: async () => webhookActions.updatePolicyAction(w.project.name, (await fresh()).id, policyInput()) },
-  { action: "isPolicyNameTakenAction", who: "project manager", run: () => webhookActions.isPolicyNameTakenAction(w.project.name, "anything") },
-  { action: "setPolicyEnabledAction", who: "project manager", run: async () => webhookActions.setPolicyEnabledAction(w.project.name, (await fresh()).id, false) },
-  { action: "deletePolicyAction", who: "project manager", run: async () => webhookActions.deletePolicyAction(w.project.name, (await fresh()).id) },
-  { action: "sendTestEventAction", who: "project manager", run: async () => webhookActions.sendTestEventAction(w.project.name, (await fresh()).id, "PUSH_ARTIFACT") },
-  { action: "resumeTargetAction", who: "project manager", run: async () => { const p = await fresh(); return webhookActions.resumeTargetAction(w.project.name, p.id, p.targets[0].id); } },
-  { action: "rotateSigningKeyAction", who: "project manager", secretsOnSuccess: ["new signing secret"], run: async () => webhookActions.rotateSigningKeyAction(w.project.name, (await fresh()).id) },
-  { action: "stopExecutionAction", who: "project manager", run: async () => { const p = await fresh(); const d = await makeDelivery(p, { status: "Pending" }); return webhookActions.stopExecutionAction(w.project.name, p.id, d.execution.id); } },
-  { action: "redeliverTaskAction", who: "project manager", run: async () => { const p = await fresh(); const d = await makeDelivery(p, { status: "Error" }); return webhookActions.redeliverTaskAction(w.project.name, p.id, d.task.id); } },
-  { action: "redeliverFailedAction", who: "project manager", run: async () => webhookActions.redeliverFailedAction(w.project.name, (await fresh()).id, { from: "2020-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z" }) },
-  { action: "createApiKeyAction", who: "project manager", secretsOnSuccess: ["new api key"], run: () => apiKeyActions.createApiKeyAction(w.project.name, undefined, form({ mode: "test", name: "matrix" })) },
-  { action: "revokeApiKeyAction", who: "project manager", run: async () => { const db = await getDb(); const k = await db.apiKey.create({ data: { projectId: w.project.id, mode: "test", prefix: "hk_test_xxxx", hash: `h-${uid()}${uid()}`, name: "to revoke" } }); return apiKeyActions.revokeApiKeyAction(w.project.name, k.id); } },
-  { action: "addMemberAction", who: "project manager", run: async () => projectActions.addMemberAction(w.project.name, undefined, form({ username: (await makeUser()).user.username, role: "guest" })) },
-  { action: "updateMemberRoleAction", who: "project manager", run: async () => { const db = await getDb(); const m = await db.projectMember.create({ data: { projectId: w.project.id, userId: (await makeUser()).user.id, role: "guest" } }); return projectActions.updateMemberRoleAction(w.project.name, m.id, "developer"); } },
-  { action: "removeMemberAction", who: "project manager", run: async () => { const db = await getDb(); const m = await db.projectMember.create({ data: { projectId: w.project.id, userId: (await makeUser()).user.id, role: "guest" } }); return projectActions.removeMemberAction(w.project.name, m.id); } },
-  { action: "createProjectAction", who: "system admin", run: () => projectActions.createProjectAction(undefined, form({ name: `act-${uid()}` })) },
-  { action: "createUserAction", who: "system admin", run: () => userActions.createUserAction(undefined, form({ username: `act-${uid()}`, password: "Passw0rd-long-enough" })) },
-  { action: "setSysadminAction", who: "system admin", run: async () => userActions.setSysadminAction((await makeUser()).user.id, false) },
+  {
+    action: "createPolicyAction",
+    who: "project manager",
+    secretsOnSuccess: ["new signing secret"],
+    run: () => webhookActions.createPolicyAction(w.project.name, policyInput()),
+  },
+  {
+    action: "updatePolicyAction",
+    who: "project manager",
+    run: async () => webhookActions.updatePolicyAction(w.project.name, (await fresh()).id, policyInput()),
+  },
+  {
+    action: "isPolicyNameTakenAction",
+    who: "project manager",
+    run: () => webhookActions.isPolicyNameTakenAction(w.project.name, "anything"),
+  },
+  {
+    action: "setPolicyEnabledAction",
+    who: "project manager",
+    run: async () => webhookActions.setPolicyEnabledAction(w.project.name, (await fresh()).id, false),
+  },
+  {
+    action: "deletePolicyAction",
+    who: "project manager",
+    run: async () => webhookActions.deletePolicyAction(w.project.name, (await fresh()).id),
+  },
+  {
+    action: "sendTestEventAction",
+    who: "project manager",
+    run: async () => webhookActions.sendTestEventAction(w.project.name, (await fresh()).id, "PUSH_ARTIFACT"),
+  },
+  {
+    action: "resumeTargetAction",
+    who: "project manager",
+    run: async () => {
+      const p = await fresh();
+      return webhookActions.resumeTargetAction(w.project.name, p.id, p.targets[0].id);
+    },
+  },
+  {
+    action: "rotateSigningKeyAction",
+    who: "project manager",
+    secretsOnSuccess: ["new signing secret"],
+    run: async () => webhookActions.rotateSigningKeyAction(w.project.name, (await fresh()).id),
+  },
+  {
+    action: "stopExecutionAction",
+    who: "project manager",
+    run: async () => {
+      const p = await fresh();
+      const d = await makeDelivery(p, { status: "Pending" });
+      return webhookActions.stopExecutionAction(w.project.name, p.id, d.execution.id);
+    },
+  },
+  {
+    action: "redeliverTaskAction",
+    who: "project manager",
+    run: async () => {
+      const p = await fresh();
+      const d = await makeDelivery(p, { status: "Error" });
+      return webhookActions.redeliverTaskAction(w.project.name, p.id, d.task.id);
+    },
+  },
+  {
+    action: "redeliverFailedAction",
+    who: "project manager",
+    run: async () =>
+      webhookActions.redeliverFailedAction(w.project.name, (await fresh()).id, {
+        from: "2020-01-01T00:00:00Z",
+        to: "2100-01-01T00:00:00Z",
+      }),
+  },
+  {
+    action: "createApiKeyAction",
+    who: "project manager",
+    secretsOnSuccess: ["new api key"],
+    run: () => apiKeyActions.createApiKeyAction(w.project.name, undefined, form({ mode: "test", name: "matrix" })),
+  },
+  {
+    action: "revokeApiKeyAction",
+    who: "project manager",
+    run: async () => {
+      const db = await getDb();
+      const k = await db.apiKey.create({
+        data: {
+          projectId: w.project.id,
+          mode: "test",
+          prefix: "hk_test_xxxx",
+          hash: `h-${uid()}${uid()}`,
+          name: "to revoke",
+        },
+      });
+      return apiKeyActions.revokeApiKeyAction(w.project.name, k.id);
+    },
+  },
+  {
+    action: "addMemberAction",
+    who: "project manager",
+    run: async () =>
+      projectActions.addMemberAction(
+        w.project.name,
+        undefined,
+        form({ username: (await makeUser()).user.username, role: "guest" }),
+      ),
+  },
+  {
+    action: "updateMemberRoleAction",
+    who: "project manager",
+    run: async () => {
+      const db = await getDb();
+      const m = await db.projectMember.create({
+        data: { projectId: w.project.id, userId: (await makeUser()).user.id, role: "guest" },
+      });
+      return projectActions.updateMemberRoleAction(w.project.name, m.id, "developer");
+    },
+  },
+  {
+    action: "removeMemberAction",
+    who: "project manager",
+    run: async () => {
+      const db = await getDb();
+      const m = await db.projectMember.create({
+        data: { projectId: w.project.id, userId: (await makeUser()).user.id, role: "guest" },
+      });
+      return projectActions.removeMemberAction(w.project.name, m.id);
+    },
+  },
+  {
+    action: "createProjectAction",
+    who: "system admin",
+    run: () => projectActions.createProjectAction(undefined, form({ name: `act-${uid()}` })),
+  },
+  {
+    action: "createUserAction",
+    who: "system admin",
+    run: () =>
+      userActions.createUserAction(undefined, form({ username: `act-${uid()}`, password: "Passw0rd-long-enough" })),
+  },
+  {
+    action: "setSysadminAction",
+    who: "system admin",
+    run: async () => userActions.setSysadminAction((await makeUser()).user.id, false),
+  },
   {
     action: "updateSettingsAction",
     who: "system admin",
@@ -245,7 +541,19 @@ const ACTIONS: ActionCase[] = [
     // settings other test files rely on.
     run: async () => {
       const s = await getSettings();
-      return settingsActions.updateSettingsAction(undefined, form({ webhooksEnabled: s.webhooksEnabled ? "on" : "", maxAttempts: String(s.maxAttempts), httpTimeoutSeconds: String(s.httpTimeoutMs / 1000), allowedNetworks: "not-a-network", retentionCount: String(s.retentionCount), retentionDays: String(s.retentionDays), destinationLimit: String(s.destinationLimit), signingOverlapHours: String(s.signingOverlapHours) }));
+      return settingsActions.updateSettingsAction(
+        undefined,
+        form({
+          webhooksEnabled: s.webhooksEnabled ? "on" : "",
+          maxAttempts: String(s.maxAttempts),
+          httpTimeoutSeconds: String(s.httpTimeoutMs / 1000),
+          allowedNetworks: "not-a-network",
+          retentionCount: String(s.retentionCount),
+          retentionDays: String(s.retentionDays),
+          destinationLimit: String(s.destinationLimit),
+          signingOverlapHours: String(s.signingOverlapHours),
+        }),
+      );
     },
   },
 ];
@@ -268,7 +576,10 @@ describe("server actions × signed-in roles", () => {
       state.uid = uidOf(caller);
       const r = await c.run();
       const want = actionExpected(c, caller);
-      expect({ ok: r.ok, code: r.ok ? undefined : r.code }, JSON.stringify(r)).toEqual({ ok: want.ok, code: want.code });
+      expect({ ok: r.ok, code: r.ok ? undefined : r.code }, JSON.stringify(r)).toEqual({
+        ok: want.ok,
+        code: want.code,
+      });
       const allowed = r.ok ? (c.secretsOnSuccess ?? []) : [];
       const text = JSON.stringify(r);
       scan(`${c.action} as ${caller}`, text, allowed);
@@ -284,17 +595,39 @@ describe("logs", () => {
   it("no secret was written to the log by anything above (level trace, the app's redaction)", async () => {
     // The shapes the app logs secrets under are redacted (and the capture works: this line is in it).
     const { logger } = await import("@/lib/log/logger");
-    logger.warn({ password: PASSWORD, auth_header: AUTH_HEADER_VALUE, authHeader: AUTH_HEADER_VALUE, headers: { authorization: `Bearer ${w.keys.live.key}` }, token: REGISTRY_TOKEN, key: w.keys.test.key, secret: dest.secret, signing_secret: dest.secret, target: { auth_header: AUTH_HEADER_VALUE, authorization: AUTH_HEADER_VALUE } }, "redaction probe");
+    logger.warn(
+      {
+        password: PASSWORD,
+        auth_header: AUTH_HEADER_VALUE,
+        authHeader: AUTH_HEADER_VALUE,
+        headers: { authorization: `Bearer ${w.keys.live.key}` },
+        token: REGISTRY_TOKEN,
+        key: w.keys.test.key,
+        secret: dest.secret,
+        signing_secret: dest.secret,
+        target: { auth_header: AUTH_HEADER_VALUE, authorization: AUTH_HEADER_VALUE },
+      },
+      "redaction probe",
+    );
     const probe = state.logs.find((l) => l.includes("redaction probe"));
     expect(probe).toBeDefined();
     expect(probe).toContain("[redacted]");
     const all = state.logs.join("");
-    for (const [name, value] of Object.entries(secrets)) expect(all.includes(value), `the ${name} is in the log`).toBe(false);
+    for (const [name, value] of Object.entries(secrets))
+      expect(all.includes(value), `the ${name} is in the log`).toBe(false);
     expect(all).not.toContain("action-secret");
     expect(all).not.toMatch(/whsec_[A-Za-z0-9+/=]{20,}/);
     expect(all).not.toMatch(/hk_(live|test)_[A-Za-z0-9]{32}/);
     const cells = checked.v1 + checked.actions + checked.harborReads;
-    recordFigure("authz", { v1Cells: checked.v1, actionCells: checked.actions, harborSecretReads: checked.harborReads, answersScanned: checked.scanned, logLines: state.logs.length });
-    console.log(`authz: ${V1.length + 2} Destinations/events/registry routes × ${CALLERS.length} callers, ${ACTIONS.length} server actions × ${SESSION_CALLERS.length} roles, Harbor reads × ${CALLERS.length} callers = ${cells} checks; ${checked.scanned} answers and ${state.logs.length} log lines scanned for secrets, 0 leaks`);
+    recordFigure("authz", {
+      v1Cells: checked.v1,
+      actionCells: checked.actions,
+      harborSecretReads: checked.harborReads,
+      answersScanned: checked.scanned,
+      logLines: state.logs.length,
+    });
+    console.log(
+      `authz: ${V1.length + 2} Destinations/events/registry routes × ${CALLERS.length} callers, ${ACTIONS.length} server actions × ${SESSION_CALLERS.length} roles, Harbor reads × ${CALLERS.length} callers = ${cells} checks; ${checked.scanned} answers and ${state.logs.length} log lines scanned for secrets, 0 leaks`,
+    );
   });
 });

@@ -14,7 +14,11 @@ const { AuthHandler } = createRequire(import.meta.url)(path.resolve("node_module
   AuthHandler(params: { req: Request; options: ReturnType<typeof authOptions> }): Promise<AuthResponse>;
 };
 
-type Cookie = { name: string; value: string; options: { httpOnly?: boolean; sameSite?: string; secure?: boolean; path?: string } };
+type Cookie = {
+  name: string;
+  value: string;
+  options: { httpOnly?: boolean; sameSite?: string; secure?: boolean; path?: string };
+};
 
 const saved = { NEXTAUTH_URL: process.env.NEXTAUTH_URL, EXTERNAL_URL: process.env.EXTERNAL_URL };
 afterEach(() => {
@@ -36,9 +40,19 @@ async function signIn(env: { NEXTAUTH_URL: string; EXTERNAL_URL?: string }): Pro
   const csrfCookie = (csrf.cookies as Cookie[]).find((c) => c.name.endsWith("next-auth.csrf-token"))!;
   const { csrfToken } = csrf.body as { csrfToken: string };
   // next-auth's web-Request path reads a JSON body (the browser's form post arrives through Next's adapter).
-  const body = JSON.stringify({ csrfToken, username: user.username, password: "cookie-password-1", json: "true", callbackUrl: `${base}/projects` });
+  const body = JSON.stringify({
+    csrfToken,
+    username: user.username,
+    password: "cookie-password-1",
+    json: "true",
+    callbackUrl: `${base}/projects`,
+  });
   const res = await AuthHandler({
-    req: new Request(`${base}/api/auth/callback/credentials`, { method: "POST", body, headers: { "content-type": "application/json", cookie: `${csrfCookie.name}=${csrfCookie.value}` } }),
+    req: new Request(`${base}/api/auth/callback/credentials`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", cookie: `${csrfCookie.name}=${csrfCookie.value}` },
+    }),
     options: authOptions(),
   });
   return res.cookies as Cookie[];
@@ -49,17 +63,26 @@ const session = (cookies: Cookie[]) => cookies.find((c) => c.name.endsWith("next
 describe("session cookie", () => {
   it("plain http: next-auth.session-token, HttpOnly, SameSite=Lax, not Secure", async () => {
     const c = session(await signIn({ NEXTAUTH_URL: "http://127.0.0.1:3000" }));
-    expect(c).toMatchObject({ name: "next-auth.session-token", options: { httpOnly: true, sameSite: "lax", path: "/" } });
+    expect(c).toMatchObject({
+      name: "next-auth.session-token",
+      options: { httpOnly: true, sameSite: "lax", path: "/" },
+    });
     expect(c!.options.secure).toBeFalsy();
   });
 
   it("https: __Secure-next-auth.session-token, HttpOnly, SameSite=Lax, Secure", async () => {
     const c = session(await signIn({ NEXTAUTH_URL: "https://notifier.example" }));
-    expect(c).toMatchObject({ name: "__Secure-next-auth.session-token", options: { httpOnly: true, sameSite: "lax", secure: true } });
+    expect(c).toMatchObject({
+      name: "__Secure-next-auth.session-token",
+      options: { httpOnly: true, sameSite: "lax", secure: true },
+    });
   });
 
   it("behind a TLS proxy (NEXTAUTH_URL internal http, EXTERNAL_URL https): Secure as well", async () => {
     const c = session(await signIn({ NEXTAUTH_URL: "http://10.0.0.5:3000", EXTERNAL_URL: "https://notifier.example" }));
-    expect(c).toMatchObject({ name: "__Secure-next-auth.session-token", options: { httpOnly: true, sameSite: "lax", secure: true } });
+    expect(c).toMatchObject({
+      name: "__Secure-next-auth.session-token",
+      options: { httpOnly: true, sameSite: "lax", secure: true },
+    });
   });
 });

@@ -13,7 +13,10 @@ const state = vi.hoisted(() => {
   process.env.API_RATE_LIMIT_PER_MINUTE = "10000000";
   return { uid: undefined as number | undefined };
 });
-vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession: async () => (state.uid ? { uid: state.uid } : null) }));
+vi.mock("next-auth", async (original) => ({
+  ...(await original<typeof import("next-auth")>()),
+  getServerSession: async () => (state.uid ? { uid: state.uid } : null),
+}));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 
 import * as projects from "@/app/api/v2.0/projects/route";
@@ -124,19 +127,71 @@ const idOf = (own: () => number | string) =>
 const wellFormed = (v: string) => (v as string & { toWellFormed(): string }).toWellFormed();
 const seg = (v: string) => encodeURIComponent(wellFormed(v));
 /** Query values: well-formed text, or raw percent sequences that are malformed on purpose. */
-const enc = (v: unknown) => (typeof v === "string" && /^%/.test(v) ? v : encodeURIComponent(wellFormed(typeof v === "string" ? v : JSON.stringify(v) ?? "")));
+const enc = (v: unknown) =>
+  typeof v === "string" && /^%/.test(v)
+    ? v
+    : encodeURIComponent(wellFormed(typeof v === "string" ? v : (JSON.stringify(v) ?? "")));
 const rawPercent = fc.constantFrom("%", "%ZZ", "%ED%A0%80", "%C0%AF", "%00", "%E2%80%AE");
-const projectParam = () => fc.oneof({ weight: 4, arbitrary: fc.constant(null).map(() => w.p.name) }, { weight: 1, arbitrary: fc.constant(null).map(() => String(w.p.id)) }, { weight: 2, arbitrary: hostileString });
-const harborQuery = fc.record({ page: fc.oneof(hostileValue, rawPercent), page_size: hostileValue, q: fc.oneof(hostileString, hostileString.map((s) => `name=~${s}`), rawPercent), sort: hostileString }, { requiredKeys: [] })
-  .map((q) => "?" + Object.entries(q).map(([k, v]) => `${k}=${enc(v)}`).join("&"));
-const v1Query = fc.record({ cursor: fc.oneof(hostileString, rawPercent), limit: hostileValue, status: fc.oneof(hostileString, fc.constantFrom("active", "paused")) }, { requiredKeys: [] })
-  .map((q) => "?" + Object.entries(q).map(([k, v]) => `${k}=${enc(v)}`).join("&"));
+const projectParam = () =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constant(null).map(() => w.p.name) },
+    { weight: 1, arbitrary: fc.constant(null).map(() => String(w.p.id)) },
+    { weight: 2, arbitrary: hostileString },
+  );
+const harborQuery = fc
+  .record(
+    {
+      page: fc.oneof(hostileValue, rawPercent),
+      page_size: hostileValue,
+      q: fc.oneof(
+        hostileString,
+        hostileString.map((s) => `name=~${s}`),
+        rawPercent,
+      ),
+      sort: hostileString,
+    },
+    { requiredKeys: [] },
+  )
+  .map(
+    (q) =>
+      "?" +
+      Object.entries(q)
+        .map(([k, v]) => `${k}=${enc(v)}`)
+        .join("&"),
+  );
+const v1Query = fc
+  .record(
+    {
+      cursor: fc.oneof(hostileString, rawPercent),
+      limit: hostileValue,
+      status: fc.oneof(hostileString, fc.constantFrom("active", "paused")),
+    },
+    { requiredKeys: [] },
+  )
+  .map(
+    (q) =>
+      "?" +
+      Object.entries(q)
+        .map(([k, v]) => `${k}=${enc(v)}`)
+        .join("&"),
+  );
 
 const pp = (p: Record<string, string>) => `/api/v2.0/projects/${seg(p.project_name_or_id)}`;
 const webhookBase = (p: Record<string, string>) => `${pp(p)}/webhook/policies/${seg(p.webhook_policy_id)}`;
 const policyParams = () => fc.record({ project_name_or_id: projectParam(), webhook_policy_id: idOf(() => w.pol.id) });
-const executionParams = () => fc.record({ project_name_or_id: projectParam(), webhook_policy_id: idOf(() => w.pol.id), execution_id: idOf(() => w.delivery.execution.id) });
-const taskParams = () => fc.record({ project_name_or_id: projectParam(), webhook_policy_id: idOf(() => w.pol.id), execution_id: idOf(() => w.delivery.execution.id), task_id: idOf(() => w.delivery.task.id) });
+const executionParams = () =>
+  fc.record({
+    project_name_or_id: projectParam(),
+    webhook_policy_id: idOf(() => w.pol.id),
+    execution_id: idOf(() => w.delivery.execution.id),
+  });
+const taskParams = () =>
+  fc.record({
+    project_name_or_id: projectParam(),
+    webhook_policy_id: idOf(() => w.pol.id),
+    execution_id: idOf(() => w.delivery.execution.id),
+    task_id: idOf(() => w.delivery.task.id),
+  });
 const destId = () => idOf(() => ownDestination);
 let ownDestination = "dest_00000000000000000000000000";
 
@@ -146,7 +201,13 @@ const policyBody = () => ({
   enabled: true,
   event_types: ["PUSH_ARTIFACT", "SCANNING_COMPLETED"],
   targets: [
-    { type: "http", address: DEAD_URL, auth_header: "Bearer fuzz", skip_cert_verify: false, payload_format: "CloudEvents" },
+    {
+      type: "http",
+      address: DEAD_URL,
+      auth_header: "Bearer fuzz",
+      skip_cert_verify: false,
+      payload_format: "CloudEvents",
+    },
     { type: "slack", address: "http://127.0.0.1:9/slack" },
   ],
   repository_pattern: "library/**",
@@ -159,7 +220,15 @@ const registryBody = () => ({
       id: crypto.randomUUID(),
       timestamp: "2024-05-01T10:00:00.123456789Z",
       action: "push",
-      target: { mediaType: "application/vnd.docker.distribution.manifest.v2+json", size: 527, digest: "sha256:" + "a".repeat(64), length: 527, repository: `${w.e.name}/app`, url: "http://registry.local/v2/app/manifests/sha256:x", tag: "v1" },
+      target: {
+        mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+        size: 527,
+        digest: "sha256:" + "a".repeat(64),
+        length: 527,
+        repository: `${w.e.name}/app`,
+        url: "http://registry.local/v2/app/manifests/sha256:x",
+        tag: "v1",
+      },
       request: { id: "req-1", addr: "127.0.0.1:5000", host: "registry.local", method: "PUT", useragent: "docker/24" },
       actor: { name: "alice" },
       source: { addr: "registry:5000", instanceID: "i-1" },
@@ -168,47 +237,416 @@ const registryBody = () => ({
 });
 
 const ROUTES: RouteSpec[] = [
-  { name: "GET /projects", handler: projects.GET, method: "GET", flavor: "harbor", as: "sysadmin", path: () => "/api/v2.0/projects", params: fc.constant({}), query: harborQuery },
-  { name: "POST /projects", handler: projects.POST, method: "POST", flavor: "harbor", as: "sysadmin", path: () => "/api/v2.0/projects", params: fc.constant({}), body: () => ({ project_name: `fz-${uid()}`, metadata: { public: "false" } }) },
-  { name: "GET /projects/{p}", handler: project.GET, method: "GET", flavor: "harbor", as: "sysadmin", path: pp, params: fc.record({ project_name_or_id: projectParam() }) },
-  { name: "DELETE /projects/{p}", handler: project.DELETE, method: "DELETE", flavor: "harbor", as: "projectAdmin", path: pp, params: fc.record({ project_name_or_id: projectParam() }) },
-  { name: "GET members", handler: members.GET, method: "GET", flavor: "harbor", as: "sysadmin", path: (p) => `${pp(p)}/members`, params: fc.record({ project_name_or_id: projectParam() }), query: harborQuery },
-  { name: "POST members", handler: members.POST, method: "POST", flavor: "harbor", as: "projectAdmin", path: (p) => `${pp(p)}/members`, params: fc.record({ project_name_or_id: projectParam() }), body: () => ({ role_id: 3, member_user: { username: w.sys.user.username } }) },
-  { name: "GET members/{mid}", handler: member.GET, method: "GET", flavor: "harbor", as: "sysadmin", path: (p) => `${pp(p)}/members/${seg(p.mid)}`, params: fc.record({ project_name_or_id: projectParam(), mid: idOf(() => w.membership.id) }) },
-  { name: "PUT members/{mid}", handler: member.PUT, method: "PUT", flavor: "harbor", as: "projectAdmin", path: (p) => `${pp(p)}/members/${seg(p.mid)}`, params: fc.record({ project_name_or_id: projectParam(), mid: idOf(() => w.membership.id) }), body: () => ({ role_id: 3 }) },
-  { name: "DELETE members/{mid}", handler: member.DELETE, method: "DELETE", flavor: "harbor", as: "projectAdmin", path: (p) => `${pp(p)}/members/${seg(p.mid)}`, params: fc.record({ project_name_or_id: projectParam(), mid: idOf(() => 2 ** 40) }) },
-  { name: "POST /users", handler: users.POST, method: "POST", flavor: "harbor", as: "sysadmin", path: () => "/api/v2.0/users", params: fc.constant({}), body: () => ({ username: `fz-${uid()}`, password: "Passw0rd-long", realname: "Fuzz", email: "fuzz@example.com" }) },
-  { name: "GET /users/{id}", handler: user.GET, method: "GET", flavor: "harbor", as: "sysadmin", path: (p) => `/api/v2.0/users/${seg(p.user_id)}`, params: fc.record({ user_id: idOf(() => w.guest.user.id) }) },
-  { name: "GET api-keys", handler: apiKeys.GET, method: "GET", flavor: "harbor", as: "projectAdmin", path: (p) => `${pp(p)}/api-keys`, params: fc.record({ project_name_or_id: projectParam() }) },
-  { name: "POST api-keys", handler: apiKeys.POST, method: "POST", flavor: "harbor", as: "projectAdmin", path: (p) => `${pp(p)}/api-keys`, params: fc.record({ project_name_or_id: projectParam() }), body: () => ({ mode: "test", name: "fuzz" }) },
-  { name: "GET api-keys/{id}", handler: apiKey.GET, method: "GET", flavor: "harbor", as: "projectAdmin", path: (p) => `${pp(p)}/api-keys/${seg(p.key_id)}`, params: fc.record({ project_name_or_id: projectParam(), key_id: idOf(() => w.testKey.row.id) }) },
-  { name: "DELETE api-keys/{id}", handler: apiKey.DELETE, method: "DELETE", flavor: "harbor", as: "projectAdmin", path: (p) => `${pp(p)}/api-keys/${seg(p.key_id)}`, params: fc.record({ project_name_or_id: projectParam(), key_id: idOf(() => 2 ** 40) }) },
-  { name: "GET policies", handler: policies.GET, method: "GET", flavor: "harbor", as: "projectAdmin", path: (p) => `${pp(p)}/webhook/policies`, params: fc.record({ project_name_or_id: projectParam() }), query: harborQuery },
-  { name: "POST policies", handler: policies.POST, method: "POST", flavor: "harbor", as: "projectAdmin", path: (p) => `${pp(p)}/webhook/policies`, params: fc.record({ project_name_or_id: projectParam() }), body: policyBody },
-  { name: "GET policies/{id}", handler: policy.GET, method: "GET", flavor: "harbor", as: "projectAdmin", path: webhookBase, params: policyParams() },
-  { name: "PUT policies/{id}", handler: policy.PUT, method: "PUT", flavor: "harbor", as: "projectAdmin", path: webhookBase, params: policyParams(), body: policyBody },
-  { name: "DELETE policies/{id}", handler: policy.DELETE, method: "DELETE", flavor: "harbor", as: "projectAdmin", path: webhookBase, params: fc.record({ project_name_or_id: projectParam(), webhook_policy_id: idOf(() => 2 ** 40) }) },
-  { name: "GET executions", handler: executions.GET, method: "GET", flavor: "harbor", as: "projectAdmin", path: (p) => `${webhookBase(p)}/executions`, params: policyParams(), query: harborQuery },
-  { name: "GET executions/{eid}", handler: execution.GET, method: "GET", flavor: "harbor", as: "projectAdmin", path: (p) => `${webhookBase(p)}/executions/${seg(p.execution_id)}`, params: executionParams() },
-  { name: "PATCH executions/{eid}", handler: execution.PATCH, method: "PATCH", flavor: "harbor", as: "projectAdmin", path: (p) => `${webhookBase(p)}/executions/${seg(p.execution_id)}`, params: executionParams(), body: () => ({ status: "Stopped" }) },
-  { name: "GET tasks", handler: tasks.GET, method: "GET", flavor: "harbor", as: "projectAdmin", path: (p) => `${webhookBase(p)}/executions/${seg(p.execution_id)}/tasks`, params: executionParams(), query: harborQuery },
-  { name: "GET tasks/{tid}/log", handler: taskLog.GET, method: "GET", flavor: "harbor", as: "projectAdmin", path: (p) => `${webhookBase(p)}/executions/${seg(p.execution_id)}/tasks/${seg(p.task_id)}/log`, params: taskParams() },
-  { name: "POST tasks/{tid}/redeliver", handler: taskRedeliver.POST, method: "POST", flavor: "harbor", as: "projectAdmin", path: (p) => `${webhookBase(p)}/executions/${seg(p.execution_id)}/tasks/${seg(p.task_id)}/redeliver`, params: taskParams() },
-  { name: "POST policies/{id}/redeliver", handler: policyRedeliver.POST, method: "POST", flavor: "harbor", as: "projectAdmin", path: (p) => `${webhookBase(p)}/redeliver`, params: policyParams(), body: () => ({ from: "2020-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", include_stopped: false }) },
-  { name: "POST signing-keys/rotate", handler: rotate.POST, method: "POST", flavor: "harbor", as: "projectAdmin", path: (p) => `${webhookBase(p)}/signing-keys/rotate`, params: policyParams() },
-  { name: "GET webhook/events", handler: events.GET, method: "GET", flavor: "harbor", as: "projectAdmin", path: (p) => `${pp(p)}/webhook/events`, params: fc.record({ project_name_or_id: projectParam() }) },
-  { name: "GET webhook/lasttrigger", handler: lastTrigger.GET, method: "GET", flavor: "harbor", as: "projectAdmin", path: (p) => `${pp(p)}/webhook/lasttrigger`, params: fc.record({ project_name_or_id: projectParam() }) },
-  { name: "GET /v1/destinations", handler: destinations.GET, method: "GET", flavor: "v1", as: "testKey", path: () => "/v1/destinations", params: fc.constant({}), query: v1Query },
-  { name: "POST /v1/destinations", handler: destinations.POST, method: "POST", flavor: "v1", as: "testKey", path: () => "/v1/destinations", params: fc.constant({}), body: () => ({ url: DEAD_URL, name: "fuzz", retry_policy: { max_attempts: 2 }, metadata: { team: "fuzz" }, event_types: ["PUSH_ARTIFACT"] }) },
-  { name: "POST /v1/destinations (live key)", handler: destinations.POST, method: "POST", flavor: "v1", as: "liveKey", path: () => "/v1/destinations", params: fc.constant({}), body: () => ({ url: "https://127.0.0.1:9/hook", name: "fuzz-live" }) },
-  { name: "GET /v1/destinations/{id}", handler: destination.GET, method: "GET", flavor: "v1", as: "testKey", path: (p) => `/v1/destinations/${seg(p.id)}`, params: fc.record({ id: destId() }) },
-  { name: "PATCH /v1/destinations/{id}", handler: destination.PATCH, method: "PATCH", flavor: "v1", as: "testKey", path: (p) => `/v1/destinations/${seg(p.id)}`, params: fc.record({ id: destId() }), body: () => ({ url: DEAD_URL, name: "renamed", retry_policy: { timeout_ms: 2000 }, metadata: { a: "b" }, status: "active" }) },
-  { name: "DELETE /v1/destinations/{id}", handler: destination.DELETE, method: "DELETE", flavor: "v1", as: "testKey", path: (p) => `/v1/destinations/${seg(p.id)}`, params: fc.record({ id: hostileString }) },
-  { name: "POST /v1/destinations/{id}/signing-keys", handler: destinationKeys.POST, method: "POST", flavor: "v1", as: "testKey", path: (p) => `/v1/destinations/${seg(p.id)}/signing-keys`, params: fc.record({ id: destId() }) },
-  { name: "GET /v1/destinations/{id}/deliveries", handler: deliveries.GET, method: "GET", flavor: "v1", as: "testKey", path: (p) => `/v1/destinations/${seg(p.id)}/deliveries`, params: fc.record({ id: destId() }), query: v1Query },
-  { name: "POST /v1/events", handler: v1Events.POST, method: "POST", flavor: "v1", as: "testKey", path: () => "/v1/events", params: fc.constant({}), body: () => ({ type: "PUSH_ARTIFACT", occur_at: 1700000000, operator: "fuzz", event_data: { resources: [{ digest: "sha256:x", tag: "v1", resource_url: "r/app:v1" }], repository: { date_created: 1, name: "app", namespace: "e", repo_full_name: "e/app", repo_type: "private" } } }) },
-  { name: "ANY /v1/{unknown}", handler: v1Unknown.POST, method: "POST", flavor: "v1", as: "testKey", path: (p) => `/v1/${seg(p.path)}`, params: fc.record({ path: hostileString }) },
-  { name: "POST /service/notifications", handler: registry.POST, method: "POST", flavor: "v1", as: "registry", path: () => "/service/notifications", params: fc.constant({}), body: registryBody },
+  {
+    name: "GET /projects",
+    handler: projects.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "sysadmin",
+    path: () => "/api/v2.0/projects",
+    params: fc.constant({}),
+    query: harborQuery,
+  },
+  {
+    name: "POST /projects",
+    handler: projects.POST,
+    method: "POST",
+    flavor: "harbor",
+    as: "sysadmin",
+    path: () => "/api/v2.0/projects",
+    params: fc.constant({}),
+    body: () => ({ project_name: `fz-${uid()}`, metadata: { public: "false" } }),
+  },
+  {
+    name: "GET /projects/{p}",
+    handler: project.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "sysadmin",
+    path: pp,
+    params: fc.record({ project_name_or_id: projectParam() }),
+  },
+  {
+    name: "DELETE /projects/{p}",
+    handler: project.DELETE,
+    method: "DELETE",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: pp,
+    params: fc.record({ project_name_or_id: projectParam() }),
+  },
+  {
+    name: "GET members",
+    handler: members.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "sysadmin",
+    path: (p) => `${pp(p)}/members`,
+    params: fc.record({ project_name_or_id: projectParam() }),
+    query: harborQuery,
+  },
+  {
+    name: "POST members",
+    handler: members.POST,
+    method: "POST",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${pp(p)}/members`,
+    params: fc.record({ project_name_or_id: projectParam() }),
+    body: () => ({ role_id: 3, member_user: { username: w.sys.user.username } }),
+  },
+  {
+    name: "GET members/{mid}",
+    handler: member.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "sysadmin",
+    path: (p) => `${pp(p)}/members/${seg(p.mid)}`,
+    params: fc.record({ project_name_or_id: projectParam(), mid: idOf(() => w.membership.id) }),
+  },
+  {
+    name: "PUT members/{mid}",
+    handler: member.PUT,
+    method: "PUT",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${pp(p)}/members/${seg(p.mid)}`,
+    params: fc.record({ project_name_or_id: projectParam(), mid: idOf(() => w.membership.id) }),
+    body: () => ({ role_id: 3 }),
+  },
+  {
+    name: "DELETE members/{mid}",
+    handler: member.DELETE,
+    method: "DELETE",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${pp(p)}/members/${seg(p.mid)}`,
+    params: fc.record({ project_name_or_id: projectParam(), mid: idOf(() => 2 ** 40) }),
+  },
+  {
+    name: "POST /users",
+    handler: users.POST,
+    method: "POST",
+    flavor: "harbor",
+    as: "sysadmin",
+    path: () => "/api/v2.0/users",
+    params: fc.constant({}),
+    body: () => ({ username: `fz-${uid()}`, password: "Passw0rd-long", realname: "Fuzz", email: "fuzz@example.com" }),
+  },
+  {
+    name: "GET /users/{id}",
+    handler: user.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "sysadmin",
+    path: (p) => `/api/v2.0/users/${seg(p.user_id)}`,
+    params: fc.record({ user_id: idOf(() => w.guest.user.id) }),
+  },
+  {
+    name: "GET api-keys",
+    handler: apiKeys.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${pp(p)}/api-keys`,
+    params: fc.record({ project_name_or_id: projectParam() }),
+  },
+  {
+    name: "POST api-keys",
+    handler: apiKeys.POST,
+    method: "POST",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${pp(p)}/api-keys`,
+    params: fc.record({ project_name_or_id: projectParam() }),
+    body: () => ({ mode: "test", name: "fuzz" }),
+  },
+  {
+    name: "GET api-keys/{id}",
+    handler: apiKey.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${pp(p)}/api-keys/${seg(p.key_id)}`,
+    params: fc.record({ project_name_or_id: projectParam(), key_id: idOf(() => w.testKey.row.id) }),
+  },
+  {
+    name: "DELETE api-keys/{id}",
+    handler: apiKey.DELETE,
+    method: "DELETE",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${pp(p)}/api-keys/${seg(p.key_id)}`,
+    params: fc.record({ project_name_or_id: projectParam(), key_id: idOf(() => 2 ** 40) }),
+  },
+  {
+    name: "GET policies",
+    handler: policies.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${pp(p)}/webhook/policies`,
+    params: fc.record({ project_name_or_id: projectParam() }),
+    query: harborQuery,
+  },
+  {
+    name: "POST policies",
+    handler: policies.POST,
+    method: "POST",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${pp(p)}/webhook/policies`,
+    params: fc.record({ project_name_or_id: projectParam() }),
+    body: policyBody,
+  },
+  {
+    name: "GET policies/{id}",
+    handler: policy.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: webhookBase,
+    params: policyParams(),
+  },
+  {
+    name: "PUT policies/{id}",
+    handler: policy.PUT,
+    method: "PUT",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: webhookBase,
+    params: policyParams(),
+    body: policyBody,
+  },
+  {
+    name: "DELETE policies/{id}",
+    handler: policy.DELETE,
+    method: "DELETE",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: webhookBase,
+    params: fc.record({ project_name_or_id: projectParam(), webhook_policy_id: idOf(() => 2 ** 40) }),
+  },
+  {
+    name: "GET executions",
+    handler: executions.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${webhookBase(p)}/executions`,
+    params: policyParams(),
+    query: harborQuery,
+  },
+  {
+    name: "GET executions/{eid}",
+    handler: execution.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${webhookBase(p)}/executions/${seg(p.execution_id)}`,
+    params: executionParams(),
+  },
+  {
+    name: "PATCH executions/{eid}",
+    handler: execution.PATCH,
+    method: "PATCH",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${webhookBase(p)}/executions/${seg(p.execution_id)}`,
+    params: executionParams(),
+    body: () => ({ status: "Stopped" }),
+  },
+  {
+    name: "GET tasks",
+    handler: tasks.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${webhookBase(p)}/executions/${seg(p.execution_id)}/tasks`,
+    params: executionParams(),
+    query: harborQuery,
+  },
+  {
+    name: "GET tasks/{tid}/log",
+    handler: taskLog.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${webhookBase(p)}/executions/${seg(p.execution_id)}/tasks/${seg(p.task_id)}/log`,
+    params: taskParams(),
+  },
+  {
+    name: "POST tasks/{tid}/redeliver",
+    handler: taskRedeliver.POST,
+    method: "POST",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${webhookBase(p)}/executions/${seg(p.execution_id)}/tasks/${seg(p.task_id)}/redeliver`,
+    params: taskParams(),
+  },
+  {
+    name: "POST policies/{id}/redeliver",
+    handler: policyRedeliver.POST,
+    method: "POST",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${webhookBase(p)}/redeliver`,
+    params: policyParams(),
+    body: () => ({ from: "2020-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", include_stopped: false }),
+  },
+  {
+    name: "POST signing-keys/rotate",
+    handler: rotate.POST,
+    method: "POST",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${webhookBase(p)}/signing-keys/rotate`,
+    params: policyParams(),
+  },
+  {
+    name: "GET webhook/events",
+    handler: events.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${pp(p)}/webhook/events`,
+    params: fc.record({ project_name_or_id: projectParam() }),
+  },
+  {
+    name: "GET webhook/lasttrigger",
+    handler: lastTrigger.GET,
+    method: "GET",
+    flavor: "harbor",
+    as: "projectAdmin",
+    path: (p) => `${pp(p)}/webhook/lasttrigger`,
+    params: fc.record({ project_name_or_id: projectParam() }),
+  },
+  {
+    name: "GET /v1/destinations",
+    handler: destinations.GET,
+    method: "GET",
+    flavor: "v1",
+    as: "testKey",
+    path: () => "/v1/destinations",
+    params: fc.constant({}),
+    query: v1Query,
+  },
+  {
+    name: "POST /v1/destinations",
+    handler: destinations.POST,
+    method: "POST",
+    flavor: "v1",
+    as: "testKey",
+    path: () => "/v1/destinations",
+    params: fc.constant({}),
+    body: () => ({
+      url: DEAD_URL,
+      name: "fuzz",
+      retry_policy: { max_attempts: 2 },
+      metadata: { team: "fuzz" },
+      event_types: ["PUSH_ARTIFACT"],
+    }),
+  },
+  {
+    name: "POST /v1/destinations (live key)",
+    handler: destinations.POST,
+    method: "POST",
+    flavor: "v1",
+    as: "liveKey",
+    path: () => "/v1/destinations",
+    params: fc.constant({}),
+    body: () => ({ url: "https://127.0.0.1:9/hook", name: "fuzz-live" }),
+  },
+  {
+    name: "GET /v1/destinations/{id}",
+    handler: destination.GET,
+    method: "GET",
+    flavor: "v1",
+    as: "testKey",
+    path: (p) => `/v1/destinations/${seg(p.id)}`,
+    params: fc.record({ id: destId() }),
+  },
+  {
+    name: "PATCH /v1/destinations/{id}",
+    handler: destination.PATCH,
+    method: "PATCH",
+    flavor: "v1",
+    as: "testKey",
+    path: (p) => `/v1/destinations/${seg(p.id)}`,
+    params: fc.record({ id: destId() }),
+    body: () => ({
+      url: DEAD_URL,
+      name: "renamed",
+      retry_policy: { timeout_ms: 2000 },
+      metadata: { a: "b" },
+      status: "active",
+    }),
+  },
+  {
+    name: "DELETE /v1/destinations/{id}",
+    handler: destination.DELETE,
+    method: "DELETE",
+    flavor: "v1",
+    as: "testKey",
+    path: (p) => `/v1/destinations/${seg(p.id)}`,
+    params: fc.record({ id: hostileString }),
+  },
+  {
+    name: "POST /v1/destinations/{id}/signing-keys",
+    handler: destinationKeys.POST,
+    method: "POST",
+    flavor: "v1",
+    as: "testKey",
+    path: (p) => `/v1/destinations/${seg(p.id)}/signing-keys`,
+    params: fc.record({ id: destId() }),
+  },
+  {
+    name: "GET /v1/destinations/{id}/deliveries",
+    handler: deliveries.GET,
+    method: "GET",
+    flavor: "v1",
+    as: "testKey",
+    path: (p) => `/v1/destinations/${seg(p.id)}/deliveries`,
+    params: fc.record({ id: destId() }),
+    query: v1Query,
+  },
+  {
+    name: "POST /v1/events",
+    handler: v1Events.POST,
+    method: "POST",
+    flavor: "v1",
+    as: "testKey",
+    path: () => "/v1/events",
+    params: fc.constant({}),
+    body: () => ({
+      type: "PUSH_ARTIFACT",
+      occur_at: 1700000000,
+      operator: "fuzz",
+      event_data: {
+        resources: [{ digest: "sha256:x", tag: "v1", resource_url: "r/app:v1" }],
+        repository: { date_created: 1, name: "app", namespace: "e", repo_full_name: "e/app", repo_type: "private" },
+      },
+    }),
+  },
+  {
+    name: "ANY /v1/{unknown}",
+    handler: v1Unknown.POST,
+    method: "POST",
+    flavor: "v1",
+    as: "testKey",
+    path: (p) => `/v1/${seg(p.path)}`,
+    params: fc.record({ path: hostileString }),
+  },
+  {
+    name: "POST /service/notifications",
+    handler: registry.POST,
+    method: "POST",
+    flavor: "v1",
+    as: "registry",
+    path: () => "/service/notifications",
+    params: fc.constant({}),
+    body: registryBody,
+  },
 ];
 
 function authHeaders(as: Caller): Record<string, string> {
@@ -223,8 +661,14 @@ async function send(route: RouteSpec, input: Input) {
   const headers: Record<string, string> = authHeaders(route.as);
   // Events posted with the events project's key, so they fan out to its single policy.
   if (route.handler === v1Events.POST) headers.authorization = `Bearer ${w.eventKey.key}`;
-  if (input.body !== undefined) headers["content-type"] = route.as === "registry" ? "application/vnd.docker.distribution.events.v1+json" : "application/json";
-  const req = new NextRequest(`http://localhost${route.path(input.params)}${input.query}`, { method: route.method, headers, body: input.body });
+  if (input.body !== undefined)
+    headers["content-type"] =
+      route.as === "registry" ? "application/vnd.docker.distribution.events.v1+json" : "application/json";
+  const req = new NextRequest(`http://localhost${route.path(input.params)}${input.query}`, {
+    method: route.method,
+    headers,
+    body: input.body,
+  });
   const params = Object.fromEntries(Object.entries(input.params).map(([k, v]) => [k, wellFormed(v)]));
   const res = await route.handler(req, { params: Promise.resolve(params) as Promise<never> });
   const text = await res.text();
@@ -233,11 +677,16 @@ async function send(route: RouteSpec, input: Input) {
 
 function judge(route: RouteSpec, input: Input, r: { status: number; type: string; text: string }) {
   inputs++;
-  if (r.status >= 500) serverErrors.push(`${route.name} ${JSON.stringify(input).slice(0, 300)} → ${r.status} ${r.text.slice(0, 300)}`);
+  if (r.status >= 500)
+    serverErrors.push(`${route.name} ${JSON.stringify(input).slice(0, 300)} → ${r.status} ${r.text.slice(0, 300)}`);
   expect(r.status, `${route.name} answered ${r.status}: ${r.text.slice(0, 300)}`).toBeLessThan(500);
   if (r.status >= 400) {
-    const json = JSON.parse(r.text) as { errors?: { code: string; message: string }[]; error?: { code: string; message: string } };
-    if (route.flavor === "harbor") expect(json.errors?.[0]).toEqual({ code: expect.any(String), message: expect.any(String) });
+    const json = JSON.parse(r.text) as {
+      errors?: { code: string; message: string }[];
+      error?: { code: string; message: string };
+    };
+    if (route.flavor === "harbor")
+      expect(json.errors?.[0]).toEqual({ code: expect.any(String), message: expect.any(String) });
     else expect(json.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
     // A refusal never echoes a stack trace.
     expect(r.text).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
@@ -246,79 +695,347 @@ function judge(route: RouteSpec, input: Input, r: { status: number; type: string
 
 describe("fuzz: every API route", () => {
   beforeAll(async () => {
-    const r = await send(ROUTES.find((x) => x.name === "POST /v1/destinations")!, { params: {}, query: "", body: JSON.stringify({ url: DEAD_URL, name: "fuzz-own" }) });
+    const r = await send(
+      ROUTES.find((x) => x.name === "POST /v1/destinations")!,
+      { params: {}, query: "", body: JSON.stringify({ url: DEAD_URL, name: "fuzz-own" }) },
+    );
     ownDestination = (JSON.parse(r.text) as { id: string }).id;
   });
 
-  it.each(ROUTES.map((r) => [r.name, r] as const))("%s", async (_name, route) => {
-    const arbitrary: fc.Arbitrary<Input> = fc.record({
-      params: route.params,
-      query: route.query ?? fc.constant(""),
-      body: route.body ? hostileBody(route.body()) : fc.constant(undefined),
-    }) as fc.Arbitrary<Input>;
-    await fc.assert(fc.asyncProperty(arbitrary, async (input) => judge(route, input, await send(route, input))), { numRuns: RUNS, endOnFailure: true });
-  }, 120_000);
+  it.each(ROUTES.map((r) => [r.name, r] as const))(
+    "%s",
+    async (_name, route) => {
+      const arbitrary: fc.Arbitrary<Input> = fc.record({
+        params: route.params,
+        query: route.query ?? fc.constant(""),
+        body: route.body ? hostileBody(route.body()) : fc.constant(undefined),
+      }) as fc.Arbitrary<Input>;
+      await fc.assert(
+        fc.asyncProperty(arbitrary, async (input) => judge(route, input, await send(route, input))),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+    },
+    120_000,
+  );
 });
 
 type ActionResult = { ok: boolean; code?: string };
 const form = (entries: Record<string, unknown>) => {
   const f = new FormData();
-  for (const [k, v] of Object.entries(entries)) if (v !== undefined) f.set(k, typeof v === "string" ? v : JSON.stringify(v));
+  for (const [k, v] of Object.entries(entries))
+    if (v !== undefined) f.set(k, typeof v === "string" ? v : JSON.stringify(v));
   return f;
 };
-const formArb = (keys: string[]) => fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof(hostileString, fc.constantFrom("on", "test", "live", "guest", "projectAdmin", "3", "10"))])), { requiredKeys: [] }).map(form);
-const projectArg = fc.oneof({ weight: 3, arbitrary: fc.constant(null).map(() => w.p.name) }, { weight: 2, arbitrary: hostileString });
-const numArg = (own: () => number) => fc.oneof({ weight: 2, arbitrary: fc.constant(null).map(own) }, { weight: 2, arbitrary: hostileValue }, { weight: 1, arbitrary: fc.integer({ min: 2 ** 31, max: 2 ** 52 }) });
+const formArb = (keys: string[]) =>
+  fc
+    .record(
+      Object.fromEntries(
+        keys.map((k) => [
+          k,
+          fc.oneof(hostileString, fc.constantFrom("on", "test", "live", "guest", "projectAdmin", "3", "10")),
+        ]),
+      ),
+      { requiredKeys: [] },
+    )
+    .map(form);
+const projectArg = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(null).map(() => w.p.name) },
+  { weight: 2, arbitrary: hostileString },
+);
+const numArg = (own: () => number) =>
+  fc.oneof(
+    { weight: 2, arbitrary: fc.constant(null).map(own) },
+    { weight: 2, arbitrary: hostileValue },
+    { weight: 1, arbitrary: fc.integer({ min: 2 ** 31, max: 2 ** 52 }) },
+  );
 
 type ActionSpec = { name: string; run: fc.Arbitrary<() => Promise<ActionResult>> };
 const ACTIONS: ActionSpec[] = [
-  { name: "createPolicyAction", run: fc.tuple(projectArg, hostileBody(policyBody()).map((t) => { try { return JSON.parse(t) as unknown; } catch { return t; } })).map(([p, input]) => () => webhookActions.createPolicyAction(p, input)) },
-  { name: "updatePolicyAction", run: fc.tuple(projectArg, numArg(() => w.pol.id), hostileBody(policyBody()).map((t) => { try { return JSON.parse(t) as unknown; } catch { return t; } })).map(([p, id, input]) => () => webhookActions.updatePolicyAction(p, id as number, input)) },
-  { name: "isPolicyNameTakenAction", run: fc.tuple(projectArg, hostileValue, hostileValue).map(([p, n, e]) => () => webhookActions.isPolicyNameTakenAction(p, n as string, e as number)) },
-  { name: "setPolicyEnabledAction", run: fc.tuple(projectArg, numArg(() => w.pol.id), hostileValue).map(([p, id, en]) => () => webhookActions.setPolicyEnabledAction(p, id as number, en as boolean)) },
-  { name: "deletePolicyAction", run: fc.tuple(projectArg, numArg(() => 2 ** 40)).map(([p, id]) => () => webhookActions.deletePolicyAction(p, id as number)) },
-  { name: "sendTestEventAction", run: fc.tuple(projectArg, numArg(() => w.pol.id), fc.oneof(hostileValue, fc.constantFrom("PUSH_ARTIFACT", "TAG_RETENTION"))).map(([p, id, t]) => () => webhookActions.sendTestEventAction(p, id as number, t)) },
-  { name: "resumeTargetAction", run: fc.tuple(projectArg, numArg(() => w.pol.id), numArg(() => w.pol.targets[0].id)).map(([p, id, t]) => () => webhookActions.resumeTargetAction(p, id as number, t as number)) },
-  { name: "rotateSigningKeyAction", run: fc.tuple(projectArg, numArg(() => w.pol.id)).map(([p, id]) => () => webhookActions.rotateSigningKeyAction(p, id as number)) },
-  { name: "stopExecutionAction", run: fc.tuple(projectArg, numArg(() => w.pol.id), numArg(() => w.delivery.execution.id)).map(([p, id, e]) => () => webhookActions.stopExecutionAction(p, id as number, e as number)) },
-  { name: "redeliverTaskAction", run: fc.tuple(projectArg, numArg(() => w.pol.id), numArg(() => w.delivery.task.id)).map(([p, id, t]) => () => webhookActions.redeliverTaskAction(p, id as number, t as number)) },
-  { name: "redeliverFailedAction", run: fc.tuple(projectArg, numArg(() => w.pol.id), fc.oneof(hostileValue, fc.record({ from: hostileValue, to: hostileValue, include_stopped: hostileValue }))).map(([p, id, r]) => () => webhookActions.redeliverFailedAction(p, id as number, r)) },
-  { name: "createApiKeyAction", run: fc.tuple(projectArg, formArb(["mode", "name"])).map(([p, f]) => () => apiKeyActions.createApiKeyAction(p, undefined, f)) },
-  { name: "revokeApiKeyAction", run: fc.tuple(projectArg, numArg(() => 2 ** 40)).map(([p, id]) => () => apiKeyActions.revokeApiKeyAction(p, id as number)) },
-  { name: "createProjectAction", run: formArb(["name", "public"]).map((f) => () => projectActions.createProjectAction(undefined, f)) },
-  { name: "addMemberAction", run: fc.tuple(projectArg, formArb(["username", "role"])).map(([p, f]) => () => projectActions.addMemberAction(p, undefined, f)) },
-  { name: "updateMemberRoleAction", run: fc.tuple(projectArg, numArg(() => w.membership.id), fc.oneof(hostileString, fc.constantFrom("guest", "developer"))).map(([p, id, role]) => () => projectActions.updateMemberRoleAction(p, id as number, role)) },
-  { name: "removeMemberAction", run: fc.tuple(projectArg, numArg(() => 2 ** 40)).map(([p, id]) => () => projectActions.removeMemberAction(p, id as number)) },
-  { name: "createUserAction", run: formArb(["username", "password", "email", "sysadmin"]).map((f) => () => userActions.createUserAction(undefined, f)) },
-  { name: "setSysadminAction", run: fc.tuple(numArg(() => w.guest.user.id), hostileValue).map(([id, s]) => () => userActions.setSysadminAction(id as number, s as boolean)) },
-  { name: "updateSettingsAction", run: formArb(["webhooksEnabled", "maxAttempts", "httpTimeoutSeconds", "allowedNetworks", "retentionCount", "retentionDays", "destinationLimit", "signingOverlapHours", "registryToken", "removeRegistryToken"]).map((f) => () => settingsActions.updateSettingsAction(undefined, f)) },
+  {
+    name: "createPolicyAction",
+    run: fc
+      .tuple(
+        projectArg,
+        hostileBody(policyBody()).map((t) => {
+          try {
+            return JSON.parse(t) as unknown;
+          } catch {
+            return t;
+          }
+        }),
+      )
+      .map(
+        ([p, input]) =>
+          () =>
+            webhookActions.createPolicyAction(p, input),
+      ),
+  },
+  {
+    name: "updatePolicyAction",
+    run: fc
+      .tuple(
+        projectArg,
+        numArg(() => w.pol.id),
+        hostileBody(policyBody()).map((t) => {
+          try {
+            return JSON.parse(t) as unknown;
+          } catch {
+            return t;
+          }
+        }),
+      )
+      .map(
+        ([p, id, input]) =>
+          () =>
+            webhookActions.updatePolicyAction(p, id as number, input),
+      ),
+  },
+  {
+    name: "isPolicyNameTakenAction",
+    run: fc.tuple(projectArg, hostileValue, hostileValue).map(
+      ([p, n, e]) =>
+        () =>
+          webhookActions.isPolicyNameTakenAction(p, n as string, e as number),
+    ),
+  },
+  {
+    name: "setPolicyEnabledAction",
+    run: fc
+      .tuple(
+        projectArg,
+        numArg(() => w.pol.id),
+        hostileValue,
+      )
+      .map(
+        ([p, id, en]) =>
+          () =>
+            webhookActions.setPolicyEnabledAction(p, id as number, en as boolean),
+      ),
+  },
+  {
+    name: "deletePolicyAction",
+    run: fc
+      .tuple(
+        projectArg,
+        numArg(() => 2 ** 40),
+      )
+      .map(
+        ([p, id]) =>
+          () =>
+            webhookActions.deletePolicyAction(p, id as number),
+      ),
+  },
+  {
+    name: "sendTestEventAction",
+    run: fc
+      .tuple(
+        projectArg,
+        numArg(() => w.pol.id),
+        fc.oneof(hostileValue, fc.constantFrom("PUSH_ARTIFACT", "TAG_RETENTION")),
+      )
+      .map(
+        ([p, id, t]) =>
+          () =>
+            webhookActions.sendTestEventAction(p, id as number, t),
+      ),
+  },
+  {
+    name: "resumeTargetAction",
+    run: fc
+      .tuple(
+        projectArg,
+        numArg(() => w.pol.id),
+        numArg(() => w.pol.targets[0].id),
+      )
+      .map(
+        ([p, id, t]) =>
+          () =>
+            webhookActions.resumeTargetAction(p, id as number, t as number),
+      ),
+  },
+  {
+    name: "rotateSigningKeyAction",
+    run: fc
+      .tuple(
+        projectArg,
+        numArg(() => w.pol.id),
+      )
+      .map(
+        ([p, id]) =>
+          () =>
+            webhookActions.rotateSigningKeyAction(p, id as number),
+      ),
+  },
+  {
+    name: "stopExecutionAction",
+    run: fc
+      .tuple(
+        projectArg,
+        numArg(() => w.pol.id),
+        numArg(() => w.delivery.execution.id),
+      )
+      .map(
+        ([p, id, e]) =>
+          () =>
+            webhookActions.stopExecutionAction(p, id as number, e as number),
+      ),
+  },
+  {
+    name: "redeliverTaskAction",
+    run: fc
+      .tuple(
+        projectArg,
+        numArg(() => w.pol.id),
+        numArg(() => w.delivery.task.id),
+      )
+      .map(
+        ([p, id, t]) =>
+          () =>
+            webhookActions.redeliverTaskAction(p, id as number, t as number),
+      ),
+  },
+  {
+    name: "redeliverFailedAction",
+    run: fc
+      .tuple(
+        projectArg,
+        numArg(() => w.pol.id),
+        fc.oneof(hostileValue, fc.record({ from: hostileValue, to: hostileValue, include_stopped: hostileValue })),
+      )
+      .map(
+        ([p, id, r]) =>
+          () =>
+            webhookActions.redeliverFailedAction(p, id as number, r),
+      ),
+  },
+  {
+    name: "createApiKeyAction",
+    run: fc.tuple(projectArg, formArb(["mode", "name"])).map(
+      ([p, f]) =>
+        () =>
+          apiKeyActions.createApiKeyAction(p, undefined, f),
+    ),
+  },
+  {
+    name: "revokeApiKeyAction",
+    run: fc
+      .tuple(
+        projectArg,
+        numArg(() => 2 ** 40),
+      )
+      .map(
+        ([p, id]) =>
+          () =>
+            apiKeyActions.revokeApiKeyAction(p, id as number),
+      ),
+  },
+  {
+    name: "createProjectAction",
+    run: formArb(["name", "public"]).map((f) => () => projectActions.createProjectAction(undefined, f)),
+  },
+  {
+    name: "addMemberAction",
+    run: fc.tuple(projectArg, formArb(["username", "role"])).map(
+      ([p, f]) =>
+        () =>
+          projectActions.addMemberAction(p, undefined, f),
+    ),
+  },
+  {
+    name: "updateMemberRoleAction",
+    run: fc
+      .tuple(
+        projectArg,
+        numArg(() => w.membership.id),
+        fc.oneof(hostileString, fc.constantFrom("guest", "developer")),
+      )
+      .map(
+        ([p, id, role]) =>
+          () =>
+            projectActions.updateMemberRoleAction(p, id as number, role),
+      ),
+  },
+  {
+    name: "removeMemberAction",
+    run: fc
+      .tuple(
+        projectArg,
+        numArg(() => 2 ** 40),
+      )
+      .map(
+        ([p, id]) =>
+          () =>
+            projectActions.removeMemberAction(p, id as number),
+      ),
+  },
+  {
+    name: "createUserAction",
+    run: formArb(["username", "password", "email", "sysadmin"]).map(
+      (f) => () => userActions.createUserAction(undefined, f),
+    ),
+  },
+  {
+    name: "setSysadminAction",
+    run: fc
+      .tuple(
+        numArg(() => w.guest.user.id),
+        hostileValue,
+      )
+      .map(
+        ([id, s]) =>
+          () =>
+            userActions.setSysadminAction(id as number, s as boolean),
+      ),
+  },
+  {
+    name: "updateSettingsAction",
+    run: formArb([
+      "webhooksEnabled",
+      "maxAttempts",
+      "httpTimeoutSeconds",
+      "allowedNetworks",
+      "retentionCount",
+      "retentionDays",
+      "destinationLimit",
+      "signingOverlapHours",
+      "registryToken",
+      "removeRegistryToken",
+    ]).map((f) => () => settingsActions.updateSettingsAction(undefined, f)),
+  },
 ];
 
 describe("fuzz: every server action (as a project admin: system-wide actions are refused after validation)", () => {
-  it.each(ACTIONS.map((a) => [a.name, a] as const))("%s", async (name, action) => {
-    await fc.assert(
-      fc.asyncProperty(action.run, async (run) => {
-        state.uid = w.admin.user.id;
-        let result: ActionResult;
-        try {
-          result = await run();
-        } catch (err) {
-          serverErrors.push(`${name} threw ${(err as Error).message}`);
-          throw err;
-        }
-        inputs++;
-        if (!result.ok && result.code === "internal_error") serverErrors.push(`${name} → internal_error`);
-        expect(result.ok || result.code !== "internal_error", `${name} answered internal_error`).toBe(true);
-      }),
-      { numRuns: Math.ceil(RUNS / 2), endOnFailure: true },
-    );
-  }, 120_000);
+  it.each(ACTIONS.map((a) => [a.name, a] as const))(
+    "%s",
+    async (name, action) => {
+      await fc.assert(
+        fc.asyncProperty(action.run, async (run) => {
+          state.uid = w.admin.user.id;
+          let result: ActionResult;
+          try {
+            result = await run();
+          } catch (err) {
+            serverErrors.push(`${name} threw ${(err as Error).message}`);
+            throw err;
+          }
+          inputs++;
+          if (!result.ok && result.code === "internal_error") serverErrors.push(`${name} → internal_error`);
+          expect(result.ok || result.code !== "internal_error", `${name} answered internal_error`).toBe(true);
+        }),
+        { numRuns: Math.ceil(RUNS / 2), endOnFailure: true },
+      );
+    },
+    120_000,
+  );
 });
 
 describe("after the fuzzing", () => {
   it("the database is consistent and nothing leaked into other projects", async () => {
     const db = await getDb();
-    const mine = await db.webhookPolicy.findMany({ where: { projectId: w.p.id }, include: { targets: true, signingKeys: true } });
+    const mine = await db.webhookPolicy.findMany({
+      where: { projectId: w.p.id },
+      include: { targets: true, signingKeys: true },
+    });
     for (const p of mine) {
       expect(p.signingKeys.length, `policy ${p.id} has a signing key`).toBeGreaterThan(0);
       if (p.kind === "destination") expect(p.targets, `destination ${p.id}`).toHaveLength(1);
@@ -336,29 +1053,55 @@ describe("after the fuzzing", () => {
     expect(new Set(names).size).toBe(names.length);
     // The Harbor list agrees with the database.
     state.uid = w.admin.user.id;
-    const list = await policies.GET(new NextRequest(`http://localhost/api/v2.0/projects/${w.p.name}/webhook/policies?page_size=1`), { params: Promise.resolve({ project_name_or_id: w.p.name }) });
+    const list = await policies.GET(
+      new NextRequest(`http://localhost/api/v2.0/projects/${w.p.name}/webhook/policies?page_size=1`),
+      { params: Promise.resolve({ project_name_or_id: w.p.name }) },
+    );
     expect(Number(list.headers.get("x-total-count"))).toBe(names.length);
     // One task per execution, on the same policy and target; no orphans anywhere.
-    const orphans = await db.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS n FROM "WebhookTarget" t LEFT JOIN "WebhookPolicy" p ON p."id" = t."policyId" WHERE p."id" IS NULL`);
+    const orphans = await db.$queryRawUnsafe<{ n: number | bigint }[]>(
+      `SELECT COUNT(*) AS n FROM "WebhookTarget" t LEFT JOIN "WebhookPolicy" p ON p."id" = t."policyId" WHERE p."id" IS NULL`,
+    );
     expect(Number(orphans[0].n)).toBe(0);
-    const mismatched = await db.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS n FROM "Task" k JOIN "Execution" e ON e."id" = k."executionId" WHERE k."policyId" <> e."policyId" OR k."targetId" <> e."targetId"`);
+    const mismatched = await db.$queryRawUnsafe<{ n: number | bigint }[]>(
+      `SELECT COUNT(*) AS n FROM "Task" k JOIN "Execution" e ON e."id" = k."executionId" WHERE k."policyId" <> e."policyId" OR k."targetId" <> e."targetId"`,
+    );
     expect(Number(mismatched[0].n)).toBe(0);
-    const execs = await db.execution.findMany({ where: { policy: { projectId: { in: [w.p.id, w.e.id] } } }, select: { _count: { select: { tasks: true } } } });
+    const execs = await db.execution.findMany({
+      where: { policy: { projectId: { in: [w.p.id, w.e.id] } } },
+      select: { _count: { select: { tasks: true } } },
+    });
     expect(execs.filter((e) => e._count.tasks !== 1)).toEqual([]);
     // The other project was never touched: its one policy and its targets are as made.
     const other = await db.webhookPolicy.findMany({ where: { projectId: w.other.id }, include: { targets: true } });
-    expect(other.map((p) => [p.id, p.name, p.targets.length, p.enabled])).toEqual([[w.otherPol.id, w.otherPol.name, 2, true]]);
+    expect(other.map((p) => [p.id, p.name, p.targets.length, p.enabled])).toEqual([
+      [w.otherPol.id, w.otherPol.name, 2, true],
+    ]);
     // What the fuzzer's system admin created passed validation: project and user names as the schemas allow.
-    const created = await db.auditLog.findMany({ where: { actor: w.sys.user.username, action: { in: ["project.create", "user.create"] } } });
-    const projectNames = (await db.project.findMany({ where: { id: { in: created.filter((a) => a.action === "project.create").map((a) => Number(a.objectId)) } }, select: { name: true } })).map((p) => p.name);
-    const userNames = (await db.user.findMany({ where: { id: { in: created.filter((a) => a.action === "user.create").map((a) => Number(a.objectId)) } }, select: { username: true } })).map((u) => u.username);
+    const created = await db.auditLog.findMany({
+      where: { actor: w.sys.user.username, action: { in: ["project.create", "user.create"] } },
+    });
+    const projectNames = (
+      await db.project.findMany({
+        where: { id: { in: created.filter((a) => a.action === "project.create").map((a) => Number(a.objectId)) } },
+        select: { name: true },
+      })
+    ).map((p) => p.name);
+    const userNames = (
+      await db.user.findMany({
+        where: { id: { in: created.filter((a) => a.action === "user.create").map((a) => Number(a.objectId)) } },
+        select: { username: true },
+      })
+    ).map((u) => u.username);
     expect(projectNames.filter((n) => !/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(n))).toEqual([]);
     expect(userNames.filter((n) => !/^[A-Za-z0-9._@-]+$/.test(n))).toEqual([]);
     expect(projectNames.length + userNames.length).toBeGreaterThan(0);
 
     const routesTried = ROUTES.length;
     recordFigure("fuzz", { inputs, serverErrors: serverErrors.length, routes: routesTried, actions: ACTIONS.length });
-    console.log(`fuzz: ${inputs} inputs over ${routesTried} routes and ${ACTIONS.length} server actions, ${serverErrors.length} server errors`);
+    console.log(
+      `fuzz: ${inputs} inputs over ${routesTried} routes and ${ACTIONS.length} server actions, ${serverErrors.length} server errors`,
+    );
     expect(serverErrors).toEqual([]);
     expect(inputs).toBeGreaterThan(0);
     void NASTY_STRINGS;

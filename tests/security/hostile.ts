@@ -6,8 +6,8 @@ export const NASTY_STRINGS = [
   "..%2F..%2F..%2Fetc%2Fpasswd",
   "..\\..\\windows\\win.ini",
   "' OR '1'='1",
-  "1; DROP TABLE \"Task\"; --",
-  "1 UNION SELECT \"hash\" FROM \"ApiKey\"",
+  '1; DROP TABLE "Task"; --',
+  '1 UNION SELECT "hash" FROM "ApiKey"',
   "Bearer x\r\nX-Injected: yes",
   "line\nbreak",
   "nul\u0000byte",
@@ -70,7 +70,8 @@ type Json = Record<string, unknown>;
 
 function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(value)) return [prefix, ...value.flatMap((v, i) => paths(v, [...prefix, i]))];
-  if (value && typeof value === "object") return [prefix, ...Object.entries(value).flatMap(([k, v]) => paths(v, [...prefix, k]))];
+  if (value && typeof value === "object")
+    return [prefix, ...Object.entries(value).flatMap(([k, v]) => paths(v, [...prefix, k]))];
   return [prefix];
 }
 
@@ -98,7 +99,9 @@ export function mutated(valid: unknown, values: fc.Arbitrary<unknown> = hostileV
     value: values,
     remove: fc.boolean(),
   });
-  return fc.array(one, { minLength: 1, maxLength: 2 }).map((changes) => changes.reduce((body, c) => setAt(body, c.path, c.value, c.remove), valid as unknown));
+  return fc
+    .array(one, { minLength: 1, maxLength: 2 })
+    .map((changes) => changes.reduce((body, c) => setAt(body, c.path, c.value, c.remove), valid as unknown));
 }
 
 /** What gets sent as a request body: a mutated valid one, any JSON, or text that is not JSON. */
@@ -107,9 +110,15 @@ export function hostileBody(valid: unknown): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 6, arbitrary: mutated(valid).map((b) => JSON.stringify(b)) },
     // JSON.stringify writes an unpaired surrogate as the escape "\ud800", which JSON.parse turns back.
-    { weight: 1, arbitrary: mutated(valid, fc.constantFrom("x\ud800y", "\udfff", "ok\ud83d")).map((b) => JSON.stringify(b)) },
+    {
+      weight: 1,
+      arbitrary: mutated(valid, fc.constantFrom("x\ud800y", "\udfff", "ok\ud83d")).map((b) => JSON.stringify(b)),
+    },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((b) => JSON.stringify(b)) },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: text.length - 1 }).map((n) => text.slice(0, n)) },
-    { weight: 1, arbitrary: fc.constantFrom("", "not json", "{", "[1,2", "\u0000", "{\"a\":1}{\"b\":2}", "{\"__proto__\":{\"x\":1}}") },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom("", "not json", "{", "[1,2", "\u0000", '{"a":1}{"b":2}', '{"__proto__":{"x":1}}'),
+    },
   );
 }

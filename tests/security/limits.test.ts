@@ -7,7 +7,10 @@ vi.hoisted(() => {
   // Read once when lib/auth/rate-limit.ts loads: a low per-key limit for this file only.
   process.env.API_RATE_LIMIT_PER_MINUTE = "5";
 });
-vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession: async () => null }));
+vi.mock("next-auth", async (original) => ({
+  ...(await original<typeof import("next-auth")>()),
+  getServerSession: async () => null,
+}));
 
 import * as v1Events from "@/app/v1/events/route";
 import * as destinations from "@/app/v1/destinations/route";
@@ -39,7 +42,13 @@ describe("request body caps", () => {
     for (const headers of [{ "content-length": String(Buffer.byteLength(body)) }, {} as Record<string, string>]) {
       const r = await call(v1Events.POST, { path: "/v1/events", key, rawBody: body, headers });
       expect(r.status).toBe(413);
-      expect(r.json).toEqual({ error: { code: "payload_too_large", field: "body", message: "request body exceeds the limit of 1048576 bytes (1 MiB)" } });
+      expect(r.json).toEqual({
+        error: {
+          code: "payload_too_large",
+          field: "body",
+          message: "request body exceeds the limit of 1048576 bytes (1 MiB)",
+        },
+      });
     }
   });
 });
@@ -70,7 +79,12 @@ describe("sign-in brute force is slowed", () => {
     const { user } = await makeUser({ password: "right-password-1" });
     const project = await makeProject({ [user.id]: "projectAdmin" });
     const basic = (pw: string) => `Basic ${Buffer.from(`${user.username}:${pw}`).toString("base64")}`;
-    const get = (pw: string) => call(projectRoute.GET, { path: `/api/v2.0/projects/${project.name}`, authorization: basic(pw), params: { project_name_or_id: project.name } });
+    const get = (pw: string) =>
+      call(projectRoute.GET, {
+        path: `/api/v2.0/projects/${project.name}`,
+        authorization: basic(pw),
+        params: { project_name_or_id: project.name },
+      });
     for (let i = 0; i < 10; i++) expect((await get(`wrong-${i}`)).status).toBe(401);
     const blocked = await get("wrong-10");
     expect(blocked.status).toBe(429);
@@ -80,9 +94,14 @@ describe("sign-in brute force is slowed", () => {
 
   it("the sign-in form's provider says TooManyAttempts (the page shows “Too many failed sign-ins”)", async () => {
     const { user } = await makeUser({ password: "right-password-2" });
-    const provider = authOptions().providers[0] as unknown as { options: { authorize(c: Record<string, string>): Promise<unknown> } };
-    for (let i = 0; i < 10; i++) expect(await provider.options.authorize({ username: user.username, password: `nope-${i}` })).toBeNull();
-    await expect(provider.options.authorize({ username: user.username, password: "nope-10" })).rejects.toThrow("TooManyAttempts");
+    const provider = authOptions().providers[0] as unknown as {
+      options: { authorize(c: Record<string, string>): Promise<unknown> };
+    };
+    for (let i = 0; i < 10; i++)
+      expect(await provider.options.authorize({ username: user.username, password: `nope-${i}` })).toBeNull();
+    await expect(provider.options.authorize({ username: user.username, password: "nope-10" })).rejects.toThrow(
+      "TooManyAttempts",
+    );
   }, 60_000);
 });
 
@@ -92,17 +111,44 @@ describe("CRLF in an auth header", () => {
     const pp = { project_name_or_id: project.name };
     // A key per call: this file's rate limit is 5 requests a minute per key.
     const fresh = async () => (await makeApiKey(project.id, "test")).key;
-    const body = (auth: string) => ({ name: `crlf-${crypto.randomUUID()}`, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: "http://127.0.0.1:9/x", auth_header: auth }] });
+    const body = (auth: string) => ({
+      name: `crlf-${crypto.randomUUID()}`,
+      event_types: ["PUSH_ARTIFACT"],
+      targets: [{ type: "http", address: "http://127.0.0.1:9/x", auth_header: auth }],
+    });
     for (const bad of [CRLF_HEADER, "Bearer x\nX-Injected: yes", "Bearer x\rY"]) {
-      const r = await call(policies.POST, { path: `/api/v2.0/projects/${project.name}/webhook/policies`, key: await fresh(), body: body(bad), params: pp });
+      const r = await call(policies.POST, {
+        path: `/api/v2.0/projects/${project.name}/webhook/policies`,
+        key: await fresh(),
+        body: body(bad),
+        params: pp,
+      });
       expect(r.status).toBe(400);
-      expect(r.json).toEqual({ errors: [{ code: "BAD_REQUEST", message: expect.stringMatching(/^targets\.0\.auth_header: /) }] });
+      expect(r.json).toEqual({
+        errors: [{ code: "BAD_REQUEST", message: expect.stringMatching(/^targets\.0\.auth_header: /) }],
+      });
     }
-    const nul = await call(policies.POST, { path: `/api/v2.0/projects/${project.name}/webhook/policies`, key: await fresh(), body: body("Bearer \u0000"), params: pp });
+    const nul = await call(policies.POST, {
+      path: `/api/v2.0/projects/${project.name}/webhook/policies`,
+      key: await fresh(),
+      body: body("Bearer \u0000"),
+      params: pp,
+    });
     expect(nul.status).toBe(400);
-    const ok = await call(policies.POST, { path: `/api/v2.0/projects/${project.name}/webhook/policies`, key: await fresh(), body: body("Bearer fine"), params: pp });
+    const ok = await call(policies.POST, {
+      path: `/api/v2.0/projects/${project.name}/webhook/policies`,
+      key: await fresh(),
+      body: body("Bearer fine"),
+      params: pp,
+    });
     const id = ok.headers.get("location")!.split("/").pop()!;
-    const r = await call(policyRoute.PUT, { method: "PUT", path: `/api/v2.0/projects/${project.name}/webhook/policies/${id}`, key: await fresh(), body: body(CRLF_HEADER), params: { ...pp, webhook_policy_id: id } });
+    const r = await call(policyRoute.PUT, {
+      method: "PUT",
+      path: `/api/v2.0/projects/${project.name}/webhook/policies/${id}`,
+      key: await fresh(),
+      body: body(CRLF_HEADER),
+      params: { ...pp, webhook_policy_id: id },
+    });
     expect(r.status).toBe(400);
   });
 
@@ -111,15 +157,48 @@ describe("CRLF in an auth header", () => {
     try {
       const event = sampleEvent("PUSH_ARTIFACT");
       const task: ClaimedTask = {
-        id: 1, executionId: 1, targetId: 1, webhookId: "msg_crlf", runCount: 0, maxAttempts: 3,
+        id: 1,
+        executionId: 1,
+        targetId: 1,
+        webhookId: "msg_crlf",
+        runCount: 0,
+        maxAttempts: 3,
         execution: {
-          id: 1, vendorType: "WEBHOOK",
-          event: { type: event.type, occurAt: event.occur_at, operator: event.operator, eventData: JSON.stringify(event.event_data), requestId: "r", createdAt: new Date() },
-          target: { id: 1, type: "http", address: rx.url, authHeaderEnc: encryptSecret(CRLF_HEADER), skipCertVerify: false, payloadFormat: "Default" },
-          policy: { id: 1, projectId: 1, maxAttempts: null, backoffBaseMs: null, backoffCapMs: null, timeoutMs: null, signingKeys: [] },
+          id: 1,
+          vendorType: "WEBHOOK",
+          event: {
+            type: event.type,
+            occurAt: event.occur_at,
+            operator: event.operator,
+            eventData: JSON.stringify(event.event_data),
+            requestId: "r",
+            createdAt: new Date(),
+          },
+          target: {
+            id: 1,
+            type: "http",
+            address: rx.url,
+            authHeaderEnc: encryptSecret(CRLF_HEADER),
+            skipCertVerify: false,
+            payloadFormat: "Default",
+          },
+          policy: {
+            id: 1,
+            projectId: 1,
+            maxAttempts: null,
+            backoffBaseMs: null,
+            backoffCapMs: null,
+            timeoutMs: null,
+            signingKeys: [],
+          },
         },
       };
-      const outcome = await deliverTask(task, { allowList: ["127.0.0.0/8"], retry: DEFAULT_RETRY_POLICY, backoffScale: 1, slackLimiter: createSlackRateLimiter() });
+      const outcome = await deliverTask(task, {
+        allowList: ["127.0.0.0/8"],
+        retry: DEFAULT_RETRY_POLICY,
+        backoffScale: 1,
+        slackLimiter: createSlackRateLimiter(),
+      });
       expect(outcome).toMatchObject({ status: "Error", runCount: 1 });
       expect(outcome.attempt?.error).toMatch(/line break/);
       expect(rx.connections()).toBe(0);

@@ -41,7 +41,16 @@ const REFUSED: [url: string, range: RegExp][] = [
 ];
 
 /** Loopback in all its spellings: refused without an allow list, allowed with 127.0.0.0/8 + ::1. */
-const LOOPBACK = ["http://127.0.0.1/hook", "http://127.1.2.3/hook", "http://[::1]/hook", "http://[::ffff:127.0.0.1]/hook", "http://2130706433/hook", "http://0x7f000001/hook", "http://0177.0.0.1/hook", "http://localhost/hook"];
+const LOOPBACK = [
+  "http://127.0.0.1/hook",
+  "http://127.1.2.3/hook",
+  "http://[::1]/hook",
+  "http://[::ffff:127.0.0.1]/hook",
+  "http://2130706433/hook",
+  "http://0x7f000001/hook",
+  "http://0177.0.0.1/hook",
+  "http://localhost/hook",
+];
 
 let key: string;
 beforeAll(async () => {
@@ -58,9 +67,19 @@ describe("Destinations API", () => {
   });
 
   it("refuses a refused address in PATCH too, and keeps the old URL", async () => {
-    const created = await call(destinations.POST, { path: "/v1/destinations", key, body: { url: "http://127.0.0.1:9/ok" } });
+    const created = await call(destinations.POST, {
+      path: "/v1/destinations",
+      key,
+      body: { url: "http://127.0.0.1:9/ok" },
+    });
     const id = (created.json as { id: string }).id;
-    const r = await call(destination.PATCH, { method: "PATCH", path: `/v1/destinations/${id}`, key, params: { id }, body: { url: "http://169.254.169.254/" } });
+    const r = await call(destination.PATCH, {
+      method: "PATCH",
+      path: `/v1/destinations/${id}`,
+      key,
+      params: { id },
+      body: { url: "http://169.254.169.254/" },
+    });
     expect(r.json).toMatchObject({ error: { code: "url_not_reachable", field: "url" } });
     const after = await call(destination.GET, { path: `/v1/destinations/${id}`, key, params: { id } });
     expect((after.json as { url: string }).url).toBe("http://127.0.0.1:9/ok");
@@ -78,8 +97,12 @@ describe("the guard's decision on each spelling without an allow list", () => {
   });
   it("a DNS name is judged by what it resolves to", async () => {
     const resolveTo = (address: string) => async () => [{ address, family: net.isIP(address) }];
-    await expect(assertUrlAllowed("http://internal.example/", [], resolveTo("10.1.2.3"))).rejects.toThrow(/internal\.example: 10\.1\.2\.3 is a private address/);
-    await expect(assertUrlAllowed("http://meta.example/", [], resolveTo("169.254.169.254"))).rejects.toThrow(/cloud metadata/);
+    await expect(assertUrlAllowed("http://internal.example/", [], resolveTo("10.1.2.3"))).rejects.toThrow(
+      /internal\.example: 10\.1\.2\.3 is a private address/,
+    );
+    await expect(assertUrlAllowed("http://meta.example/", [], resolveTo("169.254.169.254"))).rejects.toThrow(
+      /cloud metadata/,
+    );
     await expect(assertUrlAllowed("http://v6.example/", [], resolveTo("fd00::5"))).rejects.toThrow(/unique-local/);
   });
 });
@@ -105,7 +128,14 @@ describe("real delivery attempts", () => {
 
   it.each(REFUSED)("%s: refused before any connection is opened", async (url, range) => {
     watchConnections();
-    const r = await sendHttp({ url, body: "{}", headers: {}, timeoutMs: 3000, skipCertVerify: false, allowList: ["127.0.0.0/8", "::1/128"] });
+    const r = await sendHttp({
+      url,
+      body: "{}",
+      headers: {},
+      timeoutMs: 3000,
+      skipCertVerify: false,
+      allowList: ["127.0.0.0/8", "::1/128"],
+    });
     expect(r).toMatchObject({ ok: false, errorKind: "refused_address" });
     expect(r.error).toMatch(range);
     expect(r.durationMs).toBeLessThan(500);
@@ -116,7 +146,14 @@ describe("real delivery attempts", () => {
     const local = await startServer((_q, res) => res.end("ok"));
     try {
       watchConnections();
-      const r = await sendHttp({ url: local.url, body: "{}", headers: {}, timeoutMs: 3000, skipCertVerify: false, allowList: ["127.0.0.0/8"] });
+      const r = await sendHttp({
+        url: local.url,
+        body: "{}",
+        headers: {},
+        timeoutMs: 3000,
+        skipCertVerify: false,
+        allowList: ["127.0.0.0/8"],
+      });
       expect(r.ok).toBe(true);
       expect(connects.length).toBeGreaterThan(0);
     } finally {
@@ -126,7 +163,14 @@ describe("real delivery attempts", () => {
 
   it("the same over https (no TLS handshake is started)", async () => {
     watchConnections();
-    const r = await sendHttp({ url: "https://192.168.1.1/hook", body: "{}", headers: {}, timeoutMs: 3000, skipCertVerify: true, allowList: [] });
+    const r = await sendHttp({
+      url: "https://192.168.1.1/hook",
+      body: "{}",
+      headers: {},
+      timeoutMs: 3000,
+      skipCertVerify: true,
+      allowList: [],
+    });
     expect(r).toMatchObject({ ok: false, errorKind: "refused_address" });
     expect(connects).toEqual([]);
   });
@@ -149,17 +193,34 @@ describe("a worker on a database of its own, first without an allow list, then w
   it("refuses loopback (127.0.0.1, localhost, decimal, hex, IPv4-mapped) without connecting, and delivers once the admin allow-lists it", async () => {
     const env = { ...own.env, ALLOWED_NETWORKS: "" };
     const port = rx.port;
-    const urls = [`http://127.0.0.1:${port}/a`, `http://localhost:${port}/b`, `http://2130706433:${port}/c`, `http://0x7f000001:${port}/d`, `http://[::ffff:127.0.0.1]:${port}/e`];
+    const urls = [
+      `http://127.0.0.1:${port}/a`,
+      `http://localhost:${port}/b`,
+      `http://2130706433:${port}/c`,
+      `http://0x7f000001:${port}/d`,
+      `http://[::ffff:127.0.0.1]:${port}/e`,
+    ];
     const s = await agentSetup<{ projectId: number; policies: { id: number }[] }>(env, {
       project: "guard",
-      policies: [{ name: "loopback", event_types: ["PUSH_ARTIFACT"], targets: urls.map((address) => ({ type: "http", address })), retry_policy: { max_attempts: 3 } }],
+      policies: [
+        {
+          name: "loopback",
+          event_types: ["PUSH_ARTIFACT"],
+          targets: urls.map((address) => ({ type: "http", address })),
+          retry_policy: { max_attempts: 3 },
+        },
+      ],
     });
     const ingest = startAgent(env, ["ingest", String(s.projectId), "1"]);
     children.push(ingest);
     await ingest.waitForLine(/^done/, 60_000);
     const worker = startWorker(env);
     children.push(worker);
-    await until(async () => (await own.db.task.count({ where: { status: "Error" } })) === urls.length, 30_000, "every loopback task refused");
+    await until(
+      async () => (await own.db.task.count({ where: { status: "Error" } })) === urls.length,
+      30_000,
+      "every loopback task refused",
+    );
     const refused = await own.db.task.findMany({ include: { attempts: true } });
     for (const t of refused) {
       // Not retried: no retry can make a refused address allowed.
@@ -176,9 +237,19 @@ describe("a worker on a database of its own, first without an allow list, then w
     await again.waitForLine(/^done/, 60_000);
     const second = startWorker(env);
     children.push(second);
-    await until(async () => (await own.db.task.count({ where: { status: "Success" } })) === urls.length, 30_000, "delivered once allow-listed");
+    await until(
+      async () => (await own.db.task.count({ where: { status: "Success" } })) === urls.length,
+      30_000,
+      "delivered once allow-listed",
+    );
     expect(rx.requests.map((r) => r.url).sort()).toEqual(["/a", "/b", "/c", "/d", "/e"]);
-    recordFigure("network-guard", { refusedSpellings: REFUSED.length, loopbackSpellings: LOOPBACK.length, connectionsToRefused: 0 });
-    console.log(`network guard: ${REFUSED.length} refused addresses/spellings via the API and real attempts (0 connections), ${LOOPBACK.length} loopback spellings, worker refusal then allow-list`);
+    recordFigure("network-guard", {
+      refusedSpellings: REFUSED.length,
+      loopbackSpellings: LOOPBACK.length,
+      connectionsToRefused: 0,
+    });
+    console.log(
+      `network guard: ${REFUSED.length} refused addresses/spellings via the API and real attempts (0 connections), ${LOOPBACK.length} loopback spellings, worker refusal then allow-list`,
+    );
   }, 120_000);
 });

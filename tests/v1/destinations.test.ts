@@ -21,7 +21,19 @@ import { call, expectError } from "./helpers";
 const URL_OK = "http://127.0.0.1:9/hook";
 const ID_PATTERN = /^dest_[0-9A-Z]{26}$/;
 
-type Dest = { id: string; url: string; name: string; status: string; paused_reason: string | null; event_types: string[]; retry_policy: Record<string, number>; metadata: Record<string, unknown>; created_at: string; updated_at: string; signing_secret?: string };
+type Dest = {
+  id: string;
+  url: string;
+  name: string;
+  status: string;
+  paused_reason: string | null;
+  event_types: string[];
+  retry_policy: Record<string, number>;
+  metadata: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+  signing_secret?: string;
+};
 type Page<T> = { data: T[]; next_cursor: string | null };
 
 async function setup(mode: "test" | "live" = "test") {
@@ -37,11 +49,15 @@ async function create(key: string, body: Record<string, unknown> = {}) {
 }
 
 const get = (key: string, id: string) => call(item.GET, { path: `/v1/destinations/${id}`, key, params: { id } });
-const patch = (key: string, id: string, body: unknown) => call(item.PATCH, { method: "PATCH", path: `/v1/destinations/${id}`, key, body, params: { id } });
-const del = (key: string, id: string) => call(item.DELETE, { method: "DELETE", path: `/v1/destinations/${id}`, key, params: { id } });
+const patch = (key: string, id: string, body: unknown) =>
+  call(item.PATCH, { method: "PATCH", path: `/v1/destinations/${id}`, key, body, params: { id } });
+const del = (key: string, id: string) =>
+  call(item.DELETE, { method: "DELETE", path: `/v1/destinations/${id}`, key, params: { id } });
 const list = (key: string, query = "") => call(collection.GET, { path: `/v1/destinations${query}`, key });
-const rotate = (key: string, id: string) => call(signingKeys.POST, { method: "POST", path: `/v1/destinations/${id}/signing-keys`, key, params: { id } });
-const listDeliveries = (key: string, id: string, query = "") => call(deliveries.GET, { path: `/v1/destinations/${id}/deliveries${query}`, key, params: { id } });
+const rotate = (key: string, id: string) =>
+  call(signingKeys.POST, { method: "POST", path: `/v1/destinations/${id}/signing-keys`, key, params: { id } });
+const listDeliveries = (key: string, id: string, query = "") =>
+  call(deliveries.GET, { path: `/v1/destinations/${id}/deliveries${query}`, key, params: { id } });
 
 async function defaultsFromSettings() {
   const s = await getSettings();
@@ -51,7 +67,11 @@ async function defaultsFromSettings() {
 describe("POST /v1/destinations", () => {
   it("creates a destination subscribed to all ten types and returns its signing secret once", async () => {
     const { key } = await setup();
-    const res = await call(collection.POST, { path: "/v1/destinations", key, body: { url: URL_OK, name: "Production receiver", metadata: { owner: "payments-team" } } });
+    const res = await call(collection.POST, {
+      path: "/v1/destinations",
+      key,
+      body: { url: URL_OK, name: "Production receiver", metadata: { owner: "payments-team" } },
+    });
     expect(res.status).toBe(201);
     const d = res.json as Dest;
     expect(d).toEqual({
@@ -72,7 +92,10 @@ describe("POST /v1/destinations", () => {
 
     // Stored as a policy of kind "destination" with one Default HTTP target; the secret encrypted.
     const db = await getDb();
-    const row = await db.webhookPolicy.findUniqueOrThrow({ where: { publicId: d.id }, include: { targets: true, signingKeys: true } });
+    const row = await db.webhookPolicy.findUniqueOrThrow({
+      where: { publicId: d.id },
+      include: { targets: true, signingKeys: true },
+    });
     expect(row.kind).toBe("destination");
     expect(row.targets).toHaveLength(1);
     expect(row.targets[0]).toMatchObject({ type: "http", address: URL_OK, payloadFormat: "Default", status: "active" });
@@ -83,7 +106,10 @@ describe("POST /v1/destinations", () => {
 
   it("applies event_types and retry_policy overrides on top of the system defaults", async () => {
     const { key } = await setup();
-    const d = await create(key, { event_types: ["PUSH_ARTIFACT", "PUSH_ARTIFACT", "SCANNING_FAILED"], retry_policy: { max_attempts: 7, timeout_ms: 1500 } });
+    const d = await create(key, {
+      event_types: ["PUSH_ARTIFACT", "PUSH_ARTIFACT", "SCANNING_FAILED"],
+      retry_policy: { max_attempts: 7, timeout_ms: 1500 },
+    });
     expect(d.event_types).toEqual(["PUSH_ARTIFACT", "SCANNING_FAILED"]);
     expect(d.retry_policy).toEqual({ ...(await defaultsFromSettings()), max_attempts: 7, timeout_ms: 1500 });
   });
@@ -91,14 +117,23 @@ describe("POST /v1/destinations", () => {
   it("accepts https with a live key, and can create a destination paused", async () => {
     const { key } = await setup("live");
     const d = await create(key, { url: "https://127.0.0.1:9/live", status: "paused" });
-    expect(d).toMatchObject({ url: "https://127.0.0.1:9/live", status: "paused", paused_reason: expect.stringContaining("paused by api-key:") });
+    expect(d).toMatchObject({
+      url: "https://127.0.0.1:9/live",
+      status: "paused",
+      paused_reason: expect.stringContaining("paused by api-key:"),
+    });
   });
 
   it("invalid_url: not http(s), not a URL, credentials, and http:// with a live key", async () => {
     const { key } = await setup();
     const { key: live } = await setup("live");
     for (const url of ["ftp://example.com/x", "not a url", "javascript:alert(1)", "https://user:pw@127.0.0.1/x"]) {
-      expectError(await call(collection.POST, { path: "/v1/destinations", key, body: { url } }), 400, "invalid_url", "url");
+      expectError(
+        await call(collection.POST, { path: "/v1/destinations", key, body: { url } }),
+        400,
+        "invalid_url",
+        "url",
+      );
     }
     const res = await call(collection.POST, { path: "/v1/destinations", key: live, body: { url: URL_OK } });
     expectError(res, 400, "invalid_url", "url");
@@ -107,7 +142,12 @@ describe("POST /v1/destinations", () => {
 
   it("url_not_reachable: a host that does not resolve, or a refused network not allow-listed", async () => {
     const { key } = await setup();
-    for (const url of ["http://no-such-host.invalid/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest/meta-data", "http://[fd00::1]/x"]) {
+    for (const url of [
+      "http://no-such-host.invalid/hook",
+      "http://10.1.2.3/hook",
+      "http://169.254.169.254/latest/meta-data",
+      "http://[fd00::1]/x",
+    ]) {
       const res = await call(collection.POST, { path: "/v1/destinations", key, body: { url } });
       expectError(res, 400, "url_not_reachable", "url");
     }
@@ -119,10 +159,20 @@ describe("POST /v1/destinations", () => {
     // Fill the project up to one below the limit directly, then the API takes the last place.
     const db = await getDb();
     await db.webhookPolicy.createMany({
-      data: Array.from({ length: destinationLimit - 1 }, (_, i) => ({ publicId: `filler_${project.id}_${i}`, kind: "destination", projectId: project.id, name: "", eventTypes: "[]" })),
+      data: Array.from({ length: destinationLimit - 1 }, (_, i) => ({
+        publicId: `filler_${project.id}_${i}`,
+        kind: "destination",
+        projectId: project.id,
+        name: "",
+        eventTypes: "[]",
+      })),
     });
     await create(key);
-    expectError(await call(collection.POST, { path: "/v1/destinations", key, body: { url: URL_OK } }), 403, "over_destination_limit");
+    expectError(
+      await call(collection.POST, { path: "/v1/destinations", key, body: { url: URL_OK } }),
+      403,
+      "over_destination_limit",
+    );
     // Policies (Harbor's) do not count, and another project is unaffected.
     const other = await setup();
     await create(other.key);
@@ -131,12 +181,22 @@ describe("POST /v1/destinations", () => {
   it("metadata_too_large over 8 KB; metadata must be an object", async () => {
     const { key } = await setup();
     const big = { blob: "x".repeat(8 * 1024) };
-    expectError(await call(collection.POST, { path: "/v1/destinations", key, body: { url: URL_OK, metadata: big } }), 400, "metadata_too_large", "metadata");
+    expectError(
+      await call(collection.POST, { path: "/v1/destinations", key, body: { url: URL_OK, metadata: big } }),
+      400,
+      "metadata_too_large",
+      "metadata",
+    );
     const justUnder = { b: "x".repeat(8 * 1024 - 8) }; // {"b":"…"} is exactly 8192 bytes
     expect(JSON.stringify(justUnder).length).toBe(8192);
     await create(key, { metadata: justUnder });
     for (const metadata of [[1, 2], "text", 5, null]) {
-      expectError(await call(collection.POST, { path: "/v1/destinations", key, body: { url: URL_OK, metadata } }), 400, "validation_error", "metadata");
+      expectError(
+        await call(collection.POST, { path: "/v1/destinations", key, body: { url: URL_OK, metadata } }),
+        400,
+        "validation_error",
+        "metadata",
+      );
     }
   });
 
@@ -161,12 +221,36 @@ describe("POST /v1/destinations", () => {
 
   it("bad bodies: not JSON, over the 1 MiB cap, not JSON content", async () => {
     const { key } = await setup();
-    expectError(await call(collection.POST, { path: "/v1/destinations", key, rawBody: "{url:" }), 400, "invalid_json", "body");
-    expectError(await call(collection.POST, { path: "/v1/destinations", key, rawBody: "" }), 400, "invalid_json", "body");
-    const tooLarge = await call(collection.POST, { path: "/v1/destinations", key, rawBody: JSON.stringify({ url: URL_OK, name: "x".repeat(1024 * 1024) }) });
+    expectError(
+      await call(collection.POST, { path: "/v1/destinations", key, rawBody: "{url:" }),
+      400,
+      "invalid_json",
+      "body",
+    );
+    expectError(
+      await call(collection.POST, { path: "/v1/destinations", key, rawBody: "" }),
+      400,
+      "invalid_json",
+      "body",
+    );
+    const tooLarge = await call(collection.POST, {
+      path: "/v1/destinations",
+      key,
+      rawBody: JSON.stringify({ url: URL_OK, name: "x".repeat(1024 * 1024) }),
+    });
     expectError(tooLarge, 413, "payload_too_large", "body");
     expect((tooLarge.json as { error: { message: string } }).error.message).toContain("1 MiB");
-    expectError(await call(collection.POST, { path: "/v1/destinations", key, rawBody: "url=x", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415, "unsupported_media_type", "Content-Type");
+    expectError(
+      await call(collection.POST, {
+        path: "/v1/destinations",
+        key,
+        rawBody: "url=x",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
+      415,
+      "unsupported_media_type",
+      "Content-Type",
+    );
   });
 });
 
@@ -212,7 +296,13 @@ describe("GET /v1/destinations", () => {
     const { project } = await setup();
     const { key: k2 } = await makeApiKey(project.id);
     await db.webhookPolicy.createMany({
-      data: Array.from({ length: 30 }, (_, i) => ({ publicId: `dest_${String(i).padStart(2, "0")}${project.id.toString(36).toUpperCase().padStart(24, "0")}`, kind: "destination", projectId: project.id, name: `bulk${i}`, eventTypes: "[]" })),
+      data: Array.from({ length: 30 }, (_, i) => ({
+        publicId: `dest_${String(i).padStart(2, "0")}${project.id.toString(36).toUpperCase().padStart(24, "0")}`,
+        kind: "destination",
+        projectId: project.id,
+        name: `bulk${i}`,
+        eventTypes: "[]",
+      })),
     });
     const page = (await list(k2)).json as Page<Dest>;
     expect(page.data).toHaveLength(25);
@@ -221,10 +311,18 @@ describe("GET /v1/destinations", () => {
 
   it("invalid_cursor for garbage; validation_error for limit and status", async () => {
     const { key } = await setup();
-    const garbage = ["!!!", "abc", Buffer.from("not json").toString("base64url"), Buffer.from(JSON.stringify({ after: -1 })).toString("base64url"), Buffer.from(JSON.stringify({ id: 3 })).toString("base64url")];
-    for (const c of garbage) expectError(await list(key, `?cursor=${encodeURIComponent(c)}`), 400, "invalid_cursor", "cursor");
+    const garbage = [
+      "!!!",
+      "abc",
+      Buffer.from("not json").toString("base64url"),
+      Buffer.from(JSON.stringify({ after: -1 })).toString("base64url"),
+      Buffer.from(JSON.stringify({ id: 3 })).toString("base64url"),
+    ];
+    for (const c of garbage)
+      expectError(await list(key, `?cursor=${encodeURIComponent(c)}`), 400, "invalid_cursor", "cursor");
     expect((await list(key, `?cursor=${encodeCursor(1)}`)).status).toBe(200);
-    for (const l of ["0", "101", "abc", "2.5", "-1"]) expectError(await list(key, `?limit=${l}`), 400, "validation_error", "limit");
+    for (const l of ["0", "101", "abc", "2.5", "-1"])
+      expectError(await list(key, `?limit=${l}`), 400, "validation_error", "limit");
     expect((await list(key, "?limit=100")).status).toBe(200);
     expectError(await list(key, "?status=deleted"), 400, "validation_error", "status");
   });
@@ -246,14 +344,31 @@ describe("GET / PATCH / DELETE /v1/destinations/{id}", () => {
     const d = await create(key, { retry_policy: { max_attempts: 9 } });
     const paused = await patch(key, d.id, { status: "paused" });
     expect(paused.status).toBe(200);
-    expect(paused.json).toMatchObject({ id: d.id, status: "paused", paused_reason: expect.stringContaining("paused by api-key:") });
+    expect(paused.json).toMatchObject({
+      id: d.id,
+      status: "paused",
+      paused_reason: expect.stringContaining("paused by api-key:"),
+    });
     expect((paused.json as Dest).retry_policy.max_attempts).toBe(9); // untouched fields stay
 
     const resumed = await patch(key, d.id, { status: "active" });
     expect(resumed.json).toMatchObject({ status: "active", paused_reason: null });
 
-    const changed = (await patch(key, d.id, { url: "http://127.0.0.1:9/other", name: "renamed", metadata: { team: "x" }, event_types: ["TAG_RETENTION"], retry_policy: { timeout_ms: 2500 } })).json as Dest;
-    expect(changed).toMatchObject({ url: "http://127.0.0.1:9/other", name: "renamed", metadata: { team: "x" }, event_types: ["TAG_RETENTION"] });
+    const changed = (
+      await patch(key, d.id, {
+        url: "http://127.0.0.1:9/other",
+        name: "renamed",
+        metadata: { team: "x" },
+        event_types: ["TAG_RETENTION"],
+        retry_policy: { timeout_ms: 2500 },
+      })
+    ).json as Dest;
+    expect(changed).toMatchObject({
+      url: "http://127.0.0.1:9/other",
+      name: "renamed",
+      metadata: { team: "x" },
+      event_types: ["TAG_RETENTION"],
+    });
     expect(changed.retry_policy).toEqual({ ...(await defaultsFromSettings()), timeout_ms: 2500 }); // replaced as a whole
     expect(Date.parse(changed.updated_at)).toBeGreaterThanOrEqual(Date.parse(d.updated_at));
 
@@ -267,11 +382,23 @@ describe("GET / PATCH / DELETE /v1/destinations/{id}", () => {
     const d = await create(key);
     const db = await getDb();
     const policy = await db.webhookPolicy.findUniqueOrThrow({ where: { publicId: d.id }, include: { targets: true } });
-    await db.webhookTarget.update({ where: { id: policy.targets[0].id }, data: { status: "paused", pausedReason: "the endpoint answered 410 Gone", consecutiveFailures: 4 } });
-    expect((await get(key, d.id)).json).toMatchObject({ status: "paused", paused_reason: "the endpoint answered 410 Gone" });
+    await db.webhookTarget.update({
+      where: { id: policy.targets[0].id },
+      data: { status: "paused", pausedReason: "the endpoint answered 410 Gone", consecutiveFailures: 4 },
+    });
+    expect((await get(key, d.id)).json).toMatchObject({
+      status: "paused",
+      paused_reason: "the endpoint answered 410 Gone",
+    });
     expect(((await list(key, "?status=paused")).json as Page<Dest>).data.map((x) => x.id)).toEqual([d.id]);
-    expect((await patch(key, d.id, { status: "active" })).json).toMatchObject({ status: "active", paused_reason: null });
-    expect(await db.webhookTarget.findUniqueOrThrow({ where: { id: policy.targets[0].id } })).toMatchObject({ status: "active", consecutiveFailures: 0 });
+    expect((await patch(key, d.id, { status: "active" })).json).toMatchObject({
+      status: "active",
+      paused_reason: null,
+    });
+    expect(await db.webhookTarget.findUniqueOrThrow({ where: { id: policy.targets[0].id } })).toMatchObject({
+      status: "active",
+      consecutiveFailures: 0,
+    });
   });
 
   it("PATCH errors: invalid_url, url_not_reachable, metadata_too_large, validation_error", async () => {
@@ -314,20 +441,33 @@ describe("POST /v1/destinations/{id}/signing-keys", () => {
     const res = await rotate(key, d.id);
     expect(res.status).toBe(201);
     const body = res.json as { id: string; signing_secret: string; previous_secrets_expire_at: string };
-    expect(body).toEqual({ id: d.id, signing_secret: expect.stringMatching(/^whsec_/), previous_secrets_expire_at: expect.any(String) });
+    expect(body).toEqual({
+      id: d.id,
+      signing_secret: expect.stringMatching(/^whsec_/),
+      previous_secrets_expire_at: expect.any(String),
+    });
     expect(body.signing_secret).not.toBe(d.signing_secret);
     const overlapHours = (await getSettings()).signingOverlapHours;
-    expect(Math.abs(Date.parse(body.previous_secrets_expire_at) - (Date.now() + overlapHours * 3_600_000))).toBeLessThan(60_000);
+    expect(
+      Math.abs(Date.parse(body.previous_secrets_expire_at) - (Date.now() + overlapHours * 3_600_000)),
+    ).toBeLessThan(60_000);
 
     const db = await getDb();
-    const policy = await db.webhookPolicy.findUniqueOrThrow({ where: { publicId: d.id }, include: { signingKeys: true } });
+    const policy = await db.webhookPolicy.findUniqueOrThrow({
+      where: { publicId: d.id },
+      include: { signingKeys: true },
+    });
     const secrets = activeSigningSecrets(policy.signingKeys);
     expect(secrets).toEqual(overlapHours > 0 ? [body.signing_secret, d.signing_secret] : [body.signing_secret]);
     // A receiver holding either secret verifies a delivery signed now.
     const id = "msg_test";
     const timestamp = Math.floor(Date.now() / 1000);
     const payload = '{"type":"PUSH_ARTIFACT"}';
-    const headers = { "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": signPayload({ id, timestamp, body: payload, secrets }) };
+    const headers = {
+      "webhook-id": id,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": signPayload({ id, timestamp, body: payload, secrets }),
+    };
     expect(() => new Webhook(body.signing_secret).verify(payload, headers)).not.toThrow();
     if (overlapHours > 0) expect(() => new Webhook(d.signing_secret!).verify(payload, headers)).not.toThrow();
     // GET still shows no secret.
@@ -339,17 +479,63 @@ describe("POST /v1/destinations/{id}/signing-keys", () => {
  * Tasks of a destination written straight to the database, its target paused so no worker of
  * another test file claims them: the listing is what is tested here (e2e covers real deliveries).
  */
-async function seedDeliveries(projectId: number, publicId: string, n: number, opts: { status?: string; attempts?: number } = {}) {
+async function seedDeliveries(
+  projectId: number,
+  publicId: string,
+  n: number,
+  opts: { status?: string; attempts?: number } = {},
+) {
   const db = await getDb();
   const policy = await db.webhookPolicy.findUniqueOrThrow({ where: { publicId }, include: { targets: true } });
-  await db.webhookTarget.update({ where: { id: policy.targets[0].id }, data: { status: "paused", pausedReason: "held by the test" } });
+  await db.webhookTarget.update({
+    where: { id: policy.targets[0].id },
+    data: { status: "paused", pausedReason: "held by the test" },
+  });
   const taskIds: number[] = [];
   for (let i = 0; i < n; i++) {
-    const event = await db.event.create({ data: { projectId, type: "PUSH_ARTIFACT", occurAt: 1_700_000_000 + i, eventData: "{}", requestId: `req-${i}`, source: "api" } });
-    const execution = await db.execution.create({ data: { policyId: policy.id, targetId: policy.targets[0].id, eventId: event.id, vendorType: "WEBHOOK", eventType: "PUSH_ARTIFACT", status: opts.status ?? "Error" } });
-    const task = await db.task.create({ data: { executionId: execution.id, policyId: policy.id, targetId: policy.targets[0].id, webhookId: `msg_seed_${policy.id}_${i}`, status: opts.status ?? "Error", statusMessage: opts.status ? "" : "response code 500", runCount: opts.attempts ?? 0, maxAttempts: 3 } });
+    const event = await db.event.create({
+      data: {
+        projectId,
+        type: "PUSH_ARTIFACT",
+        occurAt: 1_700_000_000 + i,
+        eventData: "{}",
+        requestId: `req-${i}`,
+        source: "api",
+      },
+    });
+    const execution = await db.execution.create({
+      data: {
+        policyId: policy.id,
+        targetId: policy.targets[0].id,
+        eventId: event.id,
+        vendorType: "WEBHOOK",
+        eventType: "PUSH_ARTIFACT",
+        status: opts.status ?? "Error",
+      },
+    });
+    const task = await db.task.create({
+      data: {
+        executionId: execution.id,
+        policyId: policy.id,
+        targetId: policy.targets[0].id,
+        webhookId: `msg_seed_${policy.id}_${i}`,
+        status: opts.status ?? "Error",
+        statusMessage: opts.status ? "" : "response code 500",
+        runCount: opts.attempts ?? 0,
+        maxAttempts: 3,
+      },
+    });
     for (let a = 1; a <= (opts.attempts ?? 0); a++) {
-      await db.attempt.create({ data: { taskId: task.id, number: a, startedAt: new Date(1_700_000_000_000 + a * 1000), durationMs: 10 * a, responseStatus: a < 2 ? 500 : null, error: a < 2 ? null : "connection refused" } });
+      await db.attempt.create({
+        data: {
+          taskId: task.id,
+          number: a,
+          startedAt: new Date(1_700_000_000_000 + a * 1000),
+          durationMs: 10 * a,
+          responseStatus: a < 2 ? 500 : null,
+          error: a < 2 ? null : "connection refused",
+        },
+      });
     }
     taskIds.push(task.id);
   }
@@ -373,13 +559,27 @@ describe("GET /v1/destinations/{id}/deliveries", () => {
       status: "error",
       status_message: "response code 500",
       attempts: [
-        { number: 1, started_at: new Date(1_700_000_001_000).toISOString(), duration_ms: 10, response_status: 500, error: null },
-        { number: 2, started_at: new Date(1_700_000_002_000).toISOString(), duration_ms: 20, response_status: null, error: "connection refused" },
+        {
+          number: 1,
+          started_at: new Date(1_700_000_001_000).toISOString(),
+          duration_ms: 10,
+          response_status: 500,
+          error: null,
+        },
+        {
+          number: 2,
+          started_at: new Date(1_700_000_002_000).toISOString(),
+          duration_ms: 20,
+          response_status: null,
+          error: "connection refused",
+        },
       ],
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
-    const second = (await listDeliveries(key, d.id, `?limit=2&cursor=${page.next_cursor}`)).json as Page<{ id: number }>;
+    const second = (await listDeliveries(key, d.id, `?limit=2&cursor=${page.next_cursor}`)).json as Page<{
+      id: number;
+    }>;
     expect(second.data.map((x) => x.id)).toEqual([taskIds[0]]);
     expect(second.next_cursor).toBeNull();
     expectError(await listDeliveries(key, d.id, "?cursor=zzz"), 400, "invalid_cursor", "cursor");
@@ -409,15 +609,65 @@ describe("keys and projects", () => {
     const db = await getDb();
     const { key: revoked, row } = await makeApiKey(keyRow.projectId);
     await db.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
-    const auths: (string | undefined)[] = [undefined, "Bearer hk_test_short", `Bearer ${revoked}`, "Basic YWRtaW46cGFzc3dvcmQ=", `Bearer ${key.replace(/.$/, (c) => (c === "a" ? "b" : "a"))}`];
+    const auths: (string | undefined)[] = [
+      undefined,
+      "Bearer hk_test_short",
+      `Bearer ${revoked}`,
+      "Basic YWRtaW46cGFzc3dvcmQ=",
+      `Bearer ${key.replace(/.$/, (c) => (c === "a" ? "b" : "a"))}`,
+    ];
     for (const authorization of auths) {
       expectError(await call(collection.GET, { path: "/v1/destinations", authorization }), 401, "unauthorized");
-      expectError(await call(collection.POST, { path: "/v1/destinations", authorization, body: { url: URL_OK } }), 401, "unauthorized");
-      expectError(await call(item.GET, { path: `/v1/destinations/${d.id}`, authorization, params: { id: d.id } }), 401, "unauthorized");
-      expectError(await call(item.PATCH, { method: "PATCH", path: `/v1/destinations/${d.id}`, authorization, body: {}, params: { id: d.id } }), 401, "unauthorized");
-      expectError(await call(item.DELETE, { method: "DELETE", path: `/v1/destinations/${d.id}`, authorization, params: { id: d.id } }), 401, "unauthorized");
-      expectError(await call(signingKeys.POST, { method: "POST", path: `/v1/destinations/${d.id}/signing-keys`, authorization, params: { id: d.id } }), 401, "unauthorized");
-      expectError(await call(deliveries.GET, { path: `/v1/destinations/${d.id}/deliveries`, authorization, params: { id: d.id } }), 401, "unauthorized");
+      expectError(
+        await call(collection.POST, { path: "/v1/destinations", authorization, body: { url: URL_OK } }),
+        401,
+        "unauthorized",
+      );
+      expectError(
+        await call(item.GET, { path: `/v1/destinations/${d.id}`, authorization, params: { id: d.id } }),
+        401,
+        "unauthorized",
+      );
+      expectError(
+        await call(item.PATCH, {
+          method: "PATCH",
+          path: `/v1/destinations/${d.id}`,
+          authorization,
+          body: {},
+          params: { id: d.id },
+        }),
+        401,
+        "unauthorized",
+      );
+      expectError(
+        await call(item.DELETE, {
+          method: "DELETE",
+          path: `/v1/destinations/${d.id}`,
+          authorization,
+          params: { id: d.id },
+        }),
+        401,
+        "unauthorized",
+      );
+      expectError(
+        await call(signingKeys.POST, {
+          method: "POST",
+          path: `/v1/destinations/${d.id}/signing-keys`,
+          authorization,
+          params: { id: d.id },
+        }),
+        401,
+        "unauthorized",
+      );
+      expectError(
+        await call(deliveries.GET, {
+          path: `/v1/destinations/${d.id}/deliveries`,
+          authorization,
+          params: { id: d.id },
+        }),
+        401,
+        "unauthorized",
+      );
     }
     expect((await get(key, d.id)).status).toBe(200);
   });

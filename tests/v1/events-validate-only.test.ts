@@ -12,7 +12,11 @@ const admin = makeUser({ sysadmin: true });
 async function setup() {
   const project = await makeProject();
   const { key } = await makeApiKey(project.id);
-  const input = policyInputSchema.parse({ name: "all", event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }] });
+  const input = policyInputSchema.parse({
+    name: "all",
+    event_types: ["PUSH_ARTIFACT"],
+    targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
+  });
   await createPolicy((await admin).actor, project, input);
   return { project, key };
 }
@@ -21,7 +25,10 @@ const post = (path: string, key: string | undefined, body: unknown) => call(even
 
 async function eventsOf(projectId: number) {
   const db = await getDb();
-  return { events: await db.event.count({ where: { projectId } }), executions: await db.execution.count({ where: { event: { projectId } } }) };
+  return {
+    events: await db.event.count({ where: { projectId } }),
+    executions: await db.execution.count({ where: { event: { projectId } } }),
+  };
 }
 
 describe("POST /v1/events?validate_only=true", () => {
@@ -40,11 +47,34 @@ describe("POST /v1/events?validate_only=true", () => {
 
   it("still authenticates and validates: bad key 401, bad event 400 with the field, bad flag 400", async () => {
     const { project, key } = await setup();
-    expectError(await post("/v1/events?validate_only=true", undefined, sampleEvent("PUSH_ARTIFACT")), 401, "unauthorized");
-    expectError(await post("/v1/events?validate_only=true", "hn_test_unknown", sampleEvent("PUSH_ARTIFACT")), 401, "unauthorized");
-    expectError(await post("/v1/events?validate_only=true", key, { ...sampleEvent("PUSH_ARTIFACT"), type: "NOPE" }), 400, "validation_error", "type");
-    expectError(await post("/v1/events?validate_only=yes", key, sampleEvent("PUSH_ARTIFACT")), 400, "validation_error", "validate_only");
-    expectError(await call(events.POST, { path: "/v1/events?validate_only=true", key, rawBody: "{not json" }), 400, "invalid_json", "body");
+    expectError(
+      await post("/v1/events?validate_only=true", undefined, sampleEvent("PUSH_ARTIFACT")),
+      401,
+      "unauthorized",
+    );
+    expectError(
+      await post("/v1/events?validate_only=true", "hn_test_unknown", sampleEvent("PUSH_ARTIFACT")),
+      401,
+      "unauthorized",
+    );
+    expectError(
+      await post("/v1/events?validate_only=true", key, { ...sampleEvent("PUSH_ARTIFACT"), type: "NOPE" }),
+      400,
+      "validation_error",
+      "type",
+    );
+    expectError(
+      await post("/v1/events?validate_only=yes", key, sampleEvent("PUSH_ARTIFACT")),
+      400,
+      "validation_error",
+      "validate_only",
+    );
+    expectError(
+      await call(events.POST, { path: "/v1/events?validate_only=true", key, rawBody: "{not json" }),
+      400,
+      "invalid_json",
+      "body",
+    );
     expect(await eventsOf(project.id)).toEqual({ events: 0, executions: 0 });
   });
 });

@@ -42,11 +42,25 @@ describe("POST /v1/events", () => {
     expect(res.status).toBe(202);
     expect(res.json).toEqual({ id: expect.any(Number), deliveries: 2 });
     const db = await getDb();
-    const event = await db.event.findUniqueOrThrow({ where: { id: (res.json as Accepted).id }, include: { executions: true } });
-    expect(event).toMatchObject({ projectId: project.id, type, occurAt: posted.occur_at, operator: posted.operator, source: "api" });
+    const event = await db.event.findUniqueOrThrow({
+      where: { id: (res.json as Accepted).id },
+      include: { executions: true },
+    });
+    expect(event).toMatchObject({
+      projectId: project.id,
+      type,
+      occurAt: posted.occur_at,
+      operator: posted.operator,
+      source: "api",
+    });
     expect(event.executions.map((e) => e.policyId)).toEqual([policy.id, policy.id]);
     // The Default body a receiver gets is exactly what was posted.
-    const delivered = buildDefaultPayload({ type, occur_at: event.occurAt, operator: event.operator, event_data: JSON.parse(event.eventData) }).body;
+    const delivered = buildDefaultPayload({
+      type,
+      occur_at: event.occurAt,
+      operator: event.operator,
+      event_data: JSON.parse(event.eventData),
+    }).body;
     expect(delivered).toBe(JSON.stringify(posted));
   });
 
@@ -71,7 +85,9 @@ describe("POST /v1/events", () => {
     expect((res.json as Accepted).deliveries).toBe(2);
     const db = await getDb();
     expect(await db.execution.count({ where: { policyId: b.policy.id } })).toBe(0);
-    expect((await db.event.findUniqueOrThrow({ where: { id: (res.json as Accepted).id } })).projectId).toBe(a.project.id);
+    expect((await db.event.findUniqueOrThrow({ where: { id: (res.json as Accepted).id } })).projectId).toBe(
+      a.project.id,
+    );
   });
 
   it("Idempotency-Key: the same key twice fans out once", async () => {
@@ -90,7 +106,10 @@ describe("POST /v1/events", () => {
     expect(await db.task.count({ where: { policyId: policy.id } })).toBe(2);
 
     // Another key value is another event; the same value in another project is independent.
-    expect((await post(key, sampleEvent("PUSH_ARTIFACT"), { "Idempotency-Key": "build-4712-push" })).json).toEqual({ id: expect.any(Number), deliveries: 2 });
+    expect((await post(key, sampleEvent("PUSH_ARTIFACT"), { "Idempotency-Key": "build-4712-push" })).json).toEqual({
+      id: expect.any(Number),
+      deliveries: 2,
+    });
     const other = await setup();
     const inOther = await post(other.key, sampleEvent("PUSH_ARTIFACT"), headers);
     expect((inOther.json as Accepted).duplicate).toBeUndefined();
@@ -100,7 +119,9 @@ describe("POST /v1/events", () => {
   it("Idempotency-Key: concurrent retries still create one event", async () => {
     const { project, key } = await setup();
     const headers = { "Idempotency-Key": "race-1" };
-    const answers = await Promise.all(Array.from({ length: 5 }, () => post(key, sampleEvent("PUSH_ARTIFACT"), headers)));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => post(key, sampleEvent("PUSH_ARTIFACT"), headers)),
+    );
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
     expect(new Set(answers.map((a) => (a.json as Accepted).id)).size).toBe(1);
     expect(answers.filter((a) => !(a.json as Accepted).duplicate)).toHaveLength(1);
@@ -110,8 +131,18 @@ describe("POST /v1/events", () => {
 
   it("Idempotency-Key over 255 characters or empty is a validation_error", async () => {
     const { project, key } = await setup();
-    expectError(await post(key, sampleEvent("PUSH_ARTIFACT"), { "Idempotency-Key": "k".repeat(256) }), 400, "validation_error", "Idempotency-Key");
-    expectError(await post(key, sampleEvent("PUSH_ARTIFACT"), { "Idempotency-Key": "" }), 400, "validation_error", "Idempotency-Key");
+    expectError(
+      await post(key, sampleEvent("PUSH_ARTIFACT"), { "Idempotency-Key": "k".repeat(256) }),
+      400,
+      "validation_error",
+      "Idempotency-Key",
+    );
+    expectError(
+      await post(key, sampleEvent("PUSH_ARTIFACT"), { "Idempotency-Key": "" }),
+      400,
+      "validation_error",
+      "Idempotency-Key",
+    );
     expect((await post(key, sampleEvent("PUSH_ARTIFACT"), { "Idempotency-Key": "k".repeat(255) })).status).toBe(202);
     const db = await getDb();
     expect(await db.event.count({ where: { projectId: project.id } })).toBe(1);
@@ -122,7 +153,9 @@ describe("POST /v1/events", () => {
     const res = await post(key, sampleEvent("REPLICATION"), { "X-Request-Id": "ci-run-42.step-3" });
     expect(res.headers.get("x-request-id")).toBe("ci-run-42.step-3");
     const db = await getDb();
-    expect((await db.event.findUniqueOrThrow({ where: { id: (res.json as Accepted).id } })).requestId).toBe("ci-run-42.step-3");
+    expect((await db.event.findUniqueOrThrow({ where: { id: (res.json as Accepted).id } })).requestId).toBe(
+      "ci-run-42.step-3",
+    );
     // Without one, the generated id is answered and stored alike.
     const res2 = await post(key, sampleEvent("REPLICATION"));
     const generated = res2.headers.get("x-request-id");
@@ -140,13 +173,21 @@ describe("POST /v1/events", () => {
       [{ ...push, occur_at: "yesterday" }, "occur_at"],
       [{ ...push, occur_at: 1_680_501_893_000 }, "occur_at"],
       [{ ...push, operator: 7 }, "operator"],
-      [{ ...push, event_data: { ...push.event_data, resources: [{ tag: "x", resource_url: "y" }] } }, "event_data.resources.0.digest"],
+      [
+        { ...push, event_data: { ...push.event_data, resources: [{ tag: "x", resource_url: "y" }] } },
+        "event_data.resources.0.digest",
+      ],
       [{ ...push, event_data: { resources: [] } }, "event_data.resources"],
       [[push], "body"],
       ["PUSH_ARTIFACT", "body"],
     ];
     for (const [body, field] of cases) expectError(await post(key, body), 400, "validation_error", field);
-    expectError(await call(events.POST, { path: "/v1/events", key, rawBody: "{not json" }), 400, "invalid_json", "body");
+    expectError(
+      await call(events.POST, { path: "/v1/events", key, rawBody: "{not json" }),
+      400,
+      "invalid_json",
+      "body",
+    );
     const big = { ...push, event_data: { ...push.event_data, padding: "x".repeat(1024 * 1024) } };
     const tooLarge = await post(key, big);
     expectError(tooLarge, 413, "payload_too_large", "body");
@@ -159,7 +200,11 @@ describe("POST /v1/events", () => {
     const { project, key, keyRow } = await setup();
     const db = await getDb();
     for (const authorization of [undefined, "Bearer nope", "Basic YWRtaW46eA==", `Bearer ${key}x`]) {
-      expectError(await call(events.POST, { path: "/v1/events", authorization, body: sampleEvent("PUSH_ARTIFACT") }), 401, "unauthorized");
+      expectError(
+        await call(events.POST, { path: "/v1/events", authorization, body: sampleEvent("PUSH_ARTIFACT") }),
+        401,
+        "unauthorized",
+      );
     }
     expect((await post(key, sampleEvent("PUSH_ARTIFACT"))).status).toBe(202);
     await db.apiKey.update({ where: { id: keyRow.id }, data: { revokedAt: new Date() } });

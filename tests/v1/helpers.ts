@@ -18,13 +18,20 @@ export type CallOptions<P> = {
 };
 
 /** Calls a route handler in-process, the way Next.js does. */
-export async function call<P = Record<string, string>>(handler: Handler<P>, opts: CallOptions<P>): Promise<{ status: number; headers: Headers; json: unknown; text: string }> {
+export async function call<P = Record<string, string>>(
+  handler: Handler<P>,
+  opts: CallOptions<P>,
+): Promise<{ status: number; headers: Headers; json: unknown; text: string }> {
   const headers = new Headers(opts.headers);
   if (opts.key) headers.set("authorization", `Bearer ${opts.key}`);
   if (opts.authorization) headers.set("authorization", opts.authorization);
   const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
   if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
-  const req = new NextRequest(`http://localhost${opts.path}`, { method: opts.method ?? (body === undefined ? "GET" : "POST"), headers, body });
+  const req = new NextRequest(`http://localhost${opts.path}`, {
+    method: opts.method ?? (body === undefined ? "GET" : "POST"),
+    headers,
+    body,
+  });
   const res = await handler(req, { params: Promise.resolve((opts.params ?? {}) as P) });
   const text = await res.text();
   let json: unknown = undefined;

@@ -24,7 +24,15 @@ import {
   harborUserInputSchema,
   redeliverRangeSchema,
 } from "@/lib/harbor-api/inputs";
-import { supportedWebhookEvents, toHarborApiKey, toHarborExecution, toHarborMember, toHarborProject, toHarborTask, toHarborUser } from "@/lib/harbor-api/mappers";
+import {
+  supportedWebhookEvents,
+  toHarborApiKey,
+  toHarborExecution,
+  toHarborMember,
+  toHarborProject,
+  toHarborTask,
+  toHarborUser,
+} from "@/lib/harbor-api/mappers";
 import { harborLastTriggers } from "@/lib/harbor-api/last-trigger";
 import { listExecutions } from "@/lib/history/queries";
 import { openApiDocument, type OpenApiDocument } from "@/lib/openapi/document";
@@ -69,7 +77,8 @@ function routesOnDisk(): string[] {
         if (rel.some((s) => s.startsWith("[..."))) continue; // catch-all 404s
         const apiPath = "/" + rel.map((s) => s.replace(/^\[(.+)\]$/, "{$1}")).join("/");
         const source = fs.readFileSync(full, "utf8");
-        for (const m of source.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)) out.push(`${m[1]} ${apiPath}`);
+        for (const m of source.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g))
+          out.push(`${m[1]} ${apiPath}`);
       }
     }
   };
@@ -110,8 +119,13 @@ describe("OpenAPI document", () => {
         ids.add(op.operationId);
         expect(op.tags.every((t) => doc.tags.some((tag) => tag.name === t))).toBe(true);
         expect(Object.keys(op.responses).length).toBeGreaterThan(0);
-        const params = (op.parameters ?? []).map((x) => ("$ref" in x ? (resolveRef(x.$ref) as { name: string; in: string }) : x));
-        const pathParams = params.filter((x) => x.in === "path").map((x) => x.name).sort();
+        const params = (op.parameters ?? []).map((x) =>
+          "$ref" in x ? (resolveRef(x.$ref) as { name: string; in: string }) : x,
+        );
+        const pathParams = params
+          .filter((x) => x.in === "path")
+          .map((x) => x.name)
+          .sort();
         expect(pathParams, `${method} ${p}`).toEqual([...declared].sort());
       }
     }
@@ -135,31 +149,49 @@ describe("OpenAPI document", () => {
       ["put", "/api/v2.0/projects/{project_name_or_id}/members/{mid}", harborMemberUpdateSchema],
       ["post", "/api/v2.0/users", harborUserInputSchema],
       ["post", "/api/v2.0/projects/{project_name_or_id}/api-keys", createApiKeySchema],
-      ["patch", "/api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/executions/{execution_id}", executionPatchSchema],
-      ["post", "/api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/redeliver", redeliverRangeSchema],
+      [
+        "patch",
+        "/api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/executions/{execution_id}",
+        executionPatchSchema,
+      ],
+      [
+        "post",
+        "/api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/redeliver",
+        redeliverRangeSchema,
+      ],
     ];
     for (const [method, p, schema] of table) {
       const body = doc.paths[p]?.[method]?.requestBody;
       expect(body, `${method} ${p}`).toBeDefined();
-      const { $schema: _dialect, ...expected } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+      const { $schema: _dialect, ...expected } = z.toJSONSchema(schema, {
+        io: "input",
+        unrepresentable: "any",
+      }) as Record<string, unknown>;
       for (const media of Object.values(body!.content)) {
         const documented = media.schema.$ref ? resolveRef(media.schema.$ref as string) : media.schema;
         expect(documented, `${method} ${p}`).toEqual(expected);
       }
     }
     // Every documented request body is in the table.
-    const withBodies = Object.entries(doc.paths).flatMap(([p, item]) => METHODS.filter((m) => item[m]?.requestBody).map((m) => `${m} ${p}`));
+    const withBodies = Object.entries(doc.paths).flatMap(([p, item]) =>
+      METHODS.filter((m) => item[m]?.requestBody).map((m) => `${m} ${p}`),
+    );
     expect(withBodies.sort()).toEqual(table.map(([m, p]) => `${m} ${p}`).sort());
   });
 
   it("the v1 response schemas accept what the routes answer", async () => {
     const project = await makeProject();
     const { key } = await makeApiKey(project.id);
-    const res = await call(destinations.POST, { path: "/v1/destinations", key, body: { url: "http://127.0.0.1:9/x", metadata: { a: 1 } } });
+    const res = await call(destinations.POST, {
+      path: "/v1/destinations",
+      key,
+      body: { url: "http://127.0.0.1:9/x", metadata: { a: 1 } },
+    });
     expect(res.status).toBe(201);
     const ajv = new Ajv2020({ strict: false });
     addFormats(ajv);
-    for (const name of Object.keys(doc.components.schemas)) ajv.addSchema(doc.components.schemas[name], `#/components/schemas/${name}`);
+    for (const name of Object.keys(doc.components.schemas))
+      ajv.addSchema(doc.components.schemas[name], `#/components/schemas/${name}`);
     const validate = (name: string, value: unknown) => {
       const v = ajv.getSchema(`#/components/schemas/${name}`)!;
       expect(v(value), `${name}: ${JSON.stringify(v.errors)}`).toBe(true);
@@ -175,7 +207,15 @@ describe("OpenAPI document", () => {
   it("the Harbor response schemas match what the Harbor API's mappers produce (strictly)", async () => {
     const { user, actor } = await makeUser({ sysadmin: true });
     const project = await makeProject({ [user.id]: "projectAdmin" });
-    const input = policyInputSchema.parse({ name: "doc", event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: "http://127.0.0.1:9/x", auth_header: "Bearer x" }, { type: "slack", address: "http://127.0.0.1:9/s" }], retry_policy: { max_attempts: 2 } });
+    const input = policyInputSchema.parse({
+      name: "doc",
+      event_types: ["PUSH_ARTIFACT"],
+      targets: [
+        { type: "http", address: "http://127.0.0.1:9/x", auth_header: "Bearer x" },
+        { type: "slack", address: "http://127.0.0.1:9/s" },
+      ],
+      retry_policy: { max_attempts: 2 },
+    });
     const { policy } = await createPolicy(actor, project, input);
     await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
     const full = (await findPolicy(project.id, policy.id))!;
@@ -189,7 +229,9 @@ describe("OpenAPI document", () => {
     for (const t of tasks) harbor.harborTaskSchema.parse(toHarborTask(t, t.attempts));
     harbor.harborProjectSchema.parse(toHarborProject(project, "projectAdmin"));
     harbor.harborProjectSchema.parse(toHarborProject(project, undefined));
-    harbor.harborMemberSchema.parse(toHarborMember({ id: 1, projectId: project.id, userId: user.id, username: user.username, role: "maintainer" }));
+    harbor.harborMemberSchema.parse(
+      toHarborMember({ id: 1, projectId: project.id, userId: user.id, username: user.username, role: "maintainer" }),
+    );
     harbor.harborUserSchema.parse(toHarborUser(user));
     const { row } = await makeApiKey(project.id, "live");
     harbor.harborApiKeySchema.parse(toHarborApiKey(row));
@@ -203,11 +245,25 @@ describe("OpenAPI document", () => {
     const html = renderToStaticMarkup(createElement(ApiDocsPage));
     for (const route of routesInDocument(doc)) {
       const [method, p] = route.split(" ");
-      expect(html, route).toContain(`id="${method.toLowerCase()}-${p.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "")}"`);
+      expect(html, route).toContain(
+        `id="${method.toLowerCase()}-${p.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "")}"`,
+      );
       expect(html).toContain(p.replace(/&/g, "&amp;"));
     }
     // Field names of request and response schemas, and the error codes of the spec.
-    for (const text of ["signing_secret", "next_cursor", "retry_policy", "event_data", "payload_format", "invalid_url", "url_not_reachable", "over_destination_limit", "invalid_cursor", "destination_not_found", "metadata_too_large"]) {
+    for (const text of [
+      "signing_secret",
+      "next_cursor",
+      "retry_policy",
+      "event_data",
+      "payload_format",
+      "invalid_url",
+      "url_not_reachable",
+      "over_destination_limit",
+      "invalid_cursor",
+      "destination_not_found",
+      "metadata_too_large",
+    ]) {
       expect(html).toContain(text);
     }
     expect(html).not.toMatch(/<script\b/);

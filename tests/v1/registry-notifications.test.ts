@@ -31,7 +31,16 @@ afterAll(() => {
 const digest = () => "sha256:" + crypto.randomBytes(32).toString("hex");
 
 /** One registry event as registry:2 sends it. */
-function registryEvent(over: { action?: string; repository: string; mediaType?: string | null; tag?: string; method?: string; requestId?: string; id?: string; digest?: string }) {
+function registryEvent(over: {
+  action?: string;
+  repository: string;
+  mediaType?: string | null;
+  tag?: string;
+  method?: string;
+  requestId?: string;
+  id?: string;
+  digest?: string;
+}) {
   const d = over.digest ?? digest();
   return {
     id: over.id ?? crypto.randomUUID(),
@@ -46,7 +55,13 @@ function registryEvent(over: { action?: string; repository: string; mediaType?: 
       url: `http://registry.local:5000/v2/${over.repository}/manifests/${d}`,
       ...(over.tag ? { tag: over.tag } : {}),
     },
-    request: { id: over.requestId ?? crypto.randomUUID(), addr: "10.0.0.5:4711", host: "registry.local:5000", method: over.method ?? "PUT", useragent: "docker/24" },
+    request: {
+      id: over.requestId ?? crypto.randomUUID(),
+      addr: "10.0.0.5:4711",
+      host: "registry.local:5000",
+      method: over.method ?? "PUT",
+      useragent: "docker/24",
+    },
     actor: { name: "ci-bot" },
     source: { addr: "registry:5000", instanceID: "abc" },
   };
@@ -72,7 +87,20 @@ const notify = (body: unknown, opts: { token?: string; contentType?: string; raw
     headers: { "content-type": opts.contentType ?? REGISTRY_ENVELOPE_MEDIA_TYPE },
   });
 
-type Result = { accepted: number; duplicates: number; deliveries: number; events: { id: number; registry_event_id: string; project: string; type: string; deliveries: number; duplicate: boolean }[]; ignored: { id: string; code: string; reason: string }[] };
+type Result = {
+  accepted: number;
+  duplicates: number;
+  deliveries: number;
+  events: {
+    id: number;
+    registry_event_id: string;
+    project: string;
+    type: string;
+    deliveries: number;
+    duplicate: boolean;
+  }[];
+  ignored: { id: string; code: string; reason: string }[];
+};
 
 describe("POST /service/notifications", () => {
   it("maps a manifest push to PUSH_ARTIFACT of the repository's project", async () => {
@@ -85,15 +113,39 @@ describe("POST /service/notifications", () => {
       accepted: 1,
       duplicates: 0,
       deliveries: 1,
-      events: [{ id: expect.any(Number), registry_event_id: ev.id, project: project.name, type: "PUSH_ARTIFACT", deliveries: 1, duplicate: false }],
+      events: [
+        {
+          id: expect.any(Number),
+          registry_event_id: ev.id,
+          project: project.name,
+          type: "PUSH_ARTIFACT",
+          deliveries: 1,
+          duplicate: false,
+        },
+      ],
       ignored: [],
     });
     const db = await getDb();
     const event = await db.event.findUniqueOrThrow({ where: { id: body.events[0].id }, include: { executions: true } });
-    expect(event).toMatchObject({ projectId: project.id, type: "PUSH_ARTIFACT", source: "registry", requestId: "reg-req-1", operator: "ci-bot", idempotencyKey: `registry:${ev.id}`, occurAt: Date.UTC(2024, 4, 1, 10, 0, 0) / 1000 });
+    expect(event).toMatchObject({
+      projectId: project.id,
+      type: "PUSH_ARTIFACT",
+      source: "registry",
+      requestId: "reg-req-1",
+      operator: "ci-bot",
+      idempotencyKey: `registry:${ev.id}`,
+      occurAt: Date.UTC(2024, 4, 1, 10, 0, 0) / 1000,
+    });
     expect(JSON.parse(event.eventData)).toEqual({
-      resources: [{ digest: ev.target.digest, tag: "v1.2", resource_url: `registry.local:5000/${project.name}/team/app:v1.2` }],
-      repository: { name: "team/app", namespace: project.name, repo_full_name: `${project.name}/team/app`, repo_type: "private" },
+      resources: [
+        { digest: ev.target.digest, tag: "v1.2", resource_url: `registry.local:5000/${project.name}/team/app:v1.2` },
+      ],
+      repository: {
+        name: "team/app",
+        namespace: project.name,
+        repo_full_name: `${project.name}/team/app`,
+        repo_type: "private",
+      },
     });
     expect(event.executions.map((e) => e.policyId)).toEqual([policy.id]);
   });
@@ -103,30 +155,54 @@ describe("POST /service/notifications", () => {
     const d = digest();
     const pull = registryEvent({ action: "pull", repository: `${project.name}/app`, method: "GET", digest: d });
     const head = registryEvent({ action: "pull", repository: `${project.name}/app`, method: "HEAD", digest: d });
-    const del = registryEvent({ action: "delete", repository: `${project.name}/app`, mediaType: null, method: "DELETE", digest: d });
+    const del = registryEvent({
+      action: "delete",
+      repository: `${project.name}/app`,
+      mediaType: null,
+      method: "DELETE",
+      digest: d,
+    });
     const res = await notify({ events: [head, pull, del] }, { contentType: "application/json" });
     expect(res.status).toBe(202);
     const body = res.json as Result;
-    expect(body.events.map((e) => [e.registry_event_id, e.type])).toEqual([[pull.id, "PULL_ARTIFACT"], [del.id, "DELETE_ARTIFACT"]]);
+    expect(body.events.map((e) => [e.registry_event_id, e.type])).toEqual([
+      [pull.id, "PULL_ARTIFACT"],
+      [del.id, "DELETE_ARTIFACT"],
+    ]);
     expect(body.ignored).toEqual([{ id: head.id, code: "not_applicable", reason: expect.stringContaining("HEAD") }]);
     expect(body.deliveries).toBe(2);
   });
 
   it("blob-only envelopes (layer pushes) create nothing and say why", async () => {
     const { project } = await setup();
-    const blobs = [registryEvent({ repository: `${project.name}/app`, mediaType: LAYER }), registryEvent({ action: "pull", method: "GET", repository: `${project.name}/app`, mediaType: "application/octet-stream" })];
+    const blobs = [
+      registryEvent({ repository: `${project.name}/app`, mediaType: LAYER }),
+      registryEvent({
+        action: "pull",
+        method: "GET",
+        repository: `${project.name}/app`,
+        mediaType: "application/octet-stream",
+      }),
+    ];
     const res = await notify({ events: blobs });
     expect(res.status).toBe(202);
     const body = res.json as Result;
     expect(body).toMatchObject({ accepted: 0, deliveries: 0, events: [] });
-    expect(body.ignored).toEqual(blobs.map((b) => ({ id: b.id, code: "not_applicable", reason: expect.stringContaining("not a manifest") })));
+    expect(body.ignored).toEqual(
+      blobs.map((b) => ({ id: b.id, code: "not_applicable", reason: expect.stringContaining("not a manifest") })),
+    );
     const db = await getDb();
     expect(await db.event.count({ where: { projectId: project.id } })).toBe(0);
   });
 
   it("a re-posted envelope does not fan out twice", async () => {
     const { project, policy } = await setup();
-    const envelope = { events: [registryEvent({ repository: `${project.name}/app`, tag: "1" }), registryEvent({ repository: `${project.name}/app`, tag: "2" })] };
+    const envelope = {
+      events: [
+        registryEvent({ repository: `${project.name}/app`, tag: "1" }),
+        registryEvent({ repository: `${project.name}/app`, tag: "2" }),
+      ],
+    };
     const first = (await notify(envelope)).json as Result;
     const second = await notify(envelope);
     expect(second.status).toBe(202);
@@ -158,14 +234,24 @@ describe("POST /service/notifications", () => {
     const { project } = await setup();
     const good = registryEvent({ repository: `${project.name}/app`, tag: "1" });
     const { timestamp: _dropped, ...noTimestamp } = registryEvent({ repository: `${project.name}/app` });
-    expectError(await notify(undefined, { rawBody: "{\"events\": [" }), 400, "invalid_json", "body");
+    expectError(await notify(undefined, { rawBody: '{"events": [' }), 400, "invalid_json", "body");
     expectError(await notify(undefined, { rawBody: "" }), 400, "invalid_json", "body");
     expectError(await notify({ events: "push" }), 400, "validation_error", "events");
     expectError(await notify({}), 400, "validation_error", "events");
     expectError(await notify([good]), 400, "validation_error", "body");
     expectError(await notify({ events: [good, noTimestamp] }), 400, "validation_error", "events.1.timestamp");
-    expectError(await notify({ events: [{ ...good, target: { ...good.target, repository: "" } }] }), 400, "validation_error", "events.0.target.repository");
-    expectError(await notify({ events: [good] }, { contentType: "text/plain" }), 415, "unsupported_media_type", "Content-Type");
+    expectError(
+      await notify({ events: [{ ...good, target: { ...good.target, repository: "" } }] }),
+      400,
+      "validation_error",
+      "events.0.target.repository",
+    );
+    expectError(
+      await notify({ events: [good] }, { contentType: "text/plain" }),
+      415,
+      "unsupported_media_type",
+      "Content-Type",
+    );
     const db = await getDb();
     expect(await db.event.count({ where: { projectId: project.id } })).toBe(0);
   });
@@ -186,7 +272,11 @@ describe("POST /service/notifications", () => {
     expectError(await notify(envelope, { token: "" }), 401, "unauthorized");
     expectError(await notify(envelope, { token: "wrong-token" }), 401, "unauthorized");
     expectError(await notify(envelope, { token: TOKEN.slice(0, -1) }), 401, "unauthorized");
-    const basic = await call(POST, { path: "/service/notifications", authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString("base64")}`, body: envelope });
+    const basic = await call(POST, {
+      path: "/service/notifications",
+      authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString("base64")}`,
+      body: envelope,
+    });
     expectError(basic, 401, "unauthorized");
     const db = await getDb();
     expect(await db.event.count({ where: { projectId: project.id } })).toBe(0);

@@ -7,8 +7,14 @@ vi.mock("@/lib/settings/settings", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/lib/settings/settings")>();
   return {
     ...original,
-    getSettings: async (...args: Parameters<typeof original.getSettings>) => ({ ...(await original.getSettings(...args)), webhooksEnabled: false }),
-    deliverySwitch: async (...args: Parameters<typeof original.deliverySwitch>) => ({ ...(await original.deliverySwitch(...args)), webhooksEnabled: false }),
+    getSettings: async (...args: Parameters<typeof original.getSettings>) => ({
+      ...(await original.getSettings(...args)),
+      webhooksEnabled: false,
+    }),
+    deliverySwitch: async (...args: Parameters<typeof original.deliverySwitch>) => ({
+      ...(await original.deliverySwitch(...args)),
+      webhooksEnabled: false,
+    }),
   };
 });
 
@@ -43,13 +49,23 @@ describe("while webhooks are globally disabled", () => {
           id: "evt-disabled-1",
           timestamp: "2024-05-01T10:00:00.123456789Z",
           action: "push",
-          target: { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: "sha256:" + "a".repeat(64), repository: `${project.name}/app`, tag: "1.0", url: "http://registry:5000/v2/x" },
+          target: {
+            mediaType: "application/vnd.oci.image.manifest.v1+json",
+            digest: "sha256:" + "a".repeat(64),
+            repository: `${project.name}/app`,
+            tag: "1.0",
+            url: "http://registry:5000/v2/x",
+          },
           request: { id: "req-1", method: "PUT" },
           actor: { name: "ci" },
         },
       ],
     };
-    const res = await call(postNotification, { path: "/service/notifications", authorization: `Bearer ${TOKEN}`, body: envelope });
+    const res = await call(postNotification, {
+      path: "/service/notifications",
+      authorization: `Bearer ${TOKEN}`,
+      body: envelope,
+    });
     expect(res.status).toBe(202);
     expect(res.json).toEqual({
       accepted: 0,

@@ -26,7 +26,12 @@ const settings = await import("@/app/admin/settings/actions");
 const DEAD_URL = "http://127.0.0.1:9/hook";
 
 function policyInput(name: string, over: Record<string, unknown> = {}) {
-  return { name, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: DEAD_URL, auth_header: "Bearer secret-value", payload_format: "Default" }], ...over };
+  return {
+    name,
+    event_types: ["PUSH_ARTIFACT"],
+    targets: [{ type: "http", address: DEAD_URL, auth_header: "Bearer secret-value", payload_format: "Default" }],
+    ...over,
+  };
 }
 
 async function setup() {
@@ -34,7 +39,11 @@ async function setup() {
   const maintainer = await makeUser();
   const guest = await makeUser();
   const outsider = await makeUser();
-  const project = await makeProject({ [admin.user.id]: "projectAdmin", [maintainer.user.id]: "maintainer", [guest.user.id]: "guest" });
+  const project = await makeProject({
+    [admin.user.id]: "projectAdmin",
+    [maintainer.user.id]: "maintainer",
+    [guest.user.id]: "guest",
+  });
   session.actor = admin.actor;
   const created = await webhooks.createPolicyAction(project.name, policyInput("existing"));
   if (!created.ok) throw new Error(created.message);
@@ -57,7 +66,10 @@ describe("webhook actions: permissions", () => {
     const { maintainer, project, policyId } = await setup();
     session.actor = maintainer.actor;
     const db = await getDb();
-    const before = await db.webhookPolicy.findUniqueOrThrow({ where: { id: policyId }, include: { targets: true, signingKeys: true } });
+    const before = await db.webhookPolicy.findUniqueOrThrow({
+      where: { id: policyId },
+      include: { targets: true, signingKeys: true },
+    });
     const attempts = [
       webhooks.createPolicyAction(project.name, policyInput("by-maintainer")),
       webhooks.updatePolicyAction(project.name, policyId, policyInput("renamed")),
@@ -68,11 +80,17 @@ describe("webhook actions: permissions", () => {
       webhooks.resumeTargetAction(project.name, policyId, before.targets[0].id),
       webhooks.stopExecutionAction(project.name, policyId, 1),
       webhooks.redeliverTaskAction(project.name, policyId, 1),
-      webhooks.redeliverFailedAction(project.name, policyId, { from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z" }),
+      webhooks.redeliverFailedAction(project.name, policyId, {
+        from: "2020-01-01T00:00:00Z",
+        to: "2030-01-01T00:00:00Z",
+      }),
       webhooks.isPolicyNameTakenAction(project.name, "existing"),
     ];
     for (const r of await Promise.all(attempts)) expect(r).toMatchObject({ ok: false, code: "forbidden" });
-    const after = await db.webhookPolicy.findUniqueOrThrow({ where: { id: policyId }, include: { targets: true, signingKeys: true } });
+    const after = await db.webhookPolicy.findUniqueOrThrow({
+      where: { id: policyId },
+      include: { targets: true, signingKeys: true },
+    });
     expect(after).toEqual(before);
     expect(await db.webhookPolicy.count({ where: { projectId: project.id } })).toBe(1);
     expect(await db.execution.count({ where: { policyId } })).toBe(0);
@@ -83,7 +101,11 @@ describe("webhook actions: permissions", () => {
     session.actor = guest.actor;
     expect(await webhooks.deletePolicyAction(project.name, policyId)).toMatchObject({ ok: false, code: "forbidden" });
     session.actor = outsider.actor;
-    expect(await webhooks.deletePolicyAction(project.name, policyId)).toMatchObject({ ok: false, code: "not_found", message: "project not found" });
+    expect(await webhooks.deletePolicyAction(project.name, policyId)).toMatchObject({
+      ok: false,
+      code: "not_found",
+      message: "project not found",
+    });
   });
 
   it("a policy of another project is not found through this one", async () => {
@@ -109,7 +131,10 @@ describe("webhook actions: a project admin", () => {
   it("creates with the shared schema: field errors by path, a 409 on the name, the signing secret once", async () => {
     const { admin, project } = await setup();
     session.actor = admin.actor;
-    const bad = await webhooks.createPolicyAction(project.name, policyInput("new", { targets: [{ type: "http", address: "ftp://x" }] }));
+    const bad = await webhooks.createPolicyAction(
+      project.name,
+      policyInput("new", { targets: [{ type: "http", address: "ftp://x" }] }),
+    );
     expect(bad).toMatchObject({ ok: false, code: "validation_error", field: "targets.0.address" });
     const none = await webhooks.createPolicyAction(project.name, policyInput("new", { event_types: [] }));
     expect(none).toMatchObject({ ok: false, field: "event_types" });
@@ -117,32 +142,63 @@ describe("webhook actions: a project admin", () => {
     expect(dup).toMatchObject({ ok: false, code: "conflict", field: "name" });
     const ok = await webhooks.createPolicyAction(project.name, policyInput("new"));
     expect(ok.ok && ok.data!.signingSecret).toMatch(/^whsec_/);
-    expect(await webhooks.isPolicyNameTakenAction(project.name, " new ")).toEqual({ ok: true, data: true, message: undefined });
-    expect(await webhooks.isPolicyNameTakenAction(project.name, "new", ok.ok ? ok.data!.id : 0)).toMatchObject({ ok: true, data: false });
+    expect(await webhooks.isPolicyNameTakenAction(project.name, " new ")).toEqual({
+      ok: true,
+      data: true,
+      message: undefined,
+    });
+    expect(await webhooks.isPolicyNameTakenAction(project.name, "new", ok.ok ? ok.data!.id : 0)).toMatchObject({
+      ok: true,
+      data: false,
+    });
   });
 
   it("sends a test event of the chosen type to this policy only, through the pipeline", async () => {
     const { admin, project, policyId } = await setup();
     session.actor = admin.actor;
-    const other = await webhooks.createPolicyAction(project.name, policyInput("other", { event_types: ["PUSH_ARTIFACT"] }));
+    const other = await webhooks.createPolicyAction(
+      project.name,
+      policyInput("other", { event_types: ["PUSH_ARTIFACT"] }),
+    );
     expect(other.ok).toBe(true);
-    expect(await webhooks.sendTestEventAction(project.name, policyId, "DROP_TABLE")).toMatchObject({ ok: false, field: "eventType" });
+    expect(await webhooks.sendTestEventAction(project.name, policyId, "DROP_TABLE")).toMatchObject({
+      ok: false,
+      field: "eventType",
+    });
     const r = await webhooks.sendTestEventAction(project.name, policyId, "TAG_RETENTION");
     expect(r).toMatchObject({ ok: true, data: { deliveries: 1 } });
     const db = await getDb();
-    const executions = await db.execution.findMany({ where: { policy: { projectId: project.id } }, include: { event: true } });
+    const executions = await db.execution.findMany({
+      where: { policy: { projectId: project.id } },
+      include: { event: true },
+    });
     expect(executions).toHaveLength(1);
-    expect(executions[0]).toMatchObject({ policyId, eventType: "TAG_RETENTION", trigger: "MANUAL", event: { source: "test", type: "TAG_RETENTION" } });
+    expect(executions[0]).toMatchObject({
+      policyId,
+      eventType: "TAG_RETENTION",
+      trigger: "MANUAL",
+      event: { source: "test", type: "TAG_RETENTION" },
+    });
   });
 
   it("redeliver in a range uses the REST API's schema", async () => {
     const { admin, project, policyId } = await setup();
     session.actor = admin.actor;
-    const reversed = await webhooks.redeliverFailedAction(project.name, policyId, { from: "2030-01-01T00:00:00Z", to: "2020-01-01T00:00:00Z", include_stopped: false });
+    const reversed = await webhooks.redeliverFailedAction(project.name, policyId, {
+      from: "2030-01-01T00:00:00Z",
+      to: "2020-01-01T00:00:00Z",
+      include_stopped: false,
+    });
     expect(reversed).toMatchObject({ ok: false, code: "validation_error", field: "to" });
-    const empty = await webhooks.redeliverFailedAction(project.name, policyId, { from: "", to: "2020-01-01T00:00:00Z" });
+    const empty = await webhooks.redeliverFailedAction(project.name, policyId, {
+      from: "",
+      to: "2020-01-01T00:00:00Z",
+    });
     expect(empty).toMatchObject({ ok: false, field: "from" });
-    const none = await webhooks.redeliverFailedAction(project.name, policyId, { from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z" });
+    const none = await webhooks.redeliverFailedAction(project.name, policyId, {
+      from: "2020-01-01T00:00:00Z",
+      to: "2030-01-01T00:00:00Z",
+    });
     expect(none).toMatchObject({ ok: true, data: { queued: 0 } });
   });
 
@@ -152,11 +208,21 @@ describe("webhook actions: a project admin", () => {
     const db = await getDb();
     const before = await db.webhookTarget.findFirstOrThrow({ where: { policyId } });
     const { SECRET_MASK } = await import("@/lib/policies/schemas");
-    const r = await webhooks.updatePolicyAction(project.name, policyId, policyInput("existing", { description: "edited", targets: [{ type: "http", address: DEAD_URL, auth_header: SECRET_MASK }] }));
+    const r = await webhooks.updatePolicyAction(
+      project.name,
+      policyId,
+      policyInput("existing", {
+        description: "edited",
+        targets: [{ type: "http", address: DEAD_URL, auth_header: SECRET_MASK }],
+      }),
+    );
     expect(r.ok).toBe(true);
     const after = await db.webhookTarget.findFirstOrThrow({ where: { policyId } });
     expect(after.authHeaderEnc).toBe(before.authHeaderEnc);
-    expect(await webhooks.setPolicyEnabledAction(project.name, policyId, false)).toMatchObject({ ok: true, message: "Webhook deactivated." });
+    expect(await webhooks.setPolicyEnabledAction(project.name, policyId, false)).toMatchObject({
+      ok: true,
+      message: "Webhook deactivated.",
+    });
     expect((await db.webhookPolicy.findUniqueOrThrow({ where: { id: policyId } })).enabled).toBe(false);
   });
 });
@@ -171,9 +237,15 @@ describe("API key and settings actions", () => {
   it("only project admins manage API keys; the key comes back once", async () => {
     const { admin, maintainer, project } = await setup();
     session.actor = maintainer.actor;
-    expect(await apiKeys.createApiKeyAction(project.name, null, form({ mode: "live", name: "x" }))).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await apiKeys.createApiKeyAction(project.name, null, form({ mode: "live", name: "x" }))).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
     session.actor = admin.actor;
-    expect(await apiKeys.createApiKeyAction(project.name, null, form({ mode: "prod" }))).toMatchObject({ ok: false, field: "mode" });
+    expect(await apiKeys.createApiKeyAction(project.name, null, form({ mode: "prod" }))).toMatchObject({
+      ok: false,
+      field: "mode",
+    });
     const r = await apiKeys.createApiKeyAction(project.name, null, form({ mode: "test", name: "ci" }));
     expect(r.ok && r.data!.key).toMatch(/^hk_test_/);
     const db = await getDb();
@@ -187,20 +259,37 @@ describe("API key and settings actions", () => {
 
   it("settings: only system admins; a bad value names its field and saves nothing", async () => {
     const { admin } = await setup();
-    const valid = { webhooksEnabled: "on", maxAttempts: "3", httpTimeoutSeconds: "3", allowedNetworks: "", retentionCount: "1000", retentionDays: "30", destinationLimit: "100", signingOverlapHours: "24" };
+    const valid = {
+      webhooksEnabled: "on",
+      maxAttempts: "3",
+      httpTimeoutSeconds: "3",
+      allowedNetworks: "",
+      retentionCount: "1000",
+      retentionDays: "30",
+      destinationLimit: "100",
+      signingOverlapHours: "24",
+    };
     session.actor = admin.actor; // a project admin, not a system admin
     expect(await settings.updateSettingsAction(null, form(valid))).toMatchObject({ ok: false, code: "forbidden" });
     const sysadmin = await makeUser({ sysadmin: true });
     session.actor = sysadmin.actor;
     const db = await getDb();
     const before = await db.systemSettings.findUnique({ where: { id: 1 } });
-    expect(await settings.updateSettingsAction(null, form({ ...valid, retentionCount: "5" }))).toMatchObject({ ok: false, field: "retentionCount" });
-    expect(await settings.updateSettingsAction(null, form({ ...valid, allowedNetworks: "10.0.0.0/33" }))).toMatchObject({
+    expect(await settings.updateSettingsAction(null, form({ ...valid, retentionCount: "5" }))).toMatchObject({
       ok: false,
-      field: "allowedNetworks",
-      message: 'allowedNetworks: "10.0.0.0/33" needs a prefix length between 0 and 32',
+      field: "retentionCount",
     });
-    expect(await settings.updateSettingsAction(null, form({ ...valid, registryToken: "short" }))).toMatchObject({ ok: false, field: "registryToken" });
+    expect(await settings.updateSettingsAction(null, form({ ...valid, allowedNetworks: "10.0.0.0/33" }))).toMatchObject(
+      {
+        ok: false,
+        field: "allowedNetworks",
+        message: 'allowedNetworks: "10.0.0.0/33" needs a prefix length between 0 and 32',
+      },
+    );
+    expect(await settings.updateSettingsAction(null, form({ ...valid, registryToken: "short" }))).toMatchObject({
+      ok: false,
+      field: "registryToken",
+    });
     expect(await db.systemSettings.findUnique({ where: { id: 1 } })).toEqual(before);
   });
 });

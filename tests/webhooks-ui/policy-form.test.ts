@@ -14,7 +14,12 @@ import {
   type PolicyFormValues,
 } from "@/lib/webhooks-ui/policy-form";
 
-const form = (over: Partial<PolicyFormValues> = {}): PolicyFormValues => ({ ...emptyPolicyForm(), name: "ci", address: "https://ci.example.com/hook", ...over });
+const form = (over: Partial<PolicyFormValues> = {}): PolicyFormValues => ({
+  ...emptyPolicyForm(),
+  name: "ci",
+  address: "https://ci.example.com/hook",
+  ...over,
+});
 
 const stored: PolicyForForm = {
   name: "ci",
@@ -22,8 +27,20 @@ const stored: PolicyForForm = {
   enabled: false,
   event_types: ["PUSH_ARTIFACT", "DELETE_ARTIFACT"],
   targets: [
-    { type: "http", address: "https://ci.example.com/hook", auth_header: SECRET_MASK, skip_cert_verify: true, payload_format: "CloudEvents" },
-    { type: "slack", address: "https://hooks.slack.com/services/T/B/X", auth_header: "", skip_cert_verify: false, payload_format: "" },
+    {
+      type: "http",
+      address: "https://ci.example.com/hook",
+      auth_header: SECRET_MASK,
+      skip_cert_verify: true,
+      payload_format: "CloudEvents",
+    },
+    {
+      type: "slack",
+      address: "https://hooks.slack.com/services/T/B/X",
+      auth_header: "",
+      skip_cert_verify: false,
+      payload_format: "",
+    },
   ],
   repository_pattern: "library/*",
   tag_pattern: "v*",
@@ -36,7 +53,15 @@ describe("policy form → policy input", () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.input.event_types).toEqual([...EVENT_TYPES]);
-    expect(r.input.targets).toEqual([{ type: "http", address: "https://ci.example.com/hook", auth_header: null, skip_cert_verify: false, payload_format: "Default" }]);
+    expect(r.input.targets).toEqual([
+      {
+        type: "http",
+        address: "https://ci.example.com/hook",
+        auth_header: null,
+        skip_cert_verify: false,
+        payload_format: "Default",
+      },
+    ]);
     expect(r.input.retry_policy).toBeNull();
     expect(r.input.repository_pattern).toBeNull();
   });
@@ -47,8 +72,16 @@ describe("policy form → policy input", () => {
   });
 
   it("Slack targets carry no payload format, auth header or certificate flag", () => {
-    const input = formToPolicyInput(form({ notifyType: "slack", payloadFormat: "CloudEvents", authHeader: "Bearer x", verifyCert: false })) as { targets: unknown[] };
-    expect(input.targets[0]).toEqual({ type: "slack", address: "https://ci.example.com/hook", auth_header: null, skip_cert_verify: false, payload_format: null });
+    const input = formToPolicyInput(
+      form({ notifyType: "slack", payloadFormat: "CloudEvents", authHeader: "Bearer x", verifyCert: false }),
+    ) as { targets: unknown[] };
+    expect(input.targets[0]).toEqual({
+      type: "slack",
+      address: "https://ci.example.com/hook",
+      auth_header: null,
+      skip_cert_verify: false,
+      payload_format: null,
+    });
     expect(policyInputSchema.safeParse(input).success).toBe(true);
   });
 
@@ -56,7 +89,8 @@ describe("policy form → policy input", () => {
     const values = policyToFormValues(stored);
     expect(values.authHeaderStored).toBe(true);
     expect(values.authHeaderAction).toBe("keep");
-    const header = (v: PolicyFormValues) => (formToPolicyInput(v) as { targets: { auth_header: unknown }[] }).targets[0].auth_header;
+    const header = (v: PolicyFormValues) =>
+      (formToPolicyInput(v) as { targets: { auth_header: unknown }[] }).targets[0].auth_header;
     expect(header(values)).toBe(SECRET_MASK);
     expect(header({ ...values, authHeaderAction: "replace", authHeader: "  Bearer new " })).toBe("Bearer new");
     expect(header({ ...values, authHeaderAction: "replace", authHeader: "" })).toBeNull();
@@ -83,16 +117,42 @@ describe("policy form → policy input", () => {
     if (!r.ok) return;
     expect(r.input.enabled).toBe(false);
     expect(r.input.targets).toEqual([
-      { type: "http", address: "https://ci.example.com/hook", auth_header: SECRET_MASK, skip_cert_verify: true, payload_format: "CloudEvents" },
-      { type: "slack", address: "https://hooks.slack.com/services/T/B/X", auth_header: null, skip_cert_verify: false, payload_format: null },
+      {
+        type: "http",
+        address: "https://ci.example.com/hook",
+        auth_header: SECRET_MASK,
+        skip_cert_verify: true,
+        payload_format: "CloudEvents",
+      },
+      {
+        type: "slack",
+        address: "https://hooks.slack.com/services/T/B/X",
+        auth_header: null,
+        skip_cert_verify: false,
+        payload_format: null,
+      },
     ]);
     // the cap, which only the API sets, survives an edit in the form
-    expect(r.input.retry_policy).toEqual({ max_attempts: 5, backoff_base_ms: 1500, backoff_cap_ms: 60_000, timeout_ms: 2500 });
+    expect(r.input.retry_policy).toEqual({
+      max_attempts: 5,
+      backoff_base_ms: 1500,
+      backoff_cap_ms: 60_000,
+      timeout_ms: 2500,
+    });
     expect(r.input.repository_pattern).toBe("library/*");
   });
 
   it("reports every invalid field, mapped to its input, in the form's words", () => {
-    const r = validatePolicyForm(form({ name: " ", address: "ftp://x", eventTypes: [], timeoutSeconds: "0.1", maxAttempts: "abc", tagPattern: "x".repeat(300) }));
+    const r = validatePolicyForm(
+      form({
+        name: " ",
+        address: "ftp://x",
+        eventTypes: [],
+        timeoutSeconds: "0.1",
+        maxAttempts: "abc",
+        tagPattern: "x".repeat(300),
+      }),
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors).toEqual({
@@ -137,13 +197,19 @@ describe("server errors → form fields", () => {
   it("errors without a field of their own go to the form, with their path", () => {
     expect(fieldForPath("targets.1.address")).toBeUndefined();
     expect(fieldForPath(undefined)).toBeUndefined();
-    expect(addError({}, "targets.1.address", "targets.1.address: must be an http:// or https:// URL")).toEqual({ form: "targets.1.address: must be an http:// or https:// URL" });
+    expect(addError({}, "targets.1.address", "targets.1.address: must be an http:// or https:// URL")).toEqual({
+      form: "targets.1.address: must be an http:// or https:// URL",
+    });
     expect(addError({}, undefined, "your session has expired")).toEqual({ form: "your session has expired" });
   });
 
   it("the API's `path: ` prefix is dropped next to the field (a 409 on the name, for one)", () => {
-    expect(addError({}, "name", 'a webhook policy named "ci" already exists in this project')).toEqual({ name: 'a webhook policy named "ci" already exists in this project' });
-    expect(messageForField("targets.0.address", "targets.0.address: must be an http:// or https:// URL")).toBe("must be an http:// or https:// URL");
+    expect(addError({}, "name", 'a webhook policy named "ci" already exists in this project')).toEqual({
+      name: 'a webhook policy named "ci" already exists in this project',
+    });
+    expect(messageForField("targets.0.address", "targets.0.address: must be an http:// or https:// URL")).toBe(
+      "must be an http:// or https:// URL",
+    );
   });
 
   it("the first error of a field wins", () => {

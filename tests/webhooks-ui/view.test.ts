@@ -2,8 +2,22 @@ import { describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "@/lib/events/types";
 import { sampleEvent } from "@/lib/events/samples";
 import { renderPayload } from "@/lib/formats";
-import { anyOpen, elapsed, eventLabel, formatDateTime, formatDuration, prettyJson, statusTone } from "@/lib/webhooks-ui/format";
-import { attemptCount, attemptHeaders, executionPayload, taskRequestBody, toHarborEvent } from "@/lib/webhooks-ui/history-view";
+import {
+  anyOpen,
+  elapsed,
+  eventLabel,
+  formatDateTime,
+  formatDuration,
+  prettyJson,
+  statusTone,
+} from "@/lib/webhooks-ui/format";
+import {
+  attemptCount,
+  attemptHeaders,
+  executionPayload,
+  taskRequestBody,
+  toHarborEvent,
+} from "@/lib/webhooks-ui/history-view";
 import {
   executionFilterParams,
   nameFilterParam,
@@ -18,7 +32,13 @@ import { registryConfigSnippet, registryNotificationUrl, requestOrigin } from "@
 
 const stored = (type: (typeof EVENT_TYPES)[number]) => {
   const e = sampleEvent(type);
-  return { type: e.type, occurAt: e.occur_at, operator: e.operator, eventData: JSON.stringify(e.event_data), requestId: "req-1" };
+  return {
+    type: e.type,
+    occurAt: e.occur_at,
+    operator: e.operator,
+    eventData: JSON.stringify(e.event_data),
+    requestId: "req-1",
+  };
 };
 
 describe("formatting", () => {
@@ -54,28 +74,55 @@ describe("formatting", () => {
     expect(anyOpen(["Pending"])).toBe(true);
     expect(anyOpen(["Success", "Error", "Stopped"])).toBe(false);
     expect(anyOpen([])).toBe(false);
-    expect([statusTone("Success"), statusTone("Error"), statusTone("Pending"), statusTone("Stopped")]).toEqual(["green", "red", "amber", "gray"]);
+    expect([statusTone("Success"), statusTone("Error"), statusTone("Pending"), statusTone("Stopped")]).toEqual([
+      "green",
+      "red",
+      "amber",
+      "gray",
+    ]);
   });
 });
 
 describe("history view", () => {
   it.each(EVENT_TYPES)("%s: the execution payload is the Default payload, indented", (type) => {
     const e = sampleEvent(type);
-    expect(JSON.parse(executionPayload(stored(type)))).toEqual({ type, occur_at: e.occur_at, operator: e.operator, event_data: e.event_data });
+    expect(JSON.parse(executionPayload(stored(type)))).toEqual({
+      type,
+      occur_at: e.occur_at,
+      operator: e.operator,
+      event_data: e.event_data,
+    });
     expect(executionPayload(stored(type))).toContain('\n  "type"');
   });
 
-  it.each(["Default", "CloudEvents"] as const)("the %s request body is rendered again exactly as the worker sends it", (payloadFormat) => {
-    const ids = { webhookId: "msg_abc", projectId: 3, policyId: 9 };
-    const body = taskRequestBody(stored("PUSH_ARTIFACT"), { type: "http", payloadFormat }, ids)!;
-    const sent = renderPayload({ type: "http", payloadFormat }, sampleEvent("PUSH_ARTIFACT"), { id: "msg_abc", requestId: "req-1", projectId: 3, policyId: 9 });
-    expect(JSON.parse(body.body)).toEqual(JSON.parse(sent.body));
-    expect(body.contentType).toBe(sent.contentType);
-    if (payloadFormat === "CloudEvents") expect(JSON.parse(body.body)).toMatchObject({ id: "msg_abc", requestid: "req-1", source: "/projects/3/webhook/policies/9" });
-  });
+  it.each(["Default", "CloudEvents"] as const)(
+    "the %s request body is rendered again exactly as the worker sends it",
+    (payloadFormat) => {
+      const ids = { webhookId: "msg_abc", projectId: 3, policyId: 9 };
+      const body = taskRequestBody(stored("PUSH_ARTIFACT"), { type: "http", payloadFormat }, ids)!;
+      const sent = renderPayload({ type: "http", payloadFormat }, sampleEvent("PUSH_ARTIFACT"), {
+        id: "msg_abc",
+        requestId: "req-1",
+        projectId: 3,
+        policyId: 9,
+      });
+      expect(JSON.parse(body.body)).toEqual(JSON.parse(sent.body));
+      expect(body.contentType).toBe(sent.contentType);
+      if (payloadFormat === "CloudEvents")
+        expect(JSON.parse(body.body)).toMatchObject({
+          id: "msg_abc",
+          requestid: "req-1",
+          source: "/projects/3/webhook/policies/9",
+        });
+    },
+  );
 
   it("a Slack task shows the Slack message", () => {
-    const body = taskRequestBody(stored("PULL_ARTIFACT"), { type: "slack", payloadFormat: "Default" }, { webhookId: "m", projectId: 1, policyId: 1 })!;
+    const body = taskRequestBody(
+      stored("PULL_ARTIFACT"),
+      { type: "slack", payloadFormat: "Default" },
+      { webhookId: "m", projectId: 1, policyId: 1 },
+    )!;
     expect(body.body).toContain("Harbor webhook events");
   });
 
@@ -83,13 +130,23 @@ describe("history view", () => {
     const bad = { ...stored("PUSH_ARTIFACT"), eventData: "{broken" };
     expect(toHarborEvent(bad)).toBeNull();
     expect(executionPayload(bad)).toBe("{broken");
-    expect(taskRequestBody(bad, { type: "http", payloadFormat: "Default" }, { webhookId: "m", projectId: 1, policyId: 1 })).toBeNull();
+    expect(
+      taskRequestBody(bad, { type: "http", payloadFormat: "Default" }, { webhookId: "m", projectId: 1, policyId: 1 }),
+    ).toBeNull();
     expect(toHarborEvent({ ...stored("PUSH_ARTIFACT"), type: "NOPE" })).toBeNull();
   });
 
   it("attempt headers: sorted; the (masked) auth header only for those who may know it is set", () => {
-    const headers = JSON.stringify({ "User-Agent": "x", Authorization: "••••••••", "Content-Type": "application/json" });
-    expect(attemptHeaders(headers, { showAuthHeader: true })).toEqual([["Authorization", "••••••••"], ["Content-Type", "application/json"], ["User-Agent", "x"]]);
+    const headers = JSON.stringify({
+      "User-Agent": "x",
+      Authorization: "••••••••",
+      "Content-Type": "application/json",
+    });
+    expect(attemptHeaders(headers, { showAuthHeader: true })).toEqual([
+      ["Authorization", "••••••••"],
+      ["Content-Type", "application/json"],
+      ["User-Agent", "x"],
+    ]);
     expect(attemptHeaders(headers, { showAuthHeader: false }).map(([k]) => k)).toEqual(["Content-Type", "User-Agent"]);
     expect(attemptHeaders("nonsense", { showAuthHeader: true })).toEqual([]);
   });
@@ -102,10 +159,21 @@ describe("history view", () => {
 describe("query parameters", () => {
   it("page, name filter and ids fall back instead of failing", () => {
     expect(pageParam({ page: "3" })).toBe(3);
-    expect([pageParam({ page: "0" }), pageParam({ page: "x" }), pageParam({}), pageParam({ page: ["2", "5"] })]).toEqual([1, 1, 1, 2]);
+    expect([
+      pageParam({ page: "0" }),
+      pageParam({ page: "x" }),
+      pageParam({}),
+      pageParam({ page: ["2", "5"] }),
+    ]).toEqual([1, 1, 1, 2]);
     expect(nameFilterParam({ q: "  ci " })).toBe("ci");
     expect(nameFilterParam({ q: " " })).toBeUndefined();
-    expect([positiveId("12"), positiveId("0"), positiveId("1e3"), positiveId("-1"), positiveId("9".repeat(20))]).toEqual([12, undefined, undefined, undefined, undefined]);
+    expect([
+      positiveId("12"),
+      positiveId("0"),
+      positiveId("1e3"),
+      positiveId("-1"),
+      positiveId("9".repeat(20)),
+    ]).toEqual([12, undefined, undefined, undefined, undefined]);
   });
 
   it("sort: known columns only, and a header toggles ascending → descending", () => {
@@ -119,8 +187,14 @@ describe("query parameters", () => {
   });
 
   it("execution filters accept the five statuses and ten event types only", () => {
-    expect(executionFilterParams({ status: "Error", event_type: "PUSH_ARTIFACT" })).toEqual({ status: "Error", eventType: "PUSH_ARTIFACT" });
-    expect(executionFilterParams({ status: "error", event_type: "push" })).toEqual({ status: undefined, eventType: undefined });
+    expect(executionFilterParams({ status: "Error", event_type: "PUSH_ARTIFACT" })).toEqual({
+      status: "Error",
+      eventType: "PUSH_ARTIFACT",
+    });
+    expect(executionFilterParams({ status: "error", event_type: "push" })).toEqual({
+      status: undefined,
+      eventType: undefined,
+    });
   });
 
   it("test events: one of the ten types", () => {
@@ -132,12 +206,20 @@ describe("query parameters", () => {
 describe("registry configuration", () => {
   const h = (o: Record<string, string>) => ({ get: (k: string) => o[k] ?? null });
   it("EXTERNAL_URL wins over the request's origin", () => {
-    expect(registryNotificationUrl("https://notifier.example.com/", "http://127.0.0.1:3000")).toBe("https://notifier.example.com/service/notifications");
-    expect(registryNotificationUrl(undefined, "http://127.0.0.1:3000")).toBe("http://127.0.0.1:3000/service/notifications");
+    expect(registryNotificationUrl("https://notifier.example.com/", "http://127.0.0.1:3000")).toBe(
+      "https://notifier.example.com/service/notifications",
+    );
+    expect(registryNotificationUrl(undefined, "http://127.0.0.1:3000")).toBe(
+      "http://127.0.0.1:3000/service/notifications",
+    );
   });
   it("the origin comes from Host or a proxy's X-Forwarded-* headers; nonsense falls back", () => {
     expect(requestOrigin(h({ host: "127.0.0.1:3100" }))).toBe("http://127.0.0.1:3100");
-    expect(requestOrigin(h({ host: "internal:3000", "x-forwarded-host": "hooks.example.com", "x-forwarded-proto": "https" }))).toBe("https://hooks.example.com");
+    expect(
+      requestOrigin(
+        h({ host: "internal:3000", "x-forwarded-host": "hooks.example.com", "x-forwarded-proto": "https" }),
+      ),
+    ).toBe("https://hooks.example.com");
     expect(requestOrigin(h({ host: "evil.com/<script>" }), "http://fallback")).toBe("http://fallback");
   });
   it("the snippet is a notifications section with the URL and a bearer token placeholder", () => {

@@ -6,7 +6,10 @@ export default async function SettingsPage() {
   const data = await loadSettingsPage();
   return (
     <>
-      <PageHeader title="System settings" subtitle="Instance-wide webhook settings. Only system admins see this page." />
+      <PageHeader
+        title="System settings"
+        subtitle="Instance-wide webhook settings. Only system admins see this page."
+      />
       <SettingsForm {...data} />
     </>
   );

@@ -8,7 +8,10 @@ export default async function UsersPage() {
   const users = await listUsers(admin);
   return (
     <>
-      <PageHeader title="Users" subtitle="Accounts that can sign in. Add them to projects from each project's Members tab." />
+      <PageHeader
+        title="Users"
+        subtitle="Accounts that can sign in. Add them to projects from each project's Members tab."
+      />
       <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
         <Table head={["User", "E-mail", "Role", "Projects", "Created", "Actions"]} caption="Users">
           {users.map((u) => (
@@ -18,11 +21,15 @@ export default async function UsersPage() {
               <Td>{u.sysadmin ? <Badge tone="blue">System admin</Badge> : <Badge>User</Badge>}</Td>
               <Td>{u._count.memberships}</Td>
               <Td>{u.createdAt.toISOString().slice(0, 10)}</Td>
-              <Td>{u.id !== admin.userId && <SysadminToggle userId={u.id} sysadmin={u.sysadmin} username={u.username} />}</Td>
+              <Td>
+                {u.id !== admin.userId && <SysadminToggle userId={u.id} sysadmin={u.sysadmin} username={u.username} />}
+              </Td>
             </tr>
           ))}
         </Table>
-        <Card title="New user"><CreateUserForm /></Card>
+        <Card title="New user">
+          <CreateUserForm />
+        </Card>
       </div>
     </>
   );

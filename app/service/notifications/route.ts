@@ -43,12 +43,21 @@ export async function POST(req: NextRequest): Promise<Response> {
     // such as "3" must not match the project whose id is 3).
     const names = [...new Set(mapped.events.map((e) => e.projectName))];
     const db = await getDb();
-    const projects = new Map((await db.project.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })).map((p) => [p.name, p.id]));
+    const projects = new Map(
+      (await db.project.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })).map((p) => [
+        p.name,
+        p.id,
+      ]),
+    );
 
     for (const m of mapped.events) {
       const projectId = projects.get(m.projectName);
       if (projectId === undefined) {
-        result.ignored.push({ id: m.dedupeKey, code: "unknown_project", reason: `project "${m.projectName}" does not exist` });
+        result.ignored.push({
+          id: m.dedupeKey,
+          code: "unknown_project",
+          reason: `project "${m.projectName}" does not exist`,
+        });
         continue;
       }
       const r = await ingestIdempotent({
@@ -62,7 +71,14 @@ export async function POST(req: NextRequest): Promise<Response> {
         result.ignored.push({ id: m.dedupeKey, code: "webhooks_disabled", reason: WEBHOOKS_DISABLED_MESSAGE });
         continue;
       }
-      result.events.push({ id: r.eventId, registry_event_id: m.dedupeKey, project: m.projectName, type: m.event.type, deliveries: r.deliveries, duplicate: r.duplicate });
+      result.events.push({
+        id: r.eventId,
+        registry_event_id: m.dedupeKey,
+        project: m.projectName,
+        type: m.event.type,
+        deliveries: r.deliveries,
+        duplicate: r.duplicate,
+      });
       if (r.duplicate) {
         result.duplicates += 1;
       } else {

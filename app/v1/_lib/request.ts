@@ -16,13 +16,21 @@ export async function readJsonBody(req: NextRequest, maxBytes = MAX_JSON_BODY_BY
   const contentType = req.headers.get("content-type");
   const mediaType = contentType?.split(";")[0].trim() ?? "";
   if (mediaType && !JSON_MEDIA_TYPE.test(mediaType)) {
-    throw new AppError("unsupported_media_type", `Content-Type ${mediaType} is not accepted; send application/json`, "Content-Type");
+    throw new AppError(
+      "unsupported_media_type",
+      `Content-Type ${mediaType} is not accepted; send application/json`,
+      "Content-Type",
+    );
   }
   try {
     return await readJson(req, maxBytes);
   } catch (err) {
     if (err instanceof AppError && err.code === "payload_too_large") {
-      throw new AppError("payload_too_large", `request body exceeds the limit of ${maxBytes} bytes (${formatBytes(maxBytes)})`, "body");
+      throw new AppError(
+        "payload_too_large",
+        `request body exceeds the limit of ${maxBytes} bytes (${formatBytes(maxBytes)})`,
+        "body",
+      );
     }
     if (err instanceof AppError && !err.field) throw new AppError(err.code, err.message, "body");
     throw err;

@@ -2,7 +2,13 @@ import { NextResponse } from "next/server";
 import { apiRoute } from "@/lib/api/route";
 import { cursorQuerySchema } from "@/lib/api/cursor";
 import { createDestination, listDestinations } from "@/lib/destinations/service";
-import { createdDestinationSchema, destinationCreateSchema, destinationListQuerySchema, destinationPageSchema, parseBody } from "@/lib/destinations/schemas";
+import {
+  createdDestinationSchema,
+  destinationCreateSchema,
+  destinationListQuerySchema,
+  destinationPageSchema,
+  parseBody,
+} from "@/lib/destinations/schemas";
 import { destinationViews } from "../_lib/destinations";
 import { keyProject, queryOf, readJsonBody } from "../_lib/request";
 
@@ -23,5 +29,7 @@ export const GET = apiRoute({ flavor: "v1", auth: "key" }, async ({ req, actor }
   const { limit, cursor } = parseBody(cursorQuerySchema, query);
   const { status } = parseBody(destinationListQuerySchema, query);
   const page = await listDestinations(project.id, { limit, cursor, status });
-  return NextResponse.json(destinationPageSchema.parse({ data: await destinationViews(page.items), next_cursor: page.nextCursor }));
+  return NextResponse.json(
+    destinationPageSchema.parse({ data: await destinationViews(page.items), next_cursor: page.nextCursor }),
+  );
 });

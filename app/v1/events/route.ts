@@ -2,7 +2,13 @@ import { NextResponse } from "next/server";
 import { AppError } from "@/lib/api/errors";
 import { apiRoute, parseWith } from "@/lib/api/route";
 import { parseHarborEvent } from "@/lib/events/types";
-import { eventAcceptedSchema, eventQuerySchema, eventSkippedSchema, eventValidSchema, idempotencyKeySchema } from "@/lib/openapi/schemas";
+import {
+  eventAcceptedSchema,
+  eventQuerySchema,
+  eventSkippedSchema,
+  eventValidSchema,
+  idempotencyKeySchema,
+} from "@/lib/openapi/schemas";
 import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "../_lib/ingest";
 import { keyProject, queryOf, readJsonBody } from "../_lib/request";
 
@@ -20,7 +26,8 @@ export const POST = apiRoute({ flavor: "v1", auth: "key" }, async ({ req, actor,
   let idempotencyKey: string | undefined;
   if (header !== null) {
     const r = idempotencyKeySchema.safeParse(header);
-    if (!r.success) throw new AppError("validation_error", `Idempotency-Key ${r.error.issues[0].message}`, "Idempotency-Key");
+    if (!r.success)
+      throw new AppError("validation_error", `Idempotency-Key ${r.error.issues[0].message}`, "Idempotency-Key");
     idempotencyKey = r.data;
   }
   const parsed = parseHarborEvent(await readJsonBody(req));
@@ -38,8 +45,15 @@ export const POST = apiRoute({ flavor: "v1", auth: "key" }, async ({ req, actor,
     ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}),
   });
   if (result.status === "skipped") {
-    return NextResponse.json(eventSkippedSchema.parse({ skipped: true, reason: "webhooks_disabled", message: WEBHOOKS_DISABLED_MESSAGE }), { status: 202 });
+    return NextResponse.json(
+      eventSkippedSchema.parse({ skipped: true, reason: "webhooks_disabled", message: WEBHOOKS_DISABLED_MESSAGE }),
+      { status: 202 },
+    );
   }
-  const body = eventAcceptedSchema.parse({ id: result.eventId, deliveries: result.deliveries, ...(result.duplicate ? { duplicate: true } : {}) });
+  const body = eventAcceptedSchema.parse({
+    id: result.eventId,
+    deliveries: result.deliveries,
+    ...(result.duplicate ? { duplicate: true } : {}),
+  });
   return NextResponse.json(body, { status: 202 });
 });

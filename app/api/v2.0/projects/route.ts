@@ -34,8 +34,16 @@ export const GET = harborRoute(async ({ req, actor }) => {
     const name = q?.kind === "fuzzy" ? q.value : params.get("name") || undefined;
     ({ total, items } = await listProjects(actor, { page: paging.page, pageSize: paging.pageSize, name }));
   }
-  const roles = await memberRoles(actor, items.map((p) => p.id));
-  return pagedJson(req, items.map((p) => toHarborProject(p, roles.get(p.id))), paging, total);
+  const roles = await memberRoles(
+    actor,
+    items.map((p) => p.id),
+  );
+  return pagedJson(
+    req,
+    items.map((p) => toHarborProject(p, roles.get(p.id))),
+    paging,
+    total,
+  );
 });
 
 /** POST /api/v2.0/projects: a system admin creates a project (Harbor's ProjectReq). */

@@ -13,7 +13,11 @@ async function manageKeys(project: string) {
 }
 
 /** Creates a key; the full key comes back here only (just its hash is stored). */
-export async function createApiKeyAction(project: string, _: unknown, form: FormData): Promise<ActionResult<{ key: string; mode: string; name: string }>> {
+export async function createApiKeyAction(
+  project: string,
+  _: unknown,
+  form: FormData,
+): Promise<ActionResult<{ key: string; mode: string; name: string }>> {
   return runAction(async () => {
     const { actor, project: ref } = await manageKeys(project);
     const input = parseWith(createApiKeySchema, { mode: form.get("mode"), name: form.get("name") ?? "" });
@@ -26,7 +30,11 @@ export async function createApiKeyAction(project: string, _: unknown, form: Form
 export async function revokeApiKeyAction(project: string, keyId: number): Promise<ActionResult> {
   return runAction(async () => {
     const { actor, project: ref } = await manageKeys(project);
-    await revokeApiKey(actor, ref, typeof keyId === "number" && Number.isSafeInteger(keyId) && keyId > 0 && keyId <= 2_147_483_647 ? keyId : 0);
+    await revokeApiKey(
+      actor,
+      ref,
+      typeof keyId === "number" && Number.isSafeInteger(keyId) && keyId > 0 && keyId <= 2_147_483_647 ? keyId : 0,
+    );
     revalidatePath(`/projects/${encodeURIComponent(ref.name)}/api-keys`);
     return undefined;
   }, "API key revoked.");

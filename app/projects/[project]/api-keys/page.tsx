@@ -16,8 +16,8 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ projec
         <div className="space-y-3">
           {data.keys.length === 0 ? (
             <EmptyState title="No API keys yet">
-              Create one to post events to <code>POST /v1/events</code>, manage destinations through <code>/v1/destinations</code> or
-              webhook policies through the Harbor-compatible API, as this project.
+              Create one to post events to <code>POST /v1/events</code>, manage destinations through{" "}
+              <code>/v1/destinations</code> or webhook policies through the Harbor-compatible API, as this project.
             </EmptyState>
           ) : (
             <Table head={["Prefix", "Mode", "Name", "Created", "Last used", "Status", "Actions"]} caption="API keys">
@@ -26,10 +26,30 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ projec
                   <Td className="font-mono text-xs">{k.prefix}…</Td>
                   <Td>{k.mode === "live" ? <Badge tone="blue">Live</Badge> : <Badge tone="amber">Test</Badge>}</Td>
                   <Td>{k.name || <span className="text-slate-500">—</span>}</Td>
-                  <Td className="whitespace-nowrap text-xs">{formatDateTime(k.createdAt)}{k.createdBy && <span className="block text-slate-500">by {k.createdBy}</span>}</Td>
+                  <Td className="whitespace-nowrap text-xs">
+                    {formatDateTime(k.createdAt)}
+                    {k.createdBy && <span className="block text-slate-500">by {k.createdBy}</span>}
+                  </Td>
                   <Td className="whitespace-nowrap text-xs">{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never"}</Td>
-                  <Td>{k.revokedAt ? <span className="text-xs"><Badge tone="red">Revoked</Badge> <span className="block text-slate-500">{formatDateTime(k.revokedAt)}</span></span> : <Badge tone="green">Active</Badge>}</Td>
-                  <Td>{!k.revokedAt && <RevokeApiKeyButton project={project} keyId={k.id} label={`${k.prefix}…${k.name ? ` (${k.name})` : ""}`} />}</Td>
+                  <Td>
+                    {k.revokedAt ? (
+                      <span className="text-xs">
+                        <Badge tone="red">Revoked</Badge>{" "}
+                        <span className="block text-slate-500">{formatDateTime(k.revokedAt)}</span>
+                      </span>
+                    ) : (
+                      <Badge tone="green">Active</Badge>
+                    )}
+                  </Td>
+                  <Td>
+                    {!k.revokedAt && (
+                      <RevokeApiKeyButton
+                        project={project}
+                        keyId={k.id}
+                        label={`${k.prefix}…${k.name ? ` (${k.name})` : ""}`}
+                      />
+                    )}
+                  </Td>
                 </tr>
               ))}
             </Table>

@@ -22,15 +22,26 @@ export default async function MembersPage({ params }: { params: Promise<{ projec
               <Td className="font-medium">{m.username}</Td>
               <Td>{ROLE_LABELS[m.role]}</Td>
               <Td>{m.createdAt.toISOString().slice(0, 10)}</Td>
-              {manage && <Td><MemberActions project={project.name} memberId={m.id} role={m.role} username={m.username} /></Td>}
+              {manage && (
+                <Td>
+                  <MemberActions project={project.name} memberId={m.id} role={m.role} username={m.username} />
+                </Td>
+              )}
             </tr>
           ))}
-          {members.length === 0 && <tr><Td className="text-slate-500">No members yet.</Td></tr>}
+          {members.length === 0 && (
+            <tr>
+              <Td className="text-slate-500">No members yet.</Td>
+            </tr>
+          )}
         </Table>
         {manage && (
           <Card title="Add a member">
             <AddMemberForm project={project.name} />
-            <p className="mt-3 text-xs text-slate-500">Project admins manage webhooks; maintainers read them without secrets; developers and guests do not see webhooks.</p>
+            <p className="mt-3 text-xs text-slate-500">
+              Project admins manage webhooks; maintainers read them without secrets; developers and guests do not see
+              webhooks.
+            </p>
           </Card>
         )}
       </div>

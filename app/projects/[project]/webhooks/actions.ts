@@ -41,7 +41,10 @@ function id(value: unknown): number {
 }
 
 /** Creates a policy; the signing secret comes back here, once. */
-export async function createPolicyAction(project: string, input: unknown): Promise<ActionResult<{ id: number; signingSecret: string }>> {
+export async function createPolicyAction(
+  project: string,
+  input: unknown,
+): Promise<ActionResult<{ id: number; signingSecret: string }>> {
   return runAction(async () => {
     const { actor, project: ref } = await manage(project);
     const { policy, signingSecret } = await createPolicy(actor, ref, parseWith(policyInputSchema, input));
@@ -50,7 +53,11 @@ export async function createPolicyAction(project: string, input: unknown): Promi
   }, "Webhook created.");
 }
 
-export async function updatePolicyAction(project: string, policyId: number, input: unknown): Promise<ActionResult<{ id: number }>> {
+export async function updatePolicyAction(
+  project: string,
+  policyId: number,
+  input: unknown,
+): Promise<ActionResult<{ id: number }>> {
   return runAction(async () => {
     const { actor, project: ref } = await manage(project);
     const policy = await updatePolicy(actor, ref, id(policyId), parseWith(policyInputSchema, input));
@@ -60,7 +67,11 @@ export async function updatePolicyAction(project: string, policyId: number, inpu
 }
 
 /** For the name field, as the user types: whether another policy of the project has this name. */
-export async function isPolicyNameTakenAction(project: string, name: string, exceptId?: number): Promise<ActionResult<boolean>> {
+export async function isPolicyNameTakenAction(
+  project: string,
+  name: string,
+  exceptId?: number,
+): Promise<ActionResult<boolean>> {
   return runAction(async () => {
     const { project: ref } = await manage(project);
     if (typeof name !== "string" || name.trim() === "" || hasUnstorableText(name)) return false;
@@ -68,13 +79,20 @@ export async function isPolicyNameTakenAction(project: string, name: string, exc
   });
 }
 
-export async function setPolicyEnabledAction(project: string, policyId: number, enabled: boolean): Promise<ActionResult> {
-  return runAction(async () => {
-    const { actor, project: ref } = await manage(project);
-    await setPolicyEnabled(actor, ref, id(policyId), enabled === true);
-    refresh(ref.name);
-    return undefined;
-  }, enabled ? "Webhook enabled." : "Webhook deactivated.");
+export async function setPolicyEnabledAction(
+  project: string,
+  policyId: number,
+  enabled: boolean,
+): Promise<ActionResult> {
+  return runAction(
+    async () => {
+      const { actor, project: ref } = await manage(project);
+      await setPolicyEnabled(actor, ref, id(policyId), enabled === true);
+      refresh(ref.name);
+      return undefined;
+    },
+    enabled ? "Webhook enabled." : "Webhook deactivated.",
+  );
 }
 
 export async function deletePolicyAction(project: string, policyId: number): Promise<ActionResult> {
@@ -90,12 +108,21 @@ export async function deletePolicyAction(project: string, policyId: number): Pro
  * "Send test event": the spec's sample of the chosen type, through the same pipeline as any event
  * (history, retries, the network guard on delivery), to this policy only.
  */
-export async function sendTestEventAction(project: string, policyId: number, eventType: unknown): Promise<ActionResult<{ deliveries: number }>> {
+export async function sendTestEventAction(
+  project: string,
+  policyId: number,
+  eventType: unknown,
+): Promise<ActionResult<{ deliveries: number }>> {
   return runAction(async () => {
     const { project: ref } = await manage(project);
     const policy = await getPolicyOrThrow(ref.id, id(policyId));
     const { eventType: type } = parseWith(testEventSchema, { eventType });
-    const result = await ingestEvent({ projectId: ref.id, event: sampleEvent(type, new Date()), source: "test", onlyPolicyId: policy.id });
+    const result = await ingestEvent({
+      projectId: ref.id,
+      event: sampleEvent(type, new Date()),
+      source: "test",
+      onlyPolicyId: policy.id,
+    });
     refresh(ref.name);
     return { deliveries: result.status === "accepted" ? result.deliveries : 0 };
   });
@@ -110,7 +137,10 @@ export async function resumeTargetAction(project: string, policyId: number, targ
   }, "Deliveries resumed.");
 }
 
-export async function rotateSigningKeyAction(project: string, policyId: number): Promise<ActionResult<{ signingSecret: string; previousKeysExpireAt: string }>> {
+export async function rotateSigningKeyAction(
+  project: string,
+  policyId: number,
+): Promise<ActionResult<{ signingSecret: string; previousKeysExpireAt: string }>> {
   return runAction(async () => {
     const { actor, project: ref } = await manage(project);
     const { signingSecret, previousKeysExpireAt } = await rotateSigningKey(actor, ref, id(policyId));
@@ -119,7 +149,11 @@ export async function rotateSigningKeyAction(project: string, policyId: number):
   }, "Signing key rotated.");
 }
 
-export async function stopExecutionAction(project: string, policyId: number, executionId: number): Promise<ActionResult<{ stopped: number }>> {
+export async function stopExecutionAction(
+  project: string,
+  policyId: number,
+  executionId: number,
+): Promise<ActionResult<{ stopped: number }>> {
   return runAction(async () => {
     const { actor, project: ref } = await manage(project);
     const policy = await getPolicyOrThrow(ref.id, id(policyId));
@@ -129,7 +163,11 @@ export async function stopExecutionAction(project: string, policyId: number, exe
   });
 }
 
-export async function redeliverTaskAction(project: string, policyId: number, taskId: number): Promise<ActionResult<{ queued: number }>> {
+export async function redeliverTaskAction(
+  project: string,
+  policyId: number,
+  taskId: number,
+): Promise<ActionResult<{ queued: number }>> {
   return runAction(async () => {
     const { actor, project: ref } = await manage(project);
     const policy = await getPolicyOrThrow(ref.id, id(policyId));
@@ -139,13 +177,21 @@ export async function redeliverTaskAction(project: string, policyId: number, tas
   });
 }
 
-export async function redeliverFailedAction(project: string, policyId: number, range: unknown): Promise<ActionResult<{ queued: number }>> {
+export async function redeliverFailedAction(
+  project: string,
+  policyId: number,
+  range: unknown,
+): Promise<ActionResult<{ queued: number }>> {
   return runAction(async () => {
     const { actor, project: ref } = await manage(project);
     const policy = await getPolicyOrThrow(ref.id, id(policyId));
     // The REST API's schema ({from, to, include_stopped}): the browser sends instants it made in the user's time zone.
     const r = parseWith(redeliverRangeSchema, range);
-    const queued = await redeliverFailed(actor, policy.id, { from: r.from, to: r.to, includeStopped: r.include_stopped });
+    const queued = await redeliverFailed(actor, policy.id, {
+      from: r.from,
+      to: r.to,
+      includeStopped: r.include_stopped,
+    });
     refresh(ref.name);
     return { queued };
   });

@@ -5,7 +5,13 @@ import { PolicyGrid } from "@/components/webhooks/policy-grid";
 import { loadWebhooksPage } from "@/lib/webhooks-ui/loaders";
 import { one, sortString, type SearchParams } from "@/lib/webhooks-ui/params";
 
-export default async function WebhooksPage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<SearchParams> }) {
+export default async function WebhooksPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { project: name } = await params;
   const sp = await searchParams;
   const data = await loadWebhooksPage(name, sp);
@@ -18,35 +24,68 @@ export default async function WebhooksPage({ params, searchParams }: { params: P
       <ProjectTabs project={project} role={data.role} active="webhooks" />
       <div className="space-y-4">
         {deleted && <Notice tone="green">Webhook “{deleted}” deleted.</Notice>}
-        {!data.manage && <Notice>You can look at these webhooks and their deliveries. Only project admins can change them.</Notice>}
+        {!data.manage && (
+          <Notice>You can look at these webhooks and their deliveries. Only project admins can change them.</Notice>
+        )}
         <div className="flex flex-wrap items-center justify-between gap-3">
           <form role="search" className="flex gap-2" action={base}>
-            <label htmlFor="webhook-filter" className="sr-only">Filter webhooks by name</label>
-            <input id="webhook-filter" name="q" defaultValue={data.q} placeholder="Filter by name" className="w-64 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm" />
+            <label htmlFor="webhook-filter" className="sr-only">
+              Filter webhooks by name
+            </label>
+            <input
+              id="webhook-filter"
+              name="q"
+              defaultValue={data.q}
+              placeholder="Filter by name"
+              className="w-64 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm"
+            />
             {data.sort && <input type="hidden" name="sort" value={sortString(data.sort)} />}
-            <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">Filter</button>
+            <button
+              type="submit"
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50"
+            >
+              Filter
+            </button>
           </form>
-          {data.manage && <LinkButton variant="primary" href={`${base}/new`}>New webhook</LinkButton>}
+          {data.manage && (
+            <LinkButton variant="primary" href={`${base}/new`}>
+              New webhook
+            </LinkButton>
+          )}
         </div>
         {data.rows.length === 0 ? (
           data.q ? (
             <EmptyState title={`No webhook matches “${data.q}”.`}>
-              <a href={base} className="text-sky-800 hover:underline">Show all webhooks</a>
+              <a href={base} className="text-sky-800 hover:underline">
+                Show all webhooks
+              </a>
             </EmptyState>
           ) : (
             <EmptyState title="No webhooks yet">
               <p className="mx-auto max-w-xl">
-                A webhook sends an HTTP POST (or a Slack message) to an endpoint of yours whenever something happens in this project: an
-                artifact is pushed, pulled or deleted, a scan finishes, a quota is reached, a replication or tag retention runs. Use it to
-                trigger builds and deployments, rescan images or tell a team channel.
+                A webhook sends an HTTP POST (or a Slack message) to an endpoint of yours whenever something happens in
+                this project: an artifact is pushed, pulled or deleted, a scan finishes, a quota is reached, a
+                replication or tag retention runs. Use it to trigger builds and deployments, rescan images or tell a
+                team channel.
               </p>
-              {data.manage && <p className="mt-3"><LinkButton variant="primary" href={`${base}/new`}>Create the first webhook</LinkButton></p>}
+              {data.manage && (
+                <p className="mt-3">
+                  <LinkButton variant="primary" href={`${base}/new`}>
+                    Create the first webhook
+                  </LinkButton>
+                </p>
+              )}
             </EmptyState>
           )
         ) : (
           <PolicyGrid project={project} rows={data.rows} manage={data.manage} sort={data.sort} q={data.q} />
         )}
-        <Pagination page={data.page} pageSize={data.pageSize} total={data.total} params={{ q: data.q, sort: sortString(data.sort) }} />
+        <Pagination
+          page={data.page}
+          pageSize={data.pageSize}
+          total={data.total}
+          params={{ q: data.q, sort: sortString(data.sort) }}
+        />
       </div>
     </>
   );

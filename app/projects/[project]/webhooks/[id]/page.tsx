@@ -22,7 +22,13 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export default async function PolicyPage({ params, searchParams }: { params: Promise<{ project: string; id: string }>; searchParams: Promise<SearchParams> }) {
+export default async function PolicyPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string; id: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { project: name, id } = await params;
   const sp = await searchParams;
   const data = await loadPolicyDetail(name, id, sp);
@@ -33,14 +39,26 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
     <>
       <PageHeader title={project} subtitle="Webhooks tell other systems about events in this project's repositories." />
       <ProjectTabs project={project} role={data.role} active="webhooks" />
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm"><Link href={base} className="text-sky-800 hover:underline">← All webhooks</Link></nav>
+      <nav aria-label="Breadcrumb" className="mb-3 text-sm">
+        <Link href={base} className="text-sky-800 hover:underline">
+          ← All webhooks
+        </Link>
+      </nav>
       <div className="space-y-6">
         <div className="flex flex-wrap items-start justify-between gap-3">
           <div>
-            <h2 className="flex items-center gap-2 text-xl font-semibold text-slate-900">{policy.name} <EnabledBadge enabled={policy.enabled} /></h2>
+            <h2 className="flex items-center gap-2 text-xl font-semibold text-slate-900">
+              {policy.name} <EnabledBadge enabled={policy.enabled} />
+            </h2>
             {policy.description && <p className="mt-1 text-sm text-slate-600">{policy.description}</p>}
           </div>
-          {data.manage && <PolicyActions project={project} policy={{ id: policy.id, name: policy.name, enabled: policy.enabled, eventTypes: policy.eventTypes }} layout="page" />}
+          {data.manage && (
+            <PolicyActions
+              project={project}
+              policy={{ id: policy.id, name: policy.name, enabled: policy.enabled, eventTypes: policy.eventTypes }}
+              layout="page"
+            />
+          )}
         </div>
         {one(sp, "saved") && <Notice tone="green">Webhook saved.</Notice>}
 
@@ -55,17 +73,38 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
                   </Row>
                   <Row label="Notify type">{NOTIFY_TYPE_LABELS[t.type] ?? t.type}</Row>
                   {t.type === "http" && <Row label="Payload format">{t.payloadFormat}</Row>}
-                  {t.type === "http" && <Row label="Remote certificate">{t.skipCertVerify ? <Badge tone="amber">Not verified</Badge> : "Verified"}</Row>}
-                  {t.type === "http" && t.authHeaderSet !== undefined && <Row label="Auth header">{t.authHeaderSet ? "Set (hidden)" : "Not set"}</Row>}
+                  {t.type === "http" && (
+                    <Row label="Remote certificate">
+                      {t.skipCertVerify ? <Badge tone="amber">Not verified</Badge> : "Verified"}
+                    </Row>
+                  )}
+                  {t.type === "http" && t.authHeaderSet !== undefined && (
+                    <Row label="Auth header">{t.authHeaderSet ? "Set (hidden)" : "Not set"}</Row>
+                  )}
                 </div>
               ))}
-              <Row label="Event types"><EventTypeList types={policy.eventTypes} /></Row>
-              <Row label="Repository pattern">{policy.repoPattern ? <code>{policy.repoPattern}</code> : "Every repository"}</Row>
+              <Row label="Event types">
+                <EventTypeList types={policy.eventTypes} />
+              </Row>
+              <Row label="Repository pattern">
+                {policy.repoPattern ? <code>{policy.repoPattern}</code> : "Every repository"}
+              </Row>
               <Row label="Tag pattern">{policy.tagPattern ? <code>{policy.tagPattern}</code> : "Every tag"}</Row>
-              <Row label="Max attempts">{policy.retry.maxAttempts}{!policy.retry.maxAttemptsOverridden && " (system default)"}</Row>
-              <Row label="HTTP timeout">{formatDuration(policy.retry.timeoutMs)}{!policy.retry.timeoutOverridden && " (system default)"}</Row>
-              {policy.retry.backoffBaseMs != null && <Row label="First retry delay">{formatDuration(policy.retry.backoffBaseMs)}</Row>}
-              <Row label="Created">{formatDateTime(policy.createdAt)}{policy.creator && ` by ${policy.creator}`}</Row>
+              <Row label="Max attempts">
+                {policy.retry.maxAttempts}
+                {!policy.retry.maxAttemptsOverridden && " (system default)"}
+              </Row>
+              <Row label="HTTP timeout">
+                {formatDuration(policy.retry.timeoutMs)}
+                {!policy.retry.timeoutOverridden && " (system default)"}
+              </Row>
+              {policy.retry.backoffBaseMs != null && (
+                <Row label="First retry delay">{formatDuration(policy.retry.backoffBaseMs)}</Row>
+              )}
+              <Row label="Created">
+                {formatDateTime(policy.createdAt)}
+                {policy.creator && ` by ${policy.creator}`}
+              </Row>
               <Row label="Updated">{formatDateTime(policy.updatedAt)}</Row>
             </dl>
           </Card>
@@ -74,10 +113,17 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
             {data.signing && policy.targets.some((t) => t.type === "http") && (
               <Card title="Signing key">
                 <div className="space-y-2 text-sm text-slate-700">
-                  <p>HTTP deliveries carry Standard Webhooks signatures (<code>webhook-signature</code>) made with this webhook&apos;s secret.</p>
+                  <p>
+                    HTTP deliveries carry Standard Webhooks signatures (<code>webhook-signature</code>) made with this
+                    webhook&apos;s secret.
+                  </p>
                   <p>Current key since {formatDateTime(data.signing.currentSince)}.</p>
-                  {data.signing.previousValidUntil && <p>The previous key also signs until {formatDateTime(data.signing.previousValidUntil)}.</p>}
-                  {data.manage && <RotateSigningKey project={project} policyId={policy.id} overlapHours={data.signingOverlapHours} />}
+                  {data.signing.previousValidUntil && (
+                    <p>The previous key also signs until {formatDateTime(data.signing.previousValidUntil)}.</p>
+                  )}
+                  {data.manage && (
+                    <RotateSigningKey project={project} policyId={policy.id} overlapHours={data.signingOverlapHours} />
+                  )}
                 </div>
               </Card>
             )}
@@ -91,12 +137,25 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
 
         <section aria-labelledby="executions-heading" className="space-y-3">
           <div className="flex flex-wrap items-end justify-between gap-3">
-            <h2 id="executions-heading" className="text-lg font-semibold text-slate-900">Executions</h2>
+            <h2 id="executions-heading" className="text-lg font-semibold text-slate-900">
+              Executions
+            </h2>
             <AutoRefresh active={data.refreshing} />
           </div>
           <ExecutionFiltersForm filters={data.filters} eventTypes={data.eventTypeChoices} />
-          <ExecutionsTable project={project} policyId={policy.id} rows={data.executions} manage={data.manage} filtered={!!(data.filters.status || data.filters.eventType)} />
-          <Pagination page={data.page} pageSize={data.pageSize} total={data.total} params={{ status: data.filters.status, event_type: data.filters.eventType }} />
+          <ExecutionsTable
+            project={project}
+            policyId={policy.id}
+            rows={data.executions}
+            manage={data.manage}
+            filtered={!!(data.filters.status || data.filters.eventType)}
+          />
+          <Pagination
+            page={data.page}
+            pageSize={data.pageSize}
+            total={data.total}
+            params={{ status: data.filters.status, event_type: data.filters.eventType }}
+          />
         </section>
       </div>
     </>

@@ -10,9 +10,19 @@ export default async function NewWebhookPage({ params }: { params: Promise<{ pro
   const project = data.project.name;
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link href={`/projects/${encodeURIComponent(project)}/webhooks`} className="text-sky-800 hover:underline">← {project} webhooks</Link></nav>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link href={`/projects/${encodeURIComponent(project)}/webhooks`} className="text-sky-800 hover:underline">
+          ← {project} webhooks
+        </Link>
+      </nav>
       <PageHeader title="New webhook" subtitle={`Notify an endpoint of events in project ${project}.`} />
-      <PolicyForm project={project} initial={emptyPolicyForm()} extraTargets={[]} defaults={data.defaults} signingOverlapHours={data.signingOverlapHours} />
+      <PolicyForm
+        project={project}
+        initial={emptyPolicyForm()}
+        extraTargets={[]}
+        defaults={data.defaults}
+        signingOverlapHours={data.signingOverlapHours}
+      />
     </>
   );
 }

@@ -11,5 +11,7 @@ export const GET = apiRoute<{ id: string }>({ flavor: "v1", auth: "key" }, async
   const { project } = await keyProject(actor, "webhook.read");
   const { limit, cursor } = parseBody(cursorQuerySchema, queryOf(req));
   const page = await listDestinationDeliveries(project.id, params.id, { limit, cursor });
-  return NextResponse.json(deliveryPageSchema.parse({ data: page.items.map(toDelivery), next_cursor: page.nextCursor }));
+  return NextResponse.json(
+    deliveryPageSchema.parse({ data: page.items.map(toDelivery), next_cursor: page.nextCursor }),
+  );
 });

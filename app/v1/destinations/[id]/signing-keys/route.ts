@@ -11,6 +11,10 @@ import { keyProject } from "../../../_lib/request";
 export const POST = apiRoute<{ id: string }>({ flavor: "v1", auth: "key" }, async ({ actor, params }) => {
   const { project } = await keyProject(actor, "webhook.secrets");
   const { signingSecret, previousKeysExpireAt } = await rotateDestinationKey(actor, project, params.id);
-  const body = signingKeyRotationSchema.parse({ id: params.id, signing_secret: signingSecret, previous_secrets_expire_at: previousKeysExpireAt.toISOString() });
+  const body = signingKeyRotationSchema.parse({
+    id: params.id,
+    signing_secret: signingSecret,
+    previous_secrets_expire_at: previousKeysExpireAt.toISOString(),
+  });
   return NextResponse.json(body, { status: 201 });
 });

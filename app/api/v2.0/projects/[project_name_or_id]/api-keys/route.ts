@@ -17,5 +17,12 @@ export const POST = harborRoute<ProjectParams>(async ({ req, params, actor }) =>
   const { project } = await requireProject(actor, params.project_name_or_id, "apiKeys.manage");
   const input = parseWith(createApiKeySchema, await readJson(req));
   const { key, row } = await createApiKey(actor, project, input);
-  return created(req, row.id, { id: row.id, name: row.name, key, mode: row.mode, prefix: row.prefix, created_at: row.createdAt.toISOString() });
+  return created(req, row.id, {
+    id: row.id,
+    name: row.name,
+    key,
+    mode: row.mode,
+    prefix: row.prefix,
+    created_at: row.createdAt.toISOString(),
+  });
 });

@@ -26,8 +26,15 @@ export const POST = harborRoute<ProjectParams>(async ({ req, params, actor }) =>
   const input = parseWith(harborMemberInputSchema, body);
   let username = input.member_user.username;
   if (username === undefined) {
-    const user = await (await getDb()).user.findUnique({ where: { id: input.member_user.user_id! }, select: { username: true } });
-    if (!user) throw new AppError("validation_error", `member_user.user_id: no user with id ${input.member_user.user_id}`, "member_user.user_id");
+    const user = await (
+      await getDb()
+    ).user.findUnique({ where: { id: input.member_user.user_id! }, select: { username: true } });
+    if (!user)
+      throw new AppError(
+        "validation_error",
+        `member_user.user_id: no user with id ${input.member_user.user_id}`,
+        "member_user.user_id",
+      );
     username = user.username;
   }
   const member = await addMember(actor, params.project_name_or_id, { username, role: input.role_id });

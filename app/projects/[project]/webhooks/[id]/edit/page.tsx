@@ -11,7 +11,14 @@ export default async function EditWebhookPage({ params }: { params: Promise<{ pr
   const project = data.project.name;
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link href={`/projects/${encodeURIComponent(project)}/webhooks/${policy.id}`} className="text-sky-800 hover:underline">← {policy.name}</Link></nav>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link
+          href={`/projects/${encodeURIComponent(project)}/webhooks/${policy.id}`}
+          className="text-sky-800 hover:underline"
+        >
+          ← {policy.name}
+        </Link>
+      </nav>
       <PageHeader title={`Edit webhook “${policy.name}”`} subtitle={`Project ${project}`} />
       <PolicyForm
         project={project}

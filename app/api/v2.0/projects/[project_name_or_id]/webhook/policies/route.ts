@@ -10,7 +10,12 @@ import { toHarborPolicy } from "@/lib/policies/view";
 export const GET = harborRoute<ProjectParams>(async ({ req, params, actor }) => {
   const { project, showSecrets } = await webhookProject(actor, params.project_name_or_id, "webhook.read");
   const { paging, total, items } = await policyPage(project.id, req.nextUrl.searchParams);
-  return pagedJson(req, items.map((p) => toHarborPolicy(p, { showSecretsMasked: showSecrets })), paging, total);
+  return pagedJson(
+    req,
+    items.map((p) => toHarborPolicy(p, { showSecretsMasked: showSecrets })),
+    paging,
+    total,
+  );
 });
 
 /**

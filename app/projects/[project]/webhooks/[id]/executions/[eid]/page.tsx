@@ -17,7 +17,16 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-const METRICS: { key: "task_count" | "success_task_count" | "error_task_count" | "pending_task_count" | "running_task_count" | "stopped_task_count"; label: string }[] = [
+const METRICS: {
+  key:
+    | "task_count"
+    | "success_task_count"
+    | "error_task_count"
+    | "pending_task_count"
+    | "running_task_count"
+    | "stopped_task_count";
+  label: string;
+}[] = [
   { key: "task_count", label: "Tasks" },
   { key: "success_task_count", label: "Success" },
   { key: "error_task_count", label: "Error" },
@@ -26,9 +35,18 @@ const METRICS: { key: "task_count" | "success_task_count" | "error_task_count" |
   { key: "stopped_task_count", label: "Stopped" },
 ];
 
-const SOURCE_LABELS: Record<string, string> = { registry: "Registry notification", api: "Event API", test: "Test event", redeliver: "Redelivery" };
+const SOURCE_LABELS: Record<string, string> = {
+  registry: "Registry notification",
+  api: "Event API",
+  test: "Test event",
+  redeliver: "Redelivery",
+};
 
-export default async function ExecutionPage({ params }: { params: Promise<{ project: string; id: string; eid: string }> }) {
+export default async function ExecutionPage({
+  params,
+}: {
+  params: Promise<{ project: string; id: string; eid: string }>;
+}) {
   const { project: name, id, eid } = await params;
   const data = await loadExecutionDetail(name, id, eid);
   const { execution, policy } = data;
@@ -39,29 +57,58 @@ export default async function ExecutionPage({ params }: { params: Promise<{ proj
     <div className="space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
         <ol className="flex flex-wrap gap-1">
-          <li><Link href={`/projects/${encodeURIComponent(project)}/webhooks`} className="text-sky-800 hover:underline">{project} webhooks</Link> /</li>
-          <li><Link href={policyBase} className="text-sky-800 hover:underline">{policy.name}</Link> /</li>
+          <li>
+            <Link href={`/projects/${encodeURIComponent(project)}/webhooks`} className="text-sky-800 hover:underline">
+              {project} webhooks
+            </Link>{" "}
+            /
+          </li>
+          <li>
+            <Link href={policyBase} className="text-sky-800 hover:underline">
+              {policy.name}
+            </Link>{" "}
+            /
+          </li>
           <li aria-current="page">Execution {execution.id}</li>
         </ol>
       </nav>
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="flex items-center gap-2 text-2xl font-semibold text-slate-900">Execution {execution.id} <StatusBadge status={execution.status} /></h1>
+        <h1 className="flex items-center gap-2 text-2xl font-semibold text-slate-900">
+          Execution {execution.id} <StatusBadge status={execution.status} />
+        </h1>
         <div className="flex items-center gap-3">
           <AutoRefresh active={data.refreshing} />
-          {data.manage && open && <StopExecutionButton project={project} policyId={policy.id} executionId={execution.id} />}
+          {data.manage && open && (
+            <StopExecutionButton project={project} policyId={policy.id} executionId={execution.id} />
+          )}
         </div>
       </div>
 
       <div className="grid items-start gap-6 lg:grid-cols-[1fr_20rem]">
         <Card title="Summary">
           <dl className="divide-y divide-slate-100">
-            <Row label="Status"><StatusBadge status={execution.status} />{execution.statusMessage && <span className="ml-2 text-slate-700">{execution.statusMessage}</span>}</Row>
-            <Row label="Event type">{eventLabel(execution.eventType)} <code className="text-xs text-slate-500">{execution.eventType}</code></Row>
-            <Row label="Notify type">{VENDOR_TYPE_LABELS[execution.vendorType] ?? execution.vendorType}{execution.target.type === "http" && ` · ${execution.target.payloadFormat}`}</Row>
-            <Row label="Endpoint"><span className="break-all">{execution.target.address}</span></Row>
+            <Row label="Status">
+              <StatusBadge status={execution.status} />
+              {execution.statusMessage && <span className="ml-2 text-slate-700">{execution.statusMessage}</span>}
+            </Row>
+            <Row label="Event type">
+              {eventLabel(execution.eventType)} <code className="text-xs text-slate-500">{execution.eventType}</code>
+            </Row>
+            <Row label="Notify type">
+              {VENDOR_TYPE_LABELS[execution.vendorType] ?? execution.vendorType}
+              {execution.target.type === "http" && ` · ${execution.target.payloadFormat}`}
+            </Row>
+            <Row label="Endpoint">
+              <span className="break-all">{execution.target.address}</span>
+            </Row>
             <Row label="Trigger">{execution.trigger === "MANUAL" ? "Manual (test event or redelivery)" : "Event"}</Row>
-            <Row label="Event source">{SOURCE_LABELS[execution.event.source] ?? execution.event.source}{execution.event.operator && ` · operator ${execution.event.operator}`}</Row>
-            <Row label="Request id"><code className="text-xs">{execution.event.requestId}</code></Row>
+            <Row label="Event source">
+              {SOURCE_LABELS[execution.event.source] ?? execution.event.source}
+              {execution.event.operator && ` · operator ${execution.event.operator}`}
+            </Row>
+            <Row label="Request id">
+              <code className="text-xs">{execution.event.requestId}</code>
+            </Row>
             <Row label="Started">{formatDateTime(execution.startTime)}</Row>
             <Row label="Ended">{formatDateTime(execution.endTime)}</Row>
             <Row label="Duration">{elapsed(execution.startTime, execution.endTime)}</Row>
@@ -80,21 +127,53 @@ export default async function ExecutionPage({ params }: { params: Promise<{ proj
       </div>
 
       <section aria-labelledby="tasks-heading" className="space-y-3">
-        <h2 id="tasks-heading" className="text-lg font-semibold">Tasks</h2>
-        <Table head={["ID", "Status", "Run count", "Started", "Ended", "Log", ...(data.manage ? ["Actions"] : [])]} caption="Tasks">
+        <h2 id="tasks-heading" className="text-lg font-semibold">
+          Tasks
+        </h2>
+        <Table
+          head={["ID", "Status", "Run count", "Started", "Ended", "Log", ...(data.manage ? ["Actions"] : [])]}
+          caption="Tasks"
+        >
           {data.tasks.map((t) => (
             <tr key={t.id} data-task={t.id}>
-              <Td className="font-medium"><a href={`#task-${t.id}`} className="text-sky-800 hover:underline">{t.id}</a></Td>
+              <Td className="font-medium">
+                <a href={`#task-${t.id}`} className="text-sky-800 hover:underline">
+                  {t.id}
+                </a>
+              </Td>
               <Td className="max-w-80">
                 <StatusBadge status={t.status} />
-                {t.statusMessage && <span className="mt-1 block break-words text-xs text-slate-600">{t.statusMessage}</span>}
-                {t.nextAttemptAt && t.runCount > 0 && <span className="block text-xs text-slate-500">next attempt {formatDateTime(t.nextAttemptAt)}</span>}
+                {t.statusMessage && (
+                  <span className="mt-1 block break-words text-xs text-slate-600">{t.statusMessage}</span>
+                )}
+                {t.nextAttemptAt && t.runCount > 0 && (
+                  <span className="block text-xs text-slate-500">next attempt {formatDateTime(t.nextAttemptAt)}</span>
+                )}
               </Td>
-              <Td>{t.runCount} <span className="text-xs text-slate-500">of {t.maxAttempts}</span></Td>
+              <Td>
+                {t.runCount} <span className="text-xs text-slate-500">of {t.maxAttempts}</span>
+              </Td>
               <Td className="whitespace-nowrap text-xs">{formatDateTime(t.startTime)}</Td>
               <Td className="whitespace-nowrap text-xs">{formatDateTime(t.endTime)}</Td>
-              <Td><Link href={`${policyBase}/executions/${execution.id}/tasks/${t.id}/log`} className="text-sky-800 hover:underline" aria-label={`Log of task ${t.id}`}>Log</Link></Td>
-              {data.manage && <Td><RedeliverTaskButton project={project} policyId={policy.id} taskId={t.id} inProgress={t.status === "Pending" || t.status === "Running"} /></Td>}
+              <Td>
+                <Link
+                  href={`${policyBase}/executions/${execution.id}/tasks/${t.id}/log`}
+                  className="text-sky-800 hover:underline"
+                  aria-label={`Log of task ${t.id}`}
+                >
+                  Log
+                </Link>
+              </Td>
+              {data.manage && (
+                <Td>
+                  <RedeliverTaskButton
+                    project={project}
+                    policyId={policy.id}
+                    taskId={t.id}
+                    inProgress={t.status === "Pending" || t.status === "Running"}
+                  />
+                </Td>
+              )}
             </tr>
           ))}
         </Table>
@@ -102,14 +181,25 @@ export default async function ExecutionPage({ params }: { params: Promise<{ proj
 
       {data.tasks.map((t) => (
         <section key={t.id} id={`task-${t.id}`} aria-labelledby={`task-${t.id}-heading`} className="space-y-4">
-          <h2 id={`task-${t.id}-heading`} className="text-lg font-semibold">Task {t.id}: request and attempts</h2>
+          <h2 id={`task-${t.id}-heading`} className="text-lg font-semibold">
+            Task {t.id}: request and attempts
+          </h2>
           <Card title="Request">
             <div className="space-y-3 text-sm">
               <p className="text-slate-700">
                 <code className="text-xs">webhook-id: {t.webhookId}</code>
-                {t.request && <> · <code className="text-xs">Content-Type: {t.request.contentType}</code></>}
+                {t.request && (
+                  <>
+                    {" "}
+                    · <code className="text-xs">Content-Type: {t.request.contentType}</code>
+                  </>
+                )}
               </p>
-              {t.request ? <CodeBlock text={t.request.body} label="Request body" copyLabel="Copy body" /> : <p>The stored event could not be read.</p>}
+              {t.request ? (
+                <CodeBlock text={t.request.body} label="Request body" copyLabel="Copy body" />
+              ) : (
+                <p>The stored event could not be read.</p>
+              )}
             </div>
           </Card>
           {t.attempts.length === 0 ? (
@@ -124,7 +214,13 @@ export default async function ExecutionPage({ params }: { params: Promise<{ proj
                         <Row label="Started">{formatDateTime(a.startedAt)}</Row>
                         <Row label="Duration">{formatDuration(a.durationMs)}</Row>
                         <Row label="Response status">
-                          {a.responseStatus != null ? <Badge tone={a.responseStatus >= 200 && a.responseStatus < 300 ? "green" : "red"}>{a.responseStatus}</Badge> : "No response"}
+                          {a.responseStatus != null ? (
+                            <Badge tone={a.responseStatus >= 200 && a.responseStatus < 300 ? "green" : "red"}>
+                              {a.responseStatus}
+                            </Badge>
+                          ) : (
+                            "No response"
+                          )}
                         </Row>
                         <Row label="Error">{a.error ? <span className="text-red-800">{a.error}</span> : "—"}</Row>
                       </dl>
@@ -135,7 +231,12 @@ export default async function ExecutionPage({ params }: { params: Promise<{ proj
                           <tbody className="divide-y divide-slate-100">
                             {a.headers.map(([k, v]) => (
                               <tr key={k}>
-                                <th scope="row" className="py-1 pr-2 text-left align-top font-mono font-normal text-slate-600">{k}</th>
+                                <th
+                                  scope="row"
+                                  className="py-1 pr-2 text-left align-top font-mono font-normal text-slate-600"
+                                >
+                                  {k}
+                                </th>
                                 <td className="break-all py-1 font-mono">{v}</td>
                               </tr>
                             ))}
@@ -144,7 +245,11 @@ export default async function ExecutionPage({ params }: { params: Promise<{ proj
                       </div>
                     </div>
                     <div className="mt-3">
-                      {a.responseExcerpt ? <CodeBlock text={a.responseExcerpt} label="Response body (excerpt)" maxHeight="max-h-48" /> : <p className="text-xs text-slate-500">No response body.</p>}
+                      {a.responseExcerpt ? (
+                        <CodeBlock text={a.responseExcerpt} label="Response body (excerpt)" maxHeight="max-h-48" />
+                      ) : (
+                        <p className="text-xs text-slate-500">No response body.</p>
+                      )}
                     </div>
                   </Card>
                 </li>

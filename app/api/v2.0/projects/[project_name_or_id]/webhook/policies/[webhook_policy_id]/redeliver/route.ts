@@ -9,6 +9,10 @@ export const POST = harborRoute<PolicyParams>(async ({ req, params, actor }) => 
   const { project } = await webhookProject(actor, params.project_name_or_id, "webhook.manage");
   const policy = await policyOf(project.id, params.webhook_policy_id);
   const range = parseWith(redeliverRangeSchema, await readJson(req));
-  const n = await redeliverFailed(actor, policy.id, { from: range.from, to: range.to, includeStopped: range.include_stopped });
+  const n = await redeliverFailed(actor, policy.id, {
+    from: range.from,
+    to: range.to,
+    includeStopped: range.include_stopped,
+  });
   return NextResponse.json({ redelivered: n }, { status: 202 });
 });

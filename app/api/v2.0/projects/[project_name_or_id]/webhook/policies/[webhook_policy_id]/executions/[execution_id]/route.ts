@@ -3,7 +3,13 @@ import { parseWith, readJson } from "@/lib/api/route";
 import { stopExecution } from "@/lib/delivery/task-control";
 import { executionPatchSchema } from "@/lib/harbor-api/inputs";
 import { toHarborExecution } from "@/lib/harbor-api/mappers";
-import { executionOf, harborRoute, policyOf, webhookProject, type ExecutionParams } from "@/lib/harbor-api/route-helpers";
+import {
+  executionOf,
+  harborRoute,
+  policyOf,
+  webhookProject,
+  type ExecutionParams,
+} from "@/lib/harbor-api/route-helpers";
 
 /** GET …/executions/{execution_id} */
 export const GET = harborRoute<ExecutionParams>(async ({ params, actor }) => {

@@ -10,5 +10,8 @@ export const POST = harborRoute<PolicyParams>(async ({ params, actor }) => {
   const { project } = await webhookProject(actor, params.project_name_or_id, "webhook.manage");
   const policy = await policyOf(project.id, params.webhook_policy_id);
   const { signingSecret, previousKeysExpireAt } = await rotateSigningKey(actor, project, policy.id);
-  return NextResponse.json({ signing_secret: signingSecret, previous_keys_expire_at: previousKeysExpireAt.toISOString() });
+  return NextResponse.json({
+    signing_secret: signingSecret,
+    previous_keys_expire_at: previousKeysExpireAt.toISOString(),
+  });
 });

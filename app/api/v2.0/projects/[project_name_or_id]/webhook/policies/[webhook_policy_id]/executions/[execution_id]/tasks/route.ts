@@ -1,6 +1,12 @@
 import { pagedJson } from "@/lib/api/pagination";
 import { taskPage } from "@/lib/harbor-api/lists";
-import { executionOf, harborRoute, policyOf, webhookProject, type ExecutionParams } from "@/lib/harbor-api/route-helpers";
+import {
+  executionOf,
+  harborRoute,
+  policyOf,
+  webhookProject,
+  type ExecutionParams,
+} from "@/lib/harbor-api/route-helpers";
 
 /** GET …/executions/{execution_id}/tasks, each with its webhook-id and attempts. */
 export const GET = harborRoute<ExecutionParams>(async ({ req, params, actor }) => {

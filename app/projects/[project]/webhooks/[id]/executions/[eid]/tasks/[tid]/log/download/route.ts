@@ -9,7 +9,10 @@ import { positiveId } from "@/lib/webhooks-ui/params";
 type Params = { project: string; id: string; eid: string; tid: string };
 
 function text(status: number, body: string) {
-  return new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
 }
 
 export async function GET(_req: Request, ctx: { params: Promise<Params> }) {

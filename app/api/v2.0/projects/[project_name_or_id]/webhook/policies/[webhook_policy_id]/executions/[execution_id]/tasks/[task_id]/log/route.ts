@@ -1,6 +1,13 @@
 import { notFound } from "@/lib/api/errors";
 import { taskLogText } from "@/lib/history/queries";
-import { executionOf, harborRoute, idParam, policyOf, webhookProject, type TaskParams } from "@/lib/harbor-api/route-helpers";
+import {
+  executionOf,
+  harborRoute,
+  idParam,
+  policyOf,
+  webhookProject,
+  type TaskParams,
+} from "@/lib/harbor-api/route-helpers";
 
 /** GET …/tasks/{task_id}/log: the task's log lines, text/plain, as Harbor. */
 export const GET = harborRoute<TaskParams>(async ({ params, actor }) => {

@@ -1,7 +1,14 @@
 import { NextResponse } from "next/server";
 import { AppError, notFound } from "@/lib/api/errors";
 import { redeliverTask } from "@/lib/delivery/task-control";
-import { executionOf, harborRoute, idParam, policyOf, webhookProject, type TaskParams } from "@/lib/harbor-api/route-helpers";
+import {
+  executionOf,
+  harborRoute,
+  idParam,
+  policyOf,
+  webhookProject,
+  type TaskParams,
+} from "@/lib/harbor-api/route-helpers";
 
 /**
  * POST …/tasks/{task_id}/redeliver → 202: sends a finished task again with the same webhook-id.
