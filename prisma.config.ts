@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "prisma/config";
-import { resolveDatabase } from "./lib/db/url";
+import { resolveDatabase } from "./lib/config/database-url";
 
 // Skip the CLI's download of native engines; the JS engine never loads them.
 process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= process.execPath;

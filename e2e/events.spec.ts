@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { APIRequestContext } from "@playwright/test";
 import { HTTP, type CloudEvent } from "cloudevents";
 import { Webhook } from "standardwebhooks";
-import { CLOUDEVENT_TYPES, EVENT_TYPES, type EventType } from "../lib/events/types";
+import { CLOUDEVENT_TYPES, EVENT_TYPES, type EventType } from "../lib/shared/events";
 import { sampleEvent } from "../lib/events/samples";
 import { E2E_BASE_URL, REGISTRY_NOTIFICATION_TOKEN } from "./env";
 import { expect, test, uniqueName } from "./fixtures";

@@ -3,7 +3,7 @@ import { EmptyState, Table, Td } from "@/components/ui";
 import { StopExecutionButton } from "@/components/webhooks/execution-actions";
 import { PayloadDialog } from "@/components/webhooks/payload-dialog";
 import { StatusBadge } from "@/components/webhooks/status-badge";
-import { EVENT_LABELS, type EventType } from "@/lib/events/types";
+import { EVENT_LABELS, type EventType } from "@/lib/shared/events";
 import { TASK_STATUSES } from "@/lib/history/statuses";
 import { eventLabel, formatDateTime, VENDOR_TYPE_LABELS } from "@/lib/webhooks-ui/format";
 import type { ExecutionFilters } from "@/lib/webhooks-ui/params";

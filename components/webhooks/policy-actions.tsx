@@ -12,7 +12,7 @@ import {
 import { Button, LinkButton, Notice, inputClass } from "@/components/ui";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
-import { EVENT_LABELS, EVENT_TYPES, isEventType } from "@/lib/events/types";
+import { EVENT_LABELS, EVENT_TYPES, isEventType } from "@/lib/shared/events";
 
 type Flash = { tone: "green" | "red"; text: string; href?: string };
 

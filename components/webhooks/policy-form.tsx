@@ -10,7 +10,7 @@ import {
 import { Button, Card, LinkButton, Notice, inputClass } from "@/components/ui";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
 import { DEFAULT_RETRY_POLICY } from "@/lib/delivery/retry";
-import { EVENT_LABELS, EVENT_TYPES, type EventType } from "@/lib/events/types";
+import { EVENT_LABELS, EVENT_TYPES, type EventType } from "@/lib/shared/events";
 import {
   FORM_FIELD_IDS,
   addError,

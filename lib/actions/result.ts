@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log/logger";
 
 /** What a server action answers to its form: nothing on success, or a safe error naming the field. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import type { ProjectRef } from "@/lib/auth/access";
 import { API_KEY_MODES, generateApiKey } from "@/lib/auth/api-keys";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 
 /**
  * Cursor pagination for the /v1 API. A cursor is opaque to clients: base64url of a small JSON

@@ -1,13 +1,13 @@
 import crypto from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { getServerSession } from "next-auth";
-import { AppError, fromZodError, unauthorized, type ErrorCode } from "@/lib/api/errors";
+import { AppError, fromZodError, unauthorized, type ErrorCode } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { authenticateApiKey } from "@/lib/auth/api-keys";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { authOptions } from "@/lib/auth/options";
 import { apiLimiter } from "@/lib/auth/rate-limit";
-import { hasUnstorableText } from "@/lib/api/unicode";
+import { hasUnstorableText } from "@/lib/unicode";
 import { getDb } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 

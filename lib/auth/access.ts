@@ -1,8 +1,8 @@
 import type { Actor } from "@/lib/auth/actor";
 import { roleAllows, type ProjectPermission, type SystemPermission } from "@/lib/auth/permissions";
 import { isProjectRole, type ProjectRole } from "@/lib/auth/roles";
-import { AppError, forbidden, notFound } from "@/lib/api/errors";
-import { hasUnstorableText } from "@/lib/api/unicode";
+import { AppError, forbidden, notFound } from "@/lib/errors";
+import { hasUnstorableText } from "@/lib/unicode";
 import { getDb } from "@/lib/db/client";
 
 export type ProjectRef = { id: number; name: string; public: boolean };

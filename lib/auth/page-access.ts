@@ -1,5 +1,5 @@
 import { notFound, redirect } from "next/navigation";
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { requireProject, type ProjectAccess } from "@/lib/auth/access";
 import type { ProjectPermission } from "@/lib/auth/permissions";
 import { requireUserPage } from "@/lib/auth/session";

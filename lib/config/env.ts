@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { resolveDatabase, type DatabaseTarget } from "@/lib/db/url";
+import { resolveDatabase, type DatabaseTarget } from "@/lib/config/database-url";
 
 const optionalText = z
   .string()

@@ -1,7 +1,7 @@
 import { decryptOptional } from "@/lib/crypto/secret-box";
-import type { HarborEvent } from "@/lib/events/types";
+import type { HarborEvent } from "@/lib/shared/events";
 import { renderPayload } from "@/lib/formats";
-import { activeSigningSecrets } from "@/lib/policies/service";
+import { activeSigningSecrets } from "@/lib/delivery/signing-keys";
 import { sendHttp, USER_AGENT } from "@/lib/delivery/http-sender";
 import { sendSlack, type SlackRateLimiter } from "@/lib/delivery/slack-sender";
 import { classifyOutcome, nextAttemptDelayMs, type RetryPolicy } from "@/lib/delivery/retry";

@@ -18,7 +18,6 @@ export class NetworkGuardError extends Error {
 }
 
 export type AddressCheck = { allowed: true } | { allowed: false; reason: string };
-export type AllowListParse = { ok: true; list: string[] } | { ok: false; entry: string; message: string };
 export type ResolveAll = (hostname: string) => Promise<dns.LookupAddress[]>;
 
 type Family = "ipv4" | "ipv6";
@@ -120,28 +119,6 @@ function familyOf(ip: string): Family | null {
 }
 
 // --- allow list ---
-
-export function parseAllowList(text: string): AllowListParse {
-  const list: string[] = [];
-  for (const raw of text.split(/[,\n\r]+/)) {
-    const entry = raw.trim();
-    if (!entry) continue;
-    const [address, prefixText, ...extra] = entry.split("/");
-    const family = familyOf(address);
-    if (!family || address.includes("%") || extra.length > 0) {
-      return { ok: false, entry, message: `"${entry}" is not an IP address or CIDR range` };
-    }
-    if (prefixText !== undefined) {
-      const maxPrefix = family === "ipv4" ? 32 : 128;
-      const prefix = /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-      if (!(prefix >= 0 && prefix <= maxPrefix)) {
-        return { ok: false, entry, message: `"${entry}" needs a prefix length between 0 and ${maxPrefix}` };
-      }
-    }
-    list.push(entry.toLowerCase());
-  }
-  return { ok: true, list };
-}
 
 function allowListMatcher(allow: readonly string[]): (ip: string, family: Family) => boolean {
   if (allow.length === 0) return () => false;

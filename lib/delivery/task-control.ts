@@ -1,8 +1,8 @@
 import type { Actor } from "@/lib/auth/actor";
 import { actorName } from "@/lib/auth/actor";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { getDb, type Tx } from "@/lib/db/client";
-import { notifyWorkers } from "@/lib/delivery/wakeup";
+import { notifyWorkers } from "@/lib/db/wakeup";
 import { getSettings } from "@/lib/settings/settings";
 
 const OPEN = ["Pending", "Running"];

@@ -20,7 +20,7 @@ import { createRecorder, type AutoPause } from "@/lib/delivery/recorder";
 import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
 import { createSlackRateLimiter } from "@/lib/delivery/slack-sender";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/delivery/retry";
-import { localWakeups, TASKS_CHANNEL } from "@/lib/delivery/wakeup";
+import { localWakeups, TASKS_CHANNEL } from "@/lib/db/wakeup";
 import { purgeHistory } from "@/lib/delivery/retention";
 import { retryBusy } from "@/lib/db/busy";
 import {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { retryPolicySchema } from "@/lib/delivery/retry";
-import { EVENT_TYPES } from "@/lib/events/types";
+import { EVENT_TYPES } from "@/lib/shared/events";
 
 /**
  * The Destinations API's request and response shapes (../shared/spec/destinations-api.txt).

@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { decodeCursor, pageOf } from "@/lib/api/cursor";
 import type { Actor } from "@/lib/auth/actor";
 import { actorName } from "@/lib/auth/actor";
@@ -7,7 +7,7 @@ import type { ApiKeyMode } from "@/lib/auth/api-keys";
 import { dialect, getDb, type Tx } from "@/lib/db/client";
 import { assertUrlAllowed, NetworkGuardError } from "@/lib/delivery/network-guard";
 import type { RetryPolicyInput } from "@/lib/delivery/retry";
-import { EVENT_TYPES, isEventType, type EventType } from "@/lib/events/types";
+import { EVENT_TYPES, isEventType, type EventType } from "@/lib/shared/events";
 import type { PolicyInput } from "@/lib/policies/schemas";
 import {
   applyPolicyUpdate,

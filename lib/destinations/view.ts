@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY_POLICY, fromRetryPolicy, toRetryPolicy, type RetryPolicy } from "@/lib/delivery/retry";
-import { EVENT_TYPES, isEventType } from "@/lib/events/types";
+import { EVENT_TYPES, isEventType } from "@/lib/shared/events";
 import { policyEventTypes, type PolicyWithTargets } from "@/lib/policies/service";
 import type { SystemSettings } from "@/lib/settings/settings";
 import { DELIVERY_STATUSES, deliverySchema, destinationSchema, type Destination } from "@/lib/destinations/schemas";

@@ -2,9 +2,9 @@ import crypto from "node:crypto";
 import picomatch from "picomatch";
 import { getDb, type Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/sql";
-import { newMessageId } from "@/lib/delivery/signature";
-import { notifyWorkers } from "@/lib/delivery/wakeup";
-import type { HarborEvent } from "@/lib/events/types";
+import { newMessageId } from "@/lib/ids";
+import { notifyWorkers } from "@/lib/db/wakeup";
+import type { HarborEvent } from "@/lib/shared/events";
 import { policyEventTypes } from "@/lib/policies/service";
 import { deliverySwitch } from "@/lib/settings/settings";
 

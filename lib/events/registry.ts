@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { firstIssue, type EventType, type HarborEvent, type ParseFailure } from "./types";
+import type { EventType, HarborEvent } from "@/lib/shared/events";
+import { firstIssue, type ParseFailure } from "@/lib/events/types";
 
 // Maps CNCF Distribution registry notifications (registry:2, GitLab, Zot...) to
 // Harbor artifact events. Envelope reference:

@@ -1,4 +1,4 @@
-import type { EventType, HarborEvent } from "./types";
+import type { EventType, HarborEvent } from "@/lib/shared/events";
 
 // The Default payload examples of the Harbor webhook spec, one per event type,
 // verbatim (tests/formats/fixtures/*.default.json hold the same data).

@@ -1,56 +1,5 @@
 import { z } from "zod";
-
-// The ten Harbor webhook event types, in the order Harbor's UI lists them.
-export const EVENT_TYPES = [
-  "PUSH_ARTIFACT",
-  "PULL_ARTIFACT",
-  "DELETE_ARTIFACT",
-  "QUOTA_EXCEED",
-  "QUOTA_WARNING",
-  "SCANNING_FAILED",
-  "SCANNING_STOPPED",
-  "SCANNING_COMPLETED",
-  "REPLICATION",
-  "TAG_RETENTION",
-] as const;
-
-export type EventType = (typeof EVENT_TYPES)[number];
-
-export const EVENT_LABELS: Record<EventType, string> = {
-  PUSH_ARTIFACT: "Artifact pushed",
-  PULL_ARTIFACT: "Artifact pulled",
-  DELETE_ARTIFACT: "Artifact deleted",
-  QUOTA_EXCEED: "Quota exceed",
-  QUOTA_WARNING: "Quota near threshold",
-  SCANNING_FAILED: "Scanning failed",
-  SCANNING_STOPPED: "Scanning stopped",
-  SCANNING_COMPLETED: "Scanning finished",
-  REPLICATION: "Replication status changed",
-  TAG_RETENTION: "Tag retention finished",
-};
-
-export const CLOUDEVENT_TYPES: Record<EventType, string> = {
-  PUSH_ARTIFACT: "harbor.artifact.pushed",
-  PULL_ARTIFACT: "harbor.artifact.pulled",
-  DELETE_ARTIFACT: "harbor.artifact.deleted",
-  QUOTA_EXCEED: "harbor.quota.exceeded",
-  QUOTA_WARNING: "harbor.quota.warned",
-  SCANNING_FAILED: "harbor.scan.failed",
-  SCANNING_STOPPED: "harbor.scan.stopped",
-  SCANNING_COMPLETED: "harbor.scan.completed",
-  REPLICATION: "harbor.replication.status.changed",
-  TAG_RETENTION: "harbor.tag_retention.finished",
-};
-
-export const NOTIFY_TYPES = ["http", "slack"] as const;
-export type NotifyType = (typeof NOTIFY_TYPES)[number];
-
-export const PAYLOAD_FORMATS = ["Default", "CloudEvents"] as const;
-export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
-
-export function isEventType(value: unknown): value is EventType {
-  return typeof value === "string" && (EVENT_TYPES as readonly string[]).includes(value);
-}
+import type { EventType, HarborEvent } from "@/lib/shared/events";
 
 // ---------------------------------------------------------------------------
 // event_data schemas. A field is required for a type when the spec's example
@@ -223,13 +172,6 @@ export const harborEventInputSchema = z.discriminatedUnion("type", [
 ]);
 
 export type HarborEventInput = z.infer<typeof harborEventInputSchema>;
-
-export type HarborEvent = {
-  type: EventType;
-  occur_at: number;
-  operator: string;
-  event_data: Record<string, unknown>;
-};
 
 export type ParseFailure = { ok: false; field: string; message: string };
 export type ParseHarborEventResult = { ok: true; event: HarborEvent } | ParseFailure;

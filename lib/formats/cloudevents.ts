@@ -1,5 +1,5 @@
 import { CloudEvent, HTTP } from "cloudevents";
-import { CLOUDEVENT_TYPES, type HarborEvent } from "@/lib/events/types";
+import { CLOUDEVENT_TYPES, type HarborEvent } from "@/lib/shared/events";
 
 export type CloudEventContext = { id: string; requestId: string; projectId: number; policyId: number };
 

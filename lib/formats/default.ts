@@ -1,4 +1,4 @@
-import type { HarborEvent } from "@/lib/events/types";
+import type { HarborEvent } from "@/lib/shared/events";
 
 /** Harbor's "Default" payload: compact JSON, keys in the spec's order. */
 export function buildDefaultPayload(event: HarborEvent): { body: string; contentType: "application/json" } {

@@ -1,4 +1,4 @@
-import type { HarborEvent, NotifyType, PayloadFormat } from "@/lib/events/types";
+import type { HarborEvent, NotifyType, PayloadFormat } from "@/lib/shared/events";
 import { buildCloudEvent, type CloudEventContext } from "./cloudevents";
 import { buildDefaultPayload } from "./default";
 import { buildSlackMessage } from "./slack";

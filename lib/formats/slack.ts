@@ -1,5 +1,5 @@
 import type { IncomingWebhookSendArguments } from "@slack/webhook";
-import type { HarborEvent } from "@/lib/events/types";
+import type { HarborEvent } from "@/lib/shared/events";
 import { unixSecondsToRfc3339 } from "./cloudevents";
 
 type SlackBlock = NonNullable<IncomingWebhookSendArguments["blocks"]>[number];

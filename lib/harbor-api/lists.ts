@@ -1,7 +1,7 @@
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { pageOf, parsePaging, type Paging } from "@/lib/api/pagination";
 import { getDb } from "@/lib/db/client";
-import { isEventType } from "@/lib/events/types";
+import { isEventType } from "@/lib/shared/events";
 import { listExecutions, type ExecutionFilter } from "@/lib/history/queries";
 import { TASK_STATUSES, type TaskStatus } from "@/lib/history/statuses";
 import { toHarborTask, type AttemptRow } from "@/lib/harbor-api/mappers";

@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 
 /**
  * Harbor's list query language (`q=name=~abc,status=Error,start_time=[a~b]`):

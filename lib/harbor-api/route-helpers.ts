@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { apiRoute, type RouteContext } from "@/lib/api/route";
 import type { Actor } from "@/lib/auth/actor";
 import { can, findProject, requireProject, roleIn, type ProjectAccess } from "@/lib/auth/access";

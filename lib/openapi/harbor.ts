@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/events/types";
+import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
 import { TASK_STATUSES } from "@/lib/history/statuses";
 
 /**

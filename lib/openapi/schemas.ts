@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ERROR_STATUS } from "@/lib/api/errors";
-import { EVENT_TYPES } from "@/lib/events/types";
+import { ERROR_STATUS } from "@/lib/errors";
+import { EVENT_TYPES } from "@/lib/shared/events";
 
 /**
  * Response shapes of the machine-facing routes that have no home of their own (/v1/events,

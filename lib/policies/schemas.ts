@@ -1,6 +1,6 @@
 import picomatch from "picomatch";
 import { z } from "zod";
-import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/events/types";
+import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
 import { retryPolicySchema } from "@/lib/delivery/retry";
 
 /** What a masked secret looks like in answers; sending it back means "keep the stored value". */

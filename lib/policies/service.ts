@@ -1,11 +1,12 @@
-import { AppError, notFound } from "@/lib/api/errors";
+import { AppError, notFound } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { actorName } from "@/lib/auth/actor";
 import type { ProjectRef } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
-import { decryptOptional, encryptSecret } from "@/lib/crypto/secret-box";
+import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb, type Tx } from "@/lib/db/client";
-import { generateSigningSecret, newMessageId } from "@/lib/delivery/signature";
+import { generateSigningSecret } from "@/lib/delivery/signature";
+import { publicPolicyId } from "@/lib/ids";
 import { getSettings } from "@/lib/settings/settings";
 import { nameContains } from "@/lib/db/filters";
 import { POLICY_NAME_MAX, SECRET_MASK, type PolicyInput } from "@/lib/policies/schemas";
@@ -262,18 +263,6 @@ export async function rotateSigningKey(
   return { signingSecret: secret, previousKeysExpireAt: expiresAt };
 }
 
-/** Secrets that sign right now: the newest key and any older key still inside its overlap. */
-export function activeSigningSecrets(
-  keys: { secretEnc: string; expiresAt: Date | null; createdAt: Date }[],
-  now = new Date(),
-): string[] {
-  return keys
-    .filter((k) => !k.expiresAt || k.expiresAt > now)
-    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
-    .map((k) => decryptOptional(k.secretEnc)!)
-    .filter(Boolean);
-}
-
 export function policyEventTypes(policy: { eventTypes: string }): string[] {
   try {
     const v = JSON.parse(policy.eventTypes);
@@ -281,10 +270,6 @@ export function policyEventTypes(policy: { eventTypes: string }): string[] {
   } catch {
     return [];
   }
-}
-
-export function publicPolicyId(prefix = "pol"): string {
-  return `${prefix}_${newMessageId().slice(4)}`;
 }
 
 /** Lists a project's policies with paging, name filter and sort (Harbor's `q=name=~x`, `sort=-creation_time`). */

@@ -1,4 +1,4 @@
-import { AppError, notFound } from "@/lib/api/errors";
+import { AppError, notFound } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { requireProject, requireSystem } from "@/lib/auth/access";
 import { isProjectRole, type ProjectRole } from "@/lib/auth/roles";

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { requireSystem } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
-import { parseAllowList } from "@/lib/delivery/network-guard";
+import { parseAllowList } from "@/lib/settings/allow-list";
 
 export const settingsInputSchema = z.object({
   webhooksEnabled: z.boolean(),

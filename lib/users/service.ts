@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { requireSystem } from "@/lib/auth/access";
 import { hashPassword } from "@/lib/auth/password";

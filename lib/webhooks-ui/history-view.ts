@@ -1,5 +1,5 @@
 /** View models of the delivery history: what the executions, tasks and attempt pages show. */
-import { isEventType, type HarborEvent, type NotifyType, type PayloadFormat } from "@/lib/events/types";
+import { isEventType, type HarborEvent, type NotifyType, type PayloadFormat } from "@/lib/shared/events";
 import { buildDefaultPayload, renderPayload } from "@/lib/formats";
 
 type StoredEvent = { type: string; occurAt: number; operator: string; eventData: string; requestId: string };

@@ -10,7 +10,7 @@ import { pageProjectAccess, pageSysadmin } from "@/lib/auth/page-access";
 import { listApiKeys } from "@/lib/api-keys/service";
 import { env } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
-import { EVENT_TYPES } from "@/lib/events/types";
+import { EVENT_TYPES } from "@/lib/shared/events";
 import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
 import { findPolicy, listPolicies, policyEventTypes } from "@/lib/policies/service";
 import { toHarborPolicy } from "@/lib/policies/view";

@@ -1,6 +1,6 @@
 /** Query parameters of the webhook pages, read defensively: a bad value falls back, it never throws. */
 import { z } from "zod";
-import { EVENT_TYPES, isEventType, type EventType } from "@/lib/events/types";
+import { EVENT_TYPES, isEventType, type EventType } from "@/lib/shared/events";
 import { TASK_STATUSES, type TaskStatus } from "@/lib/history/statuses";
 
 const isTaskStatus = (v: unknown): v is TaskStatus =>

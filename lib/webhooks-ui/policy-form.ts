@@ -4,7 +4,7 @@
  * the same schema before it calls the server action, which validates again.
  */
 import { retryPolicySchema } from "@/lib/delivery/retry";
-import { EVENT_TYPES, isEventType, type EventType, type NotifyType, type PayloadFormat } from "@/lib/events/types";
+import { EVENT_TYPES, isEventType, type EventType, type NotifyType, type PayloadFormat } from "@/lib/shared/events";
 import { policyInputSchema, SECRET_MASK, type PolicyInput } from "@/lib/policies/schemas";
 
 /** What happens to the stored auth header on save. New policies, and policies without one, use "replace". */

@@ -1,6 +1,6 @@
 import { Agent, request } from "undici";
 import { getDb } from "../../lib/db/client";
-import { notifyWorkers } from "../../lib/delivery/wakeup";
+import { notifyWorkers } from "../../lib/db/wakeup";
 import { ingestEvent } from "../../lib/events/ingest";
 import { sampleEvent } from "../../lib/events/samples";
 import { buildDefaultPayload } from "../../lib/formats";

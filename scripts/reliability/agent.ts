@@ -8,7 +8,7 @@ import type { Actor } from "../../lib/auth/actor";
 import { disconnectDb, getDb } from "../../lib/db/client";
 import { ingestEvent } from "../../lib/events/ingest";
 import { sampleEvent } from "../../lib/events/samples";
-import { EVENT_TYPES, type EventType } from "../../lib/events/types";
+import { EVENT_TYPES, type EventType } from "../../lib/shared/events";
 import { policyInputSchema } from "../../lib/policies/schemas";
 import { createPolicy } from "../../lib/policies/service";
 

@@ -2,13 +2,8 @@ import net from "node:net";
 import type { LookupAddress } from "node:dns";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  NetworkGuardError,
-  assertUrlAllowed,
-  checkAddress,
-  guardedLookup,
-  parseAllowList,
-} from "@/lib/delivery/network-guard";
+import { NetworkGuardError, assertUrlAllowed, checkAddress, guardedLookup } from "@/lib/delivery/network-guard";
+import { parseAllowList } from "@/lib/settings/allow-list";
 import { LOOPBACK_ALLOWED, startServer, type LocalServer } from "./local-server";
 
 /** A resolver that answers from a table, so no test depends on (or sends) real DNS traffic. */

@@ -1,6 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { generateSigningSecret, newMessageId, signatureHeaders, signPayload } from "@/lib/delivery/signature";
+import { generateSigningSecret, signatureHeaders, signPayload } from "@/lib/delivery/signature";
+import { newMessageId } from "@/lib/ids";
 
 const body = JSON.stringify({ type: "PUSH_ARTIFACT", occur_at: 1_700_000_000, operator: "admin" });
 const nowSeconds = () => Math.floor(Date.now() / 1000);

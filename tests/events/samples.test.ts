@@ -3,7 +3,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { sampleEvent } from "@/lib/events/samples";
-import { EVENT_TYPES, parseHarborEvent } from "@/lib/events/types";
+import { EVENT_TYPES } from "@/lib/shared/events";
+import { parseHarborEvent } from "@/lib/events/types";
 
 const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "../formats/fixtures");
 

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  CLOUDEVENT_TYPES,
-  EVENT_LABELS,
-  EVENT_TYPES,
-  harborEventInputSchema,
-  normalizeEvent,
-  parseHarborEvent,
-} from "@/lib/events/types";
+import { CLOUDEVENT_TYPES, EVENT_LABELS, EVENT_TYPES } from "@/lib/shared/events";
+import { harborEventInputSchema, normalizeEvent, parseHarborEvent } from "@/lib/events/types";
 import { sampleEvent } from "@/lib/events/samples";
 
 const NOW = new Date("2024-05-06T07:08:09.999Z");

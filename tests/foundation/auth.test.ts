@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { requireProject, requireSystem } from "@/lib/auth/access";
 import { authenticateApiKey } from "@/lib/auth/api-keys";
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
 import { addMember, createProject } from "@/lib/projects/service";
 import { makeApiKey, makeProject, makeUser, uid } from "../helpers/fixtures";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import path from "node:path";
 import { env, resetEnvCache } from "@/lib/config/env";
-import { resolveDatabase } from "@/lib/db/url";
+import { resolveDatabase } from "@/lib/config/database-url";
 import { decryptSecret, encryptSecret, safeEqual } from "@/lib/crypto/secret-box";
 
 describe("configuration", () => {

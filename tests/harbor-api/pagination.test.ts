@@ -1,7 +1,7 @@
 // The helpers every list endpoint shares: page/page_size, Harbor's Link header, q and sort, and
 // the PUT rule for missing auth headers.
 import { describe, expect, it } from "vitest";
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { pageOf, paginationLink, parsePaging } from "@/lib/api/pagination";
 import { keepMissingAuthHeaders } from "@/lib/harbor-api/inputs";
 import { HARBOR_ZERO_TIME, harborTime } from "@/lib/harbor-api/mappers";

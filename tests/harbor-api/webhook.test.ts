@@ -14,7 +14,7 @@ import * as events from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/ev
 import * as lastTrigger from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/lasttrigger/route";
 import { decryptOptional } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
-import { EVENT_TYPES } from "@/lib/events/types";
+import { EVENT_TYPES } from "@/lib/shared/events";
 import { buildDefaultPayload } from "@/lib/formats";
 import { HARBOR_ZERO_TIME } from "@/lib/harbor-api/mappers";
 import { SECRET_MASK } from "@/lib/policies/schemas";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as events from "@/app/v1/events/route";
 import { getDb } from "@/lib/db/client";
-import { EVENT_TYPES, type EventType } from "@/lib/events/types";
+import { EVENT_TYPES, type EventType } from "@/lib/shared/events";
 import { sampleEvent } from "@/lib/events/samples";
 import { buildDefaultPayload } from "@/lib/formats";
 import { createPolicy } from "@/lib/policies/service";

@@ -8,7 +8,7 @@ import { makeProject, makeUser } from "../helpers/fixtures";
 
 const session = vi.hoisted(() => ({ actor: null as Actor | null }));
 vi.mock("@/lib/auth/session", async () => {
-  const { unauthorized } = await import("@/lib/api/errors");
+  const { unauthorized } = await import("@/lib/errors");
   return {
     requireUserAction: async () => {
       if (!session.actor) throw unauthorized("your session has expired; sign in again");

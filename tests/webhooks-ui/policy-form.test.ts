@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EVENT_TYPES } from "@/lib/events/types";
+import { EVENT_TYPES } from "@/lib/shared/events";
 import { policyInputSchema, SECRET_MASK } from "@/lib/policies/schemas";
 import {
   addError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EVENT_TYPES } from "@/lib/events/types";
+import { EVENT_TYPES } from "@/lib/shared/events";
 import { sampleEvent } from "@/lib/events/samples";
 import { renderPayload } from "@/lib/formats";
 import {

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
-import { AppError, unauthorized } from "@/lib/api/errors";
+import { AppError, unauthorized } from "@/lib/errors";
 import { errorResponse } from "@/lib/api/route";
 import { getDb } from "@/lib/db/client";
 import { mapRegistryEnvelope } from "@/lib/events/registry";

@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { AppError, unauthorized } from "@/lib/api/errors";
+import { AppError, unauthorized } from "@/lib/errors";
 import { readJson, MAX_JSON_BODY_BYTES } from "@/lib/api/route";
 import type { Actor } from "@/lib/auth/actor";
 import { requireProject } from "@/lib/auth/access";

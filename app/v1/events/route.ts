@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { apiRoute, parseWith } from "@/lib/api/route";
 import { parseHarborEvent } from "@/lib/events/types";
 import {

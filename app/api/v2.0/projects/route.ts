@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { parsePaging, pagedJson, pageOf } from "@/lib/api/pagination";
 import { readJson, parseWith } from "@/lib/api/route";
 import { requireSystem, roleIn } from "@/lib/auth/access";

@@ -7,7 +7,7 @@ import { requireProject } from "@/lib/auth/access";
 import { requireUserAction } from "@/lib/auth/session";
 import { runAction, type ActionResult } from "@/lib/actions/result";
 import { parseWith } from "@/lib/api/route";
-import { hasUnstorableText } from "@/lib/api/unicode";
+import { hasUnstorableText } from "@/lib/unicode";
 import { redeliverFailed, redeliverTask, stopExecution } from "@/lib/delivery/task-control";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";

@@ -1,4 +1,4 @@
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { NextResponse } from "next/server";
 import { getDb } from "@/lib/db/client";
 import { toHarborProject } from "@/lib/harbor-api/mappers";

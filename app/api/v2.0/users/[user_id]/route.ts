@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { requireSystem } from "@/lib/auth/access";
 import { getDb } from "@/lib/db/client";
 import { toHarborUser } from "@/lib/harbor-api/mappers";

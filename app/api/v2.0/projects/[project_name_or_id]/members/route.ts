@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { pagedJson, pageOf, parsePaging } from "@/lib/api/pagination";
 import { parseWith, readJson } from "@/lib/api/route";
 import { requireProject } from "@/lib/auth/access";

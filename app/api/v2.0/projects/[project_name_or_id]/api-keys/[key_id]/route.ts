@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { requireProject } from "@/lib/auth/access";
 import { listApiKeys, revokeApiKey } from "@/lib/api-keys/service";
 import { toHarborApiKey } from "@/lib/harbor-api/mappers";

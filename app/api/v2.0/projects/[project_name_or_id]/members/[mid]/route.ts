@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { requireProject } from "@/lib/auth/access";
 import { parseWith, readJson } from "@/lib/api/route";
 import { harborMemberUpdateSchema } from "@/lib/harbor-api/inputs";

@@ -1,5 +1,5 @@
 // The task log as a text file. Same access rule as the log page (webhook.read in the project).
-import { AppError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors";
 import { requireProject } from "@/lib/auth/access";
 import { currentUser } from "@/lib/auth/session";
 import { taskLogText } from "@/lib/history/queries";

@@ -1,4 +1,4 @@
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { taskLogText } from "@/lib/history/queries";
 import {
   executionOf,

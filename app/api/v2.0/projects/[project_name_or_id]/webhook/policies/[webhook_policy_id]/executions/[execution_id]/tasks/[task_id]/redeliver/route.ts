@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { AppError, notFound } from "@/lib/api/errors";
+import { AppError, notFound } from "@/lib/errors";
 import { redeliverTask } from "@/lib/delivery/task-control";
 import {
   executionOf,

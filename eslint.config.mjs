@@ -1,0 +1,46 @@
+// Lint rules: Next's (React, hooks, accessibility, core web vitals), typescript-eslint, no import
+// cycles, and the client/server boundary (components and client modules never reach server code).
+import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
+import nextTypescript from "eslint-config-next/typescript";
+
+/** Server-only code: nothing under components/ or a "use client" module may import it. */
+const SERVER_ONLY = ["@/lib/*", "!@/lib/shared", "!@/lib/shared/*", "@/app/**/route", "@/scripts/*", "node:*"];
+
+export default [
+  {
+    ignores: [
+      "node_modules/**",
+      ".next/**",
+      "lib/generated/**",
+      "data/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+    ],
+  },
+  ...nextCoreWebVitals,
+  ...nextTypescript,
+  {
+    settings: { "import/resolver": { typescript: { project: "./tsconfig.json" } } },
+    rules: {
+      "import/no-cycle": ["error", { ignoreExternal: true }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["components/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: SERVER_ONLY,
+              message: "components/ are browser-safe: import contracts from @/lib/shared, data comes in as props.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+];
