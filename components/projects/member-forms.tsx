@@ -1,7 +1,7 @@
 "use client";
 import { useActionState, useEffect, useState, useTransition } from "react";
 import { addMemberAction, removeMemberAction, updateMemberRoleAction } from "@/app/projects/actions";
-import { PROJECT_ROLES, ROLE_LABELS, type ProjectRole } from "@/lib/auth/roles";
+import { PROJECT_ROLES, ROLE_LABELS, type ProjectRole } from "@/lib/shared/roles";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
 
 export function AddMemberForm({ project }: { project: string }) {

@@ -1,29 +1,12 @@
 import Link from "next/link";
-import { can, type ProjectAccess } from "@/lib/auth/access";
-import type { ProjectPermission } from "@/lib/auth/permissions";
 
-const TABS: { slug: string; label: string; permission: ProjectPermission }[] = [
-  { slug: "webhooks", label: "Webhooks", permission: "webhook.read" },
-  { slug: "members", label: "Members", permission: "members.read" },
-  { slug: "api-keys", label: "API keys", permission: "apiKeys.manage" },
-];
+/** A section of a project's pages; the page passes only the tabs the viewer's role may open. */
+export type ProjectTab = { slug: string; label: string };
 
-export function visibleTabs(role: ProjectAccess["role"]) {
-  return TABS.filter((t) => can(role, t.permission));
-}
-
-export function ProjectTabs({
-  project,
-  role,
-  active,
-}: {
-  project: string;
-  role: ProjectAccess["role"];
-  active: string;
-}) {
+export function ProjectTabs({ project, tabs, active }: { project: string; tabs: ProjectTab[]; active: string }) {
   return (
     <nav aria-label="Project sections" className="mb-6 flex gap-1 border-b border-slate-200">
-      {visibleTabs(role).map((t) => (
+      {tabs.map((t) => (
         <Link
           key={t.slug}
           href={`/projects/${project}/${t.slug}`}

@@ -4,7 +4,7 @@ import { updateSettingsAction } from "@/app/admin/settings/actions";
 import { Button, Card, Notice, inputClass } from "@/components/ui";
 import { CodeBlock } from "@/components/webhooks/json-block";
 import { CopyButton } from "@/components/webhooks/copy-button";
-import type { SettingsView } from "@/lib/webhooks-ui/loaders";
+import type { SettingsView } from "@/lib/shared/webhook-views";
 
 type Props = {
   settings: SettingsView;

@@ -4,9 +4,9 @@ import { StopExecutionButton } from "@/components/webhooks/execution-actions";
 import { PayloadDialog } from "@/components/webhooks/payload-dialog";
 import { StatusBadge } from "@/components/webhooks/status-badge";
 import { EVENT_LABELS, type EventType } from "@/lib/shared/events";
-import { TASK_STATUSES } from "@/lib/history/statuses";
-import { eventLabel, formatDateTime, VENDOR_TYPE_LABELS } from "@/lib/webhooks-ui/format";
-import type { ExecutionFilters } from "@/lib/webhooks-ui/params";
+import { TASK_STATUSES } from "@/lib/shared/task-statuses";
+import { eventLabel, formatDateTime, VENDOR_TYPE_LABELS } from "@/lib/shared/display";
+import type { ExecutionFilters } from "@/lib/shared/search-params";
 
 type ExecutionRow = {
   id: number;

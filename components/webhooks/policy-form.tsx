@@ -9,7 +9,7 @@ import {
 } from "@/app/projects/[project]/webhooks/actions";
 import { Button, Card, LinkButton, Notice, inputClass } from "@/components/ui";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
-import { DEFAULT_RETRY_POLICY } from "@/lib/delivery/retry";
+import { DEFAULT_RETRY_POLICY } from "@/lib/shared/retry-policy";
 import { EVENT_LABELS, EVENT_TYPES, type EventType } from "@/lib/shared/events";
 import {
   FORM_FIELD_IDS,
@@ -21,7 +21,7 @@ import {
   type FormField,
   type PolicyForForm,
   type PolicyFormValues,
-} from "@/lib/webhooks-ui/policy-form";
+} from "@/lib/shared/policy-form";
 
 type Props = {
   project: string;

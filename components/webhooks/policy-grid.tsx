@@ -3,9 +3,9 @@ import { Badge, Table, Td } from "@/components/ui";
 import { PolicyActions, ResumeTargetButton } from "@/components/webhooks/policy-actions";
 import { EnabledBadge, StatusBadge } from "@/components/webhooks/status-badge";
 import { EVENT_TYPES } from "@/lib/shared/events";
-import { eventLabel, formatDateTime, NOTIFY_TYPE_LABELS, splitDateTime } from "@/lib/webhooks-ui/format";
-import type { PolicyRowView, TargetView } from "@/lib/webhooks-ui/loaders";
-import { nextSort, type PolicySort, type PolicySortKey } from "@/lib/webhooks-ui/params";
+import { eventLabel, formatDateTime, NOTIFY_TYPE_LABELS, splitDateTime } from "@/lib/shared/display";
+import type { PolicyRowView, TargetView } from "@/lib/shared/webhook-views";
+import { nextSort, type PolicySort, type PolicySortKey } from "@/lib/shared/search-params";
 
 function SortHeader({
   label,

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui";
-import { statusTone } from "@/lib/webhooks-ui/format";
+import { statusTone } from "@/lib/shared/display";
 
 export function StatusBadge({ status }: { status: string }) {
   return <Badge tone={statusTone(status)}>{status}</Badge>;

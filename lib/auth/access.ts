@@ -1,6 +1,6 @@
 import type { Actor } from "@/lib/auth/actor";
 import { roleAllows, type ProjectPermission, type SystemPermission } from "@/lib/auth/permissions";
-import { isProjectRole, type ProjectRole } from "@/lib/auth/roles";
+import { isProjectRole, type ProjectRole } from "@/lib/shared/roles";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { hasUnstorableText } from "@/lib/unicode";
 import { getDb } from "@/lib/db/client";

@@ -1,4 +1,4 @@
-import type { ProjectRole } from "@/lib/auth/roles";
+import type { ProjectRole } from "@/lib/shared/roles";
 
 /**
  * Who may do what inside a project. System admins may do everything everywhere; API keys act

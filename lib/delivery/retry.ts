@@ -1,66 +1,12 @@
 /**
- * Retry policy: how many attempts, how long to wait between them, and which outcomes are worth retrying.
+ * Retry timing and outcome classification: how long to wait between attempts, and which outcomes are
+ * worth retrying. The policy itself (shape, defaults, schema) is the contract in @/lib/shared/retry-policy.
  */
-import { z } from "zod";
+import type { RetryPolicy } from "@/lib/shared/retry-policy";
 import type { SendResult } from "./outcome";
-
-export type RetryPolicy = {
-  maxAttempts: number;
-  backoffBaseMs: number;
-  backoffCapMs: number;
-  timeoutMs: number;
-};
-
-/** Harbor's defaults: 3 attempts, 3 s HTTP client timeout. */
-export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
-  maxAttempts: 3,
-  backoffBaseMs: 2_000,
-  backoffCapMs: 300_000,
-  timeoutMs: 3_000,
-});
 
 /** A receiver's Retry-After is honoured up to this long; beyond it we assume a misconfiguration. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
-
-/** The `retry_policy` object of the APIs (snake_case, every field optional, unknown keys refused). */
-export const retryPolicySchema = z
-  .strictObject({
-    max_attempts: z.number().int().min(1).max(20).optional(),
-    backoff_base_ms: z.number().int().min(100).max(3_600_000).optional(),
-    backoff_cap_ms: z.number().int().min(100).max(86_400_000).optional(),
-    timeout_ms: z.number().int().min(500).max(60_000).optional(),
-  })
-  .refine(
-    (p) => p.backoff_base_ms === undefined || p.backoff_cap_ms === undefined || p.backoff_cap_ms >= p.backoff_base_ms,
-    { message: "backoff_cap_ms must be at least backoff_base_ms", path: ["backoff_cap_ms"] },
-  );
-
-export type RetryPolicyInput = z.infer<typeof retryPolicySchema>;
-
-/** Fills the fields the input leaves out from `defaults` (the system settings). */
-export function toRetryPolicy(
-  input: RetryPolicyInput | undefined,
-  defaults: RetryPolicy = DEFAULT_RETRY_POLICY,
-): RetryPolicy {
-  const backoffBaseMs = input?.backoff_base_ms ?? defaults.backoffBaseMs;
-  return {
-    maxAttempts: input?.max_attempts ?? defaults.maxAttempts,
-    backoffBaseMs,
-    // A base above an inherited cap would silently be ignored; let the base win instead.
-    backoffCapMs: Math.max(input?.backoff_cap_ms ?? defaults.backoffCapMs, backoffBaseMs),
-    timeoutMs: input?.timeout_ms ?? defaults.timeoutMs,
-  };
-}
-
-/** The snake_case form, for API responses. */
-export function fromRetryPolicy(policy: RetryPolicy): Required<RetryPolicyInput> {
-  return {
-    max_attempts: policy.maxAttempts,
-    backoff_base_ms: policy.backoffBaseMs,
-    backoff_cap_ms: policy.backoffCapMs,
-    timeout_ms: policy.timeoutMs,
-  };
-}
 
 /** base·2^(n-1), capped: the ceiling of the wait after failed attempt n. */
 export function backoffCeilingMs(

@@ -19,7 +19,7 @@ import { deliverTask, type DeliveryEnv, type TaskOutcome } from "@/lib/delivery/
 import { createRecorder, type AutoPause } from "@/lib/delivery/recorder";
 import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
 import { createSlackRateLimiter } from "@/lib/delivery/slack-sender";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/delivery/retry";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/shared/retry-policy";
 import { localWakeups, TASKS_CHANNEL } from "@/lib/db/wakeup";
 import { purgeHistory } from "@/lib/delivery/retention";
 import { retryBusy } from "@/lib/db/busy";

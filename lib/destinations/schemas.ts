@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { retryPolicySchema } from "@/lib/delivery/retry";
+import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import { EVENT_TYPES } from "@/lib/shared/events";
 
 /**

@@ -6,9 +6,9 @@ import type { ProjectRef } from "@/lib/auth/access";
 import type { ApiKeyMode } from "@/lib/auth/api-keys";
 import { dialect, getDb, type Tx } from "@/lib/db/client";
 import { assertUrlAllowed, NetworkGuardError } from "@/lib/delivery/network-guard";
-import type { RetryPolicyInput } from "@/lib/delivery/retry";
+import type { RetryPolicyInput } from "@/lib/shared/retry-policy";
 import { EVENT_TYPES, isEventType, type EventType } from "@/lib/shared/events";
-import type { PolicyInput } from "@/lib/policies/schemas";
+import type { PolicyInput } from "@/lib/shared/policy-input";
 import {
   applyPolicyUpdate,
   deletePolicy,

@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY, fromRetryPolicy, toRetryPolicy, type RetryPolicy } from "@/lib/delivery/retry";
+import { DEFAULT_RETRY_POLICY, fromRetryPolicy, toRetryPolicy, type RetryPolicy } from "@/lib/shared/retry-policy";
 import { EVENT_TYPES, isEventType } from "@/lib/shared/events";
 import { policyEventTypes, type PolicyWithTargets } from "@/lib/policies/service";
 import type { SystemSettings } from "@/lib/settings/settings";

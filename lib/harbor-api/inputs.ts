@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/auth/roles";
-import { SECRET_MASK } from "@/lib/policies/schemas";
+import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/shared/roles";
+import { SECRET_MASK } from "@/lib/shared/policy-input";
 import {
   createUserSchema,
   projectNameSchema,

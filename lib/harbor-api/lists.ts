@@ -3,7 +3,7 @@ import { pageOf, parsePaging, type Paging } from "@/lib/api/pagination";
 import { getDb } from "@/lib/db/client";
 import { isEventType } from "@/lib/shared/events";
 import { listExecutions, type ExecutionFilter } from "@/lib/history/queries";
-import { TASK_STATUSES, type TaskStatus } from "@/lib/history/statuses";
+import { TASK_STATUSES, type TaskStatus } from "@/lib/shared/task-statuses";
 import { toHarborTask, type AttemptRow } from "@/lib/harbor-api/mappers";
 import { checkQuery, parseQuery, parseSort, type QueryTerm } from "@/lib/harbor-api/query";
 import { listPolicies } from "@/lib/policies/service";

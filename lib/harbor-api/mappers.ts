@@ -1,4 +1,4 @@
-import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/auth/roles";
+import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/shared/roles";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS, type HarborEvent } from "@/lib/shared/events";
 import { buildDefaultPayload } from "@/lib/formats";
 import { taskMetrics } from "@/lib/history/queries";

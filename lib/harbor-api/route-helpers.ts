@@ -4,7 +4,7 @@ import { apiRoute, type RouteContext } from "@/lib/api/route";
 import type { Actor } from "@/lib/auth/actor";
 import { can, findProject, requireProject, roleIn, type ProjectAccess } from "@/lib/auth/access";
 import type { ProjectPermission } from "@/lib/auth/permissions";
-import { isProjectRole, type ProjectRole } from "@/lib/auth/roles";
+import { isProjectRole, type ProjectRole } from "@/lib/shared/roles";
 import { getDb } from "@/lib/db/client";
 import { getExecution } from "@/lib/history/queries";
 import { findPolicy } from "@/lib/policies/service";

@@ -1,6 +1,6 @@
 import { dialect, getDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/sql";
-import { TASK_STATUSES, type TaskStatus } from "@/lib/history/statuses";
+import { TASK_STATUSES, type TaskStatus } from "@/lib/shared/task-statuses";
 
 /**
  * Reading delivery history. Every query takes the policy id, which the caller has already

@@ -47,7 +47,7 @@ import {
   registryResultSchema,
   v1ErrorSchema,
 } from "@/lib/openapi/schemas";
-import { policyInputSchema } from "@/lib/policies/schemas";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 
 /**
  * The OpenAPI 3.1 document of both APIs, built from the zod schemas the routes validate with

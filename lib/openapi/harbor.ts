@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
-import { TASK_STATUSES } from "@/lib/history/statuses";
+import { TASK_STATUSES } from "@/lib/shared/task-statuses";
 
 /**
  * The response objects of the Harbor-compatible API (/api/v2.0), for the OpenAPI document. They

@@ -9,7 +9,7 @@ import { generateSigningSecret } from "@/lib/delivery/signature";
 import { publicPolicyId } from "@/lib/ids";
 import { getSettings } from "@/lib/settings/settings";
 import { nameContains } from "@/lib/db/filters";
-import { POLICY_NAME_MAX, SECRET_MASK, type PolicyInput } from "@/lib/policies/schemas";
+import { POLICY_NAME_MAX, SECRET_MASK, type PolicyInput } from "@/lib/shared/policy-input";
 import { cancelPendingTasks } from "@/lib/delivery/task-control";
 
 export type PolicyWithTargets = NonNullable<Awaited<ReturnType<typeof findPolicy>>>;

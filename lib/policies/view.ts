@@ -1,4 +1,4 @@
-import { SECRET_MASK } from "@/lib/policies/schemas";
+import { SECRET_MASK } from "@/lib/shared/policy-input";
 import { policyEventTypes, type PolicyWithTargets } from "@/lib/policies/service";
 
 /**

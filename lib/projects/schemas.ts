@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PROJECT_ROLES } from "@/lib/auth/roles";
+import { PROJECT_ROLES } from "@/lib/shared/roles";
 
 export const PROJECT_NAME_MAX = 255;
 

@@ -1,7 +1,7 @@
 import { AppError, notFound } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { requireProject, requireSystem } from "@/lib/auth/access";
-import { isProjectRole, type ProjectRole } from "@/lib/auth/roles";
+import { isProjectRole, type ProjectRole } from "@/lib/shared/roles";
 import { recordAudit } from "@/lib/audit/record";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";

@@ -10,22 +10,23 @@ import { pageProjectAccess, pageSysadmin } from "@/lib/auth/page-access";
 import { listApiKeys } from "@/lib/api-keys/service";
 import { env } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
+import { parseRowId } from "@/lib/ids";
 import { EVENT_TYPES } from "@/lib/shared/events";
 import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
 import { findPolicy, listPolicies, policyEventTypes } from "@/lib/policies/service";
 import { toHarborPolicy } from "@/lib/policies/view";
 import { getSettings } from "@/lib/settings/settings";
-import { anyOpen } from "@/lib/webhooks-ui/format";
+import { anyOpen } from "@/lib/shared/display";
+import type { PolicyRowView, SettingsView, TargetView } from "@/lib/shared/webhook-views";
 import { attemptCount, attemptHeaders, executionPayload, taskRequestBody } from "@/lib/webhooks-ui/history-view";
 import {
   executionFilterParams,
   nameFilterParam,
   pageParam,
   policySortParam,
-  positiveId,
   sortString,
   type SearchParams,
-} from "@/lib/webhooks-ui/params";
+} from "@/lib/shared/search-params";
 import { registryConfigSnippet, registryNotificationUrl, requestOrigin } from "@/lib/webhooks-ui/registry-config";
 
 export const POLICY_PAGE_SIZE = 20;
@@ -44,7 +45,7 @@ function targetView(t: {
   status: string;
   pausedReason: string | null;
   pausedAt: Date | null;
-}) {
+}): TargetView {
   return {
     id: t.id,
     type: t.type,
@@ -55,7 +56,6 @@ function targetView(t: {
     pausedAt: t.pausedAt,
   };
 }
-export type TargetView = ReturnType<typeof targetView>;
 
 /** The most recent execution of each listed policy (only the page's policies, not the whole project). */
 async function lastDeliveries(policyIds: number[]) {
@@ -84,7 +84,7 @@ export async function loadWebhooksPage(projectName: string, sp: SearchParams) {
     sort: sortString(sort),
   });
   const last = await lastDeliveries(items.map((p) => p.id));
-  const rows = items.map((p) => ({
+  const rows = items.map((p): PolicyRowView => ({
     id: p.id,
     name: p.name,
     description: p.description,
@@ -97,7 +97,6 @@ export async function loadWebhooksPage(projectName: string, sp: SearchParams) {
   }));
   return { ...access, rows, total, page, pageSize: POLICY_PAGE_SIZE, q, sort };
 }
-export type PolicyRowView = Awaited<ReturnType<typeof loadWebhooksPage>>["rows"][number];
 
 /** The add and edit forms: system defaults for the placeholders, and the policy when editing. */
 export async function loadPolicyForm(projectName: string, policyIdText?: string) {
@@ -105,7 +104,7 @@ export async function loadPolicyForm(projectName: string, policyIdText?: string)
   const settings = await getSettings();
   let policy: ReturnType<typeof toHarborPolicy> | null = null;
   if (policyIdText !== undefined) {
-    const id = positiveId(policyIdText);
+    const id = parseRowId(policyIdText);
     const row = id ? await findPolicy(access.project.id, id) : null;
     if (!row) notFound();
     policy = toHarborPolicy(row, { showSecretsMasked: access.seeSecrets });
@@ -119,7 +118,7 @@ export async function loadPolicyForm(projectName: string, policyIdText?: string)
 }
 
 async function policyOrNotFound(projectId: number, policyIdText: string) {
-  const id = positiveId(policyIdText);
+  const id = parseRowId(policyIdText);
   const policy = id ? await findPolicy(projectId, id) : null;
   if (!policy) notFound();
   return policy;
@@ -200,7 +199,7 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
 }
 
 async function executionOrNotFound(policyId: number, executionIdText: string) {
-  const id = positiveId(executionIdText);
+  const id = parseRowId(executionIdText);
   const execution = id ? await getExecution(policyId, id) : null;
   if (!execution) notFound();
   return execution;
@@ -277,7 +276,7 @@ export async function loadTaskLog(
   const access = await webhookAccess(projectName, "webhook.read");
   const policy = await policyOrNotFound(access.project.id, policyIdText);
   const execution = await executionOrNotFound(policy.id, executionIdText);
-  const taskId = positiveId(taskIdText);
+  const taskId = parseRowId(taskIdText);
   const task = taskId ? execution.tasks.find((t) => t.id === taskId) : undefined;
   if (!task) notFound();
   const text = (await taskLogText(policy.id, task.id, execution.id)) ?? "";
@@ -296,27 +295,27 @@ export async function loadSettingsPage() {
   const settings = await getSettings();
   const config = env();
   const url = registryNotificationUrl(config.EXTERNAL_URL, requestOrigin(await headers()));
+  const view: SettingsView = {
+    webhooksEnabled: settings.webhooksEnabled,
+    maxAttempts: settings.maxAttempts,
+    httpTimeoutSeconds: settings.httpTimeoutMs / 1000,
+    allowedNetworks: settings.allowedNetworks,
+    retentionCount: settings.retentionCount,
+    retentionDays: settings.retentionDays,
+    destinationLimit: settings.destinationLimit,
+    signingOverlapHours: settings.signingOverlapHours,
+    skippedEvents: settings.skippedEvents,
+    registryTokenSet: !!settings.registryTokenEnc,
+    updatedAt: settings.updatedAt,
+  };
   return {
-    settings: {
-      webhooksEnabled: settings.webhooksEnabled,
-      maxAttempts: settings.maxAttempts,
-      httpTimeoutSeconds: settings.httpTimeoutMs / 1000,
-      allowedNetworks: settings.allowedNetworks,
-      retentionCount: settings.retentionCount,
-      retentionDays: settings.retentionDays,
-      destinationLimit: settings.destinationLimit,
-      signingOverlapHours: settings.signingOverlapHours,
-      skippedEvents: settings.skippedEvents,
-      registryTokenSet: !!settings.registryTokenEnc,
-      updatedAt: settings.updatedAt,
-    },
+    settings: view,
     envAllowedNetworks: config.ALLOWED_NETWORKS.trim(),
     envRegistryTokenSet: !!config.REGISTRY_NOTIFICATION_TOKEN,
     notificationUrl: url,
     registrySnippet: registryConfigSnippet(url),
   };
 }
-export type SettingsView = Awaited<ReturnType<typeof loadSettingsPage>>["settings"];
 
 export async function loadApiKeysPage(projectName: string) {
   const access = await pageProjectAccess(projectName, "apiKeys.manage");

@@ -1,7 +1,7 @@
 import { dialect, getDb } from "../../lib/db/client";
 import { EXACT_COUNT_LIMIT } from "../../lib/history/queries";
 import { createPolicy } from "../../lib/policies/service";
-import { policyInputSchema } from "../../lib/policies/schemas";
+import { policyInputSchema } from "../../lib/shared/policy-input";
 import { signIn, startApp } from "./app";
 import { dbLabel, freshDatabase, nowMs, percentile, type DbKind } from "./harness";
 import { timeSequential } from "./load";

@@ -2,7 +2,7 @@ import { generateApiKey } from "../../lib/auth/api-keys";
 import { getDb } from "../../lib/db/client";
 import { sampleEvent } from "../../lib/events/samples";
 import { createPolicy } from "../../lib/policies/service";
-import { policyInputSchema } from "../../lib/policies/schemas";
+import { policyInputSchema } from "../../lib/shared/policy-input";
 import { startApp } from "./app";
 import { dbLabel, freshDatabase, type DbKind } from "./harness";
 import { loadFor } from "./load";

@@ -5,7 +5,7 @@ import { ingestEvent } from "../../lib/events/ingest";
 import { sampleEvent } from "../../lib/events/samples";
 import { buildDefaultPayload } from "../../lib/formats";
 import { createPolicy } from "../../lib/policies/service";
-import { policyInputSchema } from "../../lib/policies/schemas";
+import { policyInputSchema } from "../../lib/shared/policy-input";
 import { startReceiver, startReceiverProcess } from "./receiver";
 import {
   dbLabel,

@@ -9,7 +9,7 @@ import { disconnectDb, getDb } from "../../lib/db/client";
 import { ingestEvent } from "../../lib/events/ingest";
 import { sampleEvent } from "../../lib/events/samples";
 import { EVENT_TYPES, type EventType } from "../../lib/shared/events";
-import { policyInputSchema } from "../../lib/policies/schemas";
+import { policyInputSchema } from "../../lib/shared/policy-input";
 import { createPolicy } from "../../lib/policies/service";
 
 const actor: Actor = { kind: "user", userId: 0, username: "reliability-agent", sysadmin: true };

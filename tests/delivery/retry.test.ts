@@ -1,16 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { SendResult } from "@/lib/delivery/outcome";
-import {
-  DEFAULT_RETRY_POLICY,
-  MAX_RETRY_AFTER_MS,
-  backoffCeilingMs,
-  classifyOutcome,
-  fromRetryPolicy,
-  nextAttemptDelayMs,
-  retryPolicySchema,
-  toRetryPolicy,
-} from "@/lib/delivery/retry";
+import { MAX_RETRY_AFTER_MS, backoffCeilingMs, classifyOutcome, nextAttemptDelayMs } from "@/lib/delivery/retry";
+import { DEFAULT_RETRY_POLICY, fromRetryPolicy, retryPolicySchema, toRetryPolicy } from "@/lib/shared/retry-policy";
 
 const policyArb = fc
   .record({

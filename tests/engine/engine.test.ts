@@ -6,7 +6,7 @@ import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
 import { buildDefaultPayload } from "@/lib/formats";
 import { createPolicy, rotateSigningKey } from "@/lib/policies/service";
-import { policyInputSchema } from "@/lib/policies/schemas";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import { DeliveryWorker } from "@/lib/delivery/worker";
 import { redeliverFailed, redeliverTask, stopExecution } from "@/lib/delivery/task-control";
 import { purgeHistory } from "@/lib/delivery/retention";

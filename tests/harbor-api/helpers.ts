@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { newMessageId } from "@/lib/ids";
 import { sampleEvent } from "@/lib/events/samples";
 import type { EventType } from "@/lib/shared/events";
-import { policyInputSchema } from "@/lib/policies/schemas";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import { createPolicy } from "@/lib/policies/service";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 

@@ -6,7 +6,7 @@ import { pageOf, paginationLink, parsePaging } from "@/lib/api/pagination";
 import { keepMissingAuthHeaders } from "@/lib/harbor-api/inputs";
 import { HARBOR_ZERO_TIME, harborTime } from "@/lib/harbor-api/mappers";
 import { checkQuery, parseQuery, parseSort } from "@/lib/harbor-api/query";
-import { SECRET_MASK } from "@/lib/policies/schemas";
+import { SECRET_MASK } from "@/lib/shared/policy-input";
 
 function errorOf(fn: () => unknown): { code: string; message: string; field?: string } | undefined {
   try {

@@ -17,7 +17,7 @@ import { getDb } from "@/lib/db/client";
 import { EVENT_TYPES } from "@/lib/shared/events";
 import { buildDefaultPayload } from "@/lib/formats";
 import { HARBOR_ZERO_TIME } from "@/lib/harbor-api/mappers";
-import { SECRET_MASK } from "@/lib/policies/schemas";
+import { SECRET_MASK } from "@/lib/shared/policy-input";
 import { makeProject } from "../helpers/fixtures";
 import {
   DEAD_URL,

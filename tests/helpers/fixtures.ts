@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { getDb } from "@/lib/db/client";
 import { hashPassword } from "@/lib/auth/password";
 import type { Actor } from "@/lib/auth/actor";
-import type { ProjectRole } from "@/lib/auth/roles";
+import type { ProjectRole } from "@/lib/shared/roles";
 import { generateApiKey, type ApiKeyMode } from "@/lib/auth/api-keys";
 
 export const uid = () => crypto.randomBytes(4).toString("hex");

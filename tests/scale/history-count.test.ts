@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { dialect, getDb } from "@/lib/db/client";
 import { EXACT_COUNT_LIMIT, listExecutions } from "@/lib/history/queries";
 import { createPolicy } from "@/lib/policies/service";
-import { policyInputSchema } from "@/lib/policies/schemas";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import { analyze, seedHistory } from "../../scripts/bench/seed";
 import { makeProject, makeUser } from "../helpers/fixtures";
 import { useOwnDatabase } from "./own-database";

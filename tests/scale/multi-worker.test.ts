@@ -14,7 +14,7 @@ import readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { createPolicy } from "@/lib/policies/service";
-import { policyInputSchema } from "@/lib/policies/schemas";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import { seedBacklog } from "../../scripts/bench/seed";
 import { makeProject, makeUser } from "../helpers/fixtures";
 import { onPostgres, useOwnDatabase } from "./own-database";

@@ -22,7 +22,7 @@ import { authOptions } from "@/lib/auth/options";
 import { encryptSecret, safeEqual } from "@/lib/crypto/secret-box";
 import { deliverTask } from "@/lib/delivery/deliver";
 import type { ClaimedTask } from "@/lib/delivery/load";
-import { DEFAULT_RETRY_POLICY } from "@/lib/delivery/retry";
+import { DEFAULT_RETRY_POLICY } from "@/lib/shared/retry-policy";
 import { createSlackRateLimiter } from "@/lib/delivery/slack-sender";
 import { isRegistryTokenValid } from "@/lib/settings/registry-token";
 import { sampleEvent } from "@/lib/events/samples";

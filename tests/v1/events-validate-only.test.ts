@@ -3,7 +3,7 @@ import * as events from "@/app/v1/events/route";
 import { getDb } from "@/lib/db/client";
 import { sampleEvent } from "@/lib/events/samples";
 import { createPolicy } from "@/lib/policies/service";
-import { policyInputSchema } from "@/lib/policies/schemas";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 import { call, expectError } from "./helpers";
 

@@ -5,7 +5,7 @@ import { EVENT_TYPES, type EventType } from "@/lib/shared/events";
 import { sampleEvent } from "@/lib/events/samples";
 import { buildDefaultPayload } from "@/lib/formats";
 import { createPolicy } from "@/lib/policies/service";
-import { policyInputSchema } from "@/lib/policies/schemas";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 import { call, expectError } from "./helpers";
 

@@ -37,7 +37,7 @@ import { harborLastTriggers } from "@/lib/harbor-api/last-trigger";
 import { listExecutions } from "@/lib/history/queries";
 import { openApiDocument, type OpenApiDocument } from "@/lib/openapi/document";
 import * as harbor from "@/lib/openapi/harbor";
-import { policyInputSchema } from "@/lib/policies/schemas";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import { createPolicy, findPolicy } from "@/lib/policies/service";
 import { toHarborPolicy } from "@/lib/policies/view";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";

@@ -6,7 +6,7 @@ import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
 import { REGISTRY_ENVELOPE_MEDIA_TYPE } from "@/lib/events/registry";
 import { createPolicy } from "@/lib/policies/service";
-import { policyInputSchema } from "@/lib/policies/schemas";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import { getSettings } from "@/lib/settings/settings";
 import { makeProject, makeUser } from "../helpers/fixtures";
 import { call, expectError } from "./helpers";

@@ -207,7 +207,7 @@ describe("webhook actions: a project admin", () => {
     session.actor = admin.actor;
     const db = await getDb();
     const before = await db.webhookTarget.findFirstOrThrow({ where: { policyId } });
-    const { SECRET_MASK } = await import("@/lib/policies/schemas");
+    const { SECRET_MASK } = await import("@/lib/shared/policy-input");
     const r = await webhooks.updatePolicyAction(
       project.name,
       policyId,

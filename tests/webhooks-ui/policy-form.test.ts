@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "@/lib/shared/events";
-import { policyInputSchema, SECRET_MASK } from "@/lib/policies/schemas";
+import { policyInputSchema, SECRET_MASK } from "@/lib/shared/policy-input";
 import {
   addError,
   emptyPolicyForm,
@@ -12,7 +12,7 @@ import {
   validatePolicyForm,
   type PolicyForForm,
   type PolicyFormValues,
-} from "@/lib/webhooks-ui/policy-form";
+} from "@/lib/shared/policy-form";
 
 const form = (over: Partial<PolicyFormValues> = {}): PolicyFormValues => ({
   ...emptyPolicyForm(),

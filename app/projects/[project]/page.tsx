@@ -1,9 +1,9 @@
 import { redirect } from "next/navigation";
 import { pageProjectAccess } from "@/lib/auth/page-access";
-import { visibleTabs } from "@/components/projects/project-tabs";
+import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 
 export default async function ProjectHome({ params }: { params: Promise<{ project: string }> }) {
   const { project } = await params;
   const { role } = await pageProjectAccess(project, "project.read");
-  redirect(`/projects/${project}/${visibleTabs(role)[0]?.slug ?? "members"}`);
+  redirect(`/projects/${project}/${visibleProjectTabs(role)[0]?.slug ?? "members"}`);
 }

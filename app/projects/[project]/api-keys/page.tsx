@@ -1,7 +1,8 @@
 import { Badge, Card, EmptyState, PageHeader, Table, Td } from "@/components/ui";
 import { ProjectTabs } from "@/components/projects/project-tabs";
+import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { CreateApiKeyForm, RevokeApiKeyButton } from "@/components/api-keys/api-key-forms";
-import { formatDateTime } from "@/lib/webhooks-ui/format";
+import { formatDateTime } from "@/lib/shared/display";
 import { loadApiKeysPage } from "@/lib/webhooks-ui/loaders";
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ project: string }> }) {
@@ -11,7 +12,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ projec
   return (
     <>
       <PageHeader title={project} subtitle="API keys let scripts, CI systems and scanners use this project's APIs." />
-      <ProjectTabs project={project} role={data.role} active="api-keys" />
+      <ProjectTabs project={project} tabs={visibleProjectTabs(data.role)} active="api-keys" />
       <div className="grid gap-6 lg:grid-cols-[1fr_340px]">
         <div className="space-y-3">
           {data.keys.length === 0 ? (

@@ -1,9 +1,10 @@
 import { pageProjectAccess } from "@/lib/auth/page-access";
 import { can } from "@/lib/auth/access";
 import { listMembers } from "@/lib/projects/service";
-import { ROLE_LABELS } from "@/lib/auth/roles";
+import { ROLE_LABELS } from "@/lib/shared/roles";
 import { Card, PageHeader, Table, Td } from "@/components/ui";
 import { ProjectTabs } from "@/components/projects/project-tabs";
+import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { AddMemberForm, MemberActions } from "@/components/projects/member-forms";
 
 export default async function MembersPage({ params }: { params: Promise<{ project: string }> }) {
@@ -14,7 +15,7 @@ export default async function MembersPage({ params }: { params: Promise<{ projec
   return (
     <>
       <PageHeader title={project.name} subtitle="Members and their roles in this project." />
-      <ProjectTabs project={project.name} role={role} active="members" />
+      <ProjectTabs project={project.name} tabs={visibleProjectTabs(role)} active="members" />
       <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
         <Table head={["User", "Role", "Since", ...(manage ? ["Actions"] : [])]} caption="Project members">
           {members.map((m) => (

@@ -11,7 +11,7 @@ import { hasUnstorableText } from "@/lib/unicode";
 import { redeliverFailed, redeliverTask, stopExecution } from "@/lib/delivery/task-control";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
-import { policyInputSchema } from "@/lib/policies/schemas";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import {
   createPolicy,
   deletePolicy,
@@ -23,7 +23,7 @@ import {
   updatePolicy,
 } from "@/lib/policies/service";
 import { redeliverRangeSchema } from "@/lib/harbor-api/inputs";
-import { testEventSchema } from "@/lib/webhooks-ui/params";
+import { testEventSchema } from "@/lib/shared/test-event";
 
 async function manage(project: string) {
   const actor = await requireUserAction();

@@ -1,9 +1,10 @@
 import { EmptyState, LinkButton, Notice, PageHeader } from "@/components/ui";
 import { Pagination } from "@/components/pagination";
 import { ProjectTabs } from "@/components/projects/project-tabs";
+import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { PolicyGrid } from "@/components/webhooks/policy-grid";
 import { loadWebhooksPage } from "@/lib/webhooks-ui/loaders";
-import { one, sortString, type SearchParams } from "@/lib/webhooks-ui/params";
+import { one, sortString, type SearchParams } from "@/lib/shared/search-params";
 
 export default async function WebhooksPage({
   params,
@@ -21,7 +22,7 @@ export default async function WebhooksPage({
   return (
     <>
       <PageHeader title={project} subtitle="Webhooks tell other systems about events in this project's repositories." />
-      <ProjectTabs project={project} role={data.role} active="webhooks" />
+      <ProjectTabs project={project} tabs={visibleProjectTabs(data.role)} active="webhooks" />
       <div className="space-y-4">
         {deleted && <Notice tone="green">Webhook “{deleted}” deleted.</Notice>}
         {!data.manage && (

@@ -3,15 +3,16 @@ import type { ReactNode } from "react";
 import { Badge, Card, Notice, PageHeader } from "@/components/ui";
 import { Pagination } from "@/components/pagination";
 import { ProjectTabs } from "@/components/projects/project-tabs";
+import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { AutoRefresh } from "@/components/webhooks/auto-refresh";
 import { RedeliverFailedForm } from "@/components/webhooks/execution-actions";
 import { ExecutionFiltersForm, ExecutionsTable } from "@/components/webhooks/executions-table";
 import { PolicyActions, RotateSigningKey } from "@/components/webhooks/policy-actions";
 import { EventTypeList, TargetState } from "@/components/webhooks/policy-grid";
 import { EnabledBadge } from "@/components/webhooks/status-badge";
-import { formatDateTime, formatDuration, NOTIFY_TYPE_LABELS } from "@/lib/webhooks-ui/format";
+import { formatDateTime, formatDuration, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { loadPolicyDetail } from "@/lib/webhooks-ui/loaders";
-import { one, type SearchParams } from "@/lib/webhooks-ui/params";
+import { one, type SearchParams } from "@/lib/shared/search-params";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -38,7 +39,7 @@ export default async function PolicyPage({
   return (
     <>
       <PageHeader title={project} subtitle="Webhooks tell other systems about events in this project's repositories." />
-      <ProjectTabs project={project} role={data.role} active="webhooks" />
+      <ProjectTabs project={project} tabs={visibleProjectTabs(data.role)} active="webhooks" />
       <nav aria-label="Breadcrumb" className="mb-3 text-sm">
         <Link href={base} className="text-sky-800 hover:underline">
           ← All webhooks

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/ui";
 import { PolicyForm } from "@/components/webhooks/policy-form";
 import { loadPolicyForm } from "@/lib/webhooks-ui/loaders";
-import { emptyPolicyForm } from "@/lib/webhooks-ui/policy-form";
+import { emptyPolicyForm } from "@/lib/shared/policy-form";
 
 export default async function NewWebhookPage({ params }: { params: Promise<{ project: string }> }) {
   const { project: name } = await params;

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/ui";
 import { PolicyForm } from "@/components/webhooks/policy-form";
 import { loadPolicyForm } from "@/lib/webhooks-ui/loaders";
-import { policyToFormValues } from "@/lib/webhooks-ui/policy-form";
+import { policyToFormValues } from "@/lib/shared/policy-form";
 
 export default async function EditWebhookPage({ params }: { params: Promise<{ project: string; id: string }> }) {
   const { project: name, id } = await params;

@@ -2,7 +2,7 @@ import { pagedJson } from "@/lib/api/pagination";
 import { parseWith, readJson } from "@/lib/api/route";
 import { policyPage } from "@/lib/harbor-api/lists";
 import { created, harborRoute, webhookProject, type ProjectParams } from "@/lib/harbor-api/route-helpers";
-import { policyInputSchema } from "@/lib/policies/schemas";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import { createPolicy } from "@/lib/policies/service";
 import { toHarborPolicy } from "@/lib/policies/view";
 

@@ -5,7 +5,7 @@ import { AutoRefresh } from "@/components/webhooks/auto-refresh";
 import { RedeliverTaskButton, StopExecutionButton } from "@/components/webhooks/execution-actions";
 import { CodeBlock } from "@/components/webhooks/json-block";
 import { StatusBadge } from "@/components/webhooks/status-badge";
-import { elapsed, eventLabel, formatDateTime, formatDuration, VENDOR_TYPE_LABELS } from "@/lib/webhooks-ui/format";
+import { elapsed, eventLabel, formatDateTime, formatDuration, VENDOR_TYPE_LABELS } from "@/lib/shared/display";
 import { loadExecutionDetail } from "@/lib/webhooks-ui/loaders";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { parseWith, readJson } from "@/lib/api/route";
 import { keepMissingAuthHeaders } from "@/lib/harbor-api/inputs";
 import { harborRoute, okEmpty, policyOf, webhookProject, type PolicyParams } from "@/lib/harbor-api/route-helpers";
-import { policyInputSchema } from "@/lib/policies/schemas";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import { deletePolicy, updatePolicy } from "@/lib/policies/service";
 import { toHarborPolicy } from "@/lib/policies/view";
 

@@ -4,7 +4,7 @@ import { requireProject } from "@/lib/auth/access";
 import { currentUser } from "@/lib/auth/session";
 import { taskLogText } from "@/lib/history/queries";
 import { findPolicy } from "@/lib/policies/service";
-import { positiveId } from "@/lib/webhooks-ui/params";
+import { parseRowId } from "@/lib/ids";
 
 type Params = { project: string; id: string; eid: string; tid: string };
 
@@ -21,10 +21,10 @@ export async function GET(_req: Request, ctx: { params: Promise<Params> }) {
   if (!user) return text(401, "sign in to download logs\n");
   try {
     const { project: ref } = await requireProject(user, decodeURIComponent(project), "webhook.read");
-    const policyId = positiveId(id);
+    const policyId = parseRowId(id);
     const policy = policyId ? await findPolicy(ref.id, policyId) : null;
-    const executionId = positiveId(eid);
-    const taskId = positiveId(tid);
+    const executionId = parseRowId(eid);
+    const taskId = parseRowId(tid);
     const log = policy && executionId && taskId ? await taskLogText(policy.id, taskId, executionId) : null;
     if (log === null) return text(404, "task not found\n");
     return new Response(log, {

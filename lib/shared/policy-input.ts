@@ -1,7 +1,7 @@
 import picomatch from "picomatch";
 import { z } from "zod";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
-import { retryPolicySchema } from "@/lib/delivery/retry";
+import { retryPolicySchema } from "@/lib/shared/retry-policy";
 
 /** What a masked secret looks like in answers; sending it back means "keep the stored value". */
 export const SECRET_MASK = "••••••••";

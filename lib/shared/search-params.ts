@@ -1,10 +1,6 @@
-/** Query parameters of the webhook pages, read defensively: a bad value falls back, it never throws. */
-import { z } from "zod";
-import { EVENT_TYPES, isEventType, type EventType } from "@/lib/shared/events";
-import { TASK_STATUSES, type TaskStatus } from "@/lib/history/statuses";
-
-const isTaskStatus = (v: unknown): v is TaskStatus =>
-  typeof v === "string" && (TASK_STATUSES as readonly string[]).includes(v);
+/** Query parameters of the webhook pages (page, sort, filters), read defensively: a bad value falls back, it never throws. */
+import { isEventType, type EventType } from "@/lib/shared/events";
+import { isTaskStatus, type TaskStatus } from "@/lib/shared/task-statuses";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -55,11 +51,3 @@ export function executionFilterParams(sp: SearchParams): ExecutionFilters {
     eventType: isEventType(eventType) ? eventType : undefined,
   };
 }
-
-export function positiveId(text: string): number | undefined {
-  if (!/^\d{1,15}$/.test(text)) return undefined;
-  const n = Number(text);
-  return n > 0 && Number.isSafeInteger(n) ? n : undefined;
-}
-
-export const testEventSchema = z.object({ eventType: z.enum(EVENT_TYPES, "choose an event type") });

@@ -3,9 +3,9 @@
  * (`policyInputSchema`, Harbor's snake_case fields). Pure and browser-safe: the form validates with
  * the same schema before it calls the server action, which validates again.
  */
-import { retryPolicySchema } from "@/lib/delivery/retry";
+import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import { EVENT_TYPES, isEventType, type EventType, type NotifyType, type PayloadFormat } from "@/lib/shared/events";
-import { policyInputSchema, SECRET_MASK, type PolicyInput } from "@/lib/policies/schemas";
+import { policyInputSchema, SECRET_MASK, type PolicyInput } from "@/lib/shared/policy-input";
 
 /** What happens to the stored auth header on save. New policies, and policies without one, use "replace". */
 export type AuthHeaderAction = "keep" | "replace" | "remove";

@@ -1,6 +1,6 @@
 /** How the admin UI shows values: pure, so server and client render the same text. */
 import { EVENT_LABELS, isEventType } from "@/lib/shared/events";
-import { OPEN_STATUSES, type TaskStatus } from "@/lib/history/statuses";
+import { OPEN_STATUSES, type TaskStatus } from "@/lib/shared/task-statuses";
 
 /** Dates in UTC with the zone spelled out, so a page reads the same wherever it is rendered. */
 export function formatDateTime(date: Date | null | undefined): string {

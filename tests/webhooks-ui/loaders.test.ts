@@ -1,0 +1,70 @@
+// The page loaders read ids from the URL with the one row-id schema: an id no row can have (zero, not
+// a number, beyond PostgreSQL's 32-bit integer) is the 404 page, never a database error. The session
+// is replaced by a settable actor.
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Actor } from "@/lib/auth/actor";
+import { createPolicy } from "@/lib/policies/service";
+import { policyInputSchema } from "@/lib/shared/policy-input";
+import { makeProject, makeUser } from "../helpers/fixtures";
+
+const session = vi.hoisted(() => ({ actor: null as Actor | null }));
+vi.mock("@/lib/auth/session", () => ({
+  requireUserPage: async () => {
+    if (!session.actor) throw new Error("no session in this test");
+    return session.actor;
+  },
+}));
+
+const { loadExecutionDetail, loadPolicyDetail, loadPolicyForm, loadTaskLog } =
+  await import("@/lib/webhooks-ui/loaders");
+
+/** next/navigation's notFound() throws an error whose digest names the 404 fallback. */
+const NOT_FOUND = { digest: expect.stringMatching(/^NEXT_HTTP_ERROR_FALLBACK;404/) };
+const BAD_IDS = ["3000000000", "2147483648", "99999999999999999999", "0", "-1", "1e3", "abc", ""];
+
+async function setup() {
+  const admin = await makeUser();
+  const project = await makeProject({ [admin.user.id]: "projectAdmin" });
+  session.actor = admin.actor;
+  const ref = { id: project.id, name: project.name, public: false };
+  const input = policyInputSchema.parse({
+    name: "hook",
+    event_types: ["PUSH_ARTIFACT"],
+    targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
+  });
+  const policy = await createPolicy(admin.actor, ref, input);
+  return { project: project.name, policyId: String(policy.policy.id) };
+}
+
+beforeEach(() => {
+  session.actor = null;
+});
+
+describe("page loaders: ids from the URL", () => {
+  it("a policy id no row can have is the 404 page, on every page that takes one", async () => {
+    const { project } = await setup();
+    for (const id of BAD_IDS) {
+      await expect(loadPolicyDetail(project, id, {}), id).rejects.toMatchObject(NOT_FOUND);
+      await expect(loadPolicyForm(project, id), id).rejects.toMatchObject(NOT_FOUND);
+      await expect(loadExecutionDetail(project, id, "1"), id).rejects.toMatchObject(NOT_FOUND);
+      await expect(loadTaskLog(project, id, "1", "1"), id).rejects.toMatchObject(NOT_FOUND);
+    }
+  });
+
+  it("so is an out-of-range execution or task id of an existing policy", async () => {
+    const { project, policyId } = await setup();
+    for (const id of BAD_IDS) {
+      await expect(loadExecutionDetail(project, policyId, id), id).rejects.toMatchObject(NOT_FOUND);
+      await expect(loadTaskLog(project, policyId, id, "1"), id).rejects.toMatchObject(NOT_FOUND);
+    }
+  });
+
+  it("the largest id is looked up (and not found), a real one loads", async () => {
+    const { project, policyId } = await setup();
+    await expect(loadPolicyDetail(project, "2147483647", {})).rejects.toMatchObject(NOT_FOUND);
+    const detail = await loadPolicyDetail(project, policyId, {});
+    expect(detail.policy).toMatchObject({ id: Number(policyId), name: "hook" });
+    const form = await loadPolicyForm(project, policyId);
+    expect(form.policy?.name).toBe("hook");
+  });
+});
