@@ -1,19 +1,18 @@
 "use client";
-import { useActionState, useEffect, useState, useTransition } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { createUserAction, setSysadminAction } from "@/app/admin/users/actions";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
+import { useOnActionSuccess } from "@/components/ui/use-action-success";
 
 export function CreateUserForm() {
   const [state, action, pending] = useActionState(createUserAction, null);
   // Controlled, so what was typed stays after a refusal (React resets uncontrolled fields after an action).
   const [username, setUsername] = useState("");
   const [email, setEmail] = useState("");
-  useEffect(() => {
-    if (state?.ok) {
-      setUsername("");
-      setEmail("");
-    }
-  }, [state]);
+  useOnActionSuccess(state, () => {
+    setUsername("");
+    setEmail("");
+  });
   const err = (f: string) => (state && !state.ok && state.field === f ? state.message : undefined);
   const general =
     state && !state.ok && !["username", "password", "email"].includes(state.field ?? "") ? state.message : undefined;

@@ -1,16 +1,15 @@
 "use client";
-import { startTransition, useActionState, useEffect, useState } from "react";
+import { startTransition, useActionState, useState } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/projects/[project]/api-keys/actions";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
+import { useOnActionSuccess } from "@/components/ui/use-action-success";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
 
 export function CreateApiKeyForm({ project }: { project: string }) {
   const [state, action, pending] = useActionState(createApiKeyAction.bind(null, project), null);
   const [name, setName] = useState("");
-  useEffect(() => {
-    if (state?.ok) setName(""); // ready for the next key; the mode stays
-  }, [state]);
+  useOnActionSuccess(state, () => setName("")); // ready for the next key; the mode stays
   const nameError = state && !state.ok && state.field === "name" ? state.message.replace(/^name: /, "") : undefined;
   const modeError = state && !state.ok && state.field === "mode" ? state.message.replace(/^mode: /, "") : undefined;
   return (

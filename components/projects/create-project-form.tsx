@@ -1,17 +1,14 @@
 "use client";
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useState } from "react";
 import { createProjectAction } from "@/app/projects/actions";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
+import { useOnActionSuccess } from "@/components/ui/use-action-success";
 
 export function CreateProjectForm() {
   const [state, action, pending] = useActionState(createProjectAction, null);
   // Controlled, so a refused name stays in the field (React resets uncontrolled fields after an action).
   const [name, setName] = useState("");
-  useEffect(() => {
-    if (state?.ok) {
-      setName("");
-    }
-  }, [state]);
+  useOnActionSuccess(state, () => setName(""));
   const fieldError = state && !state.ok && state.field === "name" ? state.message : undefined;
   return (
     <form action={action} className="space-y-3">

@@ -1,17 +1,14 @@
 "use client";
-import { useActionState, useEffect, useState, useTransition } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { addMemberAction, removeMemberAction, updateMemberRoleAction } from "@/app/projects/actions";
 import { PROJECT_ROLES, ROLE_LABELS, type ProjectRole } from "@/lib/shared/roles";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
+import { useOnActionSuccess } from "@/components/ui/use-action-success";
 
 export function AddMemberForm({ project }: { project: string }) {
   const [state, action, pending] = useActionState(addMemberAction.bind(null, project), null);
   const [username, setUsername] = useState("");
-  useEffect(() => {
-    if (state?.ok) {
-      setUsername("");
-    }
-  }, [state]);
+  useOnActionSuccess(state, () => setUsername(""));
   const usernameError = state && !state.ok && state.field === "username" ? state.message : undefined;
   return (
     <form action={action} className="space-y-3">

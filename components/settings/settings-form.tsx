@@ -2,6 +2,7 @@
 import { startTransition, useActionState, useEffect, useState, type ReactNode } from "react";
 import { updateSettingsAction } from "@/app/admin/settings/actions";
 import { Button, Card, Notice, inputClass } from "@/components/ui";
+import { useOnActionSuccess } from "@/components/ui/use-action-success";
 import { CodeBlock } from "@/components/webhooks/json-block";
 import { CopyButton } from "@/components/webhooks/copy-button";
 import type { SettingsView } from "@/lib/shared/webhook-views";
@@ -91,15 +92,15 @@ export function SettingsForm({
   const [token, setToken] = useState("");
   const [showToken, setShowToken] = useState(false);
   const [removeToken, setRemoveToken] = useState(false);
+  // A saved token is not kept in the page: the field goes back to "leave empty to keep".
+  useOnActionSuccess(state, () => {
+    setToken("");
+    setShowToken(false);
+    setRemoveToken(false);
+  });
   useEffect(() => {
     // Take the keyboard to the field the server refused.
     if (state && !state.ok && state.field) document.getElementById(`settings-${state.field}`)?.focus();
-    // A saved token is not kept in the page: the field goes back to "leave empty to keep".
-    if (state?.ok) {
-      setToken("");
-      setShowToken(false);
-      setRemoveToken(false);
-    }
   }, [state]);
 
   const errorFor = (field: string) => {

@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import {
   redeliverFailedAction,
   redeliverTaskAction,
@@ -94,15 +94,49 @@ function localInputValue(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+type TimeRange = { from: string; to: string };
+
+/** The last 24 hours (and the next hour, for clocks a little apart), in the browser's time zone. */
+function defaultRange(): TimeRange {
+  const now = Date.now();
+  return {
+    from: localInputValue(new Date(now - 24 * 3_600_000)),
+    to: localInputValue(new Date(now + 60 * 60_000)),
+  };
+}
+
+const subscribeToNothing = () => () => {};
+
 /** "Redeliver failed in a time range": every task of this webhook that ended in Error then. */
 export function RedeliverFailedForm({ project, policyId }: { project: string; policyId: number }) {
-  // Filled in the browser (its clock and time zone), not during server rendering.
-  const [from, setFrom] = useState("");
-  const [to, setTo] = useState("");
-  useEffect(() => {
-    setFrom(localInputValue(new Date(Date.now() - 24 * 3_600_000)));
-    setTo(localInputValue(new Date(Date.now() + 60 * 60_000)));
-  }, []);
+  // The default range is the browser's clock and time zone, which server rendering (and hydration) do
+  // not know: the form renders empty there, and is mounted afresh with the range once in the browser.
+  const inBrowser = useSyncExternalStore(
+    subscribeToNothing,
+    () => true,
+    () => false,
+  );
+  return (
+    <RedeliverFailedFields
+      key={inBrowser ? "browser" : "server"}
+      project={project}
+      policyId={policyId}
+      initialRange={inBrowser ? defaultRange() : { from: "", to: "" }}
+    />
+  );
+}
+
+function RedeliverFailedFields({
+  project,
+  policyId,
+  initialRange,
+}: {
+  project: string;
+  policyId: number;
+  initialRange: TimeRange;
+}) {
+  const [from, setFrom] = useState(initialRange.from);
+  const [to, setTo] = useState(initialRange.to);
   const [includeStopped, setIncludeStopped] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; field?: string }>();
   const [pending, setPending] = useState(false);

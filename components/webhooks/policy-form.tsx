@@ -68,7 +68,7 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
   const router = useRouter();
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<FormErrors>({});
-  const [nameTaken, setNameTaken] = useState<string>();
+  const [takenName, setTakenName] = useState<string>();
   const [pending, setPending] = useState(false);
   const [created, setCreated] = useState<{ id: number; secret: string }>();
   const formRef = useRef<HTMLFormElement>(null);
@@ -81,24 +81,25 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
     if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
   };
 
-  // The name is checked as it is typed (debounced): names are unique within the project.
+  // The name is checked as it is typed (debounced): names are unique within the project. The answer
+  // counts only while the field still holds the name it was about.
+  const typedName = values.name.trim();
+  const nameTaken =
+    typedName && takenName === typedName
+      ? `a webhook policy named "${typedName}" already exists in this project`
+      : undefined;
   useEffect(() => {
-    const name = values.name.trim();
-    if (!name) {
-      setNameTaken(undefined);
-      return;
-    }
+    if (!typedName) return;
     let current = true;
     const timer = setTimeout(async () => {
-      const r = await isPolicyNameTakenAction(project, name, policyId);
-      if (current)
-        setNameTaken(r.ok && r.data ? `a webhook policy named "${name}" already exists in this project` : undefined);
+      const r = await isPolicyNameTakenAction(project, typedName, policyId);
+      if (current) setTakenName(r.ok && r.data ? typedName : undefined);
     }, 350);
     return () => {
       current = false;
       clearTimeout(timer);
     };
-  }, [values.name, project, policyId]);
+  }, [typedName, project, policyId]);
 
   function focusFirstError(errs: FormErrors) {
     const first = (Object.keys(ids) as FormField[]).find((f) => errs[f]);
