@@ -104,8 +104,7 @@ export async function loadPolicyForm(projectName: string, policyIdText?: string)
   const settings = await getSettings();
   let policy: ReturnType<typeof toHarborPolicy> | null = null;
   if (policyIdText !== undefined) {
-    const id = parseRowId(policyIdText);
-    const row = id ? await findPolicy(access.project.id, id) : null;
+    const row = await findPolicy(access.project.id, rowIdOrNotFound(policyIdText));
     if (!row) notFound();
     policy = toHarborPolicy(row, { showSecretsMasked: access.seeSecrets });
   }
@@ -117,9 +116,18 @@ export async function loadPolicyForm(projectName: string, policyIdText?: string)
   };
 }
 
+/**
+ * An id from the URL, or the 404 page. Parsed with the one row-id schema, so an id no row can have
+ * (beyond PostgreSQL's 32-bit integer, say) is a 404 and never reaches a query.
+ */
+function rowIdOrNotFound(text: string): number {
+  const id = parseRowId(text);
+  if (id === undefined) notFound();
+  return id;
+}
+
 async function policyOrNotFound(projectId: number, policyIdText: string) {
-  const id = parseRowId(policyIdText);
-  const policy = id ? await findPolicy(projectId, id) : null;
+  const policy = await findPolicy(projectId, rowIdOrNotFound(policyIdText));
   if (!policy) notFound();
   return policy;
 }
@@ -199,8 +207,7 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
 }
 
 async function executionOrNotFound(policyId: number, executionIdText: string) {
-  const id = parseRowId(executionIdText);
-  const execution = id ? await getExecution(policyId, id) : null;
+  const execution = await getExecution(policyId, rowIdOrNotFound(executionIdText));
   if (!execution) notFound();
   return execution;
 }
@@ -276,8 +283,8 @@ export async function loadTaskLog(
   const access = await webhookAccess(projectName, "webhook.read");
   const policy = await policyOrNotFound(access.project.id, policyIdText);
   const execution = await executionOrNotFound(policy.id, executionIdText);
-  const taskId = parseRowId(taskIdText);
-  const task = taskId ? execution.tasks.find((t) => t.id === taskId) : undefined;
+  const taskId = rowIdOrNotFound(taskIdText);
+  const task = execution.tasks.find((t) => t.id === taskId);
   if (!task) notFound();
   const text = (await taskLogText(policy.id, task.id, execution.id)) ?? "";
   return {
