@@ -1,4 +1,4 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import "./globals.css";
 import { currentUser } from "@/lib/auth/session";
@@ -9,7 +9,17 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = {
   title: "Harbor Notifier",
   description: "Webhook notifications for container registries",
+  // The files are in public/; app/manifest.ts lists the larger ones for installed web apps.
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "16x16 32x32 48x48" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: { url: "/apple-touch-icon.png", sizes: "180x180" },
+  },
 };
+
+export const viewport: Viewport = { themeColor: "#0f172a" };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const user = await currentUser();
