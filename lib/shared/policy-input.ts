@@ -1,3 +1,7 @@
+/**
+ * The one webhook policy input (Harbor's snake_case JSON), used by the Harbor API, the server actions and
+ * the policy form alike. Browser-safe: the form validates with it before the server validates again.
+ */
 import picomatch from "picomatch";
 import { z } from "zod";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";

@@ -1,3 +1,4 @@
+/** Project roles (Harbor's four) with their labels and Harbor's numeric role ids: shared by the APIs, access checks and the member forms. */
 export const PROJECT_ROLES = ["projectAdmin", "maintainer", "developer", "guest"] as const;
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
 
