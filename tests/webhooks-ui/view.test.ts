@@ -28,6 +28,7 @@ import {
 } from "@/lib/shared/search-params";
 import { testEventSchema } from "@/lib/shared/test-event";
 import { registryConfigSnippet, registryNotificationUrl, requestOrigin } from "@/lib/webhooks-ui/registry-config";
+import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 
 const stored = (type: (typeof EVENT_TYPES)[number]) => {
   const e = sampleEvent(type);
@@ -219,5 +220,23 @@ describe("registry configuration", () => {
     expect(yaml.startsWith("notifications:\n")).toBe(true);
     expect(yaml).toContain("      url: https://n.example/service/notifications\n");
     expect(yaml).toContain("Authorization: [Bearer <your registry notification token>]");
+  });
+});
+
+describe("project tabs", () => {
+  const slugs = (role: Parameters<typeof visibleProjectTabs>[0]) => visibleProjectTabs(role).map((t) => t.slug);
+  it("each role sees the sections its permissions open, and nobody sees a tab it cannot open", () => {
+    expect(slugs("sysadmin")).toEqual(["webhooks", "members", "api-keys"]);
+    expect(slugs("projectAdmin")).toEqual(["webhooks", "members", "api-keys"]);
+    expect(slugs("maintainer")).toEqual(["webhooks", "members"]);
+    expect(slugs("developer")).toEqual(["members"]);
+    expect(slugs("guest")).toEqual(["members"]);
+    expect(slugs(undefined)).toEqual([]);
+  });
+  it("hands the component labels only, not the permission table", () => {
+    expect(visibleProjectTabs("maintainer")).toEqual([
+      { slug: "webhooks", label: "Webhooks" },
+      { slug: "members", label: "Members" },
+    ]);
   });
 });
