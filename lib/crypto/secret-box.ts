@@ -23,11 +23,6 @@ export function decryptOptional(stored: string | null | undefined): string | und
   return stored ? decryptSecret(stored) : undefined;
 }
 
-/** Shows that a secret is set without revealing it. */
-export function maskSecret(value: string | null | undefined): string {
-  return value ? "••••••••" : "";
-}
-
 /** Constant-time comparison of two strings (tokens, keys). */
 export function safeEqual(a: string, b: string): boolean {
   const ha = crypto.createHash("sha256").update(a).digest();
