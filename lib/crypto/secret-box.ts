@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { instanceSecrets } from "@/lib/config/secrets";
+import { instanceSecrets } from "@/lib/crypto/instance-secrets";
 
 // AES-256-GCM; stored as "v1:" + base64(iv | tag | ciphertext).
 const VERSION = "v1:";
