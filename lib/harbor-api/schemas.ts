@@ -8,16 +8,6 @@ import { TASK_STATUSES } from "@/lib/history/statuses";
  * parses the mappers' real output with these (strictly), so the document cannot drift from them.
  */
 
-/** Harbor's error body. */
-export const harborErrorSchema = z.object({
-  errors: z.array(
-    z.object({
-      code: z.string().describe("e.g. BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT"),
-      message: z.string(),
-    }),
-  ),
-});
-
 const time = z.string().describe("RFC 3339; Harbor's zero time 0001-01-01T00:00:00Z means “not yet”");
 
 export const harborTargetSchema = z.strictObject({

@@ -25,7 +25,6 @@ import {
 } from "@/lib/harbor-api/inputs";
 import {
   harborApiKeyCreatedSchema,
-  harborErrorSchema,
   harborApiKeySchema,
   harborExecutionSchema,
   harborKeyRotationSchema,
@@ -39,7 +38,7 @@ import {
   harborUserSchema,
   harborWebhookEventsSchema,
 } from "@/lib/harbor-api/schemas";
-import { v1ErrorSchema } from "@/lib/api/schemas";
+import { harborErrorSchema, v1ErrorSchema } from "@/lib/api/schemas";
 import {
   eventAcceptedSchema,
   eventQuerySchema,

@@ -10,6 +10,9 @@ import { GET as getDocument } from "@/app/api/openapi.json/route";
 import ApiDocsPage from "@/app/api-docs/page";
 import * as destinations from "@/app/v1/destinations/route";
 import { createApiKeySchema } from "@/lib/api-keys/service";
+import { errorBody } from "@/lib/api/route";
+import { harborErrorSchema, v1ErrorSchema } from "@/lib/api/schemas";
+import { ERROR_STATUS, type ErrorCode } from "@/lib/errors";
 import { destinationCreateSchema, destinationUpdateSchema } from "@/lib/destinations/schemas";
 import { getDb } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest";
@@ -198,6 +201,16 @@ describe("OpenAPI document", () => {
       METHODS.filter((m) => item[m]?.requestBody).map((m) => `${m} ${p}`),
     );
     expect(withBodies.sort()).toEqual(table.map(([m, p]) => `${m} ${p}`).sort());
+  });
+
+  it("the error body schemas match what errorBody builds, for every error code", () => {
+    for (const code of Object.keys(ERROR_STATUS) as ErrorCode[]) {
+      expect(v1ErrorSchema.strict().parse(errorBody("v1", code, "m", "f"))).toEqual({
+        error: { code, message: "m", field: "f" },
+      });
+      v1ErrorSchema.strict().parse(errorBody("v1", code, "m"));
+      harborErrorSchema.strict().parse(errorBody("harbor", code, "m"));
+    }
   });
 
   it("the v1 response schemas accept what the routes answer", async () => {
