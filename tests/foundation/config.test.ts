@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
 import { childEnv, env, resetEnvCache } from "@/lib/config/env";
@@ -93,6 +93,13 @@ describe("configuration", () => {
     const { USER_AGENT } = await import("@/lib/delivery/http-sender");
     const pkg = JSON.parse(fs.readFileSync(path.resolve("package.json"), "utf8")) as { version: string };
     expect(USER_AGENT).toBe(`HarborNotifier/${pkg.version}`);
+  });
+
+  it("loading the logger reads no configuration; its first line does (and a bad LOG_LEVEL stops it)", async () => {
+    vi.resetModules();
+    process.env.LOG_LEVEL = "loud";
+    const { logger } = await import("@/lib/log/logger");
+    expect(() => logger.info("first line")).toThrow(/LOG_LEVEL/);
   });
 
   it("defaults to a SQLite file under DATA_DIR and recognises PostgreSQL URLs", () => {
