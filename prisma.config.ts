@@ -4,14 +4,15 @@ import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "prisma/config";
-import { resolveDatabase } from "./lib/config/database-url";
+import { env } from "./lib/config/env";
 
-// Skip the CLI's download of native engines; the JS engine never loads them.
+// Skip the CLI's download of native engines; the JS engine never loads them. (This file configures
+// the Prisma CLI's own process, outside the app: the one place besides lib/config that touches process.env.)
 process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= process.execPath;
 process.env.PRISMA_QUERY_ENGINE_LIBRARY ??= process.execPath;
 
 const require = createRequire(import.meta.url);
-const target = resolveDatabase();
+const target = env().database;
 
 if (target.provider === "postgresql") patchPgCatalogTypes();
 else fs.mkdirSync(path.dirname(target.file), { recursive: true });
@@ -35,15 +36,17 @@ export default defineConfig({
 function patchPgCatalogTypes() {
   const pg = require("pg");
   const original = pg.Client.prototype.query;
-  const fix = (res: any) => {
+  type Result = { fields?: { dataTypeID: number }[] } | undefined;
+  const fix = (res: Result | Result[]) => {
     for (const r of Array.isArray(res) ? res : [res]) {
       for (const f of r?.fields ?? []) if (f.dataTypeID === 18 || f.dataTypeID === 19) f.dataTypeID = 25;
     }
     return res;
   };
-  pg.Client.prototype.query = function (...args: any[]) {
-    const cb = typeof args[args.length - 1] === "function" ? args.pop() : undefined;
-    if (cb) return original.call(this, ...args, (err: unknown, res: unknown) => cb(err, err ? res : fix(res)));
+  pg.Client.prototype.query = function (...args: unknown[]) {
+    const last = args[args.length - 1];
+    const cb = typeof last === "function" ? (args.pop() as (err: unknown, res: unknown) => void) : undefined;
+    if (cb) return original.call(this, ...args, (err: unknown, res: Result) => cb(err, err ? res : fix(res)));
     const out = original.apply(this, args);
     return out && typeof out.then === "function" ? out.then(fix) : out;
   };

@@ -135,7 +135,11 @@ test.describe("a real registry", () => {
       .toBe(200);
 
     // The receiver and a policy on push and pull, through the Harbor-compatible API.
-    const received: { type: string; body: Record<string, any> }[] = [];
+    type Notification = {
+      type: string;
+      event_data: { repository: Record<string, string>; resources: { digest: string; tag?: string }[] };
+    };
+    const received: { type: string; body: Notification }[] = [];
     const rx = http.createServer((req, res) => {
       let data = "";
       req.on("data", (c) => (data += c));
@@ -188,7 +192,7 @@ test.describe("a real registry", () => {
         resource_url: `127.0.0.1:${port}/${project}/app:1.0`,
       },
     ]);
-    const pushed = push.event_data.resources[0].digest as string;
+    const pushed = push.event_data.resources[0].digest;
 
     await run(
       "skopeo",

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/config/env";
-import { instanceSecrets } from "@/lib/config/secrets";
+import { instanceSecrets } from "@/lib/crypto/instance-secrets";
 import { hashPassword } from "@/lib/auth/password";
 import { getSettings } from "@/lib/settings/settings";
 import { logger } from "@/lib/log/logger";

@@ -2,7 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { env } from "../lib/config/env";
+import { childEnv, env } from "../lib/config/env";
 import { applyMigrations } from "../lib/db/migrate";
 import { bootstrap } from "../lib/bootstrap";
 import { disconnectDb } from "../lib/db/client";
@@ -10,12 +10,17 @@ import { WORKER_NODE_ARGS } from "./worker-args";
 
 async function main() {
   const config = env();
-  process.env.NEXT_TELEMETRY_DISABLED = "1";
-  process.env.NEXTAUTH_URL ??= config.EXTERNAL_URL ?? `http://localhost:${config.PORT}`;
+  const nextEnv = childEnv({
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXTAUTH_URL: config.NEXTAUTH_URL ?? config.EXTERNAL_URL ?? `http://localhost:${config.PORT}`,
+  });
 
   if (!fs.existsSync(path.resolve(".next/BUILD_ID"))) {
     console.log("No production build found; running `next build` (once)…");
-    const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { stdio: "inherit" });
+    const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], {
+      stdio: "inherit",
+      env: nextEnv,
+    });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   await applyMigrations();
@@ -23,8 +28,8 @@ async function main() {
   await disconnectDb();
 
   const children: ChildProcess[] = [];
-  const run = (role: string, args: string[]) => {
-    const child = spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, HARBOR_ROLE: role } });
+  const run = (role: "web" | "worker", args: string[]) => {
+    const child = spawn(process.execPath, args, { stdio: "inherit", env: { ...nextEnv, HARBOR_ROLE: role } });
     child.on("exit", (code, signal) => {
       if (!stopping) {
         console.error(`${role} exited (${signal ?? code}); stopping`);
@@ -45,7 +50,7 @@ async function main() {
   process.on("SIGINT", () => stop(0));
 
   run("web", [require.resolve("next/dist/bin/next"), "start", "-p", String(config.PORT)]);
-  if (process.env.HARBOR_NO_WORKER !== "1") run("worker", WORKER_NODE_ARGS);
+  if (!config.HARBOR_NO_WORKER) run("worker", WORKER_NODE_ARGS);
   console.log(`Harbor Notifier on http://localhost:${config.PORT} (database: ${config.database.provider})`);
 }
 

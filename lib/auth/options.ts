@@ -2,7 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { env } from "@/lib/config/env";
-import { instanceSecrets } from "@/lib/config/secrets";
+import { instanceSecrets } from "@/lib/crypto/instance-secrets";
 
 export function authOptions(): NextAuthOptions {
   return {

@@ -4,9 +4,7 @@ export type DatabaseTarget =
   { provider: "sqlite"; url: string; file: string } | { provider: "postgresql"; url: string };
 
 /** Where the data lives: a PostgreSQL URL, or a SQLite file (the default, under DATA_DIR). */
-export function resolveDatabase(
-  env: { DATABASE_URL?: string; DATA_DIR?: string } = process.env as Record<string, string | undefined>,
-): DatabaseTarget {
+export function resolveDatabase(env: { DATABASE_URL?: string; DATA_DIR?: string }): DatabaseTarget {
   const url = env.DATABASE_URL?.trim();
   if (url && /^postgres(ql)?:\/\//.test(url)) return { provider: "postgresql", url };
   if (url && !url.startsWith("file:")) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { resolveDatabase, type DatabaseTarget } from "@/lib/config/database-url";
+// Relative: the Prisma CLI loads this module through prisma.config.ts without the "@/" alias.
+import { resolveDatabase, type DatabaseTarget } from "./database-url";
 
 const optionalText = z
   .string()
@@ -7,39 +8,70 @@ const optionalText = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
-const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  DATA_DIR: z.string().trim().min(1).default("./data"),
-  DATABASE_URL: optionalText,
-  EXTERNAL_URL: z
-    .url({ protocol: /^https?$/ })
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
-  ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, "must be at least 8 characters").optional()),
-  /** base64 of 32 bytes; generated into DATA_DIR when absent */
-  ENCRYPTION_KEY: optionalText,
-  NEXTAUTH_SECRET: optionalText,
-  REGISTRY_NOTIFICATION_TOKEN: optionalText,
-  /** comma-separated CIDRs that deliveries may reach despite the network guard */
-  ALLOWED_NETWORKS: z.string().default(""),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(128),
-  WORKER_PER_TARGET_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
-  /** how long a claimed task stays leased to a worker that stops renewing it (crash) */
-  WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
-  /** how long a SQLite write waits for the lock before failing (the worker waits with timers instead) */
-  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  /** multiplies every retry backoff; tests shorten waits with it */
-  RETRY_BACKOFF_SCALE: z.coerce.number().min(0).max(100).default(1),
-});
+const port = z.coerce.number<string>().int().min(1).max(65535);
 
-export type Env = z.infer<typeof envSchema> & { database: DatabaseTarget };
+/** "1"/"true" switch on; unset, "", "0" and "false" leave off; anything else is a mistake worth stopping for. */
+const flag = z
+  .enum(["", "0", "1", "false", "true"], { error: 'must be "1" or "0"' })
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+/** The worker waits for SQLite's lock with timers (lib/db/busy.ts), not inside SQLite's blocking handler. */
+const SQLITE_BUSY_TIMEOUT_DEFAULT_MS = { web: 10_000, worker: 5 } as const;
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+    PORT: port.default(3000),
+    DATA_DIR: z.string().trim().min(1).default("./data"),
+    DATABASE_URL: optionalText,
+    EXTERNAL_URL: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+    /** next-auth reads it itself; `npm start` derives it from EXTERNAL_URL or PORT when unset */
+    NEXTAUTH_URL: optionalText,
+    ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, "must be at least 8 characters").optional()),
+    /** base64 of 32 bytes; generated into DATA_DIR when absent */
+    ENCRYPTION_KEY: optionalText,
+    NEXTAUTH_SECRET: optionalText,
+    REGISTRY_NOTIFICATION_TOKEN: optionalText,
+    /** comma-separated CIDRs that deliveries may reach despite the network guard */
+    ALLOWED_NETWORKS: z.string().default(""),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** requests per API key (or client) per minute on the REST APIs */
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+    /** which process this is: `npm start` runs a web and (unless HARBOR_NO_WORKER) a worker */
+    HARBOR_ROLE: z.enum(["web", "worker"]).default("web"),
+    /** `npm start` runs the web server only */
+    HARBOR_NO_WORKER: flag,
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(128),
+    WORKER_PER_TARGET_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+    /** how long a claimed task stays leased to a worker that stops renewing it (crash) */
+    WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+    /** a worker serves its Prometheus metrics on this port when set */
+    WORKER_METRICS_PORT: optionalText.pipe(port.optional()),
+    /** loopback unless told otherwise: in a container, 0.0.0.0 lets Prometheus in */
+    WORKER_METRICS_HOST: optionalText.transform((v) => v ?? "127.0.0.1"),
+    /** how long a SQLite write waits for the lock before failing; the default depends on the role */
+    SQLITE_BUSY_TIMEOUT_MS: optionalText.pipe(z.coerce.number<string>().int().min(0).max(60_000).optional()),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** multiplies every retry backoff; tests shorten waits with it */
+    RETRY_BACKOFF_SCALE: z.coerce.number().min(0).max(100).default(1),
+  })
+  .transform((e) => ({
+    ...e,
+    SQLITE_BUSY_TIMEOUT_MS: e.SQLITE_BUSY_TIMEOUT_MS ?? SQLITE_BUSY_TIMEOUT_DEFAULT_MS[e.HARBOR_ROLE],
+  }));
+
+export type Env = z.output<typeof envSchema> & { database: DatabaseTarget };
 
 let cached: Env | undefined;
 
-/** The environment, parsed once; a bad value stops the process with a message naming the variable. */
+/**
+ * The environment, parsed once; a bad value stops the process with a message naming the variable.
+ * The only reader of process.env (tests/code-health/process-env.test.ts keeps it so).
+ */
 export function env(): Env {
   if (cached) return cached;
   const parsed = envSchema.safeParse(process.env);
@@ -55,6 +87,14 @@ export function env(): Env {
   }
   cached = { ...parsed.data, database };
   return cached;
+}
+
+/**
+ * The environment of a child process (web server, worker, Prisma CLI): this process's variables
+ * with `overrides` on top. Children are configured through their environment, never by changing ours.
+ */
+export function childEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
 }
 
 /** For tests that change the environment between cases. */

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { instanceSecrets } from "@/lib/config/secrets";
+import { instanceSecrets } from "@/lib/crypto/instance-secrets";
 
 // AES-256-GCM; stored as "v1:" + base64(iv | tag | ciphertext).
 const VERSION = "v1:";
@@ -21,11 +21,6 @@ export function decryptSecret(stored: string): string {
 
 export function decryptOptional(stored: string | null | undefined): string | undefined {
   return stored ? decryptSecret(stored) : undefined;
-}
-
-/** Shows that a secret is set without revealing it. */
-export function maskSecret(value: string | null | undefined): string {
-  return value ? "••••••••" : "";
 }
 
 /** Constant-time comparison of two strings (tokens, keys). */

@@ -3,13 +3,13 @@
  * SendResult the worker can log and feed to the retry logic.
  */
 import { Agent, request } from "undici";
+import { APP_VERSION } from "@/lib/config/version";
 import { assertUrlAllowed, guardedLookup } from "./network-guard";
 import { describeTransportError, parseRetryAfterMs, type SendResult } from "./outcome";
 
 export type { SendResult } from "./outcome";
 
-/** npm sets npm_package_version under `npm start`; a constant keeps Next.js bundling free of fs reads. */
-export const USER_AGENT = `HarborNotifier/${process.env.npm_package_version ?? "0.1.0"}`;
+export const USER_AGENT = `HarborNotifier/${APP_VERSION}`;
 
 export const DEFAULT_MAX_EXCERPT_BYTES = 4096;
 

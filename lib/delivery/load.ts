@@ -1,4 +1,4 @@
-import { driverDate as date, rawQuery, type Row } from "@/lib/db/raw";
+import { driverDate as date, rawQuery } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 
 /** Everything one delivery needs. */

@@ -476,19 +476,19 @@ function effectiveRetry(
 
 /** The worker process: `npm run worker`. */
 export async function runWorker() {
-  // Writes wait for SQLite's lock with timers (lib/db/busy.ts), not inside SQLite's blocking handler.
-  process.env.SQLITE_BUSY_TIMEOUT_MS ??= "5";
+  const config = env();
+  // The role sets worker defaults (SQLite waits with timers, lib/db/busy.ts) and labels the logs.
+  if (config.HARBOR_ROLE !== "worker")
+    throw new Error("A worker process needs HARBOR_ROLE=worker (npm run worker sets it)");
   const worker = new DeliveryWorker();
   await worker.start();
-  const port = Number(process.env.WORKER_METRICS_PORT ?? 0);
   let server: http.Server | undefined;
-  if (port > 0) {
+  if (config.WORKER_METRICS_PORT) {
     server = http.createServer(async (_req, res) => {
       res.setHeader("Content-Type", deliveryRegistry.contentType);
       res.end(await deliveryRegistry.metrics());
     });
-    // Loopback unless told otherwise: in a container, WORKER_METRICS_HOST=0.0.0.0 lets Prometheus in.
-    server.listen(port, process.env.WORKER_METRICS_HOST || "127.0.0.1");
+    server.listen(config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST);
   }
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down the worker");

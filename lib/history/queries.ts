@@ -126,25 +126,6 @@ export function taskMetrics(tasks: { status: string }[]) {
   };
 }
 
-/** The most recent execution per policy of a project, for "last delivery" and Harbor's lasttrigger. */
-export async function lastTriggers(projectId: number) {
-  const db = await getDb();
-  const policies = await db.webhookPolicy.findMany({
-    where: { projectId, kind: "policy" },
-    select: { id: true, name: true, enabled: true, createdAt: true, eventTypes: true },
-  });
-  const last = await Promise.all(
-    policies.map((p) =>
-      db.execution.findFirst({
-        where: { policyId: p.id },
-        orderBy: { id: "desc" },
-        select: { id: true, status: true, startTime: true, endTime: true, eventType: true },
-      }),
-    ),
-  );
-  return policies.map((p, i) => ({ policy: p, last: last[i] }));
-}
-
 export function isTaskStatus(v: unknown): v is TaskStatus {
   return typeof v === "string" && (TASK_STATUSES as readonly string[]).includes(v);
 }

@@ -37,16 +37,17 @@ import {
   harborTaskSchema,
   harborUserSchema,
   harborWebhookEventsSchema,
-} from "@/lib/openapi/harbor";
+} from "@/lib/harbor-api/schemas";
+import { harborErrorSchema, v1ErrorSchema } from "@/lib/api/schemas";
 import {
   eventAcceptedSchema,
+  eventQuerySchema,
   eventSkippedSchema,
   eventValidSchema,
-  harborErrorSchema,
   IDEMPOTENCY_KEY_MAX,
+  idempotencyKeySchema,
   registryResultSchema,
-  v1ErrorSchema,
-} from "@/lib/openapi/schemas";
+} from "@/lib/events/schemas";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 
 /**
@@ -187,7 +188,7 @@ function v1Paths(): OpenApiDocument["paths"] {
             name: "Idempotency-Key",
             in: "header",
             description: `At most ${IDEMPOTENCY_KEY_MAX} printable characters. Posting again with the same key answers the first event (\`duplicate: true\`) and queues nothing new.`,
-            schema: { type: "string", maxLength: IDEMPOTENCY_KEY_MAX },
+            schema: toJsonSchema(idempotencyKeySchema, "input"),
           },
           paramRef("XRequestId"),
           {
@@ -195,7 +196,7 @@ function v1Paths(): OpenApiDocument["paths"] {
             in: "query",
             description:
               "`true`: authenticate and validate only; store nothing, queue nothing (a dry run). Default `false`.",
-            schema: { type: "string", enum: ["true", "false"] },
+            schema: toJsonSchema(eventQuerySchema.shape.validate_only.unwrap(), "input"),
           },
         ],
         requestBody: body("EventInput"),
@@ -886,7 +887,7 @@ export function openApiDocument(): OpenApiDocument {
     tags: [
       {
         name: "Destinations API",
-        description: "Register delivery destinations for a project (../shared/spec/destinations-api.txt).",
+        description: "Register delivery destinations for a project, and list their deliveries.",
       },
       { name: "Events API", description: "Post Harbor events from scanners, quota checkers, replication tools, CI." },
       { name: "Registry notifications", description: "Where a CNCF Distribution registry posts its notifications." },

@@ -301,7 +301,7 @@ describe("delivery engine", () => {
     const { project, policy } = await policyFor(rx.url, { retry_policy: { timeout_ms: 30_000 } });
     await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-      env: { ...process.env, WORKER_LEASE_MS: "1500", LOG_LEVEL: "silent" },
+      env: { ...process.env, HARBOR_ROLE: "worker", WORKER_LEASE_MS: "1500", LOG_LEVEL: "silent" },
       stdio: "ignore",
     });
     await until(() => rx.requests.length === 1, 20_000);

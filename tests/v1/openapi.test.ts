@@ -10,6 +10,9 @@ import { GET as getDocument } from "@/app/api/openapi.json/route";
 import ApiDocsPage from "@/app/api-docs/page";
 import * as destinations from "@/app/v1/destinations/route";
 import { createApiKeySchema } from "@/lib/api-keys/service";
+import { errorBody } from "@/lib/api/route";
+import { harborErrorSchema, v1ErrorSchema } from "@/lib/api/schemas";
+import { ERROR_STATUS, type ErrorCode } from "@/lib/errors";
 import { destinationCreateSchema, destinationUpdateSchema } from "@/lib/destinations/schemas";
 import { getDb } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest";
@@ -36,7 +39,7 @@ import {
 import { harborLastTriggers } from "@/lib/harbor-api/last-trigger";
 import { listExecutions } from "@/lib/history/queries";
 import { openApiDocument, type OpenApiDocument } from "@/lib/openapi/document";
-import * as harbor from "@/lib/openapi/harbor";
+import * as harbor from "@/lib/harbor-api/schemas";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { createPolicy, findPolicy } from "@/lib/policies/service";
 import { toHarborPolicy } from "@/lib/policies/view";
@@ -100,6 +103,27 @@ describe("OpenAPI document", () => {
     const parsed = JSON.parse(res.text) as OpenApiDocument;
     expect(parsed.openapi).toBe("3.1.0");
     expect(parsed).toEqual(JSON.parse(JSON.stringify(doc)));
+  });
+
+  it("speaks of the product only: no file of the repository, nothing outside it", async () => {
+    const served = (await call(getDocument, { path: "/api/openapi.json" })).text;
+    const strings: string[] = [];
+    JSON.parse(served, (key, value) => {
+      strings.push(key);
+      if (typeof value === "string") strings.push(value);
+      return value;
+    });
+    const REPOSITORY_MENTIONS = [
+      /\.\.\//, // ../ relative paths
+      /shared\/spec/,
+      /\.(txt|md|ts|tsx|mjs|prisma|sql)\b/,
+      /(^|[^\w/.-])(lib|app|tests|scripts|prisma|components|docs|e2e)\//,
+    ];
+    const mentions = strings.filter((text) => REPOSITORY_MENTIONS.some((re) => re.test(text)));
+    expect(mentions).toEqual([]);
+    // The patterns do catch what they are for.
+    for (const probe of ["see ../shared/spec/destinations-api.txt", "in lib/openapi/document.ts", "app/v1/x"])
+      expect(REPOSITORY_MENTIONS.some((re) => re.test(probe))).toBe(true);
   });
 
   it("documents every route there is, and no route that is not there", () => {
@@ -177,6 +201,16 @@ describe("OpenAPI document", () => {
       METHODS.filter((m) => item[m]?.requestBody).map((m) => `${m} ${p}`),
     );
     expect(withBodies.sort()).toEqual(table.map(([m, p]) => `${m} ${p}`).sort());
+  });
+
+  it("the error body schemas match what errorBody builds, for every error code", () => {
+    for (const code of Object.keys(ERROR_STATUS) as ErrorCode[]) {
+      expect(v1ErrorSchema.strict().parse(errorBody("v1", code, "m", "f"))).toEqual({
+        error: { code, message: "m", field: "f" },
+      });
+      v1ErrorSchema.strict().parse(errorBody("v1", code, "m"));
+      harborErrorSchema.strict().parse(errorBody("harbor", code, "m"));
+    }
   });
 
   it("the v1 response schemas accept what the routes answer", async () => {

@@ -4,7 +4,7 @@ import { AppError, unauthorized } from "@/lib/errors";
 import { errorResponse } from "@/lib/api/route";
 import { getDb } from "@/lib/db/client";
 import { mapRegistryEnvelope } from "@/lib/events/registry";
-import { registryResultSchema, type RegistryResult } from "@/lib/openapi/schemas";
+import { registryResultSchema, type RegistryResult } from "@/lib/events/schemas";
 import { isRegistryTokenValid } from "@/lib/settings/registry-token";
 import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "@/app/v1/_lib/ingest";
 import { readJsonBody } from "@/app/v1/_lib/request";

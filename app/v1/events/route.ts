@@ -8,7 +8,7 @@ import {
   eventSkippedSchema,
   eventValidSchema,
   idempotencyKeySchema,
-} from "@/lib/openapi/schemas";
+} from "@/lib/events/schemas";
 import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "../_lib/ingest";
 import { keyProject, queryOf, readJsonBody } from "../_lib/request";
 

@@ -39,7 +39,6 @@ const SOURCE_LABELS: Record<string, string> = {
   registry: "Registry notification",
   api: "Event API",
   test: "Test event",
-  redeliver: "Redelivery",
 };
 
 export default async function ExecutionPage({

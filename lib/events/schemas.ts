@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { ERROR_STATUS } from "@/lib/errors";
 import { EVENT_TYPES } from "@/lib/shared/events";
 
 /**
- * Response shapes of the machine-facing routes that have no home of their own (/v1/events,
- * /service/notifications, the error bodies). The routes build their answers through these, and
- * the OpenAPI document is generated from them.
+ * What the event endpoints take besides the event itself (POST /v1/events: the Idempotency-Key,
+ * the query) and what they answer (POST /v1/events, POST /service/notifications). The routes
+ * validate and answer through these; the OpenAPI document is generated from them.
  */
 
 export const IDEMPOTENCY_KEY_MAX = 255;
@@ -15,23 +14,6 @@ export const idempotencyKeySchema = z
   .min(1, "must not be empty")
   .max(IDEMPOTENCY_KEY_MAX, `must be at most ${IDEMPOTENCY_KEY_MAX} characters`)
   .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
-
-export const v1ErrorSchema = z.object({
-  error: z.object({
-    code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
-    message: z.string(),
-    field: z.string().optional().describe("The request field at fault (dotted path), when there is one."),
-  }),
-});
-
-export const harborErrorSchema = z.object({
-  errors: z.array(
-    z.object({
-      code: z.string().describe("e.g. BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT"),
-      message: z.string(),
-    }),
-  ),
-});
 
 export const eventAcceptedSchema = z.object({
   id: z.number().int().describe("The event's id."),
