@@ -39,6 +39,7 @@ import { openApiDocument, type OpenApiDocument } from "@/lib/openapi/document";
 import * as harbor from "@/lib/openapi/harbor";
 import { policyInputSchema } from "@/lib/policies/schemas";
 import { createPolicy, findPolicy } from "@/lib/policies/service";
+import { requireProject } from "@/lib/auth/access";
 import { toHarborPolicy } from "@/lib/policies/view";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 import { call } from "./helpers";
@@ -216,7 +217,7 @@ describe("OpenAPI document", () => {
       ],
       retry_policy: { max_attempts: 2 },
     });
-    const { policy } = await createPolicy(actor, project, input);
+    const { policy } = await createPolicy(await requireProject(actor, project.id, "webhook.manage"), input);
     await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
     const full = (await findPolicy(project.id, policy.id))!;
     harbor.harborPolicySchema.parse(toHarborPolicy(full, { showSecretsMasked: true }));
