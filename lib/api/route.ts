@@ -1,9 +1,10 @@
 import crypto from "node:crypto";
-import { NextResponse, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import type { z } from "zod";
-import { getServerSession } from "next-auth";
-import { AppError, unauthorized, type ErrorCode } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
+import { authenticate, authenticateRegistry } from "@/lib/api/authenticate";
 import { readJsonBody } from "@/lib/api/body";
+import { errorResponse, type ApiFlavor } from "@/lib/api/error-response";
 import { parseInput, queryOf, type InputPolicy } from "@/lib/api/input";
 import type { Actor } from "@/lib/auth/actor";
 import {
@@ -13,22 +14,12 @@ import {
   type ProjectAccess,
   type SystemAccess,
 } from "@/lib/auth/access";
-import { authenticateApiKey } from "@/lib/auth/api-keys";
-import { checkCredentials } from "@/lib/auth/credentials";
-import { authOptions } from "@/lib/auth/options";
 import type { ProjectPermission, SystemPermission } from "@/lib/auth/permissions";
 import { apiLimiter } from "@/lib/auth/rate-limit";
-import { getDb } from "@/lib/db/client";
-import { logger } from "@/lib/log/logger";
-import { isRegistryTokenValid } from "@/lib/settings/registry-token";
 
 export { MAX_JSON_BODY_BYTES } from "@/lib/api/body";
 
-/**
- * Error shapes: Harbor's API answers `{errors:[{code,message}]}`, ours `{error:{code,message,field?}}`,
- * and routes a browser opens directly (a log download) plain text.
- */
-export type ApiFlavor = "harbor" | "v1" | "text";
+export type { ApiFlavor };
 
 /** How each API judges input: /v1 refuses unknown body fields by name, Harbor ignores them. */
 const BODY_POLICY: Record<ApiFlavor, InputPolicy> = {
@@ -172,9 +163,7 @@ function declare(decl: AnyRoute): RouteDeclaration {
 /** Authenticates and checks what the route declared; answers the context the handler gets. */
 async function authorize(decl: AnyRoute, req: NextRequest, params: Params): Promise<object> {
   if ("auth" in decl && decl.auth === "registry-token") {
-    const [scheme, token = ""] = (req.headers.get("authorization") ?? "").split(/\s+/, 2);
-    if (!/^bearer$/i.test(scheme) || !(await isRegistryTokenValid(token.trim())))
-      throw unauthorized("a valid registry notification token is required: Authorization: Bearer <token>");
+    await authenticateRegistry(req);
     return {};
   }
   if ("permission" in decl && decl.permission === "public") return {};
@@ -223,88 +212,4 @@ function withRequestId(res: Response, requestId: string): Response {
 
 function sanitizeRequestId(value: string | null): string | undefined {
   return value && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
-}
-
-/**
- * Authenticates a request: API key (Bearer), HTTP Basic, or the browser session. `"key"` accepts
- * an API key only, `"session"` the browser session only.
- */
-export async function authenticate(req: NextRequest, auth?: "key" | "session"): Promise<Actor> {
-  const header = req.headers.get("authorization") ?? "";
-  const [scheme, credential = ""] = header.split(/\s+/, 2);
-  if (auth !== "session" && /^bearer$/i.test(scheme)) {
-    const key = await authenticateApiKey(credential.trim());
-    if (!key) throw unauthorized("invalid or revoked API key");
-    return key;
-  }
-  if (auth === "key") throw unauthorized("an API key is required: Authorization: Bearer hk_live_… or hk_test_…");
-  if (auth !== "session" && /^basic$/i.test(scheme)) {
-    const decoded = Buffer.from(credential, "base64").toString("utf8");
-    const sep = decoded.indexOf(":");
-    if (sep < 0) throw unauthorized("malformed Basic credentials");
-    const result = await checkCredentials(decoded.slice(0, sep), decoded.slice(sep + 1));
-    if (!result.ok) {
-      if (result.reason === "rate_limited") {
-        throw new AppError(
-          "rate_limited",
-          "too many failed sign-ins; try again later",
-          undefined,
-          Math.ceil((result.retryAfterMs ?? 1000) / 1000),
-        );
-      }
-      throw unauthorized("invalid user name or password");
-    }
-    return { kind: "user", userId: result.user.id, username: result.user.username, sysadmin: result.user.sysadmin };
-  }
-  const session = (await getServerSession(authOptions())) as { uid?: number } | null;
-  if (session?.uid) {
-    const user = await (await getDb()).user.findUnique({ where: { id: session.uid } });
-    if (user) return { kind: "user", userId: user.id, username: user.username, sysadmin: user.sysadmin };
-  }
-  throw unauthorized(auth === "session" ? "sign in first" : undefined);
-}
-
-export function errorBody(flavor: "harbor" | "v1", code: ErrorCode | string, message: string, field?: string) {
-  if (flavor === "harbor") return { errors: [{ code: harborCode(code), message }] };
-  return { error: field ? { code, message, field } : { code, message } };
-}
-
-function harborCode(code: string): string {
-  const map: Record<string, string> = {
-    unauthorized: "UNAUTHORIZED",
-    forbidden: "FORBIDDEN",
-    not_found: "NOT_FOUND",
-    conflict: "CONFLICT",
-    validation_error: "BAD_REQUEST",
-    invalid_json: "BAD_REQUEST",
-    invalid_url: "BAD_REQUEST",
-    url_not_reachable: "BAD_REQUEST",
-    rate_limited: "TOO_MANY_REQUESTS",
-    payload_too_large: "PAYLOAD_TOO_LARGE",
-    internal_error: "INTERNAL_SERVER_ERROR",
-  };
-  return map[code] ?? code.toUpperCase();
-}
-
-function errorAnswer(flavor: ApiFlavor, status: number, code: string, message: string, field?: string): Response {
-  if (flavor === "text")
-    return new Response(`${message}\n`, {
-      status,
-      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
-    });
-  return NextResponse.json(errorBody(flavor, code, message, field), { status });
-}
-
-/** An AppError in the API's shape; anything else is logged and answered as a generic 500. */
-export function errorResponse(flavor: ApiFlavor, err: unknown, requestId: string): Response {
-  let res: Response;
-  if (err instanceof AppError) {
-    res = errorAnswer(flavor, err.status, err.code, err.message, err.field);
-    if (err.retryAfterSeconds) res.headers.set("Retry-After", String(err.retryAfterSeconds));
-  } else {
-    logger.error({ err, requestId }, "unhandled error in API route");
-    res = errorAnswer(flavor, 500, "internal_error", `internal error (request ${requestId})`);
-  }
-  res.headers.set("X-Request-Id", requestId);
-  return res;
 }
