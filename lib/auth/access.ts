@@ -20,6 +20,7 @@ const ISSUER: unique symbol = Symbol("lib/auth/access");
  * permission is part of the type, so a read access cannot be handed to a service that changes.
  */
 export class ProjectAccess<P extends ProjectPermission = ProjectPermission, A extends Actor = Actor> {
+  // A private field makes the type nominal: an object literal of the same shape is not a ProjectAccess.
   readonly #issued = true;
   constructor(
     issuer: typeof ISSUER,

@@ -12,6 +12,7 @@ import {
 import { authenticateApiKey } from "@/lib/auth/api-keys";
 import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
+import { deletePolicy } from "@/lib/policies/service";
 import { findVisibleProjectByName, listProjects } from "@/lib/projects/service";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 
@@ -44,6 +45,24 @@ describe("access values", () => {
     expect(access.permission).toBe("webhook.manage");
     expect(access.can("webhook.secrets")).toBe(true);
     expect(access.can("project.delete")).toBe(false);
+  });
+
+  it("a read access cannot be handed to a service that changes, nor forged by shape (the compiler checks)", async () => {
+    const { user, actor } = await makeUser();
+    const p = await makeProject({ [user.id]: "projectAdmin" });
+    const read = await requireProject(actor, p.name, "webhook.read");
+    // @ts-expect-error a webhook.read access is not a webhook.manage access
+    const misuse = () => deletePolicy(read, 1);
+    const forged = {
+      actor,
+      project: p,
+      role: "projectAdmin" as const,
+      permission: "webhook.manage" as const,
+      can: () => true,
+    };
+    // @ts-expect-error an object of the same shape is not an access value
+    const forgery = () => deletePolicy(forged, 1);
+    expect([typeof misuse, typeof forgery]).toEqual(["function", "function"]);
   });
 
   it("an API key gets its own project only", async () => {
