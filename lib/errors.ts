@@ -42,9 +42,21 @@ export const forbidden = (message = "you do not have permission to do this") => 
 export const unauthorized = (message = "authentication required") => new AppError("unauthorized", message);
 export const invalid = (field: string, message: string) => new AppError("validation_error", message, field);
 
-/** Turns a zod error into a validation AppError naming the first field at fault. */
-export function fromZodError(error: { issues: { path: PropertyKey[]; message: string }[] }, prefix = ""): AppError {
+type ZodIssueLike = { code?: string; path: PropertyKey[]; message: string; keys?: readonly string[] };
+
+/**
+ * The one converter from zod issues to our error: the first issue, naming its field. An unknown
+ * key (a strict schema's `unrecognized_keys`) is named itself, so a typo such as `retry_polcy`
+ * is reported by name. `rootField` names an issue about the whole value (the /v1 API says "body";
+ * Harbor's error shape has no field).
+ */
+export function fromZodError(error: { issues: readonly ZodIssueLike[] }, opts: { rootField?: string } = {}): AppError {
   const issue = error.issues[0];
-  const field = [prefix, ...issue.path.map(String)].filter(Boolean).join(".") || undefined;
+  const path = issue.path.map(String);
+  if (issue.code === "unrecognized_keys" && issue.keys?.length) {
+    const field = [...path, issue.keys[0]].join(".");
+    return new AppError("validation_error", `${field}: unknown field`, field);
+  }
+  const field = path.join(".") || opts.rootField;
   return new AppError("validation_error", field ? `${field}: ${issue.message}` : issue.message, field);
 }

@@ -1,54 +1,64 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { requireUserAction } from "@/lib/auth/session";
-import { runAction, type ActionResult } from "@/lib/actions/result";
-import { parseWith } from "@/lib/api/route";
+import { z } from "zod";
+import { actionRowId, projectAction, systemAction } from "@/lib/actions/action";
 import { addMemberSchema, createProjectSchema } from "@/lib/projects/schemas";
 import { addMember, createProject, removeMember, updateMemberRole } from "@/lib/projects/service";
 
-export async function createProjectAction(_: unknown, form: FormData): Promise<ActionResult<{ name: string }>> {
-  return runAction(async () => {
-    const actor = await requireUserAction();
-    const input = parseWith(createProjectSchema, { name: form.get("name"), public: form.get("public") === "on" });
-    const project = await createProject(actor, input);
+function refreshMembers(project: string) {
+  revalidatePath(`/projects/${project}/members`);
+}
+
+export const createProjectAction = systemAction(
+  {
+    system: "project.create",
+    input: createProjectSchema,
+    args: (_: unknown, form: FormData) => ({ name: form.get("name"), public: form.get("public") === "on" }),
+    success: "Project created.",
+  },
+  async ({ system, input }) => {
+    const project = await createProject(system, input);
     revalidatePath("/projects");
     return { name: project.name };
-  }, "Project created.");
-}
+  },
+);
 
-export async function addMemberAction(project: string, _: unknown, form: FormData): Promise<ActionResult> {
-  return runAction(async () => {
-    const actor = await requireUserAction();
-    await addMember(
-      actor,
-      project,
-      parseWith(addMemberSchema, { username: form.get("username"), role: form.get("role") }),
-    );
-    revalidatePath(`/projects/${project}/members`);
-    return undefined;
-  }, "Member added.");
-}
+export const addMemberAction = projectAction(
+  {
+    permission: "members.manage",
+    input: addMemberSchema,
+    args: (_: unknown, form: FormData) => ({ username: form.get("username"), role: form.get("role") }),
+    success: "Member added.",
+  },
+  async ({ access, input }) => {
+    await addMember(access, input);
+    refreshMembers(access.project.name);
+  },
+);
 
-/**
- * A server action's arguments come from the browser as any JSON: an id that is not a positive
- * 32-bit integer matches nothing (1.5 must not be read as member 1, "x" must not reach the query).
- */
-function memberIdOf(value: unknown): number {
-  return typeof value === "number" && Number.isInteger(value) && value > 0 && value <= 2_147_483_647 ? value : 0;
-}
+export const updateMemberRoleAction = projectAction(
+  {
+    permission: "members.manage",
+    // The role is judged by the service, which names the field "role".
+    input: z.object({ memberId: actionRowId, role: z.unknown() }),
+    args: (memberId: number, role: string) => ({ memberId, role }),
+    success: "Role changed.",
+  },
+  async ({ access, input }) => {
+    await updateMemberRole(access, input.memberId, String(input.role));
+    refreshMembers(access.project.name);
+  },
+);
 
-export async function updateMemberRoleAction(project: string, memberId: number, role: string): Promise<ActionResult> {
-  return runAction(async () => {
-    await updateMemberRole(await requireUserAction(), project, memberIdOf(memberId), role);
-    revalidatePath(`/projects/${project}/members`);
-    return undefined;
-  }, "Role changed.");
-}
-
-export async function removeMemberAction(project: string, memberId: number): Promise<ActionResult> {
-  return runAction(async () => {
-    await removeMember(await requireUserAction(), project, memberIdOf(memberId));
-    revalidatePath(`/projects/${project}/members`);
-    return undefined;
-  }, "Member removed.");
-}
+export const removeMemberAction = projectAction(
+  {
+    permission: "members.manage",
+    input: z.object({ memberId: actionRowId }),
+    args: (memberId: number) => ({ memberId }),
+    success: "Member removed.",
+  },
+  async ({ access, input }) => {
+    await removeMember(access, input.memberId);
+    refreshMembers(access.project.name);
+  },
+);

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { notFound } from "@/lib/errors";
-import type { Actor } from "@/lib/auth/actor";
-import type { ProjectRef } from "@/lib/auth/access";
+import type { ProjectAccess } from "@/lib/auth/access";
 import { API_KEY_MODES, generateApiKey } from "@/lib/auth/api-keys";
 import { recordAudit } from "@/lib/audit/record";
 import { actorName } from "@/lib/auth/actor";
@@ -13,8 +12,10 @@ export const createApiKeySchema = z.object({
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
+type KeysAccess = ProjectAccess<"apiKeys.manage">;
+
 /** Creates a key; the full key is returned only here (only its hash is stored). */
-export async function createApiKey(actor: Actor, project: ProjectRef, input: CreateApiKeyInput) {
+export async function createApiKey({ actor, project }: KeysAccess, input: CreateApiKeyInput) {
   const db = await getDb();
   const k = generateApiKey(input.mode);
   const row = await db.$transaction(async (tx) => {
@@ -57,7 +58,7 @@ export async function listApiKeys(projectId: number) {
   });
 }
 
-export async function revokeApiKey(actor: Actor, project: ProjectRef, keyId: number) {
+export async function revokeApiKey({ actor, project }: KeysAccess, keyId: number) {
   const db = await getDb();
   const key = await db.apiKey.findFirst({ where: { id: keyId, projectId: project.id, revokedAt: null } });
   if (!key) throw notFound("API key");

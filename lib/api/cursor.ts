@@ -51,7 +51,10 @@ export const cursorQuerySchema = z.object({
  * Splits rows fetched with `take: limit + 1` into the page and the cursor of the next one
  * (null on the last page).
  */
-export function pageOf<T extends { id: number }>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
+export function cursorPage<T extends { id: number }>(
+  rows: T[],
+  limit: number,
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const more = rows.length > limit;
   return { items, nextCursor: more && items.length > 0 ? encodeCursor(items[items.length - 1].id) : null };

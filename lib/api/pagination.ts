@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { parseWith } from "@/lib/api/route";
+import { parseInput } from "@/lib/api/input";
 
 /** Harbor's defaults: page 1, 10 per page, at most 100 per page. */
 export const DEFAULT_PAGE_SIZE = 10;
@@ -23,7 +23,7 @@ const pagingSchema = z.object({
 export function parsePaging(params: URLSearchParams): Paging {
   const raw = { page: params.get("page") ?? undefined, page_size: params.get("page_size") ?? undefined };
   // An empty value means "not given", as Harbor's client libraries send `page=` for unset fields.
-  const { page, page_size } = parseWith(pagingSchema, {
+  const { page, page_size } = parseInput(pagingSchema, {
     page: raw.page === "" ? undefined : raw.page,
     page_size: raw.page_size === "" ? undefined : raw.page_size,
   });
@@ -36,7 +36,7 @@ export function pageWindow(paging: Paging): { skip: number; take: number } {
 }
 
 /** One page of an in-memory list (for lists the store returns whole, such as a project's members). */
-export function pageOf<T>(items: readonly T[], paging: Paging): T[] {
+export function sliceToPage<T>(items: readonly T[], paging: Paging): T[] {
   const { skip, take } = pageWindow(paging);
   return items.slice(skip, skip + take);
 }

@@ -1,179 +1,215 @@
 import crypto from "node:crypto";
-import { NextResponse, type NextRequest } from "next/server";
-import { getServerSession } from "next-auth";
-import { AppError, fromZodError, unauthorized, type ErrorCode } from "@/lib/errors";
+import type { NextRequest } from "next/server";
+import type { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { authenticate, authenticateRegistry } from "@/lib/api/authenticate";
+import { readJsonBody } from "@/lib/api/body";
+import { errorResponse, type ApiFlavor } from "@/lib/api/error-response";
+import { parseInput, queryOf, type InputPolicy } from "@/lib/api/input";
 import type { Actor } from "@/lib/auth/actor";
-import { authenticateApiKey } from "@/lib/auth/api-keys";
-import { checkCredentials } from "@/lib/auth/credentials";
-import { authOptions } from "@/lib/auth/options";
+import {
+  requireKeyProject,
+  requireProject,
+  requireSystem,
+  type ProjectAccess,
+  type SystemAccess,
+} from "@/lib/auth/access";
+import type { ProjectPermission, SystemPermission } from "@/lib/auth/permissions";
 import { apiLimiter } from "@/lib/auth/rate-limit";
-import { hasUnstorableText } from "@/lib/unicode";
-import { getDb } from "@/lib/db/client";
-import { logger } from "@/lib/log/logger";
+
+export { MAX_JSON_BODY_BYTES } from "@/lib/api/body";
+
+export type { ApiFlavor };
+
+/** How each API judges input: /v1 refuses unknown body fields by name, Harbor ignores them. */
+const BODY_POLICY: Record<ApiFlavor, InputPolicy> = {
+  v1: { unknownKeys: "reject", rootField: "body" },
+  harbor: { unknownKeys: "strip" },
+  text: {},
+};
+
+/** Path parameters as Next.js hands them to a route (catch-all segments are never read). */
+export type Params = Record<string, string>;
+
+type ApiKeyActor = Extract<Actor, { kind: "apiKey" }>;
+
+/** What every handler gets: the request, its parameters and id, and the API's input readers. */
+export type RequestContext = {
+  req: NextRequest;
+  params: Params;
+  requestId: string;
+  /** The JSON body (size cap, content type, JSON errors). */
+  json(): Promise<unknown>;
+  /** The JSON body, parsed by `schema` with this API's unknown-key policy. */
+  body<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
+  /** The query parameters, parsed by `schema`. */
+  query<S extends z.ZodType>(schema: S): z.output<S>;
+  /** Any other value, parsed with this API's policy. */
+  parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S>;
+};
 
 /**
- * Error shapes: Harbor's API answers `{errors:[{code,message}]}`, ours answers
- * `{error:{code,message,field?}}`.
+ * Each route declares who may call it; the wrapper resolves and checks that before the handler
+ * runs, and hands the handler the access value (only the check can make one).
+ * - `project` (a path parameter) + a project permission: the caller's access to that project.
+ * - `auth: "key"` + a project permission: an API key, in its own project (/v1).
+ * - `system`: a system admin.
+ * - `permission: "signed-in"`: any authenticated caller (what it sees is filtered by the query).
+ * - `permission: "public"`: no authentication (documents, health, the API's own 404).
+ * - `auth: "registry-token"`: the registry's notification token (POST /service/notifications).
  */
-export type ApiFlavor = "harbor" | "v1";
+export type ProjectRoute<P extends ProjectPermission> = {
+  flavor: ApiFlavor;
+  project: string;
+  permission: P;
+  /** "session": the browser's session only (routes the UI links to). */
+  auth?: "session";
+  /** Harbor: any signed-in user reads a public project. */
+  publicReadable?: true;
+};
+export type KeyRoute<P extends ProjectPermission> = { flavor: ApiFlavor; auth: "key"; permission: P };
+export type SystemRoute = { flavor: ApiFlavor; system: SystemPermission };
+export type SignedInRoute = { flavor: ApiFlavor; permission: "signed-in" };
+export type PublicRoute = { flavor: ApiFlavor; permission: "public" };
+export type RegistryRoute = { flavor: ApiFlavor; auth: "registry-token" };
+type AnyRoute =
+  | ProjectRoute<ProjectPermission>
+  | KeyRoute<ProjectPermission>
+  | SystemRoute
+  | SignedInRoute
+  | PublicRoute
+  | RegistryRoute;
 
-export type RouteContext<P> = { req: NextRequest; params: P; actor: Actor; requestId: string };
-type Auth = "user-or-key" | "key";
+/** The declaration a route handler was built with, as the code-health test reads it. */
+export type RouteDeclaration = {
+  flavor: ApiFlavor;
+  scope: "project" | "key-project" | "system" | "signed-in" | "public" | "registry-token";
+  /** The permission checked, or "public" / "signed-in" / "registry-token". */
+  permission: string;
+};
 
-export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+const DECLARATION = Symbol.for("harbor-notifier.apiRoute");
 
-export function errorBody(flavor: ApiFlavor, code: ErrorCode | string, message: string, field?: string) {
-  if (flavor === "harbor") return { errors: [{ code: harborCode(code), message }] };
-  return { error: field ? { code, message, field } : { code, message } };
+export type RouteHandler = ((req: NextRequest, context: { params: Promise<unknown> }) => Promise<Response>) & {
+  readonly [DECLARATION]: RouteDeclaration;
+};
+
+/** The declaration of a handler built by apiRoute, or undefined for anything else. */
+export function routeDeclarationOf(handler: unknown): RouteDeclaration | undefined {
+  return typeof handler === "function" ? (handler as Partial<RouteHandler>)[DECLARATION] : undefined;
 }
 
-function harborCode(code: string): string {
-  const map: Record<string, string> = {
-    unauthorized: "UNAUTHORIZED",
-    forbidden: "FORBIDDEN",
-    not_found: "NOT_FOUND",
-    conflict: "CONFLICT",
-    validation_error: "BAD_REQUEST",
-    invalid_json: "BAD_REQUEST",
-    invalid_url: "BAD_REQUEST",
-    url_not_reachable: "BAD_REQUEST",
-    rate_limited: "TOO_MANY_REQUESTS",
-    payload_too_large: "PAYLOAD_TOO_LARGE",
-    internal_error: "INTERNAL_SERVER_ERROR",
-  };
-  return map[code] ?? code.toUpperCase();
-}
+type Handler<C> = (ctx: RequestContext & C) => Promise<Response>;
 
-export function errorResponse(flavor: ApiFlavor, err: unknown, requestId: string): NextResponse {
-  if (err instanceof AppError) {
-    const res = NextResponse.json(errorBody(flavor, err.code, err.message, err.field), { status: err.status });
-    if (err.retryAfterSeconds) res.headers.set("Retry-After", String(err.retryAfterSeconds));
-    res.headers.set("X-Request-Id", requestId);
-    return res;
-  }
-  logger.error({ err, requestId }, "unhandled error in API route");
-  const res = NextResponse.json(errorBody(flavor, "internal_error", `internal error (request ${requestId})`), {
-    status: 500,
-  });
-  res.headers.set("X-Request-Id", requestId);
-  return res;
-}
-
-/** Authenticates a request: API key (Bearer), HTTP Basic, or the browser session. */
-export async function authenticate(req: NextRequest, auth: Auth): Promise<Actor> {
-  const header = req.headers.get("authorization") ?? "";
-  const [scheme, credential = ""] = header.split(/\s+/, 2);
-  if (/^bearer$/i.test(scheme)) {
-    const key = await authenticateApiKey(credential.trim());
-    if (!key) throw unauthorized("invalid or revoked API key");
-    return key;
-  }
-  if (auth === "key") throw unauthorized("an API key is required: Authorization: Bearer hk_live_… or hk_test_…");
-  if (/^basic$/i.test(scheme)) {
-    const decoded = Buffer.from(credential, "base64").toString("utf8");
-    const sep = decoded.indexOf(":");
-    if (sep < 0) throw unauthorized("malformed Basic credentials");
-    const result = await checkCredentials(decoded.slice(0, sep), decoded.slice(sep + 1));
-    if (!result.ok) {
-      if (result.reason === "rate_limited") {
-        throw new AppError(
-          "rate_limited",
-          "too many failed sign-ins; try again later",
-          undefined,
-          Math.ceil((result.retryAfterMs ?? 1000) / 1000),
-        );
-      }
-      throw unauthorized("invalid user name or password");
-    }
-    return { kind: "user", userId: result.user.id, username: result.user.username, sysadmin: result.user.sysadmin };
-  }
-  const session = (await getServerSession(authOptions())) as { uid?: number } | null;
-  if (session?.uid) {
-    const user = await (await getDb()).user.findUnique({ where: { id: session.uid } });
-    if (user) return { kind: "user", userId: user.id, username: user.username, sysadmin: user.sysadmin };
-  }
-  throw unauthorized();
-}
-
-/** One wrapper for every API route: request id, authentication, rate limit, errors → JSON. */
-export function apiRoute<P = Record<string, string>>(
-  opts: { flavor: ApiFlavor; auth?: Auth },
-  handler: (ctx: RouteContext<P>) => Promise<Response>,
-) {
-  return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
+export function apiRoute<P extends ProjectPermission>(
+  decl: ProjectRoute<P>,
+  handler: Handler<{ actor: Actor; access: ProjectAccess<P> }>,
+): RouteHandler;
+export function apiRoute<P extends ProjectPermission>(
+  decl: KeyRoute<P>,
+  handler: Handler<{ actor: ApiKeyActor; access: ProjectAccess<P, ApiKeyActor> }>,
+): RouteHandler;
+export function apiRoute(decl: SystemRoute, handler: Handler<{ actor: Actor; system: SystemAccess }>): RouteHandler;
+export function apiRoute(decl: SignedInRoute, handler: Handler<{ actor: Actor }>): RouteHandler;
+export function apiRoute(decl: PublicRoute | RegistryRoute, handler: Handler<object>): RouteHandler;
+/** One wrapper for every route: request id, authentication, the declared permission, rate limit, errors → the API's shape. */
+export function apiRoute(decl: AnyRoute, handler: Handler<never>): RouteHandler {
+  const declaration = declare(decl);
+  const run = async (req: NextRequest, context: { params: Promise<unknown> }): Promise<Response> => {
     const requestId = sanitizeRequestId(req.headers.get("x-request-id")) ?? crypto.randomUUID();
     try {
-      const actor = await authenticate(req, opts.auth ?? "user-or-key");
-      const limitKey = actor.kind === "apiKey" ? `key:${actor.keyId}` : `user:${actor.userId}`;
-      const wait = apiLimiter.hit(limitKey);
-      if (wait > 0) throw new AppError("rate_limited", "rate limit exceeded", undefined, Math.ceil(wait / 1000));
-      const res = await handler({ req, params: await context.params, actor, requestId });
-      res.headers.set("X-Request-Id", requestId);
-      return res;
+      const params = ((await context.params) ?? {}) as Params;
+      const policy = BODY_POLICY[decl.flavor];
+      const base: RequestContext = {
+        req,
+        params,
+        requestId,
+        json: () => readJsonBody(req),
+        body: async (schema) => parseInput(schema, await readJsonBody(req), policy),
+        query: (schema) => parseInput(schema, queryOf(req), { rootField: policy.rootField }),
+        parse: (schema, value) => parseInput(schema, value, policy),
+      };
+      const res = await handler({ ...base, ...(await authorize(decl, req, params)) } as never);
+      return withRequestId(res, requestId);
     } catch (err) {
-      return errorResponse(opts.flavor, err, requestId);
+      return errorResponse(decl.flavor, err, requestId);
     }
   };
+  return Object.assign(run, { [DECLARATION]: declaration });
+}
+
+function declare(decl: AnyRoute): RouteDeclaration {
+  const d = decl as { auth?: string; system?: string; project?: string; permission?: string };
+  const scope: RouteDeclaration["scope"] =
+    d.auth === "registry-token"
+      ? "registry-token"
+      : d.system
+        ? "system"
+        : d.auth === "key"
+          ? "key-project"
+          : d.project
+            ? "project"
+            : d.permission === "public"
+              ? "public"
+              : "signed-in";
+  const permission =
+    scope === "registry-token" ? "registry-token" : scope === "system" ? d.system : (d.permission as string);
+  // A declaration that slipped past the types (a cast, plain JS) fails when the module loads.
+  if (!permission || (scope === "signed-in" && permission !== "signed-in"))
+    throw new Error(`apiRoute: the declaration names no permission: ${JSON.stringify(decl)}`);
+  return { flavor: decl.flavor, scope, permission };
+}
+
+/** Authenticates and checks what the route declared; answers the context the handler gets. */
+async function authorize(decl: AnyRoute, req: NextRequest, params: Params): Promise<object> {
+  if ("auth" in decl && decl.auth === "registry-token") {
+    await authenticateRegistry(req);
+    return {};
+  }
+  if ("permission" in decl && decl.permission === "public") return {};
+
+  const actor = await authenticate(req, "auth" in decl ? decl.auth : undefined);
+  rateLimit(actor);
+  if ("system" in decl) return { actor, system: requireSystem(actor, decl.system) };
+  if ("auth" in decl && decl.auth === "key") {
+    return { actor, access: await requireKeyProject(actor as ApiKeyActor, decl.permission) };
+  }
+  if ("project" in decl) {
+    const access = await requireProject(actor, safeDecode(params[decl.project] ?? ""), decl.permission, {
+      revealToUsers: decl.flavor === "harbor",
+      publicReadable: decl.publicReadable,
+    });
+    return { actor, access };
+  }
+  return { actor };
+}
+
+function rateLimit(actor: Actor) {
+  const wait = apiLimiter.hit(actor.kind === "apiKey" ? `key:${actor.keyId}` : `user:${actor.userId}`);
+  if (wait > 0) throw new AppError("rate_limited", "rate limit exceeded", undefined, Math.ceil(wait / 1000));
+}
+
+/** Project names never contain `%`; a segment that is not valid percent-encoding is taken as it is. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Tags the answer with the request id; a Response with immutable headers (Response.redirect) is copied first. */
+function withRequestId(res: Response, requestId: string): Response {
+  try {
+    res.headers.set("X-Request-Id", requestId);
+    return res;
+  } catch {
+    const copy = new Response(res.body, res);
+    copy.headers.set("X-Request-Id", requestId);
+    return copy;
+  }
 }
 
 function sanitizeRequestId(value: string | null): string | undefined {
   return value && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
-}
-
-/** Reads a JSON body with a size cap and a clear error for each way it can be wrong. */
-export async function readJson(req: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<unknown> {
-  const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > maxBytes) throw new AppError("payload_too_large", `request body exceeds ${maxBytes} bytes`);
-  const text = await readTextCapped(req, maxBytes);
-  if (text.trim() === "") throw new AppError("invalid_json", "request body is empty; expected a JSON object");
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AppError("invalid_json", "request body is not valid JSON");
-  }
-  if (hasUnstorableText(value))
-    throw new AppError(
-      "invalid_json",
-      "request body contains a NUL character or an unpaired UTF-16 surrogate escape (\\u0000, \\ud800); send valid Unicode text",
-    );
-  return value;
-}
-
-export async function readTextCapped(req: Request, maxBytes: number): Promise<string> {
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new AppError("payload_too_large", `request body exceeds ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-/** Parses with a zod schema, turning failures into a validation error naming the field. */
-export function parseWith<T>(
-  schema: {
-    safeParse(
-      v: unknown,
-    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-  },
-  value: unknown,
-): T {
-  // Server actions hand their arguments straight to parseWith; API bodies were checked by readJson.
-  if (hasUnstorableText(value))
-    throw new AppError(
-      "validation_error",
-      "contains a NUL character or an unpaired UTF-16 surrogate; send valid Unicode text",
-    );
-  const r = schema.safeParse(value);
-  if (!r.success) throw fromZodError(r.error);
-  return r.data;
 }

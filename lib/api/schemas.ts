@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ERROR_STATUS } from "@/lib/errors";
 
-/** The error bodies of both APIs, as errorBody (lib/api/route.ts) builds them. */
+/** The error bodies of both APIs, as errorBody (lib/api/error-response.ts) builds them. */
 
 /** /v1: one error, its stable code (lib/errors.ts) and the field at fault. */
 export const v1ErrorSchema = z.object({

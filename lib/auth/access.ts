@@ -1,30 +1,89 @@
 import type { Actor } from "@/lib/auth/actor";
 import { roleAllows, type ProjectPermission, type SystemPermission } from "@/lib/auth/permissions";
 import { isProjectRole, type ProjectRole } from "@/lib/shared/roles";
-import { AppError, forbidden, notFound } from "@/lib/errors";
+import { forbidden, notFound } from "@/lib/errors";
+import { MAX_ROW_ID } from "@/lib/ids";
 import { hasUnstorableText } from "@/lib/unicode";
-import { getDb } from "@/lib/db/client";
+import { getDb, type Db } from "@/lib/db/client";
 
 export type ProjectRef = { id: number; name: string; public: boolean };
-export type ProjectAccess = { project: ProjectRef; role: ProjectRole | "apiKey" | "sysadmin" | undefined };
+export type AccessRole = ProjectRole | "apiKey" | "sysadmin" | undefined;
+type UserActor = Extract<Actor, { kind: "user" }>;
+type ProjectWhere = NonNullable<NonNullable<Parameters<Db["project"]["findMany"]>[0]>["where"]>;
 
-/** Looks a project up by id or name ("library" or "3", as Harbor's API accepts). */
-export async function findProject(nameOrId: string | number): Promise<ProjectRef | null> {
+/** Only this module holds the token, so only its checks can issue an access value. */
+const ISSUER: unique symbol = Symbol("lib/auth/access");
+
+/**
+ * Proof that `actor` passed the check for `permission` in `project`. Routes and actions get one
+ * from their wrapper; services take it instead of (actor, project) and do not check again. The
+ * permission is part of the type, so a read access cannot be handed to a service that changes.
+ */
+export class ProjectAccess<P extends ProjectPermission = ProjectPermission, A extends Actor = Actor> {
+  // A private field makes the type nominal: an object literal of the same shape is not a ProjectAccess.
+  readonly #issued = true;
+  constructor(
+    issuer: typeof ISSUER,
+    readonly actor: A,
+    readonly project: ProjectRef,
+    readonly role: AccessRole,
+    readonly permission: P,
+  ) {
+    if (issuer !== ISSUER || !this.#issued) throw new Error("a ProjectAccess is issued by lib/auth/access only");
+  }
+
+  /** Whether the same caller may also do `other` here (e.g. see masked secrets). */
+  can(other: ProjectPermission): boolean {
+    return can(this.role, other);
+  }
+}
+
+/** Proof that the actor is a system admin; instance-wide permissions are theirs alone. */
+export class SystemAccess {
+  readonly #issued = true;
+  constructor(
+    issuer: typeof ISSUER,
+    readonly actor: UserActor,
+  ) {
+    if (issuer !== ISSUER || !this.#issued) throw new Error("a SystemAccess is issued by lib/auth/access only");
+  }
+  get userId(): number {
+    return this.actor.userId;
+  }
+}
+
+/**
+ * The projects an actor can see, as a `where` fragment: everything for a system admin, public
+ * projects and memberships for a user, its own project for an API key. The project list, the
+ * exact-name lookup and the permission check all use this one rule.
+ */
+export function visibleProjectsWhere(actor: Actor): ProjectWhere {
+  if (actor.kind === "apiKey") return { id: actor.projectId };
+  if (actor.sysadmin) return {};
+  return { OR: [{ public: true }, { members: { some: { userId: actor.userId } } }] };
+}
+
+/**
+ * Looks a project up by id or name ("library" or "3", as Harbor's API accepts); with an actor,
+ * among the projects it can see only.
+ */
+export async function findProject(nameOrId: string | number, visibleTo?: Actor): Promise<ProjectRef | null> {
   // No project name has a NUL or an unpaired surrogate, and the database cannot compare one
   // (a URL path may carry %00, a server action argument anything).
   if (hasUnstorableText(nameOrId)) return null;
   const db = await getDb();
   const asId = typeof nameOrId === "number" ? nameOrId : /^\d+$/.test(nameOrId) ? Number(nameOrId) : undefined;
   const select = { id: true, name: true, public: true } as const;
+  const visible = visibleTo ? visibleProjectsWhere(visibleTo) : {};
   // Ids are 32-bit integers (PostgreSQL refuses larger ones in a query); a longer number is a name.
-  if (asId !== undefined && asId <= 2_147_483_647) {
-    const byId = await db.project.findUnique({ where: { id: asId }, select });
+  if (asId !== undefined && Number.isSafeInteger(asId) && asId > 0 && asId <= MAX_ROW_ID) {
+    const byId = await db.project.findFirst({ where: { AND: [{ id: asId }, visible] }, select });
     if (byId) return byId;
   }
-  return db.project.findUnique({ where: { name: String(nameOrId) }, select });
+  return db.project.findFirst({ where: { AND: [{ name: String(nameOrId) }, visible] }, select });
 }
 
-export async function roleIn(actor: Actor, projectId: number): Promise<ProjectAccess["role"]> {
+export async function roleIn(actor: Actor, projectId: number): Promise<AccessRole> {
   if (actor.kind === "apiKey") return actor.projectId === projectId ? "apiKey" : undefined;
   if (actor.sysadmin) return "sysadmin";
   const db = await getDb();
@@ -32,31 +91,57 @@ export async function roleIn(actor: Actor, projectId: number): Promise<ProjectAc
   return m && isProjectRole(m.role) ? m.role : undefined;
 }
 
-export function can(role: ProjectAccess["role"], permission: ProjectPermission): boolean {
+export function can(role: AccessRole, permission: ProjectPermission): boolean {
   return role === "sysadmin" || roleAllows(role, permission);
 }
 
+export type ProjectCheckOptions = {
+  /**
+   * Harbor's API tells a signed-in user that a project it cannot see exists (403, 404 only for a
+   * project that does not exist). The UI and API keys answer 404, so private names do not leak.
+   */
+  revealToUsers?: boolean;
+  /** Harbor: any signed-in user reads a public project (its metadata, not its webhooks). */
+  publicReadable?: boolean;
+};
+
 /**
- * Resolves the project and checks the permission in one place. A project the actor cannot see
- * at all answers 404, so names of private projects do not leak; one it can see answers 403.
+ * Resolves the project and checks the permission: the one place an access value is issued. A
+ * project the actor cannot see answers 404 (unless `revealToUsers`); one it can see, 403.
  */
-export async function requireProject(
-  actor: Actor,
+export async function requireProject<P extends ProjectPermission, A extends Actor>(
+  actor: A,
   nameOrId: string | number,
-  permission: ProjectPermission,
-): Promise<ProjectAccess> {
-  const project = await findProject(nameOrId);
-  if (!project) throw notFound("project");
-  const role = await roleIn(actor, project.id);
-  if (!can(role, permission)) {
-    if (role === undefined && !project.public) throw notFound("project");
-    throw forbidden(`your role in project ${project.name} does not allow ${permission}`);
+  permission: P,
+  opts: ProjectCheckOptions = {},
+): Promise<ProjectAccess<P, A>> {
+  const project = await findProject(nameOrId, actor);
+  if (!project) {
+    if (opts.revealToUsers && actor.kind === "user") {
+      const hidden = await findProject(nameOrId);
+      if (hidden) throw denied(hidden, permission);
+    }
+    throw notFound("project");
   }
-  return { project, role };
+  const role = await roleIn(actor, project.id);
+  const publicRead = opts.publicReadable && project.public && actor.kind === "user";
+  if (!publicRead && !can(role, permission)) throw denied(project, permission);
+  return new ProjectAccess(ISSUER, actor, project, role, permission);
 }
 
-export function requireSystem(actor: Actor, permission: SystemPermission): void {
-  if (actor.kind !== "user" || !actor.sysadmin) {
-    throw new AppError("forbidden", `only a system admin may do this (${permission})`);
-  }
+function denied(project: ProjectRef, permission: ProjectPermission) {
+  return forbidden(`your role in project ${project.name} does not allow ${permission}`);
+}
+
+/** The project of an API key, with the permission checked (the /v1 API acts in the key's own project). */
+export function requireKeyProject<P extends ProjectPermission>(
+  key: Extract<Actor, { kind: "apiKey" }>,
+  permission: P,
+): Promise<ProjectAccess<P, Extract<Actor, { kind: "apiKey" }>>> {
+  return requireProject(key, key.projectId, permission);
+}
+
+export function requireSystem(actor: Actor, permission: SystemPermission): SystemAccess {
+  if (actor.kind !== "user" || !actor.sysadmin) throw forbidden(`only a system admin may do this (${permission})`);
+  return new SystemAccess(ISSUER, actor);
 }

@@ -1,13 +1,16 @@
 import { notFound, redirect } from "next/navigation";
 import { AppError } from "@/lib/errors";
-import { requireProject, type ProjectAccess } from "@/lib/auth/access";
+import { requireProject, requireSystem, type ProjectAccess, type SystemAccess } from "@/lib/auth/access";
 import type { ProjectPermission } from "@/lib/auth/permissions";
 import { requireUserPage } from "@/lib/auth/session";
 
-/** For pages: the signed-in user's access to a project, or the 404 / forbidden page. */
-export async function pageProjectAccess(projectName: string, permission: ProjectPermission) {
+/**
+ * For pages: the signed-in user's access to a project, or the 404 / forbidden page. `access` is
+ * the value services take; the other fields are its parts, for rendering.
+ */
+export async function pageProjectAccess<P extends ProjectPermission>(projectName: string, permission: P) {
   const user = await requireUserPage();
-  let access: ProjectAccess;
+  let access: ProjectAccess<P, typeof user>;
   try {
     access = await requireProject(user, decodeURIComponent(projectName), permission);
   } catch (err) {
@@ -16,12 +19,12 @@ export async function pageProjectAccess(projectName: string, permission: Project
       redirect(`/forbidden?what=${encodeURIComponent(permission)}`);
     throw err;
   }
-  return { user, ...access };
+  return { user, project: access.project, role: access.role, access };
 }
 
-/** For system-admin pages. */
-export async function pageSysadmin() {
+/** For system-admin pages: the access system services take (its `userId` is the admin's). */
+export async function pageSysadmin(): Promise<SystemAccess> {
   const user = await requireUserPage();
   if (!user.sysadmin) redirect("/forbidden?what=system%20administration");
-  return user;
+  return requireSystem(user, "users.manage");
 }

@@ -6,7 +6,8 @@ import type { ProjectRole } from "@/lib/shared/roles";
  * route handlers alike.
  */
 export const PROJECT_PERMISSIONS = {
-  "project.read": ["projectAdmin", "maintainer", "developer", "guest"],
+  /** (any signed-in user also reads a public project through Harbor's API: ProjectCheckOptions) */
+  "project.read": ["projectAdmin", "maintainer", "developer", "guest", "apiKey"],
   "members.read": ["projectAdmin", "maintainer", "developer", "guest"],
   "members.manage": ["projectAdmin"],
   "webhook.read": ["projectAdmin", "maintainer", "apiKey"],

@@ -1,11 +1,14 @@
-import type { Actor } from "@/lib/auth/actor";
 import { actorName } from "@/lib/auth/actor";
+import type { ProjectAccess } from "@/lib/auth/access";
 import { notFound } from "@/lib/errors";
 import { getDb, type Tx } from "@/lib/db/client";
 import { notifyWorkers } from "@/lib/db/wakeup";
 import { getSettings } from "@/lib/settings/settings";
 
 const OPEN = ["Pending", "Running"];
+
+/** Stopping and redelivering: webhook.manage in the policy's project, checked by the caller's wrapper. */
+type ManageAccess = ProjectAccess<"webhook.manage">;
 
 /** Stops every pending or running task matching `where`, with a log line saying why. */
 export async function cancelPendingTasks(
@@ -35,7 +38,7 @@ export async function cancelPendingTasks(
 }
 
 /** Stops one execution of a policy (Harbor's "stop"). */
-export async function stopExecution(actor: Actor, policyId: number, executionId: number) {
+export async function stopExecution({ actor }: ManageAccess, policyId: number, executionId: number) {
   const db = await getDb();
   const execution = await db.execution.findFirst({ where: { id: executionId, policyId } });
   if (!execution) throw notFound("execution");
@@ -80,7 +83,7 @@ async function requeue(tx: Tx, taskIds: number[], who: string) {
   return tasks.length;
 }
 
-export async function redeliverTask(actor: Actor, policyId: number, taskId: number) {
+export async function redeliverTask({ actor }: ManageAccess, policyId: number, taskId: number) {
   const db = await getDb();
   const task = await db.task.findFirst({ where: { id: taskId, policyId } });
   if (!task) throw notFound("task");
@@ -91,7 +94,7 @@ export async function redeliverTask(actor: Actor, policyId: number, taskId: numb
 
 /** Redelivers every task of a policy that ended in Error (or Stopped) between `from` and `to`. */
 export async function redeliverFailed(
-  actor: Actor,
+  { actor }: ManageAccess,
   policyId: number,
   range: { from: Date; to: Date; includeStopped?: boolean },
 ) {

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { AppError } from "@/lib/errors";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import { EVENT_TYPES } from "@/lib/shared/events";
 
@@ -153,20 +152,3 @@ export const deliveryPageSchema = z.object({
   data: z.array(deliverySchema),
   next_cursor: z.string().nullable(),
 });
-
-/**
- * Parses a request body, naming the field at fault; unknown fields are refused by name, so a typo
- * such as `retry_polcy` does not pass silently.
- */
-export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const path = issue.path.map(String);
-  if (issue.code === "unrecognized_keys") {
-    const field = [...path, issue.keys[0]].join(".");
-    throw new AppError("validation_error", `${field}: unknown field`, field);
-  }
-  const field = path.join(".") || "body";
-  throw new AppError("validation_error", `${field}: ${issue.message}`, field);
-}

@@ -1,8 +1,8 @@
 import { AppError } from "@/lib/errors";
-import { decodeCursor, pageOf } from "@/lib/api/cursor";
+import { cursorPage, decodeCursor } from "@/lib/api/cursor";
 import type { Actor } from "@/lib/auth/actor";
 import { actorName } from "@/lib/auth/actor";
-import type { ProjectRef } from "@/lib/auth/access";
+import type { ProjectAccess } from "@/lib/auth/access";
 import type { ApiKeyMode } from "@/lib/auth/api-keys";
 import { dialect, getDb, type Tx } from "@/lib/db/client";
 import { assertUrlAllowed, NetworkGuardError } from "@/lib/delivery/network-guard";
@@ -35,12 +35,19 @@ import { retryOverrides } from "@/lib/destinations/view";
  */
 
 type ApiKeyActor = Extract<Actor, { kind: "apiKey" }>;
+/** The /v1 API acts with an API key in its own project; the key's mode decides which URLs it may use. */
+type KeyAccess<P extends "webhook.read" | "webhook.manage" | "webhook.secrets"> = ProjectAccess<P, ApiKeyActor>;
+type ReadAccess = ProjectAccess<"webhook.read" | "webhook.manage">;
 
 export const destinationNotFound = () =>
   new AppError("destination_not_found", "no destination with this id in the API key's project", "id");
 
-/** A destination of this project, by its public id; another project's id is "not found" too. */
-export async function getDestination(projectId: number, publicId: string): Promise<PolicyWithTargets> {
+/** A destination of the accessed project, by its public id; another project's id is "not found" too. */
+export async function getDestination(access: ReadAccess, publicId: string): Promise<PolicyWithTargets> {
+  return destinationOf(access.project.id, publicId);
+}
+
+async function destinationOf(projectId: number, publicId: string): Promise<PolicyWithTargets> {
   if (!DESTINATION_ID_PATTERN.test(publicId)) throw destinationNotFound();
   const db = await getDb();
   const row = await db.webhookPolicy.findFirst({
@@ -147,7 +154,8 @@ async function lockProject(tx: Tx, projectId: number) {
   if (dialect() === "postgresql") await tx.$queryRaw`SELECT "id" FROM "Project" WHERE "id" = ${projectId} FOR UPDATE`;
 }
 
-export async function createDestination(actor: ApiKeyActor, project: ProjectRef, input: DestinationCreateInput) {
+export async function createDestination(access: KeyAccess<"webhook.manage">, input: DestinationCreateInput) {
+  const { actor, project } = access;
   await checkDestinationUrl(input.url, actor.mode);
   const metadata = assertMetadataSize(input.metadata ?? {});
   const settings = await getSettings();
@@ -167,7 +175,7 @@ export async function createDestination(actor: ApiKeyActor, project: ProjectRef,
       eventTypes: input.event_types ?? [...EVENT_TYPES],
       retry: input.retry_policy ?? null,
     });
-    const { policy, signingSecret } = await insertPolicy(tx, actor, project, policyInput, "destination", { metadata });
+    const { policy, signingSecret } = await insertPolicy(tx, access, policyInput, "destination", { metadata });
     if (input.status === "paused") await applyStatus(tx, actor, policy, "paused");
     const created = (await tx.webhookPolicy.findUnique({
       where: { id: policy.id },
@@ -179,12 +187,12 @@ export async function createDestination(actor: ApiKeyActor, project: ProjectRef,
 
 /** PATCH: fields given replace the stored ones (metadata and retry_policy as whole objects). */
 export async function updateDestination(
-  actor: ApiKeyActor,
-  project: ProjectRef,
+  access: KeyAccess<"webhook.manage">,
   publicId: string,
   input: DestinationUpdateInput,
 ) {
-  const existing = await getDestination(project.id, publicId);
+  const { actor } = access;
+  const existing = await destinationOf(access.project.id, publicId);
   const currentUrl = existing.targets[0]?.address ?? "";
   if (input.url !== undefined && input.url !== currentUrl) await checkDestinationUrl(input.url, actor.mode);
   const metadata = input.metadata !== undefined ? assertMetadataSize(input.metadata) : undefined;
@@ -198,8 +206,7 @@ export async function updateDestination(
   return db.$transaction(async (tx) => {
     const updated = await applyPolicyUpdate(
       tx,
-      actor,
-      project,
+      access,
       existing,
       policyInput,
       metadata !== undefined ? { metadata } : {},
@@ -213,14 +220,14 @@ export async function updateDestination(
 }
 
 /** Deletes a destination; its pending deliveries are stopped in the same transaction. */
-export async function deleteDestination(actor: Actor, project: ProjectRef, publicId: string) {
-  const existing = await getDestination(project.id, publicId);
-  await deletePolicy(actor, project, existing.id, "destination");
+export async function deleteDestination(access: KeyAccess<"webhook.manage">, publicId: string) {
+  const existing = await destinationOf(access.project.id, publicId);
+  await deletePolicy(access, existing.id, "destination");
 }
 
-export async function rotateDestinationKey(actor: Actor, project: ProjectRef, publicId: string) {
-  const existing = await getDestination(project.id, publicId);
-  return rotateSigningKey(actor, project, existing.id, "destination");
+export async function rotateDestinationKey(access: KeyAccess<"webhook.secrets">, publicId: string) {
+  const existing = await destinationOf(access.project.id, publicId);
+  return rotateSigningKey(access, existing.id, "destination");
 }
 
 function statusWhere(status: DestinationStatus | undefined) {
@@ -231,27 +238,32 @@ function statusWhere(status: DestinationStatus | undefined) {
 
 /** A page of the project's destinations, newest first. */
 export async function listDestinations(
-  projectId: number,
+  access: ReadAccess,
   opts: { limit: number; cursor?: string; status?: DestinationStatus },
 ) {
   const after = opts.cursor !== undefined ? decodeCursor(opts.cursor) : undefined;
   const db = await getDb();
   const rows = await db.webhookPolicy.findMany({
-    where: { projectId, kind: "destination", ...(after ? { id: { lt: after } } : {}), ...statusWhere(opts.status) },
+    where: {
+      projectId: access.project.id,
+      kind: "destination",
+      ...(after ? { id: { lt: after } } : {}),
+      ...statusWhere(opts.status),
+    },
     include: { targets: { orderBy: { position: "asc" } } },
     orderBy: { id: "desc" },
     take: opts.limit + 1,
   });
-  return pageOf(rows, opts.limit);
+  return cursorPage(rows, opts.limit);
 }
 
 /** A page of a destination's deliveries (one task per event), newest first, with their attempts. */
 export async function listDestinationDeliveries(
-  projectId: number,
+  access: ReadAccess,
   publicId: string,
   opts: { limit: number; cursor?: string },
 ) {
-  const destination = await getDestination(projectId, publicId);
+  const destination = await destinationOf(access.project.id, publicId);
   const after = opts.cursor !== undefined ? decodeCursor(opts.cursor) : undefined;
   const db = await getDb();
   const rows = await db.task.findMany({
@@ -260,5 +272,5 @@ export async function listDestinationDeliveries(
     orderBy: { id: "desc" },
     take: opts.limit + 1,
   });
-  return pageOf(rows, opts.limit);
+  return cursorPage(rows, opts.limit);
 }

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { pageOf, parsePaging, type Paging } from "@/lib/api/pagination";
+import { sliceToPage, parsePaging, type Paging } from "@/lib/api/pagination";
 import { getDb } from "@/lib/db/client";
 import { isEventType } from "@/lib/shared/events";
 import { listExecutions, type ExecutionFilter } from "@/lib/history/queries";
@@ -26,7 +26,7 @@ export async function policyPage(projectId: number, params: URLSearchParams) {
       include: { targets: { orderBy: { position: "asc" } } },
     });
     const all = one ? [one] : [];
-    return { paging, total: all.length, items: pageOf(all, paging) };
+    return { paging, total: all.length, items: sliceToPage(all, paging) };
   }
   const first = sort[0];
   const { total, items } = await listPolicies(projectId, {
@@ -95,7 +95,7 @@ export async function taskPage(
   checkQuery(parseQuery(params.get("q")), {});
   const sort = parseSort(params.get("sort"), ["id", "creation_time"])[0];
   const ordered = [...tasks].sort((a, b) => (sort?.desc ? b.id - a.id : a.id - b.id));
-  const page = pageOf(ordered, paging);
+  const page = sliceToPage(ordered, paging);
   const db = await getDb();
   const attempts = page.length
     ? await db.attempt.findMany({

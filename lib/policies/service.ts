@@ -1,7 +1,6 @@
 import { AppError, notFound } from "@/lib/errors";
-import type { Actor } from "@/lib/auth/actor";
 import { actorName } from "@/lib/auth/actor";
-import type { ProjectRef } from "@/lib/auth/access";
+import type { ProjectAccess } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb, type Tx } from "@/lib/db/client";
@@ -11,6 +10,11 @@ import { getSettings } from "@/lib/settings/settings";
 import { nameContains } from "@/lib/db/filters";
 import { POLICY_NAME_MAX, SECRET_MASK, type PolicyInput } from "@/lib/shared/policy-input";
 import { cancelPendingTasks } from "@/lib/delivery/task-control";
+
+/** Changing a project's webhooks: the access its route or action was checked for. */
+export type WebhookManageAccess = ProjectAccess<"webhook.manage">;
+/** Rotating a signing key: webhook.manage (Harbor API, UI) or webhook.secrets (/v1). */
+export type SigningKeyAccess = ProjectAccess<"webhook.manage" | "webhook.secrets">;
 
 export type PolicyWithTargets = NonNullable<Awaited<ReturnType<typeof findPolicy>>>;
 
@@ -110,8 +114,7 @@ export type PolicyExtras = { metadata?: string };
  */
 export async function insertPolicy(
   tx: Tx,
-  actor: Actor,
-  project: ProjectRef,
+  { actor, project }: WebhookManageAccess,
   input: PolicyInput,
   kind: PolicyKind = "policy",
   extras: PolicyExtras = {},
@@ -141,16 +144,15 @@ export async function insertPolicy(
 }
 
 /** Creates a policy with its targets and first signing key; the secret is returned only here. */
-export async function createPolicy(actor: Actor, project: ProjectRef, input: PolicyInput) {
+export async function createPolicy(access: WebhookManageAccess, input: PolicyInput) {
   const db = await getDb();
-  return db.$transaction((tx) => insertPolicy(tx, actor, project, input));
+  return db.$transaction((tx) => insertPolicy(tx, access, input));
 }
 
 /** Replaces the fields and targets of an existing policy or destination, inside the caller's transaction. */
 export async function applyPolicyUpdate(
   tx: Tx,
-  actor: Actor,
-  project: ProjectRef,
+  { actor, project }: WebhookManageAccess,
   existing: PolicyWithTargets,
   input: PolicyInput,
   extras: PolicyExtras = {},
@@ -180,13 +182,13 @@ export async function applyPolicyUpdate(
 }
 
 /** Replaces a policy's fields and targets (Harbor's PUT). */
-export async function updatePolicy(actor: Actor, project: ProjectRef, policyId: number, input: PolicyInput) {
-  const existing = await getPolicyOrThrow(project.id, policyId);
+export async function updatePolicy(access: WebhookManageAccess, policyId: number, input: PolicyInput) {
+  const existing = await getPolicyOrThrow(access.project.id, policyId);
   const db = await getDb();
-  return db.$transaction((tx) => applyPolicyUpdate(tx, actor, project, existing, input));
+  return db.$transaction((tx) => applyPolicyUpdate(tx, access, existing, input));
 }
 
-export async function setPolicyEnabled(actor: Actor, project: ProjectRef, policyId: number, enabled: boolean) {
+export async function setPolicyEnabled({ actor, project }: WebhookManageAccess, policyId: number, enabled: boolean) {
   await getPolicyOrThrow(project.id, policyId);
   const db = await getDb();
   await db.$transaction(async (tx) => {
@@ -200,7 +202,7 @@ export async function setPolicyEnabled(actor: Actor, project: ProjectRef, policy
 }
 
 /** Resumes a paused target (after an automatic pause or a 410). */
-export async function resumeTarget(actor: Actor, project: ProjectRef, policyId: number, targetId: number) {
+export async function resumeTarget({ actor, project }: WebhookManageAccess, policyId: number, targetId: number) {
   const policy = await findPolicy(project.id, policyId, "any");
   const target = policy?.targets.find((t) => t.id === targetId);
   if (!target) throw notFound("target");
@@ -216,8 +218,7 @@ export async function resumeTarget(actor: Actor, project: ProjectRef, policyId: 
 
 /** Deletes a policy; its pending deliveries are stopped first, so nothing is sent after this. */
 export async function deletePolicy(
-  actor: Actor,
-  project: ProjectRef,
+  { actor, project }: WebhookManageAccess,
   policyId: number,
   kind: "policy" | "destination" = "policy",
 ) {
@@ -241,8 +242,7 @@ export async function deletePolicy(
  * switch without dropping deliveries.
  */
 export async function rotateSigningKey(
-  actor: Actor,
-  project: ProjectRef,
+  { actor, project }: SigningKeyAccess,
   policyId: number,
   kind: "policy" | "destination" = "policy",
 ) {

@@ -1,6 +1,6 @@
 import { AppError, notFound } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
-import { requireProject, requireSystem } from "@/lib/auth/access";
+import { visibleProjectsWhere, type ProjectAccess, type SystemAccess } from "@/lib/auth/access";
 import { isProjectRole, type ProjectRole } from "@/lib/shared/roles";
 import { recordAudit } from "@/lib/audit/record";
 import { getDb } from "@/lib/db/client";
@@ -8,14 +8,13 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { nameContains } from "@/lib/db/filters";
 import { PROJECT_NAME_MAX, type AddMemberInput, type CreateProjectInput } from "@/lib/projects/schemas";
 
-export async function createProject(actor: Actor, input: CreateProjectInput) {
-  requireSystem(actor, "project.create");
+/** Creates a project (system admins only); its creator becomes its admin. */
+export async function createProject({ actor }: SystemAccess, input: CreateProjectInput) {
   const db = await getDb();
   try {
     return await db.$transaction(async (tx) => {
       const project = await tx.project.create({ data: { name: input.name, public: input.public } });
-      if (actor.kind === "user")
-        await tx.projectMember.create({ data: { projectId: project.id, userId: actor.userId, role: "projectAdmin" } });
+      await tx.projectMember.create({ data: { projectId: project.id, userId: actor.userId, role: "projectAdmin" } });
       await recordAudit(tx, actor, "project.create", { type: "project", id: project.id, projectId: project.id });
       return project;
     });
@@ -25,16 +24,10 @@ export async function createProject(actor: Actor, input: CreateProjectInput) {
   }
 }
 
-/** Projects the actor can see: all for a system admin, its memberships (and public ones) otherwise. */
+/** The projects the actor can see (visibleProjectsWhere), by name. */
 export async function listProjects(actor: Actor, opts: { page: number; pageSize: number; name?: string }) {
   const db = await getDb();
-  const visible =
-    actor.kind === "apiKey"
-      ? { id: actor.projectId }
-      : actor.sysadmin
-        ? {}
-        : { OR: [{ public: true }, { members: { some: { userId: actor.userId } } }] };
-  const where = { AND: [visible, nameContains(opts.name, PROJECT_NAME_MAX)] };
+  const where = { AND: [visibleProjectsWhere(actor), nameContains(opts.name, PROJECT_NAME_MAX)] };
   const [total, items] = await Promise.all([
     db.project.count({ where }),
     db.project.findMany({
@@ -48,8 +41,13 @@ export async function listProjects(actor: Actor, opts: { page: number; pageSize:
   return { total, items };
 }
 
-export async function deleteProject(actor: Actor, nameOrId: string) {
-  const { project } = await requireProject(actor, nameOrId, "project.delete");
+/** The project whose name the actor asked for exactly, if it can see it (project names are unique). */
+export async function findVisibleProjectByName(actor: Actor, name: string) {
+  const db = await getDb();
+  return db.project.findFirst({ where: { AND: [{ name }, visibleProjectsWhere(actor)] } });
+}
+
+export async function deleteProject({ actor, project }: ProjectAccess<"project.delete">) {
   const db = await getDb();
   await db.$transaction(async (tx) => {
     await tx.project.delete({ where: { id: project.id } });
@@ -57,8 +55,7 @@ export async function deleteProject(actor: Actor, nameOrId: string) {
   });
 }
 
-export async function listMembers(actor: Actor, nameOrId: string | number) {
-  const { project, role } = await requireProject(actor, nameOrId, "members.read");
+export async function listMembers({ project, role }: ProjectAccess<"members.read">) {
   const db = await getDb();
   const members = await db.projectMember.findMany({
     where: { projectId: project.id },
@@ -78,8 +75,9 @@ export async function listMembers(actor: Actor, nameOrId: string | number) {
   };
 }
 
-export async function addMember(actor: Actor, nameOrId: string | number, input: AddMemberInput) {
-  const { project } = await requireProject(actor, nameOrId, "members.manage");
+type MembersAccess = ProjectAccess<"members.manage">;
+
+export async function addMember({ actor, project }: MembersAccess, input: AddMemberInput) {
   const db = await getDb();
   const user = await db.user.findUnique({ where: { username: input.username } });
   if (!user) throw new AppError("validation_error", `no user named ${input.username}`, "username");
@@ -101,9 +99,8 @@ export async function addMember(actor: Actor, nameOrId: string | number, input: 
   });
 }
 
-export async function updateMemberRole(actor: Actor, nameOrId: string | number, memberId: number, role: string) {
+export async function updateMemberRole({ actor, project }: MembersAccess, memberId: number, role: string) {
   if (!isProjectRole(role)) throw new AppError("validation_error", "unknown role", "role");
-  const { project } = await requireProject(actor, nameOrId, "members.manage");
   const db = await getDb();
   const member = await db.projectMember.findFirst({ where: { id: memberId, projectId: project.id } });
   if (!member) throw notFound("member");
@@ -113,8 +110,7 @@ export async function updateMemberRole(actor: Actor, nameOrId: string | number, 
   });
 }
 
-export async function removeMember(actor: Actor, nameOrId: string | number, memberId: number) {
-  const { project } = await requireProject(actor, nameOrId, "members.manage");
+export async function removeMember({ actor, project }: MembersAccess, memberId: number) {
   const db = await getDb();
   const member = await db.projectMember.findFirst({ where: { id: memberId, projectId: project.id } });
   if (!member) throw notFound("member");

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import type { Actor } from "@/lib/auth/actor";
-import { requireSystem } from "@/lib/auth/access";
+import type { SystemAccess } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
@@ -25,8 +24,7 @@ export const settingsInputSchema = z.object({
 });
 export type SettingsInput = z.infer<typeof settingsInputSchema>;
 
-export async function updateSettings(actor: Actor, input: SettingsInput) {
-  requireSystem(actor, "settings.manage");
+export async function updateSettings({ actor }: SystemAccess, input: SettingsInput) {
   const allow = parseAllowList(input.allowedNetworks);
   if (!allow.ok) throw new AppError("validation_error", `allowedNetworks: ${allow.message}`, "allowedNetworks");
   if (input.registryToken && input.registryToken !== "-" && input.registryToken.length < 16) {

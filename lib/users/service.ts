@@ -1,14 +1,12 @@
-import { AppError } from "@/lib/errors";
-import type { Actor } from "@/lib/auth/actor";
-import { requireSystem } from "@/lib/auth/access";
+import { AppError, notFound } from "@/lib/errors";
+import type { SystemAccess } from "@/lib/auth/access";
 import { hashPassword } from "@/lib/auth/password";
 import { recordAudit } from "@/lib/audit/record";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { CreateUserInput } from "@/lib/projects/schemas";
 
-export async function createUser(actor: Actor, input: CreateUserInput) {
-  requireSystem(actor, "users.manage");
+export async function createUser({ actor }: SystemAccess, input: CreateUserInput) {
   const db = await getDb();
   const passwordHash = await hashPassword(input.password);
   try {
@@ -32,8 +30,8 @@ export async function createUser(actor: Actor, input: CreateUserInput) {
   }
 }
 
-export async function listUsers(actor: Actor) {
-  requireSystem(actor, "users.manage");
+/** All users; the access is the proof that the caller is a system admin. */
+export async function listUsers(_system: SystemAccess) {
   const db = await getDb();
   return db.user.findMany({
     orderBy: { username: "asc" },
@@ -48,12 +46,12 @@ export async function listUsers(actor: Actor) {
   });
 }
 
-export async function setSysadmin(actor: Actor, userId: number, sysadmin: boolean) {
-  requireSystem(actor, "users.manage");
-  if (actor.kind === "user" && actor.userId === userId && !sysadmin) {
+export async function setSysadmin({ actor }: SystemAccess, userId: number, sysadmin: boolean) {
+  if (actor.userId === userId && !sysadmin) {
     throw new AppError("validation_error", "you cannot remove your own system admin role", "sysadmin");
   }
   const db = await getDb();
+  if (!(await db.user.findUnique({ where: { id: userId }, select: { id: true } }))) throw notFound("user");
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { sysadmin } });
     await recordAudit(tx, actor, sysadmin ? "user.grant_admin" : "user.revoke_admin", { type: "user", id: userId });

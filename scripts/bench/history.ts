@@ -1,6 +1,7 @@
 import { dialect, getDb } from "../../lib/db/client";
 import { EXACT_COUNT_LIMIT } from "../../lib/history/queries";
 import { createPolicy } from "../../lib/policies/service";
+import { requireProject } from "../../lib/auth/access";
 import { policyInputSchema } from "../../lib/shared/policy-input";
 import { signIn, startApp } from "./app";
 import { dbLabel, freshDatabase, nowMs, percentile, type DbKind } from "./harness";
@@ -82,8 +83,7 @@ export async function history(kind: DbKind, opts: { total: number; requests: num
     const policies: { policyId: number; targetId: number }[] = [];
     for (let i = 0; i < 100; i++) {
       const { policy } = await createPolicy(
-        ADMIN,
-        project,
+        await requireProject(ADMIN, project.id, "webhook.manage"),
         policyInputSchema.parse({
           name: `h${i}`,
           event_types: ["PUSH_ARTIFACT"],

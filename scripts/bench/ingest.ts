@@ -2,6 +2,7 @@ import { generateApiKey } from "../../lib/auth/api-keys";
 import { getDb } from "../../lib/db/client";
 import { sampleEvent } from "../../lib/events/samples";
 import { createPolicy } from "../../lib/policies/service";
+import { requireProject } from "../../lib/auth/access";
 import { policyInputSchema } from "../../lib/shared/policy-input";
 import { startApp } from "./app";
 import { dbLabel, freshDatabase, type DbKind } from "./harness";
@@ -28,8 +29,7 @@ export async function ingest(
     });
     // One matching policy: each event is one Event, one Execution and one Task row. No worker runs.
     await createPolicy(
-      ADMIN,
-      project,
+      await requireProject(ADMIN, project.id, "webhook.manage"),
       policyInputSchema.parse({
         name: "sink",
         event_types: ["PUSH_ARTIFACT"],

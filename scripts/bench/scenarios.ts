@@ -5,6 +5,7 @@ import { ingestEvent } from "../../lib/events/ingest";
 import { sampleEvent } from "../../lib/events/samples";
 import { buildDefaultPayload } from "../../lib/formats";
 import { createPolicy } from "../../lib/policies/service";
+import { requireProject } from "../../lib/auth/access";
 import { policyInputSchema } from "../../lib/shared/policy-input";
 import { startReceiver, startReceiverProcess } from "./receiver";
 import {
@@ -37,7 +38,7 @@ export async function setupTargets(n: number, base: string, prefix = "t") {
       event_types: ["PUSH_ARTIFACT"],
       targets: [{ type: "http", address: `${base}/${prefix}${i}`, payload_format: "Default" }],
     });
-    await createPolicy(ADMIN, project, input);
+    await createPolicy(await requireProject(ADMIN, project.id, "webhook.manage"), input);
   }
   return project;
 }
@@ -233,8 +234,7 @@ export async function isolation(kind: DbKind, opts: { healthy: number; events: n
       const project = await setupTargets(opts.healthy, rx.base);
       for (let i = 0; i < blackHoled; i++) {
         await createPolicy(
-          ADMIN,
-          project,
+          await requireProject(ADMIN, project.id, "webhook.manage"),
           policyInputSchema.parse({
             name: `dead${i}`,
             event_types: ["PUSH_ARTIFACT"],

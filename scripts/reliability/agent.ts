@@ -11,6 +11,7 @@ import { sampleEvent } from "../../lib/events/samples";
 import { EVENT_TYPES, type EventType } from "../../lib/shared/events";
 import { policyInputSchema } from "../../lib/shared/policy-input";
 import { createPolicy } from "../../lib/policies/service";
+import { requireProject } from "../../lib/auth/access";
 
 const actor: Actor = { kind: "user", userId: 0, username: "reliability-agent", sysadmin: true };
 
@@ -26,7 +27,10 @@ async function setupOne(spec: SetupSpec) {
     await db.systemSettings.upsert({ where: { id: 1 }, update: spec.settings, create: { id: 1, ...spec.settings } });
   const policies = [];
   for (const raw of spec.policies) {
-    const { policy, signingSecret } = await createPolicy(actor, project, policyInputSchema.parse(raw));
+    const { policy, signingSecret } = await createPolicy(
+      await requireProject(actor, project.id, "webhook.manage"),
+      policyInputSchema.parse(raw),
+    );
     // The secret too: the log-scanning test looks for it in the worker's output.
     policies.push({ id: policy.id, name: policy.name, targetIds: policy.targets.map((t) => t.id), signingSecret });
   }

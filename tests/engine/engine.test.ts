@@ -6,6 +6,7 @@ import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
 import { buildDefaultPayload } from "@/lib/formats";
 import { createPolicy, rotateSigningKey } from "@/lib/policies/service";
+import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { DeliveryWorker } from "@/lib/delivery/worker";
 import { redeliverFailed, redeliverTask, stopExecution } from "@/lib/delivery/task-control";
@@ -48,7 +49,10 @@ async function policyFor(url: string | string[], extra: Record<string, unknown> 
     targets: urls.map((address) => ({ type: "http", address, payload_format: "Default", ...(extra.target as object) })),
     ...extra,
   });
-  const { policy, signingSecret } = await createPolicy(actor, project, input);
+  const { policy, signingSecret } = await createPolicy(
+    await requireProject(actor, project.id, "webhook.manage"),
+    input,
+  );
   return { project, policy, signingSecret };
 }
 
@@ -222,7 +226,10 @@ describe("delivery engine", () => {
     const rx = await server((_q, res) => res.end());
     const { project, policy, signingSecret } = await policyFor(rx.url);
     const { actor } = await admin;
-    const { signingSecret: next } = await rotateSigningKey(actor, project, policy.id);
+    const { signingSecret: next } = await rotateSigningKey(
+      await requireProject(actor, project.id, "webhook.manage"),
+      policy.id,
+    );
     await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
     await finished(policy.id);
     const req = rx.requests[0];
@@ -245,10 +252,15 @@ describe("delivery engine", () => {
     fail = false;
     const { actor } = await admin;
     const first = (await db.task.findFirst({ where: { policyId: policy.id }, orderBy: { id: "asc" } }))!;
-    expect(await redeliverTask(actor, policy.id, first.id)).toBe(1);
+    expect(
+      await redeliverTask(await requireProject(actor, policy.projectId, "webhook.manage"), policy.id, first.id),
+    ).toBe(1);
     await until(async () => (await db.task.findUnique({ where: { id: first.id } }))?.status === "Success");
     expect(rx.requests.filter((r) => r.headers["webhook-id"] === first.webhookId)).toHaveLength(2);
-    const n = await redeliverFailed(actor, policy.id, { from: new Date(Date.now() - 60_000), to: new Date() });
+    const n = await redeliverFailed(await requireProject(actor, policy.projectId, "webhook.manage"), policy.id, {
+      from: new Date(Date.now() - 60_000),
+      to: new Date(),
+    });
     expect(n).toBe(1);
     await until(async () => (await db.task.count({ where: { policyId: policy.id, status: "Success" } })) === 2);
     expect((await db.task.findUnique({ where: { id: first.id }, include: { attempts: true } }))!.attempts).toHaveLength(
@@ -268,7 +280,9 @@ describe("delivery engine", () => {
       return x?.runCount === 1 && x.status === "Pending" ? x : undefined;
     });
     const { actor } = await admin;
-    expect(await stopExecution(actor, policy.id, t.executionId)).toBe(1);
+    expect(
+      await stopExecution(await requireProject(actor, policy.projectId, "webhook.manage"), policy.id, t.executionId),
+    ).toBe(1);
     const after = await taskOf(policy.id);
     expect(after).toMatchObject({ status: "Stopped", execution: { status: "Stopped" } });
   });

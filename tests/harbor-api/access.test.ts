@@ -424,7 +424,8 @@ function expectedError(c: RouteCase, caller: Caller): [number, string, string] {
   if (caller === "revokedKey") return [401, "UNAUTHORIZED", "invalid or revoked API key"];
   if (SYSTEM_PERMISSIONS.includes(c.permission))
     return [403, "FORBIDDEN", `only a system admin may do this (${c.permission})`];
-  if (caller === "otherProjectAdmin" || caller === "otherProjectKey") return [404, "NOT_FOUND", "project not found"];
+  // Harbor tells a signed-in user that the project exists (403); another project's key learns nothing (404).
+  if (caller === "otherProjectKey") return [404, "NOT_FOUND", "project not found"];
   return [403, "FORBIDDEN", `your role in project ${w.project.name} does not allow ${c.permission}`];
 }
 

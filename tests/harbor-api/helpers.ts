@@ -7,6 +7,7 @@ import { sampleEvent } from "@/lib/events/samples";
 import type { EventType } from "@/lib/shared/events";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { createPolicy } from "@/lib/policies/service";
+import { requireProject } from "@/lib/auth/access";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 
 /**
@@ -145,7 +146,7 @@ export async function makePolicy(
     ],
     ...extra,
   });
-  return (await createPolicy(actor, project, input)).policy;
+  return (await createPolicy(await requireProject(actor, project.id, "webhook.manage"), input)).policy;
 }
 
 /**

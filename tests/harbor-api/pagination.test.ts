@@ -2,7 +2,7 @@
 // the PUT rule for missing auth headers.
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { pageOf, paginationLink, parsePaging } from "@/lib/api/pagination";
+import { paginationLink, parsePaging, sliceToPage } from "@/lib/api/pagination";
 import { keepMissingAuthHeaders } from "@/lib/harbor-api/inputs";
 import { HARBOR_ZERO_TIME, harborTime } from "@/lib/harbor-api/mappers";
 import { checkQuery, parseQuery, parseSort } from "@/lib/harbor-api/query";
@@ -43,8 +43,8 @@ describe("parsePaging", () => {
   });
 
   it("slices in-memory lists", () => {
-    expect(pageOf([1, 2, 3, 4, 5], { page: 2, pageSize: 2 })).toEqual([3, 4]);
-    expect(pageOf([1, 2, 3], { page: 5, pageSize: 2 })).toEqual([]);
+    expect(sliceToPage([1, 2, 3, 4, 5], { page: 2, pageSize: 2 })).toEqual([3, 4]);
+    expect(sliceToPage([1, 2, 3], { page: 5, pageSize: 2 })).toEqual([]);
   });
 });
 

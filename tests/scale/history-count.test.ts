@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { dialect, getDb } from "@/lib/db/client";
 import { EXACT_COUNT_LIMIT, listExecutions } from "@/lib/history/queries";
 import { createPolicy } from "@/lib/policies/service";
+import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { analyze, seedHistory } from "../../scripts/bench/seed";
 import { makeProject, makeUser } from "../helpers/fixtures";
@@ -26,8 +27,7 @@ describe("listExecutions total", () => {
     const policies = [];
     for (const name of ["big", "small-a", "small-b"]) {
       const { policy } = await createPolicy(
-        actor,
-        project,
+        await requireProject(actor, project.id, "webhook.manage"),
         policyInputSchema.parse({
           name,
           event_types: ["PUSH_ARTIFACT"],

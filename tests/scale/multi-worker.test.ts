@@ -14,6 +14,7 @@ import readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { createPolicy } from "@/lib/policies/service";
+import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { seedBacklog } from "../../scripts/bench/seed";
 import { makeProject, makeUser } from "../helpers/fixtures";
@@ -120,10 +121,16 @@ describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () 
         targets: [{ type: "http", address, payload_format: "Default" }],
       });
     const busyProject = await makeProject();
-    await createPolicy(actor, busyProject, policy(`${busyRx.base}/busy`, "busy"));
+    await createPolicy(
+      await requireProject(actor, busyProject.id, "webhook.manage"),
+      policy(`${busyRx.base}/busy`, "busy"),
+    );
     const othersProject = await makeProject();
     for (let i = 0; i < OTHER_TARGETS; i++)
-      await createPolicy(actor, othersProject, policy(`${rx.base}/t${i}`, `t${i}`));
+      await createPolicy(
+        await requireProject(actor, othersProject.id, "webhook.manage"),
+        policy(`${rx.base}/t${i}`, `t${i}`),
+      );
 
     // The backlog, as an outage leaves it (bulk-seeded: ingesting 1,650 events one by one takes
     // longer than the deliveries): the busy target's tasks are the oldest, so first in claim order.

@@ -3,6 +3,7 @@ import * as events from "@/app/v1/events/route";
 import { getDb } from "@/lib/db/client";
 import { sampleEvent } from "@/lib/events/samples";
 import { createPolicy } from "@/lib/policies/service";
+import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 import { call, expectError } from "./helpers";
@@ -17,7 +18,7 @@ async function setup() {
     event_types: ["PUSH_ARTIFACT"],
     targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
   });
-  await createPolicy((await admin).actor, project, input);
+  await createPolicy(await requireProject((await admin).actor, project.id, "webhook.manage"), input);
   return { project, key };
 }
 

@@ -5,6 +5,7 @@ import { EVENT_TYPES, type EventType } from "@/lib/shared/events";
 import { sampleEvent } from "@/lib/events/samples";
 import { buildDefaultPayload } from "@/lib/formats";
 import { createPolicy } from "@/lib/policies/service";
+import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 import { call, expectError } from "./helpers";
@@ -25,7 +26,7 @@ async function setup(types: readonly EventType[] = EVENT_TYPES) {
       { type: "http", address: DEAD, payload_format: "CloudEvents" },
     ],
   });
-  const { policy } = await createPolicy((await admin).actor, project, input);
+  const { policy } = await createPolicy(await requireProject((await admin).actor, project.id, "webhook.manage"), input);
   return { project, key, keyRow: row, policy };
 }
 

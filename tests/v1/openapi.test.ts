@@ -10,7 +10,7 @@ import { GET as getDocument } from "@/app/api/openapi.json/route";
 import ApiDocsPage from "@/app/api-docs/page";
 import * as destinations from "@/app/v1/destinations/route";
 import { createApiKeySchema } from "@/lib/api-keys/service";
-import { errorBody } from "@/lib/api/route";
+import { errorBody } from "@/lib/api/error-response";
 import { harborErrorSchema, v1ErrorSchema } from "@/lib/api/schemas";
 import { ERROR_STATUS, type ErrorCode } from "@/lib/errors";
 import { destinationCreateSchema, destinationUpdateSchema } from "@/lib/destinations/schemas";
@@ -42,6 +42,7 @@ import { openApiDocument, type OpenApiDocument } from "@/lib/openapi/document";
 import * as harbor from "@/lib/harbor-api/schemas";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { createPolicy, findPolicy } from "@/lib/policies/service";
+import { requireProject } from "@/lib/auth/access";
 import { toHarborPolicy } from "@/lib/policies/view";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 import { call } from "./helpers";
@@ -250,7 +251,7 @@ describe("OpenAPI document", () => {
       ],
       retry_policy: { max_attempts: 2 },
     });
-    const { policy } = await createPolicy(actor, project, input);
+    const { policy } = await createPolicy(await requireProject(actor, project.id, "webhook.manage"), input);
     await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
     const full = (await findPolicy(project.id, policy.id))!;
     harbor.harborPolicySchema.parse(toHarborPolicy(full, { showSecretsMasked: true }));

@@ -6,6 +6,7 @@ import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
 import { REGISTRY_ENVELOPE_MEDIA_TYPE } from "@/lib/events/registry";
 import { createPolicy } from "@/lib/policies/service";
+import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { getSettings } from "@/lib/settings/settings";
 import { makeProject, makeUser } from "../helpers/fixtures";
@@ -74,7 +75,7 @@ async function setup() {
     event_types: ["PUSH_ARTIFACT", "PULL_ARTIFACT", "DELETE_ARTIFACT"],
     targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
   });
-  const { policy } = await createPolicy((await admin).actor, project, input);
+  const { policy } = await createPolicy(await requireProject((await admin).actor, project.id, "webhook.manage"), input);
   return { project, policy };
 }
 

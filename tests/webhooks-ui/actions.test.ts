@@ -293,3 +293,65 @@ describe("API key and settings actions", () => {
     expect(await db.systemSettings.findUnique({ where: { id: 1 } })).toEqual(before);
   });
 });
+
+describe("the action wrapper", () => {
+  it("checks the permission before it says anything about the input", async () => {
+    const { maintainer, project, policyId } = await setup();
+    session.actor = maintainer.actor;
+    expect(await webhooks.createPolicyAction(project.name, { name: 42 })).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
+    expect(await webhooks.redeliverFailedAction(project.name, policyId, "not a range")).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
+  });
+
+  it("an id argument that cannot name a row is not found, as the API's 404 (one id schema)", async () => {
+    const { admin, project } = await setup();
+    session.actor = admin.actor;
+    for (const bad of [0, -1, 1.5, 2 ** 31, "1", null, { id: 1 }] as unknown as number[]) {
+      expect(await webhooks.deletePolicyAction(project.name, bad)).toMatchObject({ ok: false, code: "not_found" });
+      expect(await apiKeys.revokeApiKeyAction(project.name, bad)).toMatchObject({ ok: false, code: "not_found" });
+    }
+  });
+
+  it("keeps the payload's field names when ids travel beside it, and says what it did", async () => {
+    const { admin, project, policyId } = await setup();
+    session.actor = admin.actor;
+    const bad = await webhooks.updatePolicyAction(
+      project.name,
+      policyId,
+      policyInput("existing", { targets: [{ type: "http", address: "ftp://x" }] }),
+    );
+    expect(bad).toMatchObject({ ok: false, code: "validation_error", field: "targets.0.address" });
+    const range = await webhooks.redeliverFailedAction(project.name, policyId, {
+      from: "2030-01-01T00:00:00Z",
+      to: "2020-01-01T00:00:00Z",
+    });
+    expect(range).toMatchObject({ ok: false, field: "to" });
+    expect(await webhooks.setPolicyEnabledAction(project.name, policyId, false)).toEqual({
+      ok: true,
+      data: undefined,
+      message: "Webhook deactivated.",
+    });
+    expect(await webhooks.setPolicyEnabledAction(project.name, policyId, true)).toMatchObject({
+      message: "Webhook enabled.",
+    });
+  });
+
+  it("never shows an unexpected error's text", async () => {
+    const { admin, project } = await setup();
+    session.actor = admin.actor;
+    const db = await getDb();
+    const spy = vi.spyOn(db.webhookPolicy, "findFirst").mockRejectedValueOnce(new Error("secret database detail"));
+    const r = await webhooks.deletePolicyAction(project.name, 1);
+    spy.mockRestore();
+    expect(r).toEqual({
+      ok: false,
+      code: "internal_error",
+      message: "Something went wrong; the details are in the server log.",
+    });
+  });
+});

@@ -3,6 +3,7 @@
 // is replaced by a settable actor.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
+import { requireProject } from "@/lib/auth/access";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeProject, makeUser } from "../helpers/fixtures";
@@ -26,13 +27,12 @@ async function setup() {
   const admin = await makeUser();
   const project = await makeProject({ [admin.user.id]: "projectAdmin" });
   session.actor = admin.actor;
-  const ref = { id: project.id, name: project.name, public: false };
   const input = policyInputSchema.parse({
     name: "hook",
     event_types: ["PUSH_ARTIFACT"],
     targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
   });
-  const policy = await createPolicy(admin.actor, ref, input);
+  const policy = await createPolicy(await requireProject(admin.actor, project.id, "webhook.manage"), input);
   return { project: project.name, policyId: String(policy.policy.id) };
 }
 

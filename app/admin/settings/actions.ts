@@ -1,16 +1,14 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { runAction, type ActionResult } from "@/lib/actions/result";
-import { parseWith } from "@/lib/api/route";
-import { requireUserAction } from "@/lib/auth/session";
+import { systemAction } from "@/lib/actions/action";
 import { settingsInputSchema, updateSettings } from "@/lib/settings/update";
 
-/** Saves the system settings; updateSettings checks that the user is a system admin. */
-export async function updateSettingsAction(_: unknown, form: FormData): Promise<ActionResult> {
-  return runAction(async () => {
-    const actor = await requireUserAction();
-    const removeToken = form.get("removeRegistryToken") === "on";
-    const input = parseWith(settingsInputSchema, {
+/** Saves the system settings (system admins only). */
+export const updateSettingsAction = systemAction(
+  {
+    system: "settings.manage",
+    input: settingsInputSchema,
+    args: (_: unknown, form: FormData) => ({
       webhooksEnabled: form.get("webhooksEnabled") === "on",
       maxAttempts: form.get("maxAttempts"),
       httpTimeoutSeconds: form.get("httpTimeoutSeconds"),
@@ -20,10 +18,12 @@ export async function updateSettingsAction(_: unknown, form: FormData): Promise<
       destinationLimit: form.get("destinationLimit"),
       signingOverlapHours: form.get("signingOverlapHours"),
       // empty keeps the stored token, "-" removes it (settingsInputSchema)
-      registryToken: removeToken ? "-" : String(form.get("registryToken") ?? "").trim(),
-    });
-    await updateSettings(actor, input);
+      registryToken: form.get("removeRegistryToken") === "on" ? "-" : String(form.get("registryToken") ?? "").trim(),
+    }),
+    success: "Settings saved.",
+  },
+  async ({ system, input }) => {
+    await updateSettings(system, input);
     revalidatePath("/admin/settings");
-    return undefined;
-  }, "Settings saved.");
-}
+  },
+);

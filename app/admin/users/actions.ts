@@ -1,30 +1,37 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { requireUserAction } from "@/lib/auth/session";
-import { runAction, type ActionResult } from "@/lib/actions/result";
-import { parseWith } from "@/lib/api/route";
+import { z } from "zod";
+import { actionRowId, systemAction } from "@/lib/actions/action";
 import { createUserSchema } from "@/lib/projects/schemas";
 import { createUser, setSysadmin } from "@/lib/users/service";
 
-export async function createUserAction(_: unknown, form: FormData): Promise<ActionResult<{ username: string }>> {
-  return runAction(async () => {
-    const actor = await requireUserAction();
-    const input = parseWith(createUserSchema, {
+export const createUserAction = systemAction(
+  {
+    system: "users.manage",
+    input: createUserSchema,
+    args: (_: unknown, form: FormData) => ({
       username: form.get("username"),
       password: form.get("password"),
       email: form.get("email") ?? "",
       sysadmin: form.get("sysadmin") === "on",
-    });
-    const user = await createUser(actor, input);
+    }),
+    success: "User created.",
+  },
+  async ({ system, input }) => {
+    const user = await createUser(system, input);
     revalidatePath("/admin/users");
     return { username: user.username };
-  }, "User created.");
-}
+  },
+);
 
-export async function setSysadminAction(userId: number, sysadmin: boolean): Promise<ActionResult> {
-  return runAction(async () => {
-    await setSysadmin(await requireUserAction(), userId, sysadmin);
+export const setSysadminAction = systemAction(
+  {
+    system: "users.manage",
+    input: z.object({ userId: actionRowId, sysadmin: z.unknown().transform((v) => v === true) }),
+    args: (userId: number, sysadmin: boolean) => ({ userId, sysadmin }),
+  },
+  async ({ system, input }) => {
+    await setSysadmin(system, input.userId, input.sysadmin);
     revalidatePath("/admin/users");
-    return undefined;
-  });
-}
+  },
+);

@@ -1,13 +1,10 @@
-import crypto from "node:crypto";
-import { NextResponse, type NextRequest } from "next/server";
-import { AppError, unauthorized } from "@/lib/errors";
-import { errorResponse } from "@/lib/api/route";
+import { NextResponse } from "next/server";
+import { AppError } from "@/lib/errors";
+import { apiRoute } from "@/lib/api/route";
 import { getDb } from "@/lib/db/client";
+import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "@/lib/events/ingest-idempotent";
 import { mapRegistryEnvelope } from "@/lib/events/registry";
 import { registryResultSchema, type RegistryResult } from "@/lib/events/schemas";
-import { isRegistryTokenValid } from "@/lib/settings/registry-token";
-import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "@/app/v1/_lib/ingest";
-import { readJsonBody } from "@/app/v1/_lib/request";
 
 /**
  * POST /service/notifications: CNCF Distribution registry notification envelopes
@@ -17,84 +14,69 @@ import { readJsonBody } from "@/app/v1/_lib/request";
  * committed with its deliveries in its own transaction, keyed by the registry's event id, so a
  * registry re-posting the envelope (it retries until it sees a 2xx) never fans an event out twice.
  * Events we cannot use (blob layers, HEAD checks, unknown projects, the switch off) are listed in
- * `ignored` with the reason; they do not fail the envelope.
+ * `ignored` with the reason; they do not fail the envelope. The bearer token is the registry's
+ * own: it grants this endpoint and nothing else.
  */
-export async function POST(req: NextRequest): Promise<Response> {
-  const requestId = headerRequestId(req) ?? crypto.randomUUID();
-  try {
-    const [scheme, token = ""] = (req.headers.get("authorization") ?? "").split(/\s+/, 2);
-    if (!/^bearer$/i.test(scheme) || !(await isRegistryTokenValid(token.trim()))) {
-      throw unauthorized("a valid registry notification token is required: Authorization: Bearer <token>");
-    }
-    const mapped = mapRegistryEnvelope(await readJsonBody(req));
-    if (!mapped.ok) {
-      const field = mapped.field === "(root)" ? "body" : mapped.field;
-      throw new AppError("validation_error", `${field}: ${mapped.message}`, field);
-    }
-
-    const result: RegistryResult = {
-      accepted: 0,
-      duplicates: 0,
-      deliveries: 0,
-      events: [],
-      ignored: mapped.ignoredReasons.map((i) => ({ id: i.id, code: "not_applicable" as const, reason: i.reason })),
-    };
-    // The project is the repository's first path segment, looked up by name only (a segment
-    // such as "3" must not match the project whose id is 3).
-    const names = [...new Set(mapped.events.map((e) => e.projectName))];
-    const db = await getDb();
-    const projects = new Map(
-      (await db.project.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })).map((p) => [
-        p.name,
-        p.id,
-      ]),
-    );
-
-    for (const m of mapped.events) {
-      const projectId = projects.get(m.projectName);
-      if (projectId === undefined) {
-        result.ignored.push({
-          id: m.dedupeKey,
-          code: "unknown_project",
-          reason: `project "${m.projectName}" does not exist`,
-        });
-        continue;
-      }
-      const r = await ingestIdempotent({
-        projectId,
-        event: m.event,
-        source: "registry",
-        requestId: m.requestId ?? requestId,
-        idempotencyKey: `registry:${m.dedupeKey}`,
-      });
-      if (r.status === "skipped") {
-        result.ignored.push({ id: m.dedupeKey, code: "webhooks_disabled", reason: WEBHOOKS_DISABLED_MESSAGE });
-        continue;
-      }
-      result.events.push({
-        id: r.eventId,
-        registry_event_id: m.dedupeKey,
-        project: m.projectName,
-        type: m.event.type,
-        deliveries: r.deliveries,
-        duplicate: r.duplicate,
-      });
-      if (r.duplicate) {
-        result.duplicates += 1;
-      } else {
-        result.accepted += 1;
-        result.deliveries += r.deliveries;
-      }
-    }
-    const res = NextResponse.json(registryResultSchema.parse(result), { status: 202 });
-    res.headers.set("X-Request-Id", requestId);
-    return res;
-  } catch (err) {
-    return errorResponse("v1", err, requestId);
+export const POST = apiRoute({ flavor: "v1", auth: "registry-token" }, async ({ requestId, json }) => {
+  const mapped = mapRegistryEnvelope(await json());
+  if (!mapped.ok) {
+    const field = mapped.field === "(root)" ? "body" : mapped.field;
+    throw new AppError("validation_error", `${field}: ${mapped.message}`, field);
   }
-}
 
-function headerRequestId(req: NextRequest): string | undefined {
-  const value = req.headers.get("x-request-id");
-  return value && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
-}
+  const result: RegistryResult = {
+    accepted: 0,
+    duplicates: 0,
+    deliveries: 0,
+    events: [],
+    ignored: mapped.ignoredReasons.map((i) => ({ id: i.id, code: "not_applicable" as const, reason: i.reason })),
+  };
+  // The project is the repository's first path segment, looked up by name only (a segment
+  // such as "3" must not match the project whose id is 3).
+  const names = [...new Set(mapped.events.map((e) => e.projectName))];
+  const db = await getDb();
+  const projects = new Map(
+    (await db.project.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })).map((p) => [
+      p.name,
+      p.id,
+    ]),
+  );
+
+  for (const m of mapped.events) {
+    const projectId = projects.get(m.projectName);
+    if (projectId === undefined) {
+      result.ignored.push({
+        id: m.dedupeKey,
+        code: "unknown_project",
+        reason: `project "${m.projectName}" does not exist`,
+      });
+      continue;
+    }
+    const r = await ingestIdempotent({
+      projectId,
+      event: m.event,
+      source: "registry",
+      requestId: m.requestId ?? requestId,
+      idempotencyKey: `registry:${m.dedupeKey}`,
+    });
+    if (r.status === "skipped") {
+      result.ignored.push({ id: m.dedupeKey, code: "webhooks_disabled", reason: WEBHOOKS_DISABLED_MESSAGE });
+      continue;
+    }
+    result.events.push({
+      id: r.eventId,
+      registry_event_id: m.dedupeKey,
+      project: m.projectName,
+      type: m.event.type,
+      deliveries: r.deliveries,
+      duplicate: r.duplicate,
+    });
+    if (r.duplicate) {
+      result.duplicates += 1;
+    } else {
+      result.accepted += 1;
+      result.deliveries += r.deliveries;
+    }
+  }
+  return NextResponse.json(registryResultSchema.parse(result), { status: 202 });
+});

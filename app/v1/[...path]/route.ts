@@ -1,13 +1,13 @@
-import { NextResponse } from "next/server";
-import { errorBody } from "@/lib/api/route";
+import { AppError } from "@/lib/errors";
+import { apiRoute } from "@/lib/api/route";
 
 /** Unknown /v1 paths answer in the API's error shape, not with the HTML 404 page. */
-function notFound(): Response {
-  return NextResponse.json(errorBody("v1", "not_found", "no such API route; see /api/openapi.json"), { status: 404 });
-}
+const unknownRoute = apiRoute({ flavor: "v1", permission: "public" }, async () => {
+  throw new AppError("not_found", "no such API route; see /api/openapi.json");
+});
 
-export const GET = notFound;
-export const POST = notFound;
-export const PUT = notFound;
-export const PATCH = notFound;
-export const DELETE = notFound;
+export const GET = unknownRoute;
+export const POST = unknownRoute;
+export const PUT = unknownRoute;
+export const PATCH = unknownRoute;
+export const DELETE = unknownRoute;

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { AppError } from "@/lib/errors";
-import { apiRoute, parseWith } from "@/lib/api/route";
+import { apiRoute } from "@/lib/api/route";
+import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "@/lib/events/ingest-idempotent";
 import { parseHarborEvent } from "@/lib/events/types";
 import {
   eventAcceptedSchema,
@@ -9,8 +10,6 @@ import {
   eventValidSchema,
   idempotencyKeySchema,
 } from "@/lib/events/schemas";
-import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "../_lib/ingest";
-import { keyProject, queryOf, readJsonBody } from "../_lib/request";
 
 /**
  * POST /v1/events: a Harbor-shaped event for the key's project. The event and its deliveries are
@@ -19,41 +18,43 @@ import { keyProject, queryOf, readJsonBody } from "../_lib/request";
  * With `?validate_only=true` the request is authenticated and validated, and answered without
  * storing anything (a client's dry run; the benchmark's baseline for the cost of the write).
  */
-export const POST = apiRoute({ flavor: "v1", auth: "key" }, async ({ req, actor, requestId }) => {
-  const { project } = await keyProject(actor, "events.send");
-  const { validate_only } = parseWith(eventQuerySchema, queryOf(req));
-  const header = req.headers.get("idempotency-key");
-  let idempotencyKey: string | undefined;
-  if (header !== null) {
-    const r = idempotencyKeySchema.safeParse(header);
-    if (!r.success)
-      throw new AppError("validation_error", `Idempotency-Key ${r.error.issues[0].message}`, "Idempotency-Key");
-    idempotencyKey = r.data;
-  }
-  const parsed = parseHarborEvent(await readJsonBody(req));
-  if (!parsed.ok) {
-    const field = parsed.field === "(root)" ? "body" : parsed.field;
-    throw new AppError("validation_error", `${field}: ${parsed.message}`, field);
-  }
-  if (validate_only === "true") return NextResponse.json(eventValidSchema.parse({ valid: true }), { status: 202 });
-  const result = await ingestIdempotent({
-    projectId: project.id,
-    event: parsed.event,
-    source: "api",
-    requestId,
-    // Namespaced, so an API client's keys never meet the registry's ("registry:<event id>").
-    ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}),
-  });
-  if (result.status === "skipped") {
-    return NextResponse.json(
-      eventSkippedSchema.parse({ skipped: true, reason: "webhooks_disabled", message: WEBHOOKS_DISABLED_MESSAGE }),
-      { status: 202 },
-    );
-  }
-  const body = eventAcceptedSchema.parse({
-    id: result.eventId,
-    deliveries: result.deliveries,
-    ...(result.duplicate ? { duplicate: true } : {}),
-  });
-  return NextResponse.json(body, { status: 202 });
-});
+export const POST = apiRoute(
+  { flavor: "v1", auth: "key", permission: "events.send" },
+  async ({ req, access, requestId, query, json }) => {
+    const { validate_only } = query(eventQuerySchema);
+    const header = req.headers.get("idempotency-key");
+    let idempotencyKey: string | undefined;
+    if (header !== null) {
+      const r = idempotencyKeySchema.safeParse(header);
+      if (!r.success)
+        throw new AppError("validation_error", `Idempotency-Key ${r.error.issues[0].message}`, "Idempotency-Key");
+      idempotencyKey = r.data;
+    }
+    const parsed = parseHarborEvent(await json());
+    if (!parsed.ok) {
+      const field = parsed.field === "(root)" ? "body" : parsed.field;
+      throw new AppError("validation_error", `${field}: ${parsed.message}`, field);
+    }
+    if (validate_only === "true") return NextResponse.json(eventValidSchema.parse({ valid: true }), { status: 202 });
+    const result = await ingestIdempotent({
+      projectId: access.project.id,
+      event: parsed.event,
+      source: "api",
+      requestId,
+      // Namespaced, so an API client's keys never meet the registry's ("registry:<event id>").
+      ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}),
+    });
+    if (result.status === "skipped") {
+      return NextResponse.json(
+        eventSkippedSchema.parse({ skipped: true, reason: "webhooks_disabled", message: WEBHOOKS_DISABLED_MESSAGE }),
+        { status: 202 },
+      );
+    }
+    const body = eventAcceptedSchema.parse({
+      id: result.eventId,
+      deliveries: result.deliveries,
+      ...(result.duplicate ? { duplicate: true } : {}),
+    });
+    return NextResponse.json(body, { status: 202 });
+  },
+);

@@ -9,8 +9,8 @@ import { AddMemberForm, MemberActions } from "@/components/projects/member-forms
 
 export default async function MembersPage({ params }: { params: Promise<{ project: string }> }) {
   const { project: name } = await params;
-  const { user, project, role } = await pageProjectAccess(name, "members.read");
-  const { members } = await listMembers(user, project.id);
+  const { project, role, access } = await pageProjectAccess(name, "members.read");
+  const { members } = await listMembers(access);
   const manage = can(role, "members.manage");
   return (
     <>

@@ -1,9 +1,9 @@
 import { NextResponse } from "next/server";
+import { apiRoute } from "@/lib/api/route";
 import { supportedWebhookEvents } from "@/lib/harbor-api/mappers";
-import { harborRoute, webhookProject, type ProjectParams } from "@/lib/harbor-api/route-helpers";
+import { PROJECT_PARAM } from "@/lib/harbor-api/route-helpers";
 
 /** GET …/webhook/events: the event types, notify types and payload formats policies may use. */
-export const GET = harborRoute<ProjectParams>(async ({ params, actor }) => {
-  await webhookProject(actor, params.project_name_or_id, "webhook.read");
-  return NextResponse.json(supportedWebhookEvents());
-});
+export const GET = apiRoute({ flavor: "harbor", project: PROJECT_PARAM, permission: "webhook.read" }, async () =>
+  NextResponse.json(supportedWebhookEvents()),
+);

@@ -1,9 +1,10 @@
 import { NextResponse } from "next/server";
+import { apiRoute } from "@/lib/api/route";
 import { harborLastTriggers } from "@/lib/harbor-api/last-trigger";
-import { harborRoute, webhookProject, type ProjectParams } from "@/lib/harbor-api/route-helpers";
+import { PROJECT_PARAM } from "@/lib/harbor-api/route-helpers";
 
 /** GET …/webhook/lasttrigger: per policy and event type, when it last triggered. */
-export const GET = harborRoute<ProjectParams>(async ({ params, actor }) => {
-  const { project } = await webhookProject(actor, params.project_name_or_id, "webhook.read");
-  return NextResponse.json(await harborLastTriggers(project.id));
-});
+export const GET = apiRoute(
+  { flavor: "harbor", project: PROJECT_PARAM, permission: "webhook.read" },
+  async ({ access }) => NextResponse.json(await harborLastTriggers(access.project.id)),
+);

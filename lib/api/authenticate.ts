@@ -1,0 +1,55 @@
+import type { NextRequest } from "next/server";
+import { getServerSession } from "next-auth";
+import { AppError, unauthorized } from "@/lib/errors";
+import type { Actor } from "@/lib/auth/actor";
+import { authenticateApiKey } from "@/lib/auth/api-keys";
+import { checkCredentials } from "@/lib/auth/credentials";
+import { authOptions } from "@/lib/auth/options";
+import { getDb } from "@/lib/db/client";
+import { isRegistryTokenValid } from "@/lib/settings/registry-token";
+
+/**
+ * Authenticates a request: API key (Bearer), HTTP Basic, or the browser session. `"key"` accepts
+ * an API key only, `"session"` the browser session only.
+ */
+export async function authenticate(req: NextRequest, auth?: "key" | "session"): Promise<Actor> {
+  const header = req.headers.get("authorization") ?? "";
+  const [scheme, credential = ""] = header.split(/\s+/, 2);
+  if (auth !== "session" && /^bearer$/i.test(scheme)) {
+    const key = await authenticateApiKey(credential.trim());
+    if (!key) throw unauthorized("invalid or revoked API key");
+    return key;
+  }
+  if (auth === "key") throw unauthorized("an API key is required: Authorization: Bearer hk_live_… or hk_test_…");
+  if (auth !== "session" && /^basic$/i.test(scheme)) {
+    const decoded = Buffer.from(credential, "base64").toString("utf8");
+    const sep = decoded.indexOf(":");
+    if (sep < 0) throw unauthorized("malformed Basic credentials");
+    const result = await checkCredentials(decoded.slice(0, sep), decoded.slice(sep + 1));
+    if (!result.ok) {
+      if (result.reason === "rate_limited") {
+        throw new AppError(
+          "rate_limited",
+          "too many failed sign-ins; try again later",
+          undefined,
+          Math.ceil((result.retryAfterMs ?? 1000) / 1000),
+        );
+      }
+      throw unauthorized("invalid user name or password");
+    }
+    return { kind: "user", userId: result.user.id, username: result.user.username, sysadmin: result.user.sysadmin };
+  }
+  const session = (await getServerSession(authOptions())) as { uid?: number } | null;
+  if (session?.uid) {
+    const user = await (await getDb()).user.findUnique({ where: { id: session.uid } });
+    if (user) return { kind: "user", userId: user.id, username: user.username, sysadmin: user.sysadmin };
+  }
+  throw unauthorized(auth === "session" ? "sign in first" : undefined);
+}
+
+/** The registry's notification token (POST /service/notifications): it grants that endpoint and nothing else. */
+export async function authenticateRegistry(req: NextRequest): Promise<void> {
+  const [scheme, token = ""] = (req.headers.get("authorization") ?? "").split(/\s+/, 2);
+  if (!/^bearer$/i.test(scheme) || !(await isRegistryTokenValid(token.trim())))
+    throw unauthorized("a valid registry notification token is required: Authorization: Bearer <token>");
+}

@@ -1,0 +1,71 @@
+import { AppError } from "@/lib/errors";
+import { hasUnstorableText } from "@/lib/unicode";
+
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/** application/json and any `+json` media type (the registry's envelope type among them). */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
+
+/**
+ * The request's JSON body, for every API: a Content-Type that is not JSON answers 415, a body over
+ * the cap 413 (naming the limit), anything empty or unparsable 400; `field` is "body" for all (the
+ * Harbor error shape has no field and drops it). No content type at all is read as JSON.
+ */
+export async function readJsonBody(req: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<unknown> {
+  const mediaType = req.headers.get("content-type")?.split(";")[0].trim() ?? "";
+  if (mediaType && !JSON_MEDIA_TYPE.test(mediaType)) {
+    throw new AppError(
+      "unsupported_media_type",
+      `Content-Type ${mediaType} is not accepted; send application/json`,
+      "Content-Type",
+    );
+  }
+  const length = Number(req.headers.get("content-length") ?? 0);
+  if (length > maxBytes) throw tooLarge(maxBytes);
+  const text = await readTextCapped(req, maxBytes);
+  if (text.trim() === "") throw new AppError("invalid_json", "request body is empty; expected a JSON object", "body");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_json", "request body is not valid JSON", "body");
+  }
+  if (hasUnstorableText(value))
+    throw new AppError(
+      "invalid_json",
+      "request body contains a NUL character or an unpaired UTF-16 surrogate escape (\\u0000, \\ud800); send valid Unicode text",
+      "body",
+    );
+  return value;
+}
+
+/** The body as text, refusing (413) as soon as it grows past `maxBytes`, whatever Content-Length said. */
+async function readTextCapped(req: Request, maxBytes: number): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function tooLarge(maxBytes: number) {
+  return new AppError(
+    "payload_too_large",
+    `request body exceeds the limit of ${maxBytes} bytes (${formatBytes(maxBytes)})`,
+    "body",
+  );
+}
+
+function formatBytes(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
+}

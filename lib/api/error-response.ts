@@ -1,0 +1,54 @@
+import { NextResponse } from "next/server";
+import { AppError, type ErrorCode } from "@/lib/errors";
+import { logger } from "@/lib/log/logger";
+
+/**
+ * Error shapes: Harbor's API answers `{errors:[{code,message}]}`, ours `{error:{code,message,field?}}`,
+ * and routes a browser opens directly (a log download) plain text.
+ */
+export type ApiFlavor = "harbor" | "v1" | "text";
+
+export function errorBody(flavor: "harbor" | "v1", code: ErrorCode | string, message: string, field?: string) {
+  if (flavor === "harbor") return { errors: [{ code: harborCode(code), message }] };
+  return { error: field ? { code, message, field } : { code, message } };
+}
+
+function harborCode(code: string): string {
+  const map: Record<string, string> = {
+    unauthorized: "UNAUTHORIZED",
+    forbidden: "FORBIDDEN",
+    not_found: "NOT_FOUND",
+    conflict: "CONFLICT",
+    validation_error: "BAD_REQUEST",
+    invalid_json: "BAD_REQUEST",
+    invalid_url: "BAD_REQUEST",
+    url_not_reachable: "BAD_REQUEST",
+    rate_limited: "TOO_MANY_REQUESTS",
+    payload_too_large: "PAYLOAD_TOO_LARGE",
+    internal_error: "INTERNAL_SERVER_ERROR",
+  };
+  return map[code] ?? code.toUpperCase();
+}
+
+function errorAnswer(flavor: ApiFlavor, status: number, code: string, message: string, field?: string): Response {
+  if (flavor === "text")
+    return new Response(`${message}\n`, {
+      status,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    });
+  return NextResponse.json(errorBody(flavor, code, message, field), { status });
+}
+
+/** An AppError in the API's shape; anything else is logged and answered as a generic 500. */
+export function errorResponse(flavor: ApiFlavor, err: unknown, requestId: string): Response {
+  let res: Response;
+  if (err instanceof AppError) {
+    res = errorAnswer(flavor, err.status, err.code, err.message, err.field);
+    if (err.retryAfterSeconds) res.headers.set("Retry-After", String(err.retryAfterSeconds));
+  } else {
+    logger.error({ err, requestId }, "unhandled error in API route");
+    res = errorAnswer(flavor, 500, "internal_error", `internal error (request ${requestId})`);
+  }
+  res.headers.set("X-Request-Id", requestId);
+  return res;
+}
