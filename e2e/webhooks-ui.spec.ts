@@ -2,7 +2,7 @@
 // Slack), test events, executions, tasks, attempts, logs, failures, redelivery, pausing, editing,
 // deleting, and what maintainers and guests see.
 import type { Browser, Locator, Page } from "@playwright/test";
-import { startServer, type LocalServer } from "../tests/delivery/local-server";
+import { startServer, type LocalServer } from "../tests/helpers/receiver";
 import { addMember, createProject, createUser, expect, loginAs, snap, test, uniqueName } from "./fixtures";
 
 /** How the local HTTP receiver answers: the tests switch it between healthy, failing and gone. */

@@ -11,7 +11,7 @@ import { DeliveryWorker } from "@/lib/delivery/worker";
 import { redeliverFailed, redeliverTask, stopExecution } from "@/lib/delivery/task-control";
 import { purgeHistory } from "@/lib/delivery/retention";
 import { makeProject, makeUser } from "../helpers/fixtures";
-import { makeSelfSignedCert, startServer, type LocalServer } from "../delivery/local-server";
+import { makeSelfSignedCert, startServer, type LocalServer } from "../helpers/receiver";
 
 // One worker for this file; no other test file runs one, so it sees exactly these tasks.
 let worker: DeliveryWorker;

@@ -10,7 +10,7 @@ import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/policies/schemas";
 import { analyze, seedHistory } from "../../scripts/bench/seed";
 import { makeProject, makeUser } from "../helpers/fixtures";
-import { useOwnDatabase } from "./own-database";
+import { useOwnDatabase } from "../helpers/own-database";
 
 // A database of its own: the engine tests' retention purge would trim a policy this large.
 let dispose: () => Promise<void>;

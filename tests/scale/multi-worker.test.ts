@@ -17,7 +17,7 @@ import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/policies/schemas";
 import { seedBacklog } from "../../scripts/bench/seed";
 import { makeProject, makeUser } from "../helpers/fixtures";
-import { onPostgres, useOwnDatabase } from "./own-database";
+import { onPostgres, useOwnDatabase } from "../helpers/own-database";
 
 const WORKERS = 3;
 const OTHER_TARGETS = 10;

@@ -5,7 +5,7 @@ import { sampleEvent } from "@/lib/events/samples";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/policies/schemas";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
-import { call, expectError } from "./helpers";
+import { call, expectV1Error } from "../helpers/http";
 
 const admin = makeUser({ sysadmin: true });
 
@@ -47,30 +47,30 @@ describe("POST /v1/events?validate_only=true", () => {
 
   it("still authenticates and validates: bad key 401, bad event 400 with the field, bad flag 400", async () => {
     const { project, key } = await setup();
-    expectError(
+    expectV1Error(
       await post("/v1/events?validate_only=true", undefined, sampleEvent("PUSH_ARTIFACT")),
       401,
       "unauthorized",
     );
-    expectError(
+    expectV1Error(
       await post("/v1/events?validate_only=true", "hn_test_unknown", sampleEvent("PUSH_ARTIFACT")),
       401,
       "unauthorized",
     );
-    expectError(
+    expectV1Error(
       await post("/v1/events?validate_only=true", key, { ...sampleEvent("PUSH_ARTIFACT"), type: "NOPE" }),
       400,
       "validation_error",
       "type",
     );
-    expectError(
+    expectV1Error(
       await post("/v1/events?validate_only=yes", key, sampleEvent("PUSH_ARTIFACT")),
       400,
       "validation_error",
       "validate_only",
     );
-    expectError(
-      await call(events.POST, { path: "/v1/events?validate_only=true", key, rawBody: "{not json" }),
+    expectV1Error(
+      await call(events.POST, { path: "/v1/events?validate_only=true", key, body: "{not json" }),
       400,
       "invalid_json",
       "body",

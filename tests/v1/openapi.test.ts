@@ -41,7 +41,7 @@ import { policyInputSchema } from "@/lib/policies/schemas";
 import { createPolicy, findPolicy } from "@/lib/policies/service";
 import { toHarborPolicy } from "@/lib/policies/view";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
-import { call } from "./helpers";
+import { call } from "../helpers/http";
 
 const doc = openApiDocument();
 const METHODS = ["get", "post", "put", "patch", "delete"];
