@@ -12,7 +12,8 @@ import { analyze, seedHistory } from "../../scripts/bench/seed";
 import { makeProject, makeUser } from "../helpers/fixtures";
 import { useOwnDatabase } from "../helpers/own-database";
 
-// A database of its own: the engine tests' retention purge would trim a policy this large.
+// A database of its own: the totals below count every execution of the policy, and a retention
+// purge run by another file would trim a policy this large.
 let dispose: () => Promise<void>;
 beforeAll(async () => {
   ({ dispose } = await useOwnDatabase("count"));
