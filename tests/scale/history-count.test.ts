@@ -9,7 +9,7 @@ import { EXACT_COUNT_LIMIT, listExecutions } from "@/lib/history/queries";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/policies/schemas";
 import { analyze, seedHistory } from "../../scripts/bench/seed";
-import { makeProject, makeUser } from "../helpers/fixtures";
+import { DEAD_URL, makeProject, makeUser } from "../helpers/fixtures";
 import { useOwnDatabase } from "../helpers/own-database";
 
 // A database of its own: the totals below count every execution of the policy, and a retention
@@ -32,7 +32,7 @@ describe("listExecutions total", () => {
         policyInputSchema.parse({
           name,
           event_types: ["PUSH_ARTIFACT"],
-          targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
+          targets: [{ type: "http", address: DEAD_URL }],
         }),
       );
       policies.push({ policyId: policy.id, targetId: policy.targets[0].id });

@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { sampleEvent } from "@/lib/events/samples";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/policies/schemas";
-import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
+import { DEAD_URL, makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 import { call, expectV1Error } from "../helpers/http";
 
 const admin = makeUser({ sysadmin: true });
@@ -15,7 +15,7 @@ async function setup() {
   const input = policyInputSchema.parse({
     name: "all",
     event_types: ["PUSH_ARTIFACT"],
-    targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
+    targets: [{ type: "http", address: DEAD_URL }],
   });
   await createPolicy((await admin).actor, project, input);
   return { project, key };

@@ -6,12 +6,10 @@ import { sampleEvent } from "@/lib/events/samples";
 import { buildDefaultPayload } from "@/lib/formats";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/policies/schemas";
-import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
+import { DEAD_URL, makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 import { call, expectV1Error } from "../helpers/http";
 
 const admin = makeUser({ sysadmin: true });
-// Refused at once: a worker running for another test file never waits on it.
-const DEAD = "http://127.0.0.1:9/hook";
 
 /** A project with a key and a policy subscribed to `types`, with two targets (Default + CloudEvents). */
 async function setup(types: readonly EventType[] = EVENT_TYPES) {
@@ -21,8 +19,8 @@ async function setup(types: readonly EventType[] = EVENT_TYPES) {
     name: "all",
     event_types: types,
     targets: [
-      { type: "http", address: DEAD, payload_format: "Default" },
-      { type: "http", address: DEAD, payload_format: "CloudEvents" },
+      { type: "http", address: DEAD_URL, payload_format: "Default" },
+      { type: "http", address: DEAD_URL, payload_format: "CloudEvents" },
     ],
   });
   const { policy } = await createPolicy((await admin).actor, project, input);

@@ -8,7 +8,7 @@ import { REGISTRY_ENVELOPE_MEDIA_TYPE } from "@/lib/events/registry";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/policies/schemas";
 import { getSettings } from "@/lib/settings/settings";
-import { makeProject, makeUser } from "../helpers/fixtures";
+import { DEAD_URL, makeProject, makeUser } from "../helpers/fixtures";
 import { call, expectV1Error } from "../helpers/http";
 
 const TOKEN = "registry-test-token-0123456789";
@@ -72,7 +72,7 @@ async function setup() {
   const input = policyInputSchema.parse({
     name: "artifacts",
     event_types: ["PUSH_ARTIFACT", "PULL_ARTIFACT", "DELETE_ARTIFACT"],
-    targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
+    targets: [{ type: "http", address: DEAD_URL }],
   });
   const { policy } = await createPolicy((await admin).actor, project, input);
   return { project, policy };
