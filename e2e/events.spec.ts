@@ -9,6 +9,7 @@ import { Webhook } from "standardwebhooks";
 import { CLOUDEVENT_TYPES, EVENT_TYPES, type EventType } from "../lib/shared/events";
 import { sampleEvent } from "../lib/events/samples";
 import { E2E_BASE_URL, REGISTRY_NOTIFICATION_TOKEN } from "./env";
+import { settledExecutions } from "./executions";
 import { expect, test, uniqueName } from "./fixtures";
 
 type Received = { path: string; headers: http.IncomingHttpHeaders; body: string };
@@ -93,7 +94,7 @@ test("each of the ten event types posted to /v1/events arrives as Default and Cl
   const rx = await startReceiver();
   const api = await playwright.request.newContext({ baseURL: E2E_BASE_URL });
   try {
-    const { projectId, key, def, ce } = await setUp(adminRequest, rx.url);
+    const { name, projectId, key, def, ce } = await setUp(adminRequest, rx.url);
     const posted = new Map<EventType, ReturnType<typeof sampleEvent>>();
 
     await test.step("post every type; each answers 202 with its deliveries", async () => {
@@ -151,8 +152,13 @@ test("each of the ten event types posted to /v1/events arrives as Default and Cl
       const second = await (await api.post("/v1/events", { data: event, headers })).json();
       expect(second).toEqual({ ...first, duplicate: true });
       await expect.poll(() => rx.received.length - before, { timeout: 20_000 }).toBe(2);
-      // Give a second fan-out the chance to show up: it must not.
-      await new Promise((r) => setTimeout(r, 1_500));
+      // One fan-out, as stored: one execution per policy for this event, and every execution of
+      // both policies finished, so these two requests are all there will be.
+      for (const policy of [def, ce]) {
+        const executions = await settledExecutions(adminRequest, name, policy.id);
+        const ofEvent = executions.filter((e) => JSON.parse(e.extra_attrs.payload).occur_at === event.occur_at);
+        expect(ofEvent).toHaveLength(1);
+      }
       expect(rx.received.length - before).toBe(2);
     });
   } finally {
@@ -253,7 +259,12 @@ test("a registry push through /service/notifications arrives as PUSH_ARTIFACT wi
     expect(parsed.data?.repository.repo_full_name).toBe(`${name}/app`);
     verifySignature(ce.secret, cloud);
 
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // As stored: the push is the only execution of each policy (the blob upload fanned out to
+    // nothing, the re-post to nothing new) and it has finished, so these two requests are all.
+    for (const policy of [def, ce]) {
+      const executions = await settledExecutions(adminRequest, name, policy.id);
+      expect(executions.map((e) => e.extra_attrs.event_type)).toEqual(["PUSH_ARTIFACT"]);
+    }
     expect(rx.received).toHaveLength(2);
   } finally {
     await registry.dispose();

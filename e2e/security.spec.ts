@@ -2,7 +2,7 @@
 // server actions refusing cross-origin posts (CSRF), sign-in brute force, and no XSS from policy
 // names, descriptions, event payloads or receiver answers shown in the webhook pages.
 import type { APIRequestContext, Page } from "@playwright/test";
-import { startServer, type LocalServer } from "../tests/delivery/local-server";
+import { startServer, type LocalServer } from "../tests/helpers/receiver";
 import { E2E_BASE_URL } from "./env";
 import { ADMIN_PASSWORD, ADMIN_USERNAME, expect, loginAs, snap, test, uniqueName } from "./fixtures";
 

@@ -2,7 +2,8 @@
 // Slack), test events, executions, tasks, attempts, logs, failures, redelivery, pausing, editing,
 // deleting, and what maintainers and guests see.
 import type { Browser, Locator, Page } from "@playwright/test";
-import { startServer, type LocalServer } from "../tests/delivery/local-server";
+import { startServer, type LocalServer } from "../tests/helpers/receiver";
+import { policyIdByName, settledExecutions, storedTasks } from "./executions";
 import { addMember, createProject, createUser, expect, loginAs, snap, test, uniqueName } from "./fixtures";
 
 /** How the local HTTP receiver answers: the tests switch it between healthy, failing and gone. */
@@ -372,6 +373,7 @@ test("failures: Error after the retries, redeliver a task, redeliver failed in a
 
 test("a delivery waiting for its retry: the page refreshes while it is pending, Stop ends it, and refreshing stops", async ({
   adminPage: page,
+  adminRequest,
 }) => {
   const project = uniqueName("stop");
   const name = uniqueName("slow-retry");
@@ -394,9 +396,13 @@ test("a delivery waiting for its retry: the page refreshes while it is pending, 
   await expect(executionRow(page)).toContainText("Stopped");
   await expect(executionRow(page)).toContainText("stopped by admin");
   await expect(page.getByText("Nothing pending or running.")).toBeVisible();
-  const sent = receiver.requests.length;
-  await page.waitForTimeout(2500);
-  expect(receiver.requests.length).toBe(sent);
+  // Stopped is final (only Pending tasks are claimed): the one attempt made is all the receiver gets.
+  const policyId = await policyIdByName(adminRequest, project, name);
+  const executions = await settledExecutions(adminRequest, project, policyId);
+  expect(executions.map((e) => e.status)).toEqual(["Stopped"]);
+  const [task] = await storedTasks(adminRequest, project, policyId, executions[0].id);
+  expect(task).toMatchObject({ status: "Stopped", run_count: 1 });
+  expect(receiver.requests.filter((r) => r.headers["webhook-id"] === task.extra_attrs.webhook_id)).toHaveLength(1);
 });
 
 test("deactivate (with confirmation), edit (the auth header stays write-only), delete", async ({ adminPage: page }) => {

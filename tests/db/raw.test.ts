@@ -1,11 +1,12 @@
 // The worker's SQL on the driver (lib/db/raw.ts) must write and read values exactly as Prisma
 // does, on SQLite and on PostgreSQL (TEST_DATABASE=postgres), or the worker's rows would not
 // compare or read back right anywhere else.
-import { afterEach, describe, expect, it } from "vitest";
-import { dialect, getDb } from "@/lib/db/client";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { dialect, getDb, getDriver } from "@/lib/db/client";
 import { rawExecute, rawQuery, rawTransaction } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 import { makeProject } from "../helpers/fixtures";
+import { until } from "../helpers/until";
 
 const originalTz = process.env.TZ;
 afterEach(() => {
@@ -67,17 +68,41 @@ describe("SQL on the driver", () => {
     const order: string[] = [];
     let inside!: () => void;
     const entered = new Promise<void>((r) => (inside = r));
+    let commit!: () => void;
+    const mayCommit = new Promise<void>((r) => (commit = r));
     const prismaTx = db.$transaction(async (tx) => {
       await tx.project.update({ where: { id: project.id }, data: { public: true } });
       inside();
-      await new Promise((r) => setTimeout(r, 100));
+      await mayCommit;
       order.push("prisma committed");
     });
     await entered;
+    // The Prisma transaction stays open until the raw one is seen waiting for it: on SQLite queued
+    // for the process's one connection, on PostgreSQL its UPDATE waiting for the row lock.
+    const driver = await getDriver();
+    let asked = false;
+    if (driver.kind === "sqlite") {
+      const acquire = driver.lock.acquire.bind(driver.lock);
+      vi.spyOn(driver.lock, "acquire").mockImplementation(() => ((asked = true), acquire()));
+    }
     const raw = rawTransaction(async (t) => {
       order.push("raw started");
       await t.execute(Prisma.sql`UPDATE "Project" SET "public" = ${false} WHERE "id" = ${project.id}`);
     });
+    try {
+      await until(async () =>
+        driver.kind === "sqlite"
+          ? asked
+          : (
+              await rawQuery<{ n: number }>(
+                Prisma.sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE "Project"%'`,
+              )
+            )[0].n > 0,
+      );
+    } finally {
+      vi.restoreAllMocks();
+      commit();
+    }
     await Promise.all([prismaTx, raw]);
     // PostgreSQL: separate connections, and the raw update waits for the row lock instead.
     if (dialect() === "sqlite") expect(order).toEqual(["prisma committed", "raw started"]);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { USER_AGENT, closeDeliveryAgents, sendHttp, type HttpSendRequest } from "@/lib/delivery/http-sender";
-import { LOOPBACK_ALLOWED, makeSelfSignedCert, startServer, type LocalServer } from "./local-server";
+import { LOOPBACK_ALLOWED, makeSelfSignedCert, startServer, type LocalServer } from "../helpers/receiver";
 
 const servers: LocalServer[] = [];
 async function serve(...args: Parameters<typeof startServer>): Promise<LocalServer> {

@@ -4,7 +4,7 @@ import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NetworkGuardError, assertUrlAllowed, checkAddress, guardedLookup } from "@/lib/delivery/network-guard";
 import { parseAllowList } from "@/lib/settings/allow-list";
-import { LOOPBACK_ALLOWED, startServer, type LocalServer } from "./local-server";
+import { LOOPBACK_ALLOWED, startServer, type LocalServer } from "../helpers/receiver";
 
 /** A resolver that answers from a table, so no test depends on (or sends) real DNS traffic. */
 function fakeResolver(table: Record<string, string[]>) {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
 import { createSlackRateLimiter, sendSlack } from "@/lib/delivery/slack-sender";
-import { LOOPBACK_ALLOWED, startServer, type LocalServer } from "./local-server";
+import { LOOPBACK_ALLOWED, startServer, type LocalServer } from "../helpers/receiver";
 
 const servers: LocalServer[] = [];
 async function fakeSlack(handler: Parameters<typeof startServer>[0]): Promise<LocalServer> {

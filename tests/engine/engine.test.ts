@@ -11,15 +11,22 @@ import { policyInputSchema } from "@/lib/shared/policy-input";
 import { DeliveryWorker } from "@/lib/delivery/worker";
 import { redeliverFailed, redeliverTask, stopExecution } from "@/lib/delivery/task-control";
 import { purgeHistory } from "@/lib/delivery/retention";
+import { claimDueTasks, releaseClaimed } from "@/lib/delivery/queue";
 import { makeProject, makeUser } from "../helpers/fixtures";
-import { makeSelfSignedCert, startServer, type LocalServer } from "../delivery/local-server";
+import { useOwnDatabase } from "../helpers/own-database";
+import { makeSelfSignedCert, startServer, type LocalServer } from "../helpers/receiver";
+import { until } from "../helpers/until";
 
-// One worker for this file; no other test file runs one, so it sees exactly these tasks.
+// One worker for this file, on a database of the file's own: it sees exactly these tasks, and
+// its retention purge and settings changes touch no other file's rows.
 let worker: DeliveryWorker;
+let dispose: () => Promise<void>;
 const servers: LocalServer[] = [];
-const admin = makeUser({ sysadmin: true });
+let admin: ReturnType<typeof makeUser>;
 
 beforeAll(async () => {
+  ({ dispose } = await useOwnDatabase("engine"));
+  admin = makeUser({ sysadmin: true });
   worker = new DeliveryWorker({
     pollMs: 50,
     backoffScale: 0.005,
@@ -29,8 +36,9 @@ beforeAll(async () => {
   await worker.start();
 });
 afterAll(async () => {
-  await worker.stop();
+  await worker?.stop();
   await Promise.all(servers.map((s) => s.close()));
+  await dispose?.();
 });
 
 async function server(handler: Parameters<typeof startServer>[0], tls?: { key: string; cert: string }) {
@@ -54,16 +62,6 @@ async function policyFor(url: string | string[], extra: Record<string, unknown> 
     input,
   );
   return { project, policy, signingSecret };
-}
-
-async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function taskOf(policyId: number) {
@@ -158,7 +156,7 @@ describe("delivery engine", () => {
     expect(rx.requests).toHaveLength(2);
   });
 
-  it("410 Gone pauses the target with the reason, and later tasks wait", async () => {
+  it("410 Gone pauses the target with the reason, and later events queue nothing for it", async () => {
     const rx = await server((_q, res) => {
       res.statusCode = 410;
       res.end();
@@ -172,8 +170,14 @@ describe("delivery engine", () => {
       return t?.status === "paused" ? t : undefined;
     });
     expect(target.pausedReason).toMatch(/410 Gone/);
-    await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
-    await new Promise((r) => setTimeout(r, 300));
+    // A paused target is left out of the fan-out: the event is stored, no task is queued for it,
+    // and nothing in this file's database is left for a claim to take.
+    const later = await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
+    expect(later).toMatchObject({ status: "accepted", deliveries: 0 });
+    expect(await db.task.count({ where: { policyId: policy.id } })).toBe(1);
+    const claimed = await claimDueTasks({ owner: "engine-test", limit: 100, leaseMs: 60_000 });
+    await releaseClaimed("engine-test", claimed);
+    expect(claimed).toEqual([]);
     expect(rx.requests).toHaveLength(1);
   });
 

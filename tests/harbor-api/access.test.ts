@@ -21,25 +21,11 @@ import * as rotate from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/po
 import * as events from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/events/route";
 import * as lastTrigger from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/lasttrigger/route";
 import { getDb } from "@/lib/db/client";
-import { makeApiKey, makeUser, uid } from "../helpers/fixtures";
-import {
-  CALLERS,
-  DEAD_URL,
-  call,
-  expectError,
-  makeDelivery,
-  makePolicy,
-  makeWorld,
-  uniquePolicyName,
-  type CallResult,
-  type Caller,
-  type World,
-} from "./helpers";
+import { DEAD_URL, makeApiKey, makeUser, uid } from "../helpers/fixtures";
+import { call, expectHarborError, type CallResult } from "../helpers/http";
+import { CALLERS, makeDelivery, makePolicy, makeWorld, uniquePolicyName, type Caller, type World } from "./helpers";
 
-vi.mock("next-auth", async (original) => ({
-  ...(await original<typeof import("next-auth")>()),
-  getServerSession: async () => null,
-}));
+vi.mock("next-auth", async () => (await import("../helpers/session-mock")).nextAuthMock());
 
 /** Who may call, per permission; written out here rather than read from the permission table. */
 const ALLOWED: Record<string, readonly Caller[]> = {
@@ -437,7 +423,7 @@ describe.each(CASES)("$route", (c) => {
       c.check?.(r);
     } else {
       const [status, code, message] = expectedError(c, caller);
-      expectError(r, status, code, message);
+      expectHarborError(r, status, code, message);
     }
     expect(r.headers.get("x-request-id")).toBeTruthy();
   });

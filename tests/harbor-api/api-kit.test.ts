@@ -8,23 +8,11 @@ import * as unknownV1 from "@/app/v1/[...path]/route";
 import * as registry from "@/app/service/notifications/route";
 import * as destinations from "@/app/v1/destinations/route";
 import { resetEnvCache } from "@/lib/config/env";
-import { uid } from "../helpers/fixtures";
-import { call as callV1, expectError as expectV1Error } from "../v1/helpers";
-import {
-  DEAD_URL,
-  call,
-  expectError,
-  harborError,
-  makePolicy,
-  makeWorld,
-  uniquePolicyName,
-  type World,
-} from "./helpers";
+import { DEAD_URL, uid } from "../helpers/fixtures";
+import { call, expectHarborError as expectError, expectV1Error } from "../helpers/http";
+import { harborError, makePolicy, makeWorld, uniquePolicyName, type World } from "./helpers";
 
-vi.mock("next-auth", async (original) => ({
-  ...(await original<typeof import("next-auth")>()),
-  getServerSession: async () => null,
-}));
+vi.mock("next-auth", async () => (await import("../helpers/session-mock")).nextAuthMock());
 
 const TOKEN = `kit-registry-${uid()}-0123456789`;
 let w: World;
@@ -136,46 +124,46 @@ describe("Harbor: an existing project the caller cannot access", () => {
 
 describe("the registry endpoint and the /v1 catch-all go through the wrapper", () => {
   it("POST /service/notifications answers with a request id, in the /v1 error shape, with its own token", async () => {
-    const wrong = await callV1(registry.POST, {
+    const wrong = await call(registry.POST, {
       path: "/service/notifications",
-      authorization: "Bearer not-the-token",
+      auth: "Bearer not-the-token",
       headers: { "x-request-id": "reg-123" },
       body: { events: [] },
     });
     expectV1Error(wrong, 401, "unauthorized");
     expect(wrong.headers.get("x-request-id")).toBe("reg-123");
     // An API key is no registry token.
-    const key = await callV1(registry.POST, {
+    const key = await call(registry.POST, {
       path: "/service/notifications",
       key: w.keys.live.key,
       body: { events: [] },
     });
     expectV1Error(key, 401, "unauthorized");
 
-    const ok = await callV1(registry.POST, {
+    const ok = await call(registry.POST, {
       path: "/service/notifications",
-      authorization: `Bearer ${TOKEN}`,
+      auth: `Bearer ${TOKEN}`,
       body: { events: [] },
     });
     expect(ok.status, ok.text).toBe(202);
     expect(ok.headers.get("x-request-id")).toBeTruthy();
-    const bad = await callV1(registry.POST, {
+    const bad = await call(registry.POST, {
       path: "/service/notifications",
-      authorization: `Bearer ${TOKEN}`,
-      rawBody: "{",
+      auth: `Bearer ${TOKEN}`,
+      body: "{",
     });
     expectV1Error(bad, 400, "invalid_json", "body");
   });
 
   it("an unknown /v1 path is a JSON 404 with a request id", async () => {
-    const r = await callV1(unknownV1.GET, { path: "/v1/nothing-here", params: { path: ["nothing-here"] } as never });
+    const r = await call(unknownV1.GET, { path: "/v1/nothing-here", params: { path: ["nothing-here"] } as never });
     expect(r.json).toEqual({ error: { code: "not_found", message: "no such API route; see /api/openapi.json" } });
     expect(r.status).toBe(404);
     expect(r.headers.get("x-request-id")).toBeTruthy();
   });
 
   it("the /v1 API refuses an unknown body field by name (the unknown-key policy is reject)", async () => {
-    const r = await callV1(destinations.POST, {
+    const r = await call(destinations.POST, {
       path: "/v1/destinations",
       key: w.keys.test.key,
       body: { url: "http://127.0.0.1:9/x", retry_polcy: {} },

@@ -1,5 +1,3 @@
-import { NextRequest } from "next/server";
-import { expect } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { newMessageId } from "@/lib/ids";
@@ -8,12 +6,12 @@ import type { EventType } from "@/lib/shared/events";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { createPolicy } from "@/lib/policies/service";
 import { requireProject } from "@/lib/auth/access";
-import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
+import { DEAD_URL, makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 
 /**
- * Calls route handlers in-process, as the built app would, with HTTP Basic or an API key.
- * Test files mock next-auth's getServerSession (no session outside a request), so an anonymous
- * call reaches the 401 it gets over HTTP.
+ * The Harbor API tests' world: callers of every kind (HTTP Basic per role, API keys), policies
+ * and stored deliveries. Requests go through tests/helpers/http.ts's `call`; test files mock
+ * next-auth with tests/helpers/session-mock.ts, so an anonymous call reaches the 401 it gets over HTTP.
  */
 
 export const CALLERS = [
@@ -79,54 +77,10 @@ export async function makeWorld() {
 }
 export type World = Awaited<ReturnType<typeof makeWorld>>;
 
-type Handler<P> = (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
-
-export type CallResult = { status: number; headers: Headers; text: string; json: unknown };
-
-/** Sends one request to a route handler. `body` objects are sent as JSON. */
-export async function call<P>(
-  handler: Handler<P>,
-  path: string,
-  opts: { params: P; auth?: string; method?: string; body?: unknown; headers?: Record<string, string> },
-): Promise<CallResult> {
-  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  if (opts.auth) headers.authorization = opts.auth;
-  let body: string | undefined;
-  if (opts.body !== undefined) {
-    body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
-    headers["content-type"] ??= "application/json";
-  }
-  const req = new NextRequest(`http://localhost${path}`, { method: opts.method ?? "GET", headers, body });
-  const res = await handler(req, { params: Promise.resolve(opts.params) });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
-
 /** Harbor's error body, exactly. */
 export function harborError(code: string, message: string) {
   return { errors: [{ code, message }] };
 }
-
-export function expectError(r: CallResult, status: number, code: string, message?: string | RegExp) {
-  expect({ status: r.status, code: (r.json as { errors?: { code: string }[] })?.errors?.[0]?.code }).toEqual({
-    status,
-    code,
-  });
-  const body = r.json as { errors: { code: string; message: string }[] };
-  expect(Object.keys(body)).toEqual(["errors"]);
-  expect(body.errors).toHaveLength(1);
-  if (typeof message === "string") expect(body.errors[0].message).toBe(message);
-  else if (message) expect(body.errors[0].message).toMatch(message);
-}
-
-/** A target that refuses connections at once, for deliveries no test waits on. */
-export const DEAD_URL = "http://127.0.0.1:9/hook";
 
 let seq = 0;
 export const uniquePolicyName = (prefix = "hook") => `${prefix}-${Date.now().toString(36)}-${++seq}`;

@@ -11,13 +11,11 @@ import * as users from "@/app/api/v2.0/users/route";
 import * as user from "@/app/api/v2.0/users/[user_id]/route";
 import * as policies from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/route";
 import { getDb } from "@/lib/db/client";
-import { makeProject, makeUser, uid } from "../helpers/fixtures";
-import { DEAD_URL, call, harborError, makeWorld, type World } from "./helpers";
+import { DEAD_URL, makeProject, makeUser, uid } from "../helpers/fixtures";
+import { call } from "../helpers/http";
+import { harborError, makeWorld, type World } from "./helpers";
 
-vi.mock("next-auth", async (original) => ({
-  ...(await original<typeof import("next-auth")>()),
-  getServerSession: async () => null,
-}));
+vi.mock("next-auth", async () => (await import("../helpers/session-mock")).nextAuthMock());
 
 let w: World;
 beforeAll(async () => {

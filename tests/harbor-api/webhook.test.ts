@@ -18,23 +18,11 @@ import { EVENT_TYPES } from "@/lib/shared/events";
 import { buildDefaultPayload } from "@/lib/formats";
 import { HARBOR_ZERO_TIME } from "@/lib/harbor-api/mappers";
 import { SECRET_MASK } from "@/lib/shared/policy-input";
-import { makeProject } from "../helpers/fixtures";
-import {
-  DEAD_URL,
-  call,
-  expectError,
-  harborError,
-  makeDelivery,
-  makePolicy,
-  makeWorld,
-  uniquePolicyName,
-  type World,
-} from "./helpers";
+import { DEAD_URL, makeProject } from "../helpers/fixtures";
+import { call, expectHarborError as expectError } from "../helpers/http";
+import { harborError, makeDelivery, makePolicy, makeWorld, uniquePolicyName, type World } from "./helpers";
 
-vi.mock("next-auth", async (original) => ({
-  ...(await original<typeof import("next-auth")>()),
-  getServerSession: async () => null,
-}));
+vi.mock("next-auth", async () => (await import("../helpers/session-mock")).nextAuthMock());
 
 let w: World;
 beforeAll(async () => {

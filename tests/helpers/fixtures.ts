@@ -5,6 +5,9 @@ import type { Actor } from "@/lib/auth/actor";
 import type { ProjectRole } from "@/lib/shared/roles";
 import { generateApiKey, type ApiKeyMode } from "@/lib/auth/api-keys";
 
+/** A target that refuses connections at once, for deliveries no test waits on. */
+export const DEAD_URL = "http://127.0.0.1:9/hook";
+
 export const uid = () => crypto.randomBytes(4).toString("hex");
 
 export async function makeUser(opts: { sysadmin?: boolean; password?: string } = {}) {

@@ -2,9 +2,10 @@
 // deliveries, and of the web side in the middle of ingesting while a worker and another web
 // process write to the same database (on SQLite: busy/locked under load).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOwnDatabase, type OwnDatabase } from "./own-database";
-import { agentSetup, startAgent, startWorker, until, type Child } from "./processes";
-import { startCountingReceiver, type CountingReceiver } from "./receiver";
+import { createOwnDatabase, type OwnDatabase } from "../helpers/own-database";
+import { agentSetup, startAgent, startWorker, type Child } from "./processes";
+import { until } from "../helpers/until";
+import { startCountingReceiver, type CountingReceiver } from "../helpers/receiver";
 import { recordFigure } from "./figures";
 
 const EVENTS = 500;

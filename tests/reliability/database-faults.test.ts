@@ -3,15 +3,16 @@
 // losing nothing. Runs with TEST_DATABASE=postgres. (SQLite under concurrent writers: crash.test.ts.)
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOwnDatabase, usesPostgres, type OwnDatabase } from "./own-database";
-import { agentSetup, startAgent, startWorker, until, type Child } from "./processes";
-import { startCountingReceiver, type CountingReceiver } from "./receiver";
+import { createOwnDatabase, onPostgres, type OwnDatabase } from "../helpers/own-database";
+import { agentSetup, startAgent, startWorker, type Child } from "./processes";
+import { until } from "../helpers/until";
+import { startCountingReceiver, type CountingReceiver } from "../helpers/receiver";
 import { recordFigure } from "./figures";
 
 const POLICIES = 10;
 const EVENTS = 300;
 
-describe.skipIf(!usesPostgres())("PostgreSQL connections terminated mid-run", () => {
+describe.skipIf(!onPostgres())("PostgreSQL connections terminated mid-run", () => {
   let own: OwnDatabase;
   let rx: CountingReceiver;
   const children: Child[] = [];

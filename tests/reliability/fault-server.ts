@@ -1,27 +1,26 @@
 /**
  * A receiver on 127.0.0.1 that misbehaves on purpose, chosen by the request path: answers 500,
  * hangs, resets the connection, dribbles its body, answers 429 with Retry-After, 410, or a huge
- * body. It records when each request arrived.
+ * body. It is the shared local receiver (tests/helpers/receiver.ts) with this handler.
  */
-import http from "node:http";
-import https from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import type http from "node:http";
+import type { Socket } from "node:net";
+import { startServer } from "../helpers/receiver";
 
 export type FaultServer = {
   base: string;
-  arrivals: Map<string, number[]>;
+  /** requests that arrived on `path` (query ignored) */
   count: (path: string) => number;
   close: () => Promise<void>;
 };
 
 export const HUGE_BODY_BYTES = 2 * 1024 * 1024;
 
-function handle(req: http.IncomingMessage, res: http.ServerResponse, arrivals: Map<string, number[]>) {
-  const path = (req.url ?? "/").split("?")[0];
-  const list = arrivals.get(path) ?? [];
-  list.push(Date.now());
-  arrivals.set(path, list);
-  res.on("error", () => undefined);
+const pathOf = (url: string | undefined) => (url ?? "/").split("?")[0];
+
+/** `arrived`: how many requests reached this path so far, this one included. */
+function handle(req: http.IncomingMessage, res: http.ServerResponse, arrived: number) {
+  const path = pathOf(req.url);
   const kind = path.split("/")[1] ?? "";
   switch (kind) {
     case "ok":
@@ -48,7 +47,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, arrivals: M
       return;
     }
     case "retry-after":
-      if (list.length === 1) {
+      if (arrived === 1) {
         res.statusCode = 429;
         res.setHeader("Retry-After", "1");
       }
@@ -66,23 +65,18 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, arrivals: M
 }
 
 export async function startFaultServer(tls?: { key: string; cert: string }): Promise<FaultServer> {
-  const arrivals = new Map<string, number[]>();
-  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    req.resume();
-    req.on("end", () => handle(req, res, arrivals));
-  };
-  const server = tls ? https.createServer(tls, onRequest) : http.createServer(onRequest);
-  server.on("clientError", () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const arrivals = new Map<string, number>();
+  const server = await startServer(
+    (req, res) => {
+      const path = pathOf(req.url);
+      arrivals.set(path, (arrivals.get(path) ?? 0) + 1);
+      handle(req, res, arrivals.get(path)!);
+    },
+    tls ? { tls } : {},
+  );
   return {
-    base: `${tls ? "https://localhost" : "http://127.0.0.1"}:${port}`,
-    arrivals,
-    count: (path) => arrivals.get(path)?.length ?? 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    base: `${tls ? "https://localhost" : "http://127.0.0.1"}:${server.port}`,
+    count: (path) => arrivals.get(path) ?? 0,
+    close: server.close,
   };
 }

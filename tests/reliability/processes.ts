@@ -96,17 +96,3 @@ export async function agentSetup<T>(env: NodeJS.ProcessEnv, spec: unknown): Prom
   if (code !== 0) throw new Error(`agent setup failed: ${child.stderr()}`);
   return JSON.parse(line) as T;
 }
-
-export async function until<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  ms = 20_000,
-  what = "condition",
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what} not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -2,11 +2,12 @@
 // of attempts at the right intervals, and a healthy target keeps its pace while others hang.
 // A worker process on a database of the test's own delivers (see own-database.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeSelfSignedCert } from "../delivery/local-server";
+import { makeSelfSignedCert } from "../helpers/receiver";
 import { recordFigure } from "./figures";
 import { startFaultServer, type FaultServer } from "./fault-server";
-import { createOwnDatabase, type OwnDatabase } from "./own-database";
-import { agentSetup, startAgent, startWorker, until, type Child } from "./processes";
+import { createOwnDatabase, type OwnDatabase } from "../helpers/own-database";
+import { agentSetup, startAgent, startWorker, type Child } from "./processes";
+import { until } from "../helpers/until";
 
 type Setup = { projectId: number; policies: { id: number; name: string; targetIds: number[] }[] };
 

@@ -10,10 +10,11 @@ import { createPolicy } from "@/lib/policies/service";
 import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { analyze, seedHistory } from "../../scripts/bench/seed";
-import { makeProject, makeUser } from "../helpers/fixtures";
-import { useOwnDatabase } from "./own-database";
+import { DEAD_URL, makeProject, makeUser } from "../helpers/fixtures";
+import { useOwnDatabase } from "../helpers/own-database";
 
-// A database of its own: the engine tests' retention purge would trim a policy this large.
+// A database of its own: the totals below count every execution of the policy, and a retention
+// purge run by another file would trim a policy this large.
 let dispose: () => Promise<void>;
 beforeAll(async () => {
   ({ dispose } = await useOwnDatabase("count"));
@@ -31,7 +32,7 @@ describe("listExecutions total", () => {
         policyInputSchema.parse({
           name,
           event_types: ["PUSH_ARTIFACT"],
-          targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
+          targets: [{ type: "http", address: DEAD_URL }],
         }),
       );
       policies.push({ policyId: policy.id, targetId: policy.targets[0].id });

@@ -3,13 +3,10 @@
  * delivered exactly once (no webhook-id twice), each worker does part of the work, and a target
  * with a large, slow backlog does not hold up the other targets.
  *
- * Runs only with TEST_DATABASE=postgres (`npm run test:pg`), on a database of its own: the engine
- * tests run an in-process worker on the shared test database, and the two would take each
- * other's tasks.
+ * Runs only with TEST_DATABASE=postgres (`npm run test:pg`), on a database of its own: it counts
+ * every task in the database, and its workers would take other files' tasks.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
@@ -18,7 +15,9 @@ import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { seedBacklog } from "../../scripts/bench/seed";
 import { makeProject, makeUser } from "../helpers/fixtures";
-import { onPostgres, useOwnDatabase } from "./own-database";
+import { onPostgres, useOwnDatabase } from "../helpers/own-database";
+import { startServer, type LocalServer, type RecordedRequest } from "../helpers/receiver";
+import { until } from "../helpers/until";
 
 const WORKERS = 3;
 const OTHER_TARGETS = 10;
@@ -26,31 +25,9 @@ const BUSY_TASKS = 1_500;
 const EVENTS_PER_OTHER = 150; // × 10 targets = 1,500 tasks
 const BUSY_DELAY_MS = 200; // the busy target answers slowly: its backlog takes 12 s or more (8 at a time per worker)
 
-type Arrival = { path: string; webhookId: string; at: number };
-
-/** A receiver on 127.0.0.1 that answers after `delayMs`, recording each request. */
-async function startReceiver(delayMs = 0) {
-  const arrivals: Arrival[] = [];
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      arrivals.push({ path: req.url ?? "", webhookId: String(req.headers["webhook-id"]), at: Date.now() });
-      if (delayMs > 0) setTimeout(() => res.end("ok"), delayMs);
-      else res.end("ok");
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    base: `http://127.0.0.1:${port}`,
-    arrivals,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
+/** A receiver that answers after `delayMs` (the busy target is another host in real life: one of its own). */
+const startReceiver = (delayMs = 0) =>
+  startServer((_req, res) => (delayMs > 0 ? setTimeout(() => res.end("ok"), delayMs) : res.end("ok")));
 
 /** A worker process (`scripts/worker.ts`); resolves its owner id from the "delivery worker started" log line. */
 function startWorker(env: NodeJS.ProcessEnv) {
@@ -73,19 +50,10 @@ function startWorker(env: NodeJS.ProcessEnv) {
   return { child, owner };
 }
 
-async function until(cond: () => Promise<boolean>, ms: number) {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () => {
   let ownEnv: NodeJS.ProcessEnv;
-  // The busy target is another host in real life: a receiver of its own (its own connection pool).
-  let rx: Awaited<ReturnType<typeof startReceiver>>;
-  let busyRx: Awaited<ReturnType<typeof startReceiver>>;
+  let rx: LocalServer;
+  let busyRx: LocalServer;
   const workers: ReturnType<typeof startWorker>[] = [];
   const total = BUSY_TASKS + OTHER_TARGETS * EVENTS_PER_OTHER;
   let dispose: () => Promise<void>;
@@ -123,13 +91,13 @@ describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () 
     const busyProject = await makeProject();
     await createPolicy(
       await requireProject(actor, busyProject.id, "webhook.manage"),
-      policy(`${busyRx.base}/busy`, "busy"),
+      policy(`http://127.0.0.1:${busyRx.port}/busy`, "busy"),
     );
     const othersProject = await makeProject();
     for (let i = 0; i < OTHER_TARGETS; i++)
       await createPolicy(
         await requireProject(actor, othersProject.id, "webhook.manage"),
-        policy(`${rx.base}/t${i}`, `t${i}`),
+        policy(`http://127.0.0.1:${rx.port}/t${i}`, `t${i}`),
       );
 
     // The backlog, as an outage leaves it (bulk-seeded: ingesting 1,650 events one by one takes
@@ -154,11 +122,14 @@ describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () 
     // Due again in their original order (the busy target's tasks first).
     await db.$executeRawUnsafe(`UPDATE "Task" SET "nextAttemptAt" = "nextAttemptAt" - interval '1 hour 1 minute'`);
     await db.$executeRawUnsafe(`SELECT pg_notify('harbor_tasks', '')`);
-    await until(async () => (await db.task.count({ where: { status: "Success" } })) === total, 90_000);
+    await until(
+      async () => (await db.task.count({ where: { status: "Success" } })) === total,
+      90_000,
+      "every task Success",
+    );
 
     // Exactly once: every task's webhook-id arrived one time, and one attempt was recorded for each.
-    const arrivals = [...rx.arrivals, ...busyRx.arrivals];
-    const ids = arrivals.map((a) => a.webhookId);
+    const ids = [...rx.requests, ...busyRx.requests].map((r) => String(r.headers["webhook-id"]));
     expect(ids.length).toBe(total);
     expect(new Set(ids).size).toBe(total);
     const tasks = await db.task.findMany({ select: { webhookId: true, runCount: true } });
@@ -182,10 +153,10 @@ describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () 
     for (const owner of owners) expect(share.get(owner)!, `tasks delivered by ${owner}`).toBeGreaterThan(0);
 
     // Fairness: the other targets finish long before the busy backlog drains.
-    const lastOf = (list: Arrival[]) => Math.max(...list.map((a) => a.at)) - released;
-    const othersDone = lastOf(rx.arrivals);
-    const busyDone = lastOf(busyRx.arrivals);
-    expect(busyRx.arrivals.length).toBe(BUSY_TASKS);
+    const lastOf = (list: RecordedRequest[]) => Math.max(...list.map((r) => r.at)) - released;
+    const othersDone = lastOf(rx.requests);
+    const busyDone = lastOf(busyRx.requests);
+    expect(busyRx.requests.length).toBe(BUSY_TASKS);
     console.info(
       `scale: ${total} tasks; other targets done after ${othersDone} ms, the busy backlog after ${busyDone} ms; tasks per worker: ${[...share.values()].join(", ")}`,
     );

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 const state = vi.hoisted(() => {
   process.env.LOG_LEVEL = "trace";
-  return { uid: undefined as number | undefined, logs: [] as string[] };
+  return { logs: [] as string[] };
 });
 // The app's logger with its own options (level, redaction), writing into `state.logs`.
 vi.mock("pino", async (original) => {
@@ -21,10 +21,7 @@ vi.mock("pino", async (original) => {
   const factory = (opts: Parameters<typeof real>[0]) => real(opts as never, sink);
   return { default: Object.assign(factory, real) };
 });
-vi.mock("next-auth", async (original) => ({
-  ...(await original<typeof import("next-auth")>()),
-  getServerSession: async () => (state.uid ? { uid: state.uid } : null),
-}));
+vi.mock("next-auth", async () => (await import("../helpers/session-mock")).nextAuthMock());
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 
 import * as destinations from "@/app/v1/destinations/route";
@@ -54,7 +51,8 @@ import { getSettings } from "@/lib/settings/settings";
 import { sampleEvent } from "@/lib/events/samples";
 import { CALLERS, makeDelivery, makePolicy, makeWorld, type Caller, type World } from "../harbor-api/helpers";
 import { makeUser, uid } from "../helpers/fixtures";
-import { call } from "../v1/helpers";
+import { call } from "../helpers/http";
+import { signedIn } from "../helpers/session-mock";
 import { recordFigure } from "../reliability/figures";
 
 const REGISTRY_TOKEN = `authz-registry-${uid()}-0123456789`;
@@ -128,7 +126,7 @@ const V1: V1Case[] = [
     route: "GET /v1/destinations",
     success: 200,
     otherKey: "own project",
-    run: (a) => call(destinations.GET, { path: "/v1/destinations", authorization: a }),
+    run: (a) => call(destinations.GET, { path: "/v1/destinations", auth: a }),
   },
   {
     route: "POST /v1/destinations",
@@ -138,7 +136,7 @@ const V1: V1Case[] = [
     run: (a) =>
       call(destinations.POST, {
         path: "/v1/destinations",
-        authorization: a,
+        auth: a,
         body: { url: "https://127.0.0.1:9/hook", name: "matrix" },
       }),
   },
@@ -146,7 +144,7 @@ const V1: V1Case[] = [
     route: "GET /v1/destinations/{id}",
     success: 200,
     otherKey: "not found",
-    run: (a) => call(destination.GET, { path: destPath(), authorization: a, params: { id: dest.id } }),
+    run: (a) => call(destination.GET, { path: destPath(), auth: a, params: { id: dest.id } }),
   },
   {
     route: "PATCH /v1/destinations/{id}",
@@ -156,7 +154,7 @@ const V1: V1Case[] = [
       call(destination.PATCH, {
         method: "PATCH",
         path: destPath(),
-        authorization: a,
+        auth: a,
         params: { id: dest.id },
         body: { name: `renamed-${uid()}` },
       }),
@@ -170,7 +168,7 @@ const V1: V1Case[] = [
       call(destinationKeys.POST, {
         method: "POST",
         path: `${destPath()}/signing-keys`,
-        authorization: a,
+        auth: a,
         params: { id: dest.id },
       }),
   },
@@ -178,7 +176,7 @@ const V1: V1Case[] = [
     route: "GET /v1/destinations/{id}/deliveries",
     success: 200,
     otherKey: "not found",
-    run: (a) => call(deliveries.GET, { path: `${destPath()}/deliveries`, authorization: a, params: { id: dest.id } }),
+    run: (a) => call(deliveries.GET, { path: `${destPath()}/deliveries`, auth: a, params: { id: dest.id } }),
   },
   {
     route: "DELETE /v1/destinations/{id}",
@@ -193,7 +191,7 @@ const V1: V1Case[] = [
       const r = await call(destination.DELETE, {
         method: "DELETE",
         path: `/v1/destinations/${d.destination.publicId}`,
-        authorization: a,
+        auth: a,
         params: { id: d.destination.publicId },
       });
       return r;
@@ -206,7 +204,7 @@ const V1: V1Case[] = [
     run: (a) =>
       call(v1Events.POST, {
         path: "/v1/events?validate_only=true",
-        authorization: a,
+        auth: a,
         body: sampleEvent("QUOTA_WARNING"),
       }),
   },
@@ -239,7 +237,7 @@ describe("Destinations API and POST /v1/events × callers", () => {
     async (caller) => {
       const r = await call(registry.POST, {
         path: "/service/notifications",
-        authorization: auth(caller),
+        auth: auth(caller),
         body: { events: [] },
       });
       expect(r.status).toBe(401);
@@ -251,7 +249,7 @@ describe("Destinations API and POST /v1/events × callers", () => {
   it("POST /service/notifications with the registry token", async () => {
     const r = await call(registry.POST, {
       path: "/service/notifications",
-      authorization: `Bearer ${REGISTRY_TOKEN}`,
+      auth: `Bearer ${REGISTRY_TOKEN}`,
       body: { events: [] },
     });
     expect(r.status).toBe(202);
@@ -272,12 +270,12 @@ describe("Harbor API: what each caller sees of secrets", () => {
     const base = `/api/v2.0/projects/${w.project.name}/webhook/policies`;
     const a = auth(caller);
     const answers: [string, Answer][] = [
-      ["list", await call(policies.GET, { path: base, authorization: a, params: pp })],
+      ["list", await call(policies.GET, { path: base, auth: a, params: pp })],
       [
         "get",
         await call(policyRoute.GET, {
           path: `${base}/${p.id}`,
-          authorization: a,
+          auth: a,
           params: { ...pp, webhook_policy_id: String(p.id) },
         }),
       ],
@@ -285,7 +283,7 @@ describe("Harbor API: what each caller sees of secrets", () => {
         "execution",
         await call(executionRoute.GET, {
           path: `${base}/${p.id}/executions/${d.execution.id}`,
-          authorization: a,
+          auth: a,
           params: { ...pp, webhook_policy_id: String(p.id), execution_id: String(d.execution.id) },
         }),
       ],
@@ -293,7 +291,7 @@ describe("Harbor API: what each caller sees of secrets", () => {
         "log",
         await call(taskLog.GET, {
           path: `${base}/${p.id}/executions/${d.execution.id}/tasks/${d.task.id}/log`,
-          authorization: a,
+          auth: a,
           params: {
             ...pp,
             webhook_policy_id: String(p.id),
@@ -306,7 +304,7 @@ describe("Harbor API: what each caller sees of secrets", () => {
         "api keys",
         await call(apiKeysRoute.GET, {
           path: `/api/v2.0/projects/${w.project.name}/api-keys`,
-          authorization: a,
+          auth: a,
           params: pp,
         }),
       ],
@@ -330,14 +328,14 @@ describe("Harbor API: what each caller sees of secrets", () => {
     const r = await call(rotateRoute.POST, {
       method: "POST",
       path: `/api/v2.0/projects/${w.project.name}/webhook/policies/${p.id}/signing-keys/rotate`,
-      authorization: w.auth.projectAdmin,
+      auth: w.auth.projectAdmin,
       params: { project_name_or_id: w.project.name, webhook_policy_id: String(p.id) },
     });
     expect(r.status).toBe(200);
     expect(r.text).toMatch(/whsec_/);
     const again = await call(policyRoute.GET, {
       path: `/api/v2.0/projects/${w.project.name}/webhook/policies/${p.id}`,
-      authorization: w.auth.projectAdmin,
+      auth: w.auth.projectAdmin,
       params: { project_name_or_id: w.project.name, webhook_policy_id: String(p.id) },
     });
     scan("policy after rotation", again.text);
@@ -575,7 +573,7 @@ function actionExpected(c: ActionCase, caller: SessionCaller): { ok: boolean; co
 describe("server actions × signed-in roles", () => {
   describe.each(ACTIONS.map((a) => [a.action, a] as const))("%s", (_name, c) => {
     it.each(SESSION_CALLERS)("as %s", async (caller) => {
-      state.uid = uidOf(caller);
+      signedIn.uid = uidOf(caller);
       const r = await c.run();
       const want = actionExpected(c, caller);
       expect({ ok: r.ok, code: r.ok ? undefined : r.code }, JSON.stringify(r)).toEqual({

@@ -7,16 +7,12 @@ import fc from "fast-check";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-const state = vi.hoisted(() => {
+vi.hoisted(() => {
   // Thousands of calls from one user or key: keep the per-key rate limit out of the way here
   // (it has its own tests); read once, when lib/auth/rate-limit.ts loads.
   process.env.API_RATE_LIMIT_PER_MINUTE = "10000000";
-  return { uid: undefined as number | undefined };
 });
-vi.mock("next-auth", async (original) => ({
-  ...(await original<typeof import("next-auth")>()),
-  getServerSession: async () => (state.uid ? { uid: state.uid } : null),
-}));
+vi.mock("next-auth", async () => (await import("../helpers/session-mock")).nextAuthMock());
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 
 import * as projects from "@/app/api/v2.0/projects/route";
@@ -53,8 +49,9 @@ import * as settingsActions from "@/app/admin/settings/actions";
 import { resetEnvCache } from "@/lib/config/env";
 import { decryptOptional } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
-import { DEAD_URL, makeDelivery, makePolicy } from "../harbor-api/helpers";
-import { makeApiKey, makeProject, makeUser, uid } from "../helpers/fixtures";
+import { makeDelivery, makePolicy } from "../harbor-api/helpers";
+import { DEAD_URL, makeApiKey, makeProject, makeUser, uid } from "../helpers/fixtures";
+import { signedIn } from "../helpers/session-mock";
 import { recordFigure } from "../reliability/figures";
 import { hostileBody, hostileString, hostileValue, NASTY_STRINGS } from "./hostile";
 
@@ -650,7 +647,7 @@ const ROUTES: RouteSpec[] = [
 ];
 
 function authHeaders(as: Caller): Record<string, string> {
-  state.uid = as === "sysadmin" ? w.sys.user.id : as === "projectAdmin" ? w.admin.user.id : undefined;
+  signedIn.uid = as === "sysadmin" ? w.sys.user.id : as === "projectAdmin" ? w.admin.user.id : undefined;
   if (as === "testKey") return { authorization: `Bearer ${w.testKey.key}` };
   if (as === "liveKey") return { authorization: `Bearer ${w.liveKey.key}` };
   if (as === "registry") return { authorization: `Bearer ${REGISTRY_TOKEN}` };
@@ -1010,7 +1007,7 @@ describe("fuzz: every server action (as a project admin: system-wide actions are
     async (name, action) => {
       await fc.assert(
         fc.asyncProperty(action.run, async (run) => {
-          state.uid = w.admin.user.id;
+          signedIn.uid = w.admin.user.id;
           let result: ActionResult;
           try {
             result = await run();
@@ -1052,7 +1049,7 @@ describe("after the fuzzing", () => {
     const names = mine.filter((p) => p.kind === "policy").map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
     // The Harbor list agrees with the database.
-    state.uid = w.admin.user.id;
+    signedIn.uid = w.admin.user.id;
     const list = await policies.GET(
       new NextRequest(`http://localhost/api/v2.0/projects/${w.p.name}/webhook/policies?page_size=1`),
       { params: Promise.resolve({ project_name_or_id: w.p.name }) },

@@ -7,10 +7,7 @@ vi.hoisted(() => {
   // Read once when lib/auth/rate-limit.ts loads: a low per-key limit for this file only.
   process.env.API_RATE_LIMIT_PER_MINUTE = "5";
 });
-vi.mock("next-auth", async (original) => ({
-  ...(await original<typeof import("next-auth")>()),
-  getServerSession: async () => null,
-}));
+vi.mock("next-auth", async () => (await import("../helpers/session-mock")).nextAuthMock());
 
 import * as v1Events from "@/app/v1/events/route";
 import * as destinations from "@/app/v1/destinations/route";
@@ -26,9 +23,9 @@ import { DEFAULT_RETRY_POLICY } from "@/lib/shared/retry-policy";
 import { createSlackRateLimiter } from "@/lib/delivery/slack-sender";
 import { isRegistryTokenValid } from "@/lib/settings/registry-token";
 import { sampleEvent } from "@/lib/events/samples";
-import { startServer } from "../delivery/local-server";
+import { startServer } from "../helpers/receiver";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
-import { call } from "../v1/helpers";
+import { call } from "../helpers/http";
 
 const CRLF_HEADER = "Bearer x\r\nX-Injected: yes";
 
@@ -40,7 +37,7 @@ describe("request body caps", () => {
     (event.event_data as Record<string, unknown>).padding = "x".repeat(1024 * 1024);
     const body = JSON.stringify(event);
     for (const headers of [{ "content-length": String(Buffer.byteLength(body)) }, {} as Record<string, string>]) {
-      const r = await call(v1Events.POST, { path: "/v1/events", key, rawBody: body, headers });
+      const r = await call(v1Events.POST, { path: "/v1/events", key, body, headers });
       expect(r.status).toBe(413);
       expect(r.json).toEqual({
         error: {
@@ -82,7 +79,7 @@ describe("sign-in brute force is slowed", () => {
     const get = (pw: string) =>
       call(projectRoute.GET, {
         path: `/api/v2.0/projects/${project.name}`,
-        authorization: basic(pw),
+        auth: basic(pw),
         params: { project_name_or_id: project.name },
       });
     for (let i = 0; i < 10; i++) expect((await get(`wrong-${i}`)).status).toBe(401);

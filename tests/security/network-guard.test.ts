@@ -8,11 +8,12 @@ import * as destinations from "@/app/v1/destinations/route";
 import * as destination from "@/app/v1/destinations/[id]/route";
 import { assertUrlAllowed } from "@/lib/delivery/network-guard";
 import { sendHttp } from "@/lib/delivery/http-sender";
-import { startServer, type LocalServer } from "../delivery/local-server";
+import { startServer, type LocalServer } from "../helpers/receiver";
 import { makeApiKey, makeProject } from "../helpers/fixtures";
-import { call } from "../v1/helpers";
-import { createOwnDatabase, type OwnDatabase } from "../reliability/own-database";
-import { agentSetup, startAgent, startWorker, until, type Child } from "../reliability/processes";
+import { call } from "../helpers/http";
+import { createOwnDatabase, type OwnDatabase } from "../helpers/own-database";
+import { agentSetup, startAgent, startWorker, type Child } from "../reliability/processes";
+import { until } from "../helpers/until";
 import { recordFigure } from "../reliability/figures";
 
 /** Refused in every configuration of the tests (only loopback is allow-listed there). */

@@ -3,9 +3,10 @@
 // signing key and a Slack URL whose path is its secret; its output, the task logs, the recorded
 // request headers and status messages are scanned.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type LocalServer } from "../delivery/local-server";
-import { createOwnDatabase, type OwnDatabase } from "../reliability/own-database";
-import { agentSetup, startAgent, startWorker, until, type Child } from "../reliability/processes";
+import { startServer, type LocalServer } from "../helpers/receiver";
+import { createOwnDatabase, type OwnDatabase } from "../helpers/own-database";
+import { agentSetup, startAgent, startWorker, type Child } from "../reliability/processes";
+import { until } from "../helpers/until";
 
 const AUTH = "Bearer worker-log-secret-7f3a9c";
 const SLACK_SECRET = "XoXoSecretPathToken123";

@@ -14,7 +14,7 @@ import { EVENT_TYPES } from "@/lib/shared/events";
 import { activeSigningSecrets } from "@/lib/delivery/signing-keys";
 import { getSettings } from "@/lib/settings/settings";
 import { makeApiKey, makeProject } from "../helpers/fixtures";
-import { call, expectError } from "./helpers";
+import { call, expectV1Error } from "../helpers/http";
 
 // Loopback is allow-listed in tests (tests/global-setup.ts); port 9 refuses at once, so a worker
 // running for another test file never waits on these URLs.
@@ -128,7 +128,7 @@ describe("POST /v1/destinations", () => {
     const { key } = await setup();
     const { key: live } = await setup("live");
     for (const url of ["ftp://example.com/x", "not a url", "javascript:alert(1)", "https://user:pw@127.0.0.1/x"]) {
-      expectError(
+      expectV1Error(
         await call(collection.POST, { path: "/v1/destinations", key, body: { url } }),
         400,
         "invalid_url",
@@ -136,7 +136,7 @@ describe("POST /v1/destinations", () => {
       );
     }
     const res = await call(collection.POST, { path: "/v1/destinations", key: live, body: { url: URL_OK } });
-    expectError(res, 400, "invalid_url", "url");
+    expectV1Error(res, 400, "invalid_url", "url");
     expect((res.json as { error: { message: string } }).error.message).toMatch(/test-mode key/);
   });
 
@@ -149,7 +149,7 @@ describe("POST /v1/destinations", () => {
       "http://[fd00::1]/x",
     ]) {
       const res = await call(collection.POST, { path: "/v1/destinations", key, body: { url } });
-      expectError(res, 400, "url_not_reachable", "url");
+      expectV1Error(res, 400, "url_not_reachable", "url");
     }
   });
 
@@ -168,7 +168,7 @@ describe("POST /v1/destinations", () => {
       })),
     });
     await create(key);
-    expectError(
+    expectV1Error(
       await call(collection.POST, { path: "/v1/destinations", key, body: { url: URL_OK } }),
       403,
       "over_destination_limit",
@@ -181,7 +181,7 @@ describe("POST /v1/destinations", () => {
   it("metadata_too_large over 8 KB; metadata must be an object", async () => {
     const { key } = await setup();
     const big = { blob: "x".repeat(8 * 1024) };
-    expectError(
+    expectV1Error(
       await call(collection.POST, { path: "/v1/destinations", key, body: { url: URL_OK, metadata: big } }),
       400,
       "metadata_too_large",
@@ -191,7 +191,7 @@ describe("POST /v1/destinations", () => {
     expect(JSON.stringify(justUnder).length).toBe(8192);
     await create(key, { metadata: justUnder });
     for (const metadata of [[1, 2], "text", 5, null]) {
-      expectError(
+      expectV1Error(
         await call(collection.POST, { path: "/v1/destinations", key, body: { url: URL_OK, metadata } }),
         400,
         "validation_error",
@@ -215,20 +215,25 @@ describe("POST /v1/destinations", () => {
       [[{ url: URL_OK }], "body"],
     ];
     for (const [body, field] of cases) {
-      expectError(await call(collection.POST, { path: "/v1/destinations", key, body }), 400, "validation_error", field);
+      expectV1Error(
+        await call(collection.POST, { path: "/v1/destinations", key, body }),
+        400,
+        "validation_error",
+        field,
+      );
     }
   });
 
   it("bad bodies: not JSON, over the 1 MiB cap, not JSON content", async () => {
     const { key } = await setup();
-    expectError(
-      await call(collection.POST, { path: "/v1/destinations", key, rawBody: "{url:" }),
+    expectV1Error(
+      await call(collection.POST, { path: "/v1/destinations", key, body: "{url:" }),
       400,
       "invalid_json",
       "body",
     );
-    expectError(
-      await call(collection.POST, { path: "/v1/destinations", key, rawBody: "" }),
+    expectV1Error(
+      await call(collection.POST, { path: "/v1/destinations", key, body: "" }),
       400,
       "invalid_json",
       "body",
@@ -236,15 +241,15 @@ describe("POST /v1/destinations", () => {
     const tooLarge = await call(collection.POST, {
       path: "/v1/destinations",
       key,
-      rawBody: JSON.stringify({ url: URL_OK, name: "x".repeat(1024 * 1024) }),
+      body: JSON.stringify({ url: URL_OK, name: "x".repeat(1024 * 1024) }),
     });
-    expectError(tooLarge, 413, "payload_too_large", "body");
+    expectV1Error(tooLarge, 413, "payload_too_large", "body");
     expect((tooLarge.json as { error: { message: string } }).error.message).toContain("1 MiB");
-    expectError(
+    expectV1Error(
       await call(collection.POST, {
         path: "/v1/destinations",
         key,
-        rawBody: "url=x",
+        body: "url=x",
         headers: { "content-type": "application/x-www-form-urlencoded" },
       }),
       415,
@@ -319,12 +324,12 @@ describe("GET /v1/destinations", () => {
       Buffer.from(JSON.stringify({ id: 3 })).toString("base64url"),
     ];
     for (const c of garbage)
-      expectError(await list(key, `?cursor=${encodeURIComponent(c)}`), 400, "invalid_cursor", "cursor");
+      expectV1Error(await list(key, `?cursor=${encodeURIComponent(c)}`), 400, "invalid_cursor", "cursor");
     expect((await list(key, `?cursor=${encodeCursor(1)}`)).status).toBe(200);
     for (const l of ["0", "101", "abc", "2.5", "-1"])
-      expectError(await list(key, `?limit=${l}`), 400, "validation_error", "limit");
+      expectV1Error(await list(key, `?limit=${l}`), 400, "validation_error", "limit");
     expect((await list(key, "?limit=100")).status).toBe(200);
-    expectError(await list(key, "?status=deleted"), 400, "validation_error", "status");
+    expectV1Error(await list(key, "?status=deleted"), 400, "validation_error", "status");
   });
 });
 
@@ -405,15 +410,15 @@ describe("GET / PATCH / DELETE /v1/destinations/{id}", () => {
     const { key } = await setup();
     const { key: live, project } = await setup("live");
     const d = await create(key);
-    expectError(await patch(key, d.id, { url: "gopher://x" }), 400, "invalid_url", "url");
-    expectError(await patch(key, d.id, { url: "http://10.9.9.9/x" }), 400, "url_not_reachable", "url");
-    expectError(await patch(key, d.id, { metadata: { x: "y".repeat(9000) } }), 400, "metadata_too_large", "metadata");
-    expectError(await patch(key, d.id, { status: "on" }), 400, "validation_error", "status");
-    expectError(await patch(key, d.id, { id: "dest_x" }), 400, "validation_error", "id");
+    expectV1Error(await patch(key, d.id, { url: "gopher://x" }), 400, "invalid_url", "url");
+    expectV1Error(await patch(key, d.id, { url: "http://10.9.9.9/x" }), 400, "url_not_reachable", "url");
+    expectV1Error(await patch(key, d.id, { metadata: { x: "y".repeat(9000) } }), 400, "metadata_too_large", "metadata");
+    expectV1Error(await patch(key, d.id, { status: "on" }), 400, "validation_error", "status");
+    expectV1Error(await patch(key, d.id, { id: "dest_x" }), 400, "validation_error", "id");
     // A live key may not move a destination to plain HTTP.
     const { key: test2 } = await makeApiKey(project.id, "test");
     const ld = await create(test2);
-    expectError(await patch(live, ld.id, { url: "http://127.0.0.1:9/x" }), 400, "invalid_url", "url");
+    expectV1Error(await patch(live, ld.id, { url: "http://127.0.0.1:9/x" }), 400, "invalid_url", "url");
     // Nothing was changed by the refused requests.
     expect((await get(key, d.id)).json).toMatchObject({ url: URL_OK, status: "active", metadata: {} });
   });
@@ -425,8 +430,8 @@ describe("GET / PATCH / DELETE /v1/destinations/{id}", () => {
     const res = await del(key, d.id);
     expect(res.status).toBe(204);
     expect(res.text).toBe("");
-    expectError(await get(key, d.id), 404, "destination_not_found", "id");
-    expectError(await del(key, d.id), 404, "destination_not_found", "id");
+    expectV1Error(await get(key, d.id), 404, "destination_not_found", "id");
+    expectV1Error(await del(key, d.id), 404, "destination_not_found", "id");
     const db = await getDb();
     expect(await db.task.count({ where: { id: { in: taskIds } } })).toBe(0);
     const audit = await db.auditLog.findFirst({ where: { projectId: project.id, action: "destination.delete" } });
@@ -582,8 +587,8 @@ describe("GET /v1/destinations/{id}/deliveries", () => {
     }>;
     expect(second.data.map((x) => x.id)).toEqual([taskIds[0]]);
     expect(second.next_cursor).toBeNull();
-    expectError(await listDeliveries(key, d.id, "?cursor=zzz"), 400, "invalid_cursor", "cursor");
-    expectError(await listDeliveries(key, d.id, "?limit=1000"), 400, "validation_error", "limit");
+    expectV1Error(await listDeliveries(key, d.id, "?cursor=zzz"), 400, "invalid_cursor", "cursor");
+    expectV1Error(await listDeliveries(key, d.id, "?limit=1000"), 400, "validation_error", "limit");
   });
 });
 
@@ -592,14 +597,14 @@ describe("keys and projects", () => {
     const { key } = await setup();
     const { key: otherKey } = await setup();
     const d = await create(key);
-    expectError(await get(otherKey, d.id), 404, "destination_not_found", "id");
-    expectError(await patch(otherKey, d.id, { name: "x" }), 404, "destination_not_found", "id");
-    expectError(await del(otherKey, d.id), 404, "destination_not_found", "id");
-    expectError(await rotate(otherKey, d.id), 404, "destination_not_found", "id");
-    expectError(await listDeliveries(otherKey, d.id), 404, "destination_not_found", "id");
+    expectV1Error(await get(otherKey, d.id), 404, "destination_not_found", "id");
+    expectV1Error(await patch(otherKey, d.id, { name: "x" }), 404, "destination_not_found", "id");
+    expectV1Error(await del(otherKey, d.id), 404, "destination_not_found", "id");
+    expectV1Error(await rotate(otherKey, d.id), 404, "destination_not_found", "id");
+    expectV1Error(await listDeliveries(otherKey, d.id), 404, "destination_not_found", "id");
     // Malformed and unknown ids too.
-    expectError(await get(key, "dest_nope"), 404, "destination_not_found", "id");
-    expectError(await get(key, "dest_01HXYZ01HXYZ01HXYZ01HXYZ01"), 404, "destination_not_found", "id");
+    expectV1Error(await get(key, "dest_nope"), 404, "destination_not_found", "id");
+    expectV1Error(await get(key, "dest_01HXYZ01HXYZ01HXYZ01HXYZ01"), 404, "destination_not_found", "id");
     expect((await get(key, d.id)).status).toBe(200);
   });
 
@@ -616,53 +621,53 @@ describe("keys and projects", () => {
       "Basic YWRtaW46cGFzc3dvcmQ=",
       `Bearer ${key.replace(/.$/, (c) => (c === "a" ? "b" : "a"))}`,
     ];
-    for (const authorization of auths) {
-      expectError(await call(collection.GET, { path: "/v1/destinations", authorization }), 401, "unauthorized");
-      expectError(
-        await call(collection.POST, { path: "/v1/destinations", authorization, body: { url: URL_OK } }),
+    for (const auth of auths) {
+      expectV1Error(await call(collection.GET, { path: "/v1/destinations", auth }), 401, "unauthorized");
+      expectV1Error(
+        await call(collection.POST, { path: "/v1/destinations", auth, body: { url: URL_OK } }),
         401,
         "unauthorized",
       );
-      expectError(
-        await call(item.GET, { path: `/v1/destinations/${d.id}`, authorization, params: { id: d.id } }),
+      expectV1Error(
+        await call(item.GET, { path: `/v1/destinations/${d.id}`, auth, params: { id: d.id } }),
         401,
         "unauthorized",
       );
-      expectError(
+      expectV1Error(
         await call(item.PATCH, {
           method: "PATCH",
           path: `/v1/destinations/${d.id}`,
-          authorization,
+          auth,
           body: {},
           params: { id: d.id },
         }),
         401,
         "unauthorized",
       );
-      expectError(
+      expectV1Error(
         await call(item.DELETE, {
           method: "DELETE",
           path: `/v1/destinations/${d.id}`,
-          authorization,
+          auth,
           params: { id: d.id },
         }),
         401,
         "unauthorized",
       );
-      expectError(
+      expectV1Error(
         await call(signingKeys.POST, {
           method: "POST",
           path: `/v1/destinations/${d.id}/signing-keys`,
-          authorization,
+          auth,
           params: { id: d.id },
         }),
         401,
         "unauthorized",
       );
-      expectError(
+      expectV1Error(
         await call(deliveries.GET, {
           path: `/v1/destinations/${d.id}/deliveries`,
-          authorization,
+          auth,
           params: { id: d.id },
         }),
         401,
@@ -679,7 +684,7 @@ describe("keys and projects", () => {
     let hits = 0;
     while (apiLimiter.hit(`key:${keyRow.id}`) === 0 && hits < 100_000) hits++;
     const res = await list(key);
-    expectError(res, 429, "rate_limited");
+    expectV1Error(res, 429, "rate_limited");
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await list(other.key)).status).toBe(200);
     apiLimiter.reset(`key:${keyRow.id}`);
@@ -688,6 +693,6 @@ describe("keys and projects", () => {
 
   it("unknown /v1 routes answer 404 in the API's error shape", async () => {
     const res = await call(unknownRoute.GET, { path: "/v1/nothing-here" });
-    expectError(res, 404, "not_found");
+    expectV1Error(res, 404, "not_found");
   });
 });

@@ -5,8 +5,8 @@ import { sampleEvent } from "@/lib/events/samples";
 import { createPolicy } from "@/lib/policies/service";
 import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
-import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
-import { call, expectError } from "./helpers";
+import { DEAD_URL, makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
+import { call, expectV1Error } from "../helpers/http";
 
 const admin = makeUser({ sysadmin: true });
 
@@ -16,7 +16,7 @@ async function setup() {
   const input = policyInputSchema.parse({
     name: "all",
     event_types: ["PUSH_ARTIFACT"],
-    targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
+    targets: [{ type: "http", address: DEAD_URL }],
   });
   await createPolicy(await requireProject((await admin).actor, project.id, "webhook.manage"), input);
   return { project, key };
@@ -48,30 +48,30 @@ describe("POST /v1/events?validate_only=true", () => {
 
   it("still authenticates and validates: bad key 401, bad event 400 with the field, bad flag 400", async () => {
     const { project, key } = await setup();
-    expectError(
+    expectV1Error(
       await post("/v1/events?validate_only=true", undefined, sampleEvent("PUSH_ARTIFACT")),
       401,
       "unauthorized",
     );
-    expectError(
+    expectV1Error(
       await post("/v1/events?validate_only=true", "hn_test_unknown", sampleEvent("PUSH_ARTIFACT")),
       401,
       "unauthorized",
     );
-    expectError(
+    expectV1Error(
       await post("/v1/events?validate_only=true", key, { ...sampleEvent("PUSH_ARTIFACT"), type: "NOPE" }),
       400,
       "validation_error",
       "type",
     );
-    expectError(
+    expectV1Error(
       await post("/v1/events?validate_only=yes", key, sampleEvent("PUSH_ARTIFACT")),
       400,
       "validation_error",
       "validate_only",
     );
-    expectError(
-      await call(events.POST, { path: "/v1/events?validate_only=true", key, rawBody: "{not json" }),
+    expectV1Error(
+      await call(events.POST, { path: "/v1/events?validate_only=true", key, body: "{not json" }),
       400,
       "invalid_json",
       "body",

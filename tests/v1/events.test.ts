@@ -7,12 +7,10 @@ import { buildDefaultPayload } from "@/lib/formats";
 import { createPolicy } from "@/lib/policies/service";
 import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
-import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
-import { call, expectError } from "./helpers";
+import { DEAD_URL, makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
+import { call, expectV1Error } from "../helpers/http";
 
 const admin = makeUser({ sysadmin: true });
-// Refused at once: a worker running for another test file never waits on it.
-const DEAD = "http://127.0.0.1:9/hook";
 
 /** A project with a key and a policy subscribed to `types`, with two targets (Default + CloudEvents). */
 async function setup(types: readonly EventType[] = EVENT_TYPES) {
@@ -22,8 +20,8 @@ async function setup(types: readonly EventType[] = EVENT_TYPES) {
     name: "all",
     event_types: types,
     targets: [
-      { type: "http", address: DEAD, payload_format: "Default" },
-      { type: "http", address: DEAD, payload_format: "CloudEvents" },
+      { type: "http", address: DEAD_URL, payload_format: "Default" },
+      { type: "http", address: DEAD_URL, payload_format: "CloudEvents" },
     ],
   });
   const { policy } = await createPolicy(await requireProject((await admin).actor, project.id, "webhook.manage"), input);
@@ -132,13 +130,13 @@ describe("POST /v1/events", () => {
 
   it("Idempotency-Key over 255 characters or empty is a validation_error", async () => {
     const { project, key } = await setup();
-    expectError(
+    expectV1Error(
       await post(key, sampleEvent("PUSH_ARTIFACT"), { "Idempotency-Key": "k".repeat(256) }),
       400,
       "validation_error",
       "Idempotency-Key",
     );
-    expectError(
+    expectV1Error(
       await post(key, sampleEvent("PUSH_ARTIFACT"), { "Idempotency-Key": "" }),
       400,
       "validation_error",
@@ -180,18 +178,13 @@ describe("POST /v1/events", () => {
       ],
       [{ ...push, event_data: { resources: [] } }, "event_data.resources"],
       [[push], "body"],
-      ["PUSH_ARTIFACT", "body"],
+      [JSON.stringify("PUSH_ARTIFACT"), "body"], // a JSON string, not an object
     ];
-    for (const [body, field] of cases) expectError(await post(key, body), 400, "validation_error", field);
-    expectError(
-      await call(events.POST, { path: "/v1/events", key, rawBody: "{not json" }),
-      400,
-      "invalid_json",
-      "body",
-    );
+    for (const [body, field] of cases) expectV1Error(await post(key, body), 400, "validation_error", field);
+    expectV1Error(await call(events.POST, { path: "/v1/events", key, body: "{not json" }), 400, "invalid_json", "body");
     const big = { ...push, event_data: { ...push.event_data, padding: "x".repeat(1024 * 1024) } };
     const tooLarge = await post(key, big);
-    expectError(tooLarge, 413, "payload_too_large", "body");
+    expectV1Error(tooLarge, 413, "payload_too_large", "body");
     expect((tooLarge.json as { error: { message: string } }).error.message).toMatch(/1048576 bytes \(1 MiB\)/);
     const db = await getDb();
     expect(await db.event.count({ where: { projectId: project.id } })).toBe(0);
@@ -200,16 +193,16 @@ describe("POST /v1/events", () => {
   it("unauthorized: no key, unknown, revoked, or user credentials", async () => {
     const { project, key, keyRow } = await setup();
     const db = await getDb();
-    for (const authorization of [undefined, "Bearer nope", "Basic YWRtaW46eA==", `Bearer ${key}x`]) {
-      expectError(
-        await call(events.POST, { path: "/v1/events", authorization, body: sampleEvent("PUSH_ARTIFACT") }),
+    for (const auth of [undefined, "Bearer nope", "Basic YWRtaW46eA==", `Bearer ${key}x`]) {
+      expectV1Error(
+        await call(events.POST, { path: "/v1/events", auth, body: sampleEvent("PUSH_ARTIFACT") }),
         401,
         "unauthorized",
       );
     }
     expect((await post(key, sampleEvent("PUSH_ARTIFACT"))).status).toBe(202);
     await db.apiKey.update({ where: { id: keyRow.id }, data: { revokedAt: new Date() } });
-    expectError(await post(key, sampleEvent("PUSH_ARTIFACT")), 401, "unauthorized");
+    expectV1Error(await post(key, sampleEvent("PUSH_ARTIFACT")), 401, "unauthorized");
     expect(await db.event.count({ where: { projectId: project.id } })).toBe(1);
   });
 });

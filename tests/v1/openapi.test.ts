@@ -45,7 +45,7 @@ import { createPolicy, findPolicy } from "@/lib/policies/service";
 import { requireProject } from "@/lib/auth/access";
 import { toHarborPolicy } from "@/lib/policies/view";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
-import { call } from "./helpers";
+import { call } from "../helpers/http";
 
 const doc = openApiDocument();
 const METHODS = ["get", "post", "put", "patch", "delete"];

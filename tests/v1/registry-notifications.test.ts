@@ -9,8 +9,8 @@ import { createPolicy } from "@/lib/policies/service";
 import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { getSettings } from "@/lib/settings/settings";
-import { makeProject, makeUser } from "../helpers/fixtures";
-import { call, expectError } from "./helpers";
+import { DEAD_URL, makeProject, makeUser } from "../helpers/fixtures";
+import { call, expectV1Error } from "../helpers/http";
 
 const TOKEN = "registry-test-token-0123456789";
 const admin = makeUser({ sysadmin: true });
@@ -73,7 +73,7 @@ async function setup() {
   const input = policyInputSchema.parse({
     name: "artifacts",
     event_types: ["PUSH_ARTIFACT", "PULL_ARTIFACT", "DELETE_ARTIFACT"],
-    targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
+    targets: [{ type: "http", address: DEAD_URL }],
   });
   const { policy } = await createPolicy(await requireProject((await admin).actor, project.id, "webhook.manage"), input);
   return { project, policy };
@@ -82,9 +82,8 @@ async function setup() {
 const notify = (body: unknown, opts: { token?: string; contentType?: string; rawBody?: string } = {}) =>
   call(POST, {
     path: "/service/notifications",
-    authorization: opts.token === "" ? undefined : `Bearer ${opts.token ?? TOKEN}`,
-    body,
-    rawBody: opts.rawBody,
+    auth: opts.token === "" ? undefined : `Bearer ${opts.token ?? TOKEN}`,
+    body: opts.rawBody ?? body,
     headers: { "content-type": opts.contentType ?? REGISTRY_ENVELOPE_MEDIA_TYPE },
   });
 
@@ -235,19 +234,19 @@ describe("POST /service/notifications", () => {
     const { project } = await setup();
     const good = registryEvent({ repository: `${project.name}/app`, tag: "1" });
     const { timestamp: _dropped, ...noTimestamp } = registryEvent({ repository: `${project.name}/app` });
-    expectError(await notify(undefined, { rawBody: '{"events": [' }), 400, "invalid_json", "body");
-    expectError(await notify(undefined, { rawBody: "" }), 400, "invalid_json", "body");
-    expectError(await notify({ events: "push" }), 400, "validation_error", "events");
-    expectError(await notify({}), 400, "validation_error", "events");
-    expectError(await notify([good]), 400, "validation_error", "body");
-    expectError(await notify({ events: [good, noTimestamp] }), 400, "validation_error", "events.1.timestamp");
-    expectError(
+    expectV1Error(await notify(undefined, { rawBody: '{"events": [' }), 400, "invalid_json", "body");
+    expectV1Error(await notify(undefined, { rawBody: "" }), 400, "invalid_json", "body");
+    expectV1Error(await notify({ events: "push" }), 400, "validation_error", "events");
+    expectV1Error(await notify({}), 400, "validation_error", "events");
+    expectV1Error(await notify([good]), 400, "validation_error", "body");
+    expectV1Error(await notify({ events: [good, noTimestamp] }), 400, "validation_error", "events.1.timestamp");
+    expectV1Error(
       await notify({ events: [{ ...good, target: { ...good.target, repository: "" } }] }),
       400,
       "validation_error",
       "events.0.target.repository",
     );
-    expectError(
+    expectV1Error(
       await notify({ events: [good] }, { contentType: "text/plain" }),
       415,
       "unsupported_media_type",
@@ -261,7 +260,7 @@ describe("POST /service/notifications", () => {
     const { project } = await setup();
     const ev = registryEvent({ repository: `${project.name}/app`, tag: "1" });
     const res = await notify({ events: [{ ...ev, padding: "x".repeat(1024 * 1024) }] });
-    expectError(res, 413, "payload_too_large", "body");
+    expectV1Error(res, 413, "payload_too_large", "body");
     expect((res.json as { error: { message: string } }).error.message).toContain("1 MiB");
     const db = await getDb();
     expect(await db.event.count({ where: { projectId: project.id } })).toBe(0);
@@ -270,15 +269,15 @@ describe("POST /service/notifications", () => {
   it("401 without the token, with a wrong one, or another scheme; nothing is written", async () => {
     const { project } = await setup();
     const envelope = { events: [registryEvent({ repository: `${project.name}/app`, tag: "1" })] };
-    expectError(await notify(envelope, { token: "" }), 401, "unauthorized");
-    expectError(await notify(envelope, { token: "wrong-token" }), 401, "unauthorized");
-    expectError(await notify(envelope, { token: TOKEN.slice(0, -1) }), 401, "unauthorized");
+    expectV1Error(await notify(envelope, { token: "" }), 401, "unauthorized");
+    expectV1Error(await notify(envelope, { token: "wrong-token" }), 401, "unauthorized");
+    expectV1Error(await notify(envelope, { token: TOKEN.slice(0, -1) }), 401, "unauthorized");
     const basic = await call(POST, {
       path: "/service/notifications",
-      authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString("base64")}`,
+      auth: `Basic ${Buffer.from(`x:${TOKEN}`).toString("base64")}`,
       body: envelope,
     });
-    expectError(basic, 401, "unauthorized");
+    expectV1Error(basic, 401, "unauthorized");
     const db = await getDb();
     expect(await db.event.count({ where: { projectId: project.id } })).toBe(0);
     expect((await notify(envelope)).status).toBe(202);

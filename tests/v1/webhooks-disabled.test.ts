@@ -27,7 +27,7 @@ const { resetEnvCache } = await import("@/lib/config/env");
 const { getDb } = await import("@/lib/db/client");
 const { sampleEvent } = await import("@/lib/events/samples");
 const { makeApiKey, makeProject } = await import("../helpers/fixtures");
-const { call } = await import("./helpers");
+const { call } = await import("../helpers/http");
 resetEnvCache();
 
 describe("while webhooks are globally disabled", () => {
@@ -63,7 +63,7 @@ describe("while webhooks are globally disabled", () => {
     };
     const res = await call(postNotification, {
       path: "/service/notifications",
-      authorization: `Bearer ${TOKEN}`,
+      auth: `Bearer ${TOKEN}`,
       body: envelope,
     });
     expect(res.status).toBe(202);

@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
-import { makeProject, makeUser } from "../helpers/fixtures";
+import { DEAD_URL, makeProject, makeUser } from "../helpers/fixtures";
 
 const session = vi.hoisted(() => ({ actor: null as Actor | null }));
 vi.mock("@/lib/auth/session", async () => {
@@ -21,9 +21,6 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 const webhooks = await import("@/app/projects/[project]/webhooks/actions");
 const apiKeys = await import("@/app/projects/[project]/api-keys/actions");
 const settings = await import("@/app/admin/settings/actions");
-
-// Refused at once if anything were ever sent (tests/engine runs a worker on this database).
-const DEAD_URL = "http://127.0.0.1:9/hook";
 
 function policyInput(name: string, over: Record<string, unknown> = {}) {
   return {
