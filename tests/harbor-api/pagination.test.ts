@@ -82,8 +82,8 @@ describe("parseQuery (Harbor's q)", () => {
       name: { kind: "fuzzy", value: "ci" },
       status: { kind: "exact", value: "Error" },
       start_time: { kind: "range", min: "2020-01-01", max: "2021-01-01" },
-      id: { kind: "all", values: ["1", "2"] },
-      event_type: { kind: "any", values: ["A", "B"] },
+      id: { kind: "any", values: ["1", "2"] },
+      event_type: { kind: "all", values: ["A", "B"] },
       n: { kind: "range", max: "5" },
     });
     expect(parseQuery(null).size).toBe(0);

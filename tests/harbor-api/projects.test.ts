@@ -52,6 +52,7 @@ describe("projects", () => {
       // the creator becomes its project admin, as in Harbor
       current_user_role_id: 1,
       current_user_role_ids: [1],
+      repo_count: 0,
       metadata: { public: "true" },
     });
     const byName = await call(project.GET, `/api/v2.0/projects/${name}`, {

@@ -13,6 +13,6 @@ export const GET = harborRoute<ExecutionParams>(async ({ req, params, actor }) =
   const { project } = await webhookProject(actor, params.project_name_or_id, "webhook.read");
   const policy = await policyOf(project.id, params.webhook_policy_id);
   const execution = await executionOf(policy.id, params.execution_id);
-  const { paging, total, items } = await taskPage(execution.tasks, req.nextUrl.searchParams);
+  const { paging, total, items } = await taskPage(policy.id, execution.id, req.nextUrl.searchParams);
   return pagedJson(req, items, paging, total);
 });
