@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { pageOf, paginationLink, parsePaging } from "@/lib/api/pagination";
 import { keepMissingAuthHeaders } from "@/lib/harbor-api/inputs";
 import { HARBOR_ZERO_TIME, harborTime } from "@/lib/harbor-api/mappers";
-import { checkQuery, parseQuery, parseSort } from "@/lib/harbor-api/query";
+import { checkQuery, parseInstant, parseQuery, parseSort, queryConditions } from "@/lib/harbor-api/query";
 import { SECRET_MASK } from "@/lib/policies/schemas";
 
 function errorOf(fn: () => unknown): { code: string; message: string; field?: string } | undefined {
@@ -111,6 +111,101 @@ describe("parseQuery (Harbor's q)", () => {
   });
 });
 
+describe("parseQuery: Harbor's details", () => {
+  it("reads {a b} as Harbor's union (any of) and (a b) as its intersection (all of)", () => {
+    expect(Object.fromEntries(parseQuery("id={1  2 },status=(a b)"))).toEqual({
+      id: { kind: "any", values: ["1", "2"] },
+      status: { kind: "all", values: ["a", "b"] },
+    });
+  });
+
+  it("strips the quotes around range and list values, and keeps a backslash-escaped exact value", () => {
+    expect(
+      Object.fromEntries(parseQuery(`t=['2020-04-09 02:36:00'~"2020-04-10 00:00:00"],s={"a" 'b'},n=\\~x`)),
+    ).toEqual({
+      t: { kind: "range", min: "2020-04-09 02:36:00", max: "2020-04-10 00:00:00" },
+      s: { kind: "any", values: ["a", "b"] },
+      n: { kind: "exact", value: "~x" },
+    });
+  });
+
+  it("unescapes once more, as Harbor does for its UI's doubly encoded q, and keeps a literal %", () => {
+    expect(Object.fromEntries(parseQuery("id%3D42"))).toEqual({ id: { kind: "exact", value: "42" } });
+    expect(Object.fromEntries(parseQuery("status_message=~100%"))).toEqual({
+      status_message: { kind: "fuzzy", value: "100%" },
+    });
+  });
+
+  it("refuses a key inherited from Object.prototype like any unknown key", () => {
+    expect(errorOf(() => checkQuery(parseQuery("constructor=x"), { name: ["exact"] }))?.message).toBe(
+      "q: unsupported key constructor; supported: name",
+    );
+  });
+
+  it("stays linear on hostile input", () => {
+    const started = performance.now();
+    for (const q of [
+      `a=${"[".repeat(200_000)}`,
+      `a={${"'".repeat(200_000)}x}`,
+      `a=[${"'".repeat(200_000)}x~]`,
+      `${",".repeat(200_000)}a=b`,
+    ]) {
+      try {
+        parseQuery(q);
+      } catch (e) {
+        expect(e).toBeInstanceOf(AppError);
+      }
+    }
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});
+
+describe("parseInstant (times in q)", () => {
+  it.each([
+    ["2020-04-09 02:36:00", "2020-04-09T02:36:00.000Z"],
+    ["2020-04-09T02:36:00", "2020-04-09T02:36:00.000Z"],
+    ["2020-04-09T02:36:00Z", "2020-04-09T02:36:00.000Z"],
+    ["2020-04-09T02:36:00.5Z", "2020-04-09T02:36:00.500Z"],
+    ["2020-04-09T04:36:00+02:00", "2020-04-09T02:36:00.000Z"],
+    ["2020-04-09T04:36:00+0200", "2020-04-09T02:36:00.000Z"],
+    ["2020-04-09 00:36:00-02", "2020-04-09T02:36:00.000Z"],
+    ["2020-04-09 02:36", "2020-04-09T02:36:00.000Z"],
+    ["2020-04-09", "2020-04-09T00:00:00.000Z"],
+    ["1586399760", "2020-04-09T02:36:00.000Z"],
+  ])("%s is %s", (text, iso) => {
+    expect(parseInstant(text)?.toISOString()).toBe(iso);
+  });
+
+  it.each(["yesterday", "2020-02-30", "2020-13-01", "2020-04-09 24:00:00", "2020-04-09 02:60:00", "2020-4-9", ""])(
+    "refuses %j",
+    (text) => {
+      expect(parseInstant(text)).toBeUndefined();
+    },
+  );
+});
+
+describe("queryConditions", () => {
+  const fields = {
+    id: { column: "id", type: "int", kinds: ["exact", "fuzzy", "range", "any"] },
+    status: { column: "status", type: "text", kinds: ["exact", "fuzzy", "any"], values: ["Success", "Error"] },
+    at: { column: "startTime", type: "time", kinds: ["range"] },
+  } as const;
+
+  it("turns terms into column conditions; a fuzzy match on an enumeration is the list of values containing it", () => {
+    expect(queryConditions(parseQuery("id=[3~],status=~S,at=[~2020-04-09 02:36:00]"), fields)).toEqual([
+      { column: "id", op: "gte", value: 3 },
+      { column: "status", op: "in", values: ["Success"] },
+      { column: "startTime", op: "lte", value: new Date("2020-04-09T02:36:00Z") },
+    ]);
+    expect(queryConditions(parseQuery("status=~r,id={1 2}"), fields)).toEqual([
+      { column: "status", op: "in", values: ["Error"] },
+      { column: "id", op: "in", values: [1, 2] },
+    ]);
+    expect(queryConditions(parseQuery("id=~x"), fields)).toEqual([{ op: "none" }]);
+    expect(queryConditions(parseQuery("id=~12"), fields)).toEqual([{ column: "id", op: "contains", value: "12" }]);
+  });
+});
+
 describe("parseSort", () => {
   it("reads fields and directions", () => {
     expect(parseSort("-creation_time,name", ["name", "creation_time"])).toEqual([
@@ -118,6 +213,18 @@ describe("parseSort", () => {
       { field: "name", desc: false },
     ]);
     expect(parseSort("", ["name"])).toEqual([]);
+  });
+  it("reads ascending and descending fields, as Harbor's sort=field1,-field2", () => {
+    expect(parseSort("start_time,-id,+status", ["id", "start_time", "status"])).toEqual([
+      { field: "start_time", desc: false },
+      { field: "id", desc: true },
+      { field: "status", desc: false },
+    ]);
+    expect(errorOf(() => parseSort("id,-id", ["id"]))).toEqual({
+      code: "validation_error",
+      message: "sort: id is given twice",
+      field: "sort",
+    });
   });
   it("refuses unknown fields", () => {
     expect(errorOf(() => parseSort("-size", ["name"]))).toEqual({

@@ -125,6 +125,8 @@ describe("projects", () => {
       project_id: w.project.id,
       name: w.project.name,
       current_user_role_id: 3,
+      // Harbor always sends repo_count (we keep no repositories)
+      repo_count: 0,
       metadata: { public: "false" },
     });
     expect(asGuest.r.headers.get("x-total-count")).toBe("1");
