@@ -2,19 +2,17 @@ import { invalid, notFound } from "@/lib/errors";
 import { pageOf, parsePaging } from "@/lib/api/pagination";
 import { getDb } from "@/lib/db/client";
 import { parseRowId } from "@/lib/ids";
-import { EVENT_TYPES } from "@/lib/shared/events";
-import type { Condition, ExecutionColumn, Order, TaskColumn } from "@/lib/history/conditions";
+import type { Condition, ExecutionColumn, Order } from "@/lib/history/conditions";
 import { listExecutions, listTasks } from "@/lib/history/queries";
 import { TASK_STATUSES } from "@/lib/history/statuses";
-import { toHarborTask } from "@/lib/harbor-api/mappers";
 import {
-  MAX_LIST_VALUES,
-  checkQuery,
-  parseQuery,
-  parseSort,
-  queryConditions,
-  type QueryField,
-} from "@/lib/harbor-api/query";
+  EXECUTION_QUERY_FIELDS,
+  EXECUTION_SORT_FIELDS,
+  TASK_QUERY_FIELDS,
+  TASK_SORT_FIELDS,
+} from "@/lib/harbor-api/list-fields";
+import { toHarborTask } from "@/lib/harbor-api/mappers";
+import { MAX_LIST_VALUES, checkQuery, parseQuery, parseSort, queryConditions } from "@/lib/harbor-api/query";
 import { findPolicy, listPolicies } from "@/lib/policies/service";
 
 /** The list endpoints' query handling: Harbor's page/page_size, q and sort, checked up front. */
@@ -46,62 +44,6 @@ export async function policyPage(projectId: number, params: URLSearchParams) {
   });
   return { paging, total, items };
 }
-
-export const EXECUTION_VENDOR_TYPES = ["WEBHOOK", "SLACK"] as const;
-export const EXECUTION_TRIGGERS = ["EVENT", "MANUAL"] as const;
-
-const eventTypeField = {
-  column: "eventType",
-  type: "text",
-  kinds: ["exact", "fuzzy", "any"],
-  values: EVENT_TYPES,
-} as const;
-
-/** Harbor's execution columns as `q` keys; event_type (Harbor: extra_attrs.event_type) is ours. */
-export const EXECUTION_QUERY_FIELDS: Record<string, QueryField<ExecutionColumn>> = {
-  id: { column: "id", type: "int", kinds: ["exact", "fuzzy", "range", "any"] },
-  vendor_type: { column: "vendorType", type: "text", kinds: ["exact", "fuzzy", "any"], values: EXECUTION_VENDOR_TYPES },
-  vendor_id: { column: "policyId", type: "int", kinds: ["exact", "any"] },
-  status: { column: "status", type: "text", kinds: ["exact", "fuzzy", "any"], values: TASK_STATUSES },
-  status_message: { column: "statusMessage", type: "text", kinds: ["exact", "fuzzy"] },
-  trigger: { column: "trigger", type: "text", kinds: ["exact", "fuzzy", "any"], values: EXECUTION_TRIGGERS },
-  event_type: eventTypeField,
-  "extra_attrs.event_type": eventTypeField,
-  start_time: { column: "startTime", type: "time", kinds: ["range"] },
-  end_time: { column: "endTime", type: "time", kinds: ["range"] },
-};
-
-/** Harbor's UI sorts executions by status, start_time and end_time, both ways. */
-export const EXECUTION_SORT_FIELDS: Record<string, ExecutionColumn> = {
-  id: "id",
-  vendor_type: "vendorType",
-  status: "status",
-  trigger: "trigger",
-  start_time: "startTime",
-  end_time: "endTime",
-};
-
-export const TASK_QUERY_FIELDS: Record<string, QueryField<TaskColumn>> = {
-  id: { column: "id", type: "int", kinds: ["exact", "fuzzy", "range", "any"] },
-  execution_id: { column: "executionId", type: "int", kinds: ["exact", "any"] },
-  status: { column: "status", type: "text", kinds: ["exact", "fuzzy", "any"], values: TASK_STATUSES },
-  status_message: { column: "statusMessage", type: "text", kinds: ["exact", "fuzzy"] },
-  run_count: { column: "runCount", type: "int", kinds: ["exact", "range", "any"] },
-  creation_time: { column: "createdAt", type: "time", kinds: ["range"] },
-  start_time: { column: "startTime", type: "time", kinds: ["range"] },
-  update_time: { column: "updatedAt", type: "time", kinds: ["range"] },
-  end_time: { column: "endTime", type: "time", kinds: ["range"] },
-};
-
-export const TASK_SORT_FIELDS: Record<string, TaskColumn> = {
-  id: "id",
-  status: "status",
-  run_count: "runCount",
-  creation_time: "createdAt",
-  start_time: "startTime",
-  update_time: "updatedAt",
-  end_time: "endTime",
-};
 
 function orderOf<C extends string>(sort: string | null, fields: Record<string, C>): Order<C>[] {
   return parseSort(sort, Object.keys(fields)).map((s) => ({ column: fields[s.field], desc: s.desc }));

@@ -242,3 +242,18 @@ export function queryConditions<C extends string>(
     }
   });
 }
+
+const KIND_NAMES: Record<QueryKind, string> = {
+  exact: "exact",
+  fuzzy: "fuzzy",
+  range: "range",
+  any: "list",
+  all: "intersection list",
+};
+
+/** "`id` (exact, range), `status` (exact, list)": a list's `q` keys, for its documentation. */
+export function describeQueryFields(fields: Record<string, QueryField<string>>): string {
+  return Object.entries(fields)
+    .map(([key, f]) => `\`${key}\` (${f.kinds.map((k) => KIND_NAMES[k]).join(", ")})`)
+    .join(", ");
+}

@@ -24,6 +24,13 @@ import {
   redeliverRangeSchema,
 } from "@/lib/harbor-api/inputs";
 import {
+  EXECUTION_QUERY_FIELDS,
+  EXECUTION_SORT_FIELDS,
+  TASK_QUERY_FIELDS,
+  TASK_SORT_FIELDS,
+} from "@/lib/harbor-api/list-fields";
+import { describeQueryFields } from "@/lib/harbor-api/query";
+import {
   harborApiKeyCreatedSchema,
   harborApiKeySchema,
   harborExecutionSchema,
@@ -383,6 +390,11 @@ function harborOp(
   };
 }
 
+const sortFields = (fields: Record<string, string>) =>
+  Object.keys(fields)
+    .map((f) => `\`${f}\``)
+    .join(", ");
+
 function harborPaths(): OpenApiDocument["paths"] {
   const base = "/api/v2.0/projects/{project_name_or_id}";
   const policy = `${base}/webhook/policies/{webhook_policy_id}`;
@@ -490,9 +502,8 @@ function harborPaths(): OpenApiDocument["paths"] {
         operationId: "ListExecutionsOfWebhookPolicy",
         summary: "List executions of a policy",
         description:
-          "Newest first unless `sort` says otherwise (`id`, `vendor_type`, `status`, `trigger`, `start_time`, `end_time`). " +
-          "`q` keys: `id` (exact, fuzzy, range, list), `vendor_type`, `status`, `trigger`, `event_type` (alias `extra_attrs.event_type`) " +
-          "(exact, fuzzy, list), `vendor_id` (exact, list), `status_message` (exact, fuzzy), `start_time`, `end_time` (range). " +
+          `Newest first unless \`sort\` says otherwise (${sortFields(EXECUTION_SORT_FIELDS)}). ` +
+          `\`q\` keys: ${describeQueryFields(EXECUTION_QUERY_FIELDS)}. ` +
           "E.g. `q=id=42`, `q=status={Error Stopped},start_time=[2020-04-09 02:36:00~2020-04-10 00:00:00]`.",
         parameters: [P, POL, ...PAGE, paramRef("Q"), paramRef("Sort")],
         responses: { 200: paged("HarborExecution", "Executions."), ...H400, ...H401, ...H403, ...H404 },
@@ -530,9 +541,8 @@ function harborPaths(): OpenApiDocument["paths"] {
         operationId: "ListTasksOfWebhookExecution",
         summary: "List tasks of an execution",
         description:
-          "Oldest first unless `sort` says otherwise (`id`, `status`, `run_count`, `creation_time`, `start_time`, `update_time`, `end_time`). " +
-          "`q` keys: `id` (exact, fuzzy, range, list), `execution_id` (exact, list), `status` (exact, fuzzy, list), " +
-          "`status_message` (exact, fuzzy), `run_count` (exact, range, list), `creation_time`, `start_time`, `update_time`, `end_time` (range).",
+          `Oldest first unless \`sort\` says otherwise (${sortFields(TASK_SORT_FIELDS)}). ` +
+          `\`q\` keys: ${describeQueryFields(TASK_QUERY_FIELDS)}.`,
         parameters: [P, POL, EX, ...PAGE, paramRef("Q"), paramRef("Sort")],
         responses: {
           200: paged("HarborTask", "Tasks, each with its webhook-id and attempts."),

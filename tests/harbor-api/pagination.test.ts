@@ -7,6 +7,13 @@ import { keepMissingAuthHeaders } from "@/lib/harbor-api/inputs";
 import { HARBOR_ZERO_TIME, harborTime } from "@/lib/harbor-api/mappers";
 import { checkQuery, parseInstant, parseQuery, parseSort, queryConditions } from "@/lib/harbor-api/query";
 import { SECRET_MASK } from "@/lib/policies/schemas";
+import {
+  EXECUTION_QUERY_FIELDS,
+  EXECUTION_SORT_FIELDS,
+  TASK_QUERY_FIELDS,
+  TASK_SORT_FIELDS,
+} from "@/lib/harbor-api/list-fields";
+import { openApiDocument } from "@/lib/openapi/document";
 
 function errorOf(fn: () => unknown): { code: string; message: string; field?: string } | undefined {
   try {
@@ -265,5 +272,46 @@ describe("harborTime", () => {
     expect(harborTime(new Date("2026-03-04T05:06:07.089Z"))).toBe("2026-03-04T05:06:07.089Z");
     expect(harborTime(null)).toBe(HARBOR_ZERO_TIME);
     expect(HARBOR_ZERO_TIME).toBe("0001-01-01T00:00:00.000Z");
+  });
+});
+
+describe("the OpenAPI document of the history lists", () => {
+  const doc = openApiDocument();
+  const base = "/api/v2.0/projects/{project_name_or_id}/webhook";
+  const executions = `${base}/policies/{webhook_policy_id}/executions`;
+  const tasks = `${executions}/{execution_id}/tasks`;
+  const params = (path: string) =>
+    (doc.paths[path].get.parameters ?? []).map((p) => ("$ref" in p ? p.$ref : `${p.name}${p.required ? "*" : ""}`));
+
+  it("names every q key and sort field the lists accept, from the same tables", () => {
+    for (const [path, fields, sort] of [
+      [executions, EXECUTION_QUERY_FIELDS, EXECUTION_SORT_FIELDS],
+      [tasks, TASK_QUERY_FIELDS, TASK_SORT_FIELDS],
+    ] as const) {
+      const text = doc.paths[path].get.description ?? "";
+      for (const key of [...Object.keys(fields), ...Object.keys(sort)]) expect(text, path).toContain(`\`${key}\``);
+      expect(params(path)).toEqual(
+        expect.arrayContaining(["#/components/parameters/Q", "#/components/parameters/Sort"]),
+      );
+    }
+    expect(doc.paths[executions].get.description).toContain("`id` (exact, fuzzy, range, list)");
+  });
+
+  it("documents the deprecated webhook/jobs list and repo_count", () => {
+    const jobs = doc.paths[`${base}/jobs`].get;
+    expect(jobs.deprecated).toBe(true);
+    expect(params(`${base}/jobs`)).toEqual(expect.arrayContaining(["policy_id*", "status"]));
+    expect(JSON.stringify(jobs.responses[200])).toContain("#/components/schemas/HarborWebhookJob");
+    expect(Object.keys(doc.components.schemas.HarborWebhookJob.properties as object)).toEqual([
+      "id",
+      "policy_id",
+      "event_type",
+      "notify_type",
+      "status",
+      "job_detail",
+      "creation_time",
+      "update_time",
+    ]);
+    expect(doc.components.schemas.HarborProject.properties).toHaveProperty("repo_count");
   });
 });
