@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/errors";
 import type { Condition } from "@/lib/history/conditions";
 import { MAX_ROW_ID } from "@/lib/ids";
+import { hasUnstorableText } from "@/lib/unicode";
 
 /**
  * Harbor's list query language (`q=name=~abc,status=Error,start_time=[a~b]`), as its swagger and
@@ -84,9 +85,10 @@ function unescapeAgain(q: string): string {
 export function parseQuery(q: string | null | undefined): Map<string, QueryTerm> {
   const terms = new Map<string, QueryTerm>();
   if (!q || q.trim() === "") return terms;
-  const parts = unescapeAgain(q)
-    .split(",")
-    .filter((part) => part.trim() !== "");
+  const text = unescapeAgain(q);
+  // PostgreSQL refuses NUL in text parameters: refused here rather than as a 500 there.
+  if (hasUnstorableText(text)) throw badQuery("contains a NUL character or an unpaired UTF-16 surrogate");
+  const parts = text.split(",").filter((part) => part.trim() !== "");
   if (parts.length > MAX_QUERY_TERMS) throw badQuery(`must have at most ${MAX_QUERY_TERMS} terms`);
   for (const part of parts) {
     const eq = part.indexOf("=");

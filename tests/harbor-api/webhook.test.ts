@@ -834,6 +834,7 @@ describe("q and sort on executions, tasks and webhook jobs", () => {
     [`id={${Array.from({ length: 101 }, (_, i) => i + 1).join(" ")}}`, "q: id lists more than 100 values"],
     [Array.from({ length: 17 }, (_, i) => `k${i}=v`).join(","), "q: must have at most 16 terms"],
     [`status_message=~${"x".repeat(1001)}`, "q: status_message=~ takes at most 1000 characters"],
+    ["status_message=~a\u0000b", "q: contains a NUL character or an unpaired UTF-16 surrogate"],
     [`${"k".repeat(100)}`, `q: "${"k".repeat(64)}…" is not key=value`],
   ])("q=%s is a 400 naming q", async (text, message) => {
     const r = await list(q(text));
