@@ -1,12 +1,19 @@
-import { AppError } from "@/lib/errors";
-import { sliceToPage, parsePaging, type Paging } from "@/lib/api/pagination";
+import { invalid, notFound } from "@/lib/errors";
+import { sliceToPage, parsePaging } from "@/lib/api/pagination";
 import { getDb } from "@/lib/db/client";
-import { isEventType } from "@/lib/shared/events";
-import { listExecutions, type ExecutionFilter } from "@/lib/history/queries";
-import { TASK_STATUSES, type TaskStatus } from "@/lib/shared/task-statuses";
-import { toHarborTask, type AttemptRow } from "@/lib/harbor-api/mappers";
-import { checkQuery, parseQuery, parseSort, type QueryTerm } from "@/lib/harbor-api/query";
-import { listPolicies } from "@/lib/policies/service";
+import { parseRowId } from "@/lib/ids";
+import type { Condition, ExecutionColumn, Order } from "@/lib/history/conditions";
+import { listExecutions, listTasks } from "@/lib/history/queries";
+import { TASK_STATUSES } from "@/lib/shared/task-statuses";
+import {
+  EXECUTION_QUERY_FIELDS,
+  EXECUTION_SORT_FIELDS,
+  TASK_QUERY_FIELDS,
+  TASK_SORT_FIELDS,
+} from "@/lib/harbor-api/list-fields";
+import { toHarborTask } from "@/lib/harbor-api/mappers";
+import { MAX_LIST_VALUES, checkQuery, parseQuery, parseSort, queryConditions } from "@/lib/harbor-api/query";
+import { findPolicy, listPolicies } from "@/lib/policies/service";
 
 /** The list endpoints' query handling: Harbor's page/page_size, q and sort, checked up front. */
 
@@ -38,72 +45,62 @@ export async function policyPage(projectId: number, params: URLSearchParams) {
   return { paging, total, items };
 }
 
-function statusOf(term: QueryTerm): TaskStatus {
-  const value = term.kind === "exact" || term.kind === "fuzzy" ? term.value : "";
-  const status = TASK_STATUSES.find((s) => s.toLowerCase() === value.toLowerCase());
-  if (!status) throw new AppError("validation_error", `q: status must be one of ${TASK_STATUSES.join(", ")}`, "q");
-  return status;
+function orderOf<C extends string>(sort: string | null, fields: Record<string, C>): Order<C>[] {
+  return parseSort(sort, Object.keys(fields)).map((s) => ({ column: fields[s.field], desc: s.desc }));
 }
 
-function instantOf(value: string | undefined, bound: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const d = /^\d+$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
-  if (Number.isNaN(d.getTime()))
-    throw new AppError("validation_error", `q: start_time ${bound} must be an ISO 8601 date-time or unix seconds`, "q");
-  return d;
-}
-
-/** Executions of a policy, newest first, filtered by `q=status=Error,event_type=PUSH_ARTIFACT,start_time=[from~to]`. */
-export async function executionPage(policyId: number, params: URLSearchParams) {
+/**
+ * A policy's executions: newest first unless `sort` says otherwise, filtered by `q` (and by the
+ * caller's own conditions, such as the jobs endpoint's `status`).
+ */
+export async function executionPage(
+  policyId: number,
+  params: URLSearchParams,
+  where: Condition<ExecutionColumn>[] = [],
+) {
   const paging = parsePaging(params);
-  const terms = parseQuery(params.get("q"));
-  checkQuery(terms, { status: ["exact", "fuzzy"], event_type: ["exact"], start_time: ["range"] });
-  for (const s of parseSort(params.get("sort"), ["id", "start_time"])) {
-    if (!s.desc)
-      throw new AppError(
-        "validation_error",
-        "sort: executions are listed newest first; use -id or -start_time",
-        "sort",
-      );
-  }
-  const filter: ExecutionFilter = {};
-  const status = terms.get("status");
-  if (status) filter.status = statusOf(status);
-  const eventType = terms.get("event_type");
-  if (eventType?.kind === "exact") {
-    if (!isEventType(eventType.value))
-      throw new AppError("validation_error", `q: event_type ${eventType.value} is not a webhook event type`, "q");
-    filter.eventType = eventType.value;
-  }
-  const range = terms.get("start_time");
-  if (range?.kind === "range") {
-    filter.from = instantOf(range.min, "min");
-    filter.to = instantOf(range.max, "max");
-  }
-  const { total, items } = await listExecutions(policyId, { page: paging.page, pageSize: paging.pageSize, ...filter });
+  const conditions = queryConditions(parseQuery(params.get("q")), EXECUTION_QUERY_FIELDS);
+  const orderBy = orderOf(params.get("sort"), EXECUTION_SORT_FIELDS);
+  const { total, items } = await listExecutions(policyId, { ...paging, where: [...conditions, ...where], orderBy });
   return { paging, total, items };
 }
 
-type TaskRow = Parameters<typeof toHarborTask>[0];
-
-/** An execution's tasks in Harbor's shape, each with its attempts. */
-export async function taskPage(
-  tasks: TaskRow[],
-  params: URLSearchParams,
-): Promise<{ paging: Paging; total: number; items: ReturnType<typeof toHarborTask>[] }> {
+/** An execution's tasks in Harbor's shape, each with its attempts; `q` and `sort` as on executions. */
+export async function taskPage(policyId: number, executionId: number, params: URLSearchParams) {
   const paging = parsePaging(params);
-  checkQuery(parseQuery(params.get("q")), {});
-  const sort = parseSort(params.get("sort"), ["id", "creation_time"])[0];
-  const ordered = [...tasks].sort((a, b) => (sort?.desc ? b.id - a.id : a.id - b.id));
-  const page = sliceToPage(ordered, paging);
-  const db = await getDb();
-  const attempts = page.length
-    ? await db.attempt.findMany({
-        where: { taskId: { in: page.map((t) => t.id) } },
-        orderBy: [{ taskId: "asc" }, { number: "asc" }],
-      })
-    : [];
-  const byTask = new Map<number, AttemptRow[]>();
-  for (const a of attempts) byTask.set(a.taskId, [...(byTask.get(a.taskId) ?? []), a]);
-  return { paging, total: tasks.length, items: page.map((t) => toHarborTask(t, byTask.get(t.id) ?? [])) };
+  const where = queryConditions(parseQuery(params.get("q")), TASK_QUERY_FIELDS);
+  const orderBy = orderOf(params.get("sort"), TASK_SORT_FIELDS);
+  const { total, items } = await listTasks(policyId, executionId, { ...paging, where, orderBy });
+  return { paging, total, items: items.map((t) => toHarborTask(t, t.attempts)) };
+}
+
+/** Harbor's job statuses are the execution statuses; the parameter may repeat or list them with commas. */
+function jobStatuses(params: URLSearchParams): Condition<ExecutionColumn>[] {
+  const given = params
+    .getAll("status")
+    .flatMap((s) => s.split(","))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (given.length === 0) return [];
+  if (given.length > MAX_LIST_VALUES) throw invalid("status", `status: must list at most ${MAX_LIST_VALUES} values`);
+  const values = given.map((s) => {
+    const status = TASK_STATUSES.find((t) => t.toLowerCase() === s.toLowerCase());
+    if (!status) throw invalid("status", `status: must be one of ${TASK_STATUSES.join(", ")}`);
+    return status;
+  });
+  return [{ column: "status", op: "in", values }];
+}
+
+/**
+ * Harbor's deprecated `GET /projects/{p}/webhook/jobs?policy_id=`: a webhook job is an execution
+ * (Harbor's executions and tasks are 1:1 here too), paged and filtered as the executions list.
+ */
+export async function webhookJobPage(projectId: number, params: URLSearchParams) {
+  const raw = params.get("policy_id");
+  if (raw === null || raw.trim() === "") throw invalid("policy_id", "policy_id: is required");
+  const policyId = parseRowId(raw.trim());
+  if (policyId === undefined) throw invalid("policy_id", "policy_id: must be a positive whole number");
+  const policy = await findPolicy(projectId, policyId);
+  if (!policy) throw notFound("webhook policy");
+  return executionPage(policy.id, params, jobStatuses(params));
 }

@@ -38,6 +38,8 @@ export function toHarborProject(
     deleted: false,
     current_user_role_id: roleId,
     current_user_role_ids: roleId ? [roleId] : [],
+    // Harbor always sends it; we keep no repositories.
+    repo_count: 0,
     metadata: { public: String(project.public) },
   };
 }
@@ -147,6 +149,38 @@ export function toHarborExecution(e: {
     extra_attrs: { event_type: e.eventType, payload: defaultPayloadOf(e.event) },
     start_time: harborTime(e.startTime),
     end_time: harborTime(e.endTime),
+  };
+}
+
+/**
+ * Harbor's deprecated WebhookJob: an execution under its pre-2.2 names (model/webhook_job.go).
+ * `update_time` is the last change we know of: its end, or its task's last update.
+ */
+export function toHarborWebhookJob(e: {
+  id: number;
+  policyId: number;
+  vendorType: string;
+  status: string;
+  eventType: string;
+  startTime: Date;
+  endTime: Date | null;
+  event: EventRow;
+  tasks: { updatedAt: Date }[];
+}) {
+  const updated = Math.max(
+    e.startTime.getTime(),
+    e.endTime?.getTime() ?? 0,
+    ...e.tasks.map((t) => t.updatedAt.getTime()),
+  );
+  return {
+    id: e.id,
+    policy_id: e.policyId,
+    event_type: e.eventType,
+    notify_type: e.vendorType === "SLACK" ? "slack" : "http",
+    status: e.status,
+    job_detail: defaultPayloadOf(e.event),
+    creation_time: harborTime(e.startTime),
+    update_time: harborTime(new Date(updated)),
   };
 }
 

@@ -104,6 +104,19 @@ export const harborTaskSchema = z.strictObject({
   end_time: time,
 });
 
+export const harborWebhookJobSchema = z
+  .strictObject({
+    id: z.number().int().describe("The execution id"),
+    policy_id: z.number().int(),
+    event_type: z.enum(EVENT_TYPES),
+    notify_type: z.enum(NOTIFY_TYPES),
+    status: z.enum(TASK_STATUSES),
+    job_detail: z.string().describe("The Default payload, as JSON text"),
+    creation_time: time,
+    update_time: time,
+  })
+  .describe("Harbor's deprecated webhook job: an execution under its older field names");
+
 export const harborWebhookEventsSchema = z.strictObject({
   event_type: z.array(z.enum(EVENT_TYPES)),
   notify_type: z.array(z.enum(NOTIFY_TYPES)),
@@ -128,6 +141,7 @@ export const harborProjectSchema = z.strictObject({
   deleted: z.boolean(),
   current_user_role_id: z.number().int(),
   current_user_role_ids: z.array(z.number().int()),
+  repo_count: z.number().int().describe("Always 0: repositories are not kept here"),
   metadata: z.strictObject({ public: z.enum(["true", "false"]) }),
 });
 

@@ -1,5 +1,15 @@
 import { dialect, getDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/sql";
+import {
+  EXECUTION_COLUMNS,
+  TASK_COLUMNS,
+  orderSql,
+  whereSql,
+  type Condition,
+  type ExecutionColumn,
+  type Order,
+  type TaskColumn,
+} from "@/lib/history/conditions";
 import { TASK_STATUSES, type TaskStatus } from "@/lib/shared/task-statuses";
 
 /**
@@ -7,33 +17,84 @@ import { TASK_STATUSES, type TaskStatus } from "@/lib/shared/task-statuses";
  * resolved inside the caller's project, so history of another project is never reachable.
  */
 
-export type ExecutionFilter = { status?: TaskStatus; eventType?: string; from?: Date; to?: Date };
+export type ExecutionFilter = {
+  status?: TaskStatus;
+  eventType?: string;
+  from?: Date;
+  to?: Date;
+  /** Further conditions (the Harbor API's q), ANDed with the fields above. */
+  where?: Condition<ExecutionColumn>[];
+  /** Default: newest first (id descending, the (policyId, id) index). Ties are broken by id. */
+  orderBy?: Order<ExecutionColumn>[];
+};
 
+function executionWhere(policyId: number, f: ExecutionFilter): Prisma.Sql {
+  const conditions: Condition<ExecutionColumn>[] = [{ column: "policyId", op: "eq", value: policyId }];
+  if (f.status) conditions.push({ column: "status", op: "eq", value: f.status });
+  if (f.eventType) conditions.push({ column: "eventType", op: "eq", value: f.eventType });
+  if (f.from) conditions.push({ column: "startTime", op: "gte", value: f.from });
+  if (f.to) conditions.push({ column: "startTime", op: "lte", value: f.to });
+  return whereSql(EXECUTION_COLUMNS, [...conditions, ...(f.where ?? [])]);
+}
+
+/**
+ * One page of a policy's executions. The page's ids come from one SQL query (filters and order
+ * shared with the count), then the rows with their event, target and tasks.
+ */
 export async function listExecutions(policyId: number, opts: { page: number; pageSize: number } & ExecutionFilter) {
   const db = await getDb();
-  const where = {
-    policyId,
-    ...(opts.status ? { status: opts.status } : {}),
-    ...(opts.eventType ? { eventType: opts.eventType } : {}),
-    ...(opts.from || opts.to
-      ? { startTime: { ...(opts.from ? { gte: opts.from } : {}), ...(opts.to ? { lte: opts.to } : {}) } }
-      : {}),
-  };
-  const [total, items] = await Promise.all([
-    countExecutions(policyId, opts),
-    db.execution.findMany({
-      where,
-      orderBy: { id: "desc" },
-      skip: (opts.page - 1) * opts.pageSize,
-      take: opts.pageSize,
-      include: {
-        event: true,
-        target: { select: { id: true, type: true, address: true, payloadFormat: true } },
-        tasks: { select: { id: true, status: true, runCount: true } },
-      },
-    }),
+  const where = executionWhere(policyId, opts);
+  const order = orderSql(EXECUTION_COLUMNS, opts.orderBy?.length ? opts.orderBy : [{ column: "id", desc: true }]);
+  const [total, page] = await Promise.all([
+    countExecutions(where),
+    db.$queryRaw<{ id: number | bigint }[]>`SELECT "id" FROM "Execution" WHERE ${where} ORDER BY ${order}
+      LIMIT ${opts.pageSize} OFFSET ${(opts.page - 1) * opts.pageSize}`,
   ]);
-  return { total, items };
+  const ids = page.map((r) => Number(r.id));
+  const rows = ids.length
+    ? await db.execution.findMany({
+        where: { id: { in: ids } },
+        include: {
+          event: true,
+          target: { select: { id: true, type: true, address: true, payloadFormat: true } },
+          tasks: { select: { id: true, status: true, runCount: true, updatedAt: true } },
+        },
+      })
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return { total, items: ids.flatMap((id) => byId.get(id) ?? []) };
+}
+
+export type TaskFilter = { where?: Condition<TaskColumn>[]; orderBy?: Order<TaskColumn>[] };
+
+/** One page of an execution's tasks (oldest first by default), each with its attempts. */
+export async function listTasks(
+  policyId: number,
+  executionId: number,
+  opts: { page: number; pageSize: number } & TaskFilter,
+) {
+  const db = await getDb();
+  const where = whereSql(TASK_COLUMNS, [
+    { column: "executionId", op: "eq", value: executionId },
+    { column: "policyId", op: "eq", value: policyId },
+    ...(opts.where ?? []),
+  ]);
+  const order = orderSql(TASK_COLUMNS, opts.orderBy?.length ? opts.orderBy : [{ column: "id", desc: false }]);
+  // An execution has a task per delivery run: few rows, counted exactly (the executionId index).
+  const [[count], page] = await Promise.all([
+    db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS "n" FROM "Task" WHERE ${where}`,
+    db.$queryRaw<{ id: number | bigint }[]>`SELECT "id" FROM "Task" WHERE ${where} ORDER BY ${order}
+      LIMIT ${opts.pageSize} OFFSET ${(opts.page - 1) * opts.pageSize}`,
+  ]);
+  const ids = page.map((r) => Number(r.id));
+  const rows = ids.length
+    ? await db.task.findMany({
+        where: { id: { in: ids } },
+        include: { attempts: { orderBy: { number: "asc" } } },
+      })
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return { total: Number(count.n), items: ids.flatMap((id) => byId.get(id) ?? []) };
 }
 
 /**
@@ -54,14 +115,8 @@ const largeCounts = new Map<string, { n: number; at: number }>();
  * never below the exact limit. SQLite has no such estimate: it counts on, and keeps that count
  * for LARGE_COUNT_TTL_MS (paging through 900,000 executions need not count them on every page).
  */
-async function countExecutions(policyId: number, f: ExecutionFilter): Promise<number> {
+async function countExecutions(where: Prisma.Sql): Promise<number> {
   const db = await getDb();
-  const conditions = [Prisma.sql`"policyId" = ${policyId}`];
-  if (f.status) conditions.push(Prisma.sql`"status" = ${f.status}`);
-  if (f.eventType) conditions.push(Prisma.sql`"eventType" = ${f.eventType}`);
-  if (f.from) conditions.push(Prisma.sql`"startTime" >= ${f.from}`);
-  if (f.to) conditions.push(Prisma.sql`"startTime" <= ${f.to}`);
-  const where = Prisma.join(conditions, " AND ");
   const [capped] = await db.$queryRaw<
     { n: number | bigint }[]
   >`SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "Execution" WHERE ${where} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS "capped"`;

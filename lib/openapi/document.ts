@@ -24,6 +24,13 @@ import {
   redeliverRangeSchema,
 } from "@/lib/harbor-api/inputs";
 import {
+  EXECUTION_QUERY_FIELDS,
+  EXECUTION_SORT_FIELDS,
+  TASK_QUERY_FIELDS,
+  TASK_SORT_FIELDS,
+} from "@/lib/harbor-api/list-fields";
+import { describeQueryFields } from "@/lib/harbor-api/query";
+import {
   harborApiKeyCreatedSchema,
   harborApiKeySchema,
   harborExecutionSchema,
@@ -37,6 +44,7 @@ import {
   harborTaskSchema,
   harborUserSchema,
   harborWebhookEventsSchema,
+  harborWebhookJobSchema,
 } from "@/lib/harbor-api/schemas";
 import { harborErrorSchema, v1ErrorSchema } from "@/lib/api/schemas";
 import {
@@ -79,6 +87,7 @@ export type Operation = {
   tags: string[];
   summary: string;
   description?: string;
+  deprecated?: boolean;
   operationId: string;
   security?: Record<string, string[]>[];
   parameters?: (Parameter | { $ref: string })[];
@@ -129,6 +138,7 @@ const RESPONSE_SCHEMAS = {
   HarborExecution: harborExecutionSchema,
   HarborTask: harborTaskSchema,
   HarborWebhookEvents: harborWebhookEventsSchema,
+  HarborWebhookJob: harborWebhookJobSchema,
   HarborLastTrigger: harborLastTriggerSchema,
   HarborProject: harborProjectSchema,
   HarborMember: harborMemberSchema,
@@ -381,6 +391,11 @@ function harborOp(
   };
 }
 
+const sortFields = (fields: Record<string, string>) =>
+  Object.keys(fields)
+    .map((f) => `\`${f}\``)
+    .join(", ");
+
 function harborPaths(): OpenApiDocument["paths"] {
   const base = "/api/v2.0/projects/{project_name_or_id}";
   const policy = `${base}/webhook/policies/{webhook_policy_id}`;
@@ -487,7 +502,10 @@ function harborPaths(): OpenApiDocument["paths"] {
       get: harborOp({
         operationId: "ListExecutionsOfWebhookPolicy",
         summary: "List executions of a policy",
-        description: "Newest first; `q=status=Error,event_type=PUSH_ARTIFACT,start_time=[from~to]`.",
+        description:
+          `Newest first unless \`sort\` says otherwise (${sortFields(EXECUTION_SORT_FIELDS)}). ` +
+          `\`q\` keys: ${describeQueryFields(EXECUTION_QUERY_FIELDS)}. ` +
+          "E.g. `q=id=42`, `q=status={Error Stopped},start_time=[2020-04-09 02:36:00~2020-04-10 00:00:00]`.",
         parameters: [P, POL, ...PAGE, paramRef("Q"), paramRef("Sort")],
         responses: { 200: paged("HarborExecution", "Executions."), ...H400, ...H401, ...H403, ...H404 },
       }),
@@ -523,9 +541,13 @@ function harborPaths(): OpenApiDocument["paths"] {
       get: harborOp({
         operationId: "ListTasksOfWebhookExecution",
         summary: "List tasks of an execution",
-        parameters: [P, POL, EX, ...PAGE],
+        description:
+          `Oldest first unless \`sort\` says otherwise (${sortFields(TASK_SORT_FIELDS)}). ` +
+          `\`q\` keys: ${describeQueryFields(TASK_QUERY_FIELDS)}.`,
+        parameters: [P, POL, EX, ...PAGE, paramRef("Q"), paramRef("Sort")],
         responses: {
           200: paged("HarborTask", "Tasks, each with its webhook-id and attempts."),
+          ...H400,
           ...H401,
           ...H403,
           ...H404,
@@ -571,6 +593,29 @@ function harborPaths(): OpenApiDocument["paths"] {
           ...H403,
           ...H404,
         },
+      }),
+    },
+    [`${base}/webhook/jobs`]: {
+      get: harborOp({
+        operationId: "ListWebhookJobs",
+        summary: "List a policy's webhook jobs (deprecated in Harbor)",
+        description:
+          "Harbor's older view of the executions list: one job per execution, with `q`, `sort` and paging as there.",
+        deprecated: true,
+        parameters: [
+          P,
+          ...PAGE,
+          paramRef("Q"),
+          paramRef("Sort"),
+          { name: "policy_id", in: "query", required: true, schema: { type: "integer", minimum: 1 } },
+          {
+            name: "status",
+            in: "query",
+            description: "Job statuses (Pending, Running, Success, Error, Stopped); repeat it or separate with commas.",
+            schema: { type: "array", items: { type: "string" } },
+          },
+        ],
+        responses: { 200: paged("HarborWebhookJob", "Webhook jobs."), ...H400, ...H401, ...H403, ...H404 },
       }),
     },
     [`${base}/webhook/lasttrigger`]: {
@@ -837,13 +882,16 @@ function components(): OpenApiDocument["components"] {
       Q: {
         name: "q",
         in: "query",
-        description: "Harbor's query: `name=~part`, `name=exact`, `status=Error`, `start_time=[from~to]`.",
+        description:
+          "Harbor's query, terms separated by `,`: exact `k=v`, fuzzy `k=~v`, range `k=[min~max]`, list `k={v1 v2}` (any of). " +
+          'Range and list values may be enclosed in " or \'; times as "2020-04-09 02:36:00" (UTC) or ISO 8601. ' +
+          "Each list documents its keys; an unknown key is a 400 naming the supported ones.",
         schema: { type: "string" },
       },
       Sort: {
         name: "sort",
         in: "query",
-        description: "A field, `-` for descending, e.g. `-creation_time`.",
+        description: "Fields, ascending or `-` for descending, e.g. `sort=status,-start_time`; ties are broken by id.",
         schema: { type: "string" },
       },
       XRequestId: {

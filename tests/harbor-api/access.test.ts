@@ -20,6 +20,7 @@ import * as policyRedeliver from "@/app/api/v2.0/projects/[project_name_or_id]/w
 import * as rotate from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/signing-keys/rotate/route";
 import * as events from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/events/route";
 import * as lastTrigger from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/lasttrigger/route";
+import * as jobs from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/jobs/route";
 import { getDb } from "@/lib/db/client";
 import { DEAD_URL, makeApiKey, makeUser, uid } from "../helpers/fixtures";
 import { call, expectHarborError, type CallResult } from "../helpers/http";
@@ -315,6 +316,15 @@ const CASES: RouteCase[] = [
     run: async (auth) => {
       const { path, params } = await withPolicy();
       return call(executions.GET, `${path}/executions`, { params, auth });
+    },
+  },
+  {
+    route: "GET webhook/jobs?policy_id= (deprecated)",
+    permission: "webhook.read",
+    success: 200,
+    run: async (auth) => {
+      const { p } = await withPolicy();
+      return call(jobs.GET, `${base()}/webhook/jobs?policy_id=${p.id}`, { params: pp(), auth });
     },
   },
   {

@@ -50,6 +50,7 @@ describe("projects", () => {
       // the creator becomes its project admin, as in Harbor
       current_user_role_id: 1,
       current_user_role_ids: [1],
+      repo_count: 0,
       metadata: { public: "true" },
     });
     const byName = await call(project.GET, `/api/v2.0/projects/${name}`, {
@@ -122,6 +123,8 @@ describe("projects", () => {
       project_id: w.project.id,
       name: w.project.name,
       current_user_role_id: 3,
+      // Harbor always sends repo_count (we keep no repositories)
+      repo_count: 0,
       metadata: { public: "false" },
     });
     expect(asGuest.r.headers.get("x-total-count")).toBe("1");

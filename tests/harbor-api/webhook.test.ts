@@ -12,11 +12,14 @@ import * as policyRedeliver from "@/app/api/v2.0/projects/[project_name_or_id]/w
 import * as rotate from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/signing-keys/rotate/route";
 import * as events from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/events/route";
 import * as lastTrigger from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/lasttrigger/route";
+import * as jobs from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/jobs/route";
 import { decryptOptional } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
 import { EVENT_TYPES } from "@/lib/shared/events";
 import { buildDefaultPayload } from "@/lib/formats";
 import { HARBOR_ZERO_TIME } from "@/lib/harbor-api/mappers";
+import { harborWebhookJobSchema } from "@/lib/harbor-api/schemas";
+import { newMessageId } from "@/lib/ids";
 import { SECRET_MASK } from "@/lib/shared/policy-input";
 import { DEAD_URL, makeProject } from "../helpers/fixtures";
 import { call, expectHarborError as expectError } from "../helpers/http";
@@ -555,10 +558,7 @@ describe("executions, tasks and logs", () => {
       harborError("BAD_REQUEST", "q: status must be one of Pending, Running, Success, Error, Stopped"),
     );
     expect((await q("q=event_type=NOPE")).json).toEqual(
-      harborError("BAD_REQUEST", "q: event_type NOPE is not a webhook event type"),
-    );
-    expect((await q("sort=id")).json).toEqual(
-      harborError("BAD_REQUEST", "sort: executions are listed newest first; use -id or -start_time"),
+      harborError("BAD_REQUEST", `q: event_type must be one of ${EVENT_TYPES.join(", ")}`),
     );
   });
 
@@ -702,6 +702,326 @@ describe("executions, tasks and logs", () => {
     const r = await call(policy.DELETE, "/x", { method: "DELETE", params: polParams(p.id), auth: w.auth.projectAdmin });
     expect(r.status).toBe(200);
     expect(await (await getDb()).task.count({ where: { id: d.task.id } })).toBe(0);
+  });
+});
+
+/**
+ * Harbor's q and sort on a policy's executions and an execution's tasks, and the deprecated jobs
+ * list: four executions at known times (two at the same second, to see the tie-break by id).
+ */
+describe("q and sort on executions, tasks and webhook jobs", () => {
+  type Delivery = Awaited<ReturnType<typeof makeDelivery>>;
+  let p: Awaited<ReturnType<typeof makePolicy>>;
+  let e1: Delivery, e2: Delivery, e3: Delivery, e4: Delivery;
+  beforeAll(async () => {
+    p = await makePolicy(w.users.sys.actor, w.project);
+    e1 = await makeDelivery(p, { status: "Success", startTime: new Date("2020-04-09T02:00:00Z") });
+    e2 = await makeDelivery(p, {
+      status: "Error",
+      eventType: "PULL_ARTIFACT",
+      startTime: new Date("2020-04-09T02:36:00Z"),
+    });
+    e3 = await makeDelivery(p, { status: "Pending", startTime: new Date("2020-04-10T00:00:00Z"), targetIndex: 1 });
+    e4 = await makeDelivery(p, { status: "Success", startTime: new Date("2020-04-09T02:36:00Z") });
+  });
+  const path = () => `${base()}/policies/${p.id}/executions`;
+  const list = (query: string) =>
+    call(executions.GET, `${path()}?${query}`, { params: polParams(p.id), auth: w.auth.maintainer });
+  const ids = async (query: string) => {
+    const r = await list(query);
+    expect(r.status, r.text).toBe(200);
+    return (r.json as { id: number }[]).map((e) => e.id);
+  };
+  const q = (text: string) => `q=${encodeURIComponent(text)}`;
+  const id = (d: Delivery) => d.execution.id;
+
+  it("finds one execution with q=id=<n>, also as Harbor's UI sends it (encoded twice)", async () => {
+    expect(await ids(q(`id=${id(e2)}`))).toEqual([id(e2)]);
+    expect(await ids(`q=${encodeURIComponent(encodeURIComponent(`id=${id(e2)}`))}`)).toEqual([id(e2)]);
+    // The executions grid filters with a fuzzy match on the id.
+    expect(await ids(q(`id=~${id(e4)}`))).toEqual([id(e4)]);
+    expect(await ids(q("id=~abc"))).toEqual([]);
+    expect(await ids(q(`id={${id(e1)} ${id(e3)}}`))).toEqual([id(e3), id(e1)]);
+    expect(await ids(q(`id=[${id(e2)}~${id(e3)}]`))).toEqual([id(e3), id(e2)]);
+    expect(await ids(q(`id=[${id(e3)}~]`))).toEqual([id(e4), id(e3)]);
+  });
+
+  it("filters by status, vendor, trigger and event type: exact, fuzzy and lists", async () => {
+    expect(await ids(q("status={Error Pending}"))).toEqual([id(e3), id(e2)]);
+    expect(await ids(q("status=~SUCC"))).toEqual([id(e4), id(e1)]);
+    expect(await ids(q("status=~nothing-like-it"))).toEqual([]);
+    expect(await ids(q("status=error"))).toEqual([id(e2)]);
+    expect(await ids(q("vendor_type=SLACK"))).toEqual([id(e3)]);
+    expect(await ids(q(`trigger=EVENT,vendor_id=${p.id}`))).toEqual([id(e4), id(e3), id(e2), id(e1)]);
+    expect(await ids(q(`vendor_id=${p.id + 1000}`))).toEqual([]);
+    expect(await ids(q("extra_attrs.event_type=PULL_ARTIFACT"))).toEqual([id(e2)]);
+    expect(await ids(q("event_type={PULL_ARTIFACT DELETE_ARTIFACT},status=Error"))).toEqual([id(e2)]);
+    expect(await ids(q("status_message=~REFUSED"))).toEqual([id(e2)]);
+    // LIKE's wildcards in the text are matched literally.
+    expect(await ids(q("status_message=~%"))).toEqual([]);
+    expect(await ids(q("status_message=~_"))).toEqual([]);
+  });
+
+  it("takes time ranges in Harbor's format (UTC), ISO 8601 with a zone, quoted, and open-ended", async () => {
+    expect(await ids(q("start_time=[2020-04-09 02:36:00~2020-04-09 02:36:00]"))).toEqual([id(e4), id(e2)]);
+    expect(await ids(q("start_time=[2020-04-09T02:36:00Z~]"))).toEqual([id(e4), id(e3), id(e2)]);
+    expect(await ids(q("start_time=[~2020-04-09T04:00:00+02:00]"))).toEqual([id(e1)]);
+    expect(await ids(q(`start_time=['2020-04-09 02:36:00'~"2020-04-10 00:00:00"]`))).toEqual([id(e4), id(e3), id(e2)]);
+    expect(await ids(q("start_time=[2020-04-10~]"))).toEqual([id(e3)]);
+    // Unix seconds, as before.
+    expect(await ids(q(`start_time=[~${Date.parse("2020-04-09T02:00:00Z") / 1000}]`))).toEqual([id(e1)]);
+    // A running execution has no end yet: no end_time range holds it.
+    expect(await ids(q("end_time=[2000-01-01 00:00:00~2100-01-01 00:00:00]"))).toEqual([id(e4), id(e2), id(e1)]);
+  });
+
+  it("sorts ascending and descending, by several fields, ties broken by id", async () => {
+    expect(await ids("sort=start_time")).toEqual([id(e1), id(e2), id(e4), id(e3)]);
+    expect(await ids("sort=-start_time")).toEqual([id(e3), id(e4), id(e2), id(e1)]);
+    expect(await ids("sort=id")).toEqual([id(e1), id(e2), id(e3), id(e4)]);
+    expect(await ids("sort=status,-start_time")).toEqual([id(e2), id(e3), id(e4), id(e1)]);
+    expect(await ids("sort=vendor_type,-id")).toEqual([id(e3), id(e4), id(e2), id(e1)]);
+    // No end yet sorts as Harbor's zero time: first ascending, last descending, on both databases.
+    expect(await ids("sort=end_time")).toEqual([id(e3), id(e1), id(e2), id(e4)]);
+    expect(await ids("sort=-end_time")).toEqual([id(e4), id(e2), id(e1), id(e3)]);
+    const page = await list("sort=start_time&page=2&page_size=2");
+    expect((page.json as { id: number }[]).map((e) => e.id)).toEqual([id(e4), id(e3)]);
+    expect(page.headers.get("x-total-count")).toBe("4");
+    expect(page.headers.get("link")).toBe(`<${path()}?sort=start_time&page=1&page_size=2>; rel="prev"`);
+    expect(await ids(`${q("status=Success")}&sort=-start_time`)).toEqual([id(e4), id(e1)]);
+  });
+
+  it.each([
+    [
+      "color=red",
+      "q: unsupported key color; supported: id, vendor_type, vendor_id, status, status_message, trigger, event_type, extra_attrs.event_type, start_time, end_time",
+    ],
+    ["start_time=2020-04-09", "q: start_time supports a range (k=[min~max]) only"],
+    [
+      "start_time=[yesterday~]",
+      'q: start_time must be a time such as "2020-04-09 02:36:00" (UTC) or 2020-04-09T02:36:00Z, or unix seconds',
+    ],
+    [
+      "start_time=[2020-02-30 00:00:00~]",
+      'q: start_time must be a time such as "2020-04-09 02:36:00" (UTC) or 2020-04-09T02:36:00Z, or unix seconds',
+    ],
+    ["id=abc", "q: id must be a whole number from 0 to 2147483647"],
+    ["id=[1~x]", "q: id must be a whole number from 0 to 2147483647"],
+    ["id=99999999999", "q: id must be a whole number from 0 to 2147483647"],
+    ["status=(Error Success)", "q: status supports exact match (k=v) or fuzzy match (k=~v) or a list (k={v1 v2}) only"],
+    ["status={Error Broken}", "q: status must be one of Pending, Running, Success, Error, Stopped"],
+    ["vendor_type=HTTP", "q: vendor_type must be one of WEBHOOK, SLACK"],
+    ["id=[1~2~3]", 'q: range "[1~2~3]" must look like [min~max]'],
+    ["id=[~]", 'q: range "[~]" needs a min, a max or both'],
+    ["id={1 2", 'q: list "{1 2" must end with }'],
+    ["status=", "q: status has no value"],
+    ["status=~", "q: status=~ needs a value to match"],
+    [
+      "constructor=x",
+      "q: unsupported key constructor; supported: id, vendor_type, vendor_id, status, status_message, trigger, event_type, extra_attrs.event_type, start_time, end_time",
+    ],
+    [`id={${Array.from({ length: 101 }, (_, i) => i + 1).join(" ")}}`, "q: id lists more than 100 values"],
+    [Array.from({ length: 17 }, (_, i) => `k${i}=v`).join(","), "q: must have at most 16 terms"],
+    [`status_message=~${"x".repeat(1001)}`, "q: status_message=~ takes at most 1000 characters"],
+    ["status_message=~a\u0000b", "q: contains a NUL character or an unpaired UTF-16 surrogate"],
+    [`${"k".repeat(100)}`, `q: "${"k".repeat(64)}…" is not key=value`],
+  ])("q=%s is a 400 naming q", async (text, message) => {
+    const r = await list(q(text));
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual(harborError("BAD_REQUEST", message));
+  });
+
+  it.each([
+    [
+      "name",
+      "sort: cannot sort by name; use id, vendor_type, status, trigger, start_time, end_time (prefix - for descending)",
+    ],
+    ["id,-id", "sort: id is given twice"],
+    ["x".repeat(257), "sort: must be at most 256 characters"],
+  ])("sort=%s is a 400 naming sort", async (sort, message) => {
+    const r = await list(`sort=${encodeURIComponent(sort)}`);
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual(harborError("BAD_REQUEST", message));
+  });
+
+  describe("tasks", () => {
+    let t1: number, t2: number, t3: number;
+    beforeAll(async () => {
+      // Three runs of one execution (tasks are made directly: the engine makes one per execution).
+      const db = await getDb();
+      const task = (status: string, runCount: number, createdAt: string, startTime: string | null) =>
+        db.task.create({
+          data: {
+            executionId: e2.execution.id,
+            policyId: p.id,
+            targetId: e2.execution.targetId,
+            webhookId: newMessageId(),
+            status,
+            statusMessage: status === "Success" ? "delivered: HTTP 204" : "",
+            runCount,
+            maxAttempts: 3,
+            nextAttemptAt: new Date(Date.now() + 86_400_000),
+            createdAt: new Date(createdAt),
+            startTime: startTime ? new Date(startTime) : null,
+          },
+        });
+      t1 = e2.task.id; // Error, run once, created 02:36, started 02:36
+      t2 = (await task("Success", 3, "2020-04-09T03:00:00Z", "2020-04-09T03:00:01Z")).id;
+      t3 = (await task("Pending", 0, "2020-04-09T01:00:00Z", null)).id;
+    });
+    const taskPath = () => `${path()}/${e2.execution.id}/tasks`;
+    const taskList = (query: string) =>
+      call(tasks.GET, `${taskPath()}?${query}`, {
+        params: { ...polParams(p.id), execution_id: String(e2.execution.id) },
+        auth: w.auth.liveKey,
+      });
+    const taskIds = async (query: string) => {
+      const r = await taskList(query);
+      expect(r.status, r.text).toBe(200);
+      return (r.json as { id: number }[]).map((t) => t.id);
+    };
+
+    it("filters with q on Harbor's task columns", async () => {
+      expect(await taskIds("")).toEqual([t1, t2, t3]);
+      expect(await taskIds(q(`id=${t2}`))).toEqual([t2]);
+      // Harbor's task grid: a fuzzy id match, encoded twice, newest first.
+      expect(await taskIds(`q=${encodeURIComponent(encodeURIComponent(`id=~${t3}`))}&sort=-creation_time`)).toEqual([
+        t3,
+      ]);
+      expect(await taskIds(q("status=~succ"))).toEqual([t2]);
+      expect(await taskIds(q("status={Error Pending}"))).toEqual([t1, t3]);
+      expect(await taskIds(q("run_count=[1~]"))).toEqual([t1, t2]);
+      expect(await taskIds(q("run_count=0"))).toEqual([t3]);
+      expect(await taskIds(q("status_message=~http 2"))).toEqual([t2]);
+      expect(await taskIds(q("creation_time=[2020-04-09 02:00:00~2020-04-09 03:00:00]"))).toEqual([t1, t2]);
+      expect(await taskIds(q("start_time=[2020-04-09T03:00:00Z~]"))).toEqual([t2]);
+      expect(await taskIds(q(`execution_id=${e2.execution.id}`))).toEqual([t1, t2, t3]);
+      const none = await taskList(q(`execution_id=${e1.execution.id}`));
+      expect(none.json).toEqual([]);
+      expect(none.headers.get("x-total-count")).toBe("0");
+    });
+
+    it("sorts both ways; a task not started yet sorts first ascending", async () => {
+      expect(await taskIds("sort=-creation_time")).toEqual([t2, t1, t3]);
+      expect(await taskIds("sort=creation_time")).toEqual([t3, t1, t2]);
+      expect(await taskIds("sort=start_time")).toEqual([t3, t1, t2]);
+      expect(await taskIds("sort=-start_time")).toEqual([t2, t1, t3]);
+      expect(await taskIds("sort=-run_count")).toEqual([t2, t1, t3]);
+      expect(await taskIds("sort=-id")).toEqual([t3, t2, t1]);
+      const page = await taskList("sort=-creation_time&page=2&page_size=1");
+      expect((page.json as { id: number }[]).map((t) => t.id)).toEqual([t1]);
+      expect(page.headers.get("x-total-count")).toBe("3");
+      // Each task keeps its own attempts.
+      expect((page.json as { extra_attrs: { attempts: unknown[] } }[])[0].extra_attrs.attempts).toHaveLength(1);
+    });
+
+    it.each([
+      [
+        "q=name%3Dx",
+        "q: unsupported key name; supported: id, execution_id, status, status_message, run_count, creation_time, start_time, update_time, end_time",
+      ],
+      [
+        "q=run_count%3D~1",
+        "q: run_count supports exact match (k=v) or a range (k=[min~max]) or a list (k={v1 v2}) only",
+      ],
+      [
+        "sort=vendor_type",
+        "sort: cannot sort by vendor_type; use id, status, run_count, creation_time, start_time, update_time, end_time (prefix - for descending)",
+      ],
+    ])("%s is a 400", async (query, message) => {
+      const r = await taskList(query);
+      expect(r.status).toBe(400);
+      expect(r.json).toEqual(harborError("BAD_REQUEST", message));
+    });
+  });
+
+  describe("the deprecated webhook/jobs list", () => {
+    const jobsPath = () => `${base()}/jobs`;
+    const jobList = (query: string, auth: string | undefined = w.auth.maintainer) =>
+      call(jobs.GET, `${jobsPath()}?${query}`, { params: pp(), auth });
+    const jobIds = async (query: string) => {
+      const r = await jobList(query);
+      expect(r.status, r.text).toBe(200);
+      return (r.json as { id: number }[]).map((j) => j.id);
+    };
+
+    it("answers a policy's executions as Harbor's WebhookJob, newest first, with X-Total-Count and Link", async () => {
+      const r = await jobList(`policy_id=${p.id}&page_size=2`);
+      expect(r.status, r.text).toBe(200);
+      expect(r.headers.get("x-total-count")).toBe("4");
+      expect(r.headers.get("link")).toBe(`<${jobsPath()}?policy_id=${p.id}&page_size=2&page=2>; rel="next"`);
+      const items = r.json as Record<string, unknown>[];
+      expect(items.map((j) => j.id)).toEqual([id(e4), id(e3)]);
+      expect(items[1]).toEqual({
+        id: id(e3),
+        policy_id: p.id,
+        event_type: "PUSH_ARTIFACT",
+        notify_type: "slack",
+        status: "Pending",
+        job_detail: buildDefaultPayload(e3.sample).body,
+        creation_time: "2020-04-10T00:00:00.000Z",
+        // Not finished: its last change is its task's
+        update_time: e3.task.updatedAt.toISOString(),
+      });
+      const second = await jobIds(`policy_id=${p.id}&q=${encodeURIComponent(`id=${id(e2)}`)}`);
+      expect(second).toEqual([id(e2)]);
+      const [job] = (await jobList(`policy_id=${p.id}&q=${encodeURIComponent(`id=${id(e2)}`)}`)).json as unknown[];
+      expect(job).toMatchObject({ notify_type: "http", event_type: "PULL_ARTIFACT", status: "Error" });
+      expect(harborWebhookJobSchema.safeParse(job).success).toBe(true);
+      // Its last change: its end, or a later update of one of its tasks (the tasks tests added two).
+      const runs = await (await getDb()).task.findMany({ where: { executionId: id(e2) } });
+      const last = Math.max(e2.execution.endTime!.getTime(), ...runs.map((t) => t.updatedAt.getTime()));
+      expect((job as { update_time: string }).update_time).toBe(new Date(last).toISOString());
+    });
+
+    it("filters by status (repeated or comma-separated), q and sort", async () => {
+      expect(await jobIds(`policy_id=${p.id}&status=Error&status=Pending`)).toEqual([id(e3), id(e2)]);
+      expect(await jobIds(`policy_id=${p.id}&status=${encodeURIComponent("error,pending")}`)).toEqual([id(e3), id(e2)]);
+      expect(await jobIds(`policy_id=${p.id}&status=Success&sort=start_time`)).toEqual([id(e1), id(e4)]);
+      expect(await jobIds(`policy_id=${p.id}&status=Success&${q("status=Error")}`)).toEqual([]);
+    });
+
+    it.each([
+      ["", 400, "BAD_REQUEST", "policy_id: is required"],
+      ["policy_id=", 400, "BAD_REQUEST", "policy_id: is required"],
+      ["policy_id=abc", 400, "BAD_REQUEST", "policy_id: must be a positive whole number"],
+      ["policy_id=0", 400, "BAD_REQUEST", "policy_id: must be a positive whole number"],
+      ["policy_id=99999999999", 400, "BAD_REQUEST", "policy_id: must be a positive whole number"],
+      ["policy_id=2147483647", 404, "NOT_FOUND", "webhook policy not found"],
+      [
+        "policy_id=POLICY&status=Done",
+        400,
+        "BAD_REQUEST",
+        "status: must be one of Pending, Running, Success, Error, Stopped",
+      ],
+      [
+        "policy_id=POLICY&sort=name",
+        400,
+        "BAD_REQUEST",
+        "sort: cannot sort by name; use id, vendor_type, status, trigger, start_time, end_time (prefix - for descending)",
+      ],
+    ])("%j is a %i", async (query, status, code, message) => {
+      const r = await jobList(query.replace("POLICY", String(p.id)));
+      expect(r.status).toBe(status);
+      expect(r.json).toEqual(harborError(code, message));
+    });
+
+    it("answers 404 for a policy of another project, and needs webhook.read", async () => {
+      const other = await makePolicy(w.users.sys.actor, w.other);
+      const r = await jobList(`policy_id=${other.id}`);
+      expect(r.status).toBe(404);
+      expect(r.json).toEqual(harborError("NOT_FOUND", "webhook policy not found"));
+      const as = (auth: string | undefined) =>
+        call(jobs.GET, `${jobsPath()}?policy_id=${p.id}`, { params: pp(), auth });
+      expectError(await as(undefined), 401, "UNAUTHORIZED", "authentication required");
+      expectError(
+        await as(w.auth.developer),
+        403,
+        "FORBIDDEN",
+        `your role in project ${w.project.name} does not allow webhook.read`,
+      );
+      expectError(await as(w.auth.otherProjectAdmin), 404, "NOT_FOUND", "project not found");
+      expect((await as(w.auth.liveKey)).status).toBe(200);
+    });
   });
 });
 

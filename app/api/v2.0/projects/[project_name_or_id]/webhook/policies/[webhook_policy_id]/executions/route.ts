@@ -4,7 +4,7 @@ import { executionPage } from "@/lib/harbor-api/lists";
 import { toHarborExecution } from "@/lib/harbor-api/mappers";
 import { policyOf, PROJECT_PARAM } from "@/lib/harbor-api/route-helpers";
 
-/** GET …/policies/{id}/executions, newest first; q=status=Error,event_type=PUSH_ARTIFACT,start_time=[a~b]. */
+/** GET …/policies/{id}/executions, newest first unless sorted; q=status=Error,id=42,start_time=[a~b]. */
 export const GET = apiRoute(
   { flavor: "harbor", project: PROJECT_PARAM, permission: "webhook.read" },
   async ({ req, params, access }) => {

@@ -9,7 +9,7 @@ export const GET = apiRoute(
   async ({ req, params, access }) => {
     const policy = await policyOf(access, params.webhook_policy_id);
     const execution = await executionOf(policy.id, params.execution_id);
-    const { paging, total, items } = await taskPage(execution.tasks, req.nextUrl.searchParams);
+    const { paging, total, items } = await taskPage(policy.id, execution.id, req.nextUrl.searchParams);
     return pagedJson(req, items, paging, total);
   },
 );
