@@ -1019,7 +1019,13 @@ describe("q and sort on executions, tasks and webhook jobs", () => {
         "FORBIDDEN",
         `your role in project ${w.project.name} does not allow webhook.read`,
       );
-      expectError(await as(w.auth.otherProjectAdmin), 404, "NOT_FOUND", "project not found");
+      // Harbor: a signed-in user without access to an existing project gets 403, not 404.
+      expectError(
+        await as(w.auth.otherProjectAdmin),
+        403,
+        "FORBIDDEN",
+        `your role in project ${w.project.name} does not allow webhook.read`,
+      );
       expect((await as(w.auth.liveKey)).status).toBe(200);
     });
   });
