@@ -2,7 +2,8 @@
 // the fixtures sign in with them, so they live in one place.
 import path from "node:path";
 
-export const E2E_PORT = 3100;
+/** E2E_PORT lets two checkouts run their end-to-end tests side by side. */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 /** 127.0.0.1 rather than localhost, so the browser, the cookies and NEXTAUTH_URL agree. */
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 /** Deleted before every run: each run starts on a fresh SQLite database. */
