@@ -9,7 +9,8 @@ export type AutoPause = { failures: number; windowMs: number };
 /**
  * Writes delivery outcomes in batches: one transaction for many tasks keeps the database from
  * being the bottleneck. Only tasks still leased to this worker are updated, so a task stopped or
- * deleted meanwhile keeps its new state. A crash before a flush loses no task: its lease expires
+ * deleted meanwhile keeps its new state. A task stopped while its request was in flight keeps
+ * Stopped, but its attempt is recorded: the request was sent, so the history says so. A crash before a flush loses no task: its lease expires
  * and it is delivered again with the same webhook-id.
  */
 export function createRecorder(opts: {
@@ -27,6 +28,10 @@ export function createRecorder(opts: {
     await retryBusy(() =>
       rawTransaction(async (tx) => {
         const live = await updateTasks(tx, opts.owner, batch);
+        await recordStoppedInFlight(
+          tx,
+          batch.filter((o) => !live.has(o.taskId)),
+        );
         const mine = batch.filter((o) => live.has(o.taskId));
         if (mine.length === 0) return;
         await updateExecutions(tx, mine);
@@ -152,6 +157,55 @@ async function updateTasks(tx: Tx, owner: string, batch: TaskOutcome[]): Promise
     WHERE "id" IN (${Prisma.join(ids)}) AND "leaseOwner" = ${owner} AND "status" = 'Running'
     RETURNING "id"`);
   return new Set(rows.map((r) => Number(r.id)));
+}
+
+/**
+ * Attempts whose task was stopped while the request was in flight. Stopping does not abort the
+ * request (it may already be on the receiver's side), so the worker waits for its answer and it is
+ * recorded here: the attempt, the run count, the log lines up to the request and one line saying
+ * what came back. The task stays Stopped. Only when the stopped task's run count is the one this
+ * attempt started from (no other attempt was recorded meanwhile); a task redelivered after the
+ * stop (no longer Stopped) keeps its new state.
+ */
+async function recordStoppedInFlight(tx: Tx, outcomes: TaskOutcome[]) {
+  const attempted = outcomes.filter((o) => o.kind === "attempted" && o.attempt);
+  if (attempted.length === 0) return;
+  const rows = await tx.query<{ id: number | bigint; runCount: number | bigint }>(
+    Prisma.sql`SELECT "id", "runCount" FROM "Task" WHERE "id" IN (${Prisma.join(attempted.map((o) => o.taskId))}) AND "status" = 'Stopped'`,
+  );
+  const stopped = new Map(rows.map((r) => [Number(r.id), Number(r.runCount)]));
+  const recorded: TaskOutcome[] = [];
+  const now = new Date();
+  for (const o of attempted.filter((o) => stopped.get(o.taskId) === o.runCount - 1)) {
+    const changed = await tx.execute(
+      Prisma.sql`UPDATE "Task" SET "runCount" = ${o.runCount}, "updatedAt" = ${tsParam(now)} WHERE "id" = ${o.taskId} AND "status" = 'Stopped' AND "runCount" = ${o.runCount - 1}`,
+    );
+    if (changed > 0) recorded.push(o);
+  }
+  if (recorded.length === 0) return;
+  await insertAttempts(tx, recorded);
+  await insertLogs(
+    tx,
+    recorded.map((o) => ({ ...o, logs: stoppedInFlightLogs(o) })),
+  );
+}
+
+/** The outcome's log lines up to the request, then what came back (no retry is scheduled: the task is stopped). */
+export function stoppedInFlightLogs(o: TaskOutcome): TaskOutcome["logs"] {
+  const a = o.attempt!;
+  const resultAt = o.logs.findIndex((l) => /^(success|failed) to run webhook job/.test(l.message));
+  const before = resultAt < 0 ? o.logs : o.logs.slice(0, resultAt);
+  const endedAt = new Date(a.startedAt.getTime() + a.durationMs);
+  return [
+    ...before,
+    { at: endedAt, level: "WARNING", message: `stopped while a request was in flight: ${sentText(a)}` },
+  ];
+}
+
+function sentText(a: NonNullable<TaskOutcome["attempt"]>): string {
+  if (a.responseStatus !== undefined && a.responseStatus !== null)
+    return `the request was sent; response code ${a.responseStatus} (recorded, not retried: the task is stopped)`;
+  return `the request was attempted; no response: ${a.error ?? "unknown error"} (not retried: the task is stopped)`;
 }
 
 async function insertAttempts(tx: Tx, outcomes: TaskOutcome[]) {

@@ -92,19 +92,33 @@ export async function redeliverTask({ actor }: ManageAccess, policyId: number, t
   return n;
 }
 
-/** Redelivers every task of a policy that ended in Error (or Stopped) between `from` and `to`. */
-export async function redeliverFailed(
-  { actor }: ManageAccess,
-  policyId: number,
-  range: { from: Date; to: Date; includeStopped?: boolean },
-) {
-  const db = await getDb();
+type FailedRange = { from: Date; to: Date; includeStopped?: boolean };
+
+/** At most this many tasks are redelivered by one "redeliver failed" request. */
+export const REDELIVER_FAILED_LIMIT = 10_000;
+
+function failedWhere(policyId: number, range: FailedRange) {
   const statuses = range.includeStopped ? ["Error", "Stopped"] : ["Error"];
+  return { policyId, status: { in: statuses }, createdAt: { gte: range.from, lte: range.to } };
+}
+
+/**
+ * How many tasks `redeliverFailed` would redeliver for this range right now (read-only): the
+ * number the confirmation asks about.
+ */
+export async function countFailed(_access: ManageAccess, policyId: number, range: FailedRange) {
+  const db = await getDb();
+  return Math.min(await db.task.count({ where: failedWhere(policyId, range) }), REDELIVER_FAILED_LIMIT);
+}
+
+/** Redelivers every task of a policy that ended in Error (or Stopped) between `from` and `to`. */
+export async function redeliverFailed({ actor }: ManageAccess, policyId: number, range: FailedRange) {
+  const db = await getDb();
   const n = await db.$transaction(async (tx) => {
     const ids = await tx.task.findMany({
-      where: { policyId, status: { in: statuses }, createdAt: { gte: range.from, lte: range.to } },
+      where: failedWhere(policyId, range),
       select: { id: true },
-      take: 10_000,
+      take: REDELIVER_FAILED_LIMIT,
     });
     return requeue(
       tx,

@@ -178,6 +178,62 @@ describe("webhook actions: a project admin", () => {
     });
   });
 
+  it("the test event names the project's own test repository and is dated now", async () => {
+    const { admin, project, policyId } = await setup();
+    session.actor = admin.actor;
+    const before = Math.floor(Date.now() / 1000);
+    expect(await webhooks.sendTestEventAction(project.name, policyId, "PUSH_ARTIFACT")).toMatchObject({ ok: true });
+    const db = await getDb();
+    const event = await db.event.findFirstOrThrow({ where: { projectId: project.id, source: "test" } });
+    expect(event.occurAt).toBeGreaterThanOrEqual(before);
+    const data = JSON.parse(event.eventData);
+    expect(data.repository).toMatchObject({
+      namespace: project.name,
+      name: "harbor-notifier-test",
+      repo_full_name: `${project.name}/harbor-notifier-test`,
+    });
+    expect(data.repository.date_created).toBeGreaterThanOrEqual(before);
+    expect(data.resources[0].resource_url).toContain(`/${project.name}/harbor-notifier-test@sha256:`);
+  });
+
+  it("the bulk-redeliver count is the number then redelivered, for the same range", async () => {
+    const { admin, maintainer, project, policyId } = await setup();
+    session.actor = admin.actor;
+    for (let i = 0; i < 6; i++) await webhooks.sendTestEventAction(project.name, policyId, "PUSH_ARTIFACT");
+    const db = await getDb();
+    const tasks = await db.task.findMany({ where: { policyId }, orderBy: { id: "asc" } });
+    expect(tasks).toHaveLength(6);
+    // 3 failed, 1 stopped, 1 succeeded, 1 still pending; one more failed outside the range.
+    await db.task.updateMany({ where: { id: { in: tasks.slice(0, 3).map((t) => t.id) } }, data: { status: "Error" } });
+    await db.task.update({ where: { id: tasks[3].id }, data: { status: "Stopped" } });
+    await db.task.update({ where: { id: tasks[4].id }, data: { status: "Success" } });
+    const outside = await db.task.findFirstOrThrow({ where: { id: tasks[2].id } });
+    await db.task.update({ where: { id: outside.id }, data: { createdAt: new Date("2019-06-01T00:00:00Z") } });
+    const range = { from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z" };
+
+    session.actor = maintainer.actor;
+    expect(await webhooks.countFailedAction(project.name, policyId, range)).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
+    session.actor = admin.actor;
+    expect(
+      await webhooks.countFailedAction(project.name, policyId, { ...range, to: "2010-01-01T00:00:00Z" }),
+    ).toMatchObject({
+      ok: false,
+      field: "to",
+    });
+    const counted = await webhooks.countFailedAction(project.name, policyId, range);
+    expect(counted).toMatchObject({ ok: true, data: { count: 2 } });
+    const withStopped = await webhooks.countFailedAction(project.name, policyId, { ...range, include_stopped: true });
+    expect(withStopped).toMatchObject({ ok: true, data: { count: 3 } });
+    // Counting changes nothing.
+    expect(await db.task.count({ where: { policyId, status: "Pending" } })).toBe(1);
+    const done = await webhooks.redeliverFailedAction(project.name, policyId, { ...range, include_stopped: true });
+    expect(done).toMatchObject({ ok: true, data: { queued: 3 } });
+    expect(await db.task.count({ where: { policyId, status: "Pending" } })).toBe(4);
+  });
+
   it("redeliver in a range uses the REST API's schema", async () => {
     const { admin, project, policyId } = await setup();
     session.actor = admin.actor;

@@ -5,9 +5,10 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actionRowId, projectAction, withIds } from "@/lib/actions/action";
-import { redeliverFailed, redeliverTask, stopExecution } from "@/lib/delivery/task-control";
+import { countFailed, redeliverFailed, redeliverTask, stopExecution } from "@/lib/delivery/task-control";
 import { ingestEvent } from "@/lib/events/ingest";
-import { sampleEvent } from "@/lib/events/samples";
+import { testEvent } from "@/lib/events/test-event";
+import { env } from "@/lib/config/env";
 import { redeliverRangeSchema } from "@/lib/harbor-api/inputs";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import {
@@ -94,8 +95,9 @@ export const deletePolicyAction = projectAction(
 );
 
 /**
- * "Send test event": the spec's sample of the chosen type, through the same pipeline as any event
- * (history, retries, the network guard on delivery), to this policy only.
+ * "Send test event": the spec's sample of the chosen type, moved into this project (a repository
+ * `<project>/harbor-notifier-test`) and to now, through the same pipeline as any event (history,
+ * retries, the network guard on delivery), to this policy only.
  */
 export const sendTestEventAction = projectAction(
   {
@@ -107,7 +109,11 @@ export const sendTestEventAction = projectAction(
     const policy = await getPolicyOrThrow(access.project.id, input.policyId);
     const result = await ingestEvent({
       projectId: access.project.id,
-      event: sampleEvent(input.eventType, new Date()),
+      event: testEvent(input.eventType, {
+        project: access.project.name,
+        now: new Date(),
+        externalUrl: env().EXTERNAL_URL,
+      }),
       source: "test",
       onlyPolicyId: policy.id,
     });
@@ -168,6 +174,24 @@ export const redeliverTaskAction = projectAction(
     const queued = await redeliverTask(access, policy.id, input.taskId);
     refresh(access.project.name);
     return { queued };
+  },
+);
+
+/** Read-only: how many deliveries "redeliver failed" would send again for this range (the confirmation's count). */
+export const countFailedAction = projectAction(
+  {
+    permission: manage,
+    input: redeliverRangeSchema.safeExtend({ policyId: actionRowId }),
+    args: (policyId: number, range: unknown) => withIds(range, { policyId }),
+  },
+  async ({ access, input }) => {
+    const policy = await getPolicyOrThrow(access.project.id, input.policyId);
+    const count = await countFailed(access, policy.id, {
+      from: input.from,
+      to: input.to,
+      includeStopped: input.include_stopped,
+    });
+    return { count };
   },
 );
 
