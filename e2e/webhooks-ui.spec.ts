@@ -332,6 +332,8 @@ test("failures: Error after the retries, redeliver a task, redeliver failed in a
     mode = "ok";
     const sentBefore = receiver.requests.length;
     await page.getByRole("button", { name: /^Redeliver task \d+$/ }).click();
+    const confirm = page.getByRole("dialog", { name: /^Redeliver task \d+\?$/ });
+    await confirm.getByRole("button", { name: "Redeliver" }).click();
     await expect(page.getByText("Queued for redelivery.")).toBeVisible();
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Success", { timeout: 20_000 });
     await expect(page.getByRole("table", { name: "Tasks" })).toContainText("4 of");
@@ -351,6 +353,10 @@ test("failures: Error after the retries, redeliver a task, redeliver failed in a
     const form = page.getByRole("form", { name: "Redeliver failed deliveries" });
     await expect(form.getByLabel("From")).not.toHaveValue("");
     await form.getByRole("button", { name: "Redeliver failed" }).click();
+    await page
+      .getByRole("dialog", { name: "Redeliver 1 failed delivery?" })
+      .getByRole("button", { name: "Redeliver" })
+      .click();
     await expect(form.getByText("1 delivery queued for redelivery.")).toBeVisible();
     await expect(executionRow(page)).toContainText("Success", { timeout: 20_000 });
     await expect(page.getByRole("table", { name: "Executions" })).not.toContainText("Error");

@@ -1,9 +1,10 @@
 "use client";
 /**
  * A button that opens a modal confirmation. Built on <dialog>: the browser traps focus inside it,
- * closes it on Escape and returns focus to the button afterwards.
+ * closes it on Escape and returns focus to the button afterwards. Without a trigger label it is
+ * opened by its caller (`open`, `onClose`): for a confirmation that needs data first (a count).
  */
-import { useId, useRef, useState, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
@@ -18,8 +19,11 @@ export function ConfirmDialog({
   confirmLabel,
   confirmVariant = "primary",
   onConfirm,
+  open: openProp,
+  onClose,
 }: {
-  triggerLabel: ReactNode;
+  /** the button that opens the dialog; none when the caller opens it with `open` */
+  triggerLabel?: ReactNode;
   triggerVariant?: Variant;
   triggerClassName?: string;
   /** when the visible label alone is ambiguous in a list ("Delete" → "Delete webhook x") */
@@ -31,6 +35,10 @@ export function ConfirmDialog({
   confirmVariant?: Variant;
   /** resolves to an error message to show (the dialog stays open), or nothing to close it */
   onConfirm: (form: FormData) => Promise<string | void>;
+  /** opened by the caller instead of a trigger button */
+  open?: boolean;
+  /** called whenever the dialog closes (confirmed, cancelled or Escape) */
+  onClose?: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [error, setError] = useState<string>();
@@ -43,6 +51,15 @@ export function ConfirmDialog({
     ref.current?.showModal();
   };
   const close = () => ref.current?.close();
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (openProp === undefined || !dialog) return;
+    if (openProp && !dialog.open) {
+      setError(undefined);
+      dialog.showModal();
+    } else if (!openProp && dialog.open) dialog.close();
+  }, [openProp]);
 
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -61,18 +78,21 @@ export function ConfirmDialog({
 
   return (
     <>
-      <Button
-        type="button"
-        variant={triggerVariant}
-        className={triggerClassName}
-        aria-label={triggerAriaLabel}
-        aria-haspopup="dialog"
-        onClick={open}
-      >
-        {triggerLabel}
-      </Button>
+      {triggerLabel !== undefined && (
+        <Button
+          type="button"
+          variant={triggerVariant}
+          className={triggerClassName}
+          aria-label={triggerAriaLabel}
+          aria-haspopup="dialog"
+          onClick={open}
+        >
+          {triggerLabel}
+        </Button>
+      )}
       <dialog
         ref={ref}
+        onClose={onClose}
         aria-labelledby={titleId}
         aria-describedby={bodyId}
         className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/50"

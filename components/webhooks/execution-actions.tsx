@@ -1,6 +1,7 @@
 "use client";
 import { useState, useSyncExternalStore } from "react";
 import {
+  countFailedAction,
   redeliverFailedAction,
   redeliverTaskAction,
   stopExecutionAction,
@@ -37,7 +38,7 @@ export function StopExecutionButton({
   );
 }
 
-/** Sends a finished task again, with the same webhook-id (receivers can de-duplicate). */
+/** Sends a finished task again, with the same webhook-id (receivers can de-duplicate), once confirmed. */
 export function RedeliverTaskButton({
   project,
   policyId,
@@ -50,33 +51,42 @@ export function RedeliverTaskButton({
   inProgress: boolean;
 }) {
   const [result, setResult] = useState<{ ok: boolean; text: string }>();
-  const [pending, setPending] = useState(false);
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
-      <Button
-        type="button"
-        variant="secondary"
-        className="px-2 py-1 text-xs"
+      {inProgress ? (
         // Stays on the page while the task runs again, so its message stays readable.
-        disabled={pending || inProgress}
-        title={inProgress ? "The task is still in progress" : undefined}
-        aria-label={`Redeliver task ${taskId}`}
-        onClick={async () => {
-          setPending(true);
-          const r = await redeliverTaskAction(project, policyId, taskId);
-          setPending(false);
-          setResult(
-            r.ok
-              ? {
-                  ok: true,
-                  text: r.data?.queued ? "Queued for redelivery." : "Nothing to redeliver: it is still in progress.",
-                }
-              : { ok: false, text: r.message },
-          );
-        }}
-      >
-        {pending ? "Queuing…" : "Redeliver"}
-      </Button>
+        <Button
+          type="button"
+          variant="secondary"
+          className="px-2 py-1 text-xs"
+          disabled
+          title="The task is still in progress"
+          aria-label={`Redeliver task ${taskId}`}
+        >
+          Redeliver
+        </Button>
+      ) : (
+        <ConfirmDialog
+          triggerLabel="Redeliver"
+          triggerClassName="px-2 py-1 text-xs"
+          triggerAriaLabel={`Redeliver task ${taskId}`}
+          title={`Redeliver task ${taskId}?`}
+          confirmLabel="Redeliver"
+          onConfirm={async () => {
+            const r = await redeliverTaskAction(project, policyId, taskId);
+            if (!r.ok) return r.message;
+            setResult({
+              ok: true,
+              text: r.data?.queued ? "Queued for redelivery." : "Nothing to redeliver: it is still in progress.",
+            });
+          }}
+        >
+          <p>
+            The same message is sent to its endpoint again, with the same webhook-id, so a receiver that de-duplicates
+            recognises it. The new attempts are added to this task&apos;s history.
+          </p>
+        </ConfirmDialog>
+      )}
       {result && (
         <span
           role={result.ok ? "status" : "alert"}
@@ -95,6 +105,14 @@ function localInputValue(d: Date): string {
 }
 
 type TimeRange = { from: string; to: string };
+type RangeInput = { from: string; to: string; include_stopped: boolean };
+
+const deliveries = (n: number) => `${n} ${n === 1 ? "delivery" : "deliveries"}`;
+
+/** "Redeliver 11 failed deliveries?" */
+export function redeliverTitle(count: number, includeStopped: boolean): string {
+  return `Redeliver ${count} ${includeStopped ? "failed or stopped" : "failed"} ${count === 1 ? "delivery" : "deliveries"}?`;
+}
 
 /** The last 24 hours (and the next hour, for clocks a little apart), in the browser's time zone. */
 function defaultRange(): TimeRange {
@@ -141,77 +159,109 @@ function RedeliverFailedFields({
   const [result, setResult] = useState<{ ok: boolean; text: string; field?: string }>();
   const [pending, setPending] = useState(false);
 
+  /** The range and count the confirmation asks about (the count is read before asking). */
+  const [confirm, setConfirm] = useState<{ range: RangeInput; count: number }>();
+
+  function refused(r: { message: string; field?: string }) {
+    const text = r.field && r.message.startsWith(`${r.field}: `) ? r.message.slice(r.field.length + 2) : r.message;
+    setResult({ ok: false, text, field: r.field === "from" || r.field === "to" ? r.field : undefined });
+  }
+
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     // datetime-local has no time zone: the browser knows the user's, so it makes the instants.
     const toIso = (v: string) => (v && !Number.isNaN(new Date(v).getTime()) ? new Date(v).toISOString() : "");
+    const range: RangeInput = { from: toIso(from), to: toIso(to), include_stopped: includeStopped };
     setPending(true);
-    const r = await redeliverFailedAction(project, policyId, {
-      from: toIso(from),
-      to: toIso(to),
-      include_stopped: includeStopped,
-    });
+    setResult(undefined);
+    const r = await countFailedAction(project, policyId, range);
     setPending(false);
-    if (r.ok) {
-      const n = r.data?.queued ?? 0;
-      setResult({
-        ok: true,
-        text:
-          n === 0
-            ? "No failed delivery in that range."
-            : `${n} ${n === 1 ? "delivery" : "deliveries"} queued for redelivery.`,
-      });
-    } else {
-      const text = r.field && r.message.startsWith(`${r.field}: `) ? r.message.slice(r.field.length + 2) : r.message;
-      setResult({ ok: false, text, field: r.field === "from" || r.field === "to" ? r.field : undefined });
+    if (!r.ok) return refused(r);
+    const count = r.data?.count ?? 0;
+    if (count === 0) {
+      setResult({ ok: true, text: `No ${includeStopped ? "failed or stopped" : "failed"} delivery in that range.` });
+      return;
     }
+    setConfirm({ range, count });
+  }
+
+  async function redeliver(range: RangeInput, counted: number): Promise<string | void> {
+    const r = await redeliverFailedAction(project, policyId, range);
+    if (!r.ok) {
+      refused(r);
+      return;
+    }
+    const n = r.data?.queued ?? 0;
+    setResult({
+      ok: true,
+      text:
+        n === 0
+          ? "No failed delivery in that range any more."
+          : `${deliveries(n)} queued for redelivery.${n !== counted ? ` (${counted} were counted; the history changed meanwhile.)` : ""}`,
+    });
   }
 
   const fieldError = (f: string) => (result && !result.ok && result.field === f ? result.text : undefined);
   return (
-    <form onSubmit={submit} noValidate className="space-y-3" aria-label="Redeliver failed deliveries">
-      <div className="grid gap-3">
-        <div className="space-y-1">
-          <label htmlFor="redeliver-from" className="block text-sm font-medium text-slate-800">
-            From
-          </label>
-          <input
-            id="redeliver-from"
-            type="datetime-local"
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-            className={inputClass}
-            aria-invalid={!!fieldError("from")}
-          />
-          {fieldError("from") && <p className="text-xs text-red-700">{fieldError("from")}</p>}
+    <>
+      <form onSubmit={submit} noValidate className="space-y-3" aria-label="Redeliver failed deliveries">
+        <div className="grid gap-3">
+          <div className="space-y-1">
+            <label htmlFor="redeliver-from" className="block text-sm font-medium text-slate-800">
+              From
+            </label>
+            <input
+              id="redeliver-from"
+              type="datetime-local"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+              className={inputClass}
+              aria-invalid={!!fieldError("from")}
+            />
+            {fieldError("from") && <p className="text-xs text-red-700">{fieldError("from")}</p>}
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="redeliver-to" className="block text-sm font-medium text-slate-800">
+              To
+            </label>
+            <input
+              id="redeliver-to"
+              type="datetime-local"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              className={inputClass}
+              aria-invalid={!!fieldError("to")}
+            />
+            {fieldError("to") && <p className="text-xs text-red-700">{fieldError("to")}</p>}
+          </div>
         </div>
-        <div className="space-y-1">
-          <label htmlFor="redeliver-to" className="block text-sm font-medium text-slate-800">
-            To
-          </label>
-          <input
-            id="redeliver-to"
-            type="datetime-local"
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-            className={inputClass}
-            aria-invalid={!!fieldError("to")}
-          />
-          {fieldError("to") && <p className="text-xs text-red-700">{fieldError("to")}</p>}
-        </div>
-      </div>
-      <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={includeStopped} onChange={(e) => setIncludeStopped(e.target.checked)} /> Include
-        stopped deliveries
-      </label>
-      <p className="text-xs text-slate-500">
-        Times are in your browser&apos;s time zone. Deliveries keep their webhook-id, so receivers can recognise a
-        repeat.
-      </p>
-      <Button type="submit" variant="secondary" disabled={pending}>
-        {pending ? "Queuing…" : "Redeliver failed"}
-      </Button>
-      {result && !result.field && <Notice tone={result.ok ? "green" : "red"}>{result.text}</Notice>}
-    </form>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={includeStopped} onChange={(e) => setIncludeStopped(e.target.checked)} />{" "}
+          Include stopped deliveries
+        </label>
+        <p className="text-xs text-slate-500">
+          Times are in your browser&apos;s time zone. Deliveries keep their webhook-id, so receivers can recognise a
+          repeat.
+        </p>
+        <Button type="submit" variant="secondary" disabled={pending}>
+          {pending ? "Counting…" : "Redeliver failed…"}
+        </Button>
+        {result && !result.field && <Notice tone={result.ok ? "green" : "red"}>{result.text}</Notice>}
+      </form>
+      <ConfirmDialog
+        open={!!confirm}
+        onClose={() => setConfirm(undefined)}
+        title={confirm ? redeliverTitle(confirm.count, !!confirm.range.include_stopped) : ""}
+        confirmLabel="Redeliver"
+        onConfirm={async () => {
+          if (confirm) return redeliver(confirm.range, confirm.count);
+        }}
+      >
+        <p>
+          Each is sent to its endpoint again, with its webhook-id, so receivers can recognise a repeat. Their new
+          attempts are added to their history.
+        </p>
+      </ConfirmDialog>
+    </>
   );
 }
