@@ -465,7 +465,7 @@ test("deactivate (with confirmation), edit (the auth header stays write-only), d
     await snap(page, "webhooks-16-delete-dialog");
     await dialog.getByRole("button", { name: "Delete webhook" }).click();
     await expect(page).toHaveURL(new RegExp(`${webhooksUrl(project)}\\?deleted=`));
-    await expect(page.getByText(`Webhook “${name}” deleted.`)).toBeVisible();
+    await expect(page.getByText("Webhook deleted.")).toBeVisible();
     await expect(page.getByText("No webhooks yet")).toBeVisible();
   });
 });

@@ -147,7 +147,7 @@ export function PolicyActions({ project, policy, layout }: PolicyActionsProps) {
             const r = await deletePolicyAction(project, policy.id);
             if (!r.ok) return r.message;
             // The row or page of this webhook is gone: say so on the list.
-            router.push(`${base}?deleted=${encodeURIComponent(policy.name)}`);
+            router.push(`${base}?deleted=webhook`);
           }}
         >
           <p>The webhook, its signing keys and its delivery history are deleted.</p>

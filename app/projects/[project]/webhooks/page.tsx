@@ -5,6 +5,7 @@ import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { PolicyGrid } from "@/components/webhooks/policy-grid";
 import { loadWebhooksPage } from "@/lib/webhooks-ui/loaders";
 import { one, sortString, type SearchParams } from "@/lib/shared/search-params";
+import { deletedText } from "@/lib/shared/flash";
 
 export default async function WebhooksPage({
   params,
@@ -18,13 +19,14 @@ export default async function WebhooksPage({
   const data = await loadWebhooksPage(name, sp);
   const project = data.project.name;
   const base = `/projects/${encodeURIComponent(project)}/webhooks`;
-  const deleted = one(sp, "deleted");
+  // A code, never text from the URL.
+  const deleted = deletedText(one(sp, "deleted"));
   return (
     <>
       <PageHeader title={project} subtitle="Webhooks tell other systems about events in this project's repositories." />
       <ProjectTabs project={project} tabs={visibleProjectTabs(data.role)} active="webhooks" />
       <div className="space-y-4">
-        {deleted && <Notice tone="green">Webhook “{deleted}” deleted.</Notice>}
+        {deleted && <Notice tone="green">{deleted}</Notice>}
         {!data.manage && (
           <Notice>You can look at these webhooks and their deliveries. Only project admins can change them.</Notice>
         )}
