@@ -17,7 +17,8 @@ type ExecutionRow = {
   trigger: string;
   startTime: Date;
   endTime: Date | null;
-  attempts: number;
+  /** the run count in words: "3 of 4 attempts", "1 attempt (not retried: …)", "redelivered: attempt 5 (4 before)" */
+  attempts: string;
   payload: string;
 };
 
@@ -144,7 +145,7 @@ export function ExecutionsTable({
           </Td>
           <Td className="whitespace-nowrap text-xs">{formatDateTime(e.startTime)}</Td>
           <Td className="whitespace-nowrap text-xs">{formatDateTime(e.endTime)}</Td>
-          <Td>{e.attempts}</Td>
+          <Td className="max-w-56 text-xs">{e.attempts}</Td>
           {manage && (
             <Td>
               {(e.status === "Pending" || e.status === "Running") && (

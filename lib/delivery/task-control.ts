@@ -77,10 +77,24 @@ async function requeue(tx: Tx, taskIds: number[], who: string) {
     where: { id: { in: execIds } },
     data: { status: "Pending", statusMessage: "", endTime: null, trigger: "MANUAL" },
   });
+  // The second line is what the history pages read: the attempts made before this redelivery, so
+  // the grown maximum is explained ("redelivered: attempt 5 (4 before)").
   await tx.taskLog.createMany({
-    data: tasks.map((t) => ({ taskId: t.id, at: now, message: `redeliver requested by ${who}` })),
+    data: tasks.flatMap((t) => [
+      { taskId: t.id, at: now, message: `redeliver requested by ${who}` },
+      {
+        taskId: t.id,
+        at: now,
+        message: redeliveredLine(t.runCount, t.execution.policy.maxAttempts ?? settings.maxAttempts),
+      },
+    ]),
   });
   return tasks.length;
+}
+
+/** "redelivered after 4 attempts (up to 3 more)": read back by lib/webhooks-ui/history-view.ts. */
+export function redeliveredLine(before: number, more: number): string {
+  return `redelivered after ${before} ${before === 1 ? "attempt" : "attempts"} (up to ${more} more)`;
 }
 
 export async function redeliverTask({ actor }: ManageAccess, policyId: number, taskId: number) {

@@ -57,7 +57,9 @@ export async function listExecutions(policyId: number, opts: { page: number; pag
         include: {
           event: true,
           target: { select: { id: true, type: true, address: true, payloadFormat: true } },
-          tasks: { select: { id: true, status: true, runCount: true, updatedAt: true } },
+          tasks: {
+            select: { id: true, status: true, runCount: true, maxAttempts: true, statusMessage: true, updatedAt: true },
+          },
         },
       })
     : [];

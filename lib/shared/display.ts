@@ -67,3 +67,68 @@ export function anyOpen(statuses: Iterable<string>): boolean {
   for (const s of statuses) if ((OPEN_STATUSES as readonly string[]).includes(s)) return true;
   return false;
 }
+
+/** What the run count of a task is made of (one task per execution in this product). */
+export type RunCountInput = {
+  status: string;
+  runCount: number;
+  maxAttempts: number;
+  statusMessage?: string;
+  /** attempts made before the latest redelivery; undefined when the task was never redelivered */
+  redeliveredAfter?: number;
+};
+
+const attemptsWord = (n: number) => `${n} ${n === 1 ? "attempt" : "attempts"}`;
+const NOT_RETRIED = " (not retried)";
+
+/** Why a failed task was not retried, or undefined when it was (or could have been). */
+function notRetriedReason(t: RunCountInput): string | undefined {
+  if (t.status !== "Error" || t.runCount === 0) return undefined;
+  const message = t.statusMessage ?? "";
+  if (/^response code 410\b/.test(message)) return "410 Gone, the endpoint is paused";
+  if (!message.endsWith(NOT_RETRIED)) return undefined;
+  const reason = message.slice(0, -NOT_RETRIED.length).replace(/^response code (\d+).*$/s, "$1 is not retryable");
+  return reason.length > 120 ? `${reason.slice(0, 119)}…` : reason;
+}
+
+/**
+ * The run count as the pages say it, so the numbers explain themselves: "1 attempt (not retried:
+ * …)", "3 of 4 attempts" while retrying, "redelivered: attempt 5 (4 before)" — a redelivery adds a
+ * fresh set of attempts to the same task, so its maximum grows, and this says why.
+ */
+export function runCountText(t: RunCountInput): string {
+  const { status, runCount: n, maxAttempts: max } = t;
+  const before = t.redeliveredAfter;
+  if (before !== undefined && before <= n) {
+    const since = n - before;
+    const tail = `(${before} before)`;
+    if (since === 0) {
+      if (status === "Running") return `redelivered: attempt ${before + 1} under way ${tail}`;
+      if (status === "Pending") return `redelivered: attempt ${before + 1} pending ${tail}`;
+      return `redelivered: no new attempt ${tail}`;
+    }
+    const which = since === 1 ? `attempt ${n}` : `attempts ${before + 1}–${n}`;
+    const reason = notRetriedReason(t);
+    if (reason) return `redelivered: ${which} ${tail}, not retried: ${reason}`;
+    if (status === "Running") return `redelivered: ${which}, attempt ${n + 1} of ${max} under way ${tail}`;
+    if (status === "Pending") return `redelivered: ${which} of ${max} ${tail}`;
+    if (status === "Error" && n >= max) return `redelivered: ${which} of ${max} ${tail}, gave up`;
+    return `redelivered: ${which} ${tail}`;
+  }
+  const reason = notRetriedReason(t);
+  if (reason) return `${attemptsWord(n)} (not retried: ${reason})`;
+  switch (status) {
+    case "Running":
+      return `attempt ${n + 1} of ${max} under way`;
+    case "Pending":
+      return n === 0 ? `no attempt yet (up to ${max})` : `${n} of ${max} attempts`;
+    case "Success":
+      return n <= 1 ? attemptsWord(n) : `${n} of ${max} attempts`;
+    case "Error":
+      return n >= max ? `${n} of ${max} attempts (gave up)` : `${n} of ${max} attempts`;
+    case "Stopped":
+      return n === 0 ? "stopped before any attempt" : `${n} of ${max} attempts (stopped)`;
+    default:
+      return attemptsWord(n);
+  }
+}

@@ -1,6 +1,8 @@
 /** View models of the delivery history: what the executions, tasks and attempt pages show. */
 import { isEventType, type HarborEvent, type NotifyType, type PayloadFormat } from "@/lib/shared/events";
 import { buildDefaultPayload, renderPayload } from "@/lib/formats";
+import { getDb } from "@/lib/db/client";
+import { runCountText } from "@/lib/shared/display";
 
 type StoredEvent = { type: string; occurAt: number; operator: string; eventData: string; requestId: string };
 
@@ -68,4 +70,40 @@ export function attemptHeaders(stored: string, opts: { showAuthHeader: boolean }
 /** Total attempts of an execution's tasks (Harbor shows a run count per task). */
 export function attemptCount(tasks: { runCount: number }[]): number {
   return tasks.reduce((n, t) => n + t.runCount, 0);
+}
+
+const REDELIVERED = /^redelivered after (\d+) attempts? /;
+
+/**
+ * Attempts made before each task's latest redelivery, from the line task-control writes when it
+ * requeues a task ("redelivered after 4 attempts …"). Tasks never redelivered are absent.
+ */
+export async function redeliveredAfter(taskIds: number[]): Promise<Map<number, number>> {
+  const result = new Map<number, number>();
+  if (taskIds.length === 0) return result;
+  const db = await getDb();
+  const lines = await db.taskLog.findMany({
+    where: { taskId: { in: taskIds }, message: { startsWith: "redelivered after " } },
+    orderBy: { id: "asc" },
+    select: { taskId: true, message: true },
+  });
+  for (const l of lines) {
+    const m = REDELIVERED.exec(l.message);
+    if (m) result.set(l.taskId, Number(m[1]));
+  }
+  return result;
+}
+
+type RunTask = { id: number; status: string; runCount: number; maxAttempts: number; statusMessage: string };
+
+/** The run count of one task, as the pages say it (lib/shared/display.ts runCountText). */
+export function taskRunText(t: RunTask, redelivered: Map<number, number>): string {
+  return runCountText({ ...t, redeliveredAfter: redelivered.get(t.id) });
+}
+
+/** An execution's run count: its task's, or the total when it has several. */
+export function executionRunText(tasks: RunTask[], redelivered: Map<number, number>): string {
+  if (tasks.length === 1) return taskRunText(tasks[0], redelivered);
+  const n = attemptCount(tasks);
+  return `${n} ${n === 1 ? "attempt" : "attempts"}`;
 }

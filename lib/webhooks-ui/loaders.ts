@@ -18,7 +18,14 @@ import { toHarborPolicy } from "@/lib/policies/view";
 import { getSettings } from "@/lib/settings/settings";
 import { anyOpen } from "@/lib/shared/display";
 import type { PolicyRowView, SettingsView, TargetView } from "@/lib/shared/webhook-views";
-import { attemptCount, attemptHeaders, executionPayload, taskRequestBody } from "@/lib/webhooks-ui/history-view";
+import {
+  attemptHeaders,
+  executionPayload,
+  executionRunText,
+  redeliveredAfter,
+  taskRequestBody,
+  taskRunText,
+} from "@/lib/webhooks-ui/history-view";
 import {
   executionFilterParams,
   nameFilterParam,
@@ -155,6 +162,7 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
   const page = pageParam(sp);
   const filters = executionFilterParams(sp);
   const { total, items } = await listExecutions(policy.id, { page, pageSize: EXECUTION_PAGE_SIZE, ...filters });
+  const redelivered = await redeliveredAfter(items.flatMap((e) => e.tasks.map((t) => t.id)));
   const executions = items.map((e) => ({
     id: e.id,
     vendorType: e.vendorType,
@@ -164,7 +172,7 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
     trigger: e.trigger,
     startTime: e.startTime,
     endTime: e.endTime,
-    attempts: attemptCount(e.tasks),
+    attempts: executionRunText(e.tasks, redelivered),
     targetAddress: e.target.address,
     payload: executionPayload(e.event),
   }));
@@ -217,6 +225,7 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
   const policy = await policyOrNotFound(access.project.id, policyIdText);
   const execution = await executionOrNotFound(policy.id, executionIdText);
   const tasks = await Promise.all(execution.tasks.map((t) => getTask(policy.id, t.id, execution.id)));
+  const redelivered = await redeliveredAfter(execution.tasks.map((t) => t.id));
   const taskViews = tasks
     .filter((t) => t !== null)
     .map((t) => ({
@@ -226,6 +235,7 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
       statusMessage: t.statusMessage,
       runCount: t.runCount,
       maxAttempts: t.maxAttempts,
+      runs: taskRunText(t, redelivered),
       nextAttemptAt: t.status === "Pending" ? t.nextAttemptAt : null,
       startTime: t.startTime,
       endTime: t.endTime,

@@ -149,9 +149,7 @@ export default async function ExecutionPage({
                   <span className="block text-xs text-slate-500">next attempt {formatDateTime(t.nextAttemptAt)}</span>
                 )}
               </Td>
-              <Td>
-                {t.runCount} <span className="text-xs text-slate-500">of {t.maxAttempts}</span>
-              </Td>
+              <Td className="max-w-64 text-sm">{t.runs}</Td>
               <Td className="whitespace-nowrap text-xs">{formatDateTime(t.startTime)}</Td>
               <Td className="whitespace-nowrap text-xs">{formatDateTime(t.endTime)}</Td>
               <Td>
