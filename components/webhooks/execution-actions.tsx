@@ -33,7 +33,10 @@ export function StopExecutionButton({
         if (!r.ok) return r.message;
       }}
     >
-      <p>Its delivery is not attempted again, and an attempt in flight is not retried. You can redeliver it later.</p>
+      <p>
+        Its delivery is not attempted again. A request already on its way is not called back: what the endpoint answers
+        is recorded in the history, and it is not retried. You can redeliver it later.
+      </p>
     </ConfirmDialog>
   );
 }
