@@ -52,10 +52,7 @@ test("bulk redeliver confirms with the real count; the test event is the project
   await test.step("three test events fail (one attempt each)", async () => {
     for (let i = 0; i < 3; i++) {
       await sendTestEvent(page, page.getByRole("button", { name: "Send test event" }));
-      await page
-        .getByRole("button", { name: "Close" })
-        .click()
-        .catch(() => undefined);
+      await page.reload();
     }
     const rows = page.getByRole("table", { name: "Executions" }).locator("tbody tr");
     await expect(rows).toHaveCount(3);
