@@ -112,254 +112,257 @@ export function SettingsForm({
   };
   const generalError = state && !state.ok && !state.field ? state.message : undefined;
 
-  return (
-    <>
-      <form
-        noValidate
-        aria-label="System settings"
-        className="space-y-6"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          // Turning webhooks off for every project is confirmed first.
-          if (settings.webhooksEnabled && !enabled) {
-            setConfirmOff(data);
-            return;
-          }
-          // Submitting by hand keeps what was typed when the server refuses it (a form action would reset the form).
-          startTransition(() => dispatch(data));
-        }}
-      >
-        <Card title="Webhooks">
-          <div className="space-y-3">
-            <label className="flex items-center gap-2 text-sm font-medium text-slate-900">
-              <input
-                id="settings-webhooksEnabled"
-                type="checkbox"
-                name="webhooksEnabled"
-                checked={enabled}
-                onChange={(e) => setEnabled(e.target.checked)}
-                aria-describedby="settings-webhooksEnabled-hint"
-              />
-              Webhooks enabled
-            </label>
-            <div id="settings-webhooksEnabled-hint" className="space-y-1 text-sm text-slate-700">
-              <p>
-                This switch covers every project. While it is off, events that arrive (from registries or the event API)
-                are
-                <strong> skipped, not queued</strong>, as Harbor does: turning it back on does not send them later.
-                Deliveries already queued still go out, and &quot;Send test event&quot; still works so you can check an
-                endpoint.
-              </p>
-              <p>
-                Events skipped while webhooks were off:{" "}
-                <strong data-testid="skipped-events">{settings.skippedEvents}</strong>
-              </p>
-            </div>
-            {!enabled && settings.webhooksEnabled && (
-              <Notice tone="amber">Save to turn webhooks off for all projects.</Notice>
-            )}
-            {!settings.webhooksEnabled && <Notice tone="amber">Webhooks are off: events are being skipped.</Notice>}
-          </div>
-        </Card>
-
-        <Card title="Delivery defaults">
-          <div className="grid gap-4 md:grid-cols-2">
-            <NumberField
-              name="maxAttempts"
-              label="Max attempts"
-              value={settings.maxAttempts}
-              min={1}
-              max={20}
-              error={errorFor("maxAttempts")}
-              hint="Attempts per delivery, the first one included (Harbor's webhook_job_max_retry). A webhook can set its own."
+  const form = (
+    <form
+      noValidate
+      aria-label="System settings"
+      className="space-y-6"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        // Turning webhooks off for every project is confirmed first.
+        if (settings.webhooksEnabled && !enabled) {
+          setConfirmOff(data);
+          return;
+        }
+        // Submitting by hand keeps what was typed when the server refuses it (a form action would reset the form).
+        startTransition(() => dispatch(data));
+      }}
+    >
+      <Card title="Webhooks">
+        <div className="space-y-3">
+          <label className="flex items-center gap-2 text-sm font-medium text-slate-900">
+            <input
+              id="settings-webhooksEnabled"
+              type="checkbox"
+              name="webhooksEnabled"
+              checked={enabled}
+              onChange={(e) => setEnabled(e.target.checked)}
+              aria-describedby="settings-webhooksEnabled-hint"
             />
-            <NumberField
-              name="httpTimeoutSeconds"
-              label="HTTP timeout"
-              value={settings.httpTimeoutSeconds}
-              min={0.5}
-              max={60}
-              step="0.5"
-              suffix="seconds"
-              error={errorFor("httpTimeoutSeconds")}
-              hint="How long to wait for an endpoint's answer (Harbor's webhook_job_http_client_timeout)."
-            />
-          </div>
-        </Card>
-
-        <Card title="Network guard">
-          <div className="space-y-2">
-            <p className="text-sm text-slate-700">
-              Deliveries are refused to loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), carrier-grade NAT,
-              link-local, multicast, reserved and cloud metadata addresses. The check runs on the addresses a host name
-              resolves to, at delivery time, so a webhook cannot be used to probe your internal network. List here the
-              networks your own receivers live in.
+            Webhooks enabled
+          </label>
+          <div id="settings-webhooksEnabled-hint" className="space-y-1 text-sm text-slate-700">
+            <p>
+              This switch covers every project. While it is off, events that arrive (from registries or the event API)
+              are
+              <strong> skipped, not queued</strong>, as Harbor does: turning it back on does not send them later.
+              Deliveries already queued still go out, and &quot;Send test event&quot; still works so you can check an
+              endpoint.
             </p>
-            <label htmlFor="settings-allowedNetworks" className="block text-sm font-medium text-slate-800">
-              Allowed networks
+            <p>
+              Events skipped while webhooks were off:{" "}
+              <strong data-testid="skipped-events">{settings.skippedEvents}</strong>
+            </p>
+          </div>
+          {!enabled && settings.webhooksEnabled && (
+            <Notice tone="amber">Save to turn webhooks off for all projects.</Notice>
+          )}
+          {!settings.webhooksEnabled && <Notice tone="amber">Webhooks are off: events are being skipped.</Notice>}
+        </div>
+      </Card>
+
+      <Card title="Delivery defaults">
+        <div className="grid gap-4 md:grid-cols-2">
+          <NumberField
+            name="maxAttempts"
+            label="Max attempts"
+            value={settings.maxAttempts}
+            min={1}
+            max={20}
+            error={errorFor("maxAttempts")}
+            hint="Attempts per delivery, the first one included (Harbor's webhook_job_max_retry). A webhook can set its own."
+          />
+          <NumberField
+            name="httpTimeoutSeconds"
+            label="HTTP timeout"
+            value={settings.httpTimeoutSeconds}
+            min={0.5}
+            max={60}
+            step="0.5"
+            suffix="seconds"
+            error={errorFor("httpTimeoutSeconds")}
+            hint="How long to wait for an endpoint's answer (Harbor's webhook_job_http_client_timeout)."
+          />
+        </div>
+      </Card>
+
+      <Card title="Network guard">
+        <div className="space-y-2">
+          <p className="text-sm text-slate-700">
+            Deliveries are refused to loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), carrier-grade NAT,
+            link-local, multicast, reserved and cloud metadata addresses. The check runs on the addresses a host name
+            resolves to, at delivery time, so a webhook cannot be used to probe your internal network. List here the
+            networks your own receivers live in.
+          </p>
+          <label htmlFor="settings-allowedNetworks" className="block text-sm font-medium text-slate-800">
+            Allowed networks
+          </label>
+          <textarea
+            id="settings-allowedNetworks"
+            name="allowedNetworks"
+            defaultValue={settings.allowedNetworks}
+            rows={3}
+            placeholder="10.20.0.0/16, 192.168.5.10/32"
+            className={`${inputClass} font-mono`}
+            aria-invalid={!!errorFor("allowedNetworks")}
+            aria-describedby={
+              errorFor("allowedNetworks") ? "settings-allowedNetworks-error" : "settings-allowedNetworks-hint"
+            }
+          />
+          {errorFor("allowedNetworks") ? (
+            <p id="settings-allowedNetworks-error" className="text-xs text-red-700">
+              {errorFor("allowedNetworks")}
+            </p>
+          ) : (
+            <p id="settings-allowedNetworks-hint" className="text-xs text-slate-500">
+              Addresses or CIDR ranges, separated by commas or new lines.
+            </p>
+          )}
+          {envAllowedNetworks && (
+            <p className="text-xs text-slate-600">
+              Also allowed by the <code>ALLOWED_NETWORKS</code> environment variable: <code>{envAllowedNetworks}</code>
+            </p>
+          )}
+        </div>
+      </Card>
+
+      <Card title="Registry notifications">
+        <div className="space-y-3 text-sm text-slate-700">
+          <p>
+            Registries that speak the CNCF Distribution notification format (registry:2, GitLab, Zot…) post their events
+            to:
+          </p>
+          <p className="flex flex-wrap items-center gap-2">
+            <code data-testid="notification-url" className="break-all rounded bg-slate-100 px-2 py-1 text-slate-900">
+              {notificationUrl}
+            </code>{" "}
+            <CopyButton text={notificationUrl} />
+          </p>
+          <p>
+            They must send the registry notification token as <code>Authorization: Bearer &lt;token&gt;</code>.{" "}
+            {settings.registryTokenSet ? <strong>A token is set.</strong> : <strong>No token is set here.</strong>}{" "}
+            {envRegistryTokenSet &&
+              "A token from the REGISTRY_NOTIFICATION_TOKEN environment variable is accepted too."}
+          </p>
+          <div className="space-y-1">
+            <label htmlFor="settings-registryToken" className="block font-medium text-slate-800">
+              {settings.registryTokenSet ? "Replace the token" : "Set a token"}
             </label>
-            <textarea
-              id="settings-allowedNetworks"
-              name="allowedNetworks"
-              defaultValue={settings.allowedNetworks}
-              rows={3}
-              placeholder="10.20.0.0/16, 192.168.5.10/32"
-              className={`${inputClass} font-mono`}
-              aria-invalid={!!errorFor("allowedNetworks")}
-              aria-describedby={
-                errorFor("allowedNetworks") ? "settings-allowedNetworks-error" : "settings-allowedNetworks-hint"
-              }
-            />
-            {errorFor("allowedNetworks") ? (
-              <p id="settings-allowedNetworks-error" className="text-xs text-red-700">
-                {errorFor("allowedNetworks")}
+            <div className="flex flex-wrap items-center gap-2">
+              <input
+                id="settings-registryToken"
+                name="registryToken"
+                type={showToken ? "text" : "password"}
+                value={token}
+                onChange={(e) => setToken(e.target.value)}
+                disabled={removeToken}
+                autoComplete="new-password"
+                className={`${inputClass} max-w-md font-mono`}
+                aria-invalid={!!errorFor("registryToken")}
+                aria-describedby={
+                  errorFor("registryToken") ? "settings-registryToken-error" : "settings-registryToken-hint"
+                }
+              />
+              <Button
+                type="button"
+                variant="secondary"
+                onClick={() => {
+                  setToken(randomToken());
+                  setShowToken(true);
+                  setRemoveToken(false);
+                }}
+              >
+                Generate
+              </Button>
+              {token && showToken && <CopyButton text={token} />}
+            </div>
+            {errorFor("registryToken") ? (
+              <p id="settings-registryToken-error" className="text-xs text-red-700">
+                {errorFor("registryToken")}
               </p>
             ) : (
-              <p id="settings-allowedNetworks-hint" className="text-xs text-slate-500">
-                Addresses or CIDR ranges, separated by commas or new lines.
+              <p id="settings-registryToken-hint" className="text-xs text-slate-500">
+                Write-only: at least 16 characters, stored encrypted, never shown again.
+                {settings.registryTokenSet ? " Leave empty to keep the current one." : ""}
               </p>
             )}
-            {envAllowedNetworks && (
-              <p className="text-xs text-slate-600">
-                Also allowed by the <code>ALLOWED_NETWORKS</code> environment variable:{" "}
-                <code>{envAllowedNetworks}</code>
-              </p>
-            )}
-          </div>
-        </Card>
-
-        <Card title="Registry notifications">
-          <div className="space-y-3 text-sm text-slate-700">
-            <p>
-              Registries that speak the CNCF Distribution notification format (registry:2, GitLab, Zot…) post their
-              events to:
-            </p>
-            <p className="flex flex-wrap items-center gap-2">
-              <code data-testid="notification-url" className="break-all rounded bg-slate-100 px-2 py-1 text-slate-900">
-                {notificationUrl}
-              </code>{" "}
-              <CopyButton text={notificationUrl} />
-            </p>
-            <p>
-              They must send the registry notification token as <code>Authorization: Bearer &lt;token&gt;</code>.{" "}
-              {settings.registryTokenSet ? <strong>A token is set.</strong> : <strong>No token is set here.</strong>}{" "}
-              {envRegistryTokenSet &&
-                "A token from the REGISTRY_NOTIFICATION_TOKEN environment variable is accepted too."}
-            </p>
-            <div className="space-y-1">
-              <label htmlFor="settings-registryToken" className="block font-medium text-slate-800">
-                {settings.registryTokenSet ? "Replace the token" : "Set a token"}
-              </label>
-              <div className="flex flex-wrap items-center gap-2">
+            {settings.registryTokenSet && (
+              <label className="flex items-center gap-2">
                 <input
-                  id="settings-registryToken"
-                  name="registryToken"
-                  type={showToken ? "text" : "password"}
-                  value={token}
-                  onChange={(e) => setToken(e.target.value)}
-                  disabled={removeToken}
-                  autoComplete="new-password"
-                  className={`${inputClass} max-w-md font-mono`}
-                  aria-invalid={!!errorFor("registryToken")}
-                  aria-describedby={
-                    errorFor("registryToken") ? "settings-registryToken-error" : "settings-registryToken-hint"
-                  }
-                />
-                <Button
-                  type="button"
-                  variant="secondary"
-                  onClick={() => {
-                    setToken(randomToken());
-                    setShowToken(true);
-                    setRemoveToken(false);
-                  }}
-                >
-                  Generate
-                </Button>
-                {token && showToken && <CopyButton text={token} />}
-              </div>
-              {errorFor("registryToken") ? (
-                <p id="settings-registryToken-error" className="text-xs text-red-700">
-                  {errorFor("registryToken")}
-                </p>
-              ) : (
-                <p id="settings-registryToken-hint" className="text-xs text-slate-500">
-                  Write-only: at least 16 characters, stored encrypted, never shown again.
-                  {settings.registryTokenSet ? " Leave empty to keep the current one." : ""}
-                </p>
-              )}
-              {settings.registryTokenSet && (
-                <label className="flex items-center gap-2">
-                  <input
-                    type="checkbox"
-                    name="removeRegistryToken"
-                    checked={removeToken}
-                    onChange={(e) => setRemoveToken(e.target.checked)}
-                  />{" "}
-                  Remove the stored token
-                </label>
-              )}
-            </div>
-            <CodeBlock text={registrySnippet} label="In the registry's config.yml" />
+                  type="checkbox"
+                  name="removeRegistryToken"
+                  checked={removeToken}
+                  onChange={(e) => setRemoveToken(e.target.checked)}
+                />{" "}
+                Remove the stored token
+              </label>
+            )}
           </div>
-        </Card>
-
-        <Card title="History and limits">
-          <div className="grid gap-4 md:grid-cols-2">
-            <NumberField
-              name="retentionCount"
-              label="Keep executions per webhook"
-              value={settings.retentionCount}
-              min={10}
-              max={1_000_000}
-              error={errorFor("retentionCount")}
-              hint="The newest executions of each webhook kept; older ones are purged in the background."
-            />
-            <NumberField
-              name="retentionDays"
-              label="Keep executions for"
-              value={settings.retentionDays}
-              min={1}
-              max={3650}
-              suffix="days"
-              error={errorFor("retentionDays")}
-              hint="Executions older than this are purged, whatever their number."
-            />
-            <NumberField
-              name="destinationLimit"
-              label="Destinations per project"
-              value={settings.destinationLimit}
-              min={1}
-              max={100_000}
-              error={errorFor("destinationLimit")}
-              hint="The most destinations one project may register through the Destinations API."
-            />
-            <NumberField
-              name="signingOverlapHours"
-              label="Signing key overlap"
-              value={settings.signingOverlapHours}
-              min={0}
-              max={720}
-              suffix="hours"
-              error={errorFor("signingOverlapHours")}
-              hint="After a signing key is rotated, the old key keeps signing this long, so receivers can switch without rejecting deliveries."
-            />
-          </div>
-        </Card>
-
-        <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white px-3 py-2 shadow-sm">
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save settings"}
-          </Button>
-          {state?.ok && <Notice tone="green">{state.message}</Notice>}
-          {generalError && <Notice tone="red">{generalError}</Notice>}
-          {state && !state.ok && state.field && <Notice tone="red">Not saved: check the field marked in red.</Notice>}
-          <span className="ml-auto text-xs text-slate-500">
-            Last saved {settings.updatedAt.toISOString().slice(0, 19).replace("T", " ")} UTC
-          </span>
+          <CodeBlock text={registrySnippet} label="In the registry's config.yml" />
         </div>
-      </form>
+      </Card>
+
+      <Card title="History and limits">
+        <div className="grid gap-4 md:grid-cols-2">
+          <NumberField
+            name="retentionCount"
+            label="Keep executions per webhook"
+            value={settings.retentionCount}
+            min={10}
+            max={1_000_000}
+            error={errorFor("retentionCount")}
+            hint="The newest executions of each webhook kept; older ones are purged in the background."
+          />
+          <NumberField
+            name="retentionDays"
+            label="Keep executions for"
+            value={settings.retentionDays}
+            min={1}
+            max={3650}
+            suffix="days"
+            error={errorFor("retentionDays")}
+            hint="Executions older than this are purged, whatever their number."
+          />
+          <NumberField
+            name="destinationLimit"
+            label="Destinations per project"
+            value={settings.destinationLimit}
+            min={1}
+            max={100_000}
+            error={errorFor("destinationLimit")}
+            hint="The most destinations one project may register through the Destinations API."
+          />
+          <NumberField
+            name="signingOverlapHours"
+            label="Signing key overlap"
+            value={settings.signingOverlapHours}
+            min={0}
+            max={720}
+            suffix="hours"
+            error={errorFor("signingOverlapHours")}
+            hint="After a signing key is rotated, the old key keeps signing this long, so receivers can switch without rejecting deliveries."
+          />
+        </div>
+      </Card>
+
+      <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white px-3 py-2 shadow-sm">
+        <Button type="submit" disabled={pending}>
+          {pending ? "Saving…" : "Save settings"}
+        </Button>
+        {state?.ok && <Notice tone="green">{state.message}</Notice>}
+        {generalError && <Notice tone="red">{generalError}</Notice>}
+        {state && !state.ok && state.field && <Notice tone="red">Not saved: check the field marked in red.</Notice>}
+        <span className="ml-auto text-xs text-slate-500">
+          Last saved {settings.updatedAt.toISOString().slice(0, 19).replace("T", " ")} UTC
+        </span>
+      </div>
+    </form>
+  );
+
+  return (
+    <>
+      {form}
       <ConfirmDialog
         open={!!confirmOff}
         onClose={() => setConfirmOff(undefined)}
