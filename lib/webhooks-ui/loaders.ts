@@ -37,15 +37,8 @@ async function webhookAccess(projectName: string, permission: "webhook.read" | "
   return { ...access, manage: can(access.role, "webhook.manage"), seeSecrets: can(access.role, "webhook.secrets") };
 }
 
-function targetView(t: {
-  id: number;
-  type: string;
-  address: string;
-  payloadFormat: string;
-  status: string;
-  pausedReason: string | null;
-  pausedAt: Date | null;
-}): TargetView {
+/** Only the fields a page shows (a target row carries secrets and counters too). */
+function targetView(t: TargetView): TargetView {
   return {
     id: t.id,
     type: t.type,
