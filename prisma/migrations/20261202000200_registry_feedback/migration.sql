@@ -13,3 +13,6 @@ CREATE TABLE "RegistryFeed" (
     "lastRejectedAt" DATETIME
 );
 
+
+-- The one row the endpoint adds to (lib/events/registry-feed.ts).
+INSERT INTO "RegistryFeed" ("id") VALUES (1);

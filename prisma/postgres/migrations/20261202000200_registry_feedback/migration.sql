@@ -15,3 +15,6 @@ CREATE TABLE "RegistryFeed" (
     CONSTRAINT "RegistryFeed_pkey" PRIMARY KEY ("id")
 );
 
+
+-- The one row the endpoint adds to (lib/events/registry-feed.ts).
+INSERT INTO "RegistryFeed" ("id") VALUES (1);
