@@ -1,13 +1,12 @@
 import { AppError } from "@/lib/errors";
-import { getDb } from "@/lib/db/client";
+export { REGISTRY_OUTCOMES, type RegistryOutcome } from "@/lib/settings/registry-feed";
+import { addToRegistryFeed } from "@/lib/settings/registry-feed";
 import { logger } from "@/lib/log/logger";
 import type { RegistryResult } from "@/lib/events/schemas";
 
 /**
- * What registries posted to POST /service/notifications, kept in the database (one RegistryFeed
- * row, id 1) so the settings page and /metrics show the same figures whichever web process took
- * the request. Each request adds to the counters with one atomic increment; only the latest reason
- * of each kind is kept, so a flood of bad requests overwrites one row and never grows the table.
+ * What registries posted to POST /service/notifications, counted in the registry feed
+ * (lib/settings/registry-feed.ts: one database row, atomic increments, the latest reasons).
  *
  * - accepted / duplicate / ignored count registry events (one envelope holds one or more);
  *   "ignored" are events meant for delivery that could not go (unknown project, webhooks off).
@@ -18,20 +17,6 @@ import type { RegistryResult } from "@/lib/events/schemas";
  * A presented token is never stored or logged: reasons are our own words plus the source address.
  */
 
-export const REGISTRY_OUTCOMES = ["accepted", "duplicate", "ignored", "rejected"] as const;
-export type RegistryOutcome = (typeof REGISTRY_OUTCOMES)[number];
-
-const MAX_REASON = 300;
-const MAX_SOURCE = 64;
-
-export type RegistryFeedView = {
-  counts: Record<RegistryOutcome, number>;
-  lastReceivedAt: Date | null;
-  lastSource: string | null;
-  lastIgnored: { reason: string; at: Date | null } | null;
-  lastRejected: { reason: string; at: Date | null } | null;
-};
-
 /**
  * The client's address as the request carries it: Next.js puts the socket's address into
  * X-Forwarded-For unless the request already has that header, in which case the header is kept as
@@ -41,37 +26,7 @@ export type RegistryFeedView = {
 export function sourceAddress(headers: { get(name: string): string | null }): string {
   const last = (headers.get("x-forwarded-for") ?? "").split(",").pop()?.trim() ?? "";
   const clean = last.replace(/^::ffff:/i, "");
-  return /^[0-9A-Fa-f:.[\]]{1,64}$/.test(clean) ? clean.slice(0, MAX_SOURCE) : "unknown address";
-}
-
-const bounded = (text: string) => (text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text);
-
-/** Adds to the counters and sets the latest reasons, creating the row the first time. */
-async function bump(data: {
-  counts: Partial<Record<RegistryOutcome, number>>;
-  source: string;
-  ignoredReason?: string;
-  rejectedReason?: string;
-}) {
-  const db = await getDb();
-  const now = new Date();
-  const increments = Object.fromEntries(
-    Object.entries(data.counts)
-      .filter(([, n]) => n && n > 0)
-      .map(([k, n]) => [k, { increment: n }]),
-  );
-  const latest = {
-    lastReceivedAt: now,
-    lastSource: data.source.slice(0, MAX_SOURCE),
-    ...(data.ignoredReason ? { lastIgnoredReason: bounded(data.ignoredReason), lastIgnoredAt: now } : {}),
-    ...(data.rejectedReason ? { lastRejectedReason: bounded(data.rejectedReason), lastRejectedAt: now } : {}),
-  };
-  const update = () => db.registryFeed.updateMany({ where: { id: 1 }, data: { ...increments, ...latest } });
-  if ((await update()).count > 0) return;
-  // The migration inserts the row; a database restored without it gets it here (a concurrent
-  // request may create it first: then the update goes through on the second try).
-  await db.registryFeed.create({ data: { id: 1 } }).catch(() => undefined);
-  await update();
+  return /^[0-9A-Fa-f:.[\]]{1,64}$/.test(clean) ? clean : "unknown address";
 }
 
 /** An envelope the endpoint processed: its events by outcome, and a summary in the log. */
@@ -83,7 +38,7 @@ export async function recordRegistryEnvelope(result: RegistryResult, source: str
     counted.find((i) => i.code === "webhooks_disabled")?.reason;
   // The events are committed already: failing to count them must not fail the answer (the
   // registry would post the envelope again).
-  await bump({
+  await addToRegistryFeed({
     counts: { accepted: result.accepted, duplicate: result.duplicates, ignored: counted.length },
     source,
     ignoredReason: reason ? `${reason} (from ${source})` : undefined,
@@ -122,26 +77,9 @@ export async function recordRegistryRejection(
   const hadBearer = /^bearer\s+\S/i.test(req.headers.get("authorization") ?? "");
   const reason = rejectionReason(err, hadBearer, source);
   try {
-    await bump({ counts: { rejected: 1 }, source, rejectedReason: reason });
+    await addToRegistryFeed({ counts: { rejected: 1 }, source, rejectedReason: reason });
   } catch (e) {
     logger.warn({ err: e }, "could not record a rejected registry notification");
   }
   logger.info({ source, reason }, "registry notification rejected");
-}
-
-/** The row as the settings page and /metrics read it (zeros before the first notification). */
-export async function readRegistryFeed(): Promise<RegistryFeedView> {
-  const row = await (await getDb()).registryFeed.findUnique({ where: { id: 1 } });
-  return {
-    counts: {
-      accepted: row?.accepted ?? 0,
-      duplicate: row?.duplicate ?? 0,
-      ignored: row?.ignored ?? 0,
-      rejected: row?.rejected ?? 0,
-    },
-    lastReceivedAt: row?.lastReceivedAt ?? null,
-    lastSource: row?.lastSource ?? null,
-    lastIgnored: row?.lastIgnoredReason ? { reason: row.lastIgnoredReason, at: row.lastIgnoredAt } : null,
-    lastRejected: row?.lastRejectedReason ? { reason: row.lastRejectedReason, at: row.lastRejectedAt } : null,
-  };
 }

@@ -1,7 +1,7 @@
 import client from "prom-client";
 import { getDb } from "@/lib/db/client";
 import { getSettings } from "@/lib/settings/settings";
-import { readRegistryFeed, REGISTRY_OUTCOMES } from "@/lib/events/registry-feed";
+import { readRegistryFeed, REGISTRY_OUTCOMES } from "@/lib/settings/registry-feed";
 
 /**
  * The web process's /metrics: queue gauges read from the database at scrape time (so they are
