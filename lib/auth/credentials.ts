@@ -25,13 +25,15 @@ export async function checkCredentials(username: string, password: string): Prom
     return { ok: true, user: { id: user.id, username: user.username, sysadmin: user.sysadmin } };
   }
   const wait = loginLimiter.hit(key);
-  if (wait > 0) {
-    // Once per window: later tries are refused above, before any password is checked.
+  // This failure used up the window: later tries are refused above, before any password is
+  // checked, so this is said once per lockout.
+  const lockedFor = loginLimiter.blockedFor(key);
+  if (lockedFor > 0) {
     logger.info(
-      { username: key.slice(0, 64), retryAfterSeconds: Math.ceil(wait / 1000) },
+      { username: key.slice(0, 64), retryAfterSeconds: Math.ceil(lockedFor / 1000) },
       "sign-in locked out after repeated failures",
     );
-    return { ok: false, reason: "rate_limited", retryAfterMs: wait };
   }
+  if (wait > 0) return { ok: false, reason: "rate_limited", retryAfterMs: wait };
   return { ok: false, reason: "invalid" };
 }
