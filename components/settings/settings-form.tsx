@@ -98,8 +98,8 @@ export function SettingsForm({
   const [token, setToken] = useState("");
   const [showToken, setShowToken] = useState(false);
   const [removeToken, setRemoveToken] = useState(false);
-  // The token the snippet shows: the one generated or typed in this page, kept after saving (the
-  // field empties) so the admin can copy the whole snippet; it is gone once the page is left.
+  // The token the snippet shows: the one just generated here (a typed one stays masked), kept after
+  // saving (the field empties) so the admin can copy the whole snippet; gone once the page is left.
   const [snippetToken, setSnippetToken] = useState("");
   const snippet = snippetToken ? registrySnippet.replace(tokenPlaceholder, snippetToken) : registrySnippet;
   // A saved token is not kept in the page: the field goes back to "leave empty to keep".
@@ -264,7 +264,7 @@ export function SettingsForm({
                 value={token}
                 onChange={(e) => {
                   setToken(e.target.value);
-                  setSnippetToken(e.target.value);
+                  if (e.target.value !== snippetToken) setSnippetToken("");
                 }}
                 disabled={removeToken}
                 autoComplete="new-password"
