@@ -114,6 +114,7 @@ test("the registry connection panel counts a bad token and an unknown project, w
     const token = await form.locator("#settings-registryToken").inputValue();
     expect(token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     await expect(snippet).toContainText(`Authorization: [Bearer ${token}]`);
+    expect(token).not.toBe(REGISTRY_NOTIFICATION_TOKEN);
     await page.getByTestId("registry-connection").scrollIntoViewIfNeeded();
     await snap(page, "registry-feedback-01-settings");
   });
