@@ -4,7 +4,11 @@
 import fs from "node:fs";
 import path from "node:path";
 
-/** Whatever `next build` reads (tests excluded). */
+/**
+ * Whatever `next build` reads (tests excluded). Not package.json and package-lock.json: `npm prune`
+ * (the Dockerfile runs it after the build) rewrites them, and a rebuild without the dev dependencies
+ * would fail at every container start. After a dependency-only update, run `npm run build`.
+ */
 export const BUILD_INPUTS = [
   "app",
   "components",
@@ -15,8 +19,6 @@ export const BUILD_INPUTS = [
   "next.config.mjs",
   "postcss.config.mjs",
   "tsconfig.json",
-  "package.json",
-  "package-lock.json",
   "prisma/schema.prisma",
 ];
 

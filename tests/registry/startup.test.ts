@@ -53,13 +53,15 @@ describe("build freshness", () => {
       file: path.join("lib", "a.ts"),
       message: `${path.join("lib", "a.ts")} changed after the last build`,
     });
-    const pulled = checkout({ "app/page.tsx": 100, "package-lock.json": 1, ".next/BUILD_ID": 10 });
-    expect(buildFreshness(pulled)).toMatchObject({ fresh: false, file: "package-lock.json" });
+    const pulled = checkout({ "app/page.tsx": 100, "prisma/schema.prisma": 1, ".next/BUILD_ID": 10 });
+    expect(buildFreshness(pulled)).toMatchObject({ fresh: false, file: path.join("prisma", "schema.prisma") });
   });
 
-  it("ignores tests beside the code and the generated Prisma clients", () => {
+  it("ignores tests beside the code, the generated Prisma clients and the files npm rewrites", () => {
     const root = checkout({
       "app/page.tsx": 100,
+      "package-lock.json": 1,
+      "package.json": 1,
       "lib/a.test.ts": 1,
       "lib/generated/sqlite/client.ts": 1,
       "e2e/x.spec.ts": 1,
