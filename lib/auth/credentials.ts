@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { dummyPasswordHash, verifyPassword } from "@/lib/auth/password";
 import { loginLimiter } from "@/lib/auth/rate-limit";
+import { logger } from "@/lib/log/logger";
 
 export type AuthenticatedUser = { id: number; username: string; sysadmin: boolean };
 export type CredentialCheck =
@@ -24,6 +25,15 @@ export async function checkCredentials(username: string, password: string): Prom
     return { ok: true, user: { id: user.id, username: user.username, sysadmin: user.sysadmin } };
   }
   const wait = loginLimiter.hit(key);
+  // This failure used up the window: later tries are refused above, before any password is
+  // checked, so this is said once per lockout.
+  const lockedFor = loginLimiter.blockedFor(key);
+  if (lockedFor > 0) {
+    logger.info(
+      { username: key.slice(0, 64), retryAfterSeconds: Math.ceil(lockedFor / 1000) },
+      "sign-in locked out after repeated failures",
+    );
+  }
   if (wait > 0) return { ok: false, reason: "rate_limited", retryAfterMs: wait };
   return { ok: false, reason: "invalid" };
 }

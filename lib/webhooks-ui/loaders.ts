@@ -7,6 +7,7 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/access";
 import { pageProjectAccess, pageSysadmin } from "@/lib/auth/page-access";
+import { currentUser } from "@/lib/auth/session";
 import { listApiKeys } from "@/lib/api-keys/service";
 import { env } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
@@ -27,7 +28,14 @@ import {
   sortString,
   type SearchParams,
 } from "@/lib/shared/search-params";
-import { registryConfigSnippet, registryNotificationUrl, requestOrigin } from "@/lib/webhooks-ui/registry-config";
+import {
+  registryConfigSnippet,
+  registryNotificationUrl,
+  requestOrigin,
+  TOKEN_PLACEHOLDER,
+  unreachableUrlWarning,
+} from "@/lib/webhooks-ui/registry-config";
+import { readRegistryFeed } from "@/lib/settings/registry-feed";
 
 export const POLICY_PAGE_SIZE = 20;
 export const EXECUTION_PAGE_SIZE = 20;
@@ -313,7 +321,10 @@ export async function loadSettingsPage() {
     envAllowedNetworks: config.ALLOWED_NETWORKS.trim(),
     envRegistryTokenSet: !!config.REGISTRY_NOTIFICATION_TOKEN,
     notificationUrl: url,
+    notificationUrlWarning: unreachableUrlWarning(url),
     registrySnippet: registryConfigSnippet(url),
+    tokenPlaceholder: TOKEN_PLACEHOLDER,
+    registryFeed: await readRegistryFeed(),
   };
 }
 
@@ -321,4 +332,12 @@ export async function loadApiKeysPage(projectName: string) {
   const access = await pageProjectAccess(projectName, "apiKeys.manage");
   const keys = await listApiKeys(access.project.id);
   return { ...access, keys };
+}
+
+/** The project pages' banner while webhooks are off for the whole instance (null while they are on). */
+export async function loadWebhooksOffBanner(): Promise<{ skippedEvents: number; sysadmin: boolean } | null> {
+  const user = await currentUser();
+  if (!user) return null;
+  const settings = await getSettings();
+  return settings.webhooksEnabled ? null : { skippedEvents: settings.skippedEvents, sysadmin: user.sysadmin };
 }
