@@ -23,8 +23,8 @@ export default async function EventsPage({
       <div className="space-y-4">
         <EventSearchForm filters={data.filters} eventTypes={data.eventTypeChoices} />
         <p className="text-xs text-slate-500">
-          Exact matches. Events stored before this search existed are found by type and operator only if the upgrade
-          could not read their repository, tag and digest.
+          Exact matches. Replication and tag retention events have no repository, tag or digest; events stored before
+          this search existed were filled in when the database was upgraded.
         </p>
         <EventsTable project={project} rows={data.events} filtered={hasFilters(data.filters)} />
         {data.totalCapped && (
