@@ -7,6 +7,9 @@ import { E2E_BASE_URL } from "./env";
 import { settledExecutions, storedTasks } from "./executions";
 import { expect, snap, test, uniqueName } from "./fixtures";
 
+// A browser far from UTC, so the time range inputs' conversion to UTC is visible.
+test.use({ timezoneId: "Asia/Tokyo" });
+
 test("an event is found by repository and its page shows its deliveries across two webhooks", async ({
   adminPage: page,
   adminRequest,
@@ -100,6 +103,34 @@ test("an event is found by repository and its page shows its deliveries across t
     await expect(page.locator("tr[data-execution]")).toHaveCount(1);
     await expect(page.locator(`tr[data-execution="${execution.id}"]`)).toBeVisible();
     await page.getByRole("link", { name: `Execution ${execution.id}` }).click();
+    await expect(page.getByRole("heading", { name: new RegExp(`Execution ${execution.id}`) })).toBeVisible();
+    await page.getByRole("link", { name: /every delivery of it/ }).click();
+    await expect(page).toHaveURL(new RegExp(`/events/${eventId}$`));
+
+    // The time range: typed in the browser's local time (Tokyo), sent and applied as UTC.
+    const localInput = (offsetMs: number) =>
+      page.evaluate((ms) => {
+        const d = new Date(Date.now() + ms);
+        d.setSeconds(0, 0);
+        const pad = (n: number) => String(n).padStart(2, "0");
+        const local = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+        return { local, utc: d.toISOString(), offset: d.getTimezoneOffset() };
+      }, offsetMs);
+    await page.goto(`/projects/${name}/webhooks/${policyIds[0]}`);
+    const hourAgo = await localInput(-3_600_000);
+    expect(hourAgo.offset).toBe(-540);
+    await page.getByLabel("Started from").fill(hourAgo.local);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(new RegExp(`from=${encodeURIComponent(hourAgo.utc)}`));
+    await expect(page.locator("tr[data-execution]")).toHaveCount(2);
+    await expect(page.getByLabel("Started from")).toHaveValue(hourAgo.local);
+    const inAnHour = await localInput(3_600_000);
+    await page.getByLabel("Started from").fill(inAnHour.local);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(new RegExp(`from=${encodeURIComponent(inAnHour.utc)}`));
+    await expect(page.getByText("No execution matches these filters.")).toBeVisible();
+    await snap(page, "executions-filtered-by-time");
+    await page.goto(`/projects/${name}/webhooks/${policyIds[0]}/executions/${execution.id}`);
     await page.getByRole("link", { name: /every delivery of it/ }).click();
     await expect(page).toHaveURL(new RegExp(`/events/${eventId}$`));
   } finally {
