@@ -4,6 +4,7 @@ import { getDb, type Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/sql";
 import { newMessageId } from "@/lib/ids";
 import { notifyWorkers } from "@/lib/db/wakeup";
+import { eventSearchFields } from "@/lib/events/search-fields";
 import type { HarborEvent } from "@/lib/shared/events";
 import { policyEventTypes } from "@/lib/policies/service";
 import { deliverySwitch } from "@/lib/settings/settings";
@@ -64,6 +65,7 @@ export async function ingestEvent(req: IngestRequest): Promise<IngestResult> {
   const targets = (await candidateTargets(db, req.projectId, req.onlyPolicyId)).filter(
     (t) => req.onlyPolicyId || (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event)),
   );
+  const search = eventSearchFields(req.event);
   const result = await db.$transaction(async (tx): Promise<IngestResult> => {
     if (req.idempotencyKey) {
       const seen = await tx.event.findUnique({
@@ -74,9 +76,9 @@ export async function ingestEvent(req: IngestRequest): Promise<IngestResult> {
     }
     const now = new Date();
     const [event] = await tx.$queryRaw<{ id: number | bigint }[]>`
-      INSERT INTO "Event" ("projectId", "type", "occurAt", "operator", "eventData", "requestId", "source", "idempotencyKey", "createdAt")
+      INSERT INTO "Event" ("projectId", "type", "occurAt", "operator", "eventData", "requestId", "source", "idempotencyKey", "repository", "tag", "digest", "createdAt")
       VALUES (${req.projectId}, ${req.event.type}, ${req.event.occur_at}, ${req.event.operator}, ${JSON.stringify(req.event.event_data)},
-        ${req.requestId ?? crypto.randomUUID()}, ${req.source}, ${req.idempotencyKey ?? null}, ${now})
+        ${req.requestId ?? crypto.randomUUID()}, ${req.source}, ${req.idempotencyKey ?? null}, ${search.repository}, ${search.tag}, ${search.digest}, ${now})
       RETURNING "id"`;
     const eventId = Number(event.id);
     const deliveries = await createDeliveries(

@@ -14,6 +14,7 @@ import { getDb } from "@/lib/db/client";
 import { parseRowId } from "@/lib/ids";
 import { EVENT_TYPES } from "@/lib/shared/events";
 import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
+import { deliverySummary, EVENT_COUNT_LIMIT, getEventDeliveries, listEvents } from "@/lib/history/events";
 import { findPolicy, listPolicies, policyEventTypes } from "@/lib/policies/service";
 import { toHarborPolicy } from "@/lib/policies/view";
 import { getSettings } from "@/lib/settings/settings";
@@ -21,6 +22,7 @@ import { anyOpen } from "@/lib/shared/display";
 import type { PolicyRowView, SettingsView, TargetView } from "@/lib/shared/webhook-views";
 import { attemptCount, attemptHeaders, executionPayload, taskRequestBody } from "@/lib/webhooks-ui/history-view";
 import {
+  eventSearchParams,
   executionFilterParams,
   nameFilterParam,
   pageParam,
@@ -39,6 +41,7 @@ import { readRegistryFeed } from "@/lib/settings/registry-feed";
 
 export const POLICY_PAGE_SIZE = 20;
 export const EXECUTION_PAGE_SIZE = 20;
+export const EVENT_PAGE_SIZE = 25;
 
 async function webhookAccess(projectName: string, permission: "webhook.read" | "webhook.manage") {
   const access = await pageProjectAccess(projectName, permission);
@@ -168,6 +171,7 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
     attempts: attemptCount(e.tasks),
     targetAddress: e.target.address,
     payload: executionPayload(e.event),
+    event: { id: e.event.id, repository: e.event.repository, tag: e.event.tag, digest: e.event.digest },
   }));
   return {
     ...access,
@@ -264,6 +268,7 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
         payloadFormat: execution.target.payloadFormat,
       },
       event: {
+        id: execution.event.id,
         source: execution.event.source,
         requestId: execution.event.requestId,
         operator: execution.event.operator,
@@ -272,6 +277,90 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
     metrics: taskMetrics(execution.tasks),
     tasks: taskViews,
     refreshing: anyOpen([execution.status, ...execution.tasks.map((t) => t.status)]),
+  };
+}
+
+/** The project's event search: recent events filtered by what they are about, with their delivery summary. */
+export async function loadEventsPage(projectName: string, sp: SearchParams) {
+  const access = await webhookAccess(projectName, "webhook.read");
+  const page = pageParam(sp);
+  const filters = eventSearchParams(sp);
+  const { total, items } = await listEvents(access.project.id, filters, { page, pageSize: EVENT_PAGE_SIZE });
+  return {
+    ...access,
+    events: items.map((e) => ({
+      id: e.id,
+      type: e.type,
+      occurAt: new Date(e.occurAt * 1000),
+      operator: e.operator,
+      repository: e.repository,
+      tag: e.tag,
+      digest: e.digest,
+      createdAt: e.createdAt,
+      deliveries: e.deliveries,
+    })),
+    total,
+    totalCapped: total > EVENT_COUNT_LIMIT,
+    page,
+    pageSize: EVENT_PAGE_SIZE,
+    filters,
+    eventTypeChoices: EVENT_TYPES,
+  };
+}
+
+/** One event and everything that happened to it across the project's webhooks; another project's event is a 404. */
+export async function loadEventPage(projectName: string, eventIdText: string) {
+  const access = await webhookAccess(projectName, "webhook.read");
+  const found = await getEventDeliveries(access.project.id, rowIdOrNotFound(eventIdText));
+  if (!found) notFound();
+  const { event, executions, total } = found;
+  return {
+    ...access,
+    event: {
+      id: event.id,
+      type: event.type,
+      occurAt: new Date(event.occurAt * 1000),
+      operator: event.operator,
+      repository: event.repository,
+      tag: event.tag,
+      digest: event.digest,
+      source: event.source,
+      requestId: event.requestId,
+      createdAt: event.createdAt,
+      payload: executionPayload(event),
+    },
+    deliveries: deliverySummary(executions),
+    executionsTotal: total,
+    executions: executions.map((x) => ({
+      id: x.id,
+      policy: x.policy,
+      target: { type: x.target.type, address: x.target.address },
+      vendorType: x.vendorType,
+      status: x.status,
+      statusMessage: x.statusMessage,
+      trigger: x.trigger,
+      startTime: x.startTime,
+      endTime: x.endTime,
+      tasks: x.tasks.map((t) => {
+        const last = t.attempts[0];
+        return {
+          id: t.id,
+          webhookId: t.webhookId,
+          status: t.status,
+          runCount: t.runCount,
+          maxAttempts: t.maxAttempts,
+          lastResponse: last
+            ? {
+                at: last.startedAt,
+                status: last.responseStatus,
+                excerpt: last.responseExcerpt,
+                error: last.error,
+              }
+            : null,
+        };
+      }),
+    })),
+    refreshing: anyOpen(executions.map((x) => x.status)),
   };
 }
 
