@@ -10,7 +10,7 @@ export const changeOwnPasswordSchema = z
   })
   .refine((v) => v.newPassword === v.confirmPassword, {
     path: ["confirmPassword"],
-    message: "does not match the new password",
+    message: "the two new passwords do not match",
   });
 export type ChangeOwnPasswordInput = z.infer<typeof changeOwnPasswordSchema>;
 

@@ -71,7 +71,10 @@ export async function getProfile(actor: UserActor) {
       createdAt: true,
       passwordChangedAt: true,
       mustChangePassword: true,
-      memberships: { select: { role: true, project: { select: { name: true } } }, orderBy: { project: { name: "asc" } } },
+      memberships: {
+        select: { role: true, project: { select: { name: true } } },
+        orderBy: { project: { name: "asc" } },
+      },
     },
   });
   if (!user) throw unauthorized("your session has expired; sign in again");
@@ -91,7 +94,10 @@ async function findTarget(tx: Tx, userId: number) {
  * Refuses a change that would leave no enabled system admin (nobody could manage users or
  * settings any more). Checked inside the transaction that makes the change.
  */
-async function keepOneAdmin(tx: Tx, target: { id: number; username: string; sysadmin: boolean; disabledAt: Date | null }) {
+async function keepOneAdmin(
+  tx: Tx,
+  target: { id: number; username: string; sysadmin: boolean; disabledAt: Date | null },
+) {
   if (!target.sysadmin || target.disabledAt) return;
   const others = await tx.user.count({ where: { sysadmin: true, disabledAt: null, id: { not: target.id } } });
   if (others === 0)
