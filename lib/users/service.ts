@@ -2,6 +2,7 @@ import { AppError, forbidden, invalid, notFound, unauthorized } from "@/lib/erro
 import type { Actor } from "@/lib/auth/actor";
 import type { SystemAccess } from "@/lib/auth/access";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { loginLimiter } from "@/lib/auth/rate-limit";
 import { recordAudit } from "@/lib/audit/record";
 import { getDb, type Tx } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -174,8 +175,15 @@ export async function changeOwnPassword(actor: UserActor, currentPassword: strin
   const db = await getDb();
   const user = await db.user.findUnique({ where: { id: actor.userId } });
   if (!user || user.disabledAt) throw unauthorized("your session has expired; sign in again");
-  if (!(await verifyPassword(user.passwordHash, currentPassword)))
+  // Wrong current passwords count as failed sign-ins: a session left open is no way to guess it.
+  const key = user.username.toLowerCase();
+  const tooMany = () =>
+    new AppError("rate_limited", "too many wrong passwords; try again in a few minutes", "currentPassword");
+  if (loginLimiter.blockedFor(key) > 0) throw tooMany();
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+    if (loginLimiter.hit(key) > 0) throw tooMany();
     throw new AppError("forbidden", "the current password is not correct", "currentPassword");
+  }
   if (currentPassword === newPassword)
     throw invalid("newPassword", "the new password must be different from the current one");
   const passwordHash = await hashPassword(newPassword);

@@ -108,6 +108,28 @@ describe("forced password change", () => {
   });
 });
 
+describe("guessing through an open session", () => {
+  it("wrong current passwords count as failed sign-ins: after 10, even the right one waits", async () => {
+    const u = await makeUser({ password: PW });
+    signedIn.uid = u.user.id;
+    const attempt = (current: string) =>
+      profileActions.changeOwnPasswordAction(
+        null,
+        form({ currentPassword: current, newPassword: "Mine-now-123", confirmPassword: "Mine-now-123" }),
+      );
+    for (let i = 0; i < 10; i++) expect(await attempt(`wrong-${i}-guess`)).toMatchObject({ code: "forbidden" });
+    const refused = {
+      ok: false,
+      code: "rate_limited",
+      message: "too many wrong passwords; try again in a few minutes",
+      field: "currentPassword",
+    };
+    expect(await attempt("wrong-last-guess")).toEqual(refused);
+    expect(await attempt(PW)).toEqual(refused);
+    expect((await checkCredentials(u.user.username, PW)).ok).toBe(false);
+  });
+});
+
 describe("disabled users", () => {
   it("an open session stops working: no user for the layout, the sign-in page for pages", async () => {
     const u = await makeUser({ password: PW });
