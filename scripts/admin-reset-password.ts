@@ -1,9 +1,10 @@
 // `npm run admin:reset-password [-- --user NAME]`: the way back in when the admin password is lost.
 // Sets a new generated password for `admin` (or NAME), prints it once, enables the account if it
 // was disabled, and makes the user choose a new password at the next sign-in. It uses the same
-// configuration as `npm start` (DATABASE_URL or DATA_DIR) and applies pending migrations first.
+// configuration as `npm start` (DATABASE_URL or DATA_DIR), on a database `npm start` (or
+// `npm run db:migrate`) has migrated; it runs no migrations itself, so a running server's SQLite
+// file is only written once, by one short transaction.
 import crypto from "node:crypto";
-import { applyMigrations } from "../lib/db/migrate";
 import { disconnectDb } from "../lib/db/client";
 import { recoverPassword } from "../lib/users/service";
 
@@ -26,10 +27,19 @@ async function main(): Promise<number> {
     console.error("usage: npm run admin:reset-password [-- --user NAME]   (default user: admin)");
     return args.error ? 2 : 0;
   }
-  await applyMigrations();
   const password = crypto.randomBytes(12).toString("base64url");
-  const user = await recoverPassword(args.user, password);
-  await disconnectDb();
+  let user: Awaited<ReturnType<typeof recoverPassword>>;
+  try {
+    user = await recoverPassword(args.user, password);
+  } catch (err) {
+    console.error(
+      `Could not reset the password: ${err instanceof Error ? err.message.split("\n")[0] : err}\n` +
+        "Is this the server's configuration (DATA_DIR or DATABASE_URL)? A new or older database needs `npm run db:migrate` first.",
+    );
+    return 1;
+  } finally {
+    await disconnectDb();
+  }
   if (!user) {
     console.error(`There is no user named "${args.user}". Give another one with --user NAME.`);
     return 1;

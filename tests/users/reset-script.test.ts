@@ -40,7 +40,14 @@ function admin() {
 }
 
 describe("admin:reset-password", () => {
-  it("on a database without the user: exit 1 and a message; the migrations are applied all the same", async () => {
+  it("on a database that was never migrated: exit 1 and what to do", async () => {
+    const r = await resetScript();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("A new or older database needs `npm run db:migrate` first.");
+  }, 120_000);
+
+  it("on a database without the user: exit 1 and a message", async () => {
+    expect((await run("scripts/migrate.ts")).code).toBe(0);
     const r = await resetScript();
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('There is no user named "admin". Give another one with --user NAME.');
