@@ -185,8 +185,8 @@ export function UserActions({ user: u }: { user: UserRowView }) {
       >
         <p>
           {u.username} is {membershipPhrase(u)}
-          {u.memberships > 0 ? "; the memberships are removed." : "."} Their projects, webhooks and API keys stay; the
-          audit log keeps their name.
+          {u.memberships > 0 ? "; the memberships are removed." : "."} The projects, their webhooks and API keys stay;
+          the audit log keeps their name.
         </p>
         <p>This cannot be undone. To keep the account for later, disable it instead.</p>
       </ConfirmDialog>
