@@ -5,11 +5,16 @@ import { logger } from "@/lib/log/logger";
 
 export type AuthenticatedUser = { id: number; username: string; sysadmin: boolean };
 export type CredentialCheck =
-  { ok: true; user: AuthenticatedUser } | { ok: false; reason: "invalid" | "rate_limited"; retryAfterMs?: number };
+  | { ok: true; user: AuthenticatedUser }
+  | { ok: false; reason: "invalid" | "rate_limited" | "disabled"; retryAfterMs?: number };
+
+/** What a refused sign-in tells the person (the UI and HTTP Basic say the same). */
+export const DISABLED_MESSAGE = "this account is disabled; ask a system admin to enable it";
 
 /**
  * Checks a user name and password. Unknown users and wrong passwords take the same time and get
- * the same answer; repeated failures for one user name are slowed down.
+ * the same answer; repeated failures for one user name are slowed down. A disabled account is
+ * refused after its password was checked.
  */
 export async function checkCredentials(username: string, password: string): Promise<CredentialCheck> {
   const key = username.trim().toLowerCase();
@@ -22,6 +27,8 @@ export async function checkCredentials(username: string, password: string): Prom
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
   if (ok && user) {
     loginLimiter.reset(key);
+    // Said only to whoever knows the password: a guesser learns nothing about disabled accounts.
+    if (user.disabledAt) return { ok: false, reason: "disabled" };
     return { ok: true, user: { id: user.id, username: user.username, sysadmin: user.sysadmin } };
   }
   const wait = loginLimiter.hit(key);

@@ -30,6 +30,7 @@ import {
   TASK_SORT_FIELDS,
 } from "@/lib/harbor-api/list-fields";
 import { describeQueryFields } from "@/lib/harbor-api/query";
+import { harborPasswordReqSchema, harborSysadminFlagSchema } from "@/lib/users/schemas";
 import {
   harborApiKeyCreatedSchema,
   harborApiKeySchema,
@@ -115,6 +116,8 @@ export const REQUEST_BODY_SCHEMAS = {
   MemberInput: harborMemberInputSchema,
   MemberUpdate: harborMemberUpdateSchema,
   UserInput: harborUserInputSchema,
+  PasswordReq: harborPasswordReqSchema,
+  UserSysAdminFlag: harborSysadminFlagSchema,
   ApiKeyInput: createApiKeySchema,
   ExecutionPatch: executionPatchSchema,
   RedeliverRange: redeliverRangeSchema,
@@ -407,6 +410,7 @@ function harborPaths(): OpenApiDocument["paths"] {
   const T = paramRef("TaskId");
   const PAGE = [paramRef("Page"), paramRef("PageSize")];
   const projects = "Harbor projects, members, users and API keys";
+  const USER: Parameter = { name: "user_id", in: "path", required: true, schema: { type: "integer" } };
   return {
     [`${base}/webhook/policies`]: {
       get: harborOp({
@@ -751,8 +755,51 @@ function harborPaths(): OpenApiDocument["paths"] {
         {
           operationId: "GetUser",
           summary: "Get a user (system admin)",
-          parameters: [{ name: "user_id", in: "path", required: true, schema: { type: "integer" } }],
+          parameters: [USER],
           responses: { 200: { description: "The user.", content: json(ref("HarborUser")) }, ...H401, ...H403, ...H404 },
+        },
+        projects,
+      ),
+      delete: harborOp(
+        {
+          operationId: "DeleteUser",
+          summary: "Delete a user (system admin)",
+          description: "Their project memberships are removed. Not yourself (403), not the last system admin (409).",
+          parameters: [USER],
+          responses: { 200: empty("Deleted."), ...H401, ...H403, ...H404, 409: harborError("The last system admin") },
+        },
+        projects,
+      ),
+    },
+    "/api/v2.0/users/{user_id}/password": {
+      put: harborOp(
+        {
+          operationId: "UpdateUserPassword",
+          summary: "Change a password",
+          description:
+            "Your own: `old_password` is required (403 when wrong). Another user's: system admins only, `new_password` alone; that user chooses a new password at the next sign-in. Passwords: 8 to 256 characters.",
+          parameters: [USER],
+          requestBody: body("PasswordReq"),
+          responses: { 200: empty("Changed."), ...H400, ...H401, ...H403, ...H404 },
+        },
+        projects,
+      ),
+    },
+    "/api/v2.0/users/{user_id}/sysadmin": {
+      put: harborOp(
+        {
+          operationId: "SetUserSysAdmin",
+          summary: "Grant or revoke system admin (system admin)",
+          parameters: [USER],
+          requestBody: body("UserSysAdminFlag"),
+          responses: {
+            200: empty("Set."),
+            ...H400,
+            ...H401,
+            ...H403,
+            ...H404,
+            409: harborError("The last system admin"),
+          },
         },
         projects,
       ),

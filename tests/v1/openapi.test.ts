@@ -39,6 +39,7 @@ import {
 import { harborLastTriggers } from "@/lib/harbor-api/last-trigger";
 import { listExecutions } from "@/lib/history/queries";
 import { openApiDocument, type OpenApiDocument } from "@/lib/openapi/document";
+import { harborPasswordReqSchema, harborSysadminFlagSchema } from "@/lib/users/schemas";
 import * as harbor from "@/lib/harbor-api/schemas";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { createPolicy, findPolicy } from "@/lib/policies/service";
@@ -173,6 +174,8 @@ describe("OpenAPI document", () => {
       ["post", "/api/v2.0/projects/{project_name_or_id}/members", harborMemberInputSchema],
       ["put", "/api/v2.0/projects/{project_name_or_id}/members/{mid}", harborMemberUpdateSchema],
       ["post", "/api/v2.0/users", harborUserInputSchema],
+      ["put", "/api/v2.0/users/{user_id}/password", harborPasswordReqSchema],
+      ["put", "/api/v2.0/users/{user_id}/sysadmin", harborSysadminFlagSchema],
       ["post", "/api/v2.0/projects/{project_name_or_id}/api-keys", createApiKeySchema],
       [
         "patch",
