@@ -1,4 +1,4 @@
-import { AppError, notFound } from "@/lib/errors";
+import { AppError, invalid, notFound } from "@/lib/errors";
 import { actorName } from "@/lib/auth/actor";
 import type { ProjectAccess } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
@@ -8,7 +8,7 @@ import { generateSigningSecret } from "@/lib/delivery/signature";
 import { publicPolicyId } from "@/lib/ids";
 import { getSettings } from "@/lib/settings/settings";
 import { nameContains } from "@/lib/db/filters";
-import { POLICY_NAME_MAX, SECRET_MASK, type PolicyInput } from "@/lib/shared/policy-input";
+import { maskSecretUrl, POLICY_NAME_MAX, SECRET_MASK, type PolicyInput } from "@/lib/shared/policy-input";
 import { cancelPendingTasks } from "@/lib/delivery/task-control";
 
 /** Changing a project's webhooks: the access its route or action was checked for. */
@@ -71,6 +71,22 @@ function policyColumns(input: PolicyInput) {
   };
 }
 
+/**
+ * A masked secret URL (maskSecretUrl, what maintainers and Harbor clients read back) stands for the
+ * stored URL it masks: the one at the same position, else any stored target it matches.
+ */
+function keptAddress(
+  address: string,
+  position: number,
+  before: { address: string } | undefined,
+  previous: { address: string }[],
+): string {
+  if (!address.includes(SECRET_MASK)) return address;
+  const stored = [before, ...previous].find((p) => p && maskSecretUrl(p.address) === address);
+  if (!stored) throw invalid(`targets.${position}.address`, `targets.${position}.address: is masked; send the full URL`);
+  return stored.address;
+}
+
 /** Target rows for the input; a masked auth header keeps the value stored at the same position. */
 function targetRows(
   input: PolicyInput,
@@ -84,16 +100,17 @@ function targetRows(
 ) {
   return input.targets.map((t, position) => {
     const before = previous.find((p) => p.position === position);
+    const address = keptAddress(t.address, position, before, previous);
     let authHeaderEnc: string | null = null;
     if (t.type === "http" && t.auth_header) {
       authHeaderEnc = t.auth_header === SECRET_MASK ? (before?.authHeaderEnc ?? null) : encryptSecret(t.auth_header);
     }
     // Editing a target's address clears an automatic pause; an unchanged one keeps its state.
-    const keep = before && before.address === t.address;
+    const keep = before && before.address === address;
     return {
       position,
       type: t.type,
-      address: t.address,
+      address,
       authHeaderEnc,
       skipCertVerify: t.type === "http" ? t.skip_cert_verify : false,
       payloadFormat: t.type === "http" && t.payload_format ? t.payload_format : "Default",

@@ -12,6 +12,7 @@ import { env } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { parseRowId } from "@/lib/ids";
 import { EVENT_TYPES } from "@/lib/shared/events";
+import { maskSecretUrl } from "@/lib/shared/policy-input";
 import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
 import { findPolicy, listPolicies, policyEventTypes } from "@/lib/policies/service";
 import { toHarborPolicy } from "@/lib/policies/view";
@@ -37,19 +38,27 @@ async function webhookAccess(projectName: string, permission: "webhook.read" | "
   return { ...access, manage: can(access.role, "webhook.manage"), seeSecrets: can(access.role, "webhook.secrets") };
 }
 
-function targetView(t: {
-  id: number;
-  type: string;
-  address: string;
-  payloadFormat: string;
-  status: string;
-  pausedReason: string | null;
-  pausedAt: Date | null;
-}): TargetView {
+/** A target's address as this reader may see it: Slack-style secret URLs masked without webhook.secrets. */
+function shownAddress(address: string, seeSecrets: boolean): string {
+  return seeSecrets ? address : maskSecretUrl(address);
+}
+
+function targetView(
+  t: {
+    id: number;
+    type: string;
+    address: string;
+    payloadFormat: string;
+    status: string;
+    pausedReason: string | null;
+    pausedAt: Date | null;
+  },
+  seeSecrets: boolean,
+): TargetView {
   return {
     id: t.id,
     type: t.type,
-    address: t.address,
+    address: shownAddress(t.address, seeSecrets),
     payloadFormat: t.type === "http" ? t.payloadFormat : "",
     status: t.status,
     pausedReason: t.pausedReason,
@@ -92,7 +101,7 @@ export async function loadWebhooksPage(projectName: string, sp: SearchParams) {
     createdAt: p.createdAt,
     creator: p.creator,
     eventTypes: policyEventTypes(p),
-    targets: p.targets.map(targetView),
+    targets: p.targets.map((t) => targetView(t, access.seeSecrets)),
     last: last.get(p.id) ?? null,
   }));
   return { ...access, rows, total, page, pageSize: POLICY_PAGE_SIZE, q, sort };
@@ -165,7 +174,7 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
     startTime: e.startTime,
     endTime: e.endTime,
     attempts: attemptCount(e.tasks),
-    targetAddress: e.target.address,
+    targetAddress: shownAddress(e.target.address, access.seeSecrets),
     payload: executionPayload(e.event),
   }));
   return {
@@ -189,7 +198,7 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
         backoffBaseMs: policy.backoffBaseMs,
       },
       targets: policy.targets.map((t) => ({
-        ...targetView(t),
+        ...targetView(t, access.seeSecrets),
         skipCertVerify: t.skipCertVerify,
         authHeaderSet: access.seeSecrets ? !!t.authHeaderEnc : undefined,
       })),
@@ -259,7 +268,7 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
       endTime: execution.endTime,
       target: {
         type: execution.target.type,
-        address: execution.target.address,
+        address: shownAddress(execution.target.address, access.seeSecrets),
         payloadFormat: execution.target.payloadFormat,
       },
       event: {
