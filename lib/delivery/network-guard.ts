@@ -326,7 +326,8 @@ export type GuardAudience = "sysadmin" | "projectAdmin";
  */
 export function refusalHint(refusal: Refusal, audience: GuardAudience, host?: string): string {
   const who = refusal.embedded ? `${refusal.address} (${refusal.embedded})` : refusal.address;
-  const subject = host && host !== refusal.address ? `${host} resolves to ${who}, which` : who;
+  const name = host ? bareAddress(host) : undefined;
+  const subject = name && name !== refusal.address ? `${name} resolves to ${who}, which` : who;
   if (!refusal.allowListable) {
     return `${subject} is ${refusal.description}: deliveries never go there, whatever the allowed networks say.`;
   }

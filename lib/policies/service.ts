@@ -6,7 +6,8 @@ import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb, type Tx } from "@/lib/db/client";
 import { generateSigningSecret } from "@/lib/delivery/signature";
 import { publicPolicyId } from "@/lib/ids";
-import { getSettings } from "@/lib/settings/settings";
+import { allowedNetworks, getSettings } from "@/lib/settings/settings";
+import { previewUrl, refusalHint, type GuardAudience, type ResolveAll } from "@/lib/delivery/network-guard";
 import { nameContains } from "@/lib/db/filters";
 import { maskSecretUrl, POLICY_NAME_MAX, SECRET_MASK, type PolicyInput } from "@/lib/shared/policy-input";
 import { cancelPendingTasks } from "@/lib/delivery/task-control";
@@ -83,7 +84,8 @@ function keptAddress(
 ): string {
   if (!address.includes(SECRET_MASK)) return address;
   const stored = [before, ...previous].find((p) => p && maskSecretUrl(p.address) === address);
-  if (!stored) throw invalid(`targets.${position}.address`, `targets.${position}.address: is masked; send the full URL`);
+  if (!stored)
+    throw invalid(`targets.${position}.address`, `targets.${position}.address: is masked; send the full URL`);
   return stored.address;
 }
 
@@ -313,4 +315,32 @@ export async function listPolicies(
     }),
   ]);
   return { total, items };
+}
+
+/** A target the network guard would refuse (or cannot judge yet), told when the policy is saved. */
+export type TargetWarning = { field: string; message: string };
+
+/**
+ * The save-time check: each target's host is resolved (bounded) and judged as the worker will
+ * judge it. The policy is saved either way (as Harbor saves it); the warnings tell the person
+ * saving it, in words for their role, before the first event fails.
+ */
+export async function targetWarnings(
+  access: ProjectAccess,
+  targets: readonly { address: string }[],
+  opts: { resolve?: ResolveAll; timeoutMs?: number } = {},
+): Promise<TargetWarning[]> {
+  const allow = allowedNetworks(await getSettings());
+  const audience: GuardAudience = access.actor.kind === "user" && access.actor.sysadmin ? "sysadmin" : "projectAdmin";
+  const verdicts = await Promise.all(targets.map((t) => previewUrl(t.address, allow, opts)));
+  const warnings: TargetWarning[] = [];
+  verdicts.forEach((verdict, i) => {
+    const field = `targets.${i}.address`;
+    if (verdict.kind === "refused") {
+      warnings.push({ field, message: refusalHint(verdict.refusal, audience, verdict.host) });
+    } else if (verdict.kind === "unresolvable") {
+      warnings.push({ field, message: `${verdict.detail}; deliveries will fail until the name resolves.` });
+    }
+  });
+  return warnings;
 }
