@@ -13,6 +13,7 @@ import { env } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { parseRowId } from "@/lib/ids";
 import { EVENT_TYPES } from "@/lib/shared/events";
+import { maskSecretUrl } from "@/lib/shared/policy-input";
 import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
 import { deliverySummary, EVENT_COUNT_LIMIT, getEventDeliveries, listEvents } from "@/lib/history/events";
 import { findPolicy, listPolicies, policyEventTypes } from "@/lib/policies/service";
@@ -48,12 +49,17 @@ async function webhookAccess(projectName: string, permission: "webhook.read" | "
   return { ...access, manage: can(access.role, "webhook.manage"), seeSecrets: can(access.role, "webhook.secrets") };
 }
 
+/** A target's address as this reader may see it: Slack-style secret URLs masked without webhook.secrets. */
+function shownAddress(address: string, seeSecrets: boolean): string {
+  return seeSecrets ? address : maskSecretUrl(address);
+}
+
 /** Only the fields a page shows (a target row carries secrets and counters too). */
-function targetView(t: TargetView): TargetView {
+function targetView(t: TargetView, seeSecrets: boolean): TargetView {
   return {
     id: t.id,
     type: t.type,
-    address: t.address,
+    address: shownAddress(t.address, seeSecrets),
     payloadFormat: t.type === "http" ? t.payloadFormat : "",
     status: t.status,
     pausedReason: t.pausedReason,
@@ -96,7 +102,7 @@ export async function loadWebhooksPage(projectName: string, sp: SearchParams) {
     createdAt: p.createdAt,
     creator: p.creator,
     eventTypes: policyEventTypes(p),
-    targets: p.targets.map(targetView),
+    targets: p.targets.map((t) => targetView(t, access.seeSecrets)),
     last: last.get(p.id) ?? null,
   }));
   return { ...access, rows, total, page, pageSize: POLICY_PAGE_SIZE, q, sort };
@@ -169,7 +175,7 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
     startTime: e.startTime,
     endTime: e.endTime,
     attempts: attemptCount(e.tasks),
-    targetAddress: e.target.address,
+    targetAddress: shownAddress(e.target.address, access.seeSecrets),
     payload: executionPayload(e.event),
     event: { id: e.event.id, repository: e.event.repository, tag: e.event.tag, digest: e.event.digest },
   }));
@@ -194,7 +200,7 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
         backoffBaseMs: policy.backoffBaseMs,
       },
       targets: policy.targets.map((t) => ({
-        ...targetView(t),
+        ...targetView(t, access.seeSecrets),
         skipCertVerify: t.skipCertVerify,
         authHeaderSet: access.seeSecrets ? !!t.authHeaderEnc : undefined,
       })),
@@ -264,7 +270,7 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
       endTime: execution.endTime,
       target: {
         type: execution.target.type,
-        address: execution.target.address,
+        address: shownAddress(execution.target.address, access.seeSecrets),
         payloadFormat: execution.target.payloadFormat,
       },
       event: {
