@@ -113,6 +113,8 @@ const REQUEST_EXAMPLES: Record<string, unknown> = {
   UpdateProjectMember: { role_id: 4 },
   CreateUser: { username: "alice", password: "a-long-passphrase", email: "alice@example.com", realname: "Alice" },
   CreateApiKey: { mode: "live", name: "ci" },
+  UpdateUserPassword: { old_password: "the-current-passphrase", new_password: "a-new-long-passphrase" },
+  SetUserSysAdmin: { sysadmin_flag: true },
 };
 
 /** Values for path parameters in the curl commands. */
