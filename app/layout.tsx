@@ -55,10 +55,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 <Link href="/api-docs" className="text-sm text-slate-200 hover:text-white">
                   API
                 </Link>
-                <span className="ml-auto text-sm text-slate-300">
+                <Link href="/profile" className="ml-auto text-sm text-slate-300 hover:text-white" title="Your profile">
                   {user.username}
                   {user.sysadmin ? " (system admin)" : ""}
-                </span>
+                </Link>
                 <SignOutButton />
               </>
             )}

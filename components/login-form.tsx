@@ -6,6 +6,7 @@ import { Button, Field, Notice, inputClass } from "@/components/ui";
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong user name or password.",
   TooManyAttempts: "Too many failed sign-ins for this user. Wait a few minutes and try again.",
+  AccountDisabled: "This account is disabled. Ask a system admin to enable it.",
 };
 
 export function LoginForm({ initialError, callbackUrl }: { initialError?: string; callbackUrl: string }) {

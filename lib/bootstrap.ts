@@ -17,12 +17,15 @@ export async function bootstrap(): Promise<void> {
   if ((await db.user.count()) > 0) return;
   const given = env().ADMIN_PASSWORD;
   const password = given ?? crypto.randomBytes(12).toString("base64url");
-  await db.user.create({ data: { username: "admin", passwordHash: await hashPassword(password), sysadmin: true } });
+  // A generated password was printed to a console: its owner must replace it at the first sign-in.
+  await db.user.create({
+    data: { username: "admin", passwordHash: await hashPassword(password), sysadmin: true, mustChangePassword: !given },
+  });
   if (given) logger.info("created the system admin 'admin' with the password from ADMIN_PASSWORD");
   else {
     // Printed once, to the console only (not the structured log), so it is not kept in log stores.
     process.stdout.write(
-      `\n  Created the system admin.\n  user: admin\n  password: ${password}\n  (shown once; change it after signing in)\n\n`,
+      `\n  Created the system admin.\n  user: admin\n  password: ${password}\n  (shown once; you will choose a new one at the first sign-in)\n\n`,
     );
   }
 }

@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   webhooks_disabled: 409,
+  idempotency_key_reused: 422,
   internal_error: 500,
 } as const;
 

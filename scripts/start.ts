@@ -7,6 +7,7 @@ import { applyMigrations } from "../lib/db/migrate";
 import { bootstrap } from "../lib/bootstrap";
 import { disconnectDb } from "../lib/db/client";
 import { WORKER_NODE_ARGS } from "./worker-args";
+import { buildFreshness } from "./build-freshness";
 
 async function main() {
   const config = env();
@@ -15,8 +16,16 @@ async function main() {
     NEXTAUTH_URL: config.NEXTAUTH_URL ?? config.EXTERNAL_URL ?? `http://localhost:${config.PORT}`,
   });
 
-  if (!fs.existsSync(path.resolve(".next/BUILD_ID"))) {
-    console.log("No production build found; running `next build` (once)…");
+  // Rebuild when there is no build, or the sources are newer than it (after a `git pull`).
+  const freshness = buildFreshness(process.cwd());
+  if (!freshness.fresh) {
+    console.log(
+      freshness.reason === "missing"
+        ? "No production build found; running `next build` (once)…"
+        : `${freshness.message}; running \`next build\` again…`,
+    );
+    // An interrupted build must not leave a BUILD_ID that looks fresh.
+    fs.rmSync(path.resolve(".next/BUILD_ID"), { force: true });
     const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], {
       stdio: "inherit",
       env: nextEnv,
@@ -49,9 +58,15 @@ async function main() {
   process.on("SIGTERM", () => stop(0));
   process.on("SIGINT", () => stop(0));
 
-  run("web", [require.resolve("next/dist/bin/next"), "start", "-p", String(config.PORT)]);
+  const web = [require.resolve("next/dist/bin/next"), "start", "-p", String(config.PORT)];
+  if (config.HOST) web.push("-H", config.HOST);
+  run("web", web);
   if (!config.HARBOR_NO_WORKER) run("worker", WORKER_NODE_ARGS);
-  console.log(`Harbor Notifier on http://localhost:${config.PORT} (database: ${config.database.provider})`);
+  const shown = !config.HOST || config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
+  console.log(
+    `Harbor Notifier on http://${shown.includes(":") ? `[${shown}]` : shown}:${config.PORT}` +
+      ` (listening on ${config.HOST ?? "all interfaces"}; database: ${config.database.provider})`,
+  );
 }
 
 main().catch((err) => {

@@ -183,6 +183,8 @@ function OperationCard({
         </>
       )}
 
+      <Examples op={op} />
+
       <h4 className="mt-3 text-sm font-semibold text-slate-800">Responses</h4>
       <dl className="mt-1 space-y-2">
         {Object.entries(op.responses).map(([status, res]) => {
@@ -198,6 +200,9 @@ function OperationCard({
                   <span className="ml-2 text-xs text-slate-500">
                     {content[0]} · {typeLabel(content[1].schema as Schema, resolve)}
                   </span>
+                )}
+                {res.headers && (
+                  <span className="ml-2 text-xs text-slate-500">headers: {Object.keys(res.headers).join(", ")}</span>
                 )}
               </dt>
               {content && status.startsWith("2") && (
@@ -215,5 +220,45 @@ function OperationCard({
         })}
       </dl>
     </article>
+  );
+}
+
+const preClass = "mt-1 max-h-80 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100";
+
+/** The operation's curl command and JSON examples, ready to copy (fill in $HARBOR_URL and $API_KEY). */
+function Examples({ op }: { op: Operation }) {
+  const curl = op["x-codeSamples"]?.[0]?.source;
+  const requestExample = op.requestBody ? Object.values(op.requestBody.content)[0]?.example : undefined;
+  const success = Object.entries(op.responses).find(([status, r]) => status.startsWith("2") && r.content);
+  const answer = success ? Object.entries(success[1].content!)[0] : undefined;
+  return (
+    <>
+      <h4 className="mt-3 text-sm font-semibold text-slate-800">Example</h4>
+      {curl && (
+        <pre className={preClass} data-testid="curl-example">
+          <code>{curl}</code>
+        </pre>
+      )}
+      {requestExample !== undefined && (
+        <>
+          <p className="mt-2 text-xs text-slate-600">Request body</p>
+          <pre className={preClass}>
+            <code>{JSON.stringify(requestExample, null, 2)}</code>
+          </pre>
+        </>
+      )}
+      {success && answer && answer[1].example !== undefined && (
+        <>
+          <p className="mt-2 text-xs text-slate-600">
+            Answer {success[0]} ({answer[0]})
+          </p>
+          <pre className={preClass}>
+            <code>
+              {typeof answer[1].example === "string" ? answer[1].example : JSON.stringify(answer[1].example, null, 2)}
+            </code>
+          </pre>
+        </>
+      )}
+    </>
   );
 }

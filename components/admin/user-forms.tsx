@@ -1,8 +1,16 @@
 "use client";
-import { useActionState, useState, useTransition } from "react";
-import { createUserAction, setSysadminAction } from "@/app/admin/users/actions";
+import { useActionState, useState } from "react";
+import {
+  createUserAction,
+  deleteUserAction,
+  resetPasswordAction,
+  setSysadminAction,
+  setUserDisabledAction,
+} from "@/app/admin/users/actions";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useOnActionSuccess } from "@/components/ui/use-action-success";
+import { PASSWORD_MIN, PASSWORD_RULE } from "@/lib/shared/password";
 
 export function CreateUserForm() {
   const [state, action, pending] = useActionState(createUserAction, null);
@@ -42,13 +50,13 @@ export function CreateUserForm() {
           aria-invalid={!!err("email")}
         />
       </Field>
-      <Field label="Password" htmlFor="new-password" error={err("password")} hint="At least 8 characters.">
+      <Field label="Password" htmlFor="new-password" error={err("password")} hint={PASSWORD_RULE}>
         <input
           id="new-password"
           name="password"
           type="password"
           required
-          minLength={8}
+          minLength={PASSWORD_MIN}
           autoComplete="new-password"
           className={inputClass}
           aria-invalid={!!err("password")}
@@ -64,29 +72,124 @@ export function CreateUserForm() {
   );
 }
 
-export function SysadminToggle({
-  userId,
-  sysadmin,
-  username,
-}: {
-  userId: number;
-  sysadmin: boolean;
+/** A user row as the actions need it (the page hands it over; nothing secret). */
+export type UserRowView = {
+  id: number;
   username: string;
-}) {
-  const [pending, start] = useTransition();
-  const label = sysadmin ? "Revoke system admin" : "Make system admin";
+  sysadmin: boolean;
+  disabled: boolean;
+  memberships: number;
+  /** the first few project names, for the confirmations */
+  projectNames: string[];
+};
+
+/** "a member of 3 projects (a, b, c)" */
+function membershipPhrase(u: UserRowView): string {
+  if (u.memberships === 0) return "not a member of any project";
+  const names = u.projectNames.join(", ");
+  const more = u.memberships > u.projectNames.length ? `, and ${u.memberships - u.projectNames.length} more` : "";
+  return `a member of ${u.memberships} project${u.memberships === 1 ? "" : "s"} (${names}${more})`;
+}
+
+/** An action's refusal as a sentence ("newPassword: must be …" → "The new password must be …"). */
+function sentence(result: { ok: boolean; message?: string; field?: string }): string | undefined {
+  if (result.ok) return undefined;
+  let text = result.message ?? "Something went wrong.";
+  if (result.field === "newPassword") text = `The new password ${text.replace(/^newPassword: /, "")}`;
+  text = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** The actions of one user row, each confirmed in a dialog that says what will happen. */
+export function UserActions({ user: u }: { user: UserRowView }) {
   return (
-    <Button
-      variant="ghost"
-      disabled={pending}
-      onClick={() => {
-        if (confirm(`${label}: ${username}?`))
-          start(async () => {
-            await setSysadminAction(userId, !sysadmin);
-          });
-      }}
-    >
-      {label}
-    </Button>
+    <div className="flex flex-wrap gap-1">
+      <ConfirmDialog
+        triggerLabel="Reset password"
+        triggerVariant="ghost"
+        triggerAriaLabel={`Reset the password of ${u.username}`}
+        title={`Reset the password of ${u.username}`}
+        confirmLabel="Set password"
+        onConfirm={async (form) => sentence(await resetPasswordAction(u.id, form.get("newPassword")))}
+      >
+        <p>
+          {u.username} signs in with this password once and must then choose a new one. Tell it to them through a safe
+          channel.
+        </p>
+        <Field label="New password" htmlFor={`reset-${u.id}`} hint={PASSWORD_RULE}>
+          <input
+            id={`reset-${u.id}`}
+            name="newPassword"
+            type="password"
+            required
+            minLength={PASSWORD_MIN}
+            autoComplete="new-password"
+            className={inputClass}
+          />
+        </Field>
+      </ConfirmDialog>
+      <ConfirmDialog
+        triggerLabel={u.sysadmin ? "Revoke system admin" : "Make system admin"}
+        triggerVariant="ghost"
+        triggerAriaLabel={`${u.sysadmin ? "Revoke system admin from" : "Make system admin:"} ${u.username}`}
+        title={u.sysadmin ? `Revoke system admin from ${u.username}?` : `Make ${u.username} a system admin?`}
+        confirmLabel={u.sysadmin ? "Revoke system admin" : "Make system admin"}
+        confirmVariant={u.sysadmin ? "danger" : "primary"}
+        onConfirm={async () => sentence(await setSysadminAction(u.id, !u.sysadmin))}
+      >
+        {u.sysadmin ? (
+          <p>
+            {u.username} will no longer manage users, projects and the system settings. They keep their project roles:
+            they are {membershipPhrase(u)}.
+          </p>
+        ) : (
+          <p>
+            {u.username} will see and manage every project and its webhooks, all users (including other admins) and the
+            system settings.
+          </p>
+        )}
+      </ConfirmDialog>
+      <ConfirmDialog
+        triggerLabel={u.disabled ? "Enable" : "Disable"}
+        triggerVariant="ghost"
+        triggerAriaLabel={`${u.disabled ? "Enable" : "Disable"} ${u.username}`}
+        title={u.disabled ? `Enable ${u.username}?` : `Disable ${u.username}?`}
+        confirmLabel={u.disabled ? "Enable account" : "Disable account"}
+        confirmVariant={u.disabled ? "primary" : "danger"}
+        onConfirm={async () => sentence(await setUserDisabledAction(u.id, !u.disabled))}
+      >
+        {u.disabled ? (
+          <p>{u.username} will be able to sign in again with their current password.</p>
+        ) : (
+          <>
+            <p>
+              {u.username} will not be able to sign in, in the browser or with HTTP Basic, and an open session stops
+              working at the next page.
+            </p>
+            <p>
+              They stay {membershipPhrase(u)}, with their roles, until you enable them again. API keys belong to
+              projects, not users: they keep working.
+            </p>
+          </>
+        )}
+      </ConfirmDialog>
+      <ConfirmDialog
+        triggerLabel="Delete"
+        triggerVariant="ghost"
+        triggerClassName="text-red-700"
+        triggerAriaLabel={`Delete ${u.username}`}
+        title={`Delete ${u.username}?`}
+        confirmLabel="Delete user"
+        confirmVariant="danger"
+        onConfirm={async () => sentence(await deleteUserAction(u.id))}
+      >
+        <p>
+          {u.username} is {membershipPhrase(u)}
+          {u.memberships > 0 ? "; the memberships are removed." : "."} The projects, their webhooks and API keys stay;
+          the audit log keeps their name.
+        </p>
+        <p>This cannot be undone. To keep the account for later, disable it instead.</p>
+      </ConfirmDialog>
+    </div>
   );
 }

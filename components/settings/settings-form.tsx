@@ -13,7 +13,11 @@ type Props = {
   envAllowedNetworks: string;
   envRegistryTokenSet: boolean;
   notificationUrl: string;
+  /** why a registry may not reach notificationUrl (a loopback address), if it may not */
+  notificationUrlWarning?: string;
   registrySnippet: string;
+  /** the snippet's stand-in for the token, replaced by a token generated or typed here */
+  tokenPlaceholder: string;
 };
 
 function NumberField({
@@ -86,7 +90,9 @@ export function SettingsForm({
   envAllowedNetworks,
   envRegistryTokenSet,
   notificationUrl,
+  notificationUrlWarning,
   registrySnippet,
+  tokenPlaceholder,
 }: Props) {
   const [state, dispatch, pending] = useActionState(updateSettingsAction, null);
   const [enabled, setEnabled] = useState(settings.webhooksEnabled);
@@ -95,6 +101,10 @@ export function SettingsForm({
   const [removeToken, setRemoveToken] = useState(false);
   /** Turning the global switch off waits for a confirmation: the form data to save once confirmed. */
   const [confirmOff, setConfirmOff] = useState<FormData>();
+  // The token the snippet shows: the one just generated here (a typed one stays masked), kept after
+  // saving (the field empties) so the admin can copy the whole snippet; gone once the page is left.
+  const [snippetToken, setSnippetToken] = useState("");
+  const snippet = snippetToken ? registrySnippet.replace(tokenPlaceholder, snippetToken) : registrySnippet;
   // A saved token is not kept in the page: the field goes back to "leave empty to keep".
   useOnActionSuccess(state, () => {
     setToken("");
@@ -239,6 +249,11 @@ export function SettingsForm({
             </code>{" "}
             <CopyButton text={notificationUrl} />
           </p>
+          {notificationUrlWarning && (
+            <div data-testid="notification-url-warning">
+              <Notice tone="amber">{notificationUrlWarning}</Notice>
+            </div>
+          )}
           <p>
             They must send the registry notification token as <code>Authorization: Bearer &lt;token&gt;</code>.{" "}
             {settings.registryTokenSet ? <strong>A token is set.</strong> : <strong>No token is set here.</strong>}{" "}
@@ -255,7 +270,10 @@ export function SettingsForm({
                 name="registryToken"
                 type={showToken ? "text" : "password"}
                 value={token}
-                onChange={(e) => setToken(e.target.value)}
+                onChange={(e) => {
+                  setToken(e.target.value);
+                  if (e.target.value !== snippetToken) setSnippetToken("");
+                }}
                 disabled={removeToken}
                 autoComplete="new-password"
                 className={`${inputClass} max-w-md font-mono`}
@@ -268,7 +286,9 @@ export function SettingsForm({
                 type="button"
                 variant="secondary"
                 onClick={() => {
-                  setToken(randomToken());
+                  const fresh = randomToken();
+                  setToken(fresh);
+                  setSnippetToken(fresh);
                   setShowToken(true);
                   setRemoveToken(false);
                 }}
@@ -293,13 +313,23 @@ export function SettingsForm({
                   type="checkbox"
                   name="removeRegistryToken"
                   checked={removeToken}
-                  onChange={(e) => setRemoveToken(e.target.checked)}
+                  onChange={(e) => {
+                    setRemoveToken(e.target.checked);
+                    if (e.target.checked) setSnippetToken("");
+                  }}
                 />{" "}
                 Remove the stored token
               </label>
             )}
           </div>
-          <CodeBlock text={registrySnippet} label="In the registry's config.yml" />
+          {snippetToken && (
+            <Notice tone={state?.ok && !token ? "green" : "amber"}>
+              {state?.ok && !token
+                ? "Saved. The snippet below holds the new token: copy it now, it is not shown again once you leave this page."
+                : "The snippet below holds this token. Save the settings to make the registry's token valid here."}
+            </Notice>
+          )}
+          <CodeBlock text={snippet} label="In the registry's config.yml" />
         </div>
       </Card>
 

@@ -3,10 +3,12 @@ import { EmptyState, Table, Td } from "@/components/ui";
 import { StopExecutionButton } from "@/components/webhooks/execution-actions";
 import { PayloadDialog } from "@/components/webhooks/payload-dialog";
 import { StatusBadge } from "@/components/webhooks/status-badge";
+import { artifactLabel, FilterText } from "@/components/events/filter-fields";
+import { LocalTimeInput } from "@/components/events/time-range";
 import { EVENT_LABELS, type EventType } from "@/lib/shared/events";
 import { TASK_STATUSES } from "@/lib/shared/task-statuses";
 import { eventLabel, formatDateTime, VENDOR_TYPE_LABELS } from "@/lib/shared/display";
-import type { ExecutionFilters } from "@/lib/shared/search-params";
+import { hasFilters, type ExecutionFilters } from "@/lib/shared/search-params";
 
 type ExecutionRow = {
   id: number;
@@ -20,6 +22,7 @@ type ExecutionRow = {
   /** the run count in words: "3 of 4 attempts", "1 attempt (not retried: …)", "redelivered: attempt 5 (4 before)" */
   attempts: string;
   payload: string;
+  event: { id: number; repository: string | null; tag: string | null; digest: string | null };
 };
 
 export function ExecutionFiltersForm({
@@ -29,9 +32,29 @@ export function ExecutionFiltersForm({
   filters: ExecutionFilters;
   eventTypes: readonly EventType[];
 }) {
-  const active = !!(filters.status || filters.eventType);
+  const active = hasFilters(filters);
   return (
     <form className="flex flex-wrap items-end gap-2" aria-label="Filter executions">
+      <FilterText
+        id="exec-repository"
+        name="repository"
+        label="Repository"
+        value={filters.repository}
+        placeholder="team-a/alpine"
+      />
+      <FilterText id="exec-tag" name="tag" label="Tag" value={filters.tag} width="w-28" />
+      <FilterText id="exec-digest" name="digest" label="Digest" value={filters.digest} placeholder="sha256:…" />
+      <FilterText id="exec-operator" name="operator" label="Operator" value={filters.operator} width="w-32" />
+      <FilterText id="exec-event-id" name="event_id" label="Event ID" value={filters.eventId} width="w-24" />
+      <FilterText
+        id="exec-webhook-id"
+        name="webhook_id"
+        label="Webhook-id"
+        value={filters.webhookId}
+        placeholder="msg_…"
+      />
+      <LocalTimeInput id="exec-from" name="from" label="Started from" value={filters.from?.toISOString()} />
+      <LocalTimeInput id="exec-to" name="to" label="Started until" value={filters.to?.toISOString()} />
       <div>
         <label htmlFor="exec-status" className="block text-xs font-medium text-slate-700">
           Status
@@ -112,6 +135,7 @@ export function ExecutionsTable({
         "Notify type",
         "Status",
         "Event type",
+        "Event",
         "Payload",
         "Started",
         "Ended",
@@ -140,6 +164,18 @@ export function ExecutionsTable({
             )}
           </Td>
           <Td className="whitespace-nowrap">{eventLabel(e.eventType)}</Td>
+          <Td className="max-w-64">
+            <Link
+              href={`/projects/${encodeURIComponent(project)}/events/${e.event.id}`}
+              className="text-sky-800 hover:underline"
+              aria-label={`Event ${e.event.id}`}
+            >
+              #{e.event.id}
+            </Link>
+            <span className="block break-all font-mono text-xs text-slate-600" title={e.event.digest ?? undefined}>
+              {artifactLabel(e.event)}
+            </span>
+          </Td>
           <Td>
             <PayloadDialog executionId={e.id} payload={e.payload} />
           </Td>

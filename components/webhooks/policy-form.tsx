@@ -71,12 +71,15 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
   const [takenName, setTakenName] = useState<string>();
   const [pending, setPending] = useState(false);
   const [created, setCreated] = useState<{ id: number; secret: string }>();
+  // Saved, but the network guard would refuse the address: said under the address field.
+  const [addressWarning, setAddressWarning] = useState<string>();
   const formRef = useRef<HTMLFormElement>(null);
   const base = `/projects/${encodeURIComponent(project)}/webhooks`;
   const http = values.notifyType === "http";
 
   const set = <K extends keyof PolicyFormValues>(key: K, value: PolicyFormValues[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
+    if (key === "address") setAddressWarning(undefined);
     const field = (key === "authHeaderAction" ? "authHeader" : key) as FormField;
     if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
   };
@@ -126,6 +129,7 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
       if (policyId === undefined) {
         const r = await createPolicyAction(project, input);
         if (r.ok) {
+          setAddressWarning(r.data!.warnings.find((w) => w.field === "targets.0.address")?.message);
           setCreated({ id: r.data!.id, secret: r.data!.signingSecret });
           router.refresh();
           return;
@@ -135,8 +139,12 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
         focusFirstError(next);
       } else {
         const r = await updatePolicyAction(project, policyId, input);
+        const warning = r.ok ? r.data!.warnings.find((w) => w.field === "targets.0.address")?.message : undefined;
+        setAddressWarning(warning);
         if (r.ok) {
-          router.push(`${base}/${policyId}?saved=1`);
+          // A warning keeps the form open so it can be read (and the address fixed); the policy is saved.
+          if (warning) router.refresh();
+          else router.push(`${base}/${policyId}?saved=1`);
           return;
         }
         const next = addError({}, r.field, r.message);
@@ -150,10 +158,17 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
     }
   }
 
+  const warningElement = addressWarning && (
+    <p role="status" data-testid="address-warning" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+      Saved. {addressWarning}
+    </p>
+  );
+
   if (created) {
     return (
       <div className="space-y-4">
         <Notice tone="green">Webhook “{values.name}” created.</Notice>
+        {warningElement}
         <SecretReveal title="Signing secret" secret={created.secret}>
           <p>
             Every HTTP delivery is signed with this secret (Standard Webhooks: <code>webhook-id</code>,{" "}
@@ -346,6 +361,7 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
               aria-describedby={describedBy("address", errors)}
             />
             <FieldError field="address" errors={errors} />
+            {warningElement}
             <Hint field="address">
               Deliveries are POSTed here. Loopback, private and link-local addresses are refused unless a system admin
               allows their network.

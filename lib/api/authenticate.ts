@@ -3,7 +3,7 @@ import { getServerSession } from "next-auth";
 import { AppError, unauthorized } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { authenticateApiKey } from "@/lib/auth/api-keys";
-import { checkCredentials } from "@/lib/auth/credentials";
+import { checkCredentials, DISABLED_MESSAGE } from "@/lib/auth/credentials";
 import { authOptions } from "@/lib/auth/options";
 import { getDb } from "@/lib/db/client";
 import { isRegistryTokenValid } from "@/lib/settings/registry-token";
@@ -35,14 +35,15 @@ export async function authenticate(req: NextRequest, auth?: "key" | "session"): 
           Math.ceil((result.retryAfterMs ?? 1000) / 1000),
         );
       }
-      throw unauthorized("invalid user name or password");
+      throw unauthorized(result.reason === "disabled" ? DISABLED_MESSAGE : "invalid user name or password");
     }
     return { kind: "user", userId: result.user.id, username: result.user.username, sysadmin: result.user.sysadmin };
   }
   const session = (await getServerSession(authOptions())) as { uid?: number } | null;
   if (session?.uid) {
     const user = await (await getDb()).user.findUnique({ where: { id: session.uid } });
-    if (user) return { kind: "user", userId: user.id, username: user.username, sysadmin: user.sysadmin };
+    if (user && !user.disabledAt)
+      return { kind: "user", userId: user.id, username: user.username, sysadmin: user.sysadmin };
   }
   throw unauthorized(auth === "session" ? "sign in first" : undefined);
 }

@@ -71,7 +71,12 @@ export type KeyRoute<P extends ProjectPermission> = { flavor: ApiFlavor; auth: "
 export type SystemRoute = { flavor: ApiFlavor; system: SystemPermission };
 export type SignedInRoute = { flavor: ApiFlavor; permission: "signed-in" };
 export type PublicRoute = { flavor: ApiFlavor; permission: "public" };
-export type RegistryRoute = { flavor: ApiFlavor; auth: "registry-token" };
+export type RegistryRoute = {
+  flavor: ApiFlavor;
+  auth: "registry-token";
+  /** Told of every refused request (bad token, bad body) before the error answer; its own failures are ignored. */
+  onError?: (req: NextRequest, err: unknown) => Promise<void>;
+};
 type AnyRoute =
   | ProjectRoute<ProjectPermission>
   | KeyRoute<ProjectPermission>
@@ -132,6 +137,7 @@ export function apiRoute(decl: AnyRoute, handler: Handler<never>): RouteHandler 
       const res = await handler({ ...base, ...(await authorize(decl, req, params)) } as never);
       return withRequestId(res, requestId);
     } catch (err) {
+      if ("onError" in decl && decl.onError) await decl.onError(req, err).catch(() => undefined);
       return errorResponse(decl.flavor, err, requestId);
     }
   };

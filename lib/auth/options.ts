@@ -26,6 +26,7 @@ export function authOptions(): NextAuthOptions {
           if (!result.ok) {
             // next-auth passes the message to the sign-in page as ?error=
             if (result.reason === "rate_limited") throw new Error("TooManyAttempts");
+            if (result.reason === "disabled") throw new Error("AccountDisabled");
             return null;
           }
           return { id: String(result.user.id), name: result.user.username };

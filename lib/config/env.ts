@@ -23,6 +23,18 @@ const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
     PORT: port.default(3000),
+    /**
+     * address the web server binds to; unset: every interface, IPv4 and IPv6 (Next.js's default).
+     * 127.0.0.1 keeps it reachable only through a reverse proxy on the same host.
+     */
+    HOST: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9.:-]{1,253}$/, "must be an address or host name, e.g. 0.0.0.0 or 127.0.0.1")
+        .optional(),
+    ),
+    /** when set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` */
+    METRICS_TOKEN: optionalText.pipe(z.string().min(16, "must be at least 16 characters").optional()),
     DATA_DIR: z.string().trim().min(1).default("./data"),
     DATABASE_URL: optionalText,
     EXTERNAL_URL: z

@@ -9,6 +9,7 @@ import type { RetryPolicy } from "@/lib/shared/retry-policy";
 import { signatureHeaders } from "@/lib/delivery/signature";
 import type { SendResult } from "@/lib/delivery/outcome";
 import type { ClaimedTask } from "@/lib/delivery/load";
+import { logger } from "@/lib/log/logger";
 
 /** What one attempt (or a postponement) means for the database; written by the recorder. */
 export type TaskOutcome = {
@@ -158,6 +159,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   if (outcome === "gone") {
     const reason = `the endpoint answered 410 Gone at ${endedAt.toISOString()}; deliveries to it are paused`;
     logs.push({ at: endedAt, level: "WARNING", message: reason });
+    logFinalFailure(task, number, result, "410 Gone: target paused");
     return {
       ...base,
       kind: "attempted",
@@ -193,6 +195,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   }
   const why = outcome === "fail_permanent" ? "not retried" : `gave up after ${number} attempts`;
   logs.push({ at: endedAt, level: "ERROR", message: why });
+  logFinalFailure(task, number, result, why);
   return {
     ...base,
     kind: "attempted",
@@ -205,6 +208,31 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     targetHealth: "exhausted",
     latencyMs,
   };
+}
+
+/** Hosts only: a target's path and query may hold its secret (Slack, Teams), its auth header is never named. */
+function targetHost(address: string): string {
+  try {
+    return new URL(address).host;
+  } catch {
+    return "(invalid address)";
+  }
+}
+
+/** The operator's log line for a delivery that will not be tried again. */
+function logFinalFailure(task: ClaimedTask, attempts: number, r: SendResult, why: string) {
+  const { target, policy } = task.execution;
+  logger.info(
+    {
+      taskId: task.id,
+      policyId: policy.id,
+      targetId: target.id,
+      targetHost: targetHost(target.address),
+      responseStatus: r.status ?? null,
+      attempts,
+    },
+    `delivery failed finally: ${why}`,
+  );
 }
 
 function describe(r: SendResult): string {

@@ -8,26 +8,66 @@ import net from "node:net";
 
 export type NetworkGuardErrorCode = "address_refused" | "unresolvable" | "invalid_url";
 
+/**
+ * Why an address is refused, as data: callers that know who is asking (a system admin, a project
+ * admin) build their own hint from it (refusalHint); the worker's log uses `reason`.
+ */
+export type Refusal = {
+  /** The address judged, and the IPv4 address it stands for when it embeds one. */
+  address: string;
+  embedded?: string;
+  /** "a private address", "a cloud metadata address"… */
+  description: string;
+  /** The CIDR of the refused range that matched, e.g. "10.0.0.0/8". */
+  range: string;
+  /** False for cloud metadata addresses: no allow list lets deliveries reach them. */
+  allowListable: boolean;
+};
+
 export class NetworkGuardError extends Error {
   readonly code: NetworkGuardErrorCode;
-  constructor(code: NetworkGuardErrorCode, message: string) {
+  readonly refusal?: Refusal;
+  constructor(code: NetworkGuardErrorCode, message: string, refusal?: Refusal) {
     super(message);
     this.name = "NetworkGuardError";
     this.code = code;
+    this.refusal = refusal;
   }
 }
 
-export type AddressCheck = { allowed: true } | { allowed: false; reason: string };
+export type AddressCheck = { allowed: true } | { allowed: false; reason: string; refusal?: Refusal };
 export type ResolveAll = (hostname: string) => Promise<dns.LookupAddress[]>;
 
 type Family = "ipv4" | "ipv6";
 type RefusedRange = { description: string; cidrs: string[] };
 
 const ALLOW_HINT = "add it to the allowed networks to deliver there";
+const METADATA_HINT = "cloud metadata addresses are never delivered to, whatever the allowed networks say";
 
-// Order matters: the first matching range names the reason (metadata before link-local/unique-local).
+/**
+ * Cloud metadata endpoints, refused even when an allowed network covers them (169.254.0.0/16,
+ * 0.0.0.0/0…): a webhook that reaches one can read the instance's credentials. Only documented ones:
+ * AWS, GCP, Azure, OCI… IMDS 169.254.169.254 and AWS's IPv6 IMDS fd00:ec2::254; AWS ECS task
+ * metadata / credentials 169.254.170.2; EKS Pod Identity 169.254.170.23 and fd00:ec2::23; Alibaba
+ * Cloud 100.100.100.200; Azure's WireServer 168.63.129.16.
+ */
+export const METADATA_ADDRESSES = [
+  "169.254.169.254",
+  "fd00:ec2::254",
+  "169.254.170.2",
+  "169.254.170.23",
+  "fd00:ec2::23",
+  "100.100.100.200",
+  "168.63.129.16",
+] as const;
+
+const METADATA_RANGE: RefusedRange = {
+  description: "a cloud metadata address",
+  cidrs: METADATA_ADDRESSES.map((a) => (a.includes(":") ? `${a}/128` : `${a}/32`)),
+};
+
+// Order matters: the first matching range names the reason (link-local before unique-local…).
 const REFUSED_RANGES: RefusedRange[] = [
-  { description: "a cloud metadata address", cidrs: ["169.254.169.254/32", "fd00:ec2::254/128"] },
   { description: "an unspecified address", cidrs: ["0.0.0.0/8", "::/128"] },
   { description: "a loopback address", cidrs: ["127.0.0.0/8", "::1/128"] },
   { description: "a private address", cidrs: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] },
@@ -66,10 +106,18 @@ function blockListOf(cidrs: readonly string[]): net.BlockList {
   return list;
 }
 
-const REFUSED_LISTS = REFUSED_RANGES.map((range) => ({
-  description: range.description,
-  list: blockListOf(range.cidrs),
-}));
+type RangeMatcher = { description: string; allowListable: boolean; cidrs: { cidr: string; list: net.BlockList }[] };
+
+function matcherOf(range: RefusedRange, allowListable: boolean): RangeMatcher {
+  return {
+    description: range.description,
+    allowListable,
+    cidrs: range.cidrs.map((cidr) => ({ cidr, list: blockListOf([cidr]) })),
+  };
+}
+
+const METADATA_MATCHER = matcherOf(METADATA_RANGE, false);
+const REFUSED_MATCHERS = REFUSED_RANGES.map((range) => matcherOf(range, true));
 
 // --- parsing helpers ---
 
@@ -128,22 +176,48 @@ function allowListMatcher(allow: readonly string[]): (ip: string, family: Family
 
 // --- address judgement ---
 
+function matchRange(matcher: RangeMatcher, address: string, family: Family, embedded: string | null): Refusal | null {
+  for (const { cidr, list } of matcher.cidrs) {
+    const direct = list.check(address, family);
+    if (direct || (embedded && list.check(embedded, "ipv4"))) {
+      return {
+        address,
+        ...(embedded && !direct ? { embedded } : {}),
+        description: matcher.description,
+        range: cidr,
+        allowListable: matcher.allowListable,
+      };
+    }
+  }
+  return null;
+}
+
+/** The worker's wording (the delivery log): "10.1.2.3 is a private address; add it to…". */
+export function refusalReason(refusal: Refusal): string {
+  const who = refusal.embedded ? `${refusal.address} (${refusal.embedded})` : refusal.address;
+  return `${who} is ${refusal.description}; ${refusal.allowListable ? ALLOW_HINT : METADATA_HINT}`;
+}
+
+function refused(refusal: Refusal): AddressCheck {
+  return { allowed: false, reason: refusalReason(refusal), refusal };
+}
+
 function judge(ip: string, isAllowed: (ip: string, family: Family) => boolean): AddressCheck {
   const address = bareAddress(ip);
   const family = familyOf(address);
   if (!family) return { allowed: false, reason: `${ip} is not a valid IP address` };
-  if (isAllowed(address, family)) return { allowed: true };
-
   const embedded = family === "ipv6" ? embeddedIPv4(address) : null;
+
+  // Metadata first: no allowed network, however wide, lets a delivery reach one.
+  const metadata = matchRange(METADATA_MATCHER, address, family, embedded);
+  if (metadata) return refused(metadata);
+
+  if (isAllowed(address, family)) return { allowed: true };
   if (embedded && isAllowed(embedded, "ipv4")) return { allowed: true };
 
-  for (const { description, list } of REFUSED_LISTS) {
-    if (list.check(address, family)) {
-      return { allowed: false, reason: `${address} is ${description}; ${ALLOW_HINT}` };
-    }
-    if (embedded && list.check(embedded, "ipv4")) {
-      return { allowed: false, reason: `${address} (${embedded}) is ${description}; ${ALLOW_HINT}` };
-    }
+  for (const matcher of REFUSED_MATCHERS) {
+    const refusal = matchRange(matcher, address, family, embedded);
+    if (refusal) return refused(refusal);
   }
   return { allowed: true };
 }
@@ -155,8 +229,8 @@ export function checkAddress(ip: string, allow: readonly string[]): AddressCheck
 const resolveWithDns: ResolveAll = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
 
 /** For a name, say which host it was: "localhost: 127.0.0.1 is a loopback address; …". */
-function refusedFor(host: string, reason: string): NetworkGuardError {
-  return new NetworkGuardError("address_refused", net.isIP(host) ? reason : `${host}: ${reason}`);
+function refusedFor(host: string, reason: string, refusal?: Refusal): NetworkGuardError {
+  return new NetworkGuardError("address_refused", net.isIP(host) ? reason : `${host}: ${reason}`, refusal);
 }
 
 /**
@@ -198,7 +272,7 @@ export async function assertUrlAllowed(
 
   for (const address of addresses) {
     const verdict = judge(address, isAllowed);
-    if (!verdict.allowed) throw refusedFor(host, verdict.reason);
+    if (!verdict.allowed) throw refusedFor(host, verdict.reason, verdict.refusal);
   }
   return { addresses };
 }
@@ -230,7 +304,7 @@ export function guardedLookup(allow: readonly string[], resolve: ResolveAll = re
         for (const entry of wanted) {
           const verdict = judge(entry.address, isAllowed);
           if (!verdict.allowed) {
-            callback(refusedFor(host, verdict.reason), []);
+            callback(refusedFor(host, verdict.reason, verdict.refusal), []);
             return;
           }
         }
@@ -240,4 +314,68 @@ export function guardedLookup(allow: readonly string[], resolve: ResolveAll = re
       (error: NodeJS.ErrnoException) => callback(error, []),
     );
   };
+}
+
+/** Who reads a refusal: a system admin can change the allowed networks; anyone else asks one. */
+export type GuardAudience = "sysadmin" | "projectAdmin";
+
+/**
+ * A refusal in words for the person saving a target. A metadata address is never said to be
+ * allow-listable; for the others a system admin is told where to allow the range, anyone else
+ * to ask a system admin.
+ */
+export function refusalHint(refusal: Refusal, audience: GuardAudience, host?: string): string {
+  const who = refusal.embedded ? `${refusal.address} (${refusal.embedded})` : refusal.address;
+  const name = host ? bareAddress(host) : undefined;
+  const subject = name && name !== refusal.address ? `${name} resolves to ${who}, which` : who;
+  if (!refusal.allowListable) {
+    return `${subject} is ${refusal.description}: deliveries never go there, whatever the allowed networks say.`;
+  }
+  const what = `${subject} is ${refusal.description} (${refusal.range}), so deliveries to it are refused`;
+  return audience === "sysadmin"
+    ? `${what}; to deliver there, allow the range in System settings → Allowed networks.`
+    : `${what}; to deliver there, ask a system admin to allow the range.`;
+}
+
+export type UrlPreview =
+  | { kind: "allowed"; addresses: string[] }
+  | { kind: "refused"; host: string; refusal: Refusal }
+  | { kind: "unresolvable"; host: string; detail: string }
+  | { kind: "invalid"; detail: string };
+
+/**
+ * What the guard would say of a URL, for the moment it is saved: the host is resolved (bounded by
+ * `timeoutMs`; a slow or failing lookup is "unresolvable", not an error) and every address judged.
+ */
+export async function previewUrl(
+  url: string,
+  allow: readonly string[],
+  opts: { resolve?: ResolveAll; timeoutMs?: number } = {},
+): Promise<UrlPreview> {
+  const resolve = opts.resolve ?? resolveWithDns;
+  const timeoutMs = opts.timeoutMs ?? 2000;
+  const boundedResolve: ResolveAll = (host) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error: NodeJS.ErrnoException = new Error("lookup timed out");
+        error.code = `no answer within ${timeoutMs} ms`;
+        reject(error);
+      }, timeoutMs);
+    });
+    return Promise.race([resolve(host), timeout]).finally(() => clearTimeout(timer));
+  };
+  try {
+    const { addresses } = await assertUrlAllowed(url, allow, boundedResolve);
+    return { kind: "allowed", addresses };
+  } catch (error) {
+    if (!(error instanceof NetworkGuardError)) throw error;
+    if (error.code === "address_refused" && error.refusal) {
+      return { kind: "refused", host: bareAddress(new URL(url).hostname), refusal: error.refusal };
+    }
+    if (error.code === "unresolvable") {
+      return { kind: "unresolvable", host: bareAddress(new URL(url).hostname), detail: error.message };
+    }
+    return { kind: "invalid", detail: error.message };
+  }
 }

@@ -5,7 +5,7 @@ import { actorName } from "@/lib/auth/actor";
 import type { ProjectAccess } from "@/lib/auth/access";
 import type { ApiKeyMode } from "@/lib/auth/api-keys";
 import { dialect, getDb, type Tx } from "@/lib/db/client";
-import { assertUrlAllowed, NetworkGuardError } from "@/lib/delivery/network-guard";
+import { assertUrlAllowed, NetworkGuardError, refusalHint } from "@/lib/delivery/network-guard";
 import type { RetryPolicyInput } from "@/lib/shared/retry-policy";
 import { EVENT_TYPES, isEventType, type EventType } from "@/lib/shared/events";
 import type { PolicyInput } from "@/lib/shared/policy-input";
@@ -81,7 +81,11 @@ export async function checkDestinationUrl(url: string, mode: ApiKeyMode): Promis
     );
   }
   if (parsed.username || parsed.password) {
-    throw new AppError("invalid_url", "url must not contain credentials (user:password@)", "url");
+    throw new AppError(
+      "invalid_url",
+      "url must not contain credentials (user:password@); check the webhook-signature header of each delivery instead",
+      "url",
+    );
   }
   const settings = await getSettings();
   try {
@@ -89,7 +93,9 @@ export async function checkDestinationUrl(url: string, mode: ApiKeyMode): Promis
   } catch (err) {
     if (err instanceof NetworkGuardError) {
       if (err.code === "invalid_url") throw new AppError("invalid_url", err.message, "url");
-      throw new AppError("url_not_reachable", `url is not reachable from this server: ${err.message}`, "url");
+      // An API key is no system admin: the hint says to ask one (never, for metadata addresses).
+      const why = err.refusal ? refusalHint(err.refusal, "projectAdmin", parsed.hostname) : err.message;
+      throw new AppError("url_not_reachable", `url is not reachable from this server: ${why}`, "url");
     }
     throw err;
   }

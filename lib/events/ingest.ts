@@ -1,9 +1,11 @@
 import crypto from "node:crypto";
 import picomatch from "picomatch";
+import { AppError } from "@/lib/errors";
 import { getDb, type Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/sql";
 import { newMessageId } from "@/lib/ids";
 import { notifyWorkers } from "@/lib/db/wakeup";
+import { eventSearchFields } from "@/lib/events/search-fields";
 import type { HarborEvent } from "@/lib/shared/events";
 import { policyEventTypes } from "@/lib/policies/service";
 import { deliverySwitch } from "@/lib/settings/settings";
@@ -16,6 +18,11 @@ export type IngestRequest = {
   source: EventSource;
   requestId?: string;
   idempotencyKey?: string;
+  /**
+   * With an idempotency key from a client: the hash of its request body (requestBodyHash). The
+   * same key with another body is refused (idempotency_key_reused) instead of answering the first event.
+   */
+  bodyHash?: string;
   /** "Send test event": deliver to this policy only, whatever its filters and switch. */
   onlyPolicyId?: number;
 };
@@ -64,19 +71,28 @@ export async function ingestEvent(req: IngestRequest): Promise<IngestResult> {
   const targets = (await candidateTargets(db, req.projectId, req.onlyPolicyId)).filter(
     (t) => req.onlyPolicyId || (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event)),
   );
+  const search = eventSearchFields(req.event);
   const result = await db.$transaction(async (tx): Promise<IngestResult> => {
     if (req.idempotencyKey) {
       const seen = await tx.event.findUnique({
         where: { projectId_idempotencyKey: { projectId: req.projectId, idempotencyKey: req.idempotencyKey } },
-        select: { id: true, _count: { select: { executions: true } } },
+        select: { id: true, bodyHash: true, _count: { select: { executions: true } } },
       });
+      // Events stored before body hashes were kept have none: they answer as duplicates, as before.
+      if (seen && req.bodyHash && seen.bodyHash && seen.bodyHash !== req.bodyHash) {
+        throw new AppError(
+          "idempotency_key_reused",
+          "this Idempotency-Key was already used with a different request body; use a new key for a new event",
+          "Idempotency-Key",
+        );
+      }
       if (seen) return { status: "accepted", eventId: seen.id, deliveries: seen._count.executions, duplicate: true };
     }
     const now = new Date();
     const [event] = await tx.$queryRaw<{ id: number | bigint }[]>`
-      INSERT INTO "Event" ("projectId", "type", "occurAt", "operator", "eventData", "requestId", "source", "idempotencyKey", "createdAt")
+      INSERT INTO "Event" ("projectId", "type", "occurAt", "operator", "eventData", "requestId", "source", "idempotencyKey", "bodyHash", "repository", "tag", "digest", "createdAt")
       VALUES (${req.projectId}, ${req.event.type}, ${req.event.occur_at}, ${req.event.operator}, ${JSON.stringify(req.event.event_data)},
-        ${req.requestId ?? crypto.randomUUID()}, ${req.source}, ${req.idempotencyKey ?? null}, ${now})
+        ${req.requestId ?? crypto.randomUUID()}, ${req.source}, ${req.idempotencyKey ?? null}, ${req.bodyHash ?? null}, ${search.repository}, ${search.tag}, ${search.digest}, ${now})
       RETURNING "id"`;
     const eventId = Number(event.id);
     const deliveries = await createDeliveries(

@@ -22,11 +22,26 @@ export type ExecutionFilter = {
   eventType?: string;
   from?: Date;
   to?: Date;
+  /** Exact matches on the event's columns extracted at ingest (lib/events/search-fields.ts). */
+  repository?: string;
+  tag?: string;
+  digest?: string;
+  operator?: string;
+  eventId?: number;
+  /** A task's webhook-id: the execution that task belongs to. */
+  webhookId?: string;
   /** Further conditions (the Harbor API's q), ANDed with the fields above. */
   where?: Condition<ExecutionColumn>[];
   /** Default: newest first (id descending, the (policyId, id) index). Ties are broken by id. */
   orderBy?: Order<ExecutionColumn>[];
 };
+
+/**
+ * The event columns an execution filter may match, with their Event indexes: each is
+ * (projectId, column, id), so the matching events of the policy's project are one index range,
+ * and their executions come through Execution(eventId).
+ */
+const EVENT_SEARCH_COLUMNS = ["repository", "tag", "digest", "operator"] as const;
 
 function executionWhere(policyId: number, f: ExecutionFilter): Prisma.Sql {
   const conditions: Condition<ExecutionColumn>[] = [{ column: "policyId", op: "eq", value: policyId }];
@@ -34,7 +49,21 @@ function executionWhere(policyId: number, f: ExecutionFilter): Prisma.Sql {
   if (f.eventType) conditions.push({ column: "eventType", op: "eq", value: f.eventType });
   if (f.from) conditions.push({ column: "startTime", op: "gte", value: f.from });
   if (f.to) conditions.push({ column: "startTime", op: "lte", value: f.to });
-  return whereSql(EXECUTION_COLUMNS, [...conditions, ...(f.where ?? [])]);
+  const parts = [whereSql(EXECUTION_COLUMNS, [...conditions, ...(f.where ?? [])])];
+  if (f.eventId !== undefined) parts.push(Prisma.sql`"eventId" = ${f.eventId}`);
+  const eventMatches = EVENT_SEARCH_COLUMNS.flatMap((c) =>
+    f[c] === undefined ? [] : [Prisma.sql`"ev".${Prisma.raw(`"${c}"`)} = ${f[c]}`],
+  );
+  if (eventMatches.length) {
+    // The policy's project is a constant of the query (the policy is the caller's, in its project).
+    parts.push(Prisma.sql`"eventId" IN (SELECT "ev"."id" FROM "Event" "ev" WHERE "ev"."projectId" =
+      (SELECT "pp"."projectId" FROM "WebhookPolicy" "pp" WHERE "pp"."id" = ${policyId}) AND ${Prisma.join(eventMatches, " AND ")})`);
+  }
+  if (f.webhookId !== undefined)
+    parts.push(
+      Prisma.sql`"id" IN (SELECT "tk"."executionId" FROM "Task" "tk" WHERE "tk"."webhookId" = ${f.webhookId})`,
+    );
+  return Prisma.join(parts, " AND ");
 }
 
 /**

@@ -1,6 +1,7 @@
 import client from "prom-client";
 import { getDb } from "@/lib/db/client";
 import { getSettings } from "@/lib/settings/settings";
+import { readRegistryFeed, REGISTRY_OUTCOMES } from "@/lib/settings/registry-feed";
 
 /**
  * The web process's /metrics: queue gauges read from the database at scrape time (so they are
@@ -84,6 +85,20 @@ function build(): client.Registry {
     async collect() {
       const db = await getDb();
       this.set(await db.webhookTarget.count({ where: { status: "paused" } }));
+    },
+  });
+  // The instance's totals, kept in the database (every web process reports the same figures, so
+  // sum() over processes overcounts: use max() or one process's series). Monotonic while the
+  // database lives, hence a counter: rate() works.
+  new client.Counter({
+    name: "harbor_registry_notifications_total",
+    help: "Registry notifications (POST /service/notifications) by outcome: events accepted, duplicate or ignored; requests rejected",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+    async collect() {
+      const feed = await readRegistryFeed();
+      this.reset();
+      for (const outcome of REGISTRY_OUTCOMES) this.inc({ outcome }, feed.counts[outcome]);
     },
   });
   return registry;

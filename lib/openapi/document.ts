@@ -30,6 +30,8 @@ import {
   TASK_SORT_FIELDS,
 } from "@/lib/harbor-api/list-fields";
 import { describeQueryFields } from "@/lib/harbor-api/query";
+import { harborPasswordReqSchema, harborSysadminFlagSchema } from "@/lib/users/schemas";
+import { TARGET_WARNING_HEADER } from "@/lib/harbor-api/warnings";
 import {
   harborApiKeyCreatedSchema,
   harborApiKeySchema,
@@ -57,6 +59,7 @@ import {
   registryResultSchema,
 } from "@/lib/events/schemas";
 import { policyInputSchema } from "@/lib/shared/policy-input";
+import { addExamples, stripSafeIntegerBounds } from "@/lib/openapi/examples";
 
 /**
  * The OpenAPI 3.1 document of both APIs, built from the zod schemas the routes validate with
@@ -91,17 +94,23 @@ export type Operation = {
   operationId: string;
   security?: Record<string, string[]>[];
   parameters?: (Parameter | { $ref: string })[];
-  requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
+  requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema; example?: unknown }> };
   responses: Record<
     string,
-    { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: JsonSchema }> }
+    {
+      description: string;
+      headers?: Record<string, unknown>;
+      content?: Record<string, { schema: JsonSchema; example?: unknown }>;
+    }
   >;
+  /** A copy-paste curl command (added to every operation by addExamples). */
+  "x-codeSamples"?: { lang: string; label: string; source: string }[];
 };
 
 /** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), without the `$schema` line. */
 export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
-  return rest;
+  return stripSafeIntegerBounds(rest);
 }
 
 /** Request bodies by component name: the test checks each against its zod schema. */
@@ -115,6 +124,8 @@ export const REQUEST_BODY_SCHEMAS = {
   MemberInput: harborMemberInputSchema,
   MemberUpdate: harborMemberUpdateSchema,
   UserInput: harborUserInputSchema,
+  PasswordReq: harborPasswordReqSchema,
+  UserSysAdminFlag: harborSysadminFlagSchema,
   ApiKeyInput: createApiKeySchema,
   ExecutionPatch: executionPatchSchema,
   RedeliverRange: redeliverRangeSchema,
@@ -197,7 +208,7 @@ function v1Paths(): OpenApiDocument["paths"] {
           {
             name: "Idempotency-Key",
             in: "header",
-            description: `At most ${IDEMPOTENCY_KEY_MAX} printable characters. Posting again with the same key answers the first event (\`duplicate: true\`) and queues nothing new.`,
+            description: `At most ${IDEMPOTENCY_KEY_MAX} printable characters. Posting the same body again with the same key answers the first event (\`duplicate: true\`) and queues nothing new; another body with a used key is a 422 \`idempotency_key_reused\`.`,
             schema: toJsonSchema(idempotencyKeySchema, "input"),
           },
           paramRef("XRequestId"),
@@ -216,7 +227,12 @@ function v1Paths(): OpenApiDocument["paths"] {
               "Accepted: the event id and the number of deliveries queued, or `skipped` while webhooks are disabled, or `valid` with `validate_only=true`.",
             content: json({ oneOf: [ref("EventAccepted"), ref("EventSkipped"), ref("EventValid")] }),
           },
-          ...v1Errors({ 400: ["validation_error", "invalid_json"], ...V1_COMMON, ...V1_BODY }),
+          ...v1Errors({
+            400: ["validation_error", "invalid_json"],
+            422: ["idempotency_key_reused"],
+            ...V1_COMMON,
+            ...V1_BODY,
+          }),
         },
       },
     },
@@ -373,6 +389,13 @@ const created201 = {
   description: "Created; `Location` points at the new object.",
   headers: { Location: { schema: { type: "string" } } },
 };
+const TARGET_WARNING = {
+  [TARGET_WARNING_HEADER]: {
+    description:
+      "One per target the network guard would refuse (a loopback, private, link-local or cloud metadata address, after DNS) or whose host does not resolve: `targets.N.address: why`. The policy is saved all the same, as Harbor saves it; deliveries to that target fail until the address or the allowed networks change.",
+    schema: { type: "string" },
+  },
+};
 const paged = (schema: SchemaName, description: string) => ({
   description: `${description} \`X-Total-Count\` has the total, \`Link\` the previous/next pages.`,
   headers: { "X-Total-Count": { schema: { type: "integer" } }, Link: { schema: { type: "string" } } },
@@ -407,6 +430,7 @@ function harborPaths(): OpenApiDocument["paths"] {
   const T = paramRef("TaskId");
   const PAGE = [paramRef("Page"), paramRef("PageSize")];
   const projects = "Harbor projects, members, users and API keys";
+  const USER: Parameter = { name: "user_id", in: "path", required: true, schema: { type: "integer" } };
   return {
     [`${base}/webhook/policies`]: {
       get: harborOp({
@@ -419,11 +443,15 @@ function harborPaths(): OpenApiDocument["paths"] {
         operationId: "CreateWebhookPolicyOfProject",
         summary: "Create a webhook policy",
         description:
-          "The server sets `creator` and `creation_time`. Besides Harbor's empty 201 we answer the new id and its signing secret (shown only here).",
+          "The server sets `creator` and `creation_time`. A target address with credentials (`https://user:pass@…`) is refused: use `auth_header`. Besides Harbor's empty 201 we answer the new id and its signing secret (shown only here).",
         parameters: [P],
         requestBody: body("PolicyInput"),
         responses: {
-          201: { ...created201, content: json(ref("HarborPolicyCreated")) },
+          201: {
+            ...created201,
+            headers: { ...created201.headers, ...TARGET_WARNING },
+            content: json(ref("HarborPolicyCreated")),
+          },
           ...H400,
           ...H401,
           ...H403,
@@ -448,11 +476,12 @@ function harborPaths(): OpenApiDocument["paths"] {
       put: harborOp({
         operationId: "UpdateWebhookPolicyOfProject",
         summary: "Update a webhook policy",
-        description: "The whole policy. A masked or missing `auth_header` keeps the stored one.",
+        description:
+          "The whole policy. A masked or missing `auth_header` keeps the stored one, and so does a masked Slack URL (as maintainers read it).",
         parameters: [P, POL],
         requestBody: body("PolicyInput"),
         responses: {
-          200: { description: "The updated policy.", content: json(ref("HarborPolicy")) },
+          200: { description: "The updated policy.", headers: TARGET_WARNING, content: json(ref("HarborPolicy")) },
           ...H400,
           ...H401,
           ...H403,
@@ -751,8 +780,51 @@ function harborPaths(): OpenApiDocument["paths"] {
         {
           operationId: "GetUser",
           summary: "Get a user (system admin)",
-          parameters: [{ name: "user_id", in: "path", required: true, schema: { type: "integer" } }],
+          parameters: [USER],
           responses: { 200: { description: "The user.", content: json(ref("HarborUser")) }, ...H401, ...H403, ...H404 },
+        },
+        projects,
+      ),
+      delete: harborOp(
+        {
+          operationId: "DeleteUser",
+          summary: "Delete a user (system admin)",
+          description: "Their project memberships are removed. Not yourself (403), not the last system admin (409).",
+          parameters: [USER],
+          responses: { 200: empty("Deleted."), ...H401, ...H403, ...H404, 409: harborError("The last system admin") },
+        },
+        projects,
+      ),
+    },
+    "/api/v2.0/users/{user_id}/password": {
+      put: harborOp(
+        {
+          operationId: "UpdateUserPassword",
+          summary: "Change a password",
+          description:
+            "Your own: `old_password` is required (403 when wrong). Another user's: system admins only, `new_password` alone; that user chooses a new password at the next sign-in. Passwords: 8 to 256 characters.",
+          parameters: [USER],
+          requestBody: body("PasswordReq"),
+          responses: { 200: empty("Changed."), ...H400, ...H401, ...H403, ...H404 },
+        },
+        projects,
+      ),
+    },
+    "/api/v2.0/users/{user_id}/sysadmin": {
+      put: harborOp(
+        {
+          operationId: "SetUserSysAdmin",
+          summary: "Grant or revoke system admin (system admin)",
+          parameters: [USER],
+          requestBody: body("UserSysAdminFlag"),
+          responses: {
+            200: empty("Set."),
+            ...H400,
+            ...H401,
+            ...H403,
+            ...H404,
+            409: harborError("The last system admin"),
+          },
         },
         projects,
       ),
@@ -920,7 +992,9 @@ let cached: OpenApiDocument | undefined;
 
 /** The document (built once per process: it depends on code only). */
 export function openApiDocument(): OpenApiDocument {
-  cached ??= {
+  if (cached) return cached;
+  const parts = components();
+  cached = {
     openapi: "3.1.0",
     info: {
       title: "Harbor Notifier API",
@@ -949,8 +1023,8 @@ export function openApiDocument(): OpenApiDocument {
         description: "Enough of Harbor's API to script a whole set-up.",
       },
     ],
-    paths: { ...v1Paths(), ...harborPaths() },
-    components: components(),
+    paths: addExamples({ ...v1Paths(), ...harborPaths() }, parts.schemas),
+    components: parts,
   };
   return cached;
 }

@@ -1,4 +1,4 @@
-import { AppError, notFound } from "@/lib/errors";
+import { AppError, invalid, notFound } from "@/lib/errors";
 import { actorName } from "@/lib/auth/actor";
 import type { ProjectAccess } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
@@ -6,9 +6,10 @@ import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb, type Tx } from "@/lib/db/client";
 import { generateSigningSecret } from "@/lib/delivery/signature";
 import { publicPolicyId } from "@/lib/ids";
-import { getSettings } from "@/lib/settings/settings";
+import { allowedNetworks, getSettings } from "@/lib/settings/settings";
+import { previewUrl, refusalHint, type GuardAudience, type ResolveAll } from "@/lib/delivery/network-guard";
 import { nameContains } from "@/lib/db/filters";
-import { POLICY_NAME_MAX, SECRET_MASK, type PolicyInput } from "@/lib/shared/policy-input";
+import { maskSecretUrl, POLICY_NAME_MAX, SECRET_MASK, type PolicyInput } from "@/lib/shared/policy-input";
 import { cancelPendingTasks } from "@/lib/delivery/task-control";
 
 /** Changing a project's webhooks: the access its route or action was checked for. */
@@ -71,6 +72,23 @@ function policyColumns(input: PolicyInput) {
   };
 }
 
+/**
+ * A masked secret URL (maskSecretUrl, what maintainers and Harbor clients read back) stands for the
+ * stored URL it masks: the one at the same position, else any stored target it matches.
+ */
+function keptAddress(
+  address: string,
+  position: number,
+  before: { address: string } | undefined,
+  previous: { address: string }[],
+): string {
+  if (!address.includes(SECRET_MASK)) return address;
+  const stored = [before, ...previous].find((p) => p && maskSecretUrl(p.address) === address);
+  if (!stored)
+    throw invalid(`targets.${position}.address`, `targets.${position}.address: is masked; send the full URL`);
+  return stored.address;
+}
+
 /** Target rows for the input; a masked auth header keeps the value stored at the same position. */
 function targetRows(
   input: PolicyInput,
@@ -84,16 +102,17 @@ function targetRows(
 ) {
   return input.targets.map((t, position) => {
     const before = previous.find((p) => p.position === position);
+    const address = keptAddress(t.address, position, before, previous);
     let authHeaderEnc: string | null = null;
     if (t.type === "http" && t.auth_header) {
       authHeaderEnc = t.auth_header === SECRET_MASK ? (before?.authHeaderEnc ?? null) : encryptSecret(t.auth_header);
     }
     // Editing a target's address clears an automatic pause; an unchanged one keeps its state.
-    const keep = before && before.address === t.address;
+    const keep = before && before.address === address;
     return {
       position,
       type: t.type,
-      address: t.address,
+      address,
       authHeaderEnc,
       skipCertVerify: t.type === "http" ? t.skip_cert_verify : false,
       payloadFormat: t.type === "http" && t.payload_format ? t.payload_format : "Default",
@@ -296,4 +315,32 @@ export async function listPolicies(
     }),
   ]);
   return { total, items };
+}
+
+/** A target the network guard would refuse (or cannot judge yet), told when the policy is saved. */
+export type TargetWarning = { field: string; message: string };
+
+/**
+ * The save-time check: each target's host is resolved (bounded) and judged as the worker will
+ * judge it. The policy is saved either way (as Harbor saves it); the warnings tell the person
+ * saving it, in words for their role, before the first event fails.
+ */
+export async function targetWarnings(
+  access: ProjectAccess,
+  targets: readonly { address: string }[],
+  opts: { resolve?: ResolveAll; timeoutMs?: number } = {},
+): Promise<TargetWarning[]> {
+  const allow = allowedNetworks(await getSettings());
+  const audience: GuardAudience = access.actor.kind === "user" && access.actor.sysadmin ? "sysadmin" : "projectAdmin";
+  const verdicts = await Promise.all(targets.map((t) => previewUrl(t.address, allow, opts)));
+  const warnings: TargetWarning[] = [];
+  verdicts.forEach((verdict, i) => {
+    const field = `targets.${i}.address`;
+    if (verdict.kind === "refused") {
+      warnings.push({ field, message: refusalHint(verdict.refusal, audience, verdict.host) });
+    } else if (verdict.kind === "unresolvable") {
+      warnings.push({ field, message: `${verdict.detail}; deliveries will fail until the name resolves.` });
+    }
+  });
+  return warnings;
 }

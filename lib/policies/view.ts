@@ -1,9 +1,10 @@
-import { SECRET_MASK } from "@/lib/shared/policy-input";
+import { maskSecretUrl, SECRET_MASK } from "@/lib/shared/policy-input";
 import { policyEventTypes, type PolicyWithTargets } from "@/lib/policies/service";
 
 /**
  * A policy in Harbor's JSON shape (snake_case), plus our extensions. The auth header is masked
- * for those who may see that one is set, and empty for everyone else (maintainers).
+ * for those who may see that one is set, and empty for everyone else (maintainers), who also get
+ * Slack-style secret URLs masked (maskSecretUrl).
  */
 export function toHarborPolicy(policy: PolicyWithTargets, opts: { showSecretsMasked: boolean }) {
   return {
@@ -13,7 +14,7 @@ export function toHarborPolicy(policy: PolicyWithTargets, opts: { showSecretsMas
     project_id: policy.projectId,
     targets: policy.targets.map((t) => ({
       type: t.type,
-      address: t.address,
+      address: opts.showSecretsMasked ? t.address : maskSecretUrl(t.address),
       auth_header: opts.showSecretsMasked && t.authHeaderEnc ? SECRET_MASK : "",
       skip_cert_verify: t.skipCertVerify,
       payload_format: t.type === "http" ? t.payloadFormat : "",

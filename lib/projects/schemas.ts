@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { passwordSchema } from "@/lib/shared/password";
 import { PROJECT_ROLES } from "@/lib/shared/roles";
 
 export const PROJECT_NAME_MAX = 255;
@@ -26,7 +27,7 @@ export type AddMemberInput = z.infer<typeof addMemberSchema>;
 
 export const createUserSchema = z.object({
   username: usernameSchema,
-  password: z.string().min(8, "must be at least 8 characters").max(256, "must be at most 256 characters"),
+  password: passwordSchema,
   email: z
     .email("must be an e-mail address")
     .optional()

@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
 import { parseAllowList } from "@/lib/settings/allow-list";
+import { logger } from "@/lib/log/logger";
 
 export const settingsInputSchema = z.object({
   webhooksEnabled: z.boolean(),
@@ -31,9 +32,9 @@ export async function updateSettings({ actor }: SystemAccess, input: SettingsInp
     throw new AppError("validation_error", "registryToken: use at least 16 characters", "registryToken");
   }
   const db = await getDb();
-  await db.$transaction(async (tx) => {
-    await tx.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
-    await tx.systemSettings.update({
+  const changed = await db.$transaction(async (tx) => {
+    const before = await tx.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+    const after = await tx.systemSettings.update({
       where: { id: 1 },
       data: {
         webhooksEnabled: input.webhooksEnabled,
@@ -56,5 +57,32 @@ export async function updateSettings({ actor }: SystemAccess, input: SettingsInp
       id: 1,
       detail: `webhooksEnabled=${input.webhooksEnabled}`,
     });
+    return changedFields(before, after, input.registryToken);
   });
+  // The operator's log: which settings changed, and new values of the plain ones; the token by name only.
+  logger.info({ by: actor.username, ...changed }, "system settings changed");
+}
+
+const PLAIN_FIELDS = [
+  "webhooksEnabled",
+  "maxAttempts",
+  "httpTimeoutMs",
+  "allowedNetworks",
+  "retentionCount",
+  "retentionDays",
+  "destinationLimit",
+  "signingOverlapHours",
+] as const;
+
+function changedFields(
+  before: Record<(typeof PLAIN_FIELDS)[number], unknown>,
+  after: Record<(typeof PLAIN_FIELDS)[number], unknown>,
+  registryToken: string | undefined,
+) {
+  const values: Record<string, unknown> = {};
+  for (const f of PLAIN_FIELDS) if (before[f] !== after[f]) values[f] = after[f];
+  const fields = Object.keys(values);
+  const tokenChange = registryToken === "-" ? "removed" : registryToken ? "replaced" : undefined;
+  if (tokenChange) fields.push("registryToken");
+  return { fields, values, ...(tokenChange ? { registryTokenChange: tokenChange } : {}) };
 }

@@ -10,19 +10,54 @@ import { retryPolicySchema } from "@/lib/shared/retry-policy";
 /** What a masked secret looks like in answers; sending it back means "keep the stored value". */
 export const SECRET_MASK = "••••••••";
 
+/** Message for `https://user:pass@host/`: credentials belong in a header, where they are kept encrypted. */
+export const URL_CREDENTIALS_MESSAGE =
+  "must not contain credentials (user:password@); put them in the auth header, sent as the Authorization header and stored encrypted";
+
+function parsedUrl(v: string): URL | null {
+  try {
+    return new URL(v);
+  } catch {
+    return null;
+  }
+}
+
 export const webhookUrlSchema = z
   .string()
   .trim()
   .min(1, "is required")
   .max(2048, "must be at most 2048 characters")
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
-    } catch {
-      return false;
+  .superRefine((v, ctx) => {
+    const u = parsedUrl(v);
+    if (!u || (u.protocol !== "http:" && u.protocol !== "https:") || u.hostname === "") {
+      ctx.addIssue({ code: "custom", message: "must be an http:// or https:// URL" });
+    } else if (u.username || u.password) {
+      ctx.addIssue({ code: "custom", message: URL_CREDENTIALS_MESSAGE });
     }
-  }, "must be an http:// or https:// URL");
+  });
+
+const SECRET_URL_HOSTS = ["hooks.slack.com"];
+
+/**
+ * Slack-style incoming-webhook URLs carry their secret in the path
+ * (https://hooks.slack.com/services/T…/B…/secret): whoever reads one can post to the channel.
+ */
+export function isSecretUrl(address: string): boolean {
+  const u = parsedUrl(address);
+  return !!u && SECRET_URL_HOSTS.includes(u.hostname.toLowerCase()) && u.pathname.split("/").filter(Boolean).length > 1;
+}
+
+/**
+ * The address as shown to those who see no secrets: the secret path segment (the last one) is
+ * replaced by SECRET_MASK and any query dropped. Stable, so sending it back keeps the stored URL.
+ */
+export function maskSecretUrl(address: string): string {
+  if (!isSecretUrl(address)) return address;
+  const u = new URL(address);
+  const segments = u.pathname.split("/").filter(Boolean);
+  segments[segments.length - 1] = SECRET_MASK;
+  return `${u.protocol}//${u.host}/${segments.join("/")}`;
+}
 
 const headerValue = z
   .string()

@@ -41,7 +41,53 @@ export function nameFilterParam(sp: SearchParams): string | undefined {
   return q ? q.slice(0, 256) : undefined;
 }
 
-export type ExecutionFilters = { status?: TaskStatus; eventType?: EventType };
+/** Longest text filter value read from the URL (the event search columns keep 512 characters). */
+export const FILTER_TEXT_MAX = 512;
+const MAX_ROW_ID = 2_147_483_647;
+
+function textParam(sp: SearchParams, key: string): string | undefined {
+  const v = one(sp, key)?.trim();
+  return v ? v.slice(0, FILTER_TEXT_MAX) : undefined;
+}
+
+function rowIdParam(sp: SearchParams, key: string): number | undefined {
+  const v = one(sp, key)?.trim() ?? "";
+  if (!/^[1-9][0-9]{0,9}$/.test(v)) return undefined;
+  const n = Number(v);
+  return n <= MAX_ROW_ID ? n : undefined;
+}
+
+/** An instant in UTC (the filter forms send ISO strings made in the browser from its local time). */
+function timeParam(sp: SearchParams, key: string): Date | undefined {
+  const v = one(sp, key)?.trim() ?? "";
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) return undefined;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** What an event is about: exact matches on the columns extracted at ingest. */
+export type EventSubjectFilters = { repository?: string; tag?: string; digest?: string; operator?: string };
+
+function subjectParams(sp: SearchParams): EventSubjectFilters {
+  return {
+    repository: textParam(sp, "repository"),
+    tag: textParam(sp, "tag"),
+    digest: textParam(sp, "digest"),
+    operator: textParam(sp, "operator"),
+  };
+}
+
+export type ExecutionFilters = EventSubjectFilters & {
+  status?: TaskStatus;
+  eventType?: EventType;
+  /** the event id (executions of one event) */
+  eventId?: number;
+  /** a task's webhook-id (Standard Webhooks message id) */
+  webhookId?: string;
+  /** execution start time range, inclusive, UTC */
+  from?: Date;
+  to?: Date;
+};
 
 export function executionFilterParams(sp: SearchParams): ExecutionFilters {
   const status = one(sp, "status");
@@ -49,5 +95,40 @@ export function executionFilterParams(sp: SearchParams): ExecutionFilters {
   return {
     status: isTaskStatus(status) ? status : undefined,
     eventType: isEventType(eventType) ? eventType : undefined,
+    ...subjectParams(sp),
+    eventId: rowIdParam(sp, "event_id"),
+    webhookId: textParam(sp, "webhook_id"),
+    from: timeParam(sp, "from"),
+    to: timeParam(sp, "to"),
   };
+}
+
+/** The filters as query parameters again (pagination links keep them). */
+export function executionFilterQuery(f: ExecutionFilters): Record<string, string | undefined> {
+  return {
+    status: f.status,
+    event_type: f.eventType,
+    repository: f.repository,
+    tag: f.tag,
+    digest: f.digest,
+    operator: f.operator,
+    event_id: f.eventId === undefined ? undefined : String(f.eventId),
+    webhook_id: f.webhookId,
+    from: f.from?.toISOString(),
+    to: f.to?.toISOString(),
+  };
+}
+
+export const hasFilters = (f: object) => Object.values(f).some((v) => v !== undefined);
+
+/** The project's event search: what the event is about and its type. */
+export type EventSearchFilters = EventSubjectFilters & { type?: EventType };
+
+export function eventSearchParams(sp: SearchParams): EventSearchFilters {
+  const type = one(sp, "type");
+  return { ...subjectParams(sp), type: isEventType(type) ? type : undefined };
+}
+
+export function eventSearchQuery(f: EventSearchFilters): Record<string, string | undefined> {
+  return { repository: f.repository, tag: f.tag, digest: f.digest, operator: f.operator, type: f.type };
 }

@@ -7,12 +7,15 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/access";
 import { pageProjectAccess, pageSysadmin } from "@/lib/auth/page-access";
+import { currentUser } from "@/lib/auth/session";
 import { listApiKeys } from "@/lib/api-keys/service";
 import { env } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { parseRowId } from "@/lib/ids";
 import { EVENT_TYPES } from "@/lib/shared/events";
+import { maskSecretUrl } from "@/lib/shared/policy-input";
 import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
+import { deliverySummary, EVENT_COUNT_LIMIT, getEventDeliveries, listEvents } from "@/lib/history/events";
 import { findPolicy, listPolicies, policyEventTypes } from "@/lib/policies/service";
 import { toHarborPolicy } from "@/lib/policies/view";
 import { getSettings } from "@/lib/settings/settings";
@@ -27,6 +30,7 @@ import {
   taskRunText,
 } from "@/lib/webhooks-ui/history-view";
 import {
+  eventSearchParams,
   executionFilterParams,
   nameFilterParam,
   pageParam,
@@ -34,29 +38,35 @@ import {
   sortString,
   type SearchParams,
 } from "@/lib/shared/search-params";
-import { registryConfigSnippet, registryNotificationUrl, requestOrigin } from "@/lib/webhooks-ui/registry-config";
+import {
+  registryConfigSnippet,
+  registryNotificationUrl,
+  requestOrigin,
+  TOKEN_PLACEHOLDER,
+  unreachableUrlWarning,
+} from "@/lib/webhooks-ui/registry-config";
+import { readRegistryFeed } from "@/lib/settings/registry-feed";
 
 export const POLICY_PAGE_SIZE = 20;
 export const EXECUTION_PAGE_SIZE = 20;
+export const EVENT_PAGE_SIZE = 25;
 
 async function webhookAccess(projectName: string, permission: "webhook.read" | "webhook.manage") {
   const access = await pageProjectAccess(projectName, permission);
   return { ...access, manage: can(access.role, "webhook.manage"), seeSecrets: can(access.role, "webhook.secrets") };
 }
 
-function targetView(t: {
-  id: number;
-  type: string;
-  address: string;
-  payloadFormat: string;
-  status: string;
-  pausedReason: string | null;
-  pausedAt: Date | null;
-}): TargetView {
+/** A target's address as this reader may see it: Slack-style secret URLs masked without webhook.secrets. */
+function shownAddress(address: string, seeSecrets: boolean): string {
+  return seeSecrets ? address : maskSecretUrl(address);
+}
+
+/** Only the fields a page shows (a target row carries secrets and counters too). */
+function targetView(t: TargetView, seeSecrets: boolean): TargetView {
   return {
     id: t.id,
     type: t.type,
-    address: t.address,
+    address: shownAddress(t.address, seeSecrets),
     payloadFormat: t.type === "http" ? t.payloadFormat : "",
     status: t.status,
     pausedReason: t.pausedReason,
@@ -99,7 +109,7 @@ export async function loadWebhooksPage(projectName: string, sp: SearchParams) {
     createdAt: p.createdAt,
     creator: p.creator,
     eventTypes: policyEventTypes(p),
-    targets: p.targets.map(targetView),
+    targets: p.targets.map((t) => targetView(t, access.seeSecrets)),
     last: last.get(p.id) ?? null,
   }));
   return { ...access, rows, total, page, pageSize: POLICY_PAGE_SIZE, q, sort };
@@ -173,8 +183,9 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
     startTime: e.startTime,
     endTime: e.endTime,
     attempts: executionRunText(e.tasks, redelivered),
-    targetAddress: e.target.address,
+    targetAddress: shownAddress(e.target.address, access.seeSecrets),
     payload: executionPayload(e.event),
+    event: { id: e.event.id, repository: e.event.repository, tag: e.event.tag, digest: e.event.digest },
   }));
   return {
     ...access,
@@ -197,7 +208,7 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
         backoffBaseMs: policy.backoffBaseMs,
       },
       targets: policy.targets.map((t) => ({
-        ...targetView(t),
+        ...targetView(t, access.seeSecrets),
         skipCertVerify: t.skipCertVerify,
         authHeaderSet: access.seeSecrets ? !!t.authHeaderEnc : undefined,
       })),
@@ -269,10 +280,11 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
       endTime: execution.endTime,
       target: {
         type: execution.target.type,
-        address: execution.target.address,
+        address: shownAddress(execution.target.address, access.seeSecrets),
         payloadFormat: execution.target.payloadFormat,
       },
       event: {
+        id: execution.event.id,
         source: execution.event.source,
         requestId: execution.event.requestId,
         operator: execution.event.operator,
@@ -281,6 +293,90 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
     metrics: taskMetrics(execution.tasks),
     tasks: taskViews,
     refreshing: anyOpen([execution.status, ...execution.tasks.map((t) => t.status)]),
+  };
+}
+
+/** The project's event search: recent events filtered by what they are about, with their delivery summary. */
+export async function loadEventsPage(projectName: string, sp: SearchParams) {
+  const access = await webhookAccess(projectName, "webhook.read");
+  const page = pageParam(sp);
+  const filters = eventSearchParams(sp);
+  const { total, items } = await listEvents(access.project.id, filters, { page, pageSize: EVENT_PAGE_SIZE });
+  return {
+    ...access,
+    events: items.map((e) => ({
+      id: e.id,
+      type: e.type,
+      occurAt: new Date(e.occurAt * 1000),
+      operator: e.operator,
+      repository: e.repository,
+      tag: e.tag,
+      digest: e.digest,
+      createdAt: e.createdAt,
+      deliveries: e.deliveries,
+    })),
+    total,
+    totalCapped: total > EVENT_COUNT_LIMIT,
+    page,
+    pageSize: EVENT_PAGE_SIZE,
+    filters,
+    eventTypeChoices: EVENT_TYPES,
+  };
+}
+
+/** One event and everything that happened to it across the project's webhooks; another project's event is a 404. */
+export async function loadEventPage(projectName: string, eventIdText: string) {
+  const access = await webhookAccess(projectName, "webhook.read");
+  const found = await getEventDeliveries(access.project.id, rowIdOrNotFound(eventIdText));
+  if (!found) notFound();
+  const { event, executions, total } = found;
+  return {
+    ...access,
+    event: {
+      id: event.id,
+      type: event.type,
+      occurAt: new Date(event.occurAt * 1000),
+      operator: event.operator,
+      repository: event.repository,
+      tag: event.tag,
+      digest: event.digest,
+      source: event.source,
+      requestId: event.requestId,
+      createdAt: event.createdAt,
+      payload: executionPayload(event),
+    },
+    deliveries: deliverySummary(executions),
+    executionsTotal: total,
+    executions: executions.map((x) => ({
+      id: x.id,
+      policy: x.policy,
+      target: { type: x.target.type, address: x.target.address },
+      vendorType: x.vendorType,
+      status: x.status,
+      statusMessage: x.statusMessage,
+      trigger: x.trigger,
+      startTime: x.startTime,
+      endTime: x.endTime,
+      tasks: x.tasks.map((t) => {
+        const last = t.attempts[0];
+        return {
+          id: t.id,
+          webhookId: t.webhookId,
+          status: t.status,
+          runCount: t.runCount,
+          maxAttempts: t.maxAttempts,
+          lastResponse: last
+            ? {
+                at: last.startedAt,
+                status: last.responseStatus,
+                excerpt: last.responseExcerpt,
+                error: last.error,
+              }
+            : null,
+        };
+      }),
+    })),
+    refreshing: anyOpen(executions.map((x) => x.status)),
   };
 }
 
@@ -330,7 +426,10 @@ export async function loadSettingsPage() {
     envAllowedNetworks: config.ALLOWED_NETWORKS.trim(),
     envRegistryTokenSet: !!config.REGISTRY_NOTIFICATION_TOKEN,
     notificationUrl: url,
+    notificationUrlWarning: unreachableUrlWarning(url),
     registrySnippet: registryConfigSnippet(url),
+    tokenPlaceholder: TOKEN_PLACEHOLDER,
+    registryFeed: await readRegistryFeed(),
   };
 }
 
@@ -338,4 +437,12 @@ export async function loadApiKeysPage(projectName: string) {
   const access = await pageProjectAccess(projectName, "apiKeys.manage");
   const keys = await listApiKeys(access.project.id);
   return { ...access, keys };
+}
+
+/** The project pages' banner while webhooks are off for the whole instance (null while they are on). */
+export async function loadWebhooksOffBanner(): Promise<{ skippedEvents: number; sysadmin: boolean } | null> {
+  const user = await currentUser();
+  if (!user) return null;
+  const settings = await getSettings();
+  return settings.webhooksEnabled ? null : { skippedEvents: settings.skippedEvents, sysadmin: user.sysadmin };
 }

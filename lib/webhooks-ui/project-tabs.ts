@@ -4,6 +4,7 @@ import type { ProjectPermission } from "@/lib/auth/permissions";
 
 const PROJECT_TABS: { slug: string; label: string; permission: ProjectPermission }[] = [
   { slug: "webhooks", label: "Webhooks", permission: "webhook.read" },
+  { slug: "events", label: "Events", permission: "webhook.read" },
   { slug: "members", label: "Members", permission: "members.read" },
   { slug: "api-keys", label: "API keys", permission: "apiKeys.manage" },
 ];

@@ -26,7 +26,7 @@ export function requestOrigin(
  * A `notifications:` section for a CNCF Distribution registry's config.yml (registry:2, Zot and
  * GitLab use the same shape). The token is a placeholder: it is never shown again after saving.
  */
-export function registryConfigSnippet(url: string, tokenPlaceholder = "<your registry notification token>"): string {
+export function registryConfigSnippet(url: string, tokenPlaceholder = TOKEN_PLACEHOLDER): string {
   return [
     "notifications:",
     "  events:",
@@ -44,4 +44,27 @@ export function registryConfigSnippet(url: string, tokenPlaceholder = "<your reg
     "        - application/octet-stream",
     "",
   ].join("\n");
+}
+
+/** The placeholder the snippet carries until the admin generates (or types) a token in the form. */
+export const TOKEN_PLACEHOLDER = "<your registry notification token>";
+
+/**
+ * Why a registry may not reach the notification URL, or undefined: a loopback host (`localhost`,
+ * 127.0.0.0/8, ::1) is this machine only, out of reach of a registry in a container or on another host.
+ */
+export function unreachableUrlWarning(url: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  } catch {
+    return undefined;
+  }
+  const loopback =
+    host === "localhost" || host.endsWith(".localhost") || /^127\.\d+\.\d+\.\d+$/.test(host) || host === "::1";
+  if (!loopback) return undefined;
+  return (
+    `This address points at ${host}: a registry in a container or on another host cannot reach it. ` +
+    "Set EXTERNAL_URL to an address the registry can reach (e.g. http://harbor-notifier.internal:3000)."
+  );
 }

@@ -12,7 +12,7 @@ import { analyze, seedHistory } from "./seed";
 export type HistoryResult = { rows: Row[]; evidence: string; missed: boolean };
 
 /** The query plans and in-database timings behind the history pages (evidence for the notes). */
-async function explain(policyId: number): Promise<{ text: string; countMs: number }> {
+async function explain(policyId: number, repository: string): Promise<{ text: string; countMs: number }> {
   const db = await getDb();
   const pg = dialect() === "postgresql";
   const queries: { what: string; sql: string; plan: boolean }[] = [
@@ -37,6 +37,11 @@ async function explain(policyId: number): Promise<{ text: string; countMs: numbe
           sql: `SELECT COUNT(*) FROM "Execution" WHERE "policyId" = ${policyId}`,
           plan: false,
         },
+    {
+      what: "a page of executions filtered by repository (listExecutions: the Event (projectId, repository, id) index, then Execution (eventId))",
+      sql: `SELECT "id" FROM "Execution" WHERE "policyId" = ${policyId} AND "eventId" IN (SELECT "ev"."id" FROM "Event" "ev" WHERE "ev"."projectId" = (SELECT "pp"."projectId" FROM "WebhookPolicy" "pp" WHERE "pp"."id" = ${policyId}) AND "ev"."repository" = '${repository.replace(/'/g, "''")}') ORDER BY "id" DESC LIMIT 20 OFFSET 0`,
+      plan: true,
+    },
     {
       what: "the newest 15 executions (listExecutions: findMany)",
       sql: `SELECT * FROM "Execution" WHERE "policyId" = ${policyId} ORDER BY "id" DESC LIMIT 15 OFFSET 0`,
@@ -100,6 +105,12 @@ export async function history(kind: DbKind, opts: { total: number; requests: num
       events: 10_000,
       detailed: 50_000,
     });
+    // What the event search reads: 100 repositories over the seeded events, one tag and digest each
+    // (as lib/events/search-fields.ts extracts them at ingest).
+    await db.$executeRawUnsafe(
+      `UPDATE "Event" SET "repository" = 'library/repo-' || CAST("id" % 100 AS TEXT), "tag" = 'v' || CAST("id" AS TEXT),
+        "digest" = 'sha256:' || CAST("id" AS TEXT) WHERE "projectId" = ${project.id}`,
+    );
     await analyze();
     const seededS = (nowMs() - s0) / 1000;
     const main = policies[0].policyId;
@@ -108,8 +119,14 @@ export async function history(kind: DbKind, opts: { total: number; requests: num
       orderBy: { id: "desc" },
       include: { tasks: true },
     });
+    const middle = await db.task.findFirstOrThrow({
+      where: { policyId: main, id: { lte: Math.floor(newest.tasks[0].id / 2) } },
+      orderBy: { id: "desc" },
+      include: { execution: { include: { event: true } } },
+    });
+    const searched = middle.execution.event;
     const small = await db.execution.count({ where: { policyId: policies[1].policyId } });
-    const evidence = await explain(main);
+    const evidence = await explain(main, searched.repository!);
 
     const app = await startApp();
     try {
@@ -118,6 +135,22 @@ export async function history(kind: DbKind, opts: { total: number; requests: num
       const api = `/api/v2.0/projects/${project.name}/webhook/policies/${main}`;
       const targets: [string, string][] = [
         ["executions page (UI, signed in)", `/projects/${project.name}/webhooks/${main}`],
+        [
+          `executions page filtered by repository (UI; ${searched.repository}, 1 in 100 events)`,
+          `/projects/${project.name}/webhooks/${main}?repository=${encodeURIComponent(searched.repository!)}`,
+        ],
+        [
+          "executions page filtered by tag (UI; one event)",
+          `/projects/${project.name}/webhooks/${main}?tag=${encodeURIComponent(searched.tag!)}`,
+        ],
+        [
+          "executions page filtered by webhook-id (UI; one task)",
+          `/projects/${project.name}/webhooks/${main}?webhook_id=${encodeURIComponent(middle.webhookId)}`,
+        ],
+        [
+          "event page (UI; the event's executions across all policies)",
+          `/projects/${project.name}/events/${searched.id}`,
+        ],
         ["API executions list (page 1, 15 a page)", `${api}/executions?page=1&page_size=15`],
         ["API task log", `${api}/executions/${newest.id}/tasks/${newest.tasks[0].id}/log`],
         [

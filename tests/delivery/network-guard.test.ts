@@ -34,7 +34,8 @@ describe("checkAddress", () => {
     ["172.31.255.255", "private"],
     ["192.168.1.1", "private"],
     ["100.64.0.1", "carrier-grade NAT"],
-    ["100.100.100.200", "carrier-grade NAT"],
+    ["100.100.100.201", "carrier-grade NAT"],
+    ["100.100.100.200", "cloud metadata"], // Alibaba Cloud
     ["169.254.169.254", "cloud metadata"],
     ["169.254.1.1", "link-local"],
     ["fe80::1", "link-local"],
@@ -59,7 +60,10 @@ describe("checkAddress", () => {
     expect(verdict.allowed).toBe(false);
     if (!verdict.allowed) {
       expect(verdict.reason).toContain(kind);
-      expect(verdict.reason).toContain("add it to the allowed networks");
+      // Metadata addresses are never said to be allow-listable.
+      expect(verdict.reason).toContain(
+        kind === "cloud metadata" ? "never delivered to" : "add it to the allowed networks",
+      );
     }
   });
 
@@ -67,6 +71,12 @@ describe("checkAddress", () => {
     expect(checkAddress("127.0.0.1", [])).toEqual({
       allowed: false,
       reason: "127.0.0.1 is a loopback address; add it to the allowed networks to deliver there",
+      refusal: {
+        address: "127.0.0.1",
+        description: "a loopback address",
+        range: "127.0.0.0/8",
+        allowListable: true,
+      },
     });
   });
 
@@ -152,7 +162,9 @@ describe("assertUrlAllowed", () => {
   ])("refuses %s without connecting anywhere", async (url) => {
     const error = await refusal(assertUrlAllowed(url, []));
     expect(error.code).toBe("address_refused");
-    expect(error.message).toContain("add it to the allowed networks");
+    expect(error.message).toContain(
+      error.refusal?.allowListable === false ? "never delivered to" : "add it to the allowed networks",
+    );
   });
 
   it("names the host and the refused address for a DNS name", async () => {

@@ -9,6 +9,8 @@ import * as apiKeys from "@/app/api/v2.0/projects/[project_name_or_id]/api-keys/
 import * as apiKey from "@/app/api/v2.0/projects/[project_name_or_id]/api-keys/[key_id]/route";
 import * as users from "@/app/api/v2.0/users/route";
 import * as user from "@/app/api/v2.0/users/[user_id]/route";
+import * as userPassword from "@/app/api/v2.0/users/[user_id]/password/route";
+import * as userSysadmin from "@/app/api/v2.0/users/[user_id]/sysadmin/route";
 import * as policies from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/route";
 import * as policy from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/route";
 import * as executions from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/executions/route";
@@ -227,6 +229,48 @@ const CASES: RouteCase[] = [
         params: { user_id: String(w.users.guest.user.id) },
         auth,
       }),
+  },
+  {
+    route: "DELETE /users/{id}",
+    permission: "users.manage",
+    success: 200,
+    run: async (auth) => {
+      const { user: u } = await makeUser();
+      return call(user.DELETE, `/api/v2.0/users/${u.id}`, {
+        method: "DELETE",
+        params: { user_id: String(u.id) },
+        auth,
+      });
+    },
+  },
+  {
+    route: "PUT /users/{id}/sysadmin",
+    permission: "users.manage",
+    success: 200,
+    run: async (auth) => {
+      const { user: u } = await makeUser();
+      return call(userSysadmin.PUT, `/api/v2.0/users/${u.id}/sysadmin`, {
+        method: "PUT",
+        params: { user_id: String(u.id) },
+        auth,
+        body: { sysadmin_flag: true },
+      });
+    },
+  },
+  {
+    // Another user's password (your own is any user's: tests/users/accounts-api.test.ts).
+    route: "PUT /users/{id}/password",
+    permission: "users.manage",
+    success: 200,
+    run: async (auth) => {
+      const { user: u } = await makeUser();
+      return call(userPassword.PUT, `/api/v2.0/users/${u.id}/password`, {
+        method: "PUT",
+        params: { user_id: String(u.id) },
+        auth,
+        body: { new_password: "Reset-passw0rd" },
+      });
+    },
   },
   {
     route: "GET /projects/{p}/api-keys",

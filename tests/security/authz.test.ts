@@ -534,6 +534,21 @@ const ACTIONS: ActionCase[] = [
     run: async () => userActions.setSysadminAction((await makeUser()).user.id, false),
   },
   {
+    action: "resetPasswordAction",
+    who: "system admin",
+    run: async () => userActions.resetPasswordAction((await makeUser()).user.id, "Reset-passw0rd"),
+  },
+  {
+    action: "setUserDisabledAction",
+    who: "system admin",
+    run: async () => userActions.setUserDisabledAction((await makeUser()).user.id, true),
+  },
+  {
+    action: "deleteUserAction",
+    who: "system admin",
+    run: async () => userActions.deleteUserAction((await makeUser()).user.id),
+  },
+  {
     action: "updateSettingsAction",
     who: "system admin",
     // Valid for the schema, refused by updateSettings after its permission check (an allow-list

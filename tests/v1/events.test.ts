@@ -115,6 +115,49 @@ describe("POST /v1/events", () => {
     expect((inOther.json as Accepted).id).not.toBe(id);
   });
 
+  it("Idempotency-Key with another body is 422 idempotency_key_reused; key order and spacing are the same body", async () => {
+    const { project, key, policy } = await setup();
+    const headers = { "Idempotency-Key": "build-4713" };
+    const posted = sampleEvent("PUSH_ARTIFACT");
+    const first = await post(key, posted, headers);
+    expect(first.status).toBe(202);
+    const id = (first.json as Accepted).id;
+
+    // The same event with its keys in another order is the same body: a duplicate, as before.
+    const reordered = Object.fromEntries(Object.entries(posted).reverse());
+    expect((await post(key, reordered, headers)).json).toEqual({ id, deliveries: 2, duplicate: true });
+
+    const changed = { ...posted, operator: "someone-else" };
+    const reused = await post(key, changed, headers);
+    expect(reused.status).toBe(422);
+    expect(reused.json).toEqual({
+      error: {
+        code: "idempotency_key_reused",
+        message: "this Idempotency-Key was already used with a different request body; use a new key for a new event",
+        field: "Idempotency-Key",
+      },
+    });
+    // Nothing new was stored or queued; the stored event is the first one.
+    const db = await getDb();
+    const stored = await db.event.findMany({ where: { projectId: project.id } });
+    expect(stored.map((e) => [e.id, e.operator])).toEqual([[id, posted.operator]]);
+    expect(stored[0].bodyHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(await db.task.count({ where: { policyId: policy.id } })).toBe(2);
+    // Without the key, another body is simply another event.
+    expect((await post(key, changed)).status).toBe(202);
+  });
+
+  it("Idempotency-Key of an event stored without a body hash (before the check existed) stays a duplicate", async () => {
+    const { project, key } = await setup();
+    const headers = { "Idempotency-Key": "legacy-1" };
+    const first = await post(key, sampleEvent("PUSH_ARTIFACT"), headers);
+    const db = await getDb();
+    await db.event.updateMany({ where: { projectId: project.id }, data: { bodyHash: null } });
+    const again = await post(key, { ...sampleEvent("PUSH_ARTIFACT"), operator: "other" }, headers);
+    expect(again.status).toBe(202);
+    expect(again.json).toEqual({ id: (first.json as Accepted).id, deliveries: 2, duplicate: true });
+  });
+
   it("Idempotency-Key: concurrent retries still create one event", async () => {
     const { project, key } = await setup();
     const headers = { "Idempotency-Key": "race-1" };

@@ -39,6 +39,8 @@ import {
 import { harborLastTriggers } from "@/lib/harbor-api/last-trigger";
 import { listExecutions } from "@/lib/history/queries";
 import { openApiDocument, type OpenApiDocument } from "@/lib/openapi/document";
+import { harborPasswordReqSchema, harborSysadminFlagSchema } from "@/lib/users/schemas";
+import { stripSafeIntegerBounds } from "@/lib/openapi/examples";
 import * as harbor from "@/lib/harbor-api/schemas";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { createPolicy, findPolicy } from "@/lib/policies/service";
@@ -173,6 +175,8 @@ describe("OpenAPI document", () => {
       ["post", "/api/v2.0/projects/{project_name_or_id}/members", harborMemberInputSchema],
       ["put", "/api/v2.0/projects/{project_name_or_id}/members/{mid}", harborMemberUpdateSchema],
       ["post", "/api/v2.0/users", harborUserInputSchema],
+      ["put", "/api/v2.0/users/{user_id}/password", harborPasswordReqSchema],
+      ["put", "/api/v2.0/users/{user_id}/sysadmin", harborSysadminFlagSchema],
       ["post", "/api/v2.0/projects/{project_name_or_id}/api-keys", createApiKeySchema],
       [
         "patch",
@@ -194,7 +198,10 @@ describe("OpenAPI document", () => {
       }) as Record<string, unknown>;
       for (const media of Object.values(body!.content)) {
         const documented = media.schema.$ref ? resolveRef(media.schema.$ref as string) : media.schema;
-        expect(documented, `${method} ${p}`).toEqual(expected);
+        expect(documented, `${method} ${p}`).toEqual(stripSafeIntegerBounds(expected));
+        // The example is one the route accepts, as it stands.
+        const accepted = schema.safeParse(media.example);
+        expect(accepted.success, `${method} ${p}: ${JSON.stringify(accepted.error?.issues[0])}`).toBe(true);
       }
     }
     // Every documented request body is in the table.
@@ -274,6 +281,64 @@ describe("OpenAPI document", () => {
     const triggers = await harborLastTriggers(project.id);
     expect(triggers.length).toBe(1);
     for (const t of triggers) harbor.harborLastTriggerSchema.parse(t);
+  });
+
+  it("every operation has a copy-paste curl command and JSON examples", () => {
+    for (const [p, item] of Object.entries(doc.paths)) {
+      for (const method of METHODS.filter((m) => item[m])) {
+        const op = item[method];
+        const where = `${method} ${p}`;
+        const curl = op["x-codeSamples"]?.[0];
+        expect(curl?.label, where).toBe("curl");
+        expect(curl!.source.startsWith(`curl -X ${method.toUpperCase()} "$HARBOR_URL/`), where).toBe(true);
+        expect(curl!.source, where).not.toMatch(/\{\w+\}/); // path parameters filled in
+        if (op.security?.some((s) => "ApiKey" in s) && p.includes("{project_name_or_id}"))
+          expect(curl!.source, where).toContain('-H "Authorization: Bearer $API_KEY"');
+        if (p.startsWith("/v1/")) expect(curl!.source, where).toContain('-H "Authorization: Bearer $API_KEY"');
+        if (op.requestBody) {
+          const example = Object.values(op.requestBody.content)[0].example;
+          expect(example, where).toBeDefined();
+          // The curl command sends exactly that body.
+          const sent = curl!.source.match(/-d '([\s\S]*)'$/)?.[1];
+          expect(JSON.parse(sent ?? "null"), where).toEqual(example);
+        }
+        for (const [status, res] of Object.entries(op.responses)) {
+          if (status.startsWith("2") && res.content) {
+            for (const media of Object.values(res.content)) expect(media.example, `${where} ${status}`).toBeDefined();
+          }
+        }
+      }
+    }
+    const events = doc.paths["/v1/events"].post["x-codeSamples"]![0].source;
+    expect(events).toContain('curl -X POST "$HARBOR_URL/v1/events"');
+    expect(events).toContain('"type": "PUSH_ARTIFACT"');
+    expect(doc.paths["/service/notifications"].post["x-codeSamples"]![0].source).toContain(
+      '-H "Authorization: Bearer $REGISTRY_TOKEN"',
+    );
+  });
+
+  it("no meaningless bounds: ±9007199254740991 appears neither in the document nor on /api-docs", async () => {
+    const served = (await call(getDocument, { path: "/api/openapi.json" })).text;
+    expect(served).not.toContain("9007199254740991");
+    const html = renderToStaticMarkup(createElement(ApiDocsPage));
+    expect(html).not.toContain("9007199254740991");
+    // Declared bounds stay.
+    expect(JSON.stringify(doc.components.parameters.Limit.schema)).toContain('"maximum":100');
+    expect(stripSafeIntegerBounds({ type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER })).toEqual({
+      type: "integer",
+      minimum: 0,
+    });
+  });
+
+  it("/api-docs shows the curl command and the JSON example of each operation", () => {
+    const html = renderToStaticMarkup(createElement(ApiDocsPage));
+    const curlBlocks = html.match(/data-testid="curl-example"/g) ?? [];
+    expect(curlBlocks).toHaveLength(routesInDocument(doc).length);
+    expect(html).toContain("curl -X POST &quot;$HARBOR_URL/v1/events&quot;");
+    expect(html).toContain("Authorization: Bearer $API_KEY");
+    expect(html).toContain("&quot;event_data&quot;");
+    expect(html).toContain("idempotency_key_reused");
+    expect(html).toContain("X-Harbor-Notifier-Warning");
   });
 
   it("/api-docs renders every operation with its request and response schemas", () => {

@@ -226,9 +226,9 @@ describe("registry configuration", () => {
 describe("project tabs", () => {
   const slugs = (role: Parameters<typeof visibleProjectTabs>[0]) => visibleProjectTabs(role).map((t) => t.slug);
   it("each role sees the sections its permissions open, and nobody sees a tab it cannot open", () => {
-    expect(slugs("sysadmin")).toEqual(["webhooks", "members", "api-keys"]);
-    expect(slugs("projectAdmin")).toEqual(["webhooks", "members", "api-keys"]);
-    expect(slugs("maintainer")).toEqual(["webhooks", "members"]);
+    expect(slugs("sysadmin")).toEqual(["webhooks", "events", "members", "api-keys"]);
+    expect(slugs("projectAdmin")).toEqual(["webhooks", "events", "members", "api-keys"]);
+    expect(slugs("maintainer")).toEqual(["webhooks", "events", "members"]);
     expect(slugs("developer")).toEqual(["members"]);
     expect(slugs("guest")).toEqual(["members"]);
     expect(slugs(undefined)).toEqual([]);
@@ -236,6 +236,7 @@ describe("project tabs", () => {
   it("hands the component labels only, not the permission table", () => {
     expect(visibleProjectTabs("maintainer")).toEqual([
       { slug: "webhooks", label: "Webhooks" },
+      { slug: "events", label: "Events" },
       { slug: "members", label: "Members" },
     ]);
   });

@@ -1,16 +1,20 @@
 import { PageHeader } from "@/components/ui";
+import { RegistryConnection } from "@/components/settings/registry-connection";
 import { SettingsForm } from "@/components/settings/settings-form";
 import { loadSettingsPage } from "@/lib/webhooks-ui/loaders";
 
 export default async function SettingsPage() {
-  const data = await loadSettingsPage();
+  const { registryFeed, ...data } = await loadSettingsPage();
   return (
     <>
       <PageHeader
         title="System settings"
         subtitle="Instance-wide webhook settings. Only system admins see this page."
       />
-      <SettingsForm {...data} />
+      <div className="space-y-6">
+        <RegistryConnection {...registryFeed} />
+        <SettingsForm {...data} />
+      </div>
     </>
   );
 }

@@ -3,7 +3,10 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actionRowId, systemAction } from "@/lib/actions/action";
 import { createUserSchema } from "@/lib/projects/schemas";
-import { createUser, setSysadmin } from "@/lib/users/service";
+import { passwordSchema } from "@/lib/shared/password";
+import { createUser, deleteUser, resetPassword, setSysadmin, setUserDisabled } from "@/lib/users/service";
+
+const flag = z.unknown().transform((v) => v === true);
 
 export const createUserAction = systemAction(
   {
@@ -27,11 +30,45 @@ export const createUserAction = systemAction(
 export const setSysadminAction = systemAction(
   {
     system: "users.manage",
-    input: z.object({ userId: actionRowId, sysadmin: z.unknown().transform((v) => v === true) }),
+    input: z.object({ userId: actionRowId, sysadmin: flag }),
     args: (userId: number, sysadmin: boolean) => ({ userId, sysadmin }),
   },
   async ({ system, input }) => {
     await setSysadmin(system, input.userId, input.sysadmin);
     revalidatePath("/admin/users");
+  },
+);
+
+export const setUserDisabledAction = systemAction(
+  {
+    system: "users.manage",
+    input: z.object({ userId: actionRowId, disabled: flag }),
+    args: (userId: number, disabled: boolean) => ({ userId, disabled }),
+  },
+  async ({ system, input }) => {
+    await setUserDisabled(system, input.userId, input.disabled);
+    revalidatePath("/admin/users");
+  },
+);
+
+export const deleteUserAction = systemAction(
+  { system: "users.manage", input: z.object({ userId: actionRowId }), args: (userId: number) => ({ userId }) },
+  async ({ system, input }) => {
+    const result = await deleteUser(system, input.userId);
+    revalidatePath("/admin/users");
+    return result;
+  },
+);
+
+export const resetPasswordAction = systemAction(
+  {
+    system: "users.manage",
+    input: z.object({ userId: actionRowId, newPassword: passwordSchema }),
+    args: (userId: number, newPassword: unknown) => ({ userId, newPassword }),
+  },
+  async ({ system, input }) => {
+    const result = await resetPassword(system, input.userId, input.newPassword);
+    revalidatePath("/admin/users");
+    return result;
   },
 );

@@ -4,6 +4,7 @@ import { apiRoute } from "@/lib/api/route";
 import { getDb } from "@/lib/db/client";
 import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "@/lib/events/ingest-idempotent";
 import { mapRegistryEnvelope } from "@/lib/events/registry";
+import { recordRegistryEnvelope, recordRegistryRejection, sourceAddress } from "@/lib/events/registry-feed";
 import { registryResultSchema, type RegistryResult } from "@/lib/events/schemas";
 
 /**
@@ -16,67 +17,74 @@ import { registryResultSchema, type RegistryResult } from "@/lib/events/schemas"
  * Events we cannot use (blob layers, HEAD checks, unknown projects, the switch off) are listed in
  * `ignored` with the reason; they do not fail the envelope. The bearer token is the registry's
  * own: it grants this endpoint and nothing else.
+ *
+ * Every request is counted in the registry feed (lib/events/registry-feed.ts) that the settings
+ * page and /metrics show: events by outcome, refused requests with the latest reason.
  */
-export const POST = apiRoute({ flavor: "v1", auth: "registry-token" }, async ({ requestId, json }) => {
-  const mapped = mapRegistryEnvelope(await json());
-  if (!mapped.ok) {
-    const field = mapped.field === "(root)" ? "body" : mapped.field;
-    throw new AppError("validation_error", `${field}: ${mapped.message}`, field);
-  }
+export const POST = apiRoute(
+  { flavor: "v1", auth: "registry-token", onError: recordRegistryRejection },
+  async ({ req, requestId, json }) => {
+    const mapped = mapRegistryEnvelope(await json());
+    if (!mapped.ok) {
+      const field = mapped.field === "(root)" ? "body" : mapped.field;
+      throw new AppError("validation_error", `${field}: ${mapped.message}`, field);
+    }
 
-  const result: RegistryResult = {
-    accepted: 0,
-    duplicates: 0,
-    deliveries: 0,
-    events: [],
-    ignored: mapped.ignoredReasons.map((i) => ({ id: i.id, code: "not_applicable" as const, reason: i.reason })),
-  };
-  // The project is the repository's first path segment, looked up by name only (a segment
-  // such as "3" must not match the project whose id is 3).
-  const names = [...new Set(mapped.events.map((e) => e.projectName))];
-  const db = await getDb();
-  const projects = new Map(
-    (await db.project.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })).map((p) => [
-      p.name,
-      p.id,
-    ]),
-  );
+    const result: RegistryResult = {
+      accepted: 0,
+      duplicates: 0,
+      deliveries: 0,
+      events: [],
+      ignored: mapped.ignoredReasons.map((i) => ({ id: i.id, code: "not_applicable" as const, reason: i.reason })),
+    };
+    // The project is the repository's first path segment, looked up by name only (a segment
+    // such as "3" must not match the project whose id is 3).
+    const names = [...new Set(mapped.events.map((e) => e.projectName))];
+    const db = await getDb();
+    const projects = new Map(
+      (await db.project.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })).map((p) => [
+        p.name,
+        p.id,
+      ]),
+    );
 
-  for (const m of mapped.events) {
-    const projectId = projects.get(m.projectName);
-    if (projectId === undefined) {
-      result.ignored.push({
-        id: m.dedupeKey,
-        code: "unknown_project",
-        reason: `project "${m.projectName}" does not exist`,
+    for (const m of mapped.events) {
+      const projectId = projects.get(m.projectName);
+      if (projectId === undefined) {
+        result.ignored.push({
+          id: m.dedupeKey,
+          code: "unknown_project",
+          reason: `project "${m.projectName}" does not exist`,
+        });
+        continue;
+      }
+      const r = await ingestIdempotent({
+        projectId,
+        event: m.event,
+        source: "registry",
+        requestId: m.requestId ?? requestId,
+        idempotencyKey: `registry:${m.dedupeKey}`,
       });
-      continue;
+      if (r.status === "skipped") {
+        result.ignored.push({ id: m.dedupeKey, code: "webhooks_disabled", reason: WEBHOOKS_DISABLED_MESSAGE });
+        continue;
+      }
+      result.events.push({
+        id: r.eventId,
+        registry_event_id: m.dedupeKey,
+        project: m.projectName,
+        type: m.event.type,
+        deliveries: r.deliveries,
+        duplicate: r.duplicate,
+      });
+      if (r.duplicate) {
+        result.duplicates += 1;
+      } else {
+        result.accepted += 1;
+        result.deliveries += r.deliveries;
+      }
     }
-    const r = await ingestIdempotent({
-      projectId,
-      event: m.event,
-      source: "registry",
-      requestId: m.requestId ?? requestId,
-      idempotencyKey: `registry:${m.dedupeKey}`,
-    });
-    if (r.status === "skipped") {
-      result.ignored.push({ id: m.dedupeKey, code: "webhooks_disabled", reason: WEBHOOKS_DISABLED_MESSAGE });
-      continue;
-    }
-    result.events.push({
-      id: r.eventId,
-      registry_event_id: m.dedupeKey,
-      project: m.projectName,
-      type: m.event.type,
-      deliveries: r.deliveries,
-      duplicate: r.duplicate,
-    });
-    if (r.duplicate) {
-      result.duplicates += 1;
-    } else {
-      result.accepted += 1;
-      result.deliveries += r.deliveries;
-    }
-  }
-  return NextResponse.json(registryResultSchema.parse(result), { status: 202 });
-});
+    await recordRegistryEnvelope(result, sourceAddress(req.headers));
+    return NextResponse.json(registryResultSchema.parse(result), { status: 202 });
+  },
+);

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { AppError } from "@/lib/errors";
 import { apiRoute } from "@/lib/api/route";
-import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "@/lib/events/ingest-idempotent";
+import { ingestIdempotent, requestBodyHash, WEBHOOKS_DISABLED_MESSAGE } from "@/lib/events/ingest-idempotent";
 import { parseHarborEvent } from "@/lib/events/types";
 import {
   eventAcceptedSchema,
@@ -13,8 +13,8 @@ import {
 
 /**
  * POST /v1/events: a Harbor-shaped event for the key's project. The event and its deliveries are
- * committed before the 202; the same Idempotency-Key again answers the first event, with no new
- * deliveries. X-Request-Id (when given) becomes the event's request id (CloudEvents `requestid`).
+ * committed before the 202; the same Idempotency-Key with the same body again answers the first
+ * event, with no new deliveries, and with another body a 422 idempotency_key_reused. X-Request-Id (when given) becomes the event's request id (CloudEvents `requestid`).
  * With `?validate_only=true` the request is authenticated and validated, and answered without
  * storing anything (a client's dry run; the benchmark's baseline for the cost of the write).
  */
@@ -30,7 +30,8 @@ export const POST = apiRoute(
         throw new AppError("validation_error", `Idempotency-Key ${r.error.issues[0].message}`, "Idempotency-Key");
       idempotencyKey = r.data;
     }
-    const parsed = parseHarborEvent(await json());
+    const raw = await json();
+    const parsed = parseHarborEvent(raw);
     if (!parsed.ok) {
       const field = parsed.field === "(root)" ? "body" : parsed.field;
       throw new AppError("validation_error", `${field}: ${parsed.message}`, field);
@@ -42,7 +43,7 @@ export const POST = apiRoute(
       source: "api",
       requestId,
       // Namespaced, so an API client's keys never meet the registry's ("registry:<event id>").
-      ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}` } : {}),
+      ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}`, bodyHash: requestBodyHash(raw) } : {}),
     });
     if (result.status === "skipped") {
       return NextResponse.json(

@@ -19,6 +19,7 @@ import {
   resumeTarget,
   rotateSigningKey,
   setPolicyEnabled,
+  targetWarnings,
   updatePolicy,
 } from "@/lib/policies/service";
 import { testEventSchema } from "@/lib/shared/test-event";
@@ -30,13 +31,16 @@ function refresh(project: string) {
 const manage = "webhook.manage" as const;
 const onePolicy = z.object({ policyId: actionRowId });
 
-/** Creates a policy; the signing secret comes back here, once. */
+/**
+ * Creates a policy; the signing secret comes back here, once. Saving a target the network guard
+ * would refuse succeeds, with warnings (the form shows them under the address).
+ */
 export const createPolicyAction = projectAction(
   { permission: manage, input: policyInputSchema, args: (input: unknown) => input, success: "Webhook created." },
   async ({ access, input }) => {
     const { policy, signingSecret } = await createPolicy(access, input);
     refresh(access.project.name);
-    return { id: policy.id, signingSecret };
+    return { id: policy.id, signingSecret, warnings: await targetWarnings(access, input.targets) };
   },
 );
 
@@ -50,7 +54,7 @@ export const updatePolicyAction = projectAction(
   async ({ access, input }) => {
     const policy = await updatePolicy(access, input.policyId, input);
     refresh(access.project.name);
-    return { id: policy.id };
+    return { id: policy.id, warnings: await targetWarnings(access, policy.targets) };
   },
 );
 

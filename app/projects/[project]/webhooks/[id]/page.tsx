@@ -12,7 +12,7 @@ import { EventTypeList, TargetState } from "@/components/webhooks/policy-grid";
 import { EnabledBadge } from "@/components/webhooks/status-badge";
 import { formatDateTime, formatDuration, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { loadPolicyDetail } from "@/lib/webhooks-ui/loaders";
-import { one, type SearchParams } from "@/lib/shared/search-params";
+import { executionFilterQuery, hasFilters, one, type SearchParams } from "@/lib/shared/search-params";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -149,13 +149,13 @@ export default async function PolicyPage({
             policyId={policy.id}
             rows={data.executions}
             manage={data.manage}
-            filtered={!!(data.filters.status || data.filters.eventType)}
+            filtered={hasFilters(data.filters)}
           />
           <Pagination
             page={data.page}
             pageSize={data.pageSize}
             total={data.total}
-            params={{ status: data.filters.status, event_type: data.filters.eventType }}
+            params={executionFilterQuery(data.filters)}
           />
         </section>
       </div>

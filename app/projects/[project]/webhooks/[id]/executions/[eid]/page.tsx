@@ -105,6 +105,14 @@ export default async function ExecutionPage({
               {SOURCE_LABELS[execution.event.source] ?? execution.event.source}
               {execution.event.operator && ` · operator ${execution.event.operator}`}
             </Row>
+            <Row label="Event">
+              <Link
+                href={`/projects/${encodeURIComponent(project)}/events/${execution.event.id}`}
+                className="text-sky-800 hover:underline"
+              >
+                Event {execution.event.id}: every delivery of it
+              </Link>
+            </Row>
             <Row label="Request id">
               <code className="text-xs">{execution.event.requestId}</code>
             </Row>

@@ -4,7 +4,8 @@ import { apiRoute } from "@/lib/api/route";
 import { keepMissingAuthHeaders } from "@/lib/harbor-api/inputs";
 import { policyOf, PROJECT_PARAM } from "@/lib/harbor-api/route-helpers";
 import { policyInputSchema } from "@/lib/shared/policy-input";
-import { deletePolicy, updatePolicy } from "@/lib/policies/service";
+import { deletePolicy, targetWarnings, updatePolicy } from "@/lib/policies/service";
+import { withTargetWarnings } from "@/lib/harbor-api/warnings";
 import { toHarborPolicy } from "@/lib/policies/view";
 
 /** GET …/webhook/policies/{id}; the auth header masked, or empty for maintainers. */
@@ -18,7 +19,7 @@ export const GET = apiRoute(
 
 /**
  * PUT …/webhook/policies/{id}: the whole policy, as Harbor. A masked or missing auth header keeps
- * the stored one. Answers the updated policy (Harbor's body is empty; its clients ignore ours).
+ * the stored one, and so does a masked Slack URL. A refused address is named in X-Harbor-Notifier-Warning. Answers the updated policy (Harbor's body is empty; its clients ignore ours).
  */
 export const PUT = apiRoute(
   { flavor: "harbor", project: PROJECT_PARAM, permission: "webhook.manage" },
@@ -26,7 +27,8 @@ export const PUT = apiRoute(
     const policy = await policyOf(access, params.webhook_policy_id);
     const input = parse(policyInputSchema, keepMissingAuthHeaders(await json()));
     const updated = await updatePolicy(access, policy.id, input);
-    return NextResponse.json(toHarborPolicy(updated, { showSecretsMasked: access.can("webhook.secrets") }));
+    const res = NextResponse.json(toHarborPolicy(updated, { showSecretsMasked: access.can("webhook.secrets") }));
+    return withTargetWarnings(res, await targetWarnings(access, updated.targets));
   },
 );
 

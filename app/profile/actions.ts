@@ -1,0 +1,25 @@
+"use server";
+import { redirect } from "next/navigation";
+import { runAction, type ActionResult } from "@/lib/actions/result";
+import { parseInput } from "@/lib/api/input";
+import { requireUserAction } from "@/lib/auth/session";
+import { changeOwnPasswordSchema } from "@/lib/users/schemas";
+import { changeOwnPassword } from "@/lib/users/service";
+
+/**
+ * The signed-in user changes their own password (the only action allowed while a change is
+ * forced). After a forced change, the user lands on their profile, which says so.
+ */
+export async function changeOwnPasswordAction(_prev: unknown, form: FormData): Promise<ActionResult<void>> {
+  const result = await runAction(async () => {
+    const user = await requireUserAction({ passwordChange: true });
+    const input = parseInput(changeOwnPasswordSchema, {
+      currentPassword: form.get("currentPassword") ?? "",
+      newPassword: form.get("newPassword") ?? "",
+      confirmPassword: form.get("confirmPassword") ?? "",
+    });
+    await changeOwnPassword(user, input.currentPassword, input.newPassword);
+  }, "Your password has been changed.");
+  if (result.ok && form.get("forced") === "1") redirect("/profile?password=changed");
+  return result;
+}

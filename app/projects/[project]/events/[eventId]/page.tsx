@@ -1,0 +1,87 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { Card } from "@/components/ui";
+import { ProjectTabs } from "@/components/projects/project-tabs";
+import { AutoRefresh } from "@/components/webhooks/auto-refresh";
+import { CodeBlock } from "@/components/webhooks/json-block";
+import { EventDeliveries } from "@/components/events/event-deliveries";
+import { DeliverySummary } from "@/components/events/events-table";
+import { eventLabel, formatDateTime } from "@/lib/shared/display";
+import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
+import { loadEventPage } from "@/lib/webhooks-ui/loaders";
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-[7.5rem_1fr] gap-2 py-1.5 text-sm sm:grid-cols-[9rem_1fr]">
+      <dt className="font-medium text-slate-600">{label}</dt>
+      <dd className="min-w-0 break-words">{children}</dd>
+    </div>
+  );
+}
+
+const SOURCE_LABELS: Record<string, string> = {
+  registry: "Registry notification",
+  api: "Event API",
+  test: "Test event",
+};
+
+export default async function EventPage({ params }: { params: Promise<{ project: string; eventId: string }> }) {
+  const { project: name, eventId } = await params;
+  const data = await loadEventPage(name, eventId);
+  const { event } = data;
+  const project = data.project.name;
+  return (
+    <>
+      <ProjectTabs project={project} tabs={visibleProjectTabs(data.role)} active="events" />
+      <div className="space-y-6">
+        <nav aria-label="Breadcrumb" className="text-sm">
+          <Link href={`/projects/${encodeURIComponent(project)}/events`} className="text-sky-800 hover:underline">
+            ← All events
+          </Link>
+        </nav>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h1 className="text-2xl font-semibold text-slate-900">
+            Event {event.id}: {eventLabel(event.type)}
+          </h1>
+          <AutoRefresh active={data.refreshing} />
+        </div>
+        <div className="grid items-start gap-6 lg:grid-cols-[1fr_24rem]">
+          <Card title="Event">
+            <dl className="divide-y divide-slate-100">
+              <Row label="Type">
+                {eventLabel(event.type)} <code className="text-xs text-slate-500">{event.type}</code>
+              </Row>
+              <Row label="Occurred">{formatDateTime(event.occurAt)}</Row>
+              <Row label="Received">{formatDateTime(event.createdAt)}</Row>
+              <Row label="Operator">{event.operator || "—"}</Row>
+              <Row label="Repository">{event.repository ?? "—"}</Row>
+              <Row label="Tag">{event.tag ? <code className="break-all text-xs">{event.tag}</code> : "—"}</Row>
+              <Row label="Digest">{event.digest ? <code className="break-all text-xs">{event.digest}</code> : "—"}</Row>
+              <Row label="Source">{SOURCE_LABELS[event.source] ?? event.source}</Row>
+              <Row label="Request id">
+                <code className="text-xs">{event.requestId}</code>
+              </Row>
+              <Row label="Deliveries">
+                <DeliverySummary summary={data.deliveries} />
+              </Row>
+            </dl>
+          </Card>
+          <Card title="Payload">
+            <CodeBlock text={event.payload} label="Event payload" copyLabel="Copy payload" />
+          </Card>
+        </div>
+        <section aria-labelledby="deliveries-heading" className="space-y-3">
+          <h2 id="deliveries-heading" className="text-lg font-semibold text-slate-900">
+            Deliveries across the project&apos;s webhooks
+          </h2>
+          <EventDeliveries project={project} rows={data.executions} />
+          {data.executionsTotal > data.executions.length && (
+            <p className="text-xs text-slate-500">
+              The first {data.executions.length} of {data.executionsTotal} deliveries are shown.
+            </p>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,85 @@
+import { AppError } from "@/lib/errors";
+export { REGISTRY_OUTCOMES, type RegistryOutcome } from "@/lib/settings/registry-feed";
+import { addToRegistryFeed } from "@/lib/settings/registry-feed";
+import { logger } from "@/lib/log/logger";
+import type { RegistryResult } from "@/lib/events/schemas";
+
+/**
+ * What registries posted to POST /service/notifications, counted in the registry feed
+ * (lib/settings/registry-feed.ts: one database row, atomic increments, the latest reasons).
+ *
+ * - accepted / duplicate / ignored count registry events (one envelope holds one or more);
+ *   "ignored" are events meant for delivery that could not go (unknown project, webhooks off).
+ *   Events we never deliver by design (blob layers, HEAD checks, repeats inside an envelope) are
+ *   listed in the answer but not counted, so they do not hide the reasons an admin must act on.
+ * - rejected counts requests answered with an error (no or bad token, bad JSON or envelope).
+ *
+ * A presented token is never stored or logged: reasons are our own words plus the source address.
+ */
+
+/**
+ * The client's address as the request carries it: Next.js puts the socket's address into
+ * X-Forwarded-For unless the request already has that header, in which case the header is kept as
+ * sent (a proxy's `$proxy_add_x_forwarded_for`, or a client's own). The last entry is the one the
+ * nearest hop added. It is shown to admins as information and never used to decide anything.
+ */
+export function sourceAddress(headers: { get(name: string): string | null }): string {
+  const last = (headers.get("x-forwarded-for") ?? "").split(",").pop()?.trim() ?? "";
+  const clean = last.replace(/^::ffff:/i, "");
+  return /^[0-9A-Fa-f:.[\]]{1,64}$/.test(clean) ? clean : "unknown address";
+}
+
+/** An envelope the endpoint processed: its events by outcome, and a summary in the log. */
+export async function recordRegistryEnvelope(result: RegistryResult, source: string): Promise<void> {
+  const counted = result.ignored.filter((i) => i.code !== "not_applicable");
+  // The most telling reason of the envelope: an unknown project before the switch.
+  const reason =
+    counted.find((i) => i.code === "unknown_project")?.reason ??
+    counted.find((i) => i.code === "webhooks_disabled")?.reason;
+  // The events are committed already: failing to count them must not fail the answer (the
+  // registry would post the envelope again).
+  await addToRegistryFeed({
+    counts: { accepted: result.accepted, duplicate: result.duplicates, ignored: counted.length },
+    source,
+    ignoredReason: reason ? `${reason} (from ${source})` : undefined,
+  }).catch((err) => logger.warn({ err }, "could not count a registry notification"));
+  logger.info(
+    {
+      source,
+      accepted: result.accepted,
+      duplicates: result.duplicates,
+      deliveries: result.deliveries,
+      ignored: counted.length,
+      notApplicable: result.ignored.length - counted.length,
+      projects: [...new Set(result.events.map((e) => e.project))].slice(0, 20),
+      ignoredReasons: [...new Set(counted.map((i) => i.reason))].slice(0, 5),
+    },
+    "registry notification processed",
+  );
+}
+
+/** Why a request was refused, in words an admin can act on (never the token itself). */
+export function rejectionReason(err: unknown, hadBearer: boolean, source: string): string {
+  if (err instanceof AppError) {
+    if (err.code === "unauthorized") return `${hadBearer ? "bad token" : "no token"} from ${source}`;
+    if (err.code === "rate_limited") return `rate limited: ${source}`;
+    return `${err.message} (from ${source})`;
+  }
+  return `internal error while processing a notification from ${source}`;
+}
+
+/** A request the endpoint refused (bad token, bad JSON or envelope): counted, reason kept, logged. */
+export async function recordRegistryRejection(
+  req: { headers: { get(name: string): string | null } },
+  err: unknown,
+): Promise<void> {
+  const source = sourceAddress(req.headers);
+  const hadBearer = /^bearer\s+\S/i.test(req.headers.get("authorization") ?? "");
+  const reason = rejectionReason(err, hadBearer, source);
+  try {
+    await addToRegistryFeed({ counts: { rejected: 1 }, source, rejectedReason: reason });
+  } catch (e) {
+    logger.warn({ err: e }, "could not record a rejected registry notification");
+  }
+  logger.info({ source, reason }, "registry notification rejected");
+}

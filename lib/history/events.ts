@@ -1,0 +1,127 @@
+import { getDb } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/sql";
+
+/**
+ * Events of a project, for the event search page and the event page: what happened to one event
+ * across every webhook of the project. The caller passes the project id it resolved with access.
+ */
+
+export type EventSearch = {
+  repository?: string;
+  tag?: string;
+  digest?: string;
+  operator?: string;
+  type?: string;
+};
+
+/** Totals up to this many are exact; beyond, the page says "more than". */
+export const EVENT_COUNT_LIMIT = 10_000;
+
+/** The most executions the event page lists (one event × every policy × target of the project). */
+export const EVENT_EXECUTIONS_LIMIT = 500;
+
+export type DeliverySummary = { total: number; success: number; error: number; open: number; stopped: number };
+
+/**
+ * One page of the project's events, newest first, with each event's delivery summary. Every
+ * filter column leads an index with the project, (projectId, column, id), so a filtered page is
+ * one index range read backwards; the type filter (and none) walk the newest events of the project.
+ */
+export async function listEvents(projectId: number, search: EventSearch, opts: { page: number; pageSize: number }) {
+  const db = await getDb();
+  const conditions = [Prisma.sql`"projectId" = ${projectId}`];
+  for (const c of ["repository", "tag", "digest", "operator", "type"] as const)
+    if (search[c] !== undefined) conditions.push(Prisma.sql`${Prisma.raw(`"${c}"`)} = ${search[c]}`);
+  const where = Prisma.join(conditions, " AND ");
+  const [[capped], page] = await Promise.all([
+    db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "Event" WHERE ${where}
+      LIMIT ${EVENT_COUNT_LIMIT + 1}) AS "capped"`,
+    db.$queryRaw<{ id: number | bigint }[]>`SELECT "id" FROM "Event" WHERE ${where} ORDER BY "id" DESC
+      LIMIT ${opts.pageSize} OFFSET ${(opts.page - 1) * opts.pageSize}`,
+  ]);
+  const ids = page.map((r) => Number(r.id));
+  if (ids.length === 0) return { total: Number(capped.n), items: [] };
+  const [rows, counts] = await Promise.all([
+    db.event.findMany({
+      where: { id: { in: ids } },
+      select: {
+        id: true,
+        type: true,
+        occurAt: true,
+        operator: true,
+        repository: true,
+        tag: true,
+        digest: true,
+        source: true,
+        createdAt: true,
+      },
+    }),
+    db.$queryRaw<{ eventId: number | bigint; status: string; n: number | bigint }[]>`
+      SELECT "eventId", "status", COUNT(*) AS "n" FROM "Execution" WHERE "eventId" IN (${Prisma.join(ids)})
+      GROUP BY "eventId", "status"`,
+  ]);
+  const summaries = new Map<number, DeliverySummary>(ids.map((id) => [id, emptySummary()]));
+  for (const c of counts) addToSummary(summaries.get(Number(c.eventId))!, c.status, Number(c.n));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return {
+    total: Number(capped.n),
+    items: ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [{ ...row, deliveries: summaries.get(id)! }] : [];
+    }),
+  };
+}
+
+const emptySummary = (): DeliverySummary => ({ total: 0, success: 0, error: 0, open: 0, stopped: 0 });
+
+function addToSummary(s: DeliverySummary, status: string, n: number) {
+  s.total += n;
+  if (status === "Success") s.success += n;
+  else if (status === "Error") s.error += n;
+  else if (status === "Stopped") s.stopped += n;
+  else s.open += n;
+}
+
+export function deliverySummary(executions: { status: string }[]): DeliverySummary {
+  const s = emptySummary();
+  for (const e of executions) addToSummary(s, e.status, 1);
+  return s;
+}
+
+/**
+ * One event of the project (null if it is not the project's) with every execution of it, across
+ * all the project's policies: target, tasks and each task's last attempt.
+ */
+export async function getEventDeliveries(projectId: number, eventId: number) {
+  if (!Number.isSafeInteger(eventId)) return null;
+  const db = await getDb();
+  const event = await db.event.findFirst({ where: { id: eventId, projectId } });
+  if (!event) return null;
+  const executions = await db.execution.findMany({
+    where: { eventId: event.id, policy: { projectId } },
+    orderBy: { id: "asc" },
+    take: EVENT_EXECUTIONS_LIMIT,
+    include: {
+      policy: { select: { id: true, name: true } },
+      target: { select: { id: true, type: true, address: true, payloadFormat: true } },
+      tasks: {
+        orderBy: { id: "asc" },
+        select: {
+          id: true,
+          webhookId: true,
+          status: true,
+          runCount: true,
+          maxAttempts: true,
+          attempts: {
+            orderBy: { number: "desc" },
+            take: 1,
+            select: { number: true, startedAt: true, responseStatus: true, responseExcerpt: true, error: true },
+          },
+        },
+      },
+    },
+  });
+  const total =
+    executions.length < EVENT_EXECUTIONS_LIMIT ? executions.length : await db.execution.count({ where: { eventId } });
+  return { event, executions, total };
+}
