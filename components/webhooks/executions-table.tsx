@@ -181,7 +181,9 @@ export function ExecutionsTable({
           </Td>
           <Td className="whitespace-nowrap text-xs">{formatDateTime(e.startTime)}</Td>
           <Td className="whitespace-nowrap text-xs">{formatDateTime(e.endTime)}</Td>
-          <Td className="max-w-56 text-xs">{e.attempts}</Td>
+          <Td className="max-w-56 text-xs">
+            <span data-run-count>{e.attempts}</span>
+          </Td>
           {manage && (
             <Td>
               {(e.status === "Pending" || e.status === "Running") && (
