@@ -4,7 +4,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Page } from "@playwright/test";
-import { addMember, createProject, createUser, expect, snap, test, uniqueName } from "./fixtures";
+import { addMember, createProject, createUser, expect, signOut, snap, test, uniqueName } from "./fixtures";
 import { E2E_DATA_DIR } from "./env";
 
 const alice = { username: uniqueName("alice"), password: "Alice-first-1" };
@@ -93,7 +93,7 @@ test.describe.serial("accounts", () => {
     await page.getByLabel("New password again").fill(later);
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Your password has been changed." })).toBeVisible();
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
     await signIn(page, alice.username, later);
     await expect(page).toHaveURL(/\/projects$/);
   });

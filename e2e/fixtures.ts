@@ -79,6 +79,22 @@ export async function createProject(page: Page, name: string, opts: { public?: b
   await expect(form.getByRole("status")).toHaveText(`Project ${name} created.`);
 }
 
+/** Flips the global "Webhooks enabled" switch on the settings page (turning it off is confirmed first). */
+export async function setWebhooksEnabled(page: Page, on: boolean) {
+  await page.goto("/admin/settings");
+  const form = page.getByRole("form", { name: "System settings" });
+  const wasOn = await form.getByLabel("Webhooks enabled").isChecked();
+  await form.getByLabel("Webhooks enabled").setChecked(on);
+  await form.getByRole("button", { name: "Save settings" }).click();
+  // Turning the switch off is confirmed first.
+  if (wasOn && !on)
+    await page
+      .getByRole("dialog", { name: "Turn webhooks off for all projects?" })
+      .getByRole("button", { name: "Turn webhooks off" })
+      .click();
+  await expect(form.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
+}
+
 export const ROLE_LABELS = {
   projectAdmin: "Project admin",
   maintainer: "Maintainer",

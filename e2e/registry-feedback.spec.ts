@@ -4,7 +4,7 @@
 // pages say so while webhooks are switched off for the whole instance.
 import type { Page } from "@playwright/test";
 import { E2E_BASE_URL, REGISTRY_NOTIFICATION_TOKEN } from "./env";
-import { createProject, expect, snap, test, uniqueName } from "./fixtures";
+import { createProject, expect, setWebhooksEnabled, snap, test, uniqueName } from "./fixtures";
 
 const MEDIA_TYPE = "application/vnd.docker.distribution.events.v1+json";
 
@@ -42,14 +42,6 @@ async function panelCounts(page: Page): Promise<Counts> {
     ignored: await read("ignored"),
     rejected: await read("rejected"),
   };
-}
-
-async function setWebhooksEnabled(page: Page, on: boolean) {
-  await page.goto("/admin/settings");
-  const form = page.getByRole("form", { name: "System settings" });
-  await form.getByLabel("Webhooks enabled").setChecked(on);
-  await form.getByRole("button", { name: "Save settings" }).click();
-  await expect(form.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
 }
 
 test("the registry connection panel counts a bad token and an unknown project, with their reasons", async ({

@@ -3,7 +3,7 @@
 // the API keys page.
 import type { Page } from "@playwright/test";
 import { E2E_BASE_URL } from "./env";
-import { createProject, createUser, expect, loginAs, snap, test, uniqueName } from "./fixtures";
+import { createProject, createUser, expect, loginAs, setWebhooksEnabled, snap, test, uniqueName } from "./fixtures";
 
 const SAMPLE_EVENT = {
   type: "PUSH_ARTIFACT",
@@ -29,21 +29,6 @@ const SAMPLE_EVENT = {
 async function skippedCount(page: Page): Promise<number> {
   await page.goto("/admin/settings");
   return Number(await page.getByTestId("skipped-events").textContent());
-}
-
-async function setWebhooksEnabled(page: Page, on: boolean) {
-  await page.goto("/admin/settings");
-  const form = page.getByRole("form", { name: "System settings" });
-  const wasOn = await form.getByLabel("Webhooks enabled").isChecked();
-  await form.getByLabel("Webhooks enabled").setChecked(on);
-  await form.getByRole("button", { name: "Save settings" }).click();
-  // Turning the switch off is confirmed first.
-  if (wasOn && !on)
-    await page
-      .getByRole("dialog", { name: "Turn webhooks off for all projects?" })
-      .getByRole("button", { name: "Turn webhooks off" })
-      .click();
-  await expect(form.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
 }
 
 /** Creates a key on the API keys page and returns it (shown once). */

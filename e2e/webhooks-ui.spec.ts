@@ -162,7 +162,7 @@ test("an HTTP webhook: create, test event, execution Success, task, attempt, log
     expect(sent.headers["webhook-signature"]).toMatch(/^v1,/);
     expect(JSON.parse(sent.body)).toMatchObject({
       type: "PUSH_ARTIFACT",
-      event_data: { repository: { repo_full_name: "harbor/alpine" } },
+      event_data: { repository: { repo_full_name: `${project}/harbor-notifier-test` } },
     });
     await snap(page, "webhooks-05-policy-executions");
     await executionRow(page).getByRole("button", { name: "Show payload" }).click();
@@ -206,7 +206,7 @@ test("an HTTP webhook: create, test event, execution Success, task, attempt, log
     await expect(attempt.getByRole("table", { name: "Request headers of attempt 1" })).not.toContainText("e2e-s3cret");
     await expect(attempt).toContainText('{"received":true}');
     await expect(page.getByRole("region", { name: /request and attempts/ }).getByLabel("Request body")).toContainText(
-      '"repo_full_name": "harbor/alpine"',
+      `"repo_full_name": "${project}/harbor-notifier-test"`,
     );
     await snap(page, "webhooks-06-execution-tasks");
   });
