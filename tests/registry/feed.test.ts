@@ -4,24 +4,9 @@
 // log tells the story without the token, a flood of bad tokens keeps one row.
 import crypto from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { logged } from "../helpers/log-capture";
 
-const logged = vi.hoisted(() => [] as { level: string; args: unknown[] }[]);
-vi.mock("@/lib/log/logger", () => {
-  const at =
-    (level: string) =>
-    (...args: unknown[]) =>
-      void logged.push({ level, args });
-  return {
-    logger: {
-      fatal: at("fatal"),
-      error: at("error"),
-      warn: at("warn"),
-      info: at("info"),
-      debug: at("debug"),
-      trace: at("trace"),
-    },
-  };
-});
+vi.mock("@/lib/log/logger", async () => (await import("../helpers/log-capture")).loggerMock());
 
 import { POST } from "@/app/service/notifications/route";
 import { GET as metricsGET } from "@/app/metrics/route";

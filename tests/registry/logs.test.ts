@@ -2,24 +2,9 @@
 // sign-in lockout, a settings change (which fields; the registry token by name only). Each line is
 // checked for what it must say and for the secrets it must not carry.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { logged } from "../helpers/log-capture";
 
-const logged = vi.hoisted(() => [] as { level: string; args: unknown[] }[]);
-vi.mock("@/lib/log/logger", () => {
-  const at =
-    (level: string) =>
-    (...args: unknown[]) =>
-      void logged.push({ level, args });
-  return {
-    logger: {
-      fatal: at("fatal"),
-      error: at("error"),
-      warn: at("warn"),
-      info: at("info"),
-      debug: at("debug"),
-      trace: at("trace"),
-    },
-  };
-});
+vi.mock("@/lib/log/logger", async () => (await import("../helpers/log-capture")).loggerMock());
 
 import { requireSystem } from "@/lib/auth/access";
 import { checkCredentials } from "@/lib/auth/credentials";
