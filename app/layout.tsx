@@ -1,13 +1,14 @@
 import type { Metadata, Viewport } from "next";
-import Link from "next/link";
 import "./globals.css";
 import { currentUser } from "@/lib/auth/session";
-import { SignOutButton } from "@/components/sign-out-button";
+import { SiteHeader } from "@/components/layout/site-header";
+import { THEME_SCRIPT } from "@/lib/shared/theme";
 
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = {
-  title: "Harbor Notifier",
+  // Each page names itself; the product name follows.
+  title: { template: "%s · Harbor Notifier", default: "Harbor Notifier" },
   description: "Webhook notifications for container registries",
   // The files are in public/; app/manifest.ts lists the larger ones for installed web apps.
   icons: {
@@ -19,12 +20,16 @@ export const metadata: Metadata = {
   },
 };
 
-export const viewport: Viewport = { themeColor: "#0f172a" };
+export const viewport: Viewport = { themeColor: "#0f172a", colorScheme: "light dark" };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const user = await currentUser();
   return (
-    <html lang="en">
+    // The theme script sets the "dark" class before React hydrates, so <html> differs on purpose.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="min-h-screen bg-slate-100 font-sans text-slate-900 antialiased">
         <a
           href="#main"
@@ -32,39 +37,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         >
           Skip to content
         </a>
-        <header className="bg-slate-900 text-white">
-          <nav aria-label="Main" className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-3">
-            <Link href="/projects" className="font-semibold tracking-tight">
-              ⚓ Harbor Notifier
-            </Link>
-            {user && (
-              <>
-                <Link href="/projects" className="text-sm text-slate-200 hover:text-white">
-                  Projects
-                </Link>
-                {user.sysadmin && (
-                  <Link href="/admin/users" className="text-sm text-slate-200 hover:text-white">
-                    Users
-                  </Link>
-                )}
-                {user.sysadmin && (
-                  <Link href="/admin/settings" className="text-sm text-slate-200 hover:text-white">
-                    System settings
-                  </Link>
-                )}
-                <Link href="/api-docs" className="text-sm text-slate-200 hover:text-white">
-                  API
-                </Link>
-                <Link href="/profile" className="ml-auto text-sm text-slate-300 hover:text-white" title="Your profile">
-                  {user.username}
-                  {user.sysadmin ? " (system admin)" : ""}
-                </Link>
-                <SignOutButton />
-              </>
-            )}
-          </nav>
-        </header>
-        <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+        <SiteHeader user={user ? { username: user.username, sysadmin: user.sysadmin } : null} />
+        <main id="main" className="mx-auto max-w-screen-2xl px-4 py-6">
           {children}
         </main>
       </body>

@@ -6,7 +6,7 @@ export function SignOutButton() {
     <button
       type="button"
       onClick={() => signOut({ callbackUrl: "/login" })}
-      className="rounded px-2 py-1 text-sm text-slate-200 hover:bg-slate-800 hover:text-white"
+      className="rounded px-2 py-1 text-sm text-header-ink/80 hover:bg-header-ink/10 hover:text-header-ink"
     >
       Sign out
     </button>

@@ -4,7 +4,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Page } from "@playwright/test";
-import { addMember, createProject, createUser, expect, signOut, snap, test, uniqueName } from "./fixtures";
+import { addMember, createProject, createUser, expect, openRowMenu, signOut, snap, test, uniqueName } from "./fixtures";
 import { E2E_DATA_DIR } from "./env";
 
 const alice = { username: uniqueName("alice"), password: "Alice-first-1" };
@@ -102,6 +102,7 @@ test.describe.serial("accounts", () => {
     const page = adminPage;
     await page.goto("/admin/users");
     const row = page.getByRole("row").filter({ hasText: alice.username });
+    await openRowMenu(row, alice.username);
     await row.getByRole("button", { name: `Disable ${alice.username}` }).click();
     const disable = page.getByRole("dialog", { name: `Disable ${alice.username}?` });
     await expect(disable).toContainText(`They stay a member of 1 project (${project}), with their roles`);
@@ -116,6 +117,7 @@ test.describe.serial("accounts", () => {
     await snap(other, "accounts-disabled-sign-in");
     await other.context().close();
 
+    await openRowMenu(row, alice.username);
     await row.getByRole("button", { name: `Delete ${alice.username}` }).click();
     const del = page.getByRole("dialog", { name: `Delete ${alice.username}?` });
     await expect(del).toContainText(

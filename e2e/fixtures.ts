@@ -2,7 +2,7 @@
 // createUser / createProject / addMember can switch to it here without touching the tests.
 import fs from "node:fs";
 import path from "node:path";
-import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { ADMIN_PASSWORD, ADMIN_USERNAME, E2E_BASE_URL } from "./env";
 
 export { expect };
@@ -18,6 +18,12 @@ export async function snap(page: Page, name: string): Promise<void> {
   const dir = path.join(base.info().project.testDir, "screenshots");
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Opens a table row's action menu ("Actions for <name>") unless it is open: its actions are inside. */
+export async function openRowMenu(row: Locator, name: string): Promise<void> {
+  const open = await row.locator("[popover]").evaluate((p) => p.matches(":popover-open"));
+  if (!open) await row.getByRole("button", { name: `Actions for ${name}` }).click();
 }
 
 /** Signs in through the sign-in form and waits for the projects page. */

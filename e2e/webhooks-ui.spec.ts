@@ -4,7 +4,7 @@
 import type { Browser, Locator, Page } from "@playwright/test";
 import { startServer, type LocalServer } from "../tests/helpers/receiver";
 import { policyIdByName, settledExecutions, storedTasks } from "./executions";
-import { addMember, createProject, createUser, expect, loginAs, snap, test, uniqueName } from "./fixtures";
+import { addMember, createProject, createUser, expect, loginAs, openRowMenu, snap, test, uniqueName } from "./fixtures";
 
 /** How the local HTTP receiver answers: the tests switch it between healthy, failing and gone. */
 let mode: "ok" | "fail" | "gone" = "ok";
@@ -286,6 +286,7 @@ test("a Slack webhook to a local fake Slack; the name is checked as you type", a
     await page.goto(webhooksUrl(project));
     const row = page.locator(`tr[data-policy="${name}"]`);
     await expect(row).toContainText("Slack");
+    await openRowMenu(row, name);
     await sendTestEvent(page, row.getByRole("button", { name: `Send a test event to ${name}` }), "SCANNING_COMPLETED");
     await page.getByRole("link", { name: "See the executions" }).click();
     await expect(executionRow(page)).toContainText("Success", { timeout: 20_000 });
@@ -420,6 +421,7 @@ test("deactivate (with confirmation), edit (the auth header stays write-only), d
   const row = page.locator(`tr[data-policy="${name}"]`);
 
   await test.step("deactivate asks first, and says what happens to events", async () => {
+    await openRowMenu(row, name);
     await row.getByRole("button", { name: `Deactivate ${name}` }).click();
     const dialog = page.getByRole("dialog", { name: `Deactivate webhook “${name}”?` });
     await expect(dialog).toContainText("not queued for later");
@@ -427,13 +429,16 @@ test("deactivate (with confirmation), edit (the auth header stays write-only), d
     await page.keyboard.press("Escape");
     await expect(dialog).toBeHidden();
     await expect(row).toContainText("Enabled");
+    await openRowMenu(row, name);
     await row.getByRole("button", { name: `Deactivate ${name}` }).click();
     await dialog.getByRole("button", { name: "Deactivate" }).click();
     await expect(row).toContainText("Deactivated");
+    await openRowMenu(row, name);
     await expect(row.getByRole("button", { name: `Enable ${name}` })).toBeVisible();
   });
 
   await test.step("edit: the stored auth header is masked and kept unless replaced", async () => {
+    await openRowMenu(row, name);
     await row.getByRole("link", { name: `Edit ${name}` }).click();
     const form = page.getByRole("form", { name: "Edit webhook" });
     await expect(form.getByLabel("Auth header")).toHaveValue("••••••••");

@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { forbiddenText } from "@/lib/shared/flash";
 
+export const metadata = { title: "Not allowed" };
+
 export default async function ForbiddenPage({ searchParams }: { searchParams: Promise<{ what?: string }> }) {
   // Only a code travels in the URL; the text is fixed (a crafted link cannot make this page say anything).
   const what = forbiddenText((await searchParams).what);

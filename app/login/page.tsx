@@ -2,6 +2,8 @@ import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/session";
 import { LoginForm } from "@/components/login-form";
 
+export const metadata = { title: "Sign in" };
+
 export default async function LoginPage({
   searchParams,
 }: {

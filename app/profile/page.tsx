@@ -4,6 +4,9 @@ import { isProjectRole, ROLE_LABELS } from "@/lib/shared/roles";
 import { getProfile } from "@/lib/users/service";
 import { Badge, Card, Notice, PageHeader } from "@/components/ui";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
+import { Time } from "@/components/ui/time";
+
+export const metadata = { title: "Your profile" };
 
 export default async function ProfilePage({ searchParams }: { searchParams: Promise<{ password?: string }> }) {
   const user = await requireUserPage();
@@ -19,9 +22,9 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
           </Notice>
         </div>
       )}
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card title="Account">
-          <dl className="grid grid-cols-[10rem_1fr] gap-y-2 text-sm">
+          <dl className="grid grid-cols-[10rem_minmax(0,1fr)] gap-y-2 text-sm">
             <dt className="text-slate-500">User name</dt>
             <dd className="font-medium">{profile.username}</dd>
             <dt className="text-slate-500">E-mail</dt>
@@ -29,9 +32,11 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
             <dt className="text-slate-500">Role</dt>
             <dd>{profile.sysadmin ? <Badge tone="blue">System admin</Badge> : <Badge>User</Badge>}</dd>
             <dt className="text-slate-500">Member since</dt>
-            <dd>{profile.createdAt.toISOString().slice(0, 10)}</dd>
+            <dd>
+              <Time date={profile.createdAt} />
+            </dd>
             <dt className="text-slate-500">Password changed</dt>
-            <dd>{profile.passwordChangedAt ? profile.passwordChangedAt.toISOString().slice(0, 10) : "never"}</dd>
+            <dd>{profile.passwordChangedAt ? <Time date={profile.passwordChangedAt} /> : "never"}</dd>
           </dl>
           <h3 className="mb-2 mt-5 text-sm font-semibold text-slate-900">Projects</h3>
           {profile.memberships.length === 0 ? (

@@ -1,11 +1,14 @@
 import Link from "next/link";
 import { requireUserPage } from "@/lib/auth/session";
 import { listProjects } from "@/lib/projects/service";
-import { Badge, Card, EmptyState, PageHeader, Table, Td } from "@/components/ui";
+import { Badge, Card, Clamp, EmptyState, PageHeader, Table, Td } from "@/components/ui";
 import { CreateProjectForm } from "@/components/projects/create-project-form";
 import { Pagination } from "@/components/pagination";
+import { Time } from "@/components/ui/time";
 
 const PAGE_SIZE = 20;
+
+export const metadata = { title: "Projects" };
 
 export default async function ProjectsPage({ searchParams }: { searchParams: Promise<{ page?: string; q?: string }> }) {
   const user = await requireUserPage();
@@ -18,7 +21,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
         title="Projects"
         subtitle="Each project is a registry namespace with its own members and webhook policies."
       />
-      <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_320px]">
         <div className="space-y-3">
           <form className="flex gap-2" role="search">
             <label htmlFor="q" className="sr-only">
@@ -42,15 +45,17 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
             <Table head={["Name", "Access", "Members", "Webhook policies", "Created"]} caption="Projects">
               {items.map((p) => (
                 <tr key={p.id}>
-                  <Td>
+                  <Td className="max-w-96">
                     <Link className="font-medium text-sky-800 hover:underline" href={`/projects/${p.name}`}>
-                      {p.name}
+                      <Clamp text={p.name} />
                     </Link>
                   </Td>
                   <Td>{p.public ? <Badge tone="blue">Public</Badge> : <Badge>Private</Badge>}</Td>
                   <Td>{p._count.members}</Td>
                   <Td>{p._count.policies}</Td>
-                  <Td>{p.createdAt.toISOString().slice(0, 10)}</Td>
+                  <Td>
+                    <Time date={p.createdAt} relative />
+                  </Td>
                 </tr>
               ))}
             </Table>

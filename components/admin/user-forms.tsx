@@ -9,6 +9,7 @@ import {
 } from "@/app/admin/users/actions";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { RowMenu } from "@/components/ui/row-menu";
 import { useOnActionSuccess } from "@/components/ui/use-action-success";
 import { PASSWORD_MIN, PASSWORD_RULE } from "@/lib/shared/password";
 
@@ -103,7 +104,7 @@ function sentence(result: { ok: boolean; message?: string; field?: string }): st
 /** The actions of one user row, each confirmed in a dialog that says what will happen. */
 export function UserActions({ user: u }: { user: UserRowView }) {
   return (
-    <div className="flex flex-wrap gap-1">
+    <RowMenu label={`Actions for ${u.username}`}>
       <ConfirmDialog
         triggerLabel="Reset password"
         triggerVariant="ghost"
@@ -190,6 +191,6 @@ export function UserActions({ user: u }: { user: UserRowView }) {
         </p>
         <p>This cannot be undone. To keep the account for later, disable it instead.</p>
       </ConfirmDialog>
-    </div>
+    </RowMenu>
   );
 }

@@ -1,7 +1,8 @@
 import Link from "next/link";
-import { EmptyState, Table, Td } from "@/components/ui";
+import { Clamp, EmptyState, Table, Td } from "@/components/ui";
 import { StatusBadge } from "@/components/webhooks/status-badge";
-import { formatDateTime, VENDOR_TYPE_LABELS } from "@/lib/shared/display";
+import { VENDOR_TYPE_LABELS } from "@/lib/shared/display";
+import { Time } from "@/components/ui/time";
 
 export type EventExecutionView = {
   id: number;
@@ -50,13 +51,11 @@ export function EventDeliveries({ project, rows }: { project: string; rows: Even
             </Td>
             <Td className="max-w-64">
               <span className="block text-xs text-slate-500">{VENDOR_TYPE_LABELS[x.vendorType] ?? x.vendorType}</span>
-              <span className="break-all">{x.target.address}</span>
+              <Clamp text={x.target.address} url />
             </Td>
             <Td className="max-w-72">
               <StatusBadge status={x.status} />
-              {x.statusMessage && (
-                <span className="mt-1 block break-words text-xs text-slate-600">{x.statusMessage}</span>
-              )}
+              {x.statusMessage && <Clamp text={x.statusMessage} className="mt-1 text-xs text-slate-600" />}
             </Td>
             <Td>
               {task ? (
@@ -73,13 +72,15 @@ export function EventDeliveries({ project, rows }: { project: string; rows: Even
                   {last.status !== null && <span className="font-medium">HTTP {last.status}</span>}
                   {last.error && <span className="block break-words text-red-700">{last.error}</span>}
                   {last.excerpt && <span className="block truncate font-mono text-slate-600">{last.excerpt}</span>}
-                  <span className="block text-slate-500">{formatDateTime(last.at)}</span>
+                  <Time date={last.at} relative className="block text-slate-500" />
                 </>
               ) : (
                 <span className="text-slate-500">no attempt yet</span>
               )}
             </Td>
-            <Td className="whitespace-nowrap text-xs">{formatDateTime(x.startTime)}</Td>
+            <Td className="whitespace-nowrap text-xs">
+              <Time date={x.startTime} relative />
+            </Td>
             <Td className="whitespace-nowrap">
               <Link
                 href={`${base}/${x.policy.id}/executions/${x.id}`}

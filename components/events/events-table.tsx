@@ -1,9 +1,10 @@
 import Link from "next/link";
-import { Badge, EmptyState, Table, Td } from "@/components/ui";
+import { Clamp, Badge, EmptyState, Table, Td } from "@/components/ui";
 import { FilterText } from "@/components/events/filter-fields";
 import { EVENT_LABELS, type EventType } from "@/lib/shared/events";
-import { eventLabel, formatDateTime } from "@/lib/shared/display";
+import { eventLabel } from "@/lib/shared/display";
 import { hasFilters, type EventSearchFilters } from "@/lib/shared/search-params";
+import { Time } from "@/components/ui/time";
 
 export type DeliverySummaryView = { total: number; success: number; error: number; open: number; stopped: number };
 
@@ -110,14 +111,16 @@ export function EventsTable({ project, rows, filtered }: { project: string; rows
             </Link>
           </Td>
           <Td className="whitespace-nowrap">{eventLabel(e.type)}</Td>
-          <Td className="break-all">{e.repository ?? "—"}</Td>
+          <Td className="max-w-64">{e.repository ? <Clamp text={e.repository} url /> : "—"}</Td>
           <Td className="max-w-64 break-all font-mono text-xs">
             {e.tag && e.tag !== e.digest && <span className="block">{e.tag}</span>}
             {e.digest && <span className="block text-slate-500">{e.digest}</span>}
             {!e.tag && !e.digest && "—"}
           </Td>
           <Td>{e.operator || "—"}</Td>
-          <Td className="whitespace-nowrap text-xs">{formatDateTime(e.occurAt)}</Td>
+          <Td className="whitespace-nowrap text-xs">
+            <Time date={e.occurAt} relative />
+          </Td>
           <Td>
             <DeliverySummary summary={e.deliveries} />
           </Td>

@@ -3,6 +3,7 @@ import { useActionState, useState, useTransition } from "react";
 import { addMemberAction, removeMemberAction, updateMemberRoleAction } from "@/app/projects/actions";
 import { PROJECT_ROLES, ROLE_LABELS, type ProjectRole } from "@/lib/shared/roles";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useOnActionSuccess } from "@/components/ui/use-action-success";
 
 export function AddMemberForm({ project }: { project: string }) {
@@ -75,18 +76,23 @@ export function MemberActions({
           </option>
         ))}
       </select>
-      <Button
-        variant="ghost"
-        disabled={pending}
-        onClick={() => {
-          if (confirm(`Remove ${username} from ${project}?`))
-            start(async () => {
-              await removeMemberAction(project, memberId);
-            });
+      <ConfirmDialog
+        triggerLabel="Remove"
+        triggerVariant="ghost"
+        triggerAriaLabel={`Remove ${username}`}
+        title={`Remove ${username} from ${project}?`}
+        confirmLabel="Remove member"
+        confirmVariant="danger"
+        onConfirm={async () => {
+          const r = await removeMemberAction(project, memberId);
+          if (r && !r.ok) return r.message;
         }}
       >
-        Remove
-      </Button>
+        <p>
+          {username} loses their role in {project} and no longer sees its webhooks and history, unless they are a system
+          admin. Their account stays; add them again at any time.
+        </p>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { Card } from "@/components/ui";
+import { Time } from "@/components/ui/time";
 
 /** What the registry feed holds (lib/events/registry-feed.ts), as the settings page hands it over. */
 export type RegistryConnectionProps = {
@@ -8,8 +9,6 @@ export type RegistryConnectionProps = {
   lastIgnored: { reason: string; at: Date | null } | null;
   lastRejected: { reason: string; at: Date | null } | null;
 };
-
-const utc = (d: Date | null) => (d ? `${d.toISOString().slice(0, 19).replace("T", " ")} UTC` : "");
 
 const COUNTS = [
   { key: "accepted", label: "Accepted", hint: "events that became deliveries" },
@@ -31,7 +30,11 @@ export function RegistryConnection({
       <div className="space-y-3 text-sm text-slate-700" data-testid="registry-connection">
         {lastReceivedAt ? (
           <p>
-            Last notification received <strong data-testid="registry-last-at">{utc(lastReceivedAt)}</strong> from{" "}
+            Last notification received{" "}
+            <strong data-testid="registry-last-at">
+              <Time date={lastReceivedAt} relative />
+            </strong>{" "}
+            from{" "}
             <code data-testid="registry-last-source" className="rounded bg-slate-100 px-1 text-slate-900">
               {lastSource ?? "unknown address"}
             </code>
@@ -64,7 +67,12 @@ export function RegistryConnection({
                 <dt className="font-medium text-slate-800">Latest ignored:</dt>
                 <dd data-testid="registry-last-ignored" className="break-all">
                   {lastIgnored.reason}
-                  {lastIgnored.at && <span className="text-slate-500"> ({utc(lastIgnored.at)})</span>}
+                  {lastIgnored.at && (
+                    <span className="text-slate-500">
+                      {" "}
+                      (<Time date={lastIgnored.at} relative />)
+                    </span>
+                  )}
                 </dd>
               </div>
             )}
@@ -73,7 +81,12 @@ export function RegistryConnection({
                 <dt className="font-medium text-slate-800">Latest rejected:</dt>
                 <dd data-testid="registry-last-rejected" className="break-all">
                   {lastRejected.reason}
-                  {lastRejected.at && <span className="text-slate-500"> ({utc(lastRejected.at)})</span>}
+                  {lastRejected.at && (
+                    <span className="text-slate-500">
+                      {" "}
+                      (<Time date={lastRejected.at} relative />)
+                    </span>
+                  )}
                 </dd>
               </div>
             )}

@@ -7,6 +7,7 @@ import { useOnActionSuccess } from "@/components/ui/use-action-success";
 import { CodeBlock } from "@/components/webhooks/json-block";
 import { CopyButton } from "@/components/webhooks/copy-button";
 import type { SettingsView } from "@/lib/shared/webhook-views";
+import { Time } from "@/components/ui/time";
 
 type Props = {
   settings: SettingsView;
@@ -384,7 +385,7 @@ export function SettingsForm({
         {generalError && <Notice tone="red">{generalError}</Notice>}
         {state && !state.ok && state.field && <Notice tone="red">Not saved: check the field marked in red.</Notice>}
         <span className="ml-auto text-xs text-slate-500">
-          Last saved {settings.updatedAt.toISOString().slice(0, 19).replace("T", " ")} UTC
+          Last saved <Time date={settings.updatedAt} relative />
         </span>
       </div>
     </form>

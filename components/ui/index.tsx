@@ -170,3 +170,27 @@ export function Notice({
     </div>
   );
 }
+
+/**
+ * Long text (names, URLs, descriptions, messages) in a table cell: at most `lines` lines, the
+ * rest cut with an ellipsis and the whole text on hover, so one long value never widens a page.
+ * URLs break anywhere; other text at spaces first, inside a word only when one is too long.
+ */
+export function Clamp({
+  text,
+  lines = 2,
+  url = false,
+  className,
+}: {
+  text: string;
+  lines?: 1 | 2 | 3;
+  url?: boolean;
+  className?: string;
+}) {
+  const clamp = { 1: "line-clamp-1", 2: "line-clamp-2", 3: "line-clamp-3" }[lines];
+  return (
+    <span title={text} className={cx(clamp, url ? "break-all" : "wrap-anywhere", className)}>
+      {text}
+    </span>
+  );
+}

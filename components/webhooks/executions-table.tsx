@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { EmptyState, Table, Td } from "@/components/ui";
+import { Clamp, EmptyState, Table, Td } from "@/components/ui";
 import { StopExecutionButton } from "@/components/webhooks/execution-actions";
 import { PayloadDialog } from "@/components/webhooks/payload-dialog";
 import { StatusBadge } from "@/components/webhooks/status-badge";
@@ -7,8 +7,9 @@ import { artifactLabel, FilterText } from "@/components/events/filter-fields";
 import { LocalTimeInput } from "@/components/events/time-range";
 import { EVENT_LABELS, type EventType } from "@/lib/shared/events";
 import { TASK_STATUSES } from "@/lib/shared/task-statuses";
-import { eventLabel, formatDateTime, VENDOR_TYPE_LABELS } from "@/lib/shared/display";
+import { eventLabel, VENDOR_TYPE_LABELS } from "@/lib/shared/display";
 import { hasFilters, type ExecutionFilters } from "@/lib/shared/search-params";
+import { Time } from "@/components/ui/time";
 
 type ExecutionRow = {
   id: number;
@@ -159,9 +160,7 @@ export function ExecutionsTable({
           <Td>{VENDOR_TYPE_LABELS[e.vendorType] ?? e.vendorType}</Td>
           <Td className="max-w-72">
             <StatusBadge status={e.status} />
-            {e.statusMessage && (
-              <span className="mt-1 block break-words text-xs text-slate-600">{e.statusMessage}</span>
-            )}
+            {e.statusMessage && <Clamp text={e.statusMessage} className="mt-1 text-xs text-slate-600" />}
           </Td>
           <Td className="whitespace-nowrap">{eventLabel(e.eventType)}</Td>
           <Td className="max-w-64">
@@ -172,15 +171,17 @@ export function ExecutionsTable({
             >
               #{e.event.id}
             </Link>
-            <span className="block break-all font-mono text-xs text-slate-600" title={e.event.digest ?? undefined}>
-              {artifactLabel(e.event)}
-            </span>
+            <Clamp text={artifactLabel(e.event)} url lines={3} className="font-mono text-xs text-slate-600" />
           </Td>
           <Td>
             <PayloadDialog executionId={e.id} payload={e.payload} />
           </Td>
-          <Td className="whitespace-nowrap text-xs">{formatDateTime(e.startTime)}</Td>
-          <Td className="whitespace-nowrap text-xs">{formatDateTime(e.endTime)}</Td>
+          <Td className="whitespace-nowrap text-xs">
+            <Time date={e.startTime} relative />
+          </Td>
+          <Td className="whitespace-nowrap text-xs">
+            <Time date={e.endTime} relative />
+          </Td>
           <Td className="max-w-56 text-xs">
             <span data-run-count>{e.attempts}</span>
           </Td>

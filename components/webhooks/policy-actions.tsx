@@ -11,7 +11,9 @@ import {
 } from "@/app/projects/[project]/webhooks/actions";
 import { Button, LinkButton, Notice, inputClass } from "@/components/ui";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { RowMenu } from "@/components/ui/row-menu";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
+import { Time } from "@/components/ui/time";
 import { EVENT_LABELS, EVENT_TYPES, isEventType } from "@/lib/shared/events";
 
 type Flash = { tone: "green" | "red"; text: string; href?: string };
@@ -45,118 +47,120 @@ export function PolicyActions({ project, policy, layout }: PolicyActionsProps) {
   const router = useRouter();
   const [flash, setFlash] = useState<Flash>();
   const base = `/projects/${encodeURIComponent(project)}/webhooks`;
-  const small = layout === "row" ? "px-2 py-1 text-xs" : undefined;
+  const item = layout === "row" ? "ghost" : "secondary";
   const testTypes = [
     ...policy.eventTypes.filter(isEventType),
     ...EVENT_TYPES.filter((t) => !policy.eventTypes.includes(t)),
   ];
 
+  const row = layout === "row";
+  const actions = (
+    <>
+      <LinkButton
+        href={`${base}/${policy.id}/edit`}
+        variant={item}
+        aria-label={row ? `Edit ${policy.name}` : undefined}
+      >
+        Edit
+      </LinkButton>
+
+      <ConfirmDialog
+        triggerLabel={policy.enabled ? "Deactivate" : "Enable"}
+        triggerVariant={item}
+        triggerAriaLabel={row ? `${policy.enabled ? "Deactivate" : "Enable"} ${policy.name}` : undefined}
+        title={policy.enabled ? `Deactivate webhook “${policy.name}”?` : `Enable webhook “${policy.name}”?`}
+        confirmLabel={policy.enabled ? "Deactivate" : "Enable"}
+        onConfirm={async () => {
+          const r = await setPolicyEnabledAction(project, policy.id, !policy.enabled);
+          if (!r.ok) return r.message;
+          setFlash({ tone: "green", text: r.message ?? "Saved." });
+        }}
+      >
+        {policy.enabled ? (
+          <p>
+            While it is deactivated, new events are not delivered to this webhook, and they are not queued for later
+            either. Deliveries already queued still go out; stop them from the executions list if you need to.
+          </p>
+        ) : (
+          <p>
+            Events that happen from now on are delivered to this webhook again. Events from while it was deactivated are
+            not sent.
+          </p>
+        )}
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        triggerLabel="Send test event"
+        triggerVariant={item}
+        triggerAriaLabel={row ? `Send a test event to ${policy.name}` : undefined}
+        title={`Send a test event to “${policy.name}”`}
+        confirmLabel="Send"
+        onConfirm={async (form) => {
+          const r = await sendTestEventAction(project, policy.id, form.get("eventType"));
+          if (!r.ok) return r.message;
+          const n = r.data?.deliveries ?? 0;
+          setFlash(
+            n > 0
+              ? {
+                  tone: "green",
+                  text: `Test event sent: ${n} ${n === 1 ? "delivery" : "deliveries"} queued.`,
+                  href: `${base}/${policy.id}`,
+                }
+              : {
+                  tone: "red",
+                  text: "No delivery was queued: every target of this webhook is paused. Resume it first.",
+                },
+          );
+          router.refresh();
+        }}
+      >
+        <p>
+          Sends the sample payload of the chosen event type from Harbor&apos;s documentation, through the same delivery
+          pipeline as real events (retries, signatures, the network guard). It goes to this webhook only, even when it
+          is deactivated or its filters would not match, and appears in its executions.
+        </p>
+        <label htmlFor={`test-type-${policy.id}`} className="block text-sm font-medium text-slate-800">
+          Event type
+        </label>
+        <select id={`test-type-${policy.id}`} name="eventType" defaultValue={testTypes[0]} className={inputClass}>
+          {testTypes.map((t) => (
+            <option key={t} value={t}>
+              {EVENT_LABELS[t]} ({t})
+            </option>
+          ))}
+        </select>
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        triggerLabel="Delete"
+        triggerVariant={row ? "ghost" : "danger"}
+        triggerClassName={row ? "text-red-700 hover:bg-red-50" : undefined}
+        triggerAriaLabel={row ? `Delete ${policy.name}` : undefined}
+        title={`Delete webhook “${policy.name}”?`}
+        confirmLabel="Delete webhook"
+        confirmVariant="danger"
+        onConfirm={async () => {
+          const r = await deletePolicyAction(project, policy.id);
+          if (!r.ok) return r.message;
+          // The row or page of this webhook is gone: say so on the list.
+          router.push(`${base}?deleted=webhook`);
+        }}
+      >
+        <p>The webhook, its signing keys and its delivery history are deleted.</p>
+        <p>
+          Deliveries that are still pending or waiting for a retry are stopped first, so nothing is sent to its
+          endpoints after this. This cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </>
+  );
   return (
     <div className="space-y-2">
-      <div
-        className={
-          layout === "row"
-            ? "grid w-max grid-cols-[auto_auto] justify-items-start gap-1"
-            : "flex flex-wrap items-center gap-1.5"
-        }
-      >
-        <LinkButton
-          href={`${base}/${policy.id}/edit`}
-          className={small}
-          aria-label={layout === "row" ? `Edit ${policy.name}` : undefined}
-        >
-          Edit
-        </LinkButton>
-
-        <ConfirmDialog
-          triggerLabel={policy.enabled ? "Deactivate" : "Enable"}
-          triggerClassName={small}
-          triggerAriaLabel={layout === "row" ? `${policy.enabled ? "Deactivate" : "Enable"} ${policy.name}` : undefined}
-          title={policy.enabled ? `Deactivate webhook “${policy.name}”?` : `Enable webhook “${policy.name}”?`}
-          confirmLabel={policy.enabled ? "Deactivate" : "Enable"}
-          onConfirm={async () => {
-            const r = await setPolicyEnabledAction(project, policy.id, !policy.enabled);
-            if (!r.ok) return r.message;
-            setFlash({ tone: "green", text: r.message ?? "Saved." });
-          }}
-        >
-          {policy.enabled ? (
-            <p>
-              While it is deactivated, new events are not delivered to this webhook, and they are not queued for later
-              either. Deliveries already queued still go out; stop them from the executions list if you need to.
-            </p>
-          ) : (
-            <p>
-              Events that happen from now on are delivered to this webhook again. Events from while it was deactivated
-              are not sent.
-            </p>
-          )}
-        </ConfirmDialog>
-
-        <ConfirmDialog
-          triggerLabel="Send test event"
-          triggerClassName={small}
-          triggerAriaLabel={layout === "row" ? `Send a test event to ${policy.name}` : undefined}
-          title={`Send a test event to “${policy.name}”`}
-          confirmLabel="Send"
-          onConfirm={async (form) => {
-            const r = await sendTestEventAction(project, policy.id, form.get("eventType"));
-            if (!r.ok) return r.message;
-            const n = r.data?.deliveries ?? 0;
-            setFlash(
-              n > 0
-                ? {
-                    tone: "green",
-                    text: `Test event sent: ${n} ${n === 1 ? "delivery" : "deliveries"} queued.`,
-                    href: `${base}/${policy.id}`,
-                  }
-                : {
-                    tone: "red",
-                    text: "No delivery was queued: every target of this webhook is paused. Resume it first.",
-                  },
-            );
-            router.refresh();
-          }}
-        >
-          <p>
-            Sends the sample payload of the chosen event type from Harbor&apos;s documentation, through the same
-            delivery pipeline as real events (retries, signatures, the network guard). It goes to this webhook only,
-            even when it is deactivated or its filters would not match, and appears in its executions.
-          </p>
-          <label htmlFor={`test-type-${policy.id}`} className="block text-sm font-medium text-slate-800">
-            Event type
-          </label>
-          <select id={`test-type-${policy.id}`} name="eventType" defaultValue={testTypes[0]} className={inputClass}>
-            {testTypes.map((t) => (
-              <option key={t} value={t}>
-                {EVENT_LABELS[t]} ({t})
-              </option>
-            ))}
-          </select>
-        </ConfirmDialog>
-
-        <ConfirmDialog
-          triggerLabel="Delete"
-          triggerVariant={layout === "row" ? "ghost" : "danger"}
-          triggerClassName={`${small ?? ""} ${layout === "row" ? "text-red-700 hover:bg-red-50" : ""}`}
-          triggerAriaLabel={layout === "row" ? `Delete ${policy.name}` : undefined}
-          title={`Delete webhook “${policy.name}”?`}
-          confirmLabel="Delete webhook"
-          confirmVariant="danger"
-          onConfirm={async () => {
-            const r = await deletePolicyAction(project, policy.id);
-            if (!r.ok) return r.message;
-            // The row or page of this webhook is gone: say so on the list.
-            router.push(`${base}?deleted=webhook`);
-          }}
-        >
-          <p>The webhook, its signing keys and its delivery history are deleted.</p>
-          <p>
-            Deliveries that are still pending or waiting for a retry are stopped first, so nothing is sent to its
-            endpoints after this. This cannot be undone.
-          </p>
-        </ConfirmDialog>
-      </div>
+      {row ? (
+        <RowMenu label={`Actions for ${policy.name}`}>{actions}</RowMenu>
+      ) : (
+        <div className="flex flex-wrap items-center gap-1.5">{actions}</div>
+      )}
       <FlashNotice flash={flash} />
     </div>
   );
@@ -232,7 +236,9 @@ export function RotateSigningKey({
       {rotated && (
         <SecretReveal title="New signing secret" secret={rotated.secret}>
           <p>Copy it now: it is not shown again.</p>
-          <p>The previous key keeps signing until {rotated.until.slice(0, 19).replace("T", " ")} UTC.</p>
+          <p>
+            The previous key keeps signing until <Time date={rotated.until} />.
+          </p>
         </SecretReveal>
       )}
     </div>

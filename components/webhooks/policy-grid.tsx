@@ -1,11 +1,12 @@
 import Link from "next/link";
-import { Badge, Table, Td } from "@/components/ui";
+import { Clamp, Badge, Table, Td } from "@/components/ui";
 import { PolicyActions, ResumeTargetButton } from "@/components/webhooks/policy-actions";
 import { EnabledBadge, StatusBadge } from "@/components/webhooks/status-badge";
 import { EVENT_TYPES } from "@/lib/shared/events";
-import { eventLabel, formatDateTime, NOTIFY_TYPE_LABELS, splitDateTime } from "@/lib/shared/display";
+import { eventLabel, formatDateTime, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import type { PolicyRowView, TargetView } from "@/lib/shared/webhook-views";
 import { nextSort, type PolicySort, type PolicySortKey } from "@/lib/shared/search-params";
+import { Time } from "@/components/ui/time";
 
 function SortHeader({
   label,
@@ -61,17 +62,6 @@ export function TargetState({
   );
 }
 
-/** A date over its time, for narrow columns. */
-function StackedDate({ date }: { date: Date }) {
-  const { date: day, time } = splitDateTime(date);
-  return (
-    <time dateTime={date.toISOString()} className="block whitespace-nowrap">
-      {day}
-      <span className="block text-slate-500">{time}</span>
-    </time>
-  );
-}
-
 export function PolicyGrid({
   project,
   rows,
@@ -103,8 +93,8 @@ export function PolicyGrid({
       {rows.map((p) => (
         <tr key={p.id} data-policy={p.name}>
           <Td className="min-w-32 font-medium">
-            <Link href={`${base}/${p.id}`} className="break-words text-sky-800 hover:underline">
-              {p.name}
+            <Link href={`${base}/${p.id}`} className="text-sky-800 hover:underline">
+              <Clamp text={p.name} />
             </Link>
           </Td>
           <Td>
@@ -120,7 +110,7 @@ export function PolicyGrid({
           <Td className="min-w-44 max-w-64">
             {p.targets.map((t) => (
               <div key={t.id}>
-                <span className="break-all">{t.address}</span>
+                <Clamp text={t.address} url />
                 <TargetState project={project} policyId={p.id} target={t} manage={manage} compact />
               </div>
             ))}
@@ -136,16 +126,16 @@ export function PolicyGrid({
                 aria-label={`Last delivery: ${p.last.status}, ${formatDateTime(p.last.startTime)}`}
               >
                 <StatusBadge status={p.last.status} />
-                <StackedDate date={p.last.endTime ?? p.last.startTime} />
+                <Time date={p.last.endTime ?? p.last.startTime} relative className="block whitespace-nowrap" />
               </Link>
             ) : (
               <span className="text-slate-500">Never</span>
             )}
           </Td>
           <Td className="text-xs">
-            <StackedDate date={p.createdAt} />
+            <Time date={p.createdAt} relative className="block whitespace-nowrap" />
           </Td>
-          <Td className="max-w-40 break-words text-xs text-slate-700">{p.description || "—"}</Td>
+          <Td className="max-w-40 text-xs text-slate-700">{p.description ? <Clamp text={p.description} /> : "—"}</Td>
           {manage && (
             <Td>
               <PolicyActions

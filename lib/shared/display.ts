@@ -2,16 +2,51 @@
 import { EVENT_LABELS, isEventType } from "@/lib/shared/events";
 import { OPEN_STATUSES, type TaskStatus } from "@/lib/shared/task-statuses";
 
-/** Dates in UTC with the zone spelled out, so a page reads the same wherever it is rendered. */
+/**
+ * The exact instant in UTC with the zone spelled out: what a page renders before it knows the
+ * browser's time zone, and what every time shows on hover.
+ */
 export function formatDateTime(date: Date | null | undefined): string {
   if (!date) return "—";
   return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
-/** The same, split for narrow table cells: "2024-05-01" and "12:03:04 UTC". */
-export function splitDateTime(date: Date): { date: string; time: string } {
-  const iso = date.toISOString();
-  return { date: iso.slice(0, 10), time: `${iso.slice(11, 19)} UTC` };
+/** The date and time in a time zone (the browser's by default), its name spelled out: "2 Dec 2026, 14:03:05 GMT+1". */
+export function formatLocalDateTime(date: Date, timeZone?: string): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    timeZoneName: "short",
+  }).format(date);
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * How long ago (or how soon) a time is, as lists show it: "just now", "3 min ago", "5 h ago",
+ * "2 days ago", "in 4 min". Beyond a week the local date is clearer than a count of days.
+ */
+export function formatRelativeTime(date: Date, now: Date, timeZone?: string): string {
+  const diff = now.getTime() - date.getTime();
+  const abs = Math.abs(diff);
+  if (abs < 45_000) return "just now";
+  let amount: string;
+  if (abs < HOUR) amount = `${Math.max(1, Math.round(abs / MINUTE))} min`;
+  else if (abs < DAY) amount = `${Math.round(abs / HOUR)} h`;
+  else if (abs < 7 * DAY) {
+    const days = Math.round(abs / DAY);
+    amount = `${days} ${days === 1 ? "day" : "days"}`;
+  } else {
+    return new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", year: "numeric" }).format(date);
+  }
+  return diff >= 0 ? `${amount} ago` : `in ${amount}`;
 }
 
 export function formatDuration(ms: number | null | undefined): string {

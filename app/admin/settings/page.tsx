@@ -3,6 +3,8 @@ import { RegistryConnection } from "@/components/settings/registry-connection";
 import { SettingsForm } from "@/components/settings/settings-form";
 import { loadSettingsPage } from "@/lib/webhooks-ui/loaders";
 
+export const metadata = { title: "System settings" };
+
 export default async function SettingsPage() {
   const { registryFeed, ...data } = await loadSettingsPage();
   return (

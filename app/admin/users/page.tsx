@@ -1,7 +1,10 @@
 import { pageSysadmin } from "@/lib/auth/page-access";
 import { listUsers } from "@/lib/users/service";
-import { Badge, Card, PageHeader, Table, Td } from "@/components/ui";
+import { Badge, Card, Clamp, PageHeader, Table, Td } from "@/components/ui";
 import { CreateUserForm, UserActions } from "@/components/admin/user-forms";
+import { Time } from "@/components/ui/time";
+
+export const metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const admin = await pageSysadmin();
@@ -12,12 +15,14 @@ export default async function UsersPage() {
         title="Users"
         subtitle="Accounts that can sign in. Add them to projects from each project's Members tab."
       />
-      <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_320px]">
         <Table head={["User", "E-mail", "Role", "Status", "Projects", "Created", "Actions"]} caption="Users">
           {users.map((u) => (
             <tr key={u.id}>
-              <Td className="font-medium">{u.username}</Td>
-              <Td>{u.email ?? "—"}</Td>
+              <Td className="max-w-56 font-medium">
+                <Clamp text={u.username} />
+              </Td>
+              <Td className="max-w-64">{u.email ? <Clamp text={u.email} url /> : "—"}</Td>
               <Td>{u.sysadmin ? <Badge tone="blue">System admin</Badge> : <Badge>User</Badge>}</Td>
               <Td>
                 {u.disabledAt ? (
@@ -29,7 +34,9 @@ export default async function UsersPage() {
                 )}
               </Td>
               <Td>{u._count.memberships}</Td>
-              <Td>{u.createdAt.toISOString().slice(0, 10)}</Td>
+              <Td>
+                <Time date={u.createdAt} relative />
+              </Td>
               <Td>
                 {u.id === admin.userId ? (
                   <span className="text-xs text-slate-500">You (change your password on your profile)</span>

@@ -2,6 +2,8 @@ import { mustChangePassword, requireUserPage } from "@/lib/auth/session";
 import { Card, Notice, PageHeader } from "@/components/ui";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 
+export const metadata = { title: "Change password" };
+
 /** Where every page sends a user whose password must change; reachable by anyone signed in. */
 export default async function ChangePasswordPage() {
   const user = await requireUserPage({ passwordChange: true });

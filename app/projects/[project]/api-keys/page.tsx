@@ -1,9 +1,14 @@
-import { Badge, Card, EmptyState, PageHeader, Table, Td } from "@/components/ui";
+import { Badge, Clamp, Card, EmptyState, PageHeader, Table, Td } from "@/components/ui";
 import { ProjectTabs } from "@/components/projects/project-tabs";
 import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { CreateApiKeyForm, RevokeApiKeyButton } from "@/components/api-keys/api-key-forms";
-import { formatDateTime } from "@/lib/shared/display";
 import { loadApiKeysPage } from "@/lib/webhooks-ui/loaders";
+import { Time } from "@/components/ui/time";
+import { titled } from "@/lib/webhooks-ui/titles";
+
+export async function generateMetadata({ params }: { params: Promise<{ project: string }> }) {
+  return titled("API keys", (await params).project);
+}
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ project: string }> }) {
   const { project: name } = await params;
@@ -13,7 +18,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ projec
     <>
       <PageHeader title={project} subtitle="API keys let scripts, CI systems and scanners use this project's APIs." />
       <ProjectTabs project={project} tabs={visibleProjectTabs(data.role)} active="api-keys" />
-      <div className="grid gap-6 lg:grid-cols-[1fr_340px]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">
         <div className="space-y-3">
           {data.keys.length === 0 ? (
             <EmptyState title="No API keys yet">
@@ -26,17 +31,21 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ projec
                 <tr key={k.id} data-key={k.prefix}>
                   <Td className="font-mono text-xs">{k.prefix}…</Td>
                   <Td>{k.mode === "live" ? <Badge tone="blue">Live</Badge> : <Badge tone="amber">Test</Badge>}</Td>
-                  <Td>{k.name || <span className="text-slate-500">—</span>}</Td>
+                  <Td className="max-w-64">
+                    {k.name ? <Clamp text={k.name} /> : <span className="text-slate-500">—</span>}
+                  </Td>
                   <Td className="whitespace-nowrap text-xs">
-                    {formatDateTime(k.createdAt)}
+                    <Time date={k.createdAt} relative />
                     {k.createdBy && <span className="block text-slate-500">by {k.createdBy}</span>}
                   </Td>
-                  <Td className="whitespace-nowrap text-xs">{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never"}</Td>
+                  <Td className="whitespace-nowrap text-xs">
+                    {k.lastUsedAt ? <Time date={k.lastUsedAt} relative /> : "Never"}
+                  </Td>
                   <Td>
                     {k.revokedAt ? (
                       <span className="text-xs">
                         <Badge tone="red">Revoked</Badge>{" "}
-                        <span className="block text-slate-500">{formatDateTime(k.revokedAt)}</span>
+                        <Time date={k.revokedAt} relative className="block text-slate-500" />
                       </span>
                     ) : (
                       <Badge tone="green">Active</Badge>

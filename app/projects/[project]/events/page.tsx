@@ -5,6 +5,11 @@ import { EventSearchForm, EventsTable } from "@/components/events/events-table";
 import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { loadEventsPage } from "@/lib/webhooks-ui/loaders";
 import { eventSearchQuery, hasFilters, type SearchParams } from "@/lib/shared/search-params";
+import { titled } from "@/lib/webhooks-ui/titles";
+
+export async function generateMetadata({ params }: { params: Promise<{ project: string }> }) {
+  return titled("Events", (await params).project);
+}
 
 export default async function EventsPage({
   params,

@@ -2,10 +2,16 @@ import { pageProjectAccess } from "@/lib/auth/page-access";
 import { can } from "@/lib/auth/access";
 import { listMembers } from "@/lib/projects/service";
 import { ROLE_LABELS } from "@/lib/shared/roles";
-import { Card, PageHeader, Table, Td } from "@/components/ui";
+import { Card, Clamp, PageHeader, Table, Td } from "@/components/ui";
 import { ProjectTabs } from "@/components/projects/project-tabs";
 import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { AddMemberForm, MemberActions } from "@/components/projects/member-forms";
+import { Time } from "@/components/ui/time";
+import { titled } from "@/lib/webhooks-ui/titles";
+
+export async function generateMetadata({ params }: { params: Promise<{ project: string }> }) {
+  return titled("Members", (await params).project);
+}
 
 export default async function MembersPage({ params }: { params: Promise<{ project: string }> }) {
   const { project: name } = await params;
@@ -16,13 +22,17 @@ export default async function MembersPage({ params }: { params: Promise<{ projec
     <>
       <PageHeader title={project.name} subtitle="Members and their roles in this project." />
       <ProjectTabs project={project.name} tabs={visibleProjectTabs(role)} active="members" />
-      <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_320px]">
         <Table head={["User", "Role", "Since", ...(manage ? ["Actions"] : [])]} caption="Project members">
           {members.map((m) => (
             <tr key={m.id}>
-              <Td className="font-medium">{m.username}</Td>
+              <Td className="max-w-64 font-medium">
+                <Clamp text={m.username} />
+              </Td>
               <Td>{ROLE_LABELS[m.role]}</Td>
-              <Td>{m.createdAt.toISOString().slice(0, 10)}</Td>
+              <Td>
+                <Time date={m.createdAt} relative />
+              </Td>
               {manage && (
                 <Td>
                   <MemberActions project={project.name} memberId={m.id} role={m.role} username={m.username} />

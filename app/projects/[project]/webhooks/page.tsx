@@ -6,6 +6,11 @@ import { PolicyGrid } from "@/components/webhooks/policy-grid";
 import { loadWebhooksPage } from "@/lib/webhooks-ui/loaders";
 import { one, sortString, type SearchParams } from "@/lib/shared/search-params";
 import { deletedText } from "@/lib/shared/flash";
+import { titled } from "@/lib/webhooks-ui/titles";
+
+export async function generateMetadata({ params }: { params: Promise<{ project: string }> }) {
+  return titled("Webhooks", (await params).project);
+}
 
 export default async function WebhooksPage({
   params,

@@ -6,13 +6,15 @@ import { AutoRefresh } from "@/components/webhooks/auto-refresh";
 import { CodeBlock } from "@/components/webhooks/json-block";
 import { EventDeliveries } from "@/components/events/event-deliveries";
 import { DeliverySummary } from "@/components/events/events-table";
-import { eventLabel, formatDateTime } from "@/lib/shared/display";
+import { eventLabel } from "@/lib/shared/display";
 import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { loadEventPage } from "@/lib/webhooks-ui/loaders";
+import { Time } from "@/components/ui/time";
+import { titled } from "@/lib/webhooks-ui/titles";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[7.5rem_1fr] gap-2 py-1.5 text-sm sm:grid-cols-[9rem_1fr]">
+    <div className="grid grid-cols-[7.5rem_minmax(0,1fr)] gap-2 py-1.5 text-sm sm:grid-cols-[9rem_minmax(0,1fr)]">
       <dt className="font-medium text-slate-600">{label}</dt>
       <dd className="min-w-0 break-words">{children}</dd>
     </div>
@@ -24,6 +26,11 @@ const SOURCE_LABELS: Record<string, string> = {
   api: "Event API",
   test: "Test event",
 };
+
+export async function generateMetadata({ params }: { params: Promise<{ project: string; eventId: string }> }) {
+  const { project, eventId } = await params;
+  return titled(`Event ${eventId}`, project);
+}
 
 export default async function EventPage({ params }: { params: Promise<{ project: string; eventId: string }> }) {
   const { project: name, eventId } = await params;
@@ -45,14 +52,18 @@ export default async function EventPage({ params }: { params: Promise<{ project:
           </h1>
           <AutoRefresh active={data.refreshing} />
         </div>
-        <div className="grid items-start gap-6 lg:grid-cols-[1fr_24rem]">
+        <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
           <Card title="Event">
             <dl className="divide-y divide-slate-100">
               <Row label="Type">
                 {eventLabel(event.type)} <code className="text-xs text-slate-500">{event.type}</code>
               </Row>
-              <Row label="Occurred">{formatDateTime(event.occurAt)}</Row>
-              <Row label="Received">{formatDateTime(event.createdAt)}</Row>
+              <Row label="Occurred">
+                <Time date={event.occurAt} />
+              </Row>
+              <Row label="Received">
+                <Time date={event.createdAt} />
+              </Row>
               <Row label="Operator">{event.operator || "—"}</Row>
               <Row label="Repository">{event.repository ?? "—"}</Row>
               <Row label="Tag">{event.tag ? <code className="break-all text-xs">{event.tag}</code> : "—"}</Row>

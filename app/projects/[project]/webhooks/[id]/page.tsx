@@ -10,17 +10,24 @@ import { ExecutionFiltersForm, ExecutionsTable } from "@/components/webhooks/exe
 import { PolicyActions, RotateSigningKey } from "@/components/webhooks/policy-actions";
 import { EventTypeList, TargetState } from "@/components/webhooks/policy-grid";
 import { EnabledBadge } from "@/components/webhooks/status-badge";
-import { formatDateTime, formatDuration, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
+import { formatDuration, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { loadPolicyDetail } from "@/lib/webhooks-ui/loaders";
 import { executionFilterQuery, hasFilters, one, type SearchParams } from "@/lib/shared/search-params";
+import { Time } from "@/components/ui/time";
+import { titled, webhookTitle } from "@/lib/webhooks-ui/titles";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[7.5rem_1fr] gap-2 py-1.5 text-sm sm:grid-cols-[10rem_1fr]">
+    <div className="grid grid-cols-[7.5rem_minmax(0,1fr)] gap-2 py-1.5 text-sm sm:grid-cols-[10rem_minmax(0,1fr)]">
       <dt className="font-medium text-slate-600">{label}</dt>
       <dd className="min-w-0 break-words text-slate-900">{children}</dd>
     </div>
   );
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ project: string; id: string }> }) {
+  const { project, id } = await params;
+  return titled(await webhookTitle(project, id), "Webhooks", project);
 }
 
 export default async function PolicyPage({
@@ -63,7 +70,7 @@ export default async function PolicyPage({
         </div>
         {one(sp, "saved") && <Notice tone="green">Webhook saved.</Notice>}
 
-        <div className="grid items-start gap-6 lg:grid-cols-[1fr_22rem]">
+        <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
           <Card title="Settings">
             <dl className="divide-y divide-slate-100">
               {policy.targets.map((t, i) => (
@@ -103,10 +110,12 @@ export default async function PolicyPage({
                 <Row label="First retry delay">{formatDuration(policy.retry.backoffBaseMs)}</Row>
               )}
               <Row label="Created">
-                {formatDateTime(policy.createdAt)}
+                <Time date={policy.createdAt} />
                 {policy.creator && ` by ${policy.creator}`}
               </Row>
-              <Row label="Updated">{formatDateTime(policy.updatedAt)}</Row>
+              <Row label="Updated">
+                <Time date={policy.updatedAt} />
+              </Row>
             </dl>
           </Card>
           <div className="space-y-6">
@@ -118,9 +127,13 @@ export default async function PolicyPage({
                     HTTP deliveries carry Standard Webhooks signatures (<code>webhook-signature</code>) made with this
                     webhook&apos;s secret.
                   </p>
-                  <p>Current key since {formatDateTime(data.signing.currentSince)}.</p>
+                  <p>
+                    Current key since <Time date={data.signing.currentSince} />.
+                  </p>
                   {data.signing.previousValidUntil && (
-                    <p>The previous key also signs until {formatDateTime(data.signing.previousValidUntil)}.</p>
+                    <p>
+                      The previous key also signs until <Time date={data.signing.previousValidUntil} />.
+                    </p>
                   )}
                   {data.manage && (
                     <RotateSigningKey project={project} policyId={policy.id} overlapHours={data.signingOverlapHours} />

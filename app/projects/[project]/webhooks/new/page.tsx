@@ -3,6 +3,11 @@ import { PageHeader } from "@/components/ui";
 import { PolicyForm } from "@/components/webhooks/policy-form";
 import { loadPolicyForm } from "@/lib/webhooks-ui/loaders";
 import { emptyPolicyForm } from "@/lib/shared/policy-form";
+import { titled } from "@/lib/webhooks-ui/titles";
+
+export async function generateMetadata({ params }: { params: Promise<{ project: string }> }) {
+  return titled("New webhook", "Webhooks", (await params).project);
+}
 
 export default async function NewWebhookPage({ params }: { params: Promise<{ project: string }> }) {
   const { project: name } = await params;

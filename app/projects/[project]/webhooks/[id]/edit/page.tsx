@@ -3,6 +3,12 @@ import { PageHeader } from "@/components/ui";
 import { PolicyForm } from "@/components/webhooks/policy-form";
 import { loadPolicyForm } from "@/lib/webhooks-ui/loaders";
 import { policyToFormValues } from "@/lib/shared/policy-form";
+import { titled, webhookTitle } from "@/lib/webhooks-ui/titles";
+
+export async function generateMetadata({ params }: { params: Promise<{ project: string; id: string }> }) {
+  const { project, id } = await params;
+  return titled(`Edit ${await webhookTitle(project, id)}`, "Webhooks", project);
+}
 
 export default async function EditWebhookPage({ params }: { params: Promise<{ project: string; id: string }> }) {
   const { project: name, id } = await params;

@@ -1,16 +1,18 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { Badge, Card, Table, Td } from "@/components/ui";
+import { Clamp, Badge, Card, Table, Td } from "@/components/ui";
 import { AutoRefresh } from "@/components/webhooks/auto-refresh";
 import { RedeliverTaskButton, StopExecutionButton } from "@/components/webhooks/execution-actions";
 import { CodeBlock } from "@/components/webhooks/json-block";
 import { StatusBadge } from "@/components/webhooks/status-badge";
-import { elapsed, eventLabel, formatDateTime, formatDuration, VENDOR_TYPE_LABELS } from "@/lib/shared/display";
+import { elapsed, eventLabel, formatDuration, VENDOR_TYPE_LABELS } from "@/lib/shared/display";
 import { loadExecutionDetail } from "@/lib/webhooks-ui/loaders";
+import { Time } from "@/components/ui/time";
+import { titled, webhookTitle } from "@/lib/webhooks-ui/titles";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[7.5rem_1fr] gap-2 py-1.5 text-sm sm:grid-cols-[9rem_1fr]">
+    <div className="grid grid-cols-[7.5rem_minmax(0,1fr)] gap-2 py-1.5 text-sm sm:grid-cols-[9rem_minmax(0,1fr)]">
       <dt className="font-medium text-slate-600">{label}</dt>
       <dd className="min-w-0 break-words">{children}</dd>
     </div>
@@ -40,6 +42,11 @@ const SOURCE_LABELS: Record<string, string> = {
   api: "Event API",
   test: "Test event",
 };
+
+export async function generateMetadata({ params }: { params: Promise<{ project: string; id: string; eid: string }> }) {
+  const { project, id, eid } = await params;
+  return titled(`Execution ${eid}`, await webhookTitle(project, id), project);
+}
 
 export default async function ExecutionPage({
   params,
@@ -83,7 +90,7 @@ export default async function ExecutionPage({
         </div>
       </div>
 
-      <div className="grid items-start gap-6 lg:grid-cols-[1fr_20rem]">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <Card title="Summary">
           <dl className="divide-y divide-slate-100">
             <Row label="Status">
@@ -116,8 +123,12 @@ export default async function ExecutionPage({
             <Row label="Request id">
               <code className="text-xs">{execution.event.requestId}</code>
             </Row>
-            <Row label="Started">{formatDateTime(execution.startTime)}</Row>
-            <Row label="Ended">{formatDateTime(execution.endTime)}</Row>
+            <Row label="Started">
+              <Time date={execution.startTime} />
+            </Row>
+            <Row label="Ended">
+              <Time date={execution.endTime} />
+            </Row>
             <Row label="Duration">{elapsed(execution.startTime, execution.endTime)}</Row>
           </dl>
         </Card>
@@ -150,16 +161,20 @@ export default async function ExecutionPage({
               </Td>
               <Td className="max-w-80">
                 <StatusBadge status={t.status} />
-                {t.statusMessage && (
-                  <span className="mt-1 block break-words text-xs text-slate-600">{t.statusMessage}</span>
-                )}
+                {t.statusMessage && <Clamp text={t.statusMessage} lines={3} className="mt-1 text-xs text-slate-600" />}
                 {t.nextAttemptAt && t.runCount > 0 && (
-                  <span className="block text-xs text-slate-500">next attempt {formatDateTime(t.nextAttemptAt)}</span>
+                  <span className="block text-xs text-slate-500">
+                    next attempt <Time date={t.nextAttemptAt} relative />
+                  </span>
                 )}
               </Td>
               <Td className="max-w-64 text-sm">{t.runs}</Td>
-              <Td className="whitespace-nowrap text-xs">{formatDateTime(t.startTime)}</Td>
-              <Td className="whitespace-nowrap text-xs">{formatDateTime(t.endTime)}</Td>
+              <Td className="whitespace-nowrap text-xs">
+                <Time date={t.startTime} relative />
+              </Td>
+              <Td className="whitespace-nowrap text-xs">
+                <Time date={t.endTime} relative />
+              </Td>
               <Td>
                 <Link
                   href={`${policyBase}/executions/${execution.id}/tasks/${t.id}/log`}
@@ -216,7 +231,9 @@ export default async function ExecutionPage({
                   <Card title={`Attempt ${a.number}`}>
                     <div className="grid gap-4 lg:grid-cols-2">
                       <dl className="divide-y divide-slate-100">
-                        <Row label="Started">{formatDateTime(a.startedAt)}</Row>
+                        <Row label="Started">
+                          <Time date={a.startedAt} />
+                        </Row>
                         <Row label="Duration">{formatDuration(a.durationMs)}</Row>
                         <Row label="Response status">
                           {a.responseStatus != null ? (

@@ -2,6 +2,16 @@ import Link from "next/link";
 import { AutoRefresh } from "@/components/webhooks/auto-refresh";
 import { StatusBadge } from "@/components/webhooks/status-badge";
 import { loadTaskLog } from "@/lib/webhooks-ui/loaders";
+import { titled, webhookTitle } from "@/lib/webhooks-ui/titles";
+
+export async function generateMetadata({
+  params,
+}: {
+  params: Promise<{ project: string; id: string; eid: string; tid: string }>;
+}) {
+  const { project, id, tid } = await params;
+  return titled(`Task ${tid} log`, await webhookTitle(project, id), project);
+}
 
 export default async function TaskLogPage({
   params,
