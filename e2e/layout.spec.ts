@@ -13,15 +13,29 @@ import { ADMIN_PASSWORD, ADMIN_USERNAME, expect, snap, test, uniqueName } from "
 const WIDE = [1280, 1366, 1440, 1920];
 const PHONE = 390;
 
-/** How far the page, and each table's scroll box, overflows sideways (0 when everything fits). */
-async function overflow(page: Page): Promise<{ page: number; tables: number[] }> {
-  return page.evaluate(() => ({
-    page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    tables: [...document.querySelectorAll("table")].map((t) => {
-      const box = t.parentElement!;
-      return box.scrollWidth - box.clientWidth;
-    }),
-  }));
+/**
+ * How far the page, and each table's scroll box, overflows sideways (0 when everything fits), and
+ * the outermost elements sticking out, to name in a failure.
+ */
+async function overflow(page: Page): Promise<{ page: number; tables: number[]; culprits: string[] }> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const culprits = [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > width + 1)
+      // Inside a table's scroll box only what is positioned against something outside it counts.
+      .filter((e) => !e.closest(".overflow-x-auto") || getComputedStyle(e).position === "absolute")
+      .filter((e) => !(e.parentElement && e.parentElement.getBoundingClientRect().right > width + 1))
+      .slice(0, 3)
+      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].slice(0, 4).join(".")}`);
+    return {
+      page: document.documentElement.scrollWidth - width,
+      tables: [...document.querySelectorAll("table")].map((t) => {
+        const box = t.parentElement!;
+        return box.scrollWidth - box.clientWidth;
+      }),
+      culprits,
+    };
+  });
 }
 
 type Seeded = { project: string; policyId: number; executionId: number; eventId: number; pages: [string, string][] };
@@ -136,6 +150,7 @@ test.describe("layout", () => {
   test.afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
   test("tables fit at 1280–1920 px with long content; screenshots in light and dark", async ({ adminPage: page }) => {
+    test.setTimeout(600_000); // 4 widths × 12 pages, then 12 in dark
     for (const width of WIDE) {
       await page.setViewportSize({ width, height: 900 });
       for (const [name, url] of seeded.pages) {
@@ -143,7 +158,7 @@ test.describe("layout", () => {
         await expect(page.locator("main h1").first()).toBeVisible();
         if (width === 1280 || width === 1920) await snap(page, `layout-${name}-${width}-light`);
         const o = await overflow(page);
-        expect.soft(o.page, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
+        expect.soft(o.page, `${name} at ${width}px scrolls sideways: ${o.culprits.join(", ")}`).toBeLessThanOrEqual(0);
         o.tables.forEach((t, i) =>
           expect.soft(t, `table ${i + 1} of ${name} at ${width}px overflows`).toBeLessThanOrEqual(1),
         );
@@ -159,12 +174,13 @@ test.describe("layout", () => {
   });
 
   test("at 390 px no page scrolls sideways and the header folds into a menu", async ({ adminPage: page }) => {
+    test.setTimeout(300_000);
     await page.setViewportSize({ width: PHONE, height: 844 });
     for (const [name, url] of [...seeded.pages, ["api-docs", "/api-docs"] as [string, string]]) {
       await page.goto(url);
       if (name !== "api-docs") await snap(page, `layout-${name}-${PHONE}-light`);
       const o = await overflow(page);
-      expect.soft(o.page, `${name} at ${PHONE}px scrolls sideways`).toBeLessThanOrEqual(0);
+      expect.soft(o.page, `${name} at ${PHONE}px scrolls sideways: ${o.culprits.join(", ")}`).toBeLessThanOrEqual(0);
     }
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link", { name: "Projects" })).toBeHidden();

@@ -223,7 +223,7 @@ function OperationCard({
   );
 }
 
-const preClass = "mt-1 max-h-80 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100";
+const preClass = "mt-1 max-h-80 overflow-auto rounded-md bg-code p-3 font-mono text-xs text-code-ink";
 
 /** The operation's curl command and JSON examples, ready to copy (fill in $HARBOR_URL and $API_KEY). */
 function Examples({ op }: { op: Operation }) {

@@ -45,7 +45,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
             <Table head={["Name", "Access", "Members", "Webhook policies", "Created"]} caption="Projects">
               {items.map((p) => (
                 <tr key={p.id}>
-                  <Td className="max-w-96">
+                  <Td className="min-w-40 max-w-96">
                     <Link className="font-medium text-sky-800 hover:underline" href={`/projects/${p.name}`}>
                       <Clamp text={p.name} />
                     </Link>

@@ -176,8 +176,7 @@ export function UserActions({ user: u }: { user: UserRowView }) {
       </ConfirmDialog>
       <ConfirmDialog
         triggerLabel="Delete"
-        triggerVariant="ghost"
-        triggerClassName="text-red-700"
+        triggerVariant="dangerGhost"
         triggerAriaLabel={`Delete ${u.username}`}
         title={`Delete ${u.username}?`}
         confirmLabel="Delete user"

@@ -8,9 +8,9 @@
  */
 import { useEffect, useId, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import { createPortal } from "react-dom";
-import { Button } from "@/components/ui";
+import { Button, type ButtonVariant } from "@/components/ui";
 
-type Variant = "primary" | "secondary" | "danger" | "ghost";
+type Variant = ButtonVariant;
 
 export function ConfirmDialog({
   triggerLabel,

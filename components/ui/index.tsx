@@ -8,13 +8,17 @@ const buttonStyles = {
   secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400",
   danger: "bg-red-700 text-white hover:bg-red-800 disabled:bg-red-300",
   ghost: "text-sky-800 hover:bg-sky-50",
+  // a destructive item among ghost buttons (a row's menu)
+  dangerGhost: "text-red-700 hover:bg-red-50",
 };
+
+export type ButtonVariant = keyof typeof buttonStyles;
 
 export function Button({
   variant = "primary",
   className,
   ...props
-}: ComponentProps<"button"> & { variant?: keyof typeof buttonStyles }) {
+}: ComponentProps<"button"> & { variant?: ButtonVariant }) {
   return (
     <button
       className={cx(
@@ -31,7 +35,7 @@ export function LinkButton({
   variant = "secondary",
   className,
   ...props
-}: ComponentProps<typeof Link> & { variant?: keyof typeof buttonStyles }) {
+}: ComponentProps<typeof Link> & { variant?: ButtonVariant }) {
   return (
     <Link
       className={cx(
@@ -97,7 +101,9 @@ export function Badge({ tone = "gray", children }: { tone?: keyof typeof badgeTo
 
 export function Table({ head, children, caption }: { head: ReactNode[]; children: ReactNode; caption?: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    // relative: screen-reader-only text inside cells (absolutely positioned) scrolls with the table
+    // instead of widening the page.
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         {caption && <caption className="sr-only">{caption}</caption>}
         <thead className="bg-slate-50">

@@ -21,7 +21,7 @@ export function CodeBlock({
       <pre
         tabIndex={0}
         aria-label={label}
-        className={`${maxHeight} overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100`}
+        className={`${maxHeight} overflow-auto rounded-md bg-code p-3 font-mono text-xs leading-relaxed text-code-ink`}
       >
         {text}
       </pre>

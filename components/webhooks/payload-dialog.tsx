@@ -31,7 +31,7 @@ export function PayloadDialog({ executionId, payload }: { executionId: number; p
           <pre
             tabIndex={0}
             aria-label={`Payload of execution ${executionId}`}
-            className="max-h-[60vh] overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100"
+            className="max-h-[60vh] overflow-auto rounded-md bg-code p-3 font-mono text-xs leading-relaxed text-code-ink"
           >
             {payload}
           </pre>

@@ -133,8 +133,7 @@ export function PolicyActions({ project, policy, layout }: PolicyActionsProps) {
 
       <ConfirmDialog
         triggerLabel="Delete"
-        triggerVariant={row ? "ghost" : "danger"}
-        triggerClassName={row ? "text-red-700 hover:bg-red-50" : undefined}
+        triggerVariant={row ? "dangerGhost" : "danger"}
         triggerAriaLabel={row ? `Delete ${policy.name}` : undefined}
         title={`Delete webhook “${policy.name}”?`}
         confirmLabel="Delete webhook"

@@ -66,7 +66,7 @@ export default async function TaskLogPage({
       <pre
         tabIndex={0}
         aria-label={`Log of task ${data.task.id}`}
-        className="min-h-40 overflow-auto whitespace-pre-wrap break-all rounded-lg bg-slate-900 p-4 font-mono text-xs leading-relaxed text-slate-100"
+        className="min-h-40 overflow-auto whitespace-pre-wrap break-all rounded-lg bg-code p-4 font-mono text-xs leading-relaxed text-code-ink"
       >
         {data.text || "The log is empty: this task has not run yet."}
       </pre>
