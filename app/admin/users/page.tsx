@@ -4,7 +4,7 @@ import { Badge, Card, PageHeader, Table, Td } from "@/components/ui";
 import { CreateUserForm, UserActions } from "@/components/admin/user-forms";
 
 export default async function UsersPage() {
-  const admin = await pageSysadmin();
+  const admin = await pageSysadmin("users.manage");
   const users = await listUsers(admin);
   return (
     <>
