@@ -1,6 +1,6 @@
 "use client";
 import { signIn } from "next-auth/react";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
 
 const MESSAGES: Record<string, string> = {
@@ -8,10 +8,12 @@ const MESSAGES: Record<string, string> = {
   TooManyAttempts: "Too many failed sign-ins for this user. Wait a few minutes and try again.",
   AccountDisabled: "This account is disabled. Ask a system admin to enable it.",
 };
+const SIGN_IN_FAILED = "Sign-in failed. Try again in a moment; if it keeps failing, tell a system admin.";
 
 export function LoginForm({ initialError, callbackUrl }: { initialError?: string; callbackUrl: string }) {
-  const [error, setError] = useState(initialError ? (MESSAGES[initialError] ?? "Sign-in failed.") : "");
+  const [error, setError] = useState(initialError ? (MESSAGES[initialError] ?? SIGN_IN_FAILED) : "");
   const [pending, setPending] = useState(false);
+  const passwordRef = useRef<HTMLInputElement>(null);
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -28,23 +30,44 @@ export function LoginForm({ initialError, callbackUrl }: { initialError?: string
       return;
     }
     setPending(false);
-    setError(MESSAGES[res?.error ?? ""] ?? "Sign-in failed.");
+    setError(MESSAGES[res?.error ?? ""] ?? SIGN_IN_FAILED);
+    // The user name stays; the password is selected, so typing replaces it.
+    passwordRef.current?.focus();
+    passwordRef.current?.select();
   }
 
+  // Which of the two was wrong is not said (that would tell whether an account exists): both are marked.
+  const invalid = !!error;
   return (
     <form onSubmit={onSubmit} className="space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      {error && <Notice tone="red">{error}</Notice>}
+      {error && (
+        <div id="login-error">
+          <Notice tone="red">{error}</Notice>
+        </div>
+      )}
       <Field label="Username" htmlFor="username">
-        <input id="username" name="username" autoComplete="username" required autoFocus className={inputClass} />
+        <input
+          id="username"
+          name="username"
+          autoComplete="username"
+          required
+          autoFocus
+          className={inputClass}
+          aria-invalid={invalid}
+          aria-describedby={invalid ? "login-error" : undefined}
+        />
       </Field>
       <Field label="Password" htmlFor="password">
         <input
+          ref={passwordRef}
           id="password"
           name="password"
           type="password"
           autoComplete="current-password"
           required
           className={inputClass}
+          aria-invalid={invalid}
+          aria-describedby={invalid ? "login-error" : undefined}
         />
       </Field>
       <Button type="submit" disabled={pending} className="w-full justify-center">

@@ -49,20 +49,34 @@ test.describe.serial("accounts", () => {
     await page.goto("/profile");
     await expect(page).toHaveURL(/\/profile\/password$/);
 
-    // A wrong current password: said next to the field, and no password is put back.
+    // A wrong current password: said next to the field, which is emptied for typing it again; the
+    // new passwords stay (they never left this page but for the request).
     await page.getByLabel("Current password").fill("not-the-one");
     await page.getByLabel("New password", { exact: true }).fill(mine);
     await page.getByLabel("New password again").fill(mine);
     await page.getByRole("button", { name: "Change password" }).click();
-    await expect(page.getByText("The current password is not correct.")).toBeVisible();
-    await expect(page.getByLabel("New password", { exact: true })).toHaveValue("");
+    await expect(page.getByLabel("Current password")).toHaveAccessibleDescription(
+      "The current password is not correct.",
+    );
+    await expect(page.getByLabel("Current password")).toHaveValue("");
+    await expect(page.getByLabel("Current password")).toBeFocused();
+    await expect(page.getByLabel("New password", { exact: true })).toHaveValue(mine);
     await snap(page, "accounts-forced-change-error");
 
+    // New passwords that do not match are both emptied, and the message says so.
     await page.getByLabel("Current password").fill(generated);
-    await page.getByLabel("New password", { exact: true }).fill(mine);
     await page.getByLabel("New password again").fill("Something-else-9");
     await page.getByRole("button", { name: "Change password" }).click();
-    await expect(page.getByText("The two new passwords do not match.")).toBeVisible();
+    const newPassword = page.getByLabel("New password", { exact: true });
+    await expect(newPassword).toHaveAccessibleDescription(
+      "The two new passwords do not match. Both new password fields were cleared: type the new password again in each.",
+    );
+    await expect(newPassword).toHaveValue("");
+    await expect(newPassword).toBeFocused();
+    await expect(page.getByLabel("New password again")).toHaveValue("");
+    await expect(page.getByLabel("New password again")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByLabel("Current password")).toHaveValue(generated);
+    await snap(page, "accounts-forced-change-mismatch");
 
     await page.getByLabel("Current password").fill(generated);
     await page.getByLabel("New password", { exact: true }).fill(mine);
@@ -86,7 +100,9 @@ test.describe.serial("accounts", () => {
     await page.getByLabel("New password", { exact: true }).fill("short");
     await page.getByLabel("New password again").fill("short");
     await page.getByRole("button", { name: "Change password" }).click();
-    await expect(page.getByText("New password must be at least 8 characters.")).toBeVisible();
+    await expect(page.getByLabel("New password", { exact: true })).toHaveAccessibleDescription(
+      "Use at least 8 characters.",
+    );
     await snap(page, "accounts-profile");
     await page.getByLabel("Current password").fill(mine);
     await page.getByLabel("New password", { exact: true }).fill(later);

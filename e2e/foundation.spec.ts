@@ -62,7 +62,8 @@ test("the admin creates a project, and a duplicate name is a field error", async
   await nameField.fill(name);
   await page.getByRole("button", { name: "Create project" }).click();
   await expect(nameField).toHaveAttribute("aria-invalid", "true");
-  await expect(nameField).toHaveAccessibleDescription(`a project named ${name} already exists`);
+  await expect(nameField).toHaveAccessibleDescription(`A project named ${name} already exists. Choose another name.`);
+  await expect(nameField).toHaveValue(name);
   await expect(page.getByRole("link", { name, exact: true })).toHaveCount(1);
   await snap(page, "foundation-06-project-duplicate");
 });

@@ -162,7 +162,7 @@ test("a project, a user, a membership and an API key, then the policy CRUD seque
       const del = await maint.delete(location);
       expect(del.status()).toBe(403);
       expect(await del.json()).toEqual({
-        errors: [{ code: "FORBIDDEN", message: `your role in project ${projectName} does not allow webhook.manage` }],
+        errors: [{ code: "FORBIDDEN", message: "Only project admins can change webhooks." }],
       });
     });
 

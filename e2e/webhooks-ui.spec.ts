@@ -115,9 +115,11 @@ test("an HTTP webhook: create, test event, execution Success, task, attempt, log
     await form.getByRole("button", { name: "Clear" }).click();
     await form.getByRole("button", { name: "Add", exact: true }).click();
     await expect(form.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
-    await expect(form.getByLabel("Name")).toHaveAccessibleDescription(/is required/);
-    await expect(form.getByLabel("Endpoint URL")).toHaveAccessibleDescription(/must be an http:\/\/ or https:\/\/ URL/);
-    await expect(form.getByText("choose at least one event type")).toBeVisible();
+    await expect(form.getByLabel("Name")).toHaveAccessibleDescription(/Enter a name\./);
+    await expect(form.getByLabel("Endpoint URL")).toHaveAccessibleDescription(
+      /Enter a URL that starts with http:\/\/ or https:\/\//,
+    );
+    await expect(form.getByText("Choose at least one event type.")).toBeVisible();
     // focus goes to the first field at fault
     await expect(form.getByLabel("Name")).toBeFocused();
     await snap(page, "webhooks-02-form-errors");
@@ -263,7 +265,7 @@ test("a Slack webhook to a local fake Slack; the name is checked as you type", a
     const form = page.getByRole("form", { name: "New webhook" });
     await form.getByLabel("Name").fill("first");
     await expect(form.getByLabel("Name")).toHaveAccessibleDescription(
-      /a webhook policy named "first" already exists in this project/,
+      /A webhook named "first" already exists in this project\. Choose another name\./,
     );
     await form.getByLabel("Name").fill(name);
     await expect(form.getByLabel("Name")).toHaveAttribute("aria-invalid", "false");
@@ -497,7 +499,7 @@ test("a maintainer sees webhooks and history read-only without secrets; a guest 
   await test.step("maintainer: the grid and the policy without any action", async () => {
     const m = await asUser(browser, maintainer.username, maintainer.password);
     await m.goto(webhooksUrl(project));
-    await expect(m.getByText("Only project admins can change them.")).toBeVisible();
+    await expect(m.getByText("Only project admins can change webhooks.")).toBeVisible();
     const row = m.locator(`tr[data-policy="${name}"]`);
     await expect(row).toContainText("Success");
     for (const label of ["New webhook", "Edit", "Deactivate", "Delete", "Send test event"]) {

@@ -1,55 +1,69 @@
 "use client";
-import { useActionState } from "react";
+import { useState } from "react";
 import { changeOwnPasswordAction } from "@/app/profile/actions";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
+import { useOnActionResult } from "@/components/ui/use-action-success";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { PASSWORD_RULE } from "@/lib/shared/password";
 
-const FIELDS = ["currentPassword", "newPassword", "confirmPassword"] as const;
-const LABELS: Record<(typeof FIELDS)[number], string> = {
-  currentPassword: "Current password",
-  newPassword: "New password",
-  confirmPassword: "New password again",
-};
+type PasswordField = "currentPassword" | "newPassword" | "confirmPassword";
 
-/** "newPassword: must be …" → "New password must be …": the field's label instead of its code name. */
-function forPeople(field: string | undefined, message: string): string {
-  const label = LABELS[field as (typeof FIELDS)[number]];
-  if (!label) return message;
-  const text = message.startsWith(`${field}: `) ? message.slice(field!.length + 2) : message;
-  return /^(must|does|is)\b/.test(text) ? `${label} ${text}.` : `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
-}
+/** The input each refusal takes the focus to: after a mismatch, the new password is typed again from the start. */
+const FOCUS_IDS = { currentPassword: "currentPassword", newPassword: "newPassword", confirmPassword: "newPassword" };
+
+const MISMATCH_CLEARED = "Both new password fields were cleared: type the new password again in each.";
 
 /**
- * The change of one's own password. Passwords are never put back into the fields after an error
- * (the browser clears them); the message says which field to fix.
+ * The change of one's own password. What was typed stays in this page only (the server never sends
+ * a password back); after a refusal the fields that must be typed again are emptied: the current
+ * password when it was wrong, both new ones when they did not match (the message says so).
  */
 export function ChangePasswordForm({ forced = false }: { forced?: boolean }) {
-  const [state, action, pending] = useActionState(changeOwnPasswordAction, null);
-  const failed = state && !state.ok ? state : undefined;
-  const err = (f: string) => (failed?.field === f ? forPeople(f, failed.message) : undefined);
-  const general = failed && !FIELDS.includes(failed.field as never) ? failed.message : undefined;
-  const input = (name: (typeof FIELDS)[number], autoComplete: string, hint?: string) => (
-    <Field label={LABELS[name]} htmlFor={name} error={err(name)} hint={hint}>
-      <input
-        id={name}
-        name={name}
-        type="password"
-        required
-        autoComplete={autoComplete}
-        className={inputClass}
-        aria-invalid={!!err(name)}
-        aria-describedby={err(name) ? `${name}-error` : undefined}
-      />
-    </Field>
-  );
+  const { state, pending, onSubmit, errorFor, generalError } = useFormAction(changeOwnPasswordAction, FOCUS_IDS);
+  const [values, setValues] = useState<Record<PasswordField, string>>({
+    currentPassword: "",
+    newPassword: "",
+    confirmPassword: "",
+  });
+  useOnActionResult(state, (r) => {
+    if (r.ok) setValues({ currentPassword: "", newPassword: "", confirmPassword: "" });
+    else if (r.field === "currentPassword") setValues((v) => ({ ...v, currentPassword: "" }));
+    else if (r.field === "confirmPassword") setValues((v) => ({ ...v, newPassword: "", confirmPassword: "" }));
+  });
+  const mismatch = errorFor("confirmPassword");
+  const errors: Record<PasswordField, string | undefined> = {
+    currentPassword: errorFor("currentPassword"),
+    // The mismatch is said under the first field to type again, which has the focus.
+    newPassword: errorFor("newPassword") ?? (mismatch && `${mismatch} ${MISMATCH_CLEARED}`),
+    confirmPassword: undefined,
+  };
+  const input = (name: PasswordField, label: string, autoComplete: string, hint?: string) => {
+    const invalid = !!errors[name] || (name === "confirmPassword" && !!mismatch);
+    return (
+      <Field label={label} htmlFor={name} error={errors[name]} hint={hint}>
+        <input
+          id={name}
+          name={name}
+          type="password"
+          required
+          value={values[name]}
+          onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))}
+          autoComplete={autoComplete}
+          className={inputClass}
+          aria-invalid={invalid}
+          aria-describedby={errors[name] ? `${name}-error` : invalid ? "newPassword-error" : undefined}
+        />
+      </Field>
+    );
+  };
   return (
-    <form action={action} className="max-w-sm space-y-3">
+    <form onSubmit={onSubmit} className="max-w-sm space-y-3" aria-label="Change password">
       {state?.ok && <Notice tone="green">{state.message}</Notice>}
-      {general && <Notice tone="red">{general.charAt(0).toUpperCase() + general.slice(1)}.</Notice>}
+      {generalError && <Notice tone="red">{generalError}</Notice>}
       {forced && <input type="hidden" name="forced" value="1" />}
-      {input("currentPassword", "current-password")}
-      {input("newPassword", "new-password", PASSWORD_RULE)}
-      {input("confirmPassword", "new-password")}
+      {input("currentPassword", "Current password", "current-password")}
+      {input("newPassword", "New password", "new-password", PASSWORD_RULE)}
+      {input("confirmPassword", "New password again", "new-password")}
       <Button type="submit" disabled={pending}>
         {pending ? "Changing…" : "Change password"}
       </Button>

@@ -1,5 +1,5 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import {
   createUserAction,
   deleteUserAction,
@@ -11,60 +11,88 @@ import { Button, Field, Notice, inputClass } from "@/components/ui";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RowMenu } from "@/components/ui/row-menu";
 import { useOnActionSuccess } from "@/components/ui/use-action-success";
+import { useFormAction } from "@/components/ui/use-form-action";
+import { describedBy } from "@/lib/shared/form-result";
 import { PASSWORD_MIN, PASSWORD_RULE } from "@/lib/shared/password";
 
+const FIELD_IDS = {
+  username: "new-username",
+  email: "new-email",
+  password: "new-password",
+  sysadmin: "new-sysadmin",
+} as const;
+
 export function CreateUserForm() {
-  const [state, action, pending] = useActionState(createUserAction, null);
-  // Controlled, so what was typed stays after a refusal (React resets uncontrolled fields after an action).
+  const { state, pending, onSubmit, errorFor, generalError } = useFormAction(createUserAction, FIELD_IDS);
+  // Controlled, so what was typed stays after a refusal. The password too: it stays in this page's
+  // memory only (the server never sends one back), and is cleared once the user is created.
   const [username, setUsername] = useState("");
   const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [sysadmin, setSysadmin] = useState(false);
   useOnActionSuccess(state, () => {
     setUsername("");
     setEmail("");
+    setPassword("");
+    setSysadmin(false);
   });
-  const err = (f: string) => (state && !state.ok && state.field === f ? state.message : undefined);
-  const general =
-    state && !state.ok && !["username", "password", "email"].includes(state.field ?? "") ? state.message : undefined;
+  const usernameError = errorFor("username");
+  const emailError = errorFor("email");
+  const passwordError = errorFor("password");
   return (
-    <form action={action} className="space-y-3">
+    <form onSubmit={onSubmit} className="space-y-3" aria-label="Create a user">
       {state?.ok && <Notice tone="green">User {state.data?.username} created.</Notice>}
-      {general && <Notice tone="red">{general}</Notice>}
-      <Field label="User name" htmlFor="new-username" error={err("username")}>
+      {generalError && <Notice tone="red">{generalError}</Notice>}
+      <Field label="User name" htmlFor={FIELD_IDS.username} error={usernameError}>
         <input
-          id="new-username"
+          id={FIELD_IDS.username}
           name="username"
           value={username}
           onChange={(e) => setUsername(e.target.value)}
           required
+          autoComplete="off"
           className={inputClass}
-          aria-invalid={!!err("username")}
+          aria-invalid={!!usernameError}
+          aria-describedby={describedBy(FIELD_IDS.username, usernameError)}
         />
       </Field>
-      <Field label="E-mail (optional)" htmlFor="new-email" error={err("email")}>
+      <Field label="E-mail (optional)" htmlFor={FIELD_IDS.email} error={emailError}>
         <input
-          id="new-email"
+          id={FIELD_IDS.email}
           name="email"
           type="email"
           value={email}
           onChange={(e) => setEmail(e.target.value)}
+          autoComplete="off"
           className={inputClass}
-          aria-invalid={!!err("email")}
+          aria-invalid={!!emailError}
+          aria-describedby={describedBy(FIELD_IDS.email, emailError)}
         />
       </Field>
-      <Field label="Password" htmlFor="new-password" error={err("password")} hint={PASSWORD_RULE}>
+      <Field label="Password" htmlFor={FIELD_IDS.password} error={passwordError} hint={PASSWORD_RULE}>
         <input
-          id="new-password"
+          id={FIELD_IDS.password}
           name="password"
           type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
           required
           minLength={PASSWORD_MIN}
           autoComplete="new-password"
           className={inputClass}
-          aria-invalid={!!err("password")}
+          aria-invalid={!!passwordError}
+          aria-describedby={describedBy(FIELD_IDS.password, passwordError)}
         />
       </Field>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="sysadmin" /> System admin
+        <input
+          id={FIELD_IDS.sysadmin}
+          type="checkbox"
+          name="sysadmin"
+          checked={sysadmin}
+          onChange={(e) => setSysadmin(e.target.checked)}
+        />{" "}
+        System admin
       </label>
       <Button type="submit" disabled={pending}>
         {pending ? "Creating…" : "Create user"}
@@ -92,14 +120,8 @@ function membershipPhrase(u: UserRowView): string {
   return `a member of ${u.memberships} project${u.memberships === 1 ? "" : "s"} (${names}${more})`;
 }
 
-/** An action's refusal as a sentence ("newPassword: must be …" → "The new password must be …"). */
-function sentence(result: { ok: boolean; message?: string; field?: string }): string | undefined {
-  if (result.ok) return undefined;
-  let text = result.message ?? "Something went wrong.";
-  if (result.field === "newPassword") text = `The new password ${text.replace(/^newPassword: /, "")}`;
-  text = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?]$/.test(text) ? text : `${text}.`;
-}
+/** An action's refusal, for its confirmation dialog to show. */
+const refusal = (result: { ok: boolean; message?: string }) => (result.ok ? undefined : result.message);
 
 /** The actions of one user row, each confirmed in a dialog that says what will happen. */
 export function UserActions({ user: u }: { user: UserRowView }) {
@@ -111,7 +133,7 @@ export function UserActions({ user: u }: { user: UserRowView }) {
         triggerAriaLabel={`Reset the password of ${u.username}`}
         title={`Reset the password of ${u.username}`}
         confirmLabel="Set password"
-        onConfirm={async (form) => sentence(await resetPasswordAction(u.id, form.get("newPassword")))}
+        onConfirm={async (form) => refusal(await resetPasswordAction(u.id, form.get("newPassword")))}
       >
         <p>
           {u.username} signs in with this password once and must then choose a new one. Tell it to them through a safe
@@ -136,7 +158,7 @@ export function UserActions({ user: u }: { user: UserRowView }) {
         title={u.sysadmin ? `Revoke system admin from ${u.username}?` : `Make ${u.username} a system admin?`}
         confirmLabel={u.sysadmin ? "Revoke system admin" : "Make system admin"}
         confirmVariant={u.sysadmin ? "danger" : "primary"}
-        onConfirm={async () => sentence(await setSysadminAction(u.id, !u.sysadmin))}
+        onConfirm={async () => refusal(await setSysadminAction(u.id, !u.sysadmin))}
       >
         {u.sysadmin ? (
           <p>
@@ -157,7 +179,7 @@ export function UserActions({ user: u }: { user: UserRowView }) {
         title={u.disabled ? `Enable ${u.username}?` : `Disable ${u.username}?`}
         confirmLabel={u.disabled ? "Enable account" : "Disable account"}
         confirmVariant={u.disabled ? "primary" : "danger"}
-        onConfirm={async () => sentence(await setUserDisabledAction(u.id, !u.disabled))}
+        onConfirm={async () => refusal(await setUserDisabledAction(u.id, !u.disabled))}
       >
         {u.disabled ? (
           <p>{u.username} will be able to sign in again with their current password.</p>
@@ -181,7 +203,7 @@ export function UserActions({ user: u }: { user: UserRowView }) {
         title={`Delete ${u.username}?`}
         confirmLabel="Delete user"
         confirmVariant="danger"
-        onConfirm={async () => sentence(await deleteUserAction(u.id))}
+        onConfirm={async () => refusal(await deleteUserAction(u.id))}
       >
         <p>
           {u.username} is {membershipPhrase(u)}

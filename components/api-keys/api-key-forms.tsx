@@ -1,17 +1,24 @@
 "use client";
-import { startTransition, useActionState, useState } from "react";
+import { useState } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/projects/[project]/api-keys/actions";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
 import { useOnActionSuccess } from "@/components/ui/use-action-success";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
+import { describedBy } from "@/lib/shared/form-result";
+
+const FIELD_IDS = { mode: "api-key-mode-live", name: "api-key-name" } as const;
 
 export function CreateApiKeyForm({ project }: { project: string }) {
-  const [state, action, pending] = useActionState(createApiKeyAction.bind(null, project), null);
+  const { state, pending, onSubmit, errorFor, generalError } = useFormAction(
+    createApiKeyAction.bind(null, project),
+    FIELD_IDS,
+  );
   const [name, setName] = useState("");
   useOnActionSuccess(state, () => setName("")); // ready for the next key; the mode stays
-  const nameError = state && !state.ok && state.field === "name" ? state.message.replace(/^name: /, "") : undefined;
-  const modeError = state && !state.ok && state.field === "mode" ? state.message.replace(/^mode: /, "") : undefined;
+  const nameError = errorFor("name");
+  const modeError = errorFor("mode");
   return (
     <div className="space-y-4">
       {state?.ok && state.data && (
@@ -27,26 +34,20 @@ export function CreateApiKeyForm({ project }: { project: string }) {
           </p>
         </SecretReveal>
       )}
-      {state && !state.ok && !state.field && <Notice tone="red">{state.message}</Notice>}
-      <form
-        className="space-y-3"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          // Dispatched by hand: a form action would reset the fields even when the server refuses them.
-          startTransition(() => action(data));
-        }}
-      >
-        <fieldset className="space-y-1" aria-describedby="api-key-mode-hint">
+      {generalError && <Notice tone="red">{generalError}</Notice>}
+      <form className="space-y-3" onSubmit={onSubmit} aria-label="Create an API key">
+        <fieldset className="space-y-1" aria-describedby={modeError ? "api-key-mode-error" : "api-key-mode-hint"}>
           <legend className="text-sm font-medium text-slate-800">Mode</legend>
           <label className="flex items-center gap-2 text-sm">
-            <input type="radio" name="mode" value="live" defaultChecked /> Live
+            <input id={FIELD_IDS.mode} type="radio" name="mode" value="live" defaultChecked /> Live
           </label>
           <label className="flex items-center gap-2 text-sm">
             <input type="radio" name="mode" value="test" /> Test
           </label>
           {modeError ? (
-            <p className="text-xs text-red-700">{modeError}</p>
+            <p id="api-key-mode-error" role="alert" className="text-xs text-red-700">
+              {modeError}
+            </p>
           ) : (
             <p id="api-key-mode-hint" className="text-xs text-slate-500">
               Keys start with <code>hk_live_</code> or <code>hk_test_</code>. Destinations created with a test key may
@@ -56,18 +57,19 @@ export function CreateApiKeyForm({ project }: { project: string }) {
         </fieldset>
         <Field
           label="Name (optional)"
-          htmlFor="api-key-name"
+          htmlFor={FIELD_IDS.name}
           error={nameError}
           hint="What uses it, e.g. “CI” or “trivy scanner”."
         >
+          {/* No maxLength: a longer name, pasted, would be cut silently; the server says the limit instead. */}
           <input
-            id="api-key-name"
+            id={FIELD_IDS.name}
             name="name"
             value={name}
             onChange={(e) => setName(e.target.value)}
-            maxLength={100}
             className={inputClass}
             aria-invalid={!!nameError}
+            aria-describedby={describedBy(FIELD_IDS.name, nameError)}
           />
         </Field>
         <Button type="submit" disabled={pending}>

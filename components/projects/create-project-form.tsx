@@ -1,38 +1,52 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { createProjectAction } from "@/app/projects/actions";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
 import { useOnActionSuccess } from "@/components/ui/use-action-success";
+import { useFormAction } from "@/components/ui/use-form-action";
+import { describedBy } from "@/lib/shared/form-result";
+
+const FIELD_IDS = { name: "project-name", public: "project-public" } as const;
 
 export function CreateProjectForm() {
-  const [state, action, pending] = useActionState(createProjectAction, null);
-  // Controlled, so a refused name stays in the field (React resets uncontrolled fields after an action).
+  const { state, pending, onSubmit, errorFor, generalError } = useFormAction(createProjectAction, FIELD_IDS);
   const [name, setName] = useState("");
-  useOnActionSuccess(state, () => setName(""));
-  const fieldError = state && !state.ok && state.field === "name" ? state.message : undefined;
+  const [isPublic, setPublic] = useState(false);
+  useOnActionSuccess(state, () => {
+    setName("");
+    setPublic(false);
+  });
+  const nameError = errorFor("name");
   return (
-    <form action={action} className="space-y-3">
+    <form onSubmit={onSubmit} className="space-y-3" aria-label="Create a project">
       {state?.ok && <Notice tone="green">Project {state.data?.name} created.</Notice>}
-      {state && !state.ok && !fieldError && <Notice tone="red">{state.message}</Notice>}
+      {generalError && <Notice tone="red">{generalError}</Notice>}
       <Field
         label="Project name"
-        htmlFor="project-name"
-        error={fieldError}
+        htmlFor={FIELD_IDS.name}
+        error={nameError}
         hint="Lower case, e.g. library or team-a. It is the first path segment of its repositories."
       >
         <input
-          id="project-name"
+          id={FIELD_IDS.name}
           name="name"
           value={name}
           onChange={(e) => setName(e.target.value)}
           required
           className={inputClass}
-          aria-invalid={!!fieldError}
-          aria-describedby={fieldError ? "project-name-error" : undefined}
+          aria-invalid={!!nameError}
+          aria-describedby={describedBy(FIELD_IDS.name, nameError)}
         />
       </Field>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="public" /> Public (any signed-in user can see it)
+        <input
+          id={FIELD_IDS.public}
+          type="checkbox"
+          name="public"
+          checked={isPublic}
+          onChange={(e) => setPublic(e.target.checked)}
+        />{" "}
+        Public (any signed-in user can see it)
       </label>
       <Button type="submit" disabled={pending}>
         {pending ? "Creating…" : "Create project"}

@@ -1,9 +1,10 @@
 "use client";
-import { startTransition, useActionState, useEffect, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { updateSettingsAction } from "@/app/admin/settings/actions";
 import { Button, Card, Notice, inputClass } from "@/components/ui";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useOnActionSuccess } from "@/components/ui/use-action-success";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { CodeBlock } from "@/components/webhooks/json-block";
 import { CopyButton } from "@/components/webhooks/copy-button";
 import type { SettingsView } from "@/lib/shared/webhook-views";
@@ -77,6 +78,21 @@ function NumberField({
   );
 }
 
+/** The form's fields by the names the server action gives them (the refusal's field), and their inputs. */
+const FIELD_IDS = Object.fromEntries(
+  [
+    "webhooksEnabled",
+    "maxAttempts",
+    "httpTimeoutSeconds",
+    "allowedNetworks",
+    "registryToken",
+    "retentionCount",
+    "retentionDays",
+    "destinationLimit",
+    "signingOverlapHours",
+  ].map((f) => [f, `settings-${f}`]),
+);
+
 /** 32 random bytes, URL-safe: made in the browser, sent once, stored encrypted. */
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
@@ -95,7 +111,7 @@ export function SettingsForm({
   registrySnippet,
   tokenPlaceholder,
 }: Props) {
-  const [state, dispatch, pending] = useActionState(updateSettingsAction, null);
+  const { state, pending, submit, errorFor, generalError } = useFormAction(updateSettingsAction, FIELD_IDS);
   const [enabled, setEnabled] = useState(settings.webhooksEnabled);
   const [token, setToken] = useState("");
   const [showToken, setShowToken] = useState(false);
@@ -112,16 +128,6 @@ export function SettingsForm({
     setShowToken(false);
     setRemoveToken(false);
   });
-  useEffect(() => {
-    // Take the keyboard to the field the server refused.
-    if (state && !state.ok && state.field) document.getElementById(`settings-${state.field}`)?.focus();
-  }, [state]);
-
-  const errorFor = (field: string) => {
-    if (!state || state.ok || state.field !== field) return undefined;
-    return state.message.startsWith(`${field}: `) ? state.message.slice(field.length + 2) : state.message;
-  };
-  const generalError = state && !state.ok && !state.field ? state.message : undefined;
 
   const form = (
     <form
@@ -136,8 +142,7 @@ export function SettingsForm({
           setConfirmOff(data);
           return;
         }
-        // Submitting by hand keeps what was typed when the server refuses it (a form action would reset the form).
-        startTransition(() => dispatch(data));
+        submit(data);
       }}
     >
       <Card title="Webhooks">
@@ -383,7 +388,7 @@ export function SettingsForm({
         </Button>
         {state?.ok && <Notice tone="green">{state.message}</Notice>}
         {generalError && <Notice tone="red">{generalError}</Notice>}
-        {state && !state.ok && state.field && <Notice tone="red">Not saved: check the field marked in red.</Notice>}
+        {state && !state.ok && !generalError && <Notice tone="red">Not saved: check the field marked in red.</Notice>}
         <span className="ml-auto text-xs text-slate-500">
           Last saved <Time date={settings.updatedAt} relative />
         </span>
@@ -402,7 +407,7 @@ export function SettingsForm({
         confirmVariant="danger"
         onConfirm={async () => {
           const data = confirmOff;
-          if (data) startTransition(() => dispatch(data));
+          if (data) submit(data);
         }}
       >
         <p>

@@ -8,6 +8,7 @@ import {
 } from "@/app/projects/[project]/webhooks/actions";
 import { Button, Notice, inputClass } from "@/components/ui";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { describedBy } from "@/lib/shared/form-result";
 
 /** Stops a pending or running execution: its task is marked Stopped and not sent again. */
 export function StopExecutionButton({
@@ -166,12 +167,16 @@ function RedeliverFailedFields({
   const [confirm, setConfirm] = useState<{ range: RangeInput; count: number }>();
 
   function refused(r: { message: string; field?: string }) {
-    const text = r.field && r.message.startsWith(`${r.field}: `) ? r.message.slice(r.field.length + 2) : r.message;
-    setResult({ ok: false, text, field: r.field === "from" || r.field === "to" ? r.field : undefined });
+    const field = r.field === "from" || r.field === "to" ? r.field : undefined;
+    setResult({ ok: false, text: r.message, field });
+    if (field) document.getElementById(`redeliver-${field}`)?.focus();
   }
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
+    // An empty picker is a time not chosen (the API's message would ask for ISO 8601 text).
+    const missing = !from ? "from" : !to ? "to" : undefined;
+    if (missing) return refused({ message: "Choose a date and time.", field: missing });
     // datetime-local has no time zone: the browser knows the user's, so it makes the instants.
     const toIso = (v: string) => (v && !Number.isNaN(new Date(v).getTime()) ? new Date(v).toISOString() : "");
     const range: RangeInput = { from: toIso(from), to: toIso(to), include_stopped: includeStopped };
@@ -220,8 +225,13 @@ function RedeliverFailedFields({
               onChange={(e) => setFrom(e.target.value)}
               className={inputClass}
               aria-invalid={!!fieldError("from")}
+              aria-describedby={describedBy("redeliver-from", fieldError("from"))}
             />
-            {fieldError("from") && <p className="text-xs text-red-700">{fieldError("from")}</p>}
+            {fieldError("from") && (
+              <p id="redeliver-from-error" className="text-xs text-red-700">
+                {fieldError("from")}
+              </p>
+            )}
           </div>
           <div className="space-y-1">
             <label htmlFor="redeliver-to" className="block text-sm font-medium text-slate-800">
@@ -234,8 +244,13 @@ function RedeliverFailedFields({
               onChange={(e) => setTo(e.target.value)}
               className={inputClass}
               aria-invalid={!!fieldError("to")}
+              aria-describedby={describedBy("redeliver-to", fieldError("to"))}
             />
-            {fieldError("to") && <p className="text-xs text-red-700">{fieldError("to")}</p>}
+            {fieldError("to") && (
+              <p id="redeliver-to-error" className="text-xs text-red-700">
+                {fieldError("to")}
+              </p>
+            )}
           </div>
         </div>
         <label className="flex items-center gap-2 text-sm">

@@ -10,6 +10,7 @@ import {
 import { Button, Card, LinkButton, Notice, inputClass } from "@/components/ui";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
 import { DEFAULT_RETRY_POLICY } from "@/lib/shared/retry-policy";
+import { policyNameTakenMessage } from "@/lib/shared/policy-input";
 import { EVENT_LABELS, EVENT_TYPES, type EventType } from "@/lib/shared/events";
 import {
   FORM_FIELD_IDS,
@@ -87,10 +88,7 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
   // The name is checked as it is typed (debounced): names are unique within the project. The answer
   // counts only while the field still holds the name it was about.
   const typedName = values.name.trim();
-  const nameTaken =
-    typedName && takenName === typedName
-      ? `a webhook policy named "${typedName}" already exists in this project`
-      : undefined;
+  const nameTaken = typedName && takenName === typedName ? policyNameTakenMessage(typedName) : undefined;
   useEffect(() => {
     if (!typedName) return;
     let current = true;
@@ -152,7 +150,7 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
         focusFirstError(next);
       }
     } catch {
-      setErrors({ form: "The server could not be reached; try again." });
+      setErrors({ form: "The server could not be reached. Check your connection, then save again." });
     } finally {
       setPending(false);
     }
@@ -234,7 +232,6 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
               value={values.name}
               onChange={(e) => set("name", e.target.value)}
               required
-              maxLength={256}
               autoComplete="off"
               className={inputClass}
               aria-invalid={!!nameError}
@@ -252,7 +249,6 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
               value={values.description}
               onChange={(e) => set("description", e.target.value)}
               rows={4}
-              maxLength={1024}
               className={inputClass}
               aria-invalid={!!errors.description}
               aria-describedby={describedBy("description", errors, false)}

@@ -5,10 +5,11 @@ import { API_KEY_MODES, generateApiKey } from "@/lib/auth/api-keys";
 import { recordAudit } from "@/lib/audit/record";
 import { actorName } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
+import { atMostChars, enter } from "@/lib/shared/input-rules";
 
 export const createApiKeySchema = z.object({
-  mode: z.enum(API_KEY_MODES, "must be live or test"),
-  name: z.string().trim().max(100, "must be at most 100 characters").optional().default(""),
+  mode: z.enum(API_KEY_MODES, "Choose live or test."),
+  name: z.string(enter("the name as text")).trim().max(100, atMostChars(100)).optional().default(""),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 

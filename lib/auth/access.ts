@@ -1,4 +1,5 @@
 import type { Actor } from "@/lib/auth/actor";
+import { refusalMessage } from "@/lib/auth/permission-messages";
 import { roleAllows, type ProjectPermission, type SystemPermission } from "@/lib/auth/permissions";
 import { isProjectRole, type ProjectRole } from "@/lib/shared/roles";
 import { forbidden, notFound } from "@/lib/errors";
@@ -119,18 +120,18 @@ export async function requireProject<P extends ProjectPermission, A extends Acto
   if (!project) {
     if (opts.revealToUsers && actor.kind === "user") {
       const hidden = await findProject(nameOrId);
-      if (hidden) throw denied(hidden, permission);
+      if (hidden) throw denied(permission);
     }
     throw notFound("project");
   }
   const role = await roleIn(actor, project.id);
   const publicRead = opts.publicReadable && project.public && actor.kind === "user";
-  if (!publicRead && !can(role, permission)) throw denied(project, permission);
+  if (!publicRead && !can(role, permission)) throw denied(permission);
   return new ProjectAccess(ISSUER, actor, project, role, permission);
 }
 
-function denied(project: ProjectRef, permission: ProjectPermission) {
-  return forbidden(`your role in project ${project.name} does not allow ${permission}`);
+function denied(permission: ProjectPermission) {
+  return forbidden(refusalMessage(permission));
 }
 
 /** The project of an API key, with the permission checked (the /v1 API acts in the key's own project). */
@@ -142,6 +143,6 @@ export function requireKeyProject<P extends ProjectPermission>(
 }
 
 export function requireSystem(actor: Actor, permission: SystemPermission): SystemAccess {
-  if (actor.kind !== "user" || !actor.sysadmin) throw forbidden(`only a system admin may do this (${permission})`);
+  if (actor.kind !== "user" || !actor.sysadmin) throw forbidden(refusalMessage(permission));
   return new SystemAccess(ISSUER, actor);
 }

@@ -1,7 +1,7 @@
 import { notFound, redirect } from "next/navigation";
 import { AppError } from "@/lib/errors";
 import { requireProject, requireSystem, type ProjectAccess, type SystemAccess } from "@/lib/auth/access";
-import type { ProjectPermission } from "@/lib/auth/permissions";
+import type { ProjectPermission, SystemPermission } from "@/lib/auth/permissions";
 import { requireUserPage } from "@/lib/auth/session";
 
 /**
@@ -23,8 +23,8 @@ export async function pageProjectAccess<P extends ProjectPermission>(projectName
 }
 
 /** For system-admin pages: the access system services take (its `userId` is the admin's). */
-export async function pageSysadmin(): Promise<SystemAccess> {
+export async function pageSysadmin(permission: SystemPermission): Promise<SystemAccess> {
   const user = await requireUserPage();
-  if (!user.sysadmin) redirect("/forbidden?what=system%20administration");
-  return requireSystem(user, "users.manage");
+  if (!user.sysadmin) redirect(`/forbidden?what=${encodeURIComponent(permission)}`);
+  return requireSystem(user, permission);
 }

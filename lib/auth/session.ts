@@ -57,6 +57,6 @@ export async function requireUserAction(opts: GuardOptions = {}): Promise<UserAc
   const user = await sessionUser();
   if (!user) throw unauthorized("your session has expired; sign in again");
   if (user.mustChangePassword && !opts.passwordChange)
-    throw new AppError("forbidden", "change your password first: open your profile and choose a new one");
+    throw new AppError("forbidden", "Change your password first: open your profile and choose a new one.");
   return user.actor;
 }

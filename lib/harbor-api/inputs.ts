@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/shared/roles";
+import { TRUE_OR_FALSE } from "@/lib/shared/input-rules";
 import { SECRET_MASK } from "@/lib/shared/policy-input";
 import {
   createUserSchema,
@@ -69,12 +70,12 @@ export const executionPatchSchema = z.object({
 });
 
 const instant = z.iso
-  .datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z" })
+  .datetime({ offset: true, message: "Enter a date and time such as 2026-01-31T12:00:00Z (ISO 8601)." })
   .transform((v) => new Date(v));
 
 export const redeliverRangeSchema = z
-  .object({ from: instant, to: instant, include_stopped: z.boolean("must be true or false").default(false) })
-  .refine((r) => r.from <= r.to, { message: "must not be before from", path: ["to"] });
+  .object({ from: instant, to: instant, include_stopped: z.boolean(TRUE_OR_FALSE).default(false) })
+  .refine((r) => r.from <= r.to, { message: "Choose an end (to) that is not before the start (from).", path: ["to"] });
 
 /**
  * Harbor's PUT carries the whole policy, but clients that read it back got the auth header masked

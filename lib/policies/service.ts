@@ -9,7 +9,13 @@ import { publicPolicyId } from "@/lib/ids";
 import { allowedNetworks, getSettings } from "@/lib/settings/settings";
 import { previewUrl, refusalHint, type GuardAudience, type ResolveAll } from "@/lib/delivery/network-guard";
 import { nameContains } from "@/lib/db/filters";
-import { maskSecretUrl, POLICY_NAME_MAX, SECRET_MASK, type PolicyInput } from "@/lib/shared/policy-input";
+import {
+  maskSecretUrl,
+  policyNameTakenMessage,
+  POLICY_NAME_MAX,
+  SECRET_MASK,
+  type PolicyInput,
+} from "@/lib/shared/policy-input";
 import { cancelPendingTasks } from "@/lib/delivery/task-control";
 
 /** Changing a project's webhooks: the access its route or action was checked for. */
@@ -45,7 +51,7 @@ async function assertNameFree(tx: Tx, projectId: number, name: string, exceptId?
   const clash = await tx.webhookPolicy.findFirst({
     where: { projectId, name, kind: "policy", ...(exceptId ? { id: { not: exceptId } } : {}) },
   });
-  if (clash) throw new AppError("conflict", `a webhook policy named "${name}" already exists in this project`, "name");
+  if (clash) throw new AppError("conflict", policyNameTakenMessage(name), "name");
 }
 
 export async function isPolicyNameTaken(projectId: number, name: string, exceptId?: number): Promise<boolean> {

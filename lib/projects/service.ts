@@ -6,7 +6,12 @@ import { recordAudit } from "@/lib/audit/record";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { nameContains } from "@/lib/db/filters";
-import { PROJECT_NAME_MAX, type AddMemberInput, type CreateProjectInput } from "@/lib/projects/schemas";
+import {
+  PROJECT_NAME_MAX,
+  ROLE_CHOICE_MESSAGE,
+  type AddMemberInput,
+  type CreateProjectInput,
+} from "@/lib/projects/schemas";
 
 /** Creates a project (system admins only); its creator becomes its admin. */
 export async function createProject({ actor }: SystemAccess, input: CreateProjectInput) {
@@ -19,7 +24,8 @@ export async function createProject({ actor }: SystemAccess, input: CreateProjec
       return project;
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError("conflict", `a project named ${input.name} already exists`, "name");
+    if (isUniqueViolation(err))
+      throw new AppError("conflict", `A project named ${input.name} already exists. Choose another name.`, "name");
     throw err;
   }
 }
@@ -80,11 +86,21 @@ type MembersAccess = ProjectAccess<"members.manage">;
 export async function addMember({ actor, project }: MembersAccess, input: AddMemberInput) {
   const db = await getDb();
   const user = await db.user.findUnique({ where: { username: input.username } });
-  if (!user) throw new AppError("validation_error", `no user named ${input.username}`, "username");
+  if (!user)
+    throw new AppError(
+      "validation_error",
+      `There is no user named ${input.username}. Check the spelling; system admins create accounts under Users.`,
+      "username",
+    );
   const existing = await db.projectMember.findUnique({
     where: { projectId_userId: { projectId: project.id, userId: user.id } },
   });
-  if (existing) throw new AppError("conflict", `${input.username} is already a member of ${project.name}`, "username");
+  if (existing)
+    throw new AppError(
+      "conflict",
+      `${input.username} is already a member of ${project.name}; change their role in the list instead.`,
+      "username",
+    );
   return db.$transaction(async (tx) => {
     const member = await tx.projectMember.create({
       data: { projectId: project.id, userId: user.id, role: input.role },
@@ -100,7 +116,7 @@ export async function addMember({ actor, project }: MembersAccess, input: AddMem
 }
 
 export async function updateMemberRole({ actor, project }: MembersAccess, memberId: number, role: string) {
-  if (!isProjectRole(role)) throw new AppError("validation_error", "unknown role", "role");
+  if (!isProjectRole(role)) throw new AppError("validation_error", ROLE_CHOICE_MESSAGE, "role");
   const db = await getDb();
   const member = await db.projectMember.findFirst({ where: { id: memberId, projectId: project.id } });
   if (!member) throw notFound("member");

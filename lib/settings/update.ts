@@ -6,30 +6,33 @@ import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
 import { parseAllowList } from "@/lib/settings/allow-list";
 import { logger } from "@/lib/log/logger";
+import { atLeastChars, atMostChars, enter, numberIn, TRUE_OR_FALSE } from "@/lib/shared/input-rules";
+
+const REGISTRY_TOKEN_MIN = 16;
 
 export const settingsInputSchema = z.object({
-  webhooksEnabled: z.boolean(),
-  maxAttempts: z.coerce.number().int().min(1, "must be at least 1").max(20, "must be at most 20"),
-  httpTimeoutSeconds: z.coerce.number().min(0.5, "must be at least 0.5").max(60, "must be at most 60"),
-  allowedNetworks: z.string().max(4000).default(""),
-  retentionCount: z.coerce.number().int().min(10, "must be at least 10").max(1_000_000),
-  retentionDays: z.coerce.number().int().min(1, "must be at least 1").max(3650),
-  destinationLimit: z.coerce.number().int().min(1).max(100_000),
-  signingOverlapHours: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 30),
+  webhooksEnabled: z.boolean(TRUE_OR_FALSE),
+  maxAttempts: numberIn(1, 20, { coerce: true }),
+  httpTimeoutSeconds: numberIn(0.5, 60, { coerce: true, whole: false, unit: "seconds" }),
+  allowedNetworks: z.string(enter("the networks as text")).max(4000, atMostChars(4000)).default(""),
+  retentionCount: numberIn(10, 1_000_000, { coerce: true }),
+  retentionDays: numberIn(1, 3650, { coerce: true, unit: "days" }),
+  destinationLimit: numberIn(1, 100_000, { coerce: true }),
+  signingOverlapHours: numberIn(0, 24 * 30, { coerce: true, unit: "hours" }),
   /** empty = keep the stored token; "-" = remove it */
-  registryToken: z.string().max(256).optional(),
+  registryToken: z.string(enter("the token as text")).max(256, atMostChars(256)).optional(),
 });
 export type SettingsInput = z.infer<typeof settingsInputSchema>;
 
 export async function updateSettings({ actor }: SystemAccess, input: SettingsInput) {
   const allow = parseAllowList(input.allowedNetworks);
   if (!allow.ok) throw new AppError("validation_error", `allowedNetworks: ${allow.message}`, "allowedNetworks");
-  if (input.registryToken && input.registryToken !== "-" && input.registryToken.length < 16) {
-    throw new AppError("validation_error", "registryToken: use at least 16 characters", "registryToken");
+  if (input.registryToken && input.registryToken !== "-" && input.registryToken.length < REGISTRY_TOKEN_MIN) {
+    throw new AppError(
+      "validation_error",
+      `registryToken: ${atLeastChars(REGISTRY_TOKEN_MIN)} Leave the field empty to keep the current token.`,
+      "registryToken",
+    );
   }
   const db = await getDb();
   const changed = await db.$transaction(async (tx) => {

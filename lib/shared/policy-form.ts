@@ -3,6 +3,7 @@
  * (`policyInputSchema`, Harbor's snake_case fields). Pure and browser-safe: the form validates with
  * the same schema before it calls the server action, which validates again.
  */
+import { numberRangeMessage } from "@/lib/shared/input-rules";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import { EVENT_TYPES, isEventType, type EventType, type NotifyType, type PayloadFormat } from "@/lib/shared/events";
 import { policyInputSchema, SECRET_MASK, type PolicyInput } from "@/lib/shared/policy-input";
@@ -212,28 +213,34 @@ export function retryBounds(key: "max_attempts" | "backoff_base_ms" | "timeout_m
   return { min: field.minValue ?? 0, max: field.maxValue ?? Number.MAX_SAFE_INTEGER };
 }
 
+const SYSTEM_DEFAULT = "leave it empty for the system default";
+
 /** The retry fields are in seconds in the form, while the schema's messages speak milliseconds. */
 const RETRY_MESSAGES: Record<string, () => string> = {
   "retry_policy.max_attempts": () => {
     const b = retryBounds("max_attempts");
-    return `enter a whole number from ${b.min} to ${b.max}, or leave empty for the system default`;
+    return numberRangeMessage(b.min, b.max, { orElse: SYSTEM_DEFAULT });
   },
   "retry_policy.backoff_base_ms": () => {
     const b = retryBounds("backoff_base_ms");
-    return `enter ${b.min / 1000} to ${b.max / 1000} seconds, or leave empty for the system default`;
+    return numberRangeMessage(b.min / 1000, b.max / 1000, { whole: false, unit: "seconds", orElse: SYSTEM_DEFAULT });
   },
   "retry_policy.timeout_ms": () => {
     const b = retryBounds("timeout_ms");
-    return `enter ${b.min / 1000} to ${b.max / 1000} seconds, or leave empty for the system default`;
+    return numberRangeMessage(b.min / 1000, b.max / 1000, { whole: false, unit: "seconds", orElse: SYSTEM_DEFAULT });
   },
   "retry_policy.backoff_cap_ms": () =>
-    "the first retry delay must not exceed the maximum delay set for this policy through the API",
+    "Use a first retry delay no longer than the maximum delay set for this webhook through the API.",
 };
-
-/** An error message for its field, without the `path: ` prefix the API puts in front of it. */
+/** An error message for its field (the retry fields speak seconds here). */
 export function messageForField(path: string | undefined, message: string): string {
-  if (path && RETRY_MESSAGES[path]) return RETRY_MESSAGES[path]();
-  return path && message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+  return path && RETRY_MESSAGES[path] ? RETRY_MESSAGES[path]() : message;
+}
+
+/** Where an error outside the form's fields is: a further target ("targets.1.address") by its number. */
+function formPlace(path: string): string {
+  const target = /^targets\.(\d+)\./.exec(path);
+  return target ? `Target ${Number(target[1]) + 1} (set through the API)` : path;
 }
 
 /** Adds one error (path + message) to a set of form errors; the first error of a field wins. */
@@ -243,7 +250,7 @@ export function addError(errors: FormErrors, path: string | undefined, message: 
   if (field) {
     if (!errors[field]) errors[field] = text;
   } else if (!errors.form) {
-    errors.form = path ? `${path}: ${text}` : text;
+    errors.form = path ? `${formPlace(path)}: ${text}` : text;
   }
   return errors;
 }

@@ -5,6 +5,7 @@
 import picomatch from "picomatch";
 import { z } from "zod";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
+import { atMostChars, enter, requiredText, TRUE_OR_FALSE } from "@/lib/shared/input-rules";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 
 /** What a masked secret looks like in answers; sending it back means "keep the stored value". */
@@ -12,7 +13,7 @@ export const SECRET_MASK = "••••••••";
 
 /** Message for `https://user:pass@host/`: credentials belong in a header, where they are kept encrypted. */
 export const URL_CREDENTIALS_MESSAGE =
-  "must not contain credentials (user:password@); put them in the auth header, sent as the Authorization header and stored encrypted";
+  "Leave the user name and password (user:password@) out of the URL; put them in the auth header, which is sent as the Authorization header and stored encrypted.";
 
 function parsedUrl(v: string): URL | null {
   try {
@@ -22,19 +23,17 @@ function parsedUrl(v: string): URL | null {
   }
 }
 
-export const webhookUrlSchema = z
-  .string()
-  .trim()
-  .min(1, "is required")
-  .max(2048, "must be at most 2048 characters")
-  .superRefine((v, ctx) => {
-    const u = parsedUrl(v);
-    if (!u || (u.protocol !== "http:" && u.protocol !== "https:") || u.hostname === "") {
-      ctx.addIssue({ code: "custom", message: "must be an http:// or https:// URL" });
-    } else if (u.username || u.password) {
-      ctx.addIssue({ code: "custom", message: URL_CREDENTIALS_MESSAGE });
-    }
-  });
+export const webhookUrlSchema = requiredText("the URL", 2048).superRefine((v, ctx) => {
+  const u = parsedUrl(v);
+  if (!u || (u.protocol !== "http:" && u.protocol !== "https:") || u.hostname === "") {
+    ctx.addIssue({
+      code: "custom",
+      message: "Enter a URL that starts with http:// or https://, such as https://ci.example.com/hook.",
+    });
+  } else if (u.username || u.password) {
+    ctx.addIssue({ code: "custom", message: URL_CREDENTIALS_MESSAGE });
+  }
+});
 
 const SECRET_URL_HOSTS = ["hooks.slack.com"];
 
@@ -60,38 +59,45 @@ export function maskSecretUrl(address: string): string {
 }
 
 const headerValue = z
-  .string()
-  .max(4096, "must be at most 4096 characters")
-  .refine((v) => !/[\r\n\0]/.test(v), "must not contain line breaks");
+  .string(enter("the header as text"))
+  .max(4096, atMostChars(4096))
+  .refine((v) => !/[\r\n\0]/.test(v), "Put the header on one line, without line breaks.");
 
 export const targetInputSchema = z
-  .object({
-    type: z.enum(NOTIFY_TYPES, "must be http or slack"),
-    address: webhookUrlSchema,
-    auth_header: headerValue.optional().nullable(),
-    skip_cert_verify: z.boolean().default(false),
-    payload_format: z
-      .enum([...PAYLOAD_FORMATS, ""], "must be Default or CloudEvents")
-      .optional()
-      .nullable(),
-  })
+  .object(
+    {
+      type: z.enum(NOTIFY_TYPES, "Choose http or slack."),
+      address: webhookUrlSchema,
+      auth_header: headerValue.optional().nullable(),
+      skip_cert_verify: z.boolean(TRUE_OR_FALSE).default(false),
+      payload_format: z
+        .enum([...PAYLOAD_FORMATS, ""], "Choose Default or CloudEvents.")
+        .optional()
+        .nullable(),
+    },
+    "Send each target as an object with a type and an address.",
+  )
   .superRefine((t, ctx) => {
     if (t.type === "slack" && t.payload_format === "CloudEvents") {
       ctx.addIssue({
         code: "custom",
         path: ["payload_format"],
-        message: "applies to http targets only; Slack targets always get the Slack message",
+        message: "Slack targets always get the Slack message: leave the payload format empty or Default.",
       });
     }
     if (t.type === "slack" && t.auth_header && t.auth_header !== SECRET_MASK) {
-      ctx.addIssue({ code: "custom", path: ["auth_header"], message: "applies to http targets only" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["auth_header"],
+        message: "Slack targets take no auth header: leave it empty.",
+      });
     }
   });
 
 const globPattern = z
-  .string()
+  .string(enter("the pattern as text"))
   .trim()
-  .max(256, "must be at most 256 characters")
+  .max(256, atMostChars(256))
   .refine((p) => {
     // "" means no filter (Harbor clients send the "" they read back); picomatch refuses it.
     if (p === "") return true;
@@ -101,30 +107,34 @@ const globPattern = z
     } catch {
       return false;
     }
-  }, "is not a valid pattern")
+  }, "Check the brackets and braces: use a glob such as app-*, **/nginx or {latest,stable}.")
   .transform((v) => (v === "" ? null : v))
   .nullable()
   .optional();
 
 export const POLICY_NAME_MAX = 256;
 
+/** Policy names are unique within a project: said by the service, and by the form as the name is typed. */
+export const policyNameTakenMessage = (name: string) =>
+  `A webhook named "${name}" already exists in this project. Choose another name.`;
+
 /** The one policy input: Harbor's JSON field names, plus our filters and retry override. */
 export const policyInputSchema = z.object({
-  name: z.string().trim().min(1, "is required").max(POLICY_NAME_MAX, `must be at most ${POLICY_NAME_MAX} characters`),
+  name: requiredText("a name", POLICY_NAME_MAX),
   description: z
-    .string()
-    .max(1024, "must be at most 1024 characters")
+    .string(enter("the description as text"))
+    .max(1024, atMostChars(1024))
     .nullish()
     .transform((v) => v ?? ""),
-  enabled: z.boolean().default(true),
+  enabled: z.boolean(TRUE_OR_FALSE).default(true),
   event_types: z
-    .array(z.enum(EVENT_TYPES, `must be one of ${EVENT_TYPES.join(", ")}`), "must be a list of event types")
-    .min(1, "choose at least one event type")
+    .array(z.enum(EVENT_TYPES, `Choose from ${EVENT_TYPES.join(", ")}.`), "Send the event types as a list.")
+    .min(1, "Choose at least one event type.")
     .transform((v) => [...new Set(v)]),
   targets: z
-    .array(targetInputSchema, "must be a list of targets")
-    .min(1, "add at least one target")
-    .max(10, "at most 10 targets"),
+    .array(targetInputSchema, "Send the targets as a list.")
+    .min(1, "Add at least one target.")
+    .max(10, "Use at most 10 targets."),
   repository_pattern: globPattern,
   tag_pattern: globPattern,
   retry_policy: retryPolicySchema.nullish(),

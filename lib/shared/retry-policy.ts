@@ -3,6 +3,7 @@
  * bounds the UI form reads) and the mapping between the two. Browser-safe.
  */
 import { z } from "zod";
+import { numberIn } from "@/lib/shared/input-rules";
 
 export type RetryPolicy = {
   maxAttempts: number;
@@ -21,15 +22,18 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 
 /** The `retry_policy` object of the APIs (snake_case, every field optional, unknown keys refused). */
 export const retryPolicySchema = z
-  .strictObject({
-    max_attempts: z.number().int().min(1).max(20).optional(),
-    backoff_base_ms: z.number().int().min(100).max(3_600_000).optional(),
-    backoff_cap_ms: z.number().int().min(100).max(86_400_000).optional(),
-    timeout_ms: z.number().int().min(500).max(60_000).optional(),
-  })
+  .strictObject(
+    {
+      max_attempts: numberIn(1, 20).optional(),
+      backoff_base_ms: numberIn(100, 3_600_000, { unit: "milliseconds" }).optional(),
+      backoff_cap_ms: numberIn(100, 86_400_000, { unit: "milliseconds" }).optional(),
+      timeout_ms: numberIn(500, 60_000, { unit: "milliseconds" }).optional(),
+    },
+    "Send the retry policy as an object, or null for the system defaults.",
+  )
   .refine(
     (p) => p.backoff_base_ms === undefined || p.backoff_cap_ms === undefined || p.backoff_cap_ms >= p.backoff_base_ms,
-    { message: "backoff_cap_ms must be at least backoff_base_ms", path: ["backoff_cap_ms"] },
+    { message: "Make backoff_cap_ms at least as long as backoff_base_ms.", path: ["backoff_cap_ms"] },
   );
 
 export type RetryPolicyInput = z.infer<typeof retryPolicySchema>;

@@ -2,4 +2,4 @@
 import { z } from "zod";
 import { EVENT_TYPES } from "@/lib/shared/events";
 
-export const testEventSchema = z.object({ eventType: z.enum(EVENT_TYPES, "choose an event type") });
+export const testEventSchema = z.object({ eventType: z.enum(EVENT_TYPES, "Choose an event type.") });

@@ -32,7 +32,11 @@ export async function createUser({ actor }: SystemAccess, input: CreateUserInput
     });
   } catch (err) {
     if (isUniqueViolation(err))
-      throw new AppError("conflict", `a user named ${input.username} already exists`, "username");
+      throw new AppError(
+        "conflict",
+        `A user named ${input.username} already exists. Choose another user name.`,
+        "username",
+      );
     throw err;
   }
 }
@@ -104,7 +108,7 @@ async function keepOneAdmin(
   if (others === 0)
     throw new AppError(
       "conflict",
-      `${target.username} is the last system admin; make another user a system admin first`,
+      `${target.username} is the last system admin. Make another user a system admin first.`,
       "sysadmin",
     );
 }
@@ -130,7 +134,8 @@ export async function setSysadmin({ actor }: SystemAccess, userId: number, sysad
 
 /** Disables or enables an account. A disabled user cannot sign in, and an open session stops working. */
 export async function setUserDisabled({ actor }: SystemAccess, userId: number, disabled: boolean) {
-  if (disabled && userId === actor.userId) throw forbidden("you cannot disable your own account");
+  if (disabled && userId === actor.userId)
+    throw forbidden("You cannot disable your own account; another system admin can.");
   const db = await getDb();
   return db.$transaction(async (tx) => {
     const target = await findTarget(tx, userId);
@@ -151,7 +156,7 @@ export async function setUserDisabled({ actor }: SystemAccess, userId: number, d
  * API keys stay); the audit log keeps their name. Not yourself, not the last system admin.
  */
 export async function deleteUser({ actor }: SystemAccess, userId: number) {
-  if (userId === actor.userId) throw forbidden("you cannot delete your own account");
+  if (userId === actor.userId) throw forbidden("You cannot delete your own account; another system admin can.");
   const db = await getDb();
   return db.$transaction(async (tx) => {
     const target = await findTarget(tx, userId);
@@ -178,14 +183,14 @@ export async function changeOwnPassword(actor: UserActor, currentPassword: strin
   // Wrong current passwords count as failed sign-ins: a session left open is no way to guess it.
   const key = user.username.toLowerCase();
   const tooMany = () =>
-    new AppError("rate_limited", "too many wrong passwords; try again in a few minutes", "currentPassword");
+    new AppError("rate_limited", "Too many wrong passwords. Wait a few minutes, then try again.", "currentPassword");
   if (loginLimiter.blockedFor(key) > 0) throw tooMany();
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
     if (loginLimiter.hit(key) > 0) throw tooMany();
-    throw new AppError("forbidden", "the current password is not correct", "currentPassword");
+    throw new AppError("forbidden", "The current password is not correct.", "currentPassword");
   }
   if (currentPassword === newPassword)
-    throw invalid("newPassword", "the new password must be different from the current one");
+    throw invalid("newPassword", "Choose a new password that differs from the current one.");
   const passwordHash = await hashPassword(newPassword);
   await db.$transaction(async (tx) => {
     await tx.user.update({
@@ -202,7 +207,7 @@ export async function changeOwnPassword(actor: UserActor, currentPassword: strin
  */
 export async function resetPassword({ actor }: SystemAccess, userId: number, newPassword: string) {
   if (userId === actor.userId)
-    throw invalid("newPassword", "to change your own password, use your profile: it asks for the current one");
+    throw invalid("newPassword", "To change your own password, use your profile: it asks for the current one.");
   const db = await getDb();
   const passwordHash = await hashPassword(newPassword);
   return db.$transaction(async (tx) => {

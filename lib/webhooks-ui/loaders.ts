@@ -404,7 +404,7 @@ export async function loadTaskLog(
 }
 
 export async function loadSettingsPage() {
-  await pageSysadmin();
+  await pageSysadmin("settings.manage");
   const settings = await getSettings();
   const config = env();
   const url = registryNotificationUrl(config.EXTERNAL_URL, requestOrigin(await headers()));

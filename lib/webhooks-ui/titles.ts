@@ -15,7 +15,9 @@ export async function webhookTitle(projectName: string, idText: string): Promise
   const id = parseRowId(idText);
   const user = await currentUser();
   if (id === undefined || !user) return fallback;
-  const policy = await (await getDb()).webhookPolicy.findFirst({
+  const policy = await (
+    await getDb()
+  ).webhookPolicy.findFirst({
     where: { id, project: { name: projectName, ...visibleProjectsWhere(user) } },
     select: { name: true },
   });

@@ -54,6 +54,18 @@ const ALLOWED: Record<string, readonly Caller[]> = {
   "users.manage": ["sysadmin"],
 };
 const SYSTEM_PERMISSIONS = ["project.create", "users.manage"];
+/** What a refusal says, per permission: who may do it. */
+const REFUSALS: Record<string, string> = {
+  "project.read": "Only project members can see this project.",
+  "project.delete": "Only system admins can delete projects.",
+  "members.read": "Only project members can see the members of this project.",
+  "members.manage": "Only project admins can manage members.",
+  "apiKeys.manage": "Only project admins can manage API keys.",
+  "webhook.read": "Only project admins and maintainers can see webhooks.",
+  "webhook.manage": "Only project admins can change webhooks.",
+  "project.create": "Only system admins can create projects.",
+  "users.manage": "Only system admins can manage users.",
+};
 
 type RouteCase = {
   route: string;
@@ -462,11 +474,10 @@ const CASES: RouteCase[] = [
 function expectedError(c: RouteCase, caller: Caller): [number, string, string] {
   if (caller === "anonymous") return [401, "UNAUTHORIZED", "authentication required"];
   if (caller === "revokedKey") return [401, "UNAUTHORIZED", "invalid or revoked API key"];
-  if (SYSTEM_PERMISSIONS.includes(c.permission))
-    return [403, "FORBIDDEN", `only a system admin may do this (${c.permission})`];
+  if (SYSTEM_PERMISSIONS.includes(c.permission)) return [403, "FORBIDDEN", REFUSALS[c.permission]];
   // Harbor tells a signed-in user that the project exists (403); another project's key learns nothing (404).
   if (caller === "otherProjectKey") return [404, "NOT_FOUND", "project not found"];
-  return [403, "FORBIDDEN", `your role in project ${w.project.name} does not allow ${c.permission}`];
+  return [403, "FORBIDDEN", REFUSALS[c.permission]];
 }
 
 describe.each(CASES)("$route", (c) => {

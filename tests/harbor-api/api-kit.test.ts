@@ -95,8 +95,13 @@ describe("Harbor: an existing project the caller cannot access", () => {
     const p = await makePolicy(w.users.sys.actor, w.project);
     const params = { ...pp(), webhook_policy_id: String(p.id) };
     const path = `${policiesPath()}/${p.id}`;
-    const forbidden = (permission: string) =>
-      harborError("FORBIDDEN", `your role in project ${w.project.name} does not allow ${permission}`);
+    const forbidden = (permission: "webhook.read" | "webhook.manage") =>
+      harborError(
+        "FORBIDDEN",
+        permission === "webhook.read"
+          ? "Only project admins and maintainers can see webhooks."
+          : "Only project admins can change webhooks.",
+      );
     const asOutsider = { auth: w.auth.otherProjectAdmin };
     expect((await call(policies.GET, policiesPath(), { params: pp(), ...asOutsider })).json).toEqual(
       forbidden("webhook.read"),

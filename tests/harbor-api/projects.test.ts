@@ -66,7 +66,7 @@ describe("projects", () => {
       body: { project_name: name },
     });
     expect(dup.status).toBe(409);
-    expect(dup.json).toEqual(harborError("CONFLICT", `a project named ${name} already exists`));
+    expect(dup.json).toEqual(harborError("CONFLICT", `A project named ${name} already exists. Choose another name.`));
   });
 
   it("puts the name in Location when asked with X-Resource-Name-In-Location, and accepts the deprecated public flag", async () => {
@@ -88,8 +88,11 @@ describe("projects", () => {
   });
 
   it.each([
-    [{ project_name: "Not Valid" }, "project_name: use lower-case letters, digits and . _ - (not at the start or end)"],
-    [{}, "project_name: Invalid input: expected string, received undefined"],
+    [
+      { project_name: "Not Valid" },
+      "project_name: Use lower-case letters and digits, with single '.', '_' or '-' between them, for example team-a.",
+    ],
+    [{}, "project_name: Enter a project name."],
     [{ project_name: "ok-name", metadata: { public: "yes" } }, 'metadata.public: must be "true" or "false"'],
   ])("answers 400 for %j", async (body, message) => {
     const r = await call(projects.POST, "/api/v2.0/projects", {
@@ -109,7 +112,7 @@ describe("projects", () => {
       auth: w.auth.projectAdmin,
       body: { project_name: "Not Valid" },
     });
-    expect(r.json).toEqual(harborError("FORBIDDEN", "only a system admin may do this (project.create)"));
+    expect(r.json).toEqual(harborError("FORBIDDEN", "Only system admins can create projects."));
   });
 
   it("lists what the caller may see, with X-Total-Count, name filters and the caller's role", async () => {
@@ -248,10 +251,13 @@ describe("members", () => {
     const post = (body: unknown) => call(members.POST, path, { method: "POST", params, auth: w.auth.sysadmin, body });
     expect((await post({ role_id: 1, member_user: { user_id: u.id } })).status).toBe(201);
     expect((await post({ role_id: 3, member_user: { username: u.username } })).json).toEqual(
-      harborError("CONFLICT", `${u.username} is already a member of ${p.name}`),
+      harborError("CONFLICT", `${u.username} is already a member of ${p.name}; change their role in the list instead.`),
     );
     expect((await post({ role_id: 3, member_user: { username: "nobody-at-all" } })).json).toEqual(
-      harborError("BAD_REQUEST", "no user named nobody-at-all"),
+      harborError(
+        "BAD_REQUEST",
+        "There is no user named nobody-at-all. Check the spelling; system admins create accounts under Users.",
+      ),
     );
     expect((await post({ role_id: 3, member_user: { user_id: 987654321 } })).json).toEqual(
       harborError("BAD_REQUEST", "member_user.user_id: no user with id 987654321"),
@@ -285,9 +291,7 @@ describe("members", () => {
       auth,
       body: { name: "x", event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: DEAD_URL }] },
     });
-    expect(write.json).toEqual(
-      harborError("FORBIDDEN", `your role in project ${p.name} does not allow webhook.manage`),
-    );
+    expect(write.json).toEqual(harborError("FORBIDDEN", "Only project admins can change webhooks."));
   });
 });
 
@@ -345,9 +349,9 @@ describe("users", () => {
 
   it.each<[Record<string, unknown>, string]>([
     [{ username: "dup" }, "conflict"],
-    [{ password: "short" }, "password: must be at least 8 characters"],
-    [{ username: "has space" }, "username: use letters, digits and . _ @ -"],
-    [{ email: "not-an-email" }, "email: must be an e-mail address"],
+    [{ password: "short" }, "password: Use at least 8 characters."],
+    [{ username: "has space" }, "username: Use letters, digits, '.', '_', '@' or '-', without spaces."],
+    [{ email: "not-an-email" }, "email: Enter an e-mail address such as name@example.com, or leave it empty."],
     [{ sysadmin_flag: "yes" }, "sysadmin_flag: must be true or false"],
   ])("refuses %j", async (change, message) => {
     const username = `u-${uid()}`;
@@ -363,7 +367,9 @@ describe("users", () => {
     const r = await call(users.POST, "/x", { method: "POST", params: {}, auth: w.auth.sysadmin, body });
     if (message === "conflict") {
       expect(r.status).toBe(409);
-      expect(r.json).toEqual(harborError("CONFLICT", `a user named ${username} already exists`));
+      expect(r.json).toEqual(
+        harborError("CONFLICT", `A user named ${username} already exists. Choose another user name.`),
+      );
     } else {
       expect(r.status).toBe(400);
       expect(r.json).toEqual(harborError("BAD_REQUEST", message));
@@ -432,7 +438,7 @@ describe("API keys", () => {
     expect(
       (await call(apiKeys.POST, "/x", { method: "POST", params, auth: w.auth.projectAdmin, body: { mode: "prod" } }))
         .json,
-    ).toEqual(harborError("BAD_REQUEST", "mode: must be live or test"));
+    ).toEqual(harborError("BAD_REQUEST", "mode: Choose live or test."));
     const foreign = { ...params, key_id: String(w.keys.otherKey.row.id) };
     expect(
       (await call(apiKey.DELETE, "/x", { method: "DELETE", params: foreign, auth: w.auth.projectAdmin })).json,

@@ -250,31 +250,31 @@ describe("validation errors (400, Harbor's error shape)", () => {
     [
       "an unknown event type",
       { event_types: ["PUSH_ARTIFACT", "NOPE"] },
-      `event_types.1: must be one of ${EVENT_TYPES.join(", ")}`,
+      `event_types.1: Choose from ${EVENT_TYPES.join(", ")}.`,
     ],
-    ["no event types", { event_types: [] }, "event_types: choose at least one event type"],
-    ["no targets", { targets: [] }, "targets: add at least one target"],
+    ["no event types", { event_types: [] }, "event_types: Choose at least one event type."],
+    ["no targets", { targets: [] }, "targets: Add at least one target."],
     [
       "a URL that is not http(s)",
       { targets: [{ type: "http", address: "ftp://example.com/x" }] },
-      "targets.0.address: must be an http:// or https:// URL",
+      "targets.0.address: Enter a URL that starts with http:// or https://, such as https://ci.example.com/hook.",
     ],
     [
       "a malformed URL",
       { targets: [{ type: "http", address: "not a url" }] },
-      "targets.0.address: must be an http:// or https:// URL",
+      "targets.0.address: Enter a URL that starts with http:// or https://, such as https://ci.example.com/hook.",
     ],
     [
       "a payload format on a Slack target",
       { targets: [{ type: "slack", address: "https://hooks.slack.com/x", payload_format: "CloudEvents" }] },
-      "targets.0.payload_format: applies to http targets only; Slack targets always get the Slack message",
+      "targets.0.payload_format: Slack targets always get the Slack message: leave the payload format empty or Default.",
     ],
     [
       "an unknown notify type",
       { targets: [{ type: "email", address: "https://example.com" }] },
-      "targets.0.type: must be http or slack",
+      "targets.0.type: Choose http or slack.",
     ],
-    ["an empty name", { name: "  " }, "name: is required"],
+    ["an empty name", { name: "  " }, "name: Enter a name."],
   ])("POST with %s", async (_what, change, message) => {
     const r = await call(policies.POST, `${base()}/policies`, {
       method: "POST",
@@ -294,7 +294,7 @@ describe("validation errors (400, Harbor's error shape)", () => {
       auth: w.auth.projectAdmin,
       body: { ...valid(), targets: [] },
     });
-    expect(r.json).toEqual(harborError("BAD_REQUEST", "targets: add at least one target"));
+    expect(r.json).toEqual(harborError("BAD_REQUEST", "targets: Add at least one target."));
   });
 
   it("refuses bodies that are not JSON", async () => {
@@ -319,7 +319,7 @@ describe("validation errors (400, Harbor's error shape)", () => {
     });
     expect(dup.status).toBe(409);
     expect(dup.json).toEqual(
-      harborError("CONFLICT", `a webhook policy named "${a.name}" already exists in this project`),
+      harborError("CONFLICT", `A webhook named "${a.name}" already exists in this project. Choose another name.`),
     );
     const rename = await call(policy.PUT, `${base()}/policies/${b.id}`, {
       method: "PUT",
@@ -684,7 +684,9 @@ describe("executions, tasks and logs", () => {
       auth: w.auth.liveKey,
       body: { from: to, to: from },
     });
-    expect(backwards.json).toEqual(harborError("BAD_REQUEST", "to: must not be before from"));
+    expect(backwards.json).toEqual(
+      harborError("BAD_REQUEST", "to: Choose an end (to) that is not before the start (from)."),
+    );
     const notDate = await call(policyRedeliver.POST, "/x", {
       method: "POST",
       params: polParams(p.id),
@@ -692,7 +694,7 @@ describe("executions, tasks and logs", () => {
       body: { from: "yesterday", to },
     });
     expect(notDate.json).toEqual(
-      harborError("BAD_REQUEST", "from: must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z"),
+      harborError("BAD_REQUEST", "from: Enter a date and time such as 2026-01-31T12:00:00Z (ISO 8601)."),
     );
   });
 
@@ -1017,14 +1019,14 @@ describe("q and sort on executions, tasks and webhook jobs", () => {
         await as(w.auth.developer),
         403,
         "FORBIDDEN",
-        `your role in project ${w.project.name} does not allow webhook.read`,
+        "Only project admins and maintainers can see webhooks.",
       );
       // Harbor: a signed-in user without access to an existing project gets 403, not 404.
       expectError(
         await as(w.auth.otherProjectAdmin),
         403,
         "FORBIDDEN",
-        `your role in project ${w.project.name} does not allow webhook.read`,
+        "Only project admins and maintainers can see webhooks.",
       );
       expect((await as(w.auth.liveKey)).status).toBe(200);
     });

@@ -66,29 +66,29 @@ describe("PUT /users/{id}/password: your own", () => {
       { old_password: "wrong-one!", new_password: "New-passw0rd" },
       403,
       "FORBIDDEN",
-      "the current password is not correct",
+      "The current password is not correct.",
     ],
     [
       "a short new_password",
       { old_password: PW, new_password: "short" },
       400,
       "BAD_REQUEST",
-      "new_password: must be at least 8 characters",
+      "new_password: Use at least 8 characters.",
     ],
     [
       "a long new_password",
       { old_password: PW, new_password: "x".repeat(257) },
       400,
       "BAD_REQUEST",
-      "new_password: must be at most 256 characters",
+      "new_password: Use at most 256 characters.",
     ],
-    ["no new_password", { old_password: PW }, 400, "BAD_REQUEST", "new_password: is required"],
+    ["no new_password", { old_password: PW }, 400, "BAD_REQUEST", "new_password: Enter a password."],
     [
       "the same password again",
       { old_password: PW, new_password: PW },
       400,
       "BAD_REQUEST",
-      "the new password must be different from the current one",
+      "Choose a new password that differs from the current one.",
     ],
   ])("refuses %s", async (_what, body, status, code, message) => {
     const u = await makeUser({ password: PW });
@@ -115,7 +115,7 @@ describe("PUT /users/{id}/password: someone else's", () => {
         await put(password.PUT, u.user.id, auth, { new_password: "x" }),
         403,
         "FORBIDDEN",
-        "only a system admin may do this (users.manage)",
+        "Only system admins can manage users.",
       );
     }
     expect(await canSignIn(u.user.username, PW)).toBe(true);
@@ -159,13 +159,13 @@ describe("PUT /users/{id}/sysadmin", () => {
       await put(sysadmin.PUT, u.user.id, basic(admin.user.username), { sysadmin_flag: "yes" }),
       400,
       "BAD_REQUEST",
-      "sysadmin_flag: must be true or false",
+      "sysadmin_flag: Use true or false.",
     );
     expectHarborError(
       await put(sysadmin.PUT, u.user.id, basic(u.user.username), { sysadmin_flag: true }),
       403,
       "FORBIDDEN",
-      "only a system admin may do this (users.manage)",
+      "Only system admins can manage users.",
     );
     expectHarborError(
       await put(sysadmin.PUT, 2_000_000_000, basic(admin.user.username), { sysadmin_flag: true }),
@@ -202,14 +202,14 @@ describe("DELETE /users/{id}", () => {
       await del(admin.user.id, basic(admin.user.username)),
       403,
       "FORBIDDEN",
-      "you cannot delete your own account",
+      "You cannot delete your own account; another system admin can.",
     );
     const u = await makeUser({ password: PW });
     expectHarborError(
       await del(admin.user.id, basic(u.user.username)),
       403,
       "FORBIDDEN",
-      "only a system admin may do this (users.manage)",
+      "Only system admins can manage users.",
     );
     expectHarborError(await del(2_000_000_000, basic(admin.user.username)), 404, "NOT_FOUND", "user not found");
   });
@@ -239,7 +239,7 @@ describe("disabled users", () => {
       setUserDisabled(requireSystem(admin.actor, "users.manage"), admin.user.id, true),
     ).rejects.toMatchObject({
       code: "forbidden",
-      message: "you cannot disable your own account",
+      message: "You cannot disable your own account; another system admin can.",
     });
   });
 });
@@ -253,7 +253,7 @@ describe("one enabled system admin always remains", () => {
       await put(sysadmin.PUT, admin.user.id, basic(admin.user.username), { sysadmin_flag: false }),
       409,
       "CONFLICT",
-      `${admin.user.username} is the last system admin; make another user a system admin first`,
+      `${admin.user.username} is the last system admin. Make another user a system admin first.`,
     );
     expect((await row(admin.user.id)).sysadmin).toBe(true);
 
@@ -272,7 +272,7 @@ describe("one enabled system admin always remains", () => {
     );
     await expect(deleteUser(requireSystem(admin.actor, "users.manage"), second.user.id)).rejects.toMatchObject({
       code: "conflict",
-      message: `${second.user.username} is the last system admin; make another user a system admin first`,
+      message: `${second.user.username} is the last system admin. Make another user a system admin first.`,
     });
     await expect(
       setUserDisabled(requireSystem(admin.actor, "users.manage"), second.user.id, true),

@@ -47,7 +47,7 @@ describe("forced password change", () => {
   it("every page guard leads to the change-password page; that page itself is let through", async () => {
     await mustChange({ sysadmin: true });
     expect(await redirectOf(() => requireUserPage())).toBe(CHANGE_PASSWORD_PATH);
-    expect(await redirectOf(() => pageSysadmin())).toBe(CHANGE_PASSWORD_PATH);
+    expect(await redirectOf(() => pageSysadmin("users.manage"))).toBe(CHANGE_PASSWORD_PATH);
     expect(await redirectOf(() => requireUserPage({ passwordChange: true }))).toBe("no redirect");
   });
 
@@ -55,7 +55,7 @@ describe("forced password change", () => {
     await mustChange({ sysadmin: true });
     await expect(requireUserAction()).rejects.toMatchObject({
       code: "forbidden",
-      message: "change your password first: open your profile and choose a new one",
+      message: "Change your password first: open your profile and choose a new one.",
     });
     const r = await projectActions.createProjectAction(undefined, form({ name: `p-${uid()}` }));
     expect(r).toMatchObject({ ok: false, code: "forbidden" });
@@ -80,22 +80,22 @@ describe("forced password change", () => {
       "a wrong current password",
       { currentPassword: "nope-nope" },
       "currentPassword",
-      "the current password is not correct",
+      "The current password is not correct.",
     ],
     [
       "a short new password",
       { newPassword: "short", confirmPassword: "short" },
       "newPassword",
-      "newPassword: must be at least 8 characters",
+      "Use at least 8 characters.",
     ],
     [
       "two different new passwords",
       { confirmPassword: "Other-123456" },
       "confirmPassword",
-      "confirmPassword: the two new passwords do not match",
+      "The two new passwords do not match.",
     ],
-    ["no current password", { currentPassword: "" }, "currentPassword", "currentPassword: is required"],
-  ])("the change form refuses %s, naming the field", async (_what, change, field, message) => {
+    ["no current password", { currentPassword: "" }, "currentPassword", "Enter your current password."],
+  ])("the change form refuses %s, naming the field with a sentence for it", async (_what, change, field, message) => {
     const u = await mustChange();
     const r = await profileActions.changeOwnPasswordAction(
       null,
@@ -121,7 +121,7 @@ describe("guessing through an open session", () => {
     const refused = {
       ok: false,
       code: "rate_limited",
-      message: "too many wrong passwords; try again in a few minutes",
+      message: "Too many wrong passwords. Wait a few minutes, then try again.",
       field: "currentPassword",
     };
     expect(await attempt("wrong-last-guess")).toEqual(refused);
@@ -150,7 +150,7 @@ describe("the users page's actions", () => {
     expect(await userActions.resetPasswordAction(u.user.id, "short")).toEqual({
       ok: false,
       code: "validation_error",
-      message: "newPassword: must be at least 8 characters",
+      message: "Use at least 8 characters.",
       field: "newPassword",
     });
     expect(await userActions.resetPasswordAction(u.user.id, "Reset-123456")).toMatchObject({ ok: true });
@@ -176,7 +176,7 @@ describe("the users page's actions", () => {
     expect(await userActions.setUserDisabledAction(admin.user.id, true)).toMatchObject({
       ok: false,
       code: "forbidden",
-      message: "you cannot disable your own account",
+      message: "You cannot disable your own account; another system admin can.",
     });
     expect(await userActions.deleteUserAction(u.user.id)).toEqual({
       ok: true,

@@ -96,12 +96,16 @@ describe("webhook actions: permissions", () => {
   it("a guest is forbidden; someone outside a private project does not learn it exists", async () => {
     const { guest, outsider, project, policyId } = await setup();
     session.actor = guest.actor;
-    expect(await webhooks.deletePolicyAction(project.name, policyId)).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await webhooks.deletePolicyAction(project.name, policyId)).toEqual({
+      ok: false,
+      code: "forbidden",
+      message: "Only project admins can change webhooks.",
+    });
     session.actor = outsider.actor;
     expect(await webhooks.deletePolicyAction(project.name, policyId)).toMatchObject({
       ok: false,
       code: "not_found",
-      message: "project not found",
+      message: "Project not found.",
     });
   });
 
@@ -323,7 +327,11 @@ describe("API key and settings actions", () => {
       signingOverlapHours: "24",
     };
     session.actor = admin.actor; // a project admin, not a system admin
-    expect(await settings.updateSettingsAction(null, form(valid))).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await settings.updateSettingsAction(null, form(valid))).toMatchObject({
+      ok: false,
+      code: "forbidden",
+      message: "Only system admins can change system settings.",
+    });
     const sysadmin = await makeUser({ sysadmin: true });
     session.actor = sysadmin.actor;
     const db = await getDb();
@@ -331,17 +339,19 @@ describe("API key and settings actions", () => {
     expect(await settings.updateSettingsAction(null, form({ ...valid, retentionCount: "5" }))).toMatchObject({
       ok: false,
       field: "retentionCount",
+      message: "Enter a whole number from 10 to 1,000,000.",
     });
     expect(await settings.updateSettingsAction(null, form({ ...valid, allowedNetworks: "10.0.0.0/33" }))).toMatchObject(
       {
         ok: false,
         field: "allowedNetworks",
-        message: 'allowedNetworks: "10.0.0.0/33" needs a prefix length between 0 and 32',
+        message: '"10.0.0.0/33" needs a prefix length from 0 to 32 after the "/".',
       },
     );
     expect(await settings.updateSettingsAction(null, form({ ...valid, registryToken: "short" }))).toMatchObject({
       ok: false,
       field: "registryToken",
+      message: "Use at least 16 characters. Leave the field empty to keep the current token.",
     });
     expect(await db.systemSettings.findUnique({ where: { id: 1 } })).toEqual(before);
   });

@@ -2,17 +2,22 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import ForbiddenPage from "@/app/forbidden/page";
-import { deletedText, forbiddenText } from "@/lib/shared/flash";
+import { deletedText } from "@/lib/shared/flash";
 
 async function forbiddenHtml(what: string | undefined) {
   return renderToStaticMarkup(await ForbiddenPage({ searchParams: Promise.resolve({ what }) }));
 }
 
 describe("flash texts ignore text in the URL", () => {
-  it("the forbidden page shows a fixed text for a known code", async () => {
+  it("the forbidden page says who may do what the code names, and whom to ask", async () => {
     const html = await forbiddenHtml("webhook.manage");
-    expect(html).toContain("Your role does not allow changing this project&#x27;s webhooks.");
-    expect(await forbiddenHtml("system administration")).toContain("does not allow system administration.");
+    expect(html).toContain(
+      "Only project admins can change webhooks. Ask a project admin or a system admin if you need access.",
+    );
+    expect(await forbiddenHtml("apiKeys.manage")).toContain("Only project admins can manage API keys.");
+    expect(await forbiddenHtml("settings.manage")).toContain(
+      "Only system admins can change system settings. Ask a system admin if you need access.",
+    );
   });
 
   it.each([
@@ -20,6 +25,7 @@ describe("flash texts ignore text in the URL", () => {
     "Your account is locked: call +1 555 0100 and give your password",
     "constructor",
     "__proto__",
+    "toString",
     "",
   ])("the forbidden page shows only fixed text for what=%j", async (what) => {
     const html = await forbiddenHtml(what);
@@ -33,10 +39,7 @@ describe("flash texts ignore text in the URL", () => {
     expect(await forbiddenHtml(undefined)).toContain("Your role does not allow this.");
   });
 
-  it("codes map to fixed texts; anything else to nothing", () => {
-    expect(forbiddenText("webhook.read")).toBe("seeing this project's webhooks");
-    expect(forbiddenText(["webhook.read"])).toBe("this");
-    expect(forbiddenText("toString")).toBe("this");
+  it("deleted codes map to fixed texts; anything else to nothing", () => {
     expect(deletedText("webhook")).toBe("Webhook deleted.");
     expect(deletedText("My webhook <b>x</b>")).toBeUndefined();
     expect(deletedText("hasOwnProperty")).toBeUndefined();

@@ -156,12 +156,12 @@ describe("policy form → policy input", () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors).toEqual({
-      name: "is required",
-      address: "must be an http:// or https:// URL",
-      eventTypes: "choose at least one event type",
-      timeoutSeconds: "enter 0.5 to 60 seconds, or leave empty for the system default",
-      maxAttempts: "enter a whole number from 1 to 20, or leave empty for the system default",
-      tagPattern: "must be at most 256 characters",
+      name: "Enter a name.",
+      address: "Enter a URL that starts with http:// or https://, such as https://ci.example.com/hook.",
+      eventTypes: "Choose at least one event type.",
+      timeoutSeconds: "Enter a number of seconds from 0.5 to 60, or leave it empty for the system default.",
+      maxAttempts: "Enter a whole number from 1 to 20, or leave it empty for the system default.",
+      tagPattern: "Use at most 256 characters.",
     });
   });
 
@@ -194,21 +194,22 @@ describe("server errors → form fields", () => {
     expect(fieldForPath(path)).toBe(field);
   });
 
-  it("errors without a field of their own go to the form, with their path", () => {
+  it("errors without a field of their own go to the form, saying where they are", () => {
     expect(fieldForPath("targets.1.address")).toBeUndefined();
     expect(fieldForPath(undefined)).toBeUndefined();
-    expect(addError({}, "targets.1.address", "targets.1.address: must be an http:// or https:// URL")).toEqual({
-      form: "targets.1.address: must be an http:// or https:// URL",
+    expect(addError({}, "targets.1.address", "Enter a URL.")).toEqual({
+      form: "Target 2 (set through the API): Enter a URL.",
     });
-    expect(addError({}, undefined, "your session has expired")).toEqual({ form: "your session has expired" });
+    expect(addError({}, undefined, "Your session has expired.")).toEqual({ form: "Your session has expired." });
   });
 
-  it("the API's `path: ` prefix is dropped next to the field (a 409 on the name, for one)", () => {
-    expect(addError({}, "name", 'a webhook policy named "ci" already exists in this project')).toEqual({
-      name: 'a webhook policy named "ci" already exists in this project',
+  it("a server refusal about a field is shown next to it (a 409 on the name, for one)", () => {
+    expect(addError({}, "name", 'A webhook named "ci" already exists in this project.')).toEqual({
+      name: 'A webhook named "ci" already exists in this project.',
     });
-    expect(messageForField("targets.0.address", "targets.0.address: must be an http:// or https:// URL")).toBe(
-      "must be an http:// or https:// URL",
+    expect(messageForField("targets.0.address", "Enter a URL.")).toBe("Enter a URL.");
+    expect(messageForField("retry_policy.timeout_ms", "Enter a whole number of milliseconds from 500 to 60,000.")).toBe(
+      "Enter a number of seconds from 0.5 to 60, or leave it empty for the system default.",
     );
   });
 

@@ -7,7 +7,7 @@ import { Time } from "@/components/ui/time";
 export const metadata = { title: "Users" };
 
 export default async function UsersPage() {
-  const admin = await pageSysadmin();
+  const admin = await pageSysadmin("users.manage");
   const users = await listUsers(admin);
   return (
     <>

@@ -1,8 +1,9 @@
 import { pageProjectAccess } from "@/lib/auth/page-access";
 import { can } from "@/lib/auth/access";
+import { refusalMessage } from "@/lib/auth/permission-messages";
 import { listMembers } from "@/lib/projects/service";
 import { ROLE_LABELS } from "@/lib/shared/roles";
-import { Card, Clamp, PageHeader, Table, Td } from "@/components/ui";
+import { Card, Clamp, Notice, PageHeader, Table, Td } from "@/components/ui";
 import { ProjectTabs } from "@/components/projects/project-tabs";
 import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { AddMemberForm, MemberActions } from "@/components/projects/member-forms";
@@ -46,6 +47,11 @@ export default async function MembersPage({ params }: { params: Promise<{ projec
             </tr>
           )}
         </Table>
+        {!manage && (
+          <div>
+            <Notice>{refusalMessage("members.manage")}</Notice>
+          </div>
+        )}
         {manage && (
           <Card title="Add a member">
             <AddMemberForm project={project.name} />

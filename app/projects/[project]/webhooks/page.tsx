@@ -6,6 +6,7 @@ import { PolicyGrid } from "@/components/webhooks/policy-grid";
 import { loadWebhooksPage } from "@/lib/webhooks-ui/loaders";
 import { one, sortString, type SearchParams } from "@/lib/shared/search-params";
 import { deletedText } from "@/lib/shared/flash";
+import { refusalMessage } from "@/lib/auth/permission-messages";
 import { titled } from "@/lib/webhooks-ui/titles";
 
 export async function generateMetadata({ params }: { params: Promise<{ project: string }> }) {
@@ -33,7 +34,7 @@ export default async function WebhooksPage({
       <div className="space-y-4">
         {deleted && <Notice tone="green">{deleted}</Notice>}
         {!data.manage && (
-          <Notice>You can look at these webhooks and their deliveries. Only project admins can change them.</Notice>
+          <Notice>You can look at these webhooks and their deliveries. {refusalMessage("webhook.manage")}</Notice>
         )}
         <div className="flex flex-wrap items-center justify-between gap-3">
           <form role="search" className="flex gap-2" action={base}>
