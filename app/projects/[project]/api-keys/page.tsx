@@ -1,13 +1,21 @@
 import { Badge, Card, EmptyState, PageHeader, Table, Td } from "@/components/ui";
+import { Pagination } from "@/components/pagination";
 import { ProjectTabs } from "@/components/projects/project-tabs";
 import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { CreateApiKeyForm, RevokeApiKeyButton } from "@/components/api-keys/api-key-forms";
 import { formatDateTime } from "@/lib/shared/display";
 import { loadApiKeysPage } from "@/lib/webhooks-ui/loaders";
+import type { SearchParams } from "@/lib/shared/search-params";
 
-export default async function ApiKeysPage({ params }: { params: Promise<{ project: string }> }) {
+export default async function ApiKeysPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { project: name } = await params;
-  const data = await loadApiKeysPage(name);
+  const data = await loadApiKeysPage(name, await searchParams);
   const project = data.project.name;
   return (
     <>
@@ -15,7 +23,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ projec
       <ProjectTabs project={project} tabs={visibleProjectTabs(data.role)} active="api-keys" />
       <div className="grid gap-6 lg:grid-cols-[1fr_340px]">
         <div className="space-y-3">
-          {data.keys.length === 0 ? (
+          {data.total === 0 ? (
             <EmptyState title="No API keys yet">
               Create one to post events to <code>POST /v1/events</code>, manage destinations through{" "}
               <code>/v1/destinations</code> or webhook policies through the Harbor-compatible API, as this project.
@@ -55,6 +63,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ projec
               ))}
             </Table>
           )}
+          <Pagination page={data.page} pageSize={data.pageSize} total={data.total} />
         </div>
         <Card title="New API key">
           <CreateApiKeyForm project={project} />
