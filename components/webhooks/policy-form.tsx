@@ -446,8 +446,8 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
               <FieldError field="authHeader" errors={errors} />
               <Hint field="authHeader">
                 Sent as the <code>Authorization</code> header, verbatim. Write-only: once saved it is stored encrypted
-                and never shown again. It stays with the address&apos;s origin: an address moved to another host drops
-                it.
+                and never shown again. It stays with the address&apos;s origin: an address moved to another scheme, host
+                or port drops it.
               </Hint>
             </div>
           )}
