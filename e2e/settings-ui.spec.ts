@@ -181,6 +181,35 @@ test("API keys: created once-visible, listed, used, revoked", async ({ adminPage
   expect(refused.status()).toBe(401);
 });
 
+test("API keys: paged 20 to a page with the shared pager, as the API pages them", async ({
+  adminPage: page,
+  adminRequest,
+}) => {
+  const project = uniqueName("keypages");
+  await createProject(page, project);
+  const api = `/api/v2.0/projects/${project}/api-keys`;
+  for (let i = 1; i <= 21; i++) {
+    const r = await adminRequest.post(api, { data: { mode: "test", name: `key ${String(i).padStart(2, "0")}` } });
+    expect(r.status()).toBe(201);
+  }
+  await page.goto(`/projects/${project}/api-keys`);
+  const pager = page.getByRole("navigation", { name: "Pagination" });
+  await expect(pager).toContainText("Page 1 of 2 · 21 in total");
+  const rows = page.getByRole("table", { name: "API keys" }).locator("tbody tr");
+  await expect(rows).toHaveCount(20);
+  await expect(rows.first()).toContainText("key 21"); // newest first
+  await pager.getByRole("link", { name: "Next →" }).click();
+  await expect(page).toHaveURL(/\?page=2$/);
+  await expect(pager).toContainText("Page 2 of 2 · 21 in total");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("key 01");
+  await snap(page, "settings-07-api-keys-page-2");
+
+  const second = await adminRequest.get(`${api}?page=2&page_size=20`);
+  expect(second.headers()["x-total-count"]).toBe("21");
+  expect(((await second.json()) as { name: string }[]).map((k) => k.name)).toEqual(["key 01"]);
+});
+
 test("the global switch: while off, an event through POST /v1/events is skipped and counted", async ({
   adminPage: page,
 }) => {

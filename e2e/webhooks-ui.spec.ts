@@ -446,6 +446,16 @@ test("deactivate (with confirmation), edit (the auth header stays write-only), d
     await expect(form.getByLabel("Auth header")).toHaveValue("••••••••");
     await expect(page.content()).resolves.not.toContain("keep-me");
     await expect(form.getByRole("button", { name: "Replace" })).toBeVisible();
+    // The stored header stays with the address's origin: the form says so while another one is typed.
+    const address = form.getByLabel("Endpoint URL");
+    const saved = await address.inputValue();
+    const note = form.getByTestId("origin-change-note");
+    await address.fill("https://elsewhere.example/hook");
+    await expect(note).toContainText("The stored auth header is not sent there");
+    await snap(page, "webhooks-15a-origin-change-note");
+    await address.fill(`${new URL(saved).origin}/another/path`);
+    await expect(note).toBeHidden();
+    await address.fill(saved);
     await form.getByLabel("Description").fill("edited in the browser");
     await form.getByLabel("Artifact pulled").uncheck();
     await form.getByText("Filters and retries (optional)").click();

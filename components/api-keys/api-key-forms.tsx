@@ -51,7 +51,7 @@ export function CreateApiKeyForm({ project }: { project: string }) {
           ) : (
             <p id="api-key-mode-hint" className="text-xs text-slate-500">
               Keys start with <code>hk_live_</code> or <code>hk_test_</code>. Destinations created with a test key may
-              use plain http:// URLs.
+              use plain http:// URLs. A key sees and changes only the destinations of its own mode.
             </p>
           )}
         </fieldset>

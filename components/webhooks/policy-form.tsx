@@ -15,6 +15,7 @@ import { EVENT_LABELS, EVENT_TYPES, type EventType } from "@/lib/shared/events";
 import {
   FORM_FIELD_IDS,
   addError,
+  movesOrigin,
   formToPolicyInput,
   retryBounds,
   validatePolicyForm,
@@ -77,6 +78,12 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
   const formRef = useRef<HTMLFormElement>(null);
   const base = `/projects/${encodeURIComponent(project)}/webhooks`;
   const http = values.notifyType === "http";
+  // The stored auth header stays with its origin: moving the address elsewhere drops it on save.
+  const headerDropped =
+    http &&
+    values.authHeaderStored &&
+    values.authHeaderAction === "keep" &&
+    movesOrigin(initial.address, values.address);
 
   const set = <K extends keyof PolicyFormValues>(key: K, value: PolicyFormValues[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
@@ -358,6 +365,16 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
             />
             <FieldError field="address" errors={errors} />
             {warningElement}
+            {headerDropped && (
+              <p
+                role="status"
+                data-testid="origin-change-note"
+                className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900"
+              >
+                This address is on another origin (scheme, host or port) than the saved one. The stored auth header is
+                not sent there: it is removed when you save, unless you replace it with a new one.
+              </p>
+            )}
             <Hint field="address">
               Deliveries are POSTed here. Loopback, private and link-local addresses are refused unless a system admin
               allows their network.
@@ -425,7 +442,8 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
               <FieldError field="authHeader" errors={errors} />
               <Hint field="authHeader">
                 Sent as the <code>Authorization</code> header, verbatim. Write-only: once saved it is stored encrypted
-                and never shown again.
+                and never shown again. It stays with the address&apos;s origin: an address moved to another scheme, host
+                or port drops it.
               </Hint>
             </div>
           )}

@@ -41,22 +41,39 @@ export async function createApiKey({ actor, project }: KeysAccess, input: Create
   return { key: k.key, row };
 }
 
-export async function listApiKeys(projectId: number) {
+/** What lists and reads show of a key: never the key or its hash. */
+const listedColumns = {
+  id: true,
+  name: true,
+  mode: true,
+  prefix: true,
+  createdBy: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+} as const;
+
+/** A page of the project's keys, newest first, with the total (page numbers from 1). */
+export async function listApiKeys(projectId: number, paging: { page: number; pageSize: number }) {
   const db = await getDb();
-  return db.apiKey.findMany({
-    where: { projectId },
-    orderBy: { id: "desc" },
-    select: {
-      id: true,
-      name: true,
-      mode: true,
-      prefix: true,
-      createdBy: true,
-      createdAt: true,
-      lastUsedAt: true,
-      revokedAt: true,
-    },
-  });
+  const where = { projectId };
+  const [total, items] = await Promise.all([
+    db.apiKey.count({ where }),
+    db.apiKey.findMany({
+      where,
+      orderBy: { id: "desc" },
+      select: listedColumns,
+      skip: (paging.page - 1) * paging.pageSize,
+      take: paging.pageSize,
+    }),
+  ]);
+  return { total, items };
+}
+
+/** One key of the project (revoked ones too), or null. */
+export async function findApiKey(projectId: number, keyId: number) {
+  const db = await getDb();
+  return db.apiKey.findFirst({ where: { id: keyId, projectId }, select: listedColumns });
 }
 
 export async function revokeApiKey({ actor, project }: KeysAccess, keyId: number) {

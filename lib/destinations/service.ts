@@ -35,26 +35,41 @@ import { retryOverrides } from "@/lib/destinations/view";
  */
 
 type ApiKeyActor = Extract<Actor, { kind: "apiKey" }>;
-/** The /v1 API acts with an API key in its own project; the key's mode decides which URLs it may use. */
+/**
+ * The /v1 API acts with an API key in its own project, on the destinations of the key's mode: a
+ * test-mode key sees and changes test destinations only, a live key live ones only.
+ */
 type KeyAccess<P extends "webhook.read" | "webhook.manage" | "webhook.secrets"> = ProjectAccess<P, ApiKeyActor>;
-type ReadAccess = ProjectAccess<"webhook.read" | "webhook.manage">;
+type ReadAccess = KeyAccess<"webhook.read" | "webhook.manage">;
+type AnyKeyAccess = KeyAccess<"webhook.read" | "webhook.manage" | "webhook.secrets">;
 
 export const destinationNotFound = () =>
-  new AppError("destination_not_found", "no destination with this id in the API key's project", "id");
+  new AppError("destination_not_found", "no destination with this id in the API key's project and mode", "id");
 
-/** A destination of the accessed project, by its public id; another project's id is "not found" too. */
-export async function getDestination(access: ReadAccess, publicId: string): Promise<PolicyWithTargets> {
-  return destinationOf(access.project.id, publicId);
+/**
+ * The destinations a key may see and change, as a `where` fragment: its project's, of its mode.
+ * Every lookup and list of this module starts from it, so none can reach another mode's.
+ */
+function destinationScope(access: AnyKeyAccess) {
+  return { projectId: access.project.id, kind: "destination", mode: access.actor.mode };
 }
 
-async function destinationOf(projectId: number, publicId: string): Promise<PolicyWithTargets> {
+/**
+ * A destination the key may see, by its public id. Another project's or another mode's is
+ * destination_not_found, as an unknown id (the spec's 404: its existence is not told).
+ */
+export async function getDestination(access: ReadAccess, publicId: string): Promise<PolicyWithTargets> {
+  return destinationOf(access, publicId);
+}
+
+async function destinationOf(access: AnyKeyAccess, publicId: string): Promise<PolicyWithTargets> {
   if (!DESTINATION_ID_PATTERN.test(publicId)) throw destinationNotFound();
   const db = await getDb();
   const row = await db.webhookPolicy.findFirst({
-    where: { publicId, projectId, kind: "destination" },
+    where: { publicId, ...destinationScope(access) },
     select: { id: true },
   });
-  const policy = row && (await findPolicy(projectId, row.id, "destination"));
+  const policy = row && (await findPolicy(access.project.id, row.id, "destination"));
   if (!policy) throw destinationNotFound();
   return policy;
 }
@@ -181,7 +196,10 @@ export async function createDestination(access: KeyAccess<"webhook.manage">, inp
       eventTypes: input.event_types ?? [...EVENT_TYPES],
       retry: input.retry_policy ?? null,
     });
-    const { policy, signingSecret } = await insertPolicy(tx, access, policyInput, "destination", { metadata });
+    const { policy, signingSecret } = await insertPolicy(tx, access, policyInput, "destination", {
+      metadata,
+      mode: actor.mode,
+    });
     if (input.status === "paused") await applyStatus(tx, actor, policy, "paused");
     const created = (await tx.webhookPolicy.findUnique({
       where: { id: policy.id },
@@ -198,7 +216,7 @@ export async function updateDestination(
   input: DestinationUpdateInput,
 ) {
   const { actor } = access;
-  const existing = await destinationOf(access.project.id, publicId);
+  const existing = await destinationOf(access, publicId);
   const currentUrl = existing.targets[0]?.address ?? "";
   if (input.url !== undefined && input.url !== currentUrl) await checkDestinationUrl(input.url, actor.mode);
   const metadata = input.metadata !== undefined ? assertMetadataSize(input.metadata) : undefined;
@@ -227,12 +245,12 @@ export async function updateDestination(
 
 /** Deletes a destination; its pending deliveries are stopped in the same transaction. */
 export async function deleteDestination(access: KeyAccess<"webhook.manage">, publicId: string) {
-  const existing = await destinationOf(access.project.id, publicId);
+  const existing = await destinationOf(access, publicId);
   await deletePolicy(access, existing.id, "destination");
 }
 
 export async function rotateDestinationKey(access: KeyAccess<"webhook.secrets">, publicId: string) {
-  const existing = await destinationOf(access.project.id, publicId);
+  const existing = await destinationOf(access, publicId);
   return rotateSigningKey(access, existing.id, "destination");
 }
 
@@ -242,7 +260,7 @@ function statusWhere(status: DestinationStatus | undefined) {
   return {};
 }
 
-/** A page of the project's destinations, newest first. */
+/** A page of the destinations of the key's project and mode, newest first. */
 export async function listDestinations(
   access: ReadAccess,
   opts: { limit: number; cursor?: string; status?: DestinationStatus },
@@ -251,8 +269,7 @@ export async function listDestinations(
   const db = await getDb();
   const rows = await db.webhookPolicy.findMany({
     where: {
-      projectId: access.project.id,
-      kind: "destination",
+      ...destinationScope(access),
       ...(after ? { id: { lt: after } } : {}),
       ...statusWhere(opts.status),
     },
@@ -269,7 +286,7 @@ export async function listDestinationDeliveries(
   publicId: string,
   opts: { limit: number; cursor?: string },
 ) {
-  const destination = await destinationOf(access.project.id, publicId);
+  const destination = await destinationOf(access, publicId);
   const after = opts.cursor !== undefined ? decodeCursor(opts.cursor) : undefined;
   const db = await getDb();
   const rows = await db.task.findMany({

@@ -190,6 +190,10 @@ const destinationIdParam: Parameter = {
   schema: { type: "string", pattern: "^dest_[0-9A-Z]{26}$" },
 };
 
+/** Said on every destination operation: a key acts on its own mode's destinations only. */
+const MODE_SCOPE =
+  " A key sees and changes only the destinations of its own mode: a test-mode key (`hk_test_…`) the test destinations it or another test key created, a live key (`hk_live_…`) the live ones; another mode's destination is `destination_not_found`, as an unknown id.";
+
 function v1Paths(): OpenApiDocument["paths"] {
   const tags = ["Destinations API"];
   return {
@@ -241,7 +245,7 @@ function v1Paths(): OpenApiDocument["paths"] {
         tags,
         operationId: "createDestination",
         summary: "Create a destination",
-        description: `Register a URL events are delivered to (all ten event types unless \`event_types\` is given). The answer includes the \`signing_secret\`, shown only once. HTTPS only; plain HTTP with a test-mode key. Metadata at most ${METADATA_MAX_BYTES} bytes.`,
+        description: `Register a URL events are delivered to (all ten event types unless \`event_types\` is given). The answer includes the \`signing_secret\`, shown only once. HTTPS only; plain HTTP with a test-mode key. Metadata at most ${METADATA_MAX_BYTES} bytes. The destination belongs to the key's mode (test or live).${MODE_SCOPE}`,
         security: apiKeyAuth,
         requestBody: body("DestinationCreate"),
         responses: {
@@ -262,7 +266,7 @@ function v1Paths(): OpenApiDocument["paths"] {
         tags,
         operationId: "listDestinations",
         summary: "List destinations",
-        description: "A page of destinations, newest first, plus a `next_cursor`.",
+        description: `A page of the destinations of the key's mode, newest first, plus a \`next_cursor\`.${MODE_SCOPE}`,
         security: apiKeyAuth,
         parameters: [
           paramRef("Cursor"),
@@ -285,8 +289,7 @@ function v1Paths(): OpenApiDocument["paths"] {
         tags,
         operationId: "getDestination",
         summary: "Retrieve a destination",
-        description:
-          "The destination object. It does NOT include the signing secret; rotate it with the signing-keys endpoint.",
+        description: `The destination object. It does NOT include the signing secret; rotate it with the signing-keys endpoint.${MODE_SCOPE}`,
         security: apiKeyAuth,
         parameters: [destinationIdParam],
         responses: {
@@ -298,8 +301,7 @@ function v1Paths(): OpenApiDocument["paths"] {
         tags,
         operationId: "updateDestination",
         summary: "Update a destination",
-        description:
-          "Modify the URL, name, retry policy, metadata, event types or status. `metadata` and `retry_policy` replace the stored objects (`retry_policy: null` returns to the system defaults). Setting `status: active` also resumes a destination paused by the delivery engine.",
+        description: `Modify the URL, name, retry policy, metadata, event types or status. \`metadata\` and \`retry_policy\` replace the stored objects (\`retry_policy: null\` returns to the system defaults). Setting \`status: active\` also resumes a destination paused by the delivery engine. A destination has no credential that is sent to its host (its signing secret signs deliveries and is never sent), so a URL change keeps the signing secret.${MODE_SCOPE}`,
         security: apiKeyAuth,
         parameters: [destinationIdParam],
         requestBody: body("DestinationUpdate"),
@@ -317,7 +319,7 @@ function v1Paths(): OpenApiDocument["paths"] {
         tags,
         operationId: "deleteDestination",
         summary: "Delete a destination",
-        description: "Permanently delete a destination. In-flight deliveries are cancelled.",
+        description: `Permanently delete a destination. In-flight deliveries are cancelled.${MODE_SCOPE}`,
         security: apiKeyAuth,
         parameters: [destinationIdParam],
         responses: {
@@ -331,8 +333,7 @@ function v1Paths(): OpenApiDocument["paths"] {
         tags,
         operationId: "rotateDestinationSigningKey",
         summary: "Rotate the signing secret",
-        description:
-          "A new signing secret, returned only here. Until `previous_secrets_expire_at` deliveries are signed with the old and the new secret (Standard Webhooks allows several signatures), so receivers can switch without losing a delivery.",
+        description: `A new signing secret, returned only here. Until \`previous_secrets_expire_at\` deliveries are signed with the old and the new secret (Standard Webhooks allows several signatures), so receivers can switch without losing a delivery.${MODE_SCOPE}`,
         security: apiKeyAuth,
         parameters: [destinationIdParam],
         responses: {
@@ -346,8 +347,7 @@ function v1Paths(): OpenApiDocument["paths"] {
         tags,
         operationId: "listDestinationDeliveries",
         summary: "List a destination's deliveries",
-        description:
-          "Its deliveries, newest first, each with every attempt made (time, duration, response status, error).",
+        description: `Its deliveries, newest first, each with every attempt made (time, duration, response status, error).${MODE_SCOPE}`,
         security: apiKeyAuth,
         parameters: [destinationIdParam, paramRef("Cursor"), paramRef("Limit")],
         responses: {
@@ -477,7 +477,7 @@ function harborPaths(): OpenApiDocument["paths"] {
         operationId: "UpdateWebhookPolicyOfProject",
         summary: "Update a webhook policy",
         description:
-          "The whole policy. A masked or missing `auth_header` keeps the stored one, and so does a masked Slack URL (as maintainers read it).",
+          "The whole policy. A masked or missing `auth_header` keeps the stored one only while the target's address keeps its origin (scheme, host and port): an address moved to another origin drops the stored header unless a new one is given, so a write-only secret never follows a URL to another host; a path change keeps it. A masked Slack URL (as maintainers read it) keeps the stored URL for a target of the same type only.",
         parameters: [P, POL],
         requestBody: body("PolicyInput"),
         responses: {
@@ -834,10 +834,11 @@ function harborPaths(): OpenApiDocument["paths"] {
         {
           operationId: "ListApiKeys",
           summary: "List API keys (project admin)",
-          description: "Never the keys themselves.",
-          parameters: [P],
+          description: "Newest first, revoked ones included. Never the keys themselves.",
+          parameters: [P, ...PAGE],
           responses: {
-            200: { description: "The project's keys.", content: json({ type: "array", items: ref("HarborApiKey") }) },
+            200: paged("HarborApiKey", "A page of the project's keys."),
+            ...H400,
             ...H401,
             ...H403,
             ...H404,
@@ -850,7 +851,7 @@ function harborPaths(): OpenApiDocument["paths"] {
           operationId: "CreateApiKey",
           summary: "Create an API key (project admin)",
           description:
-            "The key appears only in this response; only its hash is stored. Test-mode keys may register plain-HTTP destinations.",
+            "The key appears only in this response; only its hash is stored. Test-mode keys may register plain-HTTP destinations; each key sees and changes only the destinations of its own mode.",
           parameters: [P],
           requestBody: body("ApiKeyInput"),
           responses: {
@@ -911,7 +912,8 @@ function components(): OpenApiDocument["components"] {
         type: "http",
         scheme: "bearer",
         bearerFormat: "hk_live_… or hk_test_…",
-        description: "A project API key. It acts in its own project only.",
+        description:
+          "A project API key. It acts in its own project only, and on the Destinations API on the destinations of its own mode (test or live) only.",
       },
       BasicAuth: { type: "http", scheme: "basic", description: "A user's name and password, as Harbor's API accepts." },
       Session: {

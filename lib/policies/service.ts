@@ -13,8 +13,10 @@ import {
   maskSecretUrl,
   policyNameTakenMessage,
   POLICY_NAME_MAX,
+  sameOrigin,
   SECRET_MASK,
   type PolicyInput,
+  type TargetInput,
 } from "@/lib/shared/policy-input";
 import { cancelPendingTasks } from "@/lib/delivery/task-control";
 
@@ -78,48 +80,61 @@ function policyColumns(input: PolicyInput) {
   };
 }
 
+/** A target as stored, as far as an update needs it. */
+type StoredTarget = {
+  position: number;
+  type: string;
+  authHeaderEnc: string | null;
+  status: string;
+  pausedReason: string | null;
+  address: string;
+};
+
 /**
  * A masked secret URL (maskSecretUrl, what maintainers and Harbor clients read back) stands for the
- * stored URL it masks: the one at the same position, else any stored target it matches.
+ * stored URL it masks, of a target of the same type: the one at the same position, else any stored
+ * target it matches. The type must match, so a masked Slack URL cannot be turned into an http
+ * target's address (whose auth header, signatures and payloads would then go to it).
  */
 function keptAddress(
-  address: string,
+  target: TargetInput,
   position: number,
-  before: { address: string } | undefined,
-  previous: { address: string }[],
+  before: StoredTarget | undefined,
+  previous: StoredTarget[],
 ): string {
+  const { address } = target;
   if (!address.includes(SECRET_MASK)) return address;
-  const stored = [before, ...previous].find((p) => p && maskSecretUrl(p.address) === address);
+  const stored = [before, ...previous].find((p) => p && p.type === target.type && maskSecretUrl(p.address) === address);
   if (!stored)
     throw invalid(`targets.${position}.address`, `targets.${position}.address: is masked; send the full URL`);
   return stored.address;
 }
 
-/** Target rows for the input; a masked auth header keeps the value stored at the same position. */
-function targetRows(
-  input: PolicyInput,
-  previous: {
-    position: number;
-    authHeaderEnc: string | null;
-    status: string;
-    pausedReason: string | null;
-    address: string;
-  }[] = [],
-) {
+/**
+ * The encrypted auth header of a target. A new value replaces the stored one; the mask keeps the
+ * stored one only where it was sent before: the http target at the same position, on the same
+ * origin (scheme, host and port). An address moved to another origin drops it, so a write-only
+ * secret never follows a URL change to a host it was not given for; a path change keeps it.
+ */
+function keptAuthHeader(target: TargetInput, address: string, before: StoredTarget | undefined): string | null {
+  if (target.type !== "http" || !target.auth_header) return null;
+  if (target.auth_header !== SECRET_MASK) return encryptSecret(target.auth_header);
+  if (!before || before.type !== "http" || !sameOrigin(before.address, address)) return null;
+  return before.authHeaderEnc;
+}
+
+/** Target rows for the input, the stored secrets kept where keptAddress and keptAuthHeader allow. */
+function targetRows(input: PolicyInput, previous: StoredTarget[] = []) {
   return input.targets.map((t, position) => {
     const before = previous.find((p) => p.position === position);
-    const address = keptAddress(t.address, position, before, previous);
-    let authHeaderEnc: string | null = null;
-    if (t.type === "http" && t.auth_header) {
-      authHeaderEnc = t.auth_header === SECRET_MASK ? (before?.authHeaderEnc ?? null) : encryptSecret(t.auth_header);
-    }
+    const address = keptAddress(t, position, before, previous);
     // Editing a target's address clears an automatic pause; an unchanged one keeps its state.
     const keep = before && before.address === address;
     return {
       position,
       type: t.type,
       address,
-      authHeaderEnc,
+      authHeaderEnc: keptAuthHeader(t, address, before),
       skipCertVerify: t.type === "http" ? t.skip_cert_verify : false,
       payloadFormat: t.type === "http" && t.payload_format ? t.payload_format : "Default",
       status: keep ? before.status : "active",
@@ -130,8 +145,8 @@ function targetRows(
 
 export type PolicyKind = "policy" | "destination";
 
-/** Columns only destinations carry (the Destinations API); policies keep their defaults. */
-export type PolicyExtras = { metadata?: string };
+/** Columns only destinations carry (the Destinations API: metadata, the mode of its keys); policies keep their defaults. */
+export type PolicyExtras = { metadata?: string; mode?: "live" | "test" };
 
 /**
  * Inserts a policy (or a destination: kind "destination") with its targets and first signing key,

@@ -6,7 +6,7 @@
 import { numberRangeMessage } from "@/lib/shared/input-rules";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import { EVENT_TYPES, isEventType, type EventType, type NotifyType, type PayloadFormat } from "@/lib/shared/events";
-import { policyInputSchema, SECRET_MASK, type PolicyInput } from "@/lib/shared/policy-input";
+import { policyInputSchema, sameOrigin, SECRET_MASK, urlOrigin, type PolicyInput } from "@/lib/shared/policy-input";
 
 /** What happens to the stored auth header on save. New policies, and policies without one, use "replace". */
 export type AuthHeaderAction = "keep" | "replace" | "remove";
@@ -111,6 +111,14 @@ export function policyToFormValues(policy: PolicyForForm): PolicyFormValues {
     timeoutSeconds: msToSeconds(policy.retry_policy.timeout_ms),
     backoffCapMs: policy.retry_policy.backoff_cap_ms,
   };
+}
+
+/**
+ * Whether an edit moves the address to another origin (once the new address is a URL): the stored
+ * auth header is then dropped on save unless a new one is given (the policy service's rule).
+ */
+export function movesOrigin(savedAddress: string, address: string): boolean {
+  return savedAddress !== "" && urlOrigin(address) !== null && !sameOrigin(savedAddress, address);
 }
 
 /** "" → undefined; anything else a number (NaN when it is not one, which the schema refuses). */

@@ -58,6 +58,22 @@ export function maskSecretUrl(address: string): string {
   return `${u.protocol}//${u.host}/${segments.join("/")}`;
 }
 
+/**
+ * The origin (scheme, host and port) of an address, or null for one that is not a URL. Stored
+ * secrets that are sent to the host (the auth header) stay with their origin: an address moved to
+ * another origin drops them unless new ones are given.
+ */
+export function urlOrigin(address: string): string | null {
+  const u = parsedUrl(address.trim());
+  return u && (u.protocol === "http:" || u.protocol === "https:") ? u.origin : null;
+}
+
+/** Whether two addresses share an origin; a path change keeps it, a scheme, host or port change does not. */
+export function sameOrigin(a: string, b: string): boolean {
+  const origin = urlOrigin(a);
+  return origin !== null && origin === urlOrigin(b);
+}
+
 const headerValue = z
   .string(enter("the header as text"))
   .max(4096, atMostChars(4096))
@@ -67,8 +83,15 @@ export const targetInputSchema = z
   .object(
     {
       type: z.enum(NOTIFY_TYPES, "Choose http or slack."),
-      address: webhookUrlSchema,
-      auth_header: headerValue.optional().nullable(),
+      address: webhookUrlSchema.describe(
+        "The URL deliveries are POSTed to. A Slack URL read back masked (its last path segment) keeps the stored URL when sent back for a target of the same type.",
+      ),
+      auth_header: headerValue
+        .optional()
+        .nullable()
+        .describe(
+          `Sent as the Authorization header (http targets). Write-only: reads show "${SECRET_MASK}". Sending that mask back (or, in the Harbor API's PUT, leaving the field out) keeps the stored header only while the address stays on the same origin (scheme, host and port); an address moved to another origin drops it unless a new one is given. "" or null removes it.`,
+        ),
       skip_cert_verify: z.boolean(TRUE_OR_FALSE).default(false),
       payload_format: z
         .enum([...PAYLOAD_FORMATS, ""], "Choose Default or CloudEvents.")

@@ -50,6 +50,7 @@ import { readRegistryFeed } from "@/lib/settings/registry-feed";
 export const POLICY_PAGE_SIZE = 20;
 export const EXECUTION_PAGE_SIZE = 20;
 export const EVENT_PAGE_SIZE = 25;
+export const API_KEY_PAGE_SIZE = 20;
 
 async function webhookAccess(projectName: string, permission: "webhook.read" | "webhook.manage") {
   const access = await pageProjectAccess(projectName, permission);
@@ -433,10 +434,12 @@ export async function loadSettingsPage() {
   };
 }
 
-export async function loadApiKeysPage(projectName: string) {
+/** The API keys page: a page of the project's keys, newest first. */
+export async function loadApiKeysPage(projectName: string, sp: SearchParams) {
   const access = await pageProjectAccess(projectName, "apiKeys.manage");
-  const keys = await listApiKeys(access.project.id);
-  return { ...access, keys };
+  const page = pageParam(sp);
+  const { total, items } = await listApiKeys(access.project.id, { page, pageSize: API_KEY_PAGE_SIZE });
+  return { ...access, keys: items, total, page, pageSize: API_KEY_PAGE_SIZE };
 }
 
 /** The project pages' banner while webhooks are off for the whole instance (null while they are on). */

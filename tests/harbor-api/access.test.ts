@@ -291,6 +291,17 @@ const CASES: RouteCase[] = [
     run: (auth) => call(apiKeys.GET, `${base()}/api-keys`, { params: pp(), auth }),
   },
   {
+    route: "GET /projects/{p}/api-keys?page=2&page_size=1",
+    permission: "apiKeys.manage",
+    success: 200,
+    run: (auth) => call(apiKeys.GET, `${base()}/api-keys?page=2&page_size=1`, { params: pp(), auth }),
+    check: (r) => {
+      expect(r.json as unknown[]).toHaveLength(1);
+      expect(Number(r.headers.get("x-total-count"))).toBeGreaterThanOrEqual(3);
+      expect(r.headers.get("link")).toContain('rel="prev"');
+    },
+  },
+  {
     route: "POST /projects/{p}/api-keys",
     permission: "apiKeys.manage",
     success: 201,
@@ -355,6 +366,28 @@ const CASES: RouteCase[] = [
       const { path, params } = await withPolicy();
       return call(policy.PUT, path, { method: "PUT", params, auth, body: policyBody() });
     },
+  },
+  {
+    // The stored auth header stays with its origin: whoever may save the policy cannot send it elsewhere.
+    route: "PUT webhook/policies/{id} to another origin, the auth header masked",
+    permission: "webhook.manage",
+    success: 200,
+    run: async (auth) => {
+      const { path, params } = await withPolicy();
+      return call(policy.PUT, path, {
+        method: "PUT",
+        params,
+        auth,
+        body: {
+          ...policyBody(),
+          targets: [{ type: "http", address: "http://127.0.0.2:9/hook", auth_header: "••••••••" }],
+        },
+      });
+    },
+    check: (r) =>
+      expect((r.json as { targets: { address: string; auth_header: string }[] }).targets).toEqual([
+        expect.objectContaining({ address: "http://127.0.0.2:9/hook", auth_header: "" }),
+      ]),
   },
   {
     route: "DELETE webhook/policies/{id}",

@@ -11,7 +11,7 @@ import * as users from "@/app/api/v2.0/users/route";
 import * as user from "@/app/api/v2.0/users/[user_id]/route";
 import * as policies from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/route";
 import { getDb } from "@/lib/db/client";
-import { DEAD_URL, makeProject, makeUser, uid } from "../helpers/fixtures";
+import { DEAD_URL, makeApiKey, makeProject, makeUser, uid } from "../helpers/fixtures";
 import { call } from "../helpers/http";
 import { harborError, makeWorld, type World } from "./helpers";
 
@@ -431,6 +431,32 @@ describe("API keys", () => {
     expect(
       (await call(apiKey.DELETE, "/x", { method: "DELETE", params: kparams, auth: w.auth.projectAdmin })).json,
     ).toEqual(harborError("NOT_FOUND", "API key not found"));
+  });
+
+  it("pages the list: page and page_size, newest first, X-Total-Count and Link; page_size over 100 is a 400", async () => {
+    const p = await makeProject({ [w.users.admin.user.id]: "projectAdmin" });
+    const params = { project_name_or_id: p.name };
+    const path = `/api/v2.0/projects/${p.name}/api-keys`;
+    for (let i = 1; i <= 5; i++) await makeApiKey(p.id, i % 2 ? "live" : "test");
+    const page = (query: string) => call(apiKeys.GET, `${path}?${query}`, { params, auth: w.auth.projectAdmin });
+    const ids = (r: { json: unknown }) => (r.json as { id: number }[]).map((k) => k.id);
+
+    const all = await page("page_size=100");
+    expect(all.headers.get("x-total-count")).toBe("5");
+    expect(all.headers.get("link")).toBeNull();
+    const newestFirst = ids(all);
+    expect(newestFirst).toEqual([...newestFirst].sort((a, b) => b - a));
+
+    const second = await page("page=2&page_size=2");
+    expect(ids(second)).toEqual(newestFirst.slice(2, 4));
+    expect(second.headers.get("x-total-count")).toBe("5");
+    expect(second.headers.get("link")).toBe(
+      `<${path}?page=1&page_size=2>; rel="prev" , <${path}?page=3&page_size=2>; rel="next"`,
+    );
+    expect(ids(await page("page=3&page_size=2"))).toEqual(newestFirst.slice(4));
+    // Harbor's default: 10 per page.
+    expect(ids(await page(""))).toEqual(newestFirst);
+    expect((await page("page_size=101")).json).toEqual(harborError("BAD_REQUEST", "page_size: must be at most 100"));
   });
 
   it("refuses an unknown mode, and a key of another project by id", async () => {

@@ -2,6 +2,8 @@
 // and the Harbor API's reads (tests/harbor-api/access.test.ts has the Harbor API's full 30 × 11
 // allow/deny table), × every kind of caller; and a scan of every answer for secrets the caller
 // must not see. Logs are captured (pino's real options, our stream) and scanned the same way.
+// Two rules across entry points: a key acts only on destinations of its own mode, and a stored
+// auth header never follows an address to another origin (UI action, Harbor PUT, API keys).
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
@@ -49,8 +51,10 @@ import { authenticateApiKey } from "@/lib/auth/api-keys";
 import { destinationCreateSchema } from "@/lib/destinations/schemas";
 import { getSettings } from "@/lib/settings/settings";
 import { sampleEvent } from "@/lib/events/samples";
+import { decryptOptional } from "@/lib/crypto/secret-box";
+import { maskSecretUrl, SECRET_MASK } from "@/lib/shared/policy-input";
 import { CALLERS, makeDelivery, makePolicy, makeWorld, type Caller, type World } from "../harbor-api/helpers";
-import { makeUser, uid } from "../helpers/fixtures";
+import { DEAD_URL, makeUser, uid } from "../helpers/fixtures";
 import { call } from "../helpers/http";
 import { signedIn } from "../helpers/session-mock";
 import { recordFigure } from "../reliability/figures";
@@ -66,7 +70,7 @@ const testKeyAccess = async () => requireKeyProject((await authenticateApiKey(w.
 let dest: { id: string; secret: string };
 /** Every secret of the world: none may appear in an answer unless the matrix says so. */
 let secrets: Record<string, string>;
-const checked = { v1: 0, actions: 0, harborReads: 0, scanned: 0 };
+const checked = { v1: 0, actions: 0, harborReads: 0, scanned: 0, modeCrossings: 0, urlChanges: 0 };
 
 beforeAll(async () => {
   process.env.REGISTRY_NOTIFICATION_TOKEN = REGISTRY_TOKEN;
@@ -116,7 +120,11 @@ type V1Case = {
   route: string;
   run: (auth: string | undefined) => Promise<Answer>;
   success: number;
-  otherKey: "own project" | "not found";
+  /**
+   * What a key of another project, or of the other mode (the live key: `dest` is a test
+   * destination), gets: its own list or creation, or destination_not_found for this destination.
+   */
+  foreignKey: "own scope" | "not found";
   secretsOnSuccess?: string[];
 };
 const auth = (c: Caller) => w.auth[c];
@@ -125,13 +133,13 @@ const V1: V1Case[] = [
   {
     route: "GET /v1/destinations",
     success: 200,
-    otherKey: "own project",
+    foreignKey: "own scope",
     run: (a) => call(destinations.GET, { path: "/v1/destinations", auth: a }),
   },
   {
     route: "POST /v1/destinations",
     success: 201,
-    otherKey: "own project",
+    foreignKey: "own scope",
     secretsOnSuccess: ["new signing secret"],
     run: (a) =>
       call(destinations.POST, {
@@ -143,13 +151,13 @@ const V1: V1Case[] = [
   {
     route: "GET /v1/destinations/{id}",
     success: 200,
-    otherKey: "not found",
+    foreignKey: "not found",
     run: (a) => call(destination.GET, { path: destPath(), auth: a, params: { id: dest.id } }),
   },
   {
     route: "PATCH /v1/destinations/{id}",
     success: 200,
-    otherKey: "not found",
+    foreignKey: "not found",
     run: (a) =>
       call(destination.PATCH, {
         method: "PATCH",
@@ -162,7 +170,7 @@ const V1: V1Case[] = [
   {
     route: "POST /v1/destinations/{id}/signing-keys",
     success: 201,
-    otherKey: "not found",
+    foreignKey: "not found",
     secretsOnSuccess: ["new signing secret"],
     run: (a) =>
       call(destinationKeys.POST, {
@@ -175,13 +183,13 @@ const V1: V1Case[] = [
   {
     route: "GET /v1/destinations/{id}/deliveries",
     success: 200,
-    otherKey: "not found",
+    foreignKey: "not found",
     run: (a) => call(deliveries.GET, { path: `${destPath()}/deliveries`, auth: a, params: { id: dest.id } }),
   },
   {
     route: "DELETE /v1/destinations/{id}",
     success: 204,
-    otherKey: "not found",
+    foreignKey: "not found",
     run: async (a) => {
       // A fresh destination of the project per call.
       const d = await createDestination(
@@ -200,7 +208,7 @@ const V1: V1Case[] = [
   {
     route: "POST /v1/events",
     success: 202,
-    otherKey: "own project",
+    foreignKey: "own scope",
     run: (a) =>
       call(v1Events.POST, {
         path: "/v1/events?validate_only=true",
@@ -210,10 +218,13 @@ const V1: V1Case[] = [
   },
 ];
 
+/** Keys that must never reach `dest` (a test destination of w.project): another project's, and a live one. */
+const FOREIGN_KEYS: readonly Caller[] = ["otherProjectKey", "liveKey"];
+
 function v1Expected(c: V1Case, caller: Caller): { status: number; code?: string } {
-  if (caller === "liveKey" || caller === "testKey") return { status: c.success };
-  if (caller === "otherProjectKey")
-    return c.otherKey === "own project" ? { status: c.success } : { status: 404, code: "destination_not_found" };
+  if (caller === "testKey") return { status: c.success };
+  if (FOREIGN_KEYS.includes(caller))
+    return c.foreignKey === "own scope" ? { status: c.success } : { status: 404, code: "destination_not_found" };
   return { status: 401, code: "unauthorized" };
 }
 
@@ -226,8 +237,8 @@ describe("Destinations API and POST /v1/events × callers", () => {
       if (want.code) expect((r.json as { error: { code: string } }).error.code).toBe(want.code);
       const ok = r.status < 300;
       scan(`${c.route} as ${caller}`, r.text, ok ? (c.secretsOnSuccess ?? []) : []);
-      // Secrets stay with the key's own project: another project's key never sees this destination.
-      if (caller === "otherProjectKey") expect(r.text).not.toContain(dest.id);
+      // Destinations stay with the key's own project and mode: the others never see this one.
+      if (FOREIGN_KEYS.includes(caller)) expect(r.text).not.toContain(dest.id);
       checked.v1++;
     });
   });
@@ -256,6 +267,224 @@ describe("Destinations API and POST /v1/events × callers", () => {
     scan("registry with its token", r.text);
     checked.v1++;
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Mode-crossing keys × every destination operation, both ways: 404 as an unknown id, nothing changed
+
+type ModeOp = { op: string; run: (key: string, id: string) => Promise<Answer> };
+const MODE_OPS: ModeOp[] = [
+  { op: "GET", run: (key, id) => call(destination.GET, { path: `/v1/destinations/${id}`, key, params: { id } }) },
+  {
+    op: "PATCH url to plain http",
+    run: (key, id) =>
+      call(destination.PATCH, {
+        method: "PATCH",
+        path: `/v1/destinations/${id}`,
+        key,
+        params: { id },
+        body: { url: "http://127.0.0.1:9/moved" },
+      }),
+  },
+  {
+    op: "PATCH status",
+    run: (key, id) =>
+      call(destination.PATCH, {
+        method: "PATCH",
+        path: `/v1/destinations/${id}`,
+        key,
+        params: { id },
+        body: { status: "paused" },
+      }),
+  },
+  {
+    op: "POST signing-keys",
+    run: (key, id) =>
+      call(destinationKeys.POST, {
+        method: "POST",
+        path: `/v1/destinations/${id}/signing-keys`,
+        key,
+        params: { id },
+      }),
+  },
+  {
+    op: "GET deliveries",
+    run: (key, id) => call(deliveries.GET, { path: `/v1/destinations/${id}/deliveries`, key, params: { id } }),
+  },
+  {
+    op: "DELETE",
+    run: (key, id) =>
+      call(destination.DELETE, { method: "DELETE", path: `/v1/destinations/${id}`, key, params: { id } }),
+  },
+];
+
+describe("mode-crossing keys × every destination operation", () => {
+  const CROSSINGS = [
+    ["a test key on a live destination", "test", "live", "https://127.0.0.1:9/live-dest"],
+    ["a live key on a test destination", "live", "test", "http://127.0.0.1:9/test-dest"],
+  ] as const;
+  describe.each(CROSSINGS)("%s", (_name, keyMode, destMode, url) => {
+    it.each(MODE_OPS.map((o) => [o.op, o] as const))(
+      "%s: destination_not_found, and nothing changed",
+      async (_op, o) => {
+        const owner = w.keys[destMode].key;
+        const made = await call(destinations.POST, {
+          path: "/v1/destinations",
+          key: owner,
+          body: { url, name: "mode" },
+        });
+        expect(made.status, made.text).toBe(201);
+        const id = (made.json as { id: string }).id;
+        const before = await call(destination.GET, { path: `/v1/destinations/${id}`, key: owner, params: { id } });
+        const db = await getDb();
+        const keysBefore = await db.signingKey.count({ where: { policy: { publicId: id } } });
+
+        const r = await o.run(w.keys[keyMode].key, id);
+        expect(r.status, r.text).toBe(404);
+        expect(r.json).toEqual({ error: { code: "destination_not_found", message: expect.any(String), field: "id" } });
+        scan(`${o.op} across modes`, r.text);
+
+        // The owner's mode still sees it exactly as before; the other mode does not list it.
+        const after = await call(destination.GET, { path: `/v1/destinations/${id}`, key: owner, params: { id } });
+        expect(after.json).toEqual(before.json);
+        expect(await db.signingKey.count({ where: { policy: { publicId: id } } })).toBe(keysBefore);
+        const listed = await call(destinations.GET, { path: "/v1/destinations?limit=100", key: w.keys[keyMode].key });
+        expect(listed.status).toBe(200);
+        expect(listed.text).not.toContain(id);
+        const own = await call(destinations.GET, { path: "/v1/destinations?limit=100", key: owner });
+        expect(own.text).toContain(id);
+        checked.modeCrossings++;
+      },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A stored auth header and URL changes × every entry point that changes a policy
+
+/** Saving a whole policy: ok, or the error's field (the UI action's `field`, Harbor's message prefix). */
+type Saved = { ok: true } | { ok: false; field: string };
+type EntryPoint = {
+  name: string;
+  mask: ("sent" | "left out")[];
+  save: (policyId: number, body: object) => Promise<Saved>;
+};
+const harborPut =
+  (a: () => string | undefined) =>
+  async (policyId: number, body: object): Promise<Saved> => {
+    const r = await call(policyRoute.PUT, {
+      method: "PUT",
+      path: `/api/v2.0/projects/${w.project.name}/webhook/policies/${policyId}`,
+      auth: a(),
+      params: { project_name_or_id: w.project.name, webhook_policy_id: String(policyId) },
+      body,
+    });
+    scan("Harbor PUT", r.text);
+    if (r.status === 200) return { ok: true };
+    expect(r.status, r.text).toBe(400);
+    return { ok: false, field: (r.json as { errors: { message: string }[] }).errors[0].message.split(":")[0] };
+  };
+const ENTRY_POINTS: EntryPoint[] = [
+  {
+    name: "the UI's save (project admin)",
+    // The form sends the mask to keep the header; leaving it out removes it.
+    mask: ["sent"],
+    save: async (policyId, body) => {
+      signedIn.uid = w.users.admin.user.id;
+      const r = await webhookActions.updatePolicyAction(w.project.name, policyId, body).finally(() => {
+        signedIn.uid = undefined;
+      });
+      scan("updatePolicyAction", JSON.stringify(r));
+      return r.ok ? { ok: true } : { ok: false, field: r.field ?? "" };
+    },
+  },
+  { name: "Harbor PUT (project admin, Basic)", mask: ["sent", "left out"], save: harborPut(() => w.auth.projectAdmin) },
+  { name: "Harbor PUT (live key)", mask: ["sent", "left out"], save: harborPut(() => w.auth.liveKey) },
+  { name: "Harbor PUT (test key)", mask: ["sent", "left out"], save: harborPut(() => w.auth.testKey) },
+];
+/** makePolicy's http target is DEAD_URL (http://127.0.0.1:9/hook) with AUTH_HEADER_VALUE. */
+const ADDRESS_CHANGES = [
+  ["another host", "http://127.0.0.2:9/hook", false],
+  ["another host (IPv6)", "http://[::1]:9/hook", false],
+  ["another port", "http://127.0.0.1:10/hook", false],
+  ["another scheme", "https://127.0.0.1:9/hook", false],
+  ["another path and query, same origin", "http://127.0.0.1:9/other/path?x=1", true],
+  ["the same origin spelled otherwise", "HTTP://127.0.0.1:9/hook", true],
+] as const;
+const storedTarget = async (policyId: number, position = 0) =>
+  (await getDb()).webhookTarget.findFirstOrThrow({ where: { policyId, position } });
+
+describe("a stored auth header stays with its origin, whatever the entry point", () => {
+  const cells = ENTRY_POINTS.flatMap((e) =>
+    e.mask.flatMap((mask) => ADDRESS_CHANGES.map(([change, to, kept]) => [e.name, mask, change, e, to, kept] as const)),
+  );
+  it.each(cells)("%s, mask %s, address to %s", async (_e, mask, _change, entry, to, kept) => {
+    const p = await makePolicy(w.users.sys.actor, w.project);
+    const http = { type: "http", address: to, ...(mask === "sent" ? { auth_header: SECRET_MASK } : {}) };
+    const saved = await entry.save(p.id, {
+      name: p.name,
+      event_types: ["PUSH_ARTIFACT"],
+      targets: [http, { type: "slack", address: p.targets[1].address }],
+    });
+    expect(saved).toEqual({ ok: true });
+    const stored = await storedTarget(p.id);
+    expect(stored.address).toBe(to);
+    expect(decryptOptional(stored.authHeaderEnc) ?? null).toBe(kept ? AUTH_HEADER_VALUE : null);
+    checked.urlChanges++;
+  });
+
+  it.each(ENTRY_POINTS.map((e) => [e.name, e] as const))(
+    "%s: a new header given with the new address is stored",
+    async (_e, entry) => {
+      const p = await makePolicy(w.users.sys.actor, w.project);
+      const saved = await entry.save(p.id, {
+        name: p.name,
+        event_types: ["PUSH_ARTIFACT"],
+        targets: [{ type: "http", address: "http://127.0.0.2:9/hook", auth_header: "Bearer for-the-new-host" }],
+      });
+      expect(saved).toEqual({ ok: true });
+      expect(decryptOptional((await storedTarget(p.id)).authHeaderEnc)).toBe("Bearer for-the-new-host");
+      checked.urlChanges++;
+    },
+  );
+
+  it.each(ENTRY_POINTS.map((e) => [e.name, e] as const))(
+    "%s: a masked Slack URL cannot become an http target's address, nor carry the header there",
+    async (_e, entry) => {
+      const slackUrl = `https://hooks.slack.com/services/T0/B0/${uid()}${uid()}`;
+      const p = await makePolicy(w.users.sys.actor, w.project, {
+        targets: [
+          { type: "http", address: DEAD_URL, auth_header: AUTH_HEADER_VALUE },
+          { type: "slack", address: slackUrl },
+        ],
+      });
+      const masked = maskSecretUrl(slackUrl);
+      expect(masked).not.toContain(slackUrl.split("/").pop());
+      for (const position of [0, 1]) {
+        const targets = [
+          { type: "http", address: DEAD_URL, auth_header: SECRET_MASK },
+          { type: "slack", address: masked },
+        ];
+        targets[position] = { type: "http", address: masked, auth_header: SECRET_MASK };
+        const saved = await entry.save(p.id, { name: p.name, event_types: ["PUSH_ARTIFACT"], targets });
+        expect(saved).toEqual({ ok: false, field: `targets.${position}.address` });
+      }
+      // Nothing changed; the masked URL sent back for the Slack target itself keeps it.
+      expect((await storedTarget(p.id, 1)).address).toBe(slackUrl);
+      const kept = await entry.save(p.id, {
+        name: p.name,
+        event_types: ["PUSH_ARTIFACT"],
+        targets: [
+          { type: "http", address: DEAD_URL, auth_header: SECRET_MASK },
+          { type: "slack", address: masked },
+        ],
+      });
+      expect(kept).toEqual({ ok: true });
+      expect((await storedTarget(p.id, 1)).address).toBe(slackUrl);
+      expect(decryptOptional((await storedTarget(p.id, 0)).authHeaderEnc)).toBe(AUTH_HEADER_VALUE);
+      checked.urlChanges++;
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -633,16 +862,18 @@ describe("logs", () => {
     expect(all).not.toContain("action-secret");
     expect(all).not.toMatch(/whsec_[A-Za-z0-9+/=]{20,}/);
     expect(all).not.toMatch(/hk_(live|test)_[A-Za-z0-9]{32}/);
-    const cells = checked.v1 + checked.actions + checked.harborReads;
+    const cells = checked.v1 + checked.actions + checked.harborReads + checked.modeCrossings + checked.urlChanges;
     recordFigure("authz", {
       v1Cells: checked.v1,
       actionCells: checked.actions,
       harborSecretReads: checked.harborReads,
+      modeCrossingCells: checked.modeCrossings,
+      urlChangeCells: checked.urlChanges,
       answersScanned: checked.scanned,
       logLines: state.logs.length,
     });
     console.log(
-      `authz: ${V1.length + 2} Destinations/events/registry routes × ${CALLERS.length} callers, ${ACTIONS.length} server actions × ${SESSION_CALLERS.length} roles, Harbor reads × ${CALLERS.length} callers = ${cells} checks; ${checked.scanned} answers and ${state.logs.length} log lines scanned for secrets, 0 leaks`,
+      `authz: ${V1.length + 2} Destinations/events/registry routes × ${CALLERS.length} callers, ${ACTIONS.length} server actions × ${SESSION_CALLERS.length} roles, Harbor reads × ${CALLERS.length} callers, ${checked.modeCrossings} mode crossings, ${checked.urlChanges} address changes = ${cells} checks; ${checked.scanned} answers and ${state.logs.length} log lines scanned for secrets, 0 leaks`,
     );
   });
 });

@@ -304,6 +304,7 @@ describe("GET /v1/destinations", () => {
       data: Array.from({ length: 30 }, (_, i) => ({
         publicId: `dest_${String(i).padStart(2, "0")}${project.id.toString(36).toUpperCase().padStart(24, "0")}`,
         kind: "destination",
+        mode: "test",
         projectId: project.id,
         name: `bulk${i}`,
         eventTypes: "[]",
@@ -408,19 +409,19 @@ describe("GET / PATCH / DELETE /v1/destinations/{id}", () => {
 
   it("PATCH errors: invalid_url, url_not_reachable, metadata_too_large, validation_error", async () => {
     const { key } = await setup();
-    const { key: live, project } = await setup("live");
+    const { key: live } = await setup("live");
     const d = await create(key);
     expectV1Error(await patch(key, d.id, { url: "gopher://x" }), 400, "invalid_url", "url");
     expectV1Error(await patch(key, d.id, { url: "http://10.9.9.9/x" }), 400, "url_not_reachable", "url");
     expectV1Error(await patch(key, d.id, { metadata: { x: "y".repeat(9000) } }), 400, "metadata_too_large", "metadata");
     expectV1Error(await patch(key, d.id, { status: "on" }), 400, "validation_error", "status");
     expectV1Error(await patch(key, d.id, { id: "dest_x" }), 400, "validation_error", "id");
-    // A live key may not move a destination to plain HTTP.
-    const { key: test2 } = await makeApiKey(project.id, "test");
-    const ld = await create(test2);
+    // A live key may not move its destination to plain HTTP.
+    const ld = await create(live, { url: "https://127.0.0.1:9/live" });
     expectV1Error(await patch(live, ld.id, { url: "http://127.0.0.1:9/x" }), 400, "invalid_url", "url");
     // Nothing was changed by the refused requests.
     expect((await get(key, d.id)).json).toMatchObject({ url: URL_OK, status: "active", metadata: {} });
+    expect((await get(live, ld.id)).json).toMatchObject({ url: "https://127.0.0.1:9/live" });
   });
 
   it("DELETE answers 204, stops pending deliveries, and the destination is gone", async () => {
@@ -606,6 +607,37 @@ describe("keys and projects", () => {
     expectV1Error(await get(key, "dest_nope"), 404, "destination_not_found", "id");
     expectV1Error(await get(key, "dest_01HXYZ01HXYZ01HXYZ01HXYZ01"), 404, "destination_not_found", "id");
     expect((await get(key, d.id)).status).toBe(200);
+  });
+
+  it("a key sees and changes only the destinations of its own mode", async () => {
+    const { project, key: test } = await setup("test");
+    const { key: live } = await makeApiKey(project.id, "live");
+    const { key: test2 } = await makeApiKey(project.id, "test");
+    const t = await create(test, { name: "test one" });
+    const l = await create(live, { url: "https://127.0.0.1:9/live", name: "live one" });
+    const db = await getDb();
+    expect((await db.webhookPolicy.findUniqueOrThrow({ where: { publicId: t.id } })).mode).toBe("test");
+    expect((await db.webhookPolicy.findUniqueOrThrow({ where: { publicId: l.id } })).mode).toBe("live");
+
+    // Lists: each mode its own; any key of the mode sees the mode's destinations.
+    const names = async (key: string) => ((await list(key)).json as Page<Dest>).data.map((d) => d.name);
+    expect(await names(test)).toEqual(["test one"]);
+    expect(await names(test2)).toEqual(["test one"]);
+    expect(await names(live)).toEqual(["live one"]);
+
+    // The other mode's id is an unknown id (the spec's 404), on every route; nothing changes.
+    for (const [key, other] of [
+      [test, l.id],
+      [live, t.id],
+    ] as const) {
+      expectV1Error(await get(key, other), 404, "destination_not_found", "id");
+      expectV1Error(await patch(key, other, { url: "http://127.0.0.1:9/moved" }), 404, "destination_not_found", "id");
+      expectV1Error(await del(key, other), 404, "destination_not_found", "id");
+      expectV1Error(await rotate(key, other), 404, "destination_not_found", "id");
+      expectV1Error(await listDeliveries(key, other), 404, "destination_not_found", "id");
+    }
+    expect((await get(live, l.id)).json).toMatchObject({ url: "https://127.0.0.1:9/live", status: "active" });
+    expect((await get(test2, t.id)).json).toMatchObject({ url: URL_OK, status: "active" });
   });
 
   it("unauthorized: no key, a malformed key, a revoked key, or user credentials", async () => {

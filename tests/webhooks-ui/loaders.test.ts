@@ -6,7 +6,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { requireProject } from "@/lib/auth/access";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/shared/policy-input";
-import { makeProject, makeUser } from "../helpers/fixtures";
+import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 
 const session = vi.hoisted(() => ({ actor: null as Actor | null }));
 vi.mock("@/lib/auth/session", () => ({
@@ -16,7 +16,7 @@ vi.mock("@/lib/auth/session", () => ({
   },
 }));
 
-const { loadExecutionDetail, loadPolicyDetail, loadPolicyForm, loadTaskLog } =
+const { API_KEY_PAGE_SIZE, loadApiKeysPage, loadExecutionDetail, loadPolicyDetail, loadPolicyForm, loadTaskLog } =
   await import("@/lib/webhooks-ui/loaders");
 
 /** next/navigation's notFound() throws an error whose digest names the 404 fallback. */
@@ -66,5 +66,25 @@ describe("page loaders: ids from the URL", () => {
     expect(detail.policy).toMatchObject({ id: Number(policyId), name: "hook" });
     const form = await loadPolicyForm(project, policyId);
     expect(form.policy?.name).toBe("hook");
+  });
+});
+
+describe("the API keys page", () => {
+  it("loads a page of keys, newest first, with the total for the pager; a bad page number is page 1", async () => {
+    const admin = await makeUser();
+    const project = await makeProject({ [admin.user.id]: "projectAdmin" });
+    session.actor = admin.actor;
+    const made = [];
+    for (let i = 0; i < API_KEY_PAGE_SIZE + 3; i++) made.push((await makeApiKey(project.id)).row.id);
+    const newestFirst = [...made].reverse();
+
+    const first = await loadApiKeysPage(project.name, {});
+    expect(first).toMatchObject({ page: 1, pageSize: API_KEY_PAGE_SIZE, total: API_KEY_PAGE_SIZE + 3 });
+    expect(first.keys.map((k) => k.id)).toEqual(newestFirst.slice(0, API_KEY_PAGE_SIZE));
+    expect(first.keys[0]).not.toHaveProperty("hash");
+
+    const second = await loadApiKeysPage(project.name, { page: "2" });
+    expect(second.keys.map((k) => k.id)).toEqual(newestFirst.slice(API_KEY_PAGE_SIZE));
+    expect((await loadApiKeysPage(project.name, { page: "-4" })).page).toBe(1);
   });
 });

@@ -7,6 +7,7 @@ import {
   fieldForPath,
   formToPolicyInput,
   messageForField,
+  movesOrigin,
   policyToFormValues,
   retryBounds,
   validatePolicyForm,
@@ -169,6 +170,20 @@ describe("policy form → policy input", () => {
     const r = validatePolicyForm({ ...policyToFormValues(stored), backoffSeconds: "120" }, []);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.backoffSeconds).toMatch(/maximum delay/);
+  });
+});
+
+describe("the note on an address moved to another origin", () => {
+  it.each([
+    ["https://ci.example.com/hook", "https://ci.example.com/other?x=1", false],
+    ["https://ci.example.com/hook", "HTTPS://CI.example.com:443/hook", false],
+    ["https://ci.example.com/hook", "https://ci.example.com.evil.test/hook", true],
+    ["https://ci.example.com/hook", "http://ci.example.com/hook", true],
+    ["https://ci.example.com/hook", "https://ci.example.com:8443/hook", true],
+    ["https://ci.example.com/hook", "not a url yet", false],
+    ["", "https://anything.example/", false],
+  ])("%s → %s: %s", (saved, address, shown) => {
+    expect(movesOrigin(saved, address)).toBe(shown);
   });
 });
 

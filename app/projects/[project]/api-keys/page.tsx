@@ -1,18 +1,26 @@
 import { Badge, Clamp, Card, EmptyState, PageHeader, Table, Td } from "@/components/ui";
+import { Pagination } from "@/components/pagination";
 import { ProjectTabs } from "@/components/projects/project-tabs";
 import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { CreateApiKeyForm, RevokeApiKeyButton } from "@/components/api-keys/api-key-forms";
 import { loadApiKeysPage } from "@/lib/webhooks-ui/loaders";
 import { Time } from "@/components/ui/time";
+import type { SearchParams } from "@/lib/shared/search-params";
 import { titled } from "@/lib/webhooks-ui/titles";
 
 export async function generateMetadata({ params }: { params: Promise<{ project: string }> }) {
   return titled("API keys", (await params).project);
 }
 
-export default async function ApiKeysPage({ params }: { params: Promise<{ project: string }> }) {
+export default async function ApiKeysPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { project: name } = await params;
-  const data = await loadApiKeysPage(name);
+  const data = await loadApiKeysPage(name, await searchParams);
   const project = data.project.name;
   return (
     <>
@@ -20,7 +28,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ projec
       <ProjectTabs project={project} tabs={visibleProjectTabs(data.role)} active="api-keys" />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">
         <div className="space-y-3">
-          {data.keys.length === 0 ? (
+          {data.total === 0 ? (
             <EmptyState title="No API keys yet">
               Create one to post events to <code>POST /v1/events</code>, manage destinations through{" "}
               <code>/v1/destinations</code> or webhook policies through the Harbor-compatible API, as this project.
@@ -64,6 +72,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ projec
               ))}
             </Table>
           )}
+          <Pagination page={data.page} pageSize={data.pageSize} total={data.total} />
         </div>
         <Card title="New API key">
           <CreateApiKeyForm project={project} />

@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { pagedJson, parsePaging } from "@/lib/api/pagination";
 import { created } from "@/lib/api/responses";
 import { apiRoute } from "@/lib/api/route";
 import { createApiKey, createApiKeySchema, listApiKeys } from "@/lib/api-keys/service";
@@ -7,10 +7,14 @@ import { PROJECT_PARAM } from "@/lib/harbor-api/route-helpers";
 
 const declaration = { flavor: "harbor", project: PROJECT_PARAM, permission: "apiKeys.manage" } as const;
 
-/** GET /api/v2.0/projects/{p}/api-keys (project admin): the keys, never the keys themselves. */
-export const GET = apiRoute(declaration, async ({ access }) => {
-  const keys = await listApiKeys(access.project.id);
-  return NextResponse.json(keys.map(toHarborApiKey));
+/**
+ * GET /api/v2.0/projects/{p}/api-keys?page=&page_size= (project admin): a page of the keys, newest
+ * first, never the keys themselves; X-Total-Count and Link as every Harbor list.
+ */
+export const GET = apiRoute(declaration, async ({ req, access }) => {
+  const paging = parsePaging(req.nextUrl.searchParams);
+  const { total, items } = await listApiKeys(access.project.id, paging);
+  return pagedJson(req, items.map(toHarborApiKey), paging, total);
 });
 
 /** POST /api/v2.0/projects/{p}/api-keys `{mode: "live"|"test", name?}` → 201; the key is shown only here. */

@@ -3,7 +3,7 @@ import { notFound } from "@/lib/errors";
 import { rowIdOr404 } from "@/lib/api/input";
 import { okEmpty } from "@/lib/api/responses";
 import { apiRoute } from "@/lib/api/route";
-import { listApiKeys, revokeApiKey } from "@/lib/api-keys/service";
+import { findApiKey, revokeApiKey } from "@/lib/api-keys/service";
 import { toHarborApiKey } from "@/lib/harbor-api/mappers";
 import { PROJECT_PARAM } from "@/lib/harbor-api/route-helpers";
 
@@ -12,7 +12,7 @@ const declaration = { flavor: "harbor", project: PROJECT_PARAM, permission: "api
 /** GET /api/v2.0/projects/{p}/api-keys/{id} (project admin), without the key. */
 export const GET = apiRoute(declaration, async ({ params, access }) => {
   const id = rowIdOr404(params.key_id, "API key");
-  const key = (await listApiKeys(access.project.id)).find((k) => k.id === id);
+  const key = await findApiKey(access.project.id, id);
   if (!key) throw notFound("API key");
   return NextResponse.json(toHarborApiKey(key));
 });

@@ -19,7 +19,8 @@ export const GET = apiRoute(
 
 /**
  * PUT …/webhook/policies/{id}: the whole policy, as Harbor. A masked or missing auth header keeps
- * the stored one, and so does a masked Slack URL. A refused address is named in X-Harbor-Notifier-Warning. Answers the updated policy (Harbor's body is empty; its clients ignore ours).
+ * the stored one while the address keeps its origin (the policy service's rule), and a masked Slack
+ * URL keeps the stored one. A refused address is named in X-Harbor-Notifier-Warning. Answers the updated policy (Harbor's body is empty; its clients ignore ours).
  */
 export const PUT = apiRoute(
   { flavor: "harbor", project: PROJECT_PARAM, permission: "webhook.manage" },
