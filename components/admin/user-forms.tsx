@@ -91,7 +91,7 @@ export function CreateUserForm() {
           name="sysadmin"
           checked={sysadmin}
           onChange={(e) => setSysadmin(e.target.checked)}
-        />{" "}
+        />
         System admin
       </label>
       <Button type="submit" disabled={pending}>

@@ -45,7 +45,7 @@ export function CreateProjectForm() {
           name="public"
           checked={isPublic}
           onChange={(e) => setPublic(e.target.checked)}
-        />{" "}
+        />
         Public (any signed-in user can see it)
       </label>
       <Button type="submit" disabled={pending}>
