@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/sql";
+import { groupBy, unique } from "@/lib/history/queries";
 
 /**
  * Events of a project, for the event search page and the event page: what happened to one event
@@ -97,31 +98,48 @@ export async function getEventDeliveries(projectId: number, eventId: number) {
   const db = await getDb();
   const event = await db.event.findFirst({ where: { id: eventId, projectId } });
   if (!event) return null;
-  const executions = await db.execution.findMany({
+  // Flat queries joined here (see executionsWithRelations): the page lists up to 500 executions.
+  const rows = await db.execution.findMany({
     where: { eventId: event.id, policy: { projectId } },
     orderBy: { id: "asc" },
     take: EVENT_EXECUTIONS_LIMIT,
-    include: {
-      policy: { select: { id: true, name: true } },
-      target: { select: { id: true, type: true, address: true, payloadFormat: true } },
-      tasks: {
-        orderBy: { id: "asc" },
-        select: {
-          id: true,
-          webhookId: true,
-          status: true,
-          runCount: true,
-          maxAttempts: true,
-          attempts: {
-            orderBy: { number: "desc" },
-            take: 1,
-            select: { number: true, startedAt: true, responseStatus: true, responseExcerpt: true, error: true },
-          },
-        },
-      },
-    },
   });
-  const total =
-    executions.length < EVENT_EXECUTIONS_LIMIT ? executions.length : await db.execution.count({ where: { eventId } });
+  const [policies, targets, tasks] = await Promise.all([
+    db.webhookPolicy.findMany({
+      where: { id: { in: unique(rows.map((e) => e.policyId)) } },
+      select: { id: true, name: true },
+    }),
+    db.webhookTarget.findMany({
+      where: { id: { in: unique(rows.map((e) => e.targetId)) } },
+      select: { id: true, type: true, address: true, payloadFormat: true },
+    }),
+    db.task.findMany({
+      where: { executionId: { in: rows.map((e) => e.id) } },
+      orderBy: { id: "asc" },
+      select: { id: true, executionId: true, webhookId: true, status: true, runCount: true, maxAttempts: true },
+    }),
+  ]);
+  // Each task's last attempt: a task has at most a few (its retry limit), read in one query.
+  const attempts = await db.attempt.findMany({
+    where: { taskId: { in: tasks.map((t) => t.id) } },
+    orderBy: [{ taskId: "asc" }, { number: "desc" }],
+    select: { taskId: true, number: true, startedAt: true, responseStatus: true, responseExcerpt: true, error: true },
+  });
+  const lastAttempt = new Map<number, (typeof attempts)[number]>();
+  for (const a of attempts) if (!lastAttempt.has(a.taskId)) lastAttempt.set(a.taskId, a);
+  const policyById = new Map(policies.map((p) => [p.id, p]));
+  const targetById = new Map(targets.map((t) => [t.id, t]));
+  const tasksByExecution = groupBy(tasks, (t) => t.executionId);
+  const executions = rows.flatMap((e) => {
+    const policy = policyById.get(e.policyId);
+    const target = targetById.get(e.targetId);
+    if (!policy || !target) return [];
+    const own = (tasksByExecution.get(e.id) ?? []).map((t) => {
+      const last = lastAttempt.get(t.id);
+      return { ...t, attempts: last ? [last] : [] };
+    });
+    return [{ ...e, policy, target, tasks: own }];
+  });
+  const total = rows.length < EVENT_EXECUTIONS_LIMIT ? rows.length : await db.execution.count({ where: { eventId } });
   return { event, executions, total };
 }
