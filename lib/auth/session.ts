@@ -1,5 +1,6 @@
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import { authOptions } from "@/lib/auth/options";
 import type { Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
@@ -10,8 +11,12 @@ type UserActor = Extract<Actor, { kind: "user" }>;
 /** Where a user whose password must change is sent, from every page, until it has changed. */
 export const CHANGE_PASSWORD_PATH = "/profile/password";
 
-/** The session's user with the account state the guards read. */
-async function sessionUser(): Promise<{ actor: UserActor; mustChangePassword: boolean } | null> {
+/**
+ * The session's user with the account state the guards read. Read once per request (React's
+ * cache): a page asks from its layout, its title, its guard and its banner, and each read would
+ * decrypt the session cookie and query the user again.
+ */
+const sessionUser = cache(async (): Promise<{ actor: UserActor; mustChangePassword: boolean } | null> => {
   const session = (await getServerSession(authOptions())) as { uid?: number } | null;
   if (!session?.uid) return null;
   const db = await getDb();
@@ -22,7 +27,7 @@ async function sessionUser(): Promise<{ actor: UserActor; mustChangePassword: bo
     actor: { kind: "user", userId: user.id, username: user.username, sysadmin: user.sysadmin },
     mustChangePassword: user.mustChangePassword,
   };
-}
+});
 
 /** The signed-in user, re-read from the database so a deleted or disabled user or a changed role takes effect. */
 export async function currentUser(): Promise<UserActor | null> {

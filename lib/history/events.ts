@@ -18,9 +18,6 @@ export type EventSearch = {
 /** Totals up to this many are exact; beyond, the page says "more than". */
 export const EVENT_COUNT_LIMIT = 10_000;
 
-/** The most executions the event page lists (one event × every policy × target of the project). */
-export const EVENT_EXECUTIONS_LIMIT = 500;
-
 export type DeliverySummary = { total: number; success: number; error: number; open: number; stopped: number };
 
 /**
@@ -83,27 +80,29 @@ function addToSummary(s: DeliverySummary, status: string, n: number) {
   else s.open += n;
 }
 
-export function deliverySummary(executions: { status: string }[]): DeliverySummary {
-  const s = emptySummary();
-  for (const e of executions) addToSummary(s, e.status, 1);
-  return s;
-}
-
 /**
- * One event of the project (null if it is not the project's) with every execution of it, across
- * all the project's policies: target, tasks and each task's last attempt.
+ * One event of the project (null if it is not the project's) with one page of its executions
+ * across all the project's policies (target, tasks and each task's last attempt), and the
+ * delivery summary of all of them.
  */
-export async function getEventDeliveries(projectId: number, eventId: number) {
+export async function getEventDeliveries(projectId: number, eventId: number, opts: { page: number; pageSize: number }) {
   if (!Number.isSafeInteger(eventId)) return null;
   const db = await getDb();
   const event = await db.event.findFirst({ where: { id: eventId, projectId } });
   if (!event) return null;
-  // Flat queries joined here (see executionsWithRelations): the page lists up to 500 executions.
-  const rows = await db.execution.findMany({
-    where: { eventId: event.id, policy: { projectId } },
-    orderBy: { id: "asc" },
-    take: EVENT_EXECUTIONS_LIMIT,
-  });
+  const ofEvent = { eventId: event.id, policy: { projectId } };
+  // Flat queries joined here (see executionsWithRelations).
+  const [rows, byStatus] = await Promise.all([
+    db.execution.findMany({
+      where: ofEvent,
+      orderBy: { id: "asc" },
+      skip: (opts.page - 1) * opts.pageSize,
+      take: opts.pageSize,
+    }),
+    db.execution.groupBy({ by: ["status"], where: ofEvent, _count: { _all: true } }),
+  ]);
+  const deliveries = emptySummary();
+  for (const s of byStatus) addToSummary(deliveries, s.status, s._count._all);
   const [policies, targets, tasks] = await Promise.all([
     db.webhookPolicy.findMany({
       where: { id: { in: unique(rows.map((e) => e.policyId)) } },
@@ -140,6 +139,5 @@ export async function getEventDeliveries(projectId: number, eventId: number) {
     });
     return [{ ...e, policy, target, tasks: own }];
   });
-  const total = rows.length < EVENT_EXECUTIONS_LIMIT ? rows.length : await db.execution.count({ where: { eventId } });
-  return { event, executions, total };
+  return { event, executions, deliveries };
 }

@@ -15,7 +15,7 @@ import { parseRowId } from "@/lib/ids";
 import { EVENT_TYPES } from "@/lib/shared/events";
 import { maskSecretUrl } from "@/lib/shared/policy-input";
 import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
-import { deliverySummary, EVENT_COUNT_LIMIT, getEventDeliveries, listEvents } from "@/lib/history/events";
+import { EVENT_COUNT_LIMIT, getEventDeliveries, listEvents } from "@/lib/history/events";
 import { findPolicy, listPolicies, policyEventTypes } from "@/lib/policies/service";
 import { toHarborPolicy } from "@/lib/policies/view";
 import { getSettings } from "@/lib/settings/settings";
@@ -50,6 +50,8 @@ import { readRegistryFeed } from "@/lib/settings/registry-feed";
 export const POLICY_PAGE_SIZE = 20;
 export const EXECUTION_PAGE_SIZE = 20;
 export const EVENT_PAGE_SIZE = 25;
+/** The event page's deliveries (one per webhook target of the project that took the event). */
+export const EVENT_DELIVERIES_PAGE_SIZE = 25;
 export const API_KEY_PAGE_SIZE = 20;
 
 async function webhookAccess(projectName: string, permission: "webhook.read" | "webhook.manage") {
@@ -326,11 +328,15 @@ export async function loadEventsPage(projectName: string, sp: SearchParams) {
 }
 
 /** One event and everything that happened to it across the project's webhooks; another project's event is a 404. */
-export async function loadEventPage(projectName: string, eventIdText: string) {
+export async function loadEventPage(projectName: string, eventIdText: string, sp: SearchParams = {}) {
   const access = await webhookAccess(projectName, "webhook.read");
-  const found = await getEventDeliveries(access.project.id, rowIdOrNotFound(eventIdText));
+  const page = pageParam(sp);
+  const found = await getEventDeliveries(access.project.id, rowIdOrNotFound(eventIdText), {
+    page,
+    pageSize: EVENT_DELIVERIES_PAGE_SIZE,
+  });
   if (!found) notFound();
-  const { event, executions, total } = found;
+  const { event, executions, deliveries } = found;
   return {
     ...access,
     event: {
@@ -346,8 +352,9 @@ export async function loadEventPage(projectName: string, eventIdText: string) {
       createdAt: event.createdAt,
       payload: executionPayload(event),
     },
-    deliveries: deliverySummary(executions),
-    executionsTotal: total,
+    deliveries,
+    page,
+    pageSize: EVENT_DELIVERIES_PAGE_SIZE,
     executions: executions.map((x) => ({
       id: x.id,
       policy: x.policy,
@@ -377,7 +384,7 @@ export async function loadEventPage(projectName: string, eventIdText: string) {
         };
       }),
     })),
-    refreshing: anyOpen(executions.map((x) => x.status)),
+    refreshing: deliveries.open > 0,
   };
 }
 

@@ -268,6 +268,41 @@ describe("the event page", () => {
     expect(data.deliveries).toEqual({ total: 2, success: 0, error: 0, open: 2, stopped: 0 });
   });
 
+  it("pages the deliveries, with the summary over all of them", async () => {
+    const { admin, project } = await setup();
+    session.actor = admin.actor;
+    const access = await requireProject(admin.actor, project.id, "webhook.manage");
+    // 30 policies besides a and b: 32 executions, one page of 25 and one of 7.
+    for (let i = 0; i < 30; i++)
+      await createPolicy(
+        access,
+        policyInputSchema.parse({
+          name: `many-${i}`,
+          event_types: ["PUSH_ARTIFACT"],
+          targets: [{ type: "http", address: DEAD_URL }],
+        }),
+      );
+    const r = await ingestEvent({
+      projectId: project.id,
+      event: push("team-a/alpine", "9", "sha256:999", "alice"),
+      source: "api",
+    });
+    if (r.status !== "accepted") throw new Error("not accepted");
+    const db = await getDb();
+    await db.execution.updateMany({
+      where: { eventId: r.eventId, policy: { name: "many-29" } },
+      data: { status: "Error" },
+    });
+    const first = await loadEventPage(project.name, String(r.eventId));
+    const second = await loadEventPage(project.name, String(r.eventId), { page: "2" });
+    expect([first.executions.length, second.executions.length]).toEqual([first.pageSize, 32 - first.pageSize]);
+    const ids = [...first.executions, ...second.executions].map((x) => x.id);
+    expect(new Set(ids).size).toBe(32);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    for (const data of [first, second])
+      expect(data.deliveries).toEqual({ total: 32, success: 0, error: 1, open: 31, stopped: 0 });
+  });
+
   it("the last response of a delivered task", async () => {
     const { admin, project, events } = await setup();
     session.actor = admin.actor;

@@ -11,6 +11,8 @@ import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { loadEventPage } from "@/lib/webhooks-ui/loaders";
 import { Time } from "@/components/ui/time";
 import { titled } from "@/lib/webhooks-ui/titles";
+import { Pagination } from "@/components/pagination";
+import type { SearchParams } from "@/lib/shared/search-params";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -32,9 +34,15 @@ export async function generateMetadata({ params }: { params: Promise<{ project: 
   return titled(`Event ${eventId}`, project);
 }
 
-export default async function EventPage({ params }: { params: Promise<{ project: string; eventId: string }> }) {
+export default async function EventPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string; eventId: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { project: name, eventId } = await params;
-  const data = await loadEventPage(name, eventId);
+  const data = await loadEventPage(name, eventId, await searchParams);
   const { event } = data;
   const project = data.project.name;
   return (
@@ -86,11 +94,7 @@ export default async function EventPage({ params }: { params: Promise<{ project:
             Deliveries across the project&apos;s webhooks
           </h2>
           <EventDeliveries project={project} rows={data.executions} />
-          {data.executionsTotal > data.executions.length && (
-            <p className="text-xs text-slate-500">
-              The first {data.executions.length} of {data.executionsTotal} deliveries are shown.
-            </p>
-          )}
+          <Pagination page={data.page} pageSize={data.pageSize} total={data.deliveries.total} />
         </section>
       </div>
     </>
