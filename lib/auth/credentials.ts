@@ -41,7 +41,9 @@ export async function checkCredentials(
   const key = signInKey(username, client);
   // A client that used up its failures is refused until the window ends: the right password must
   // not slip through (it would let a guesser go on at full speed).
-  const clientBlocked = loginClientLimiter.blockedFor(client);
+  // Without a known address (in-process calls) there is no client to tell apart: the per-user window alone.
+  const known = client !== UNKNOWN_CLIENT;
+  const clientBlocked = known ? loginClientLimiter.blockedFor(client) : 0;
   if (clientBlocked > 0) return { ok: false, reason: "rate_limited", retryAfterMs: clientBlocked };
   const blocked = loginLimiter.blockedFor(key);
   if (blocked > 0 && !(await lockoutCleared(username, loginLimiter.startedAt(key)))) {
@@ -64,7 +66,7 @@ export async function checkCredentials(
         };
       }
       const wait = loginLimiter.hit(key);
-      loginClientLimiter.hit(client);
+      if (known) loginClientLimiter.hit(client);
       // This failure used up the window: later tries are refused above, before any password is
       // checked, so this is said once per lockout.
       const lockedFor = loginLimiter.blockedFor(key);

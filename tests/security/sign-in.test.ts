@@ -2,6 +2,7 @@
 // throttling memory, per-(user, client) lockouts that a guesser cannot turn against the account's
 // owner, a per-client bound on password verifications, open redirects after sign-in, sessions
 // that end everywhere on sign-out and account changes, and wrong registry tokens throttled.
+import { NextRequest } from "next/server";
 import { describe, expect, it, vi } from "vitest";
 
 vi.mock("next-auth", async () => (await import("../helpers/session-mock")).nextAuthMock());
@@ -40,7 +41,7 @@ const peer = () => `10.${(Math.random() * 250) | 0}.${(Math.random() * 250) | 0}
 const SIGN_IN_PATH = "/api/auth/callback/credentials";
 const postSignIn = (body: BodyInit, headers: Record<string, string> = {}) =>
   nextAuthRoute.POST(
-    new (require("next/server").NextRequest)(`http://localhost${SIGN_IN_PATH}`, {
+    new NextRequest(`http://localhost${SIGN_IN_PATH}`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
       body,
