@@ -10,9 +10,11 @@ import { disconnectDb } from "../lib/db/client";
 import { WORKER_NODE_ARGS } from "./worker-args";
 import { buildFreshness } from "./build-freshness";
 import { superviseChildren } from "../lib/process/supervise";
+import { checkDataSetup } from "../lib/process/preflight";
 
 async function main() {
   const config = env();
+  checkDataSetup(config);
   const nextEnv = childEnv({
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: config.NODE_ENV,
