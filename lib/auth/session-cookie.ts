@@ -10,7 +10,12 @@ const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-
  * after a password change the session that made it goes on while every other one has ended.
  */
 export async function renewSessionCookie(sessionVersion: number): Promise<void> {
-  const store = await cookies();
+  let store: Awaited<ReturnType<typeof cookies>>;
+  try {
+    store = await cookies();
+  } catch {
+    return; // called outside a request (a script, a test): there is no cookie to renew
+  }
   const name = SESSION_COOKIES.find((n) => store.get(n));
   if (!name) return;
   const secret = instanceSecrets().authSecret;
