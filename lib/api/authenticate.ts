@@ -3,7 +3,7 @@ import { getServerSession } from "next-auth";
 import { AppError, unauthorized } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { authenticateApiKey } from "@/lib/auth/api-keys";
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress, UNKNOWN_CLIENT } from "@/lib/auth/client-address";
 import { checkCredentials, DISABLED_MESSAGE } from "@/lib/auth/credentials";
 import { authOptions } from "@/lib/auth/options";
 import { registryTokenLimiter } from "@/lib/auth/rate-limit";
@@ -56,11 +56,13 @@ export async function authenticate(req: NextRequest, auth?: "key" | "session"): 
  */
 export async function authenticateRegistry(req: NextRequest): Promise<void> {
   const client = clientAddress(req.headers);
-  const blocked = registryTokenLimiter.blockedFor(client);
+  // Without a known address (in-process calls) there is no client to tell apart.
+  const counted = client !== UNKNOWN_CLIENT;
+  const blocked = counted ? registryTokenLimiter.blockedFor(client) : 0;
   if (blocked > 0) throw tooManyBadTokens(blocked);
   const [scheme, token = ""] = (req.headers.get("authorization") ?? "").split(/\s+/, 2);
   if (!/^bearer$/i.test(scheme) || !(await isRegistryTokenValid(token.trim()))) {
-    const wait = registryTokenLimiter.hit(client);
+    const wait = counted ? registryTokenLimiter.hit(client) : 0;
     if (wait > 0) throw tooManyBadTokens(wait);
     throw unauthorized("a valid registry notification token is required: Authorization: Bearer <token>");
   }
