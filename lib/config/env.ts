@@ -91,6 +91,15 @@ const envSchema = z
     /** multiplies every retry backoff; tests shorten waits with it */
     RETRY_BACKOFF_SCALE: z.coerce.number().min(0).max(100).default(1),
   })
+  .superRefine((e, ctx) => {
+    // Node refuses a headers timeout longer than the whole request's.
+    if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["HTTP_HEADERS_TIMEOUT_MS"],
+        message: `must not exceed HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS})`,
+      });
+  })
   .transform((e) => ({
     ...e,
     SQLITE_BUSY_TIMEOUT_MS: e.SQLITE_BUSY_TIMEOUT_MS ?? SQLITE_BUSY_TIMEOUT_DEFAULT_MS[e.HARBOR_ROLE],

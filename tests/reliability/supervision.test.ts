@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createWebServer } from "@/lib/process/web-server";
+import { env, resetEnvCache } from "@/lib/config/env";
 import { PEER_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { recordFigure } from "./figures";
 
@@ -71,6 +72,19 @@ describe("npm start's supervision", () => {
 });
 
 describe("the web server's request timeouts", () => {
+  it("default to 15 s for headers and 60 s for the whole request; a headers timeout above the request's is refused", () => {
+    resetEnvCache();
+    expect(env()).toMatchObject({ HTTP_HEADERS_TIMEOUT_MS: 15_000, HTTP_REQUEST_TIMEOUT_MS: 60_000 });
+    process.env.HTTP_HEADERS_TIMEOUT_MS = "90000";
+    resetEnvCache();
+    try {
+      expect(() => env()).toThrow(/HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS \(60000\)/);
+    } finally {
+      delete process.env.HTTP_HEADERS_TIMEOUT_MS;
+      resetEnvCache();
+    }
+  });
+
   async function withServer(fn: (port: number, seen: string[]) => Promise<void>) {
     const seen: string[] = [];
     const server = createWebServer(
