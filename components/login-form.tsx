@@ -2,6 +2,7 @@
 import { signIn } from "next-auth/react";
 import { useRef, useState } from "react";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
+import { safeCallbackPath } from "@/lib/shared/callback-url";
 
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong user name or password.",
@@ -26,7 +27,8 @@ export function LoginForm({ initialError, callbackUrl }: { initialError?: string
       redirect: false,
     });
     if (res?.ok && !res.error) {
-      window.location.assign(callbackUrl);
+      // Checked again here: this is where the browser is sent.
+      window.location.assign(safeCallbackPath(callbackUrl));
       return;
     }
     setPending(false);

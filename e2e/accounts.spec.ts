@@ -90,7 +90,10 @@ test.describe.serial("accounts", () => {
     await page.context().close();
   });
 
-  test("users change their own password on their profile", async ({ page }) => {
+  test("users change their own password on their profile; sign-out ends the session everywhere", async ({
+    page,
+    browser,
+  }) => {
     await signIn(page, alice.username, mine);
     await expect(page).toHaveURL(/\/projects$/);
     await page.getByRole("link", { name: alice.username }).click();
@@ -109,7 +112,18 @@ test.describe.serial("accounts", () => {
     await page.getByLabel("New password again").fill(later);
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Your password has been changed." })).toBeVisible();
+    // The session that changed the password goes on (its cookie was issued again)...
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Your profile" })).toBeVisible();
+    // ...and a copy of its cookie stops working once it signs out.
+    const copied = await page.context().cookies();
     await signOut(page);
+    const thief = await browser.newContext();
+    await thief.addCookies(copied);
+    const stolen = await thief.newPage();
+    await stolen.goto(new URL("/projects", page.url()).toString());
+    await expect(stolen).toHaveURL(/\/login/);
+    await thief.close();
     await signIn(page, alice.username, later);
     await expect(page).toHaveURL(/\/projects$/);
   });

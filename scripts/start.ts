@@ -1,5 +1,6 @@
-// `npm start`: build if needed, migrate, bootstrap, then run the web server and one worker.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+// `npm start`: build if needed, migrate, bootstrap, then run the web server and one worker; if
+// either ends, the other is stopped and `npm start` exits non-zero (lib/process/supervise.ts).
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { childEnv, env } from "../lib/config/env";
@@ -8,11 +9,15 @@ import { bootstrap } from "../lib/bootstrap";
 import { disconnectDb } from "../lib/db/client";
 import { WORKER_NODE_ARGS } from "./worker-args";
 import { buildFreshness } from "./build-freshness";
+import { superviseChildren } from "../lib/process/supervise";
+import { checkDataSetup } from "../lib/process/preflight";
 
 async function main() {
   const config = env();
+  checkDataSetup(config);
   const nextEnv = childEnv({
     NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: config.NODE_ENV,
     NEXTAUTH_URL: config.NEXTAUTH_URL ?? config.EXTERNAL_URL ?? `http://localhost:${config.PORT}`,
   });
 
@@ -36,32 +41,13 @@ async function main() {
   await bootstrap();
   await disconnectDb();
 
-  const children: ChildProcess[] = [];
-  const run = (role: "web" | "worker", args: string[]) => {
-    const child = spawn(process.execPath, args, { stdio: "inherit", env: { ...nextEnv, HARBOR_ROLE: role } });
-    child.on("exit", (code, signal) => {
-      if (!stopping) {
-        console.error(`${role} exited (${signal ?? code}); stopping`);
-        stop(code ?? 1);
-      }
-    });
-    children.push(child);
+  const web = {
+    role: "web",
+    args: ["--import", "tsx", "scripts/web-server.ts"],
+    env: { ...nextEnv, HARBOR_ROLE: "web" },
   };
-  let stopping = false;
-  const stop = (code = 0) => {
-    stopping = true;
-    for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-    Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.on("exit", r))))).then(() =>
-      process.exit(code),
-    );
-  };
-  process.on("SIGTERM", () => stop(0));
-  process.on("SIGINT", () => stop(0));
-
-  const web = [require.resolve("next/dist/bin/next"), "start", "-p", String(config.PORT)];
-  if (config.HOST) web.push("-H", config.HOST);
-  run("web", web);
-  if (!config.HARBOR_NO_WORKER) run("worker", WORKER_NODE_ARGS);
+  const worker = { role: "worker", args: WORKER_NODE_ARGS, env: { ...nextEnv, HARBOR_ROLE: "worker" } };
+  superviseChildren(config.HARBOR_NO_WORKER ? [web] : [web, worker]);
   const shown = !config.HOST || config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
   console.log(
     `Harbor Notifier on http://${shown.includes(":") ? `[${shown}]` : shown}:${config.PORT}` +

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { runAction, type ActionResult } from "@/lib/actions/result";
 import { parseInput } from "@/lib/api/input";
 import { requireUserAction } from "@/lib/auth/session";
+import { renewSessionCookie } from "@/lib/auth/session-cookie";
 import { changeOwnPasswordSchema } from "@/lib/users/schemas";
 import { changeOwnPassword } from "@/lib/users/service";
 
@@ -18,7 +19,8 @@ export async function changeOwnPasswordAction(_prev: unknown, form: FormData): P
       newPassword: form.get("newPassword") ?? "",
       confirmPassword: form.get("confirmPassword") ?? "",
     });
-    await changeOwnPassword(user, input.currentPassword, input.newPassword);
+    const { sessionVersion } = await changeOwnPassword(user, input.currentPassword, input.newPassword);
+    await renewSessionCookie(sessionVersion);
   }, "Your password has been changed.");
   if (result.ok && form.get("forced") === "1") redirect("/profile?password=changed");
   return result;

@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import {
+  clearSignInLockoutAction,
   createUserAction,
   deleteUserAction,
   resetPasswordAction,
@@ -195,6 +196,20 @@ export function UserActions({ user: u }: { user: UserRowView }) {
             </p>
           </>
         )}
+      </ConfirmDialog>
+      <ConfirmDialog
+        triggerLabel="Clear sign-in lockout"
+        triggerVariant="ghost"
+        triggerAriaLabel={`Clear the sign-in lockout of ${u.username}`}
+        title={`Clear the sign-in lockout of ${u.username}?`}
+        confirmLabel="Clear lockout"
+        onConfirm={async () => refusal(await clearSignInLockoutAction(u.id))}
+      >
+        <p>
+          After 10 wrong passwords from one address within 5 minutes, sign-in from that address is refused for the rest
+          of the 5 minutes (other addresses are not affected). Clearing lets {u.username} try again at once, from every
+          address.
+        </p>
       </ConfirmDialog>
       <ConfirmDialog
         triggerLabel="Delete"

@@ -3,8 +3,10 @@ import { getServerSession } from "next-auth";
 import { AppError, unauthorized } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { authenticateApiKey } from "@/lib/auth/api-keys";
+import { clientAddress, UNKNOWN_CLIENT } from "@/lib/auth/client-address";
 import { checkCredentials, DISABLED_MESSAGE } from "@/lib/auth/credentials";
 import { authOptions } from "@/lib/auth/options";
+import { registryTokenLimiter } from "@/lib/auth/rate-limit";
 import { getDb } from "@/lib/db/client";
 import { isRegistryTokenValid } from "@/lib/settings/registry-token";
 
@@ -25,7 +27,7 @@ export async function authenticate(req: NextRequest, auth?: "key" | "session"): 
     const decoded = Buffer.from(credential, "base64").toString("utf8");
     const sep = decoded.indexOf(":");
     if (sep < 0) throw unauthorized("malformed Basic credentials");
-    const result = await checkCredentials(decoded.slice(0, sep), decoded.slice(sep + 1));
+    const result = await checkCredentials(decoded.slice(0, sep), decoded.slice(sep + 1), clientAddress(req.headers));
     if (!result.ok) {
       if (result.reason === "rate_limited") {
         throw new AppError(
@@ -48,9 +50,29 @@ export async function authenticate(req: NextRequest, auth?: "key" | "session"): 
   throw unauthorized(auth === "session" ? "sign in first" : undefined);
 }
 
-/** The registry's notification token (POST /service/notifications): it grants that endpoint and nothing else. */
+/**
+ * The registry's notification token (POST /service/notifications): it grants that endpoint and
+ * nothing else. A client that keeps presenting wrong tokens is answered 429 until its minute ends.
+ */
 export async function authenticateRegistry(req: NextRequest): Promise<void> {
+  const client = clientAddress(req.headers);
+  // Without a known address (in-process calls) there is no client to tell apart.
+  const counted = client !== UNKNOWN_CLIENT;
+  const blocked = counted ? registryTokenLimiter.blockedFor(client) : 0;
+  if (blocked > 0) throw tooManyBadTokens(blocked);
   const [scheme, token = ""] = (req.headers.get("authorization") ?? "").split(/\s+/, 2);
-  if (!/^bearer$/i.test(scheme) || !(await isRegistryTokenValid(token.trim())))
+  if (!/^bearer$/i.test(scheme) || !(await isRegistryTokenValid(token.trim()))) {
+    const wait = counted ? registryTokenLimiter.hit(client) : 0;
+    if (wait > 0) throw tooManyBadTokens(wait);
     throw unauthorized("a valid registry notification token is required: Authorization: Bearer <token>");
+  }
+}
+
+function tooManyBadTokens(waitMs: number) {
+  return new AppError(
+    "rate_limited",
+    "too many requests with a wrong registry token from this address; try again later",
+    undefined,
+    Math.ceil(waitMs / 1000),
+  );
 }

@@ -1,9 +1,11 @@
 import { getDb } from "@/lib/db/client";
 import { dummyPasswordHash, verifyPassword } from "@/lib/auth/password";
-import { loginLimiter } from "@/lib/auth/rate-limit";
+import { UNKNOWN_CLIENT } from "@/lib/auth/client-address";
+import { loginClientLimiter, loginLimiter } from "@/lib/auth/rate-limit";
+import { withVerificationSlot } from "@/lib/auth/verification-slots";
 import { logger } from "@/lib/log/logger";
 
-export type AuthenticatedUser = { id: number; username: string; sysadmin: boolean };
+export type AuthenticatedUser = { id: number; username: string; sysadmin: boolean; sessionVersion: number };
 export type CredentialCheck =
   | { ok: true; user: AuthenticatedUser }
   | { ok: false; reason: "invalid" | "rate_limited" | "disabled"; retryAfterMs?: number };
@@ -11,36 +13,80 @@ export type CredentialCheck =
 /** What a refused sign-in tells the person (the UI and HTTP Basic say the same). */
 export const DISABLED_MESSAGE = "this account is disabled; ask a system admin to enable it";
 
+/** No account has a longer name (names are 1–64 characters); longer ones are refused unread. */
+export const MAX_USERNAME_LENGTH = 256;
+/** Passwords are at most 256 characters (lib/shared/password.ts); a longer one cannot be right. */
+export const MAX_SIGN_IN_PASSWORD_LENGTH = 1024;
+
+/** The window key of one user name tried from one client. */
+export function signInKey(username: string, client: string): string {
+  return `${client}\n${username.trim().toLowerCase()}`;
+}
+
 /**
- * Checks a user name and password. Unknown users and wrong passwords take the same time and get
- * the same answer; repeated failures for one user name are slowed down. A disabled account is
- * refused after its password was checked.
+ * Checks a user name and password from `client` (lib/auth/client-address.ts). Unknown users and
+ * wrong passwords take the same time and get the same answer. Failures are counted per (user name,
+ * client) and per client: a client that keeps failing is refused before any password is checked,
+ * while the right password from any other client still signs in, so nobody can lock an account
+ * by guessing at it. A disabled account is refused after its password was checked.
  */
-export async function checkCredentials(username: string, password: string): Promise<CredentialCheck> {
-  const key = username.trim().toLowerCase();
-  // Once a user name has used up its failures, no password is checked until the window ends: the
-  // right one must not slip through (it would let a guesser go on at full speed).
+export async function checkCredentials(
+  username: string,
+  password: string,
+  client: string = UNKNOWN_CLIENT,
+): Promise<CredentialCheck> {
+  if (username.length > MAX_USERNAME_LENGTH || password.length > MAX_SIGN_IN_PASSWORD_LENGTH)
+    return { ok: false, reason: "invalid" };
+  const name = username.trim().toLowerCase();
+  const key = signInKey(username, client);
+  // A client that used up its failures is refused until the window ends: the right password must
+  // not slip through (it would let a guesser go on at full speed).
+  // Without a known address (in-process calls) there is no client to tell apart: the per-user window alone.
+  const known = client !== UNKNOWN_CLIENT;
+  const clientBlocked = known ? loginClientLimiter.blockedFor(client) : 0;
+  if (clientBlocked > 0) return { ok: false, reason: "rate_limited", retryAfterMs: clientBlocked };
   const blocked = loginLimiter.blockedFor(key);
-  if (blocked > 0) return { ok: false, reason: "rate_limited", retryAfterMs: blocked };
+  if (blocked > 0 && !(await lockoutCleared(username, loginLimiter.startedAt(key)))) {
+    return { ok: false, reason: "rate_limited", retryAfterMs: blocked };
+  }
+  if (blocked > 0) loginLimiter.reset(key);
+  return withVerificationSlot(
+    client,
+    async (): Promise<CredentialCheck> => {
+      const db = await getDb();
+      const user = await db.user.findUnique({ where: { username: username.trim() } });
+      const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+      if (ok && user) {
+        loginLimiter.reset(key);
+        // Said only to whoever knows the password: a guesser learns nothing about disabled accounts.
+        if (user.disabledAt) return { ok: false, reason: "disabled" };
+        return {
+          ok: true,
+          user: { id: user.id, username: user.username, sysadmin: user.sysadmin, sessionVersion: user.sessionVersion },
+        };
+      }
+      const wait = loginLimiter.hit(key);
+      if (known) loginClientLimiter.hit(client);
+      // This failure used up the window: later tries are refused above, before any password is
+      // checked, so this is said once per lockout.
+      const lockedFor = loginLimiter.blockedFor(key);
+      if (lockedFor > 0 && wait === 0) {
+        logger.info(
+          { username: name.slice(0, 64), client, retryAfterSeconds: Math.ceil(lockedFor / 1000) },
+          "sign-in locked out after repeated failures",
+        );
+      }
+      if (wait > 0) return { ok: false, reason: "rate_limited", retryAfterMs: wait };
+      return { ok: false, reason: "invalid" };
+    },
+    () => ({ ok: false, reason: "rate_limited", retryAfterMs: 1000 }),
+  );
+}
+
+/** Whether a system admin cleared this user's sign-in lockouts after the window began (on any web process). */
+async function lockoutCleared(username: string, windowStartedAt: number | undefined): Promise<boolean> {
+  if (windowStartedAt === undefined) return false;
   const db = await getDb();
-  const user = await db.user.findUnique({ where: { username: username.trim() } });
-  const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
-  if (ok && user) {
-    loginLimiter.reset(key);
-    // Said only to whoever knows the password: a guesser learns nothing about disabled accounts.
-    if (user.disabledAt) return { ok: false, reason: "disabled" };
-    return { ok: true, user: { id: user.id, username: user.username, sysadmin: user.sysadmin } };
-  }
-  const wait = loginLimiter.hit(key);
-  // This failure used up the window: later tries are refused above, before any password is
-  // checked, so this is said once per lockout.
-  const lockedFor = loginLimiter.blockedFor(key);
-  if (lockedFor > 0) {
-    logger.info(
-      { username: key.slice(0, 64), retryAfterSeconds: Math.ceil(lockedFor / 1000) },
-      "sign-in locked out after repeated failures",
-    );
-  }
-  if (wait > 0) return { ok: false, reason: "rate_limited", retryAfterMs: wait };
-  return { ok: false, reason: "invalid" };
+  const user = await db.user.findUnique({ where: { username: username.trim() }, select: { signInUnlockedAt: true } });
+  return !!user?.signInUnlockedAt && user.signInUnlockedAt.getTime() >= windowStartedAt;
 }

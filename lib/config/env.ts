@@ -1,6 +1,7 @@
 import { z } from "zod";
 // Relative: the Prisma CLI loads this module through prisma.config.ts without the "@/" alias.
 import { resolveDatabase, type DatabaseTarget } from "./database-url";
+import { parseTrustedProxies } from "./trusted-proxies";
 
 const optionalText = z
   .string()
@@ -53,6 +54,25 @@ const envSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** requests per API key (or client) per minute on the REST APIs */
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+    /**
+     * proxies whose X-Forwarded-For is believed when telling clients apart (sign-in throttling,
+     * registry token failures): comma-separated addresses or CIDRs; empty: the connection's address
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((v, ctx) => {
+        try {
+          return parseTrustedProxies(v);
+        } catch (e) {
+          ctx.addIssue({ code: "custom", message: (e as Error).message });
+          return z.NEVER;
+        }
+      }),
+    /** the web server drops a connection whose request headers took longer than this */
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
+    /** the web server drops a connection whose whole request (headers and body) took longer than this */
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
     /** which process this is: `npm start` runs a web and (unless HARBOR_NO_WORKER) a worker */
     HARBOR_ROLE: z.enum(["web", "worker"]).default("web"),
     /** `npm start` runs the web server only */
@@ -70,6 +90,15 @@ const envSchema = z
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /** multiplies every retry backoff; tests shorten waits with it */
     RETRY_BACKOFF_SCALE: z.coerce.number().min(0).max(100).default(1),
+  })
+  .superRefine((e, ctx) => {
+    // Node refuses a headers timeout longer than the whole request's.
+    if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["HTTP_HEADERS_TIMEOUT_MS"],
+        message: `must not exceed HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS})`,
+      });
   })
   .transform((e) => ({
     ...e,

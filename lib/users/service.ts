@@ -2,7 +2,10 @@ import { AppError, forbidden, invalid, notFound, unauthorized } from "@/lib/erro
 import type { Actor } from "@/lib/auth/actor";
 import type { SystemAccess } from "@/lib/auth/access";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { signInKey } from "@/lib/auth/credentials";
 import { loginLimiter } from "@/lib/auth/rate-limit";
+import { endSessions } from "@/lib/auth/session-version";
+import { logger } from "@/lib/log/logger";
 import { recordAudit } from "@/lib/audit/record";
 import { getDb, type Tx } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -142,6 +145,7 @@ export async function setUserDisabled({ actor }: SystemAccess, userId: number, d
     if (!!target.disabledAt === disabled) return { username: target.username };
     if (disabled) await keepOneAdmin(tx, target);
     await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
+    if (disabled) await endSessions(userId, tx);
     await recordAudit(tx, actor, disabled ? "user.disable" : "user.enable", {
       type: "user",
       id: userId,
@@ -181,7 +185,7 @@ export async function changeOwnPassword(actor: UserActor, currentPassword: strin
   const user = await db.user.findUnique({ where: { id: actor.userId } });
   if (!user || user.disabledAt) throw unauthorized("your session has expired; sign in again");
   // Wrong current passwords count as failed sign-ins: a session left open is no way to guess it.
-  const key = user.username.toLowerCase();
+  const key = signInKey(user.username, `session:${user.id}`);
   const tooMany = () =>
     new AppError("rate_limited", "Too many wrong passwords. Wait a few minutes, then try again.", "currentPassword");
   if (loginLimiter.blockedFor(key) > 0) throw tooMany();
@@ -192,12 +196,14 @@ export async function changeOwnPassword(actor: UserActor, currentPassword: strin
   if (currentPassword === newPassword)
     throw invalid("newPassword", "Choose a new password that differs from the current one.");
   const passwordHash = await hashPassword(newPassword);
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     await tx.user.update({
       where: { id: user.id },
       data: { passwordHash, mustChangePassword: false, passwordChangedAt: new Date() },
     });
     await recordAudit(tx, actor, "user.change_password", { type: "user", id: user.id, detail: user.username });
+    // Every session of the user ends; the one that made the change is issued again at this version.
+    return { sessionVersion: await endSessions(user.id, tx) };
   });
 }
 
@@ -216,6 +222,7 @@ export async function resetPassword({ actor }: SystemAccess, userId: number, new
       where: { id: userId },
       data: { passwordHash, mustChangePassword: true, passwordChangedAt: new Date() },
     });
+    await endSessions(userId, tx);
     await recordAudit(tx, actor, "user.reset_password", { type: "user", id: userId, detail: target.username });
     return { username: target.username };
   });
@@ -235,11 +242,27 @@ export async function recoverPassword(username: string, newPassword: string) {
       where: { id: user.id },
       data: { passwordHash, mustChangePassword: true, passwordChangedAt: new Date(), disabledAt: null },
     });
+    await endSessions(user.id, tx);
     await recordAudit(tx, "cli:admin-reset-password", "user.reset_password", {
       type: "user",
       id: user.id,
       detail: username,
     });
     return user;
+  });
+}
+
+/**
+ * Lets a user who is locked out of sign-in try again at once, from every client and on every web
+ * process: lockout windows that began before now no longer block (lib/auth/credentials.ts).
+ */
+export async function clearSignInLockouts({ actor }: SystemAccess, userId: number) {
+  const db = await getDb();
+  return db.$transaction(async (tx) => {
+    const target = await findTarget(tx, userId);
+    await tx.user.update({ where: { id: userId }, data: { signInUnlockedAt: new Date() } });
+    await recordAudit(tx, actor, "user.clear_sign_in_lockout", { type: "user", id: userId, detail: target.username });
+    logger.info({ username: target.username.slice(0, 64) }, "sign-in lockouts cleared by a system admin");
+    return { username: target.username };
   });
 }

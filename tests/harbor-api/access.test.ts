@@ -11,6 +11,7 @@ import * as users from "@/app/api/v2.0/users/route";
 import * as user from "@/app/api/v2.0/users/[user_id]/route";
 import * as userPassword from "@/app/api/v2.0/users/[user_id]/password/route";
 import * as userSysadmin from "@/app/api/v2.0/users/[user_id]/sysadmin/route";
+import * as userLockout from "@/app/api/v2.0/users/[user_id]/sign-in-lockout/route";
 import * as policies from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/route";
 import * as policy from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/route";
 import * as executions from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/executions/route";
@@ -249,6 +250,19 @@ const CASES: RouteCase[] = [
     run: async (auth) => {
       const { user: u } = await makeUser();
       return call(user.DELETE, `/api/v2.0/users/${u.id}`, {
+        method: "DELETE",
+        params: { user_id: String(u.id) },
+        auth,
+      });
+    },
+  },
+  {
+    route: "DELETE /users/{id}/sign-in-lockout",
+    permission: "users.manage",
+    success: 200,
+    run: async (auth) => {
+      const { user: u } = await makeUser();
+      return call(userLockout.DELETE, `/api/v2.0/users/${u.id}/sign-in-lockout`, {
         method: "DELETE",
         params: { user_id: String(u.id) },
         auth,

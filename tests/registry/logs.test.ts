@@ -7,7 +7,8 @@ import { logged } from "../helpers/log-capture";
 vi.mock("@/lib/log/logger", async () => (await import("../helpers/log-capture")).loggerMock());
 
 import { requireSystem } from "@/lib/auth/access";
-import { checkCredentials } from "@/lib/auth/credentials";
+import { UNKNOWN_CLIENT } from "@/lib/auth/client-address";
+import { checkCredentials, signInKey } from "@/lib/auth/credentials";
 import { loginLimiter } from "@/lib/auth/rate-limit";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { deliverTask } from "@/lib/delivery/deliver";
@@ -107,13 +108,13 @@ describe("operator's log", () => {
 
   it("says once when a user name is locked out of sign-in, without the password", async () => {
     const { user } = await makeUser({ password: "right-password-123" });
-    const key = user.username.toLowerCase();
+    const key = signInKey(user.username, UNKNOWN_CLIENT);
     loginLimiter.reset(key);
     try {
       for (let i = 0; i < 14; i++) await checkCredentials(user.username, `wrong-password-${i}-xyz`);
       const locked = lines(/^sign-in locked out/);
       expect(locked).toHaveLength(1);
-      expect(locked[0].args[0]).toMatchObject({ username: key, retryAfterSeconds: expect.any(Number) });
+      expect(locked[0].args[0]).toMatchObject({ username: user.username.toLowerCase(), retryAfterSeconds: expect.any(Number) });
       expect(JSON.stringify(logged)).not.toContain("wrong-password-");
     } finally {
       loginLimiter.reset(key);

@@ -1,5 +1,5 @@
 // Authorization matrix across the Destinations API, the registry endpoint, every server action
-// and the Harbor API's reads (tests/harbor-api/access.test.ts has the Harbor API's full 30 × 11
+// and the Harbor API's reads (tests/harbor-api/access.test.ts has the Harbor API's full 31 × 11
 // allow/deny table), × every kind of caller; and a scan of every answer for secrets the caller
 // must not see. Logs are captured (pino's real options, our stream) and scanned the same way.
 // Two rules across entry points: a key acts only on destinations of its own mode, and a stored
@@ -771,6 +771,11 @@ const ACTIONS: ActionCase[] = [
     action: "setUserDisabledAction",
     who: "system admin",
     run: async () => userActions.setUserDisabledAction((await makeUser()).user.id, true),
+  },
+  {
+    action: "clearSignInLockoutAction",
+    who: "system admin",
+    run: async () => userActions.clearSignInLockoutAction((await makeUser()).user.id),
   },
   {
     action: "deleteUserAction",

@@ -4,7 +4,14 @@ import { z } from "zod";
 import { actionRowId, systemAction } from "@/lib/actions/action";
 import { createUserSchema } from "@/lib/projects/schemas";
 import { passwordSchema } from "@/lib/shared/password";
-import { createUser, deleteUser, resetPassword, setSysadmin, setUserDisabled } from "@/lib/users/service";
+import {
+  clearSignInLockouts,
+  createUser,
+  deleteUser,
+  resetPassword,
+  setSysadmin,
+  setUserDisabled,
+} from "@/lib/users/service";
 
 const flag = z.unknown().transform((v) => v === true);
 
@@ -68,6 +75,20 @@ export const resetPasswordAction = systemAction(
   },
   async ({ system, input }) => {
     const result = await resetPassword(system, input.userId, input.newPassword);
+    revalidatePath("/admin/users");
+    return result;
+  },
+);
+
+export const clearSignInLockoutAction = systemAction(
+  {
+    system: "users.manage",
+    input: z.object({ userId: actionRowId }),
+    args: (userId: number) => ({ userId }),
+    success: "Sign-in lockout cleared: the user can sign in again now.",
+  },
+  async ({ system, input }) => {
+    const result = await clearSignInLockouts(system, input.userId);
     revalidatePath("/admin/users");
     return result;
   },

@@ -1,0 +1,28 @@
+import http from "node:http";
+import { PEER_ADDRESS_HEADER } from "@/lib/auth/client-address";
+
+export type WebServerLimits = { HTTP_HEADERS_TIMEOUT_MS: number; HTTP_REQUEST_TIMEOUT_MS: number };
+
+/**
+ * The HTTP server in front of Next.js's request handler (scripts/web-server.ts):
+ * - a client that sends its headers or its body slowly is cut off (408) after the configured
+ *   timeouts, checked every second, so slow requests cannot hold connections and memory;
+ * - every request carries the connection's address in PEER_ADDRESS_HEADER, replacing whatever a
+ *   client sent under that name (lib/auth/client-address.ts believes no other source).
+ */
+export function createWebServer(handler: http.RequestListener, limits: WebServerLimits): http.Server {
+  const server = http.createServer(
+    {
+      headersTimeout: limits.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: limits.HTTP_REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: 1000,
+    },
+    (req, res) => {
+      req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
+      return handler(req, res);
+    },
+  );
+  // Idle keep-alive connections go sooner than requests may take; the headers timeout stays above it, as Node requires.
+  server.keepAliveTimeout = Math.min(5_000, limits.HTTP_HEADERS_TIMEOUT_MS - 1);
+  return server;
+}

@@ -1,0 +1,30 @@
+// The web process `npm start` runs: Next.js's request handler behind lib/process/web-server.ts
+// (request timeouts, the connection's address for throttling), on PORT and HOST.
+import next from "next";
+import { env } from "../lib/config/env";
+import { createWebServer } from "../lib/process/web-server";
+
+async function main() {
+  const config = env();
+  const app = next({ dev: false, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createWebServer((req, res) => void handle(req, res), config);
+  server.on("error", (err) => {
+    console.error(`The web server cannot listen on ${config.HOST ?? "every interface"}:${config.PORT}: ${err.message}`);
+    process.exit(1);
+  });
+  server.listen(config.PORT, config.HOST, () => console.log(`web server ready on port ${config.PORT}`));
+  const shutdown = () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
