@@ -114,7 +114,10 @@ describe("operator's log", () => {
       for (let i = 0; i < 14; i++) await checkCredentials(user.username, `wrong-password-${i}-xyz`);
       const locked = lines(/^sign-in locked out/);
       expect(locked).toHaveLength(1);
-      expect(locked[0].args[0]).toMatchObject({ username: user.username.toLowerCase(), retryAfterSeconds: expect.any(Number) });
+      expect(locked[0].args[0]).toMatchObject({
+        username: user.username.toLowerCase(),
+        retryAfterSeconds: expect.any(Number),
+      });
       expect(JSON.stringify(logged)).not.toContain("wrong-password-");
     } finally {
       loginLimiter.reset(key);
