@@ -2,9 +2,9 @@
  * The one webhook policy input (Harbor's snake_case JSON), used by the Harbor API, the server actions and
  * the policy form alike. Browser-safe: the form validates with it before the server validates again.
  */
-import picomatch from "picomatch";
 import { z } from "zod";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
+import { globProblem } from "@/lib/shared/glob";
 import { atMostChars, enter, requiredText, TRUE_OR_FALSE } from "@/lib/shared/input-rules";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 
@@ -121,16 +121,11 @@ const globPattern = z
   .string(enter("the pattern as text"))
   .trim()
   .max(256, atMostChars(256))
-  .refine((p) => {
-    // "" means no filter (Harbor clients send the "" they read back); picomatch refuses it.
-    if (p === "") return true;
-    try {
-      picomatch.makeRe(p);
-      return true;
-    } catch {
-      return false;
-    }
-  }, "Check the brackets and braces: use a glob such as app-*, **/nginx or {latest,stable}.")
+  .superRefine((p, ctx) => {
+    // "" means no filter (Harbor clients send the "" they read back).
+    const problem = p === "" ? null : globProblem(p);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
   .transform((v) => (v === "" ? null : v))
   .nullable()
   .optional();
