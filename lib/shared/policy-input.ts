@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
 import { globProblem } from "@/lib/shared/glob";
-import { atMostChars, enter, requiredText, TRUE_OR_FALSE } from "@/lib/shared/input-rules";
+import { atMostChars, enter, requiredText, TRUE_OR_FALSE, visibleName } from "@/lib/shared/input-rules";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 
 /** What a masked secret looks like in answers; sending it back means "keep the stored value". */
@@ -138,7 +138,7 @@ export const policyNameTakenMessage = (name: string) =>
 
 /** The one policy input: Harbor's JSON field names, plus our filters and retry override. */
 export const policyInputSchema = z.object({
-  name: requiredText("a name", POLICY_NAME_MAX),
+  name: visibleName(requiredText("a name", POLICY_NAME_MAX)),
   description: z
     .string(enter("the description as text"))
     .max(1024, atMostChars(1024))
