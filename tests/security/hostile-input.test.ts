@@ -12,6 +12,8 @@ import * as jobs from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/jobs
 import * as users from "@/app/api/v2.0/users/route";
 import * as destinations from "@/app/v1/destinations/route";
 import * as v1Events from "@/app/v1/events/route";
+import * as registry from "@/app/service/notifications/route";
+import { resetEnvCache } from "@/lib/config/env";
 import { MAX_JSON_DEPTH } from "@/lib/api/body";
 import { parseInput } from "@/lib/api/input";
 import { getDb } from "@/lib/db/client";
@@ -284,6 +286,63 @@ describe("names that look like other names", () => {
         body: { username: name, password: "Passw0rd-long", email: "x@example.com", realname: "x" },
       });
       expect(user.status, name).toBe(400);
+    }
+  });
+});
+
+describe("out-of-range numbers", () => {
+  const event = (occurAt: number) => ({
+    type: "PUSH_ARTIFACT",
+    occur_at: occurAt,
+    operator: "ci",
+    event_data: {
+      resources: [{ tag: "v1", digest: "sha256:1", resource_url: "r/a:v1" }],
+      repository: { name: "a", namespace: w.project.name, repo_full_name: `${w.project.name}/a`, repo_type: "private" },
+    },
+  });
+
+  it("occur_at past the 32-bit column (PostgreSQL answered 500) is a 400 naming occur_at on both databases", async () => {
+    for (const occurAt of [2 ** 31, 253_402_300_799]) {
+      const res = await call(v1Events.POST, "/v1/events", { key: w.key, body: event(occurAt) });
+      expectV1Error(res, 400, "validation_error", "occur_at");
+    }
+    const last = await call(v1Events.POST, "/v1/events", { key: w.key, body: event(2 ** 31 - 1) });
+    expect(last.status, last.text).toBe(202);
+  });
+
+  it("a registry timestamp outside 1970 to 2038 is refused, never a 5xx", async () => {
+    const token = `hostile-${uid()}`;
+    process.env.REGISTRY_NOTIFICATION_TOKEN = token;
+    resetEnvCache();
+    try {
+      for (const timestamp of ["2100-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z"]) {
+        const res = await call(registry.POST, "/service/notifications", {
+          auth: `Bearer ${token}`,
+          headers: { "content-type": "application/vnd.docker.distribution.events.v1+json" },
+          body: {
+            events: [
+              {
+                id: uid(),
+                timestamp,
+                action: "push",
+                target: {
+                  mediaType: "application/vnd.oci.image.manifest.v1+json",
+                  digest: "sha256:" + "a".repeat(64),
+                  repository: `${w.project.name}/app`,
+                  tag: "v1",
+                },
+                request: { id: "r", addr: "127.0.0.1", host: "registry.local", method: "PUT", useragent: "t" },
+                actor: { name: "alice" },
+              },
+            ],
+          },
+        });
+        expect(res.status, `${timestamp}: ${res.text}`).toBe(400);
+        expect(res.text).toContain("2038-01-19");
+      }
+    } finally {
+      delete process.env.REGISTRY_NOTIFICATION_TOKEN;
+      resetEnvCache();
     }
   });
 });
