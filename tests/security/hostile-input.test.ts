@@ -70,16 +70,6 @@ function allLists(): Route[] {
     ...harborLists(),
     { name: "members", handler: members.GET, path: `${base}/members`, params: pp },
     { name: "api-keys", handler: apiKeys.GET, path: `${base}/api-keys`, params: pp },
-    ...(typeof (users as { GET?: unknown }).GET === "function"
-      ? [
-          {
-            name: "users",
-            handler: (users as unknown as { GET: Route["handler"] }).GET,
-            path: "/api/v2.0/users",
-            params: {},
-          },
-        ]
-      : []),
   ];
 }
 const withQuery = (path: string, query: string) => `${path}${path.includes("?") ? "&" : "?"}${query}`;
