@@ -128,7 +128,10 @@ const globPattern = z
   })
   .transform((v) => (v === "" ? null : v))
   .nullable()
-  .optional();
+  .optional()
+  .describe(
+    "A glob: * (within a path segment), ** (a whole segment: any number of segments), ?, [abc], [a-z], [!a-z], {a,b}, \\ before a literal character. Empty or null: no filter.",
+  );
 
 export const POLICY_NAME_MAX = 256;
 
