@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { requireUserPage } from "@/lib/auth/session";
 import { listProjects } from "@/lib/projects/service";
+import { nameFilterParam } from "@/lib/shared/search-params";
 import { Badge, Card, Clamp, EmptyState, PageHeader, Table, Td } from "@/components/ui";
 import { CreateProjectForm } from "@/components/projects/create-project-form";
 import { Pagination } from "@/components/pagination";
@@ -14,7 +15,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
   const user = await requireUserPage();
   const sp = await searchParams;
   const page = Math.max(1, Number(sp.page) || 1);
-  const { total, items } = await listProjects(user, { page, pageSize: PAGE_SIZE, name: sp.q });
+  const { total, items } = await listProjects(user, { page, pageSize: PAGE_SIZE, name: nameFilterParam(sp) });
   return (
     <>
       <PageHeader

@@ -5,11 +5,13 @@ import { API_KEY_MODES, generateApiKey } from "@/lib/auth/api-keys";
 import { recordAudit } from "@/lib/audit/record";
 import { actorName } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
-import { atMostChars, enter } from "@/lib/shared/input-rules";
+import { atMostChars, enter, visibleName } from "@/lib/shared/input-rules";
 
 export const createApiKeySchema = z.object({
   mode: z.enum(API_KEY_MODES, "Choose live or test."),
-  name: z.string(enter("the name as text")).trim().max(100, atMostChars(100)).optional().default(""),
+  name: visibleName(z.string(enter("the name as text")).trim().max(100, atMostChars(100)))
+    .optional()
+    .default(""),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 

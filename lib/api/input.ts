@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { AppError, fromZodError, notFound } from "@/lib/errors";
 import { parseRowId } from "@/lib/ids";
-import { hasUnstorableText } from "@/lib/unicode";
+import { hasUnstorableText } from "@/lib/shared/unicode";
+import { tooDeepError, tooDeepPath } from "@/lib/api/body";
 
 /**
  * How an input is judged beyond its schema. `unknownKeys` "reject" refuses a field the schema does
@@ -24,10 +25,12 @@ function withPolicy(schema: z.ZodType, unknownKeys: InputPolicy["unknownKeys"]):
 
 /**
  * Parses an input (a request body, query, or a server action's arguments) with its zod schema;
- * a failure is a validation error naming the field. Text no database can store is refused first
- * (server actions take anything the browser sends).
+ * a failure is a validation error naming the field. Values nested deeper than MAX_JSON_DEPTH and
+ * text no database can store are refused first (server actions take anything the browser sends).
  */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, policy: InputPolicy = {}): z.output<S> {
+  const deep = tooDeepPath(value);
+  if (deep) throw tooDeepError(deep, policy.rootField);
   if (hasUnstorableText(value))
     throw new AppError(
       "validation_error",

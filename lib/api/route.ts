@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { isUnstorableString } from "@/lib/shared/unicode";
 import { authenticate, authenticateRegistry } from "@/lib/api/authenticate";
 import { readJsonBody } from "@/lib/api/body";
 import { errorResponse, type ApiFlavor } from "@/lib/api/error-response";
@@ -134,7 +135,9 @@ export function apiRoute(decl: AnyRoute, handler: Handler<never>): RouteHandler 
         query: (schema) => parseInput(schema, queryOf(req), { rootField: policy.rootField }),
         parse: (schema, value) => parseInput(schema, value, policy),
       };
-      const res = await handler({ ...base, ...(await authorize(decl, req, params)) } as never);
+      const caller = await authorize(decl, req, params);
+      refuseUnstorableQuery(req.nextUrl.searchParams);
+      const res = await handler({ ...base, ...caller } as never);
       return withRequestId(res, requestId);
     } catch (err) {
       if ("onError" in decl && decl.onError) await decl.onError(req, err).catch(() => undefined);
@@ -188,6 +191,19 @@ async function authorize(decl: AnyRoute, req: NextRequest, params: Params): Prom
     return { actor, access };
   }
   return { actor };
+}
+
+/**
+ * No query parameter (name or value) may hold a NUL or an unpaired surrogate, on any route: such a
+ * filter fails inside PostgreSQL (a 500) and is cut short by SQLite (matching everything), so
+ * both answer this one 400 instead, naming the parameter.
+ */
+function refuseUnstorableQuery(params: URLSearchParams) {
+  for (const [name, value] of params) {
+    if (!isUnstorableString(name) && !isUnstorableString(value)) continue;
+    const field = isUnstorableString(name) ? "query" : name.length > 64 ? `${name.slice(0, 64)}…` : name;
+    throw new AppError("validation_error", `${field}: contains a NUL character or an unpaired UTF-16 surrogate`, field);
+  }
 }
 
 function rateLimit(actor: Actor) {

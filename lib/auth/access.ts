@@ -4,7 +4,7 @@ import { roleAllows, type ProjectPermission, type SystemPermission } from "@/lib
 import { isProjectRole, type ProjectRole } from "@/lib/shared/roles";
 import { forbidden, notFound } from "@/lib/errors";
 import { MAX_ROW_ID } from "@/lib/ids";
-import { hasUnstorableText } from "@/lib/unicode";
+import { hasUnstorableText } from "@/lib/shared/unicode";
 import { getDb, type Db } from "@/lib/db/client";
 
 export type ProjectRef = { id: number; name: string; public: boolean };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import { EVENT_TYPES } from "@/lib/shared/events";
+import { visibleName } from "@/lib/shared/input-rules";
 
 /**
  * The Destinations API's request and response shapes (../shared/spec/destinations-api.txt).
@@ -25,11 +26,9 @@ const urlField = z
   .max(2048, "must be at most 2048 characters")
   .describe("The HTTPS URL events are POSTed to. HTTP is accepted only with a test-mode key (hk_test_…).");
 
-const nameField = z
-  .string("must be a string")
-  .trim()
-  .max(256, "must be at most 256 characters")
-  .describe("Human-readable label.");
+const nameField = visibleName(z.string("must be a string").trim().max(256, "must be at most 256 characters")).describe(
+  "Human-readable label, stored in Unicode NFC; invisible and text-direction characters are refused.",
+);
 
 const eventTypesField = z
   .array(z.enum(EVENT_TYPES, `must be one of ${EVENT_TYPES.join(", ")}`), "must be a list of event types")

@@ -1,5 +1,4 @@
 import crypto from "node:crypto";
-import picomatch from "picomatch";
 import { AppError } from "@/lib/errors";
 import { getDb, type Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/sql";
@@ -7,6 +6,7 @@ import { newMessageId } from "@/lib/ids";
 import { notifyWorkers } from "@/lib/db/wakeup";
 import { eventSearchFields } from "@/lib/events/search-fields";
 import type { HarborEvent } from "@/lib/shared/events";
+import { compileGlob, globMatch, GlobSyntaxError, MatchStepsExceeded, StepBudget, type Glob } from "@/lib/shared/glob";
 import { policyEventTypes } from "@/lib/policies/service";
 import { deliverySwitch } from "@/lib/settings/settings";
 
@@ -41,16 +41,49 @@ export function eventSubject(event: HarborEvent): { repository?: string; tags: s
   return { repository, tags };
 }
 
+/**
+ * The matching work one event may cause across every policy's patterns. Matching is linear, so
+ * only an event with a great many long tags against many long patterns gets near it; it is then
+ * refused (400) instead of holding the event loop.
+ */
+export const MAX_MATCH_STEPS_PER_EVENT = 1_000_000;
+
+/** A stored pattern, compiled; one saved before the syntax was checked as it is now matches nothing. */
+function storedGlob(pattern: string): Glob | null {
+  try {
+    return compileGlob(pattern);
+  } catch (err) {
+    if (err instanceof GlobSyntaxError) return null;
+    throw err;
+  }
+}
+
 /** Whether a policy's optional repository/tag patterns accept the event (no pattern = everything). */
 export function filtersMatch(
   policy: { repoPattern: string | null; tagPattern: string | null },
   event: HarborEvent,
+  budget = new StepBudget(MAX_MATCH_STEPS_PER_EVENT),
 ): boolean {
   const { repository, tags } = eventSubject(event);
-  if (policy.repoPattern && !(repository && picomatch.isMatch(repository, policy.repoPattern, { dot: true })))
-    return false;
-  if (policy.tagPattern && !tags.some((t) => picomatch.isMatch(t, policy.tagPattern!, { dot: true }))) return false;
-  return true;
+  try {
+    if (policy.repoPattern) {
+      const glob = storedGlob(policy.repoPattern);
+      if (!glob || repository === undefined || !globMatch(glob, repository, budget)) return false;
+    }
+    if (policy.tagPattern) {
+      const glob = storedGlob(policy.tagPattern);
+      if (!glob || !tags.some((t) => globMatch(glob, t, budget))) return false;
+    }
+    return true;
+  } catch (err) {
+    if (err instanceof MatchStepsExceeded)
+      throw new AppError(
+        "validation_error",
+        `event_data: matching the webhook filters against this event's repository and tags took more than ${err.limit} steps; send fewer or shorter tags`,
+        "event_data",
+      );
+    throw err;
+  }
 }
 
 /**
@@ -68,8 +101,9 @@ export async function ingestEvent(req: IngestRequest): Promise<IngestResult> {
     await db.systemSettings.update({ where: { id: 1 }, data: { skippedEvents: { increment: 1 } } });
     return { status: "skipped", reason: "webhooks_disabled" };
   }
+  const budget = new StepBudget(MAX_MATCH_STEPS_PER_EVENT);
   const targets = (await candidateTargets(db, req.projectId, req.onlyPolicyId)).filter(
-    (t) => req.onlyPolicyId || (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event)),
+    (t) => req.onlyPolicyId || (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event, budget)),
   );
   const search = eventSearchFields(req.event);
   const result = await db.$transaction(async (tx): Promise<IngestResult> => {

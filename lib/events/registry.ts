@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { EventType, HarborEvent } from "@/lib/shared/events";
-import { firstIssue, type ParseFailure } from "@/lib/events/types";
+import { firstIssue, MAX_OCCUR_AT, type ParseFailure } from "@/lib/events/types";
 
 // Maps CNCF Distribution registry notifications (registry:2, GitLab, Zot...) to
 // Harbor artifact events. Envelope reference:
@@ -26,7 +26,14 @@ function parseTimestamp(value: string): number {
   return Date.parse(value.replace(/(\.\d{3})\d+/, "$1"));
 }
 
-const rfc3339 = z.string().refine((value) => !Number.isNaN(parseTimestamp(value)), "must be an RFC 3339 timestamp");
+/** The instants an event's occur_at can hold (unix seconds from 0 to MAX_OCCUR_AT, a 32-bit column). */
+const rfc3339 = z
+  .string()
+  .refine((value) => !Number.isNaN(parseTimestamp(value)), "must be an RFC 3339 timestamp")
+  .refine((value) => {
+    const seconds = Math.floor(parseTimestamp(value) / 1000);
+    return Number.isNaN(seconds) || (seconds >= 0 && seconds <= MAX_OCCUR_AT);
+  }, "must be a time from 1970-01-01 to 2038-01-19T03:14:07Z");
 
 // Loose everywhere: registries add fields (target.references, source.instanceID...).
 const registryEventSchema = z.looseObject({

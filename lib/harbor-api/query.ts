@@ -1,7 +1,7 @@
 import { AppError } from "@/lib/errors";
 import type { Condition } from "@/lib/history/conditions";
 import { MAX_ROW_ID } from "@/lib/ids";
-import { hasUnstorableText } from "@/lib/unicode";
+import { hasUnstorableText } from "@/lib/shared/unicode";
 
 /**
  * Harbor's list query language (`q=name=~abc,status=Error,start_time=[a~b]`), as its swagger and

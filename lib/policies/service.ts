@@ -19,6 +19,7 @@ import {
   type TargetInput,
 } from "@/lib/shared/policy-input";
 import { cancelPendingTasks } from "@/lib/delivery/task-control";
+import { nameLookAlikeKey, normalizeName } from "@/lib/shared/unicode";
 
 /** Changing a project's webhooks: the access its route or action was checked for. */
 export type WebhookManageAccess = ProjectAccess<"webhook.manage">;
@@ -49,20 +50,33 @@ export async function getPolicyOrThrow(projectId: number, policyId: number) {
   return policy;
 }
 
+/**
+ * The policy of the project whose name is `name` or looks the same (nameLookAlikeKey: full-width
+ * forms, ligatures, invisible characters stored earlier). Look-alikes cannot be told apart in a
+ * list, so they count as the same name. The database compares bytes only: every name is compared here.
+ */
+async function samePolicyName(
+  db: Pick<Tx, "webhookPolicy">,
+  projectId: number,
+  name: string,
+  exceptId?: number,
+): Promise<string | undefined> {
+  const where = { projectId, kind: "policy", ...(exceptId ? { id: { not: exceptId } } : {}) };
+  const exact = await db.webhookPolicy.findFirst({ where: { ...where, name }, select: { name: true } });
+  if (exact) return exact.name;
+  const key = nameLookAlikeKey(name);
+  const names = await db.webhookPolicy.findMany({ where, select: { name: true } });
+  return names.find((p) => nameLookAlikeKey(p.name) === key)?.name;
+}
+
 async function assertNameFree(tx: Tx, projectId: number, name: string, exceptId?: number) {
-  const clash = await tx.webhookPolicy.findFirst({
-    where: { projectId, name, kind: "policy", ...(exceptId ? { id: { not: exceptId } } : {}) },
-  });
-  if (clash) throw new AppError("conflict", policyNameTakenMessage(name), "name");
+  const clash = await samePolicyName(tx, projectId, name, exceptId);
+  if (clash !== undefined) throw new AppError("conflict", policyNameTakenMessage(clash), "name");
 }
 
 export async function isPolicyNameTaken(projectId: number, name: string, exceptId?: number): Promise<boolean> {
   const db = await getDb();
-  const clash = await db.webhookPolicy.findFirst({
-    where: { projectId, name: name.trim(), kind: "policy", ...(exceptId ? { id: { not: exceptId } } : {}) },
-    select: { id: true },
-  });
-  return !!clash;
+  return (await samePolicyName(db, projectId, normalizeName(name.trim()), exceptId)) !== undefined;
 }
 
 function policyColumns(input: PolicyInput) {

@@ -4,6 +4,7 @@
  * in front ("name: Enter a name."), the forms show the message next to the field. Browser-safe.
  */
 import { z } from "zod";
+import { hasInvisibleCharacters, INVISIBLE_NAME_MESSAGE, normalizeName } from "@/lib/shared/unicode";
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -37,4 +38,12 @@ export function numberIn(min: number, max: number, opts: { whole?: boolean; unit
 /** Required text, trimmed, with a length limit: "Enter a name." / "Use at most 256 characters." */
 export function requiredText(what: string, max: number) {
   return z.string(enter(what)).trim().min(1, enter(what)).max(max, atMostChars(max));
+}
+
+/**
+ * A name people tell apart by sight: invisible and text-direction characters are refused, and the
+ * name is stored in NFC (lib/shared/unicode.ts says why).
+ */
+export function visibleName(text: z.ZodString) {
+  return text.refine((v) => !hasInvisibleCharacters(v), INVISIBLE_NAME_MESSAGE).transform(normalizeName);
 }

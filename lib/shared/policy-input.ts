@@ -2,10 +2,10 @@
  * The one webhook policy input (Harbor's snake_case JSON), used by the Harbor API, the server actions and
  * the policy form alike. Browser-safe: the form validates with it before the server validates again.
  */
-import picomatch from "picomatch";
 import { z } from "zod";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
-import { atMostChars, enter, requiredText, TRUE_OR_FALSE } from "@/lib/shared/input-rules";
+import { globProblem } from "@/lib/shared/glob";
+import { atMostChars, enter, requiredText, TRUE_OR_FALSE, visibleName } from "@/lib/shared/input-rules";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 
 /** What a masked secret looks like in answers; sending it back means "keep the stored value". */
@@ -121,19 +121,17 @@ const globPattern = z
   .string(enter("the pattern as text"))
   .trim()
   .max(256, atMostChars(256))
-  .refine((p) => {
-    // "" means no filter (Harbor clients send the "" they read back); picomatch refuses it.
-    if (p === "") return true;
-    try {
-      picomatch.makeRe(p);
-      return true;
-    } catch {
-      return false;
-    }
-  }, "Check the brackets and braces: use a glob such as app-*, **/nginx or {latest,stable}.")
+  .superRefine((p, ctx) => {
+    // "" means no filter (Harbor clients send the "" they read back).
+    const problem = p === "" ? null : globProblem(p);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
   .transform((v) => (v === "" ? null : v))
   .nullable()
-  .optional();
+  .optional()
+  .describe(
+    "A glob: * (within a path segment), ** (a whole segment: any number of segments), ?, [abc], [a-z], [!a-z], {a,b}, \\ before a literal character. Empty or null: no filter.",
+  );
 
 export const POLICY_NAME_MAX = 256;
 
@@ -143,7 +141,7 @@ export const policyNameTakenMessage = (name: string) =>
 
 /** The one policy input: Harbor's JSON field names, plus our filters and retry override. */
 export const policyInputSchema = z.object({
-  name: requiredText("a name", POLICY_NAME_MAX),
+  name: visibleName(requiredText("a name", POLICY_NAME_MAX)),
   description: z
     .string(enter("the description as text"))
     .max(1024, atMostChars(1024))

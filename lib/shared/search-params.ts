@@ -1,12 +1,18 @@
 /** Query parameters of the webhook pages (page, sort, filters), read defensively: a bad value falls back, it never throws. */
 import { isEventType, type EventType } from "@/lib/shared/events";
 import { isTaskStatus, type TaskStatus } from "@/lib/shared/task-statuses";
+import { isUnstorableString } from "@/lib/shared/unicode";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
+/**
+ * One parameter's value. A value holding a NUL or an unpaired surrogate is no filter any database
+ * can take (PostgreSQL fails, SQLite cuts it short): it is dropped, as every bad value falls back.
+ */
 export function one(sp: SearchParams, key: string): string | undefined {
-  const v = sp[key];
-  return Array.isArray(v) ? v[0] : v;
+  const raw = Object.hasOwn(sp, key) ? sp[key] : undefined;
+  const v = Array.isArray(raw) ? raw[0] : raw;
+  return v === undefined || isUnstorableString(v) ? undefined : v;
 }
 
 export function pageParam(sp: SearchParams): number {

@@ -27,7 +27,6 @@ const BROWSER_PACKAGES = [
   "next/script",
   "next-auth/react",
   "zod",
-  "picomatch",
 ];
 
 type Files = { exists(rel: string): boolean; read(rel: string): string; list(): string[] };

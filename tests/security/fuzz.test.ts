@@ -716,6 +716,162 @@ describe("fuzz: every API route", () => {
   );
 });
 
+/**
+ * Hostile input classes, tried exhaustively rather than at random: on every route, each query
+ * parameter, path parameter and body field gets each value of each class. Counted per class for
+ * docs/reliability.md.
+ */
+const PROTOTYPE_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
+const OUT_OF_RANGE = ["2147483648", "-1", "0", "99999999999999999999", "9007199254740993", "1e308", "NaN"];
+const OUT_OF_RANGE_NUMBERS = [2 ** 31, -1, 0.5, 1e308, -1e308, 2 ** 53 + 1];
+const QUERY_PARAMS = ["q", "name", "sort", "page", "page_size", "cursor", "limit", "status", "validate_only"];
+const classCounts: Record<string, number> = {};
+
+/** The params of a route pointing at the fuzz world's own objects; deletes aim at ids that do not exist. */
+function ownParams(route: RouteSpec): Record<string, string> {
+  const keys = Object.keys(fc.sample(route.params, 1)[0]);
+  const gone = route.method === "DELETE" ? () => String(2 ** 40) : undefined;
+  const own: Record<string, () => string> = {
+    project_name_or_id: () => w.p.name,
+    webhook_policy_id: () => String(w.pol.id),
+    execution_id: () => String(w.delivery.execution.id),
+    task_id: () => String(w.delivery.task.id),
+    mid: () => String(w.membership.id),
+    key_id: () => String(w.testKey.row.id),
+    user_id: () => String(w.guest.user.id),
+    id: () => ownDestination,
+    path: () => "unknown",
+  };
+  return Object.fromEntries(
+    keys.map((k) => [k, k === "project_name_or_id" || k === "path" ? own[k]() : (gone ?? own[k])()]),
+  );
+}
+
+/** Every path to a leaf (or, with `objects`, to an object) of a JSON value. */
+function leafPaths(value: unknown, objects = false, prefix: (string | number)[] = []): (string | number)[][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leafPaths(v, objects, [...prefix, i]));
+  if (value && typeof value === "object") {
+    const inner = Object.entries(value).flatMap(([k, v]) => leafPaths(v, objects, [...prefix, k]));
+    return objects ? [prefix, ...inner] : inner;
+  }
+  return objects ? [] : [prefix];
+}
+function getAt(root: unknown, path: (string | number)[]): unknown {
+  return path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], root);
+}
+function withAt(root: unknown, path: (string | number)[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy = (Array.isArray(root) ? [...root] : { ...(root as Record<string, unknown>) }) as Record<
+    string | number,
+    unknown
+  >;
+  // defineProperty: a plain assignment to "__proto__" would set the prototype, not add the key.
+  Object.defineProperty(copy, path[0], {
+    value: withAt(copy[path[0]], path.slice(1), value),
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return copy;
+}
+const deepArray = (levels: number) => "[".repeat(levels) + "]".repeat(levels);
+/** A body in which the value at `path` is replaced by raw JSON text (a nesting JSON.stringify could not write). */
+function withRawAt(body: unknown, path: (string | number)[], raw: string): string {
+  const marker = `"@@raw-${uid()}@@"`;
+  return JSON.stringify(withAt(body, path, JSON.parse(marker))).replace(marker, raw);
+}
+
+type ClassInput = { cls: string; input: Input };
+function classInputs(route: RouteSpec): ClassInput[] {
+  const params = ownParams(route);
+  const out: ClassInput[] = [];
+  const add = (cls: string, input: Partial<Input>) =>
+    out.push({
+      cls,
+      input: {
+        params,
+        query: "",
+        ...input,
+        body: input.body ?? (route.body ? JSON.stringify(route.body()) : undefined),
+      },
+    });
+  const paramNames = Object.keys(params).filter((k) => k !== "path");
+
+  // Object.prototype member names: as query parameter names, as q keys, as path parameters, as body keys.
+  add("prototype keys", { query: "?" + PROTOTYPE_KEYS.map((k) => `${k}=1`).join("&") });
+  for (const k of PROTOTYPE_KEYS) add("prototype keys", { query: `?q=${encodeURIComponent(`${k}=x`)}` });
+  for (const p of paramNames) for (const k of PROTOTYPE_KEYS) add("prototype keys", { params: { ...params, [p]: k } });
+  if (route.body) {
+    const valid = route.body();
+    for (const path of leafPaths(valid, true).filter((p) => !Array.isArray(getAt(valid, p))))
+      for (const k of PROTOTYPE_KEYS)
+        add("prototype keys", { body: withRawAt(valid, [...path, k], `{"polluted":true}`) });
+  }
+
+  // Deep nesting: the whole body, and each field in turn, 5,000 levels deep.
+  if (route.body) {
+    const valid = route.body();
+    add("deep nesting", { body: deepArray(5_000) });
+    add("deep nesting", { body: withRawAt(valid, ["extra"], deepArray(5_000)) });
+    for (const path of leafPaths(valid, true)
+      .concat(leafPaths(valid))
+      .filter((p) => p.length > 0))
+      add("deep nesting", { body: withRawAt(valid, path, deepArray(5_000)) });
+  }
+
+  // NUL: in each query parameter, each path parameter, each string of the body.
+  for (const q of QUERY_PARAMS) add("NUL", { query: `?${q}=a%00b` });
+  add("NUL", { query: "?a%00b=1" });
+  for (const p of paramNames) add("NUL", { params: { ...params, [p]: "a\u0000b" } });
+  if (route.body) {
+    const valid = route.body();
+    for (const path of leafPaths(valid).filter((p) => typeof getAt(valid, p) === "string"))
+      add("NUL", { body: JSON.stringify(withAt(valid, path, "a\u0000b")) });
+  }
+
+  // Out-of-range numbers: paging parameters, ids in q, id path parameters, each number of the body.
+  for (const v of OUT_OF_RANGE)
+    for (const q of ["page", "page_size", "limit"]) add("out-of-range numbers", { query: `?${q}=${v}` });
+  for (const v of OUT_OF_RANGE) add("out-of-range numbers", { query: `?q=${encodeURIComponent(`id=${v}`)}` });
+  add("out-of-range numbers", { query: `?q=${encodeURIComponent("id=[-1~99999999999]")}` });
+  for (const p of paramNames.filter((k) => k !== "project_name_or_id"))
+    for (const v of OUT_OF_RANGE) add("out-of-range numbers", { params: { ...params, [p]: v } });
+  if (params.project_name_or_id)
+    for (const v of OUT_OF_RANGE) add("out-of-range numbers", { params: { ...params, project_name_or_id: v } });
+  if (route.body) {
+    const valid = route.body();
+    for (const path of leafPaths(valid).filter((p) => typeof getAt(valid, p) === "number"))
+      for (const n of OUT_OF_RANGE_NUMBERS)
+        add("out-of-range numbers", { body: JSON.stringify(withAt(valid, path, n)) });
+  }
+  return out;
+}
+
+describe("hostile input classes: every API route, every parameter and field", () => {
+  it.each(ROUTES.map((r) => [r.name, r] as const))(
+    "%s",
+    async (_name, route) => {
+      for (const { cls, input } of classInputs(route)) {
+        const r = await send(route, input);
+        expect(r.status, `${cls}: ${JSON.stringify(input).slice(0, 400)} → ${r.text.slice(0, 200)}`).toBeLessThan(500);
+        judge(route, input, r);
+        classCounts[cls] = (classCounts[cls] ?? 0) + 1;
+      }
+    },
+    120_000,
+  );
+
+  afterAll(() => {
+    const total = Object.values(classCounts).reduce((a, b) => a + b, 0);
+    recordFigure("hostile-classes", { routes: ROUTES.length, inputs: total, ...classCounts });
+    console.log(
+      `hostile classes: ${total} inputs over ${ROUTES.length} routes (${Object.entries(classCounts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")})`,
+    );
+  });
+});
+
 type ActionResult = { ok: boolean; code?: string };
 const form = (entries: Record<string, unknown>) => {
   const f = new FormData();

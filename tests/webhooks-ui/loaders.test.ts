@@ -16,8 +16,16 @@ vi.mock("@/lib/auth/session", () => ({
   },
 }));
 
-const { API_KEY_PAGE_SIZE, loadApiKeysPage, loadExecutionDetail, loadPolicyDetail, loadPolicyForm, loadTaskLog } =
-  await import("@/lib/webhooks-ui/loaders");
+const {
+  API_KEY_PAGE_SIZE,
+  loadApiKeysPage,
+  loadEventsPage,
+  loadExecutionDetail,
+  loadPolicyDetail,
+  loadPolicyForm,
+  loadTaskLog,
+  loadWebhooksPage,
+} = await import("@/lib/webhooks-ui/loaders");
 
 /** next/navigation's notFound() throws an error whose digest names the 404 fallback. */
 const NOT_FOUND = { digest: expect.stringMatching(/^NEXT_HTTP_ERROR_FALLBACK;404/) };
@@ -86,5 +94,23 @@ describe("the API keys page", () => {
     const second = await loadApiKeysPage(project.name, { page: "2" });
     expect(second.keys.map((k) => k.id)).toEqual(newestFirst.slice(API_KEY_PAGE_SIZE));
     expect((await loadApiKeysPage(project.name, { page: "-4" })).page).toBe(1);
+  });
+});
+
+describe("page loaders: filters from the URL", () => {
+  it("drop a value holding a NUL or an unpaired surrogate instead of sending it to the database (PostgreSQL failed)", async () => {
+    const { project, policyId } = await setup();
+    const hostile = {
+      q: "a\u0000b",
+      repository: "r\u0000",
+      tag: "\u0000",
+      operator: "o\ud800",
+      digest: "d\u0000",
+      page: "1\u0000",
+    };
+    const webhooks = await loadWebhooksPage(project, hostile);
+    expect(webhooks.total).toBe(1);
+    await expect(loadEventsPage(project, hostile)).resolves.toBeDefined();
+    await expect(loadPolicyDetail(project, policyId, hostile)).resolves.toBeDefined();
   });
 });
