@@ -11,7 +11,8 @@ import { registryResultSchema, type RegistryResult } from "@/lib/events/schemas"
  * POST /service/notifications: CNCF Distribution registry notification envelopes
  * (application/vnd.docker.distribution.events.v1+json), with `Authorization: Bearer <token>`.
  *
- * The whole envelope is validated before anything is written. Each accepted event is then
+ * The envelope's shape is validated before anything is written; an event that is not a valid
+ * registry event is skipped and listed in `ignored` (code invalid_event, the field at fault). Each accepted event is then
  * committed with its deliveries in its own transaction, keyed by the registry's event id, so a
  * registry re-posting the envelope (it retries until it sees a 2xx) never fans an event out twice.
  * Events we cannot use (blob layers, HEAD checks, unknown projects, the switch off) are listed in
@@ -35,7 +36,10 @@ export const POST = apiRoute(
       duplicates: 0,
       deliveries: 0,
       events: [],
-      ignored: mapped.ignoredReasons.map((i) => ({ id: i.id, code: "not_applicable" as const, reason: i.reason })),
+      ignored: [
+        ...mapped.invalid.map((i) => ({ id: i.id, code: "invalid_event" as const, reason: i.reason })),
+        ...mapped.ignoredReasons.map((i) => ({ id: i.id, code: "not_applicable" as const, reason: i.reason })),
+      ],
     };
     // The project is the repository's first path segment, looked up by name only (a segment
     // such as "3" must not match the project whose id is 3).
