@@ -351,7 +351,11 @@ export function storableOutcome(o: TaskOutcome): TaskOutcome {
  * no attempt row or response (the values that failed); the delivery may well have been made.
  */
 function unrecordable(o: TaskOutcome, err: unknown): TaskOutcome {
-  const why = storableText(String((err as Error)?.message ?? err).split("\n")[0]!.slice(0, 300));
+  const why = storableText(
+    String((err as Error)?.message ?? err)
+      .split("\n")[0]!
+      .slice(0, 300),
+  );
   const message = `the result of attempt ${o.runCount} could not be recorded (${why}); not retried`;
   return {
     taskId: o.taskId,

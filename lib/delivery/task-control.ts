@@ -5,6 +5,7 @@ import { getDb, type Tx } from "@/lib/db/client";
 import { notifyWorkers } from "@/lib/db/wakeup";
 import { getSettings } from "@/lib/settings/settings";
 import { Prisma } from "@/lib/db/sql";
+import { storableText } from "@/lib/db/text";
 
 const OPEN = ["Pending", "Running"];
 
@@ -31,7 +32,8 @@ export async function cancelPendingTasks(
     " AND ",
   );
   const now = new Date();
-  const message = `stopped: ${reason}`;
+  const message = storableText(`stopped: ${reason}`);
+  reason = storableText(reason);
   // Logs and executions first: they find the open tasks by the same condition the last update ends.
   await tx.$executeRaw`INSERT INTO "TaskLog" ("taskId", "at", "level", "message")
     SELECT t."id", ${now}, 'WARNING', ${message} FROM "Task" t WHERE ${keys}`;
@@ -65,33 +67,32 @@ async function requeue(tx: Tx, taskIds: number[], who: string) {
   let requeued = 0;
   for (let i = 0; i < taskIds.length; i += ID_CHUNK) {
     const chunk = taskIds.slice(i, i + ID_CHUNK);
-    const tasks = await tx.task.findMany({
-      where: { id: { in: chunk }, status: { notIn: OPEN } },
-      select: { id: true, runCount: true, executionId: true, execution: { select: { policy: { select: { maxAttempts: true } } } } },
-    });
-    if (tasks.length === 0) continue;
-    const more = (t: (typeof tasks)[number]) => t.execution.policy.maxAttempts ?? settings.maxAttempts;
-    // One statement per distinct attempt budget (one policy's tasks share it): maxAttempts grows
-    // by the budget from each task's own run count.
-    const byBudget = new Map<number, number[]>();
-    for (const t of tasks) byBudget.set(more(t), [...(byBudget.get(more(t)) ?? []), t.id]);
-    for (const [budget, ids] of byBudget) {
-      await tx.$executeRaw`UPDATE "Task" SET "status" = 'Pending', "statusMessage" = '', "maxAttempts" = "runCount" + ${budget},
+    // The attempt budget is the policy's own or the system's; maxAttempts grows by it from each
+    // task's run count.
+    const rows = await tx.$queryRaw<
+      { id: number | bigint; executionId: number | bigint; runCount: number | bigint; maxAttempts: number | bigint }[]
+    >`
+      UPDATE "Task" SET "status" = 'Pending', "statusMessage" = '',
+        "maxAttempts" = "runCount" + COALESCE((SELECT p."maxAttempts" FROM "WebhookPolicy" p WHERE p."id" = "Task"."policyId"), ${settings.maxAttempts}),
         "nextAttemptAt" = ${now}, "endTime" = NULL, "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${now}
-        WHERE "id" IN (${Prisma.join(ids)})`;
-    }
-    await tx.execution.updateMany({
-      where: { id: { in: tasks.map((t) => t.executionId) } },
-      data: { status: "Pending", statusMessage: "", endTime: null, trigger: "MANUAL" },
-    });
+      WHERE "id" IN (${Prisma.join(chunk)}) AND "status" NOT IN ('Pending', 'Running')
+      RETURNING "id", "executionId", "runCount", "maxAttempts"`;
+    if (rows.length === 0) continue;
+    const tasks = rows.map((r) => ({
+      id: Number(r.id),
+      executionId: Number(r.executionId),
+      runCount: Number(r.runCount),
+      more: Number(r.maxAttempts) - Number(r.runCount),
+    }));
+    await tx.$executeRaw`UPDATE "Execution" SET "status" = 'Pending', "statusMessage" = '', "endTime" = NULL, "trigger" = 'MANUAL'
+      WHERE "id" IN (${Prisma.join(tasks.map((t) => t.executionId))})`;
     // The second line is what the history pages read: the attempts made before this redelivery, so
     // the grown maximum is explained ("redelivered: attempt 5 (4 before)").
-    await tx.taskLog.createMany({
-      data: tasks.flatMap((t) => [
-        { taskId: t.id, at: now, message: `redeliver requested by ${who}` },
-        { taskId: t.id, at: now, message: redeliveredLine(t.runCount, more(t)) },
-      ]),
-    });
+    const lines = tasks.flatMap((t) => [
+      Prisma.sql`(${t.id}, ${now}, 'INFO', ${storableText(`redeliver requested by ${who}`)})`,
+      Prisma.sql`(${t.id}, ${now}, 'INFO', ${redeliveredLine(t.runCount, t.more)})`,
+    ]);
+    await tx.$executeRaw`INSERT INTO "TaskLog" ("taskId", "at", "level", "message") VALUES ${Prisma.join(lines)}`;
     requeued += tasks.length;
   }
   return requeued;
@@ -133,18 +134,22 @@ export async function countFailed(_access: ManageAccess, policyId: number, range
 /** Redelivers every task of a policy that ended in Error (or Stopped) between `from` and `to`. */
 export async function redeliverFailed({ actor }: ManageAccess, policyId: number, range: FailedRange) {
   const db = await getDb();
-  const n = await db.$transaction(async (tx) => {
-    const ids = await tx.task.findMany({
-      where: failedWhere(policyId, range),
-      select: { id: true },
-      take: REDELIVER_FAILED_LIMIT,
-    });
-    return requeue(
-      tx,
-      ids.map((t) => t.id),
-      actorName(actor),
-    );
-  });
+  // Thousands of tasks take longer than an interactive transaction's default 5 s on a busy machine.
+  const n = await db.$transaction(
+    async (tx) => {
+      const ids = await tx.task.findMany({
+        where: failedWhere(policyId, range),
+        select: { id: true },
+        take: REDELIVER_FAILED_LIMIT,
+      });
+      return requeue(
+        tx,
+        ids.map((t) => t.id),
+        actorName(actor),
+      );
+    },
+    { timeout: 60_000 },
+  );
   await notifyWorkers();
   return n;
 }

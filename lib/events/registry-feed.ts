@@ -41,7 +41,12 @@ export async function recordRegistryEnvelope(result: RegistryResult, source: str
   // The events are committed already: failing to count them must not fail the answer (the
   // registry would post the envelope again).
   await addToRegistryFeed({
-    counts: { accepted: result.accepted, duplicate: result.duplicates, ignored: counted.length, rejected: invalid.length },
+    counts: {
+      accepted: result.accepted,
+      duplicate: result.duplicates,
+      ignored: counted.length,
+      rejected: invalid.length,
+    },
     source,
     ignoredReason: reason ? `${reason} (from ${source})` : undefined,
     rejectedReason: invalid[0] ? `event ${invalid[0].id}: ${invalid[0].reason} (from ${source})` : undefined,

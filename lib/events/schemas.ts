@@ -43,7 +43,12 @@ export const eventSkippedSchema = z.object({
 });
 
 /** invalid_event: not a valid registry event (the reason names the field); skipped, the others go on. */
-export const REGISTRY_IGNORE_CODES = ["not_applicable", "unknown_project", "webhooks_disabled", "invalid_event"] as const;
+export const REGISTRY_IGNORE_CODES = [
+  "not_applicable",
+  "unknown_project",
+  "webhooks_disabled",
+  "invalid_event",
+] as const;
 
 export const registryResultSchema = z.object({
   accepted: z.number().int().describe("Registry events that became new Harbor events."),

@@ -219,8 +219,18 @@ describe("mapRegistryEnvelope", () => {
   it.each([
     ["event without id", { ...registryEvent(), id: undefined }, "events.1.id", "events.1"],
     ["bad timestamp", { ...registryEvent(), id: "bad-time", timestamp: "yesterday" }, "events.1.timestamp", "bad-time"],
-    ["after 9999", { ...registryEvent(), id: "far", timestamp: "+010000-01-01T00:00:00Z" }, "events.1.timestamp", "far"],
-    ["before 1970", { ...registryEvent(), id: "early", timestamp: "1969-12-31T23:59:59Z" }, "events.1.timestamp", "early"],
+    [
+      "after 9999",
+      { ...registryEvent(), id: "far", timestamp: "+010000-01-01T00:00:00Z" },
+      "events.1.timestamp",
+      "far",
+    ],
+    [
+      "before 1970",
+      { ...registryEvent(), id: "early", timestamp: "1969-12-31T23:59:59Z" },
+      "events.1.timestamp",
+      "early",
+    ],
     [
       "target without repository",
       { ...registryEvent({ target: { repository: undefined } }), id: "no-repo" },

@@ -256,7 +256,10 @@ describe("POST /service/notifications", () => {
     const noRepository = registryEvent({ repository: "" });
     const year10000 = { ...registryEvent({ repository: `${project.name}/app` }), timestamp: "+010000-01-01T00:00:00Z" };
     // After 2038-01-19: beyond a 32-bit column, stored and delivered as it is.
-    const after2038 = { ...registryEvent({ repository: `${project.name}/app`, tag: "2" }), timestamp: "2100-01-01T00:00:00Z" };
+    const after2038 = {
+      ...registryEvent({ repository: `${project.name}/app`, tag: "2" }),
+      timestamp: "2100-01-01T00:00:00Z",
+    };
     const res = await notify({ events: [good, noTimestamp, noRepository, year10000, after2038] });
     expect(res.status).toBe(202);
     const body = res.json as { accepted: number; ignored: { id: string; code: string; reason: string }[] };
@@ -268,7 +271,10 @@ describe("POST /service/notifications", () => {
     ]);
     const db = await getDb();
     const stored = await db.event.findMany({ where: { projectId: project.id }, orderBy: { id: "asc" } });
-    expect(stored.map((e) => Number(e.occurAt))).toEqual([Date.parse("2024-05-01T10:00:00Z") / 1000, Date.UTC(2100, 0, 1) / 1000]);
+    expect(stored.map((e) => Number(e.occurAt))).toEqual([
+      Date.parse("2024-05-01T10:00:00Z") / 1000,
+      Date.UTC(2100, 0, 1) / 1000,
+    ]);
     const feed = await db.registryFeed.findUnique({ where: { id: 1 } });
     expect(feed!.rejected - (before?.rejected ?? 0)).toBe(3);
     expect(feed!.lastRejectedReason).toContain(noTimestamp.id);
