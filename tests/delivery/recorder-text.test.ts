@@ -104,7 +104,7 @@ describe("text a database cannot store", () => {
         source: "api",
       },
     });
-    const tasks = [];
+    const tasks: { id: number; executionId: number; targetId: number }[] = [];
     for (let i = 0; i < 3; i++) {
       const execution = await db.execution.create({
         data: {
