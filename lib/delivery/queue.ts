@@ -15,6 +15,8 @@ export async function claimDueTasks(opts: {
   limit: number;
   leaseMs: number;
   excludeTargets?: number[];
+  /** Claim only as many tasks as their events' data fits in (see pickWithinBytes). */
+  bytes?: ByteAllowance;
 }): Promise<number[]> {
   const now = new Date();
   const exclude = opts.excludeTargets?.length
@@ -27,6 +29,9 @@ export async function claimDueTasks(opts: {
     Prisma.sql`SELECT 1 FROM "Task" t WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now} ${exclude} LIMIT 1`,
   );
   if (due.length === 0) return [];
+  const picked = opts.bytes ? await pickWithinBytes(now, exclude, opts.limit, opts.bytes) : undefined;
+  if (picked?.length === 0) return [];
+  const which = picked ? Prisma.sql`AND t."id" IN (${Prisma.join(picked)})` : Prisma.empty;
   const leaseUntil = new Date(now.getTime() + opts.leaseMs);
   const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF t SKIP LOCKED` : Prisma.empty;
   const rows = await retryBusy(() =>
@@ -37,7 +42,7 @@ export async function claimDueTasks(opts: {
       SELECT t."id" FROM "Task" t
       WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now}
         AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = t."targetId" AND w."status" = 'paused')
-        ${exclude}
+        ${exclude} ${which}
       ORDER BY t."nextAttemptAt"
       LIMIT ${opts.limit}
       ${lock}
@@ -45,6 +50,50 @@ export async function claimDueTasks(opts: {
     RETURNING "id"`),
   );
   return rows.map((r) => Number(r.id));
+}
+
+/** What a claim may add to the worker's memory (lib/delivery/byte-budget.ts). */
+export type ByteAllowance = {
+  /** Bytes of event data the claim may bring in (events the worker holds already cost nothing). */
+  remaining: number;
+  /** The worker holds this event's data already. */
+  holds: (eventId: number) => boolean;
+  /** The worker holds nothing: take the first task whatever its size, or it would never go. */
+  empty: boolean;
+};
+
+/**
+ * The due tasks, oldest first, that fit the allowance: their sizes are read first (a plain read,
+ * no data transferred), and the claim takes those ids only (if still due). A batch of tasks of
+ * one event (one per policy target) costs its data once.
+ */
+async function pickWithinBytes(now: Date, exclude: Prisma.Sql, limit: number, bytes: ByteAllowance) {
+  const rows = await rawQuery<{
+    id: number | bigint;
+    eventId: number | bigint;
+    size: number | bigint | null;
+  }>(Prisma.sql`
+    SELECT t."id", e."eventId", LENGTH(ev."eventData") AS "size"
+    FROM "Task" t JOIN "Execution" e ON e."id" = t."executionId" JOIN "Event" ev ON ev."id" = e."eventId"
+    WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now}
+      AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = t."targetId" AND w."status" = 'paused')
+      ${exclude}
+    ORDER BY t."nextAttemptAt"
+    LIMIT ${limit}`);
+  const picked: number[] = [];
+  const counted = new Set<number>();
+  let left = bytes.remaining;
+  for (const r of rows) {
+    const eventId = Number(r.eventId);
+    if (!bytes.holds(eventId) && !counted.has(eventId)) {
+      const size = Number(r.size ?? 0);
+      if (size > left && !(bytes.empty && picked.length === 0)) break;
+      counted.add(eventId);
+      left -= size;
+    }
+    picked.push(Number(r.id));
+  }
+  return picked;
 }
 
 /**

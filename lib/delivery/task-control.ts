@@ -7,7 +7,6 @@ import { getSettings } from "@/lib/settings/settings";
 import { Prisma } from "@/lib/db/sql";
 import { storableText } from "@/lib/db/text";
 
-
 /** Stopping and redelivering: webhook.manage in the policy's project, checked by the caller's wrapper. */
 type ManageAccess = ProjectAccess<"webhook.manage">;
 
