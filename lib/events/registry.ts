@@ -8,6 +8,13 @@ import { firstIssue, MAX_OCCUR_AT, type ParseFailure } from "@/lib/events/types"
 
 export const REGISTRY_ENVELOPE_MEDIA_TYPE = "application/vnd.docker.distribution.events.v1+json";
 
+/**
+ * Events one envelope may hold: the work of one request stays bounded (each event is a commit, and
+ * fans out to every matching policy). Registries send a few events per envelope; a larger one is
+ * refused as a whole (413) before anything is written.
+ */
+export const MAX_ENVELOPE_EVENTS = 1000;
+
 const MANIFEST_MEDIA_TYPES = new Set([
   "application/vnd.oci.image.manifest.v1+json",
   "application/vnd.oci.image.index.v1+json",

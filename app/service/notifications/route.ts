@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import { apiRoute } from "@/lib/api/route";
 import { getDb } from "@/lib/db/client";
 import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "@/lib/events/ingest-idempotent";
-import { mapRegistryEnvelope } from "@/lib/events/registry";
+import { MAX_ENVELOPE_EVENTS, mapRegistryEnvelope } from "@/lib/events/registry";
 import { recordRegistryEnvelope, recordRegistryRejection, sourceAddress } from "@/lib/events/registry-feed";
 import { registryResultSchema, type RegistryResult } from "@/lib/events/schemas";
 
@@ -25,7 +25,16 @@ import { registryResultSchema, type RegistryResult } from "@/lib/events/schemas"
 export const POST = apiRoute(
   { flavor: "v1", auth: "registry-token", onError: recordRegistryRejection },
   async ({ req, requestId, json }) => {
-    const mapped = mapRegistryEnvelope(await json());
+    const body = await json();
+    const events = (body as { events?: unknown } | null)?.events;
+    if (Array.isArray(events) && events.length > MAX_ENVELOPE_EVENTS) {
+      throw new AppError(
+        "payload_too_large",
+        `an envelope holds at most ${MAX_ENVELOPE_EVENTS.toLocaleString("en")} events (this one has ${events.length.toLocaleString("en")}); nothing was stored, send fewer events per notification`,
+        "events",
+      );
+    }
+    const mapped = mapRegistryEnvelope(body);
     if (!mapped.ok) {
       const field = mapped.field === "(root)" ? "body" : mapped.field;
       throw new AppError("validation_error", `${field}: ${mapped.message}`, field);
@@ -52,7 +61,11 @@ export const POST = apiRoute(
       ]),
     );
 
-    for (const m of mapped.events) {
+    for (const [i, m] of mapped.events.entries()) {
+      // Each event commits on its own; between them, other requests get the event loop (and on
+      // SQLite the one connection): the driver is synchronous, so without a yield the whole
+      // envelope would run as one chain of microtasks and every other reader would wait for it.
+      if (i > 0) await new Promise((r) => setImmediate(r));
       const projectId = projects.get(m.projectName);
       if (projectId === undefined) {
         result.ignored.push({
