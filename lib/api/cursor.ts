@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { MAX_ROW_ID } from "@/lib/ids";
 
 /**
  * Cursor pagination for the /v1 API. A cursor is opaque to clients: base64url of a small JSON
- * object holding the id of the last row of the previous page (rows are listed newest first).
+ * object holding the id of the last row of the previous page (rows are listed newest first). The id
+ * is checked against the id columns' range: a forged one beyond it would fail the query itself.
  */
-const cursorSchema = z.strictObject({ after: z.number().int().positive() });
+const cursorSchema = z.strictObject({ after: z.number().int().positive().max(MAX_ROW_ID) });
 
 export function encodeCursor(lastId: number): string {
   return Buffer.from(JSON.stringify({ after: lastId }), "utf8").toString("base64url");

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { parseInput } from "@/lib/api/input";
+import { MAX_ROW_ID } from "@/lib/ids";
 
 /** Harbor's defaults: page 1, 10 per page, at most 100 per page. */
 export const DEFAULT_PAGE_SIZE = 10;
@@ -15,7 +16,8 @@ const positiveInt = (max?: number) => {
 };
 
 const pagingSchema = z.object({
-  page: positiveInt().default(1),
+  // Bounded so the row offset stays an exact integer within both databases' range.
+  page: positiveInt(MAX_ROW_ID).default(1),
   page_size: positiveInt(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
 });
 

@@ -12,7 +12,16 @@ export type ClaimedTask = {
   execution: {
     id: number;
     vendorType: string;
-    event: { type: string; occurAt: number; operator: string; eventData: string; requestId: string; createdAt: Date };
+    event: {
+      id: number;
+      type: string;
+      occurAt: number;
+      operator: string;
+      /** One string per event, shared by the batch's tasks of that event (see byte-budget.ts). */
+      eventData: string;
+      requestId: string;
+      createdAt: Date;
+    };
     target: {
       id: number;
       type: string;
@@ -38,14 +47,19 @@ const intOrNull = (v: unknown) => (v === null || v === undefined ? null : Number
 const bool = (v: unknown) => v === true || v === 1 || v === 1n || v === "1" || v === "true";
 
 /**
- * Loads a batch of claimed tasks with two plain queries (tasks joined with their execution,
- * event, target and policy; then the policies' signing keys) on the driver (lib/db/raw.ts).
+ * Loads a batch of claimed tasks with plain queries on the driver (lib/db/raw.ts): the tasks joined
+ * with their execution, event, target and policy; the events' data, once per event (a batch often
+ * holds one event's tasks for many policies) and only for events `known` does not have yet; then
+ * the policies' signing keys.
  */
-export async function loadClaimedTasks(ids: number[]): Promise<ClaimedTask[]> {
+export async function loadClaimedTasks(
+  ids: number[],
+  known: (eventId: number) => string | undefined = () => undefined,
+): Promise<ClaimedTask[]> {
   if (ids.length === 0) return [];
   const rows = await rawQuery(Prisma.sql`
     SELECT t."id", t."executionId", t."targetId", t."webhookId", t."runCount", t."maxAttempts",
-      e."vendorType", ev."type" AS "eventType", ev."occurAt", ev."operator", ev."eventData", ev."requestId", ev."createdAt" AS "eventCreatedAt",
+      e."vendorType", ev."id" AS "eventId", ev."type" AS "eventType", ev."occurAt", ev."operator", ev."requestId", ev."createdAt" AS "eventCreatedAt",
       w."type" AS "targetType", w."address", w."authHeaderEnc", w."skipCertVerify", w."payloadFormat",
       p."id" AS "policyId", p."projectId", p."maxAttempts" AS "policyMaxAttempts", p."backoffBaseMs", p."backoffCapMs", p."timeoutMs"
     FROM "Task" t
@@ -54,6 +68,19 @@ export async function loadClaimedTasks(ids: number[]): Promise<ClaimedTask[]> {
     JOIN "WebhookTarget" w ON w."id" = t."targetId"
     JOIN "WebhookPolicy" p ON p."id" = e."policyId"
     WHERE t."id" IN (${Prisma.join(ids)})`);
+  const eventData = new Map<number, string>();
+  const missing: number[] = [];
+  for (const eventId of new Set(rows.map((r) => int(r.eventId)))) {
+    const data = known(eventId);
+    if (data !== undefined) eventData.set(eventId, data);
+    else missing.push(eventId);
+  }
+  if (missing.length) {
+    const events = await rawQuery(
+      Prisma.sql`SELECT "id", "eventData" FROM "Event" WHERE "id" IN (${Prisma.join(missing)})`,
+    );
+    for (const e of events) eventData.set(int(e.id), String(e.eventData));
+  }
   const policyIds = [...new Set(rows.map((r) => int(r.policyId)))];
   const keys = policyIds.length
     ? await rawQuery(
@@ -81,10 +108,11 @@ export async function loadClaimedTasks(ids: number[]): Promise<ClaimedTask[]> {
       id: int(r.executionId),
       vendorType: String(r.vendorType),
       event: {
+        id: int(r.eventId),
         type: String(r.eventType),
         occurAt: int(r.occurAt),
         operator: String(r.operator),
-        eventData: String(r.eventData),
+        eventData: eventData.get(int(r.eventId)) ?? "{}",
         requestId: String(r.requestId),
         createdAt: date(r.eventCreatedAt),
       },

@@ -15,6 +15,8 @@ export async function claimDueTasks(opts: {
   limit: number;
   leaseMs: number;
   excludeTargets?: number[];
+  /** Claim only as many tasks as their events' data fits in (see pickWithinBytes). */
+  bytes?: ByteAllowance;
 }): Promise<number[]> {
   const now = new Date();
   const exclude = opts.excludeTargets?.length
@@ -22,11 +24,16 @@ export async function claimDueTasks(opts: {
     : Prisma.empty;
   // A plain read first: most wake-ups find nothing (or only tasks of targets this worker is busy
   // with), and on SQLite the UPDATE below would wait for the database's one write lock even when
-  // it matches no row.
-  const due = await rawQuery(
-    Prisma.sql`SELECT 1 FROM "Task" t WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now} ${exclude} LIMIT 1`,
-  );
-  if (due.length === 0) return [];
+  // it matches no row. With a byte allowance, that read also picks the tasks that fit.
+  const picked = opts.bytes ? await pickWithinBytes(now, exclude, opts.limit, opts.bytes) : undefined;
+  if (picked?.length === 0) return [];
+  if (!picked) {
+    const due = await rawQuery(
+      Prisma.sql`SELECT 1 FROM "Task" t WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now} ${exclude} LIMIT 1`,
+    );
+    if (due.length === 0) return [];
+  }
+  const which = picked ? Prisma.sql`AND t."id" IN (${Prisma.join(picked)})` : Prisma.empty;
   const leaseUntil = new Date(now.getTime() + opts.leaseMs);
   const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF t SKIP LOCKED` : Prisma.empty;
   const rows = await retryBusy(() =>
@@ -37,7 +44,7 @@ export async function claimDueTasks(opts: {
       SELECT t."id" FROM "Task" t
       WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now}
         AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = t."targetId" AND w."status" = 'paused')
-        ${exclude}
+        ${exclude} ${which}
       ORDER BY t."nextAttemptAt"
       LIMIT ${opts.limit}
       ${lock}
@@ -45,6 +52,54 @@ export async function claimDueTasks(opts: {
     RETURNING "id"`),
   );
   return rows.map((r) => Number(r.id));
+}
+
+/** What a claim may add to the worker's memory (lib/delivery/byte-budget.ts). */
+export type ByteAllowance = {
+  /** Bytes of event data the claim may bring in (events the worker holds already cost nothing). */
+  remaining: number;
+  /** The worker holds this event's data already. */
+  holds: (eventId: number) => boolean;
+  /** The worker holds nothing: take the first task whatever its size, or it would never go. */
+  empty: boolean;
+};
+
+/**
+ * The due tasks, oldest first, that fit the allowance: their sizes are read first (a plain read,
+ * no data transferred), and the claim takes those ids only (if still due). A batch of tasks of
+ * one event (one per policy target) costs its data once.
+ */
+async function pickWithinBytes(now: Date, exclude: Prisma.Sql, limit: number, bytes: ByteAllowance) {
+  const rows = await rawQuery<{ id: number | bigint; eventId: number | bigint }>(Prisma.sql`
+    SELECT t."id", e."eventId"
+    FROM "Task" t JOIN "Execution" e ON e."id" = t."executionId"
+    WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now}
+      AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = t."targetId" AND w."status" = 'paused')
+      ${exclude}
+    ORDER BY t."nextAttemptAt"
+    LIMIT ${limit}`);
+  // Sizes once per event (a batch is often one event's tasks for many policies), none for events held.
+  const unknown = [...new Set(rows.map((r) => Number(r.eventId)))].filter((id) => !bytes.holds(id));
+  const sizes = new Map<number, number>();
+  if (unknown.length) {
+    const events = await rawQuery<{ id: number | bigint; size: number | bigint | null }>(
+      Prisma.sql`SELECT "id", LENGTH("eventData") AS "size" FROM "Event" WHERE "id" IN (${Prisma.join(unknown)})`,
+    );
+    for (const e of events) sizes.set(Number(e.id), Number(e.size ?? 0));
+  }
+  const picked: number[] = [];
+  let left = bytes.remaining;
+  for (const r of rows) {
+    const eventId = Number(r.eventId);
+    const size = sizes.get(eventId);
+    if (size !== undefined) {
+      if (size > left && !(bytes.empty && picked.length === 0)) break;
+      left -= size;
+      sizes.delete(eventId); // counted once
+    }
+    picked.push(Number(r.id));
+  }
+  return picked;
 }
 
 /**

@@ -1,4 +1,6 @@
 import { retryBusy } from "@/lib/db/busy";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { storableText, storableTextOrNull } from "@/lib/db/text";
 import { driverDate, rawTransaction, type RawRunner } from "@/lib/db/raw";
 import { caseById, Prisma, tsParam } from "@/lib/db/sql";
 import type { TaskOutcome } from "@/lib/delivery/deliver";
@@ -45,12 +47,46 @@ export function createRecorder(opts: {
   /** Consecutive failed writes; the next try waits longer (the database may be restarting). */
   let failures = 0;
 
+  /**
+   * A batch the database refused for what it carries (not for being unavailable): each outcome
+   * alone, so the others are recorded; one that still fails ends its task in Error with the
+   * reason (failed also when the database is unavailable: the caller keeps what is left and retries).
+   */
+  async function writeOneByOne(batch: TaskOutcome[]) {
+    for (const [i, outcome] of batch.entries()) {
+      try {
+        await write([outcome]);
+      } catch (err) {
+        if (isDatabaseUnavailable(err)) {
+          queue = [...batch.slice(i), ...queue];
+          throw err;
+        }
+        logger.error({ err, taskId: outcome.taskId }, "a delivery result could not be written; its task ends in Error");
+        try {
+          await write([unrecordable(outcome, err)]);
+        } catch (again) {
+          queue = [...batch.slice(i), ...queue];
+          throw again;
+        }
+      }
+    }
+  }
+
   async function flushNow() {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
       try {
         await write(batch);
       } catch (err) {
+        if (!isDatabaseUnavailable(err)) {
+          await writeOneByOne(batch).catch((e) => {
+            failures++;
+            throw e;
+          });
+          failures = 0;
+          opts.onFlushed?.(batch);
+          continue;
+        }
         // Keep the outcomes (their tasks stay leased to this worker and renewed) and try again:
         // dropping them would leave those tasks Running until the worker exits.
         queue = [...batch, ...queue];
@@ -84,7 +120,7 @@ export function createRecorder(opts: {
 
   return {
     add(outcome: TaskOutcome) {
-      queue.push(outcome);
+      queue.push(storableOutcome(outcome));
       schedule();
     },
     pending: () => queue.length,
@@ -288,4 +324,48 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
       Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = 0, "firstFailureAt" = NULL WHERE "id" IN (${Prisma.join(healthy)}) AND "consecutiveFailures" > 0`,
     );
   }
+}
+
+/** The outcome with every text it writes made storable (lib/db/text.ts). */
+export function storableOutcome(o: TaskOutcome): TaskOutcome {
+  return {
+    ...o,
+    statusMessage: storableText(o.statusMessage),
+    logs: o.logs.map((l) => ({ ...l, level: storableText(l.level), message: storableText(l.message) })),
+    ...(o.pauseTarget !== undefined ? { pauseTarget: storableText(o.pauseTarget) } : {}),
+    ...(o.attempt
+      ? {
+          attempt: {
+            ...o.attempt,
+            responseExcerpt: storableTextOrNull(o.attempt.responseExcerpt) ?? undefined,
+            error: storableTextOrNull(o.attempt.error) ?? undefined,
+            requestHeaders: storableText(o.attempt.requestHeaders),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * What is recorded for an outcome the database refused: the task ends in Error saying so, with
+ * no attempt row or response (the values that failed); the delivery may well have been made.
+ */
+function unrecordable(o: TaskOutcome, err: unknown): TaskOutcome {
+  const why = storableText(
+    String((err as Error)?.message ?? err)
+      .split("\n")[0]!
+      .slice(0, 300),
+  );
+  const message = `the result of attempt ${o.runCount} could not be recorded (${why}); not retried`;
+  return {
+    taskId: o.taskId,
+    executionId: o.executionId,
+    targetId: o.targetId,
+    kind: "postponed",
+    status: "Error",
+    statusMessage: message,
+    runCount: o.runCount,
+    endTime: new Date(),
+    logs: [{ at: new Date(), level: "ERROR", message }],
+  };
 }

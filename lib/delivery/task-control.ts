@@ -4,37 +4,42 @@ import { notFound } from "@/lib/errors";
 import { getDb, type Tx } from "@/lib/db/client";
 import { notifyWorkers } from "@/lib/db/wakeup";
 import { getSettings } from "@/lib/settings/settings";
-
-const OPEN = ["Pending", "Running"];
+import { Prisma } from "@/lib/db/sql";
+import { storableText } from "@/lib/db/text";
 
 /** Stopping and redelivering: webhook.manage in the policy's project, checked by the caller's wrapper. */
 type ManageAccess = ProjectAccess<"webhook.manage">;
 
-/** Stops every pending or running task matching `where`, with a log line saying why. */
+/**
+ * Stops every pending or running task matching `where`, with a log line saying why. Set-based
+ * (conditions by foreign key, no id lists): a policy may have any number of open tasks, and a
+ * statement binding one parameter per task fails past SQLite's bound-parameter limit.
+ */
 export async function cancelPendingTasks(
   tx: Tx,
   where: { policyId?: number; targetId?: number; executionId?: number },
   reason: string,
 ) {
-  const tasks = await tx.task.findMany({
-    where: { ...where, status: { in: OPEN } },
-    select: { id: true, executionId: true },
-  });
-  if (tasks.length === 0) return 0;
+  const keys = Prisma.join(
+    [
+      Prisma.sql`t."status" IN ('Pending', 'Running')`,
+      ...(where.policyId !== undefined ? [Prisma.sql`t."policyId" = ${where.policyId}`] : []),
+      ...(where.targetId !== undefined ? [Prisma.sql`t."targetId" = ${where.targetId}`] : []),
+      ...(where.executionId !== undefined ? [Prisma.sql`t."executionId" = ${where.executionId}`] : []),
+    ],
+    " AND ",
+  );
   const now = new Date();
-  const ids = tasks.map((t) => t.id);
-  await tx.task.updateMany({
-    where: { id: { in: ids } },
-    data: { status: "Stopped", statusMessage: reason, endTime: now, leaseOwner: null, leaseUntil: null },
-  });
-  await tx.execution.updateMany({
-    where: { id: { in: tasks.map((t) => t.executionId) } },
-    data: { status: "Stopped", statusMessage: reason, endTime: now },
-  });
-  await tx.taskLog.createMany({
-    data: ids.map((taskId) => ({ taskId, at: now, level: "WARNING", message: `stopped: ${reason}` })),
-  });
-  return ids.length;
+  const message = storableText(`stopped: ${reason}`);
+  reason = storableText(reason);
+  // Logs and executions first: they find the open tasks by the same condition the last update ends.
+  await tx.$executeRaw`INSERT INTO "TaskLog" ("taskId", "at", "level", "message")
+    SELECT t."id", ${now}, 'WARNING', ${message} FROM "Task" t WHERE ${keys}`;
+  await tx.$executeRaw`UPDATE "Execution" SET "status" = 'Stopped', "statusMessage" = ${reason}, "endTime" = ${now}
+    WHERE "id" IN (SELECT t."executionId" FROM "Task" t WHERE ${keys})`;
+  return tx.$executeRaw`UPDATE "Task" SET "status" = 'Stopped', "statusMessage" = ${reason}, "endTime" = ${now},
+    "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${now}
+    WHERE "id" IN (SELECT t."id" FROM "Task" t WHERE ${keys})`;
 }
 
 /** Stops one execution of a policy (Harbor's "stop"). */
@@ -45,51 +50,50 @@ export async function stopExecution({ actor }: ManageAccess, policyId: number, e
   return db.$transaction((tx) => cancelPendingTasks(tx, { executionId }, `stopped by ${actorName(actor)}`));
 }
 
+/** Ids per statement: far below SQLite's bound-parameter limit (and PostgreSQL's 65,535). */
+const ID_CHUNK = 500;
+
 /**
- * Sends a finished task again, keeping its webhook-id so receivers can recognise the message, and
- * its history: the new attempts are added to the same task.
+ * Sends finished tasks again, keeping their webhook-id so receivers can recognise the message, and
+ * their history: the new attempts are added to the same task. In chunks of ids (a "redeliver
+ * failed" may hold thousands), each statement set-based within its chunk.
  */
 async function requeue(tx: Tx, taskIds: number[], who: string) {
   if (taskIds.length === 0) return 0;
   const settings = await getSettings(tx);
-  const tasks = await tx.task.findMany({
-    where: { id: { in: taskIds }, status: { notIn: OPEN } },
-    include: { execution: { include: { policy: true } } },
-  });
   const now = new Date();
-  for (const t of tasks) {
-    const attempts = t.execution.policy.maxAttempts ?? settings.maxAttempts;
-    await tx.task.update({
-      where: { id: t.id },
-      data: {
-        status: "Pending",
-        statusMessage: "",
-        maxAttempts: t.runCount + attempts,
-        nextAttemptAt: now,
-        endTime: null,
-        leaseOwner: null,
-        leaseUntil: null,
-      },
-    });
+  let requeued = 0;
+  for (let i = 0; i < taskIds.length; i += ID_CHUNK) {
+    const chunk = taskIds.slice(i, i + ID_CHUNK);
+    // The attempt budget is the policy's own or the system's; maxAttempts grows by it from each
+    // task's run count.
+    const rows = await tx.$queryRaw<
+      { id: number | bigint; executionId: number | bigint; runCount: number | bigint; maxAttempts: number | bigint }[]
+    >`
+      UPDATE "Task" SET "status" = 'Pending', "statusMessage" = '',
+        "maxAttempts" = "runCount" + COALESCE((SELECT p."maxAttempts" FROM "WebhookPolicy" p WHERE p."id" = "Task"."policyId"), ${settings.maxAttempts}),
+        "nextAttemptAt" = ${now}, "endTime" = NULL, "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${now}
+      WHERE "id" IN (${Prisma.join(chunk)}) AND "status" NOT IN ('Pending', 'Running')
+      RETURNING "id", "executionId", "runCount", "maxAttempts"`;
+    if (rows.length === 0) continue;
+    const tasks = rows.map((r) => ({
+      id: Number(r.id),
+      executionId: Number(r.executionId),
+      runCount: Number(r.runCount),
+      more: Number(r.maxAttempts) - Number(r.runCount),
+    }));
+    await tx.$executeRaw`UPDATE "Execution" SET "status" = 'Pending', "statusMessage" = '', "endTime" = NULL, "trigger" = 'MANUAL'
+      WHERE "id" IN (${Prisma.join(tasks.map((t) => t.executionId))})`;
+    // The second line is what the history pages read: the attempts made before this redelivery, so
+    // the grown maximum is explained ("redelivered: attempt 5 (4 before)").
+    const lines = tasks.flatMap((t) => [
+      Prisma.sql`(${t.id}, ${now}, 'INFO', ${storableText(`redeliver requested by ${who}`)})`,
+      Prisma.sql`(${t.id}, ${now}, 'INFO', ${redeliveredLine(t.runCount, t.more)})`,
+    ]);
+    await tx.$executeRaw`INSERT INTO "TaskLog" ("taskId", "at", "level", "message") VALUES ${Prisma.join(lines)}`;
+    requeued += tasks.length;
   }
-  const execIds = tasks.map((t) => t.executionId);
-  await tx.execution.updateMany({
-    where: { id: { in: execIds } },
-    data: { status: "Pending", statusMessage: "", endTime: null, trigger: "MANUAL" },
-  });
-  // The second line is what the history pages read: the attempts made before this redelivery, so
-  // the grown maximum is explained ("redelivered: attempt 5 (4 before)").
-  await tx.taskLog.createMany({
-    data: tasks.flatMap((t) => [
-      { taskId: t.id, at: now, message: `redeliver requested by ${who}` },
-      {
-        taskId: t.id,
-        at: now,
-        message: redeliveredLine(t.runCount, t.execution.policy.maxAttempts ?? settings.maxAttempts),
-      },
-    ]),
-  });
-  return tasks.length;
+  return requeued;
 }
 
 /** "redelivered after 4 attempts (up to 3 more)": read back by lib/webhooks-ui/history-view.ts. */
@@ -128,18 +132,22 @@ export async function countFailed(_access: ManageAccess, policyId: number, range
 /** Redelivers every task of a policy that ended in Error (or Stopped) between `from` and `to`. */
 export async function redeliverFailed({ actor }: ManageAccess, policyId: number, range: FailedRange) {
   const db = await getDb();
-  const n = await db.$transaction(async (tx) => {
-    const ids = await tx.task.findMany({
-      where: failedWhere(policyId, range),
-      select: { id: true },
-      take: REDELIVER_FAILED_LIMIT,
-    });
-    return requeue(
-      tx,
-      ids.map((t) => t.id),
-      actorName(actor),
-    );
-  });
+  // Thousands of tasks take longer than an interactive transaction's default 5 s on a busy machine.
+  const n = await db.$transaction(
+    async (tx) => {
+      const ids = await tx.task.findMany({
+        where: failedWhere(policyId, range),
+        select: { id: true },
+        take: REDELIVER_FAILED_LIMIT,
+      });
+      return requeue(
+        tx,
+        ids.map((t) => t.id),
+        actorName(actor),
+      );
+    },
+    { timeout: 60_000 },
+  );
   await notifyWorkers();
   return n;
 }

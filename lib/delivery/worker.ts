@@ -15,6 +15,7 @@ import {
   renewLeases,
 } from "@/lib/delivery/queue";
 import { loadClaimedTasks, type ClaimedTask } from "@/lib/delivery/load";
+import { ByteBudget, DEFAULT_BYTE_BUDGET } from "@/lib/delivery/byte-budget";
 import { deliverTask, type DeliveryEnv, type TaskOutcome } from "@/lib/delivery/deliver";
 import { createRecorder, type AutoPause } from "@/lib/delivery/recorder";
 import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
@@ -44,6 +45,8 @@ export type WorkerOptions = {
   slowAfterMs: number;
   /** Bound on all deliveries in flight, slow ones included. */
   maxInFlight: number;
+  /** Bound on the bytes of event data held and deliveries in flight (lib/delivery/byte-budget.ts). */
+  byteBudget: number;
 };
 
 /**
@@ -79,6 +82,8 @@ export class DeliveryWorker {
   private settingsCache: { at: number; allowList: string[]; defaults: RetryPolicy } | null = null;
   private slackLimiter = createSlackRateLimiter();
   private recorder;
+  /** Event data held by claimed tasks and deliveries in flight, in bytes. */
+  readonly bytes: ByteBudget;
   readonly opts: WorkerOptions;
 
   constructor(opts: Partial<WorkerOptions> = {}) {
@@ -93,8 +98,10 @@ export class DeliveryWorker {
       retentionEveryMs: 5 * 60_000,
       slowAfterMs: 250,
       maxInFlight: e.WORKER_CONCURRENCY * 8,
+      byteBudget: DEFAULT_BYTE_BUDGET,
       ...opts,
     };
+    this.bytes = new ByteBudget(this.opts.byteBudget);
     this.recorder = createRecorder({
       owner: this.owner,
       autoPause: this.opts.autoPause,
@@ -150,7 +157,7 @@ export class DeliveryWorker {
     const released = await releaseLeases(this.owner);
     await closeDeliveryAgents();
     const claims = (await claimsTotal.get()).values.map((v) => `${v.labels.found}=${v.value}`).join(" ");
-    logger.info({ owner: this.owner, released, claims }, "delivery worker stopped");
+    logger.info({ owner: this.owner, released, claims, peakBudgetBytes: this.bytes.peak }, "delivery worker stopped");
   }
 
   /** Work may have become due (a notification, a timer): claim even if the last claim found only busy targets' tasks. */
@@ -188,6 +195,8 @@ export class DeliveryWorker {
       if (free <= 0 || this.heldCount >= this.opts.maxInFlight) return;
       // Backpressure: results not yet written hold their leases; let the recorder catch up.
       if (this.recorder.pending() >= this.opts.concurrency * 2) return;
+      // Memory: the event data held and the deliveries in flight are at the byte budget.
+      if (this.bytes.full()) return;
       // Claim in batches: while deliveries are in flight, wait until a quarter of the slots are
       // free, so each claim (and its load and its recording) serves many deliveries.
       if (this.active > 0 && free < Math.max(1, Math.floor(this.opts.concurrency / 4))) return;
@@ -199,6 +208,11 @@ export class DeliveryWorker {
         limit: Math.min(free, 100),
         leaseMs: this.opts.leaseMs,
         excludeTargets,
+        bytes: {
+          remaining: this.bytes.limit - this.bytes.used(),
+          holds: (eventId) => this.bytes.known(eventId) !== undefined,
+          empty: this.bytes.used() === 0,
+        },
       });
       claimsTotal.inc({ found: ids.length > 0 ? "yes" : "no" });
       if (ids.length === 0) {
@@ -208,7 +222,7 @@ export class DeliveryWorker {
       }
       let tasks: ClaimedTask[];
       try {
-        tasks = await loadClaimedTasks(ids);
+        tasks = await loadClaimedTasks(ids, (eventId) => this.bytes.known(eventId));
       } catch (err) {
         // Give the claim back (its leases would otherwise be renewed while other work is in flight).
         await releaseClaimed(this.owner, ids).catch(() => undefined);
@@ -217,10 +231,15 @@ export class DeliveryWorker {
       // A target gets its free slots and the rest of its tasks wait here for them (claims skip it
       // meanwhile) — except for a failing target: one waits, the rest go back to the queue at
       // once (a dead target's backlog must not sit in this worker).
+      // The claim took only tasks whose events' data fits the byte budget (the tasks of an event
+      // share one copy); a task that cannot start yet for the budget waits with its target's.
       const surplus: ClaimedTask[] = [];
       for (const task of tasks) {
+        const { event } = task.execution;
+        event.eventData = this.bytes.retain(event.id, event.eventData);
         const limit = this.targetLimit(task.targetId);
-        if ((this.perTarget.get(task.targetId) ?? 0) < limit) this.launch(task, allowList, defaults);
+        if ((this.perTarget.get(task.targetId) ?? 0) < limit && this.affordable(task))
+          this.launch(task, allowList, defaults);
         else if (!this.failingTargets.has(task.targetId) || !this.held.get(task.targetId)?.length)
           this.hold(task, allowList, defaults);
         else surplus.push(task);
@@ -230,8 +249,14 @@ export class DeliveryWorker {
     }
   }
 
+  private affordable(task: ClaimedTask) {
+    return this.bytes.canStart(this.bytes.deliveryCost(task.execution.event.eventData.length));
+  }
+
   private launch(task: ClaimedTask, allowList: string[], defaults: RetryPolicy) {
     const targetId = task.targetId;
+    const cost = this.bytes.deliveryCost(task.execution.event.eventData.length);
+    this.bytes.start(cost);
     this.perTarget.set(targetId, (this.perTarget.get(targetId) ?? 0) + 1);
     inFlight.inc();
     this.active++;
@@ -274,10 +299,14 @@ export class DeliveryWorker {
         if (!slow) this.active--;
         this.inFlight.delete(task.id);
         inFlight.dec();
+        this.bytes.finish(cost);
+        this.bytes.release(task.execution.event.id);
         const n = (this.perTarget.get(targetId) ?? 1) - 1;
         if (n <= 0) this.perTarget.delete(targetId);
         else this.perTarget.set(targetId, n);
         this.launchHeld(targetId);
+        // Bytes freed: tasks of other targets that waited for the budget may start now.
+        for (const other of [...this.held.keys()]) if (other !== targetId) this.launchHeld(other);
         if ((this.perTarget.get(targetId) ?? 0) < this.targetLimit(targetId) && !this.held.has(targetId))
           this.onlyBusyDue = false;
         this.kick();
@@ -323,16 +352,24 @@ export class DeliveryWorker {
     this.heldCount++;
   }
 
-  /** Returns claimed tasks to the queue for any worker; if that fails, they are delivered from here. */
+  /**
+   * Returns claimed tasks to the queue for any worker (they let go of their event's data); if that
+   * fails, they are delivered from here.
+   */
   private async giveBack(tasks: ClaimedTask[], allowList: string[], defaults: RetryPolicy) {
     if (tasks.length === 0) return;
     await releaseClaimed(
       this.owner,
       tasks.map((t) => t.id),
-    ).catch((err) => {
-      logger.warn({ err }, "giving back surplus tasks failed");
-      for (const task of tasks) this.hold(task, allowList, defaults);
-    });
+    ).then(
+      () => {
+        for (const t of tasks) this.bytes.release(t.execution.event.id);
+      },
+      (err) => {
+        logger.warn({ err }, "giving back surplus tasks failed");
+        for (const task of tasks) this.hold(task, allowList, defaults);
+      },
+    );
   }
 
   /** A target just failed (one delivery at a time from now on): keep one held task, give back the rest. */
@@ -348,10 +385,15 @@ export class DeliveryWorker {
     );
   }
 
-  /** Starts the target's held tasks while it has free slots. */
+  /** Starts the target's held tasks while it has free slots and the byte budget allows. */
   private launchHeld(targetId: number) {
     const list = this.held.get(targetId);
-    while (this.running && list?.length && (this.perTarget.get(targetId) ?? 0) < this.targetLimit(targetId)) {
+    while (
+      this.running &&
+      list?.length &&
+      (this.perTarget.get(targetId) ?? 0) < this.targetLimit(targetId) &&
+      this.affordable(list[0]!.task)
+    ) {
       const next = list.shift()!;
       this.heldCount--;
       this.launch(next.task, next.allowList, next.defaults);

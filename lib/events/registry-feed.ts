@@ -12,7 +12,8 @@ import type { RegistryResult } from "@/lib/events/schemas";
  *   "ignored" are events meant for delivery that could not go (unknown project, webhooks off).
  *   Events we never deliver by design (blob layers, HEAD checks, repeats inside an envelope) are
  *   listed in the answer but not counted, so they do not hide the reasons an admin must act on.
- * - rejected counts requests answered with an error (no or bad token, bad JSON or envelope).
+ * - rejected counts requests answered with an error (no or bad token, bad JSON or envelope), and
+ *   events of an accepted envelope that are not valid registry events (skipped, code invalid_event).
  *
  * A presented token is never stored or logged: reasons are our own words plus the source address.
  */
@@ -31,7 +32,8 @@ export function sourceAddress(headers: { get(name: string): string | null }): st
 
 /** An envelope the endpoint processed: its events by outcome, and a summary in the log. */
 export async function recordRegistryEnvelope(result: RegistryResult, source: string): Promise<void> {
-  const counted = result.ignored.filter((i) => i.code !== "not_applicable");
+  const invalid = result.ignored.filter((i) => i.code === "invalid_event");
+  const counted = result.ignored.filter((i) => i.code !== "not_applicable" && i.code !== "invalid_event");
   // The most telling reason of the envelope: an unknown project before the switch.
   const reason =
     counted.find((i) => i.code === "unknown_project")?.reason ??
@@ -39,9 +41,15 @@ export async function recordRegistryEnvelope(result: RegistryResult, source: str
   // The events are committed already: failing to count them must not fail the answer (the
   // registry would post the envelope again).
   await addToRegistryFeed({
-    counts: { accepted: result.accepted, duplicate: result.duplicates, ignored: counted.length },
+    counts: {
+      accepted: result.accepted,
+      duplicate: result.duplicates,
+      ignored: counted.length,
+      rejected: invalid.length,
+    },
     source,
     ignoredReason: reason ? `${reason} (from ${source})` : undefined,
+    rejectedReason: invalid[0] ? `event ${invalid[0].id}: ${invalid[0].reason} (from ${source})` : undefined,
   }).catch((err) => logger.warn({ err }, "could not count a registry notification"));
   logger.info(
     {
@@ -50,7 +58,8 @@ export async function recordRegistryEnvelope(result: RegistryResult, source: str
       duplicates: result.duplicates,
       deliveries: result.deliveries,
       ignored: counted.length,
-      notApplicable: result.ignored.length - counted.length,
+      invalid: invalid.length,
+      notApplicable: result.ignored.length - counted.length - invalid.length,
       projects: [...new Set(result.events.map((e) => e.project))].slice(0, 20),
       ignoredReasons: [...new Set(counted.map((i) => i.reason))].slice(0, 5),
     },

@@ -8,6 +8,13 @@ import { firstIssue, MAX_OCCUR_AT, type ParseFailure } from "@/lib/events/types"
 
 export const REGISTRY_ENVELOPE_MEDIA_TYPE = "application/vnd.docker.distribution.events.v1+json";
 
+/**
+ * Events one envelope may hold: the work of one request stays bounded (each event is a commit, and
+ * fans out to every matching policy). Registries send a few events per envelope; a larger one is
+ * refused as a whole (413) before anything is written.
+ */
+export const MAX_ENVELOPE_EVENTS = 1000;
+
 const MANIFEST_MEDIA_TYPES = new Set([
   "application/vnd.oci.image.manifest.v1+json",
   "application/vnd.oci.image.index.v1+json",
@@ -26,14 +33,14 @@ function parseTimestamp(value: string): number {
   return Date.parse(value.replace(/(\.\d{3})\d+/, "$1"));
 }
 
-/** The instants an event's occur_at can hold (unix seconds from 0 to MAX_OCCUR_AT, a 32-bit column). */
 const rfc3339 = z
   .string()
   .refine((value) => !Number.isNaN(parseTimestamp(value)), "must be an RFC 3339 timestamp")
+  // An event's occur_at is unix seconds from 1970 to 9999 (the range an RFC 3339 time can say).
   .refine((value) => {
     const seconds = Math.floor(parseTimestamp(value) / 1000);
     return Number.isNaN(seconds) || (seconds >= 0 && seconds <= MAX_OCCUR_AT);
-  }, "must be a time from 1970-01-01 to 2038-01-19T03:14:07Z");
+  }, "must be a time from 1970 to 9999");
 
 // Loose everywhere: registries add fields (target.references, source.instanceID...).
 const registryEventSchema = z.looseObject({
@@ -64,6 +71,12 @@ const registryEventSchema = z.looseObject({
 
 export const registryEnvelopeSchema = z.looseObject({ events: z.array(registryEventSchema) });
 
+/**
+ * The envelope's own shape; each event is checked on its own (mapRegistryEnvelope), so one event
+ * we cannot read does not refuse the others (the registry would post the envelope again forever).
+ */
+const envelopeShapeSchema = z.looseObject({ events: z.array(z.unknown()) });
+
 export type RegistryEnvelope = z.infer<typeof registryEnvelopeSchema>;
 export type RegistryEvent = z.infer<typeof registryEventSchema>;
 
@@ -78,7 +91,21 @@ export type MappedRegistryEvent = {
 export type IgnoredRegistryEvent = { id: string; reason: string };
 
 export type MapRegistryEnvelopeResult =
-  { ok: true; events: MappedRegistryEvent[]; ignored: number; ignoredReasons: IgnoredRegistryEvent[] } | ParseFailure;
+  | {
+      ok: true;
+      events: MappedRegistryEvent[];
+      ignored: number;
+      ignoredReasons: IgnoredRegistryEvent[];
+      /** Events that are not valid registry events: skipped, each with the field at fault. */
+      invalid: IgnoredRegistryEvent[];
+    }
+  | ParseFailure;
+
+/** The registry's id of an event we could not read, or its position when it has none. */
+function rawEventId(raw: unknown, index: number): string {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === "string" && id.length > 0 ? id.slice(0, 200) : `events.${index}`;
+}
 
 export function isManifestMediaType(mediaType: string): boolean {
   const bare = mediaType.split(";")[0]!.trim();
@@ -147,21 +174,32 @@ function toHarborEvent(event: RegistryEvent, registryHost: string | undefined): 
  * Maps a registry notification envelope to Harbor events. Events that are not
  * about manifests, have no project, are HEAD "pulls", or repeat an earlier
  * event of the same request (same repository, digest, action and request id)
- * are ignored and counted, each with its reason.
+ * are ignored and counted, each with its reason. An event that is not a valid registry event (a
+ * missing field, a time outside 1970–9999) is skipped and listed in `invalid` with the field at
+ * fault; only an envelope that is not `{events: [...]}` fails as a whole.
  */
 export function mapRegistryEnvelope(
   envelope: unknown,
   opts: { registryHost?: string } = {},
 ): MapRegistryEnvelopeResult {
-  const parsed = registryEnvelopeSchema.safeParse(envelope);
+  const parsed = envelopeShapeSchema.safeParse(envelope);
   if (!parsed.success) return firstIssue(parsed.error);
 
   // Accept "harbor.example.com" as well as "https://harbor.example.com".
   const registryHost = opts.registryHost ? (hostOf(opts.registryHost) ?? opts.registryHost) : undefined;
   const events: MappedRegistryEvent[] = [];
   const ignoredReasons: IgnoredRegistryEvent[] = [];
+  const invalid: IgnoredRegistryEvent[] = [];
   const seen = new Set<string>();
-  for (const registryEvent of parsed.data.events) {
+  for (const [index, raw] of parsed.data.events.entries()) {
+    const checked = registryEventSchema.safeParse(raw);
+    if (!checked.success) {
+      const issue = firstIssue(checked.error);
+      const field = issue.field === "(root)" ? `events.${index}` : `events.${index}.${issue.field}`;
+      invalid.push({ id: rawEventId(raw, index), reason: `${field}: ${issue.message}` });
+      continue;
+    }
+    const registryEvent = checked.data;
     const reason = ignoreReason(registryEvent);
     if (reason) {
       ignoredReasons.push({ id: registryEvent.id, reason });
@@ -188,5 +226,5 @@ export function mapRegistryEnvelope(
       dedupeKey: registryEvent.id,
     });
   }
-  return { ok: true, events, ignored: ignoredReasons.length, ignoredReasons };
+  return { ok: true, events, ignored: ignoredReasons.length, ignoredReasons, invalid };
 }

@@ -42,7 +42,13 @@ export const eventSkippedSchema = z.object({
   message: z.string(),
 });
 
-export const REGISTRY_IGNORE_CODES = ["not_applicable", "unknown_project", "webhooks_disabled"] as const;
+/** invalid_event: not a valid registry event (the reason names the field); skipped, the others go on. */
+export const REGISTRY_IGNORE_CODES = [
+  "not_applicable",
+  "unknown_project",
+  "webhooks_disabled",
+  "invalid_event",
+] as const;
 
 export const registryResultSchema = z.object({
   accepted: z.number().int().describe("Registry events that became new Harbor events."),

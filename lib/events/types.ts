@@ -139,10 +139,9 @@ export const EVENT_DATA_SCHEMAS = {
 // ---------------------------------------------------------------------------
 // The body of POST /v1/events.
 
-// 2038-01-19T03:14:07Z, the largest 32-bit signed integer: the occurAt column is a 32-bit INTEGER
-// on PostgreSQL (a later instant failed there with a 500 while SQLite stored it). It also catches
-// millisecond timestamps posted by mistake.
-export const MAX_OCCUR_AT = 2_147_483_647;
+// 9999-12-31T23:59:59Z: later instants have no RFC 3339 form (CloudEvents `time`), and the bound
+// also catches millisecond timestamps posted by mistake. The column is 64 bits on both databases.
+export const MAX_OCCUR_AT = 253_402_300_799;
 
 const occurAtSchema = z
   .number()
@@ -150,7 +149,7 @@ const occurAtSchema = z
   .nonnegative("occur_at must not be negative")
   .max(
     MAX_OCCUR_AT,
-    `occur_at must be unix seconds (not milliseconds), at most ${MAX_OCCUR_AT} (2038-01-19T03:14:07Z)`,
+    `occur_at must be unix seconds (not milliseconds), at most ${MAX_OCCUR_AT} (9999-12-31T23:59:59Z)`,
   );
 
 function eventInputVariant<T extends EventType>(type: T) {

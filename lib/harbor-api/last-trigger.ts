@@ -16,7 +16,9 @@ export async function harborLastTriggers(projectId: number) {
   if (policies.length === 0) return [];
   const latest = await db.execution.groupBy({
     by: ["policyId", "eventType"],
-    where: { policyId: { in: policies.map((p) => p.id) } },
+    // By the policies' project, not their ids: a project may have more policies than one
+    // statement may bind parameters.
+    where: { policy: { projectId, kind: "policy" } },
     _max: { startTime: true },
   });
   const at = new Map(latest.map((l) => [`${l.policyId} ${l.eventType}`, l._max.startTime]));

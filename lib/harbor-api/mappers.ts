@@ -106,7 +106,7 @@ export function toHarborApiKey(k: {
   };
 }
 
-type EventRow = { type: string; occurAt: number; operator: string; eventData: string };
+type EventRow = { type: string; occurAt: number | bigint; operator: string; eventData: string };
 
 /** The event as its Default payload (Harbor keeps the payload it sent in `extra_attrs.payload`). */
 export function defaultPayloadOf(event: EventRow): string {
@@ -118,7 +118,7 @@ export function defaultPayloadOf(event: EventRow): string {
   }
   const harborEvent = {
     type: event.type,
-    occur_at: event.occurAt,
+    occur_at: Number(event.occurAt),
     operator: event.operator,
     event_data: data,
   } as HarborEvent;

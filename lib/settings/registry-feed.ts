@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db/client";
+import { storableText } from "@/lib/db/text";
 
 /**
  * The registry feed: one RegistryFeed row (id 1) that POST /service/notifications adds to (see
@@ -22,7 +23,8 @@ export type RegistryFeedView = {
   lastRejected: { reason: string; at: Date | null } | null;
 };
 
-const bounded = (text: string) => (text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text);
+// Reasons quote what a registry sent (event ids, fields): made storable before they are written.
+const bounded = (text: string) => storableText(text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text);
 
 /** Adds to the counters and sets the latest reasons, creating the row the first time. */
 export async function addToRegistryFeed(data: {
@@ -40,7 +42,7 @@ export async function addToRegistryFeed(data: {
   );
   const latest = {
     lastReceivedAt: now,
-    lastSource: data.source.slice(0, MAX_SOURCE),
+    lastSource: storableText(data.source.slice(0, MAX_SOURCE)),
     ...(data.ignoredReason ? { lastIgnoredReason: bounded(data.ignoredReason), lastIgnoredAt: now } : {}),
     ...(data.rejectedReason ? { lastRejectedReason: bounded(data.rejectedReason), lastRejectedAt: now } : {}),
   };

@@ -4,7 +4,7 @@ import { buildDefaultPayload, renderPayload } from "@/lib/formats";
 import { getDb } from "@/lib/db/client";
 import { runCountText } from "@/lib/shared/display";
 
-type StoredEvent = { type: string; occurAt: number; operator: string; eventData: string; requestId: string };
+type StoredEvent = { type: string; occurAt: number | bigint; operator: string; eventData: string; requestId: string };
 
 /** The stored event as Harbor's event object; null when the row is not one (never expected). */
 export function toHarborEvent(event: StoredEvent): HarborEvent | null {
@@ -18,7 +18,7 @@ export function toHarborEvent(event: StoredEvent): HarborEvent | null {
   if (!data || typeof data !== "object" || Array.isArray(data)) return null;
   return {
     type: event.type,
-    occur_at: event.occurAt,
+    occur_at: Number(event.occurAt),
     operator: event.operator,
     event_data: data as Record<string, unknown>,
   };

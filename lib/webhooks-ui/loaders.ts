@@ -310,7 +310,7 @@ export async function loadEventsPage(projectName: string, sp: SearchParams) {
     events: items.map((e) => ({
       id: e.id,
       type: e.type,
-      occurAt: new Date(e.occurAt * 1000),
+      occurAt: new Date(Number(e.occurAt) * 1000),
       operator: e.operator,
       repository: e.repository,
       tag: e.tag,
@@ -342,7 +342,7 @@ export async function loadEventPage(projectName: string, eventIdText: string, sp
     event: {
       id: event.id,
       type: event.type,
-      occurAt: new Date(event.occurAt * 1000),
+      occurAt: new Date(Number(event.occurAt) * 1000),
       operator: event.operator,
       repository: event.repository,
       tag: event.tag,

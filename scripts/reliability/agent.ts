@@ -1,8 +1,10 @@
 // A helper process for the reliability tests (tests/reliability): it does the database work of the
 // "web" side on the database DATABASE_URL / DATA_DIR name, with the app's own code.
 //   setup '<json>'                      creates a project and its policies; prints one JSON line
-//   ingest <projectId> <count|forever>  ingests events one by one, printing "accepted <eventId>"
-//                                       only after the event's transaction has committed
+//   ingest <projectId> <count|forever> [type] [padding bytes]
+//                                       ingests events one by one, printing "accepted <eventId>"
+//                                       only after the event's transaction has committed; with
+//                                       padding, each event's data carries that many more bytes
 import fs from "node:fs";
 import type { Actor } from "../../lib/auth/actor";
 import { disconnectDb, getDb } from "../../lib/db/client";
@@ -45,10 +47,11 @@ async function setup(spec: SetupSpec | SetupSpec[]) {
   say(JSON.stringify(result));
 }
 
-async function ingest(projectId: number, count: number, type: EventType) {
+async function ingest(projectId: number, count: number, type: EventType, padding = 0) {
   for (let i = 0; i < count; i++) {
     const event = sampleEvent(type);
     (event.event_data as Record<string, unknown>).sequence = i;
+    if (padding > 0) (event.event_data as Record<string, unknown>).padding = String(i % 10).repeat(padding);
     const r = await ingestEvent({ projectId, event, source: "api" });
     if (r.status !== "accepted") throw new Error(`event ${i} was not accepted: ${JSON.stringify(r)}`);
     say(`accepted ${r.eventId} ${r.deliveries}`);
@@ -62,7 +65,12 @@ async function main() {
   else if (command === "ingest") {
     const type = (args[2] ?? "PUSH_ARTIFACT") as EventType;
     if (!EVENT_TYPES.includes(type)) throw new Error(`unknown event type ${type}`);
-    await ingest(Number(args[0]), args[1] === "forever" ? Number.MAX_SAFE_INTEGER : Number(args[1]), type);
+    await ingest(
+      Number(args[0]),
+      args[1] === "forever" ? Number.MAX_SAFE_INTEGER : Number(args[1]),
+      type,
+      Number(args[3] ?? 0),
+    );
   } else throw new Error(`unknown command ${command}; use setup or ingest`);
   await disconnectDb();
 }

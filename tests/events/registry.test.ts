@@ -207,18 +207,6 @@ describe("mapRegistryEnvelope", () => {
     ["not an object", "nope", "(root)"],
     ["no events", {}, "events"],
     ["events not a list", { events: {} }, "events"],
-    ["event without id", { events: [{ ...registryEvent(), id: undefined }] }, "events.0.id"],
-    [
-      "bad timestamp",
-      { events: [registryEvent(), { ...registryEvent(), timestamp: "yesterday" }] },
-      "events.1.timestamp",
-    ],
-    [
-      "target without repository",
-      { events: [registryEvent({ target: { repository: undefined } })] },
-      "events.0.target.repository",
-    ],
-    ["numeric digest", { events: [registryEvent({ target: { digest: 5 } })] }, "events.0.target.digest"],
   ])("rejects a malformed envelope (%s) naming the field", (_name, envelope, field) => {
     const result = mapRegistryEnvelope(envelope, {});
     expect(result.ok).toBe(false);
@@ -226,5 +214,44 @@ describe("mapRegistryEnvelope", () => {
       expect(result.field).toBe(field);
       expect(result.message).toBeTruthy();
     }
+  });
+
+  it.each([
+    ["event without id", { ...registryEvent(), id: undefined }, "events.1.id", "events.1"],
+    ["bad timestamp", { ...registryEvent(), id: "bad-time", timestamp: "yesterday" }, "events.1.timestamp", "bad-time"],
+    [
+      "after 9999",
+      { ...registryEvent(), id: "far", timestamp: "+010000-01-01T00:00:00Z" },
+      "events.1.timestamp",
+      "far",
+    ],
+    [
+      "before 1970",
+      { ...registryEvent(), id: "early", timestamp: "1969-12-31T23:59:59Z" },
+      "events.1.timestamp",
+      "early",
+    ],
+    [
+      "target without repository",
+      { ...registryEvent({ target: { repository: undefined } }), id: "no-repo" },
+      "events.1.target.repository",
+      "no-repo",
+    ],
+    ["numeric digest", { ...registryEvent({ target: { digest: 5 } }), id: "num" }, "events.1.target.digest", "num"],
+    ["not an object", "push", "events.1", "events.1"],
+  ])("skips an invalid event (%s) naming the field, and keeps the others", (_name, bad, field, id) => {
+    const good = registryEvent();
+    const after = { ...registryEvent({ request: { id: "req-2" } }), id: "after" };
+    const result = mapRegistryEnvelope({ events: [good, bad, after] }, {});
+    if (!result.ok) throw new Error(`${result.field}: ${result.message}`);
+    expect(result.events.map((e) => e.dedupeKey)).toEqual([good.id, "after"]);
+    expect(result.invalid).toHaveLength(1);
+    expect(result.invalid[0]!.id).toBe(id);
+    expect(result.invalid[0]!.reason).toMatch(new RegExp(`^${field.replace(/\./g, "\\.")}: `));
+  });
+
+  it("maps a time after 2038 (beyond 32 bits) to its unix seconds", () => {
+    const event = { ...registryEvent(), timestamp: "2040-06-01T00:00:00Z" };
+    expect(mapOk([event]).events[0]!.event.occur_at).toBe(Date.UTC(2040, 5, 1) / 1000);
   });
 });

@@ -56,6 +56,7 @@ describe("operator's log", () => {
           id: 72,
           vendorType: "WEBHOOK",
           event: {
+            id: 1,
             type: event.type,
             occurAt: event.occur_at,
             operator: event.operator,

@@ -4,6 +4,7 @@
  * we kill is the process doing the work (the tsx CLI would leave its child running).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { WORKER_NODE_ARGS } from "../../scripts/worker-args";
 
 export type Child = {
   proc: ChildProcess;
@@ -17,8 +18,13 @@ export type Child = {
   killHard: () => Promise<void>;
 };
 
-export function startNode(script: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+export function startNode(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = ["--import", "tsx"],
+): Child {
+  const proc = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -84,6 +90,10 @@ export function startNode(script: string, args: string[], env: NodeJS.ProcessEnv
 
 export const startWorker = (env: NodeJS.ProcessEnv, extra: Record<string, string> = {}) =>
   startNode("scripts/worker.ts", [], { ...env, HARBOR_ROLE: "worker", ...extra });
+
+/** A worker started as `npm start` starts it: with its V8 heap cap (scripts/worker-args.ts). */
+export const startCappedWorker = (env: NodeJS.ProcessEnv, extra: Record<string, string> = {}) =>
+  startNode("scripts/worker.ts", [], { ...env, HARBOR_ROLE: "worker", ...extra }, WORKER_NODE_ARGS.slice(0, -1));
 
 export const startAgent = (env: NodeJS.ProcessEnv, args: string[]) =>
   startNode("scripts/reliability/agent.ts", args, env);

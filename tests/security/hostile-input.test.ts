@@ -291,21 +291,23 @@ describe("out-of-range numbers", () => {
     },
   });
 
-  it("occur_at past the 32-bit column (PostgreSQL answered 500) is a 400 naming occur_at on both databases", async () => {
-    for (const occurAt of [2 ** 31, 253_402_300_799]) {
+  it("occur_at past 32 bits is stored (64-bit column); beyond 9999 or in milliseconds it is a 400 naming occur_at", async () => {
+    for (const occurAt of [253_402_300_800, Date.now()]) {
       const res = await call(v1Events.POST, "/v1/events", { key: w.key, body: event(occurAt) });
       expectV1Error(res, 400, "validation_error", "occur_at");
     }
-    const last = await call(v1Events.POST, "/v1/events", { key: w.key, body: event(2 ** 31 - 1) });
-    expect(last.status, last.text).toBe(202);
+    for (const occurAt of [2 ** 31, 253_402_300_799]) {
+      const res = await call(v1Events.POST, "/v1/events", { key: w.key, body: event(occurAt) });
+      expect(res.status, res.text).toBe(202);
+    }
   });
 
-  it("a registry timestamp outside 1970 to 2038 is refused, never a 5xx", async () => {
+  it("a registry timestamp outside 1970 to 9999 skips that event with the field at fault, never a 5xx", async () => {
     const token = `hostile-${uid()}`;
     process.env.REGISTRY_NOTIFICATION_TOKEN = token;
     resetEnvCache();
     try {
-      for (const timestamp of ["2100-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z"]) {
+      for (const timestamp of ["+010000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z"]) {
         const res = await call(registry.POST, "/service/notifications", {
           auth: `Bearer ${token}`,
           headers: { "content-type": "application/vnd.docker.distribution.events.v1+json" },
@@ -327,8 +329,9 @@ describe("out-of-range numbers", () => {
             ],
           },
         });
-        expect(res.status, `${timestamp}: ${res.text}`).toBe(400);
-        expect(res.text).toContain("2038-01-19");
+        expect(res.status, `${timestamp}: ${res.text}`).toBe(202);
+        expect(res.text).toContain("invalid_event");
+        expect(res.text).toContain("must be a time from 1970 to 9999");
       }
     } finally {
       delete process.env.REGISTRY_NOTIFICATION_TOKEN;

@@ -164,6 +164,7 @@ describe("CRLF in an auth header", () => {
           id: 1,
           vendorType: "WEBHOOK",
           event: {
+            id: 1,
             type: event.type,
             occurAt: event.occur_at,
             operator: event.operator,

@@ -323,6 +323,9 @@ describe("GET /v1/destinations", () => {
       Buffer.from("not json").toString("base64url"),
       Buffer.from(JSON.stringify({ after: -1 })).toString("base64url"),
       Buffer.from(JSON.stringify({ id: 3 })).toString("base64url"),
+      // Ids beyond the id columns' 32 bits: refused before any query (PostgreSQL would fail it).
+      Buffer.from(JSON.stringify({ after: 2 ** 31 })).toString("base64url"),
+      Buffer.from(JSON.stringify({ after: Number.MAX_SAFE_INTEGER })).toString("base64url"),
     ];
     for (const c of garbage)
       expectV1Error(await list(key, `?cursor=${encodeURIComponent(c)}`), 400, "invalid_cursor", "cursor");
@@ -589,6 +592,8 @@ describe("GET /v1/destinations/{id}/deliveries", () => {
     expect(second.data.map((x) => x.id)).toEqual([taskIds[0]]);
     expect(second.next_cursor).toBeNull();
     expectV1Error(await listDeliveries(key, d.id, "?cursor=zzz"), 400, "invalid_cursor", "cursor");
+    const beyond32Bits = Buffer.from(JSON.stringify({ after: 2 ** 31 })).toString("base64url");
+    expectV1Error(await listDeliveries(key, d.id, `?cursor=${beyond32Bits}`), 400, "invalid_cursor", "cursor");
     expectV1Error(await listDeliveries(key, d.id, "?limit=1000"), 400, "validation_error", "limit");
   });
 });

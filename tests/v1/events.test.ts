@@ -34,6 +34,19 @@ const post = (key: string | undefined, body: unknown, headers: Record<string, st
 type Accepted = { id: number; deliveries: number; duplicate?: true };
 
 describe("POST /v1/events", () => {
+  it("an occur_at after 2038-01-19 (beyond 32 bits) is stored and delivered as posted", async () => {
+    const { key } = await setup(["PUSH_ARTIFACT"]);
+    const posted = { ...sampleEvent("PUSH_ARTIFACT"), occur_at: 4_102_444_800 }; // 2100-01-01
+    const res = await post(key, posted);
+    expect(res.status).toBe(202);
+    const db = await getDb();
+    const event = await db.event.findUniqueOrThrow({ where: { id: (res.json as Accepted).id } });
+    expect(Number(event.occurAt)).toBe(4_102_444_800);
+    const { loadClaimedTasks } = await import("@/lib/delivery/load");
+    const task = await db.task.findFirstOrThrow({ where: { execution: { eventId: event.id } } });
+    expect((await loadClaimedTasks([task.id]))[0]!.execution.event.occurAt).toBe(4_102_444_800);
+  });
+
   it.each(EVENT_TYPES)("accepts %s, stores it as posted and queues one delivery per target", async (type) => {
     const { project, key, policy } = await setup();
     const posted = sampleEvent(type);
@@ -48,15 +61,16 @@ describe("POST /v1/events", () => {
     expect(event).toMatchObject({
       projectId: project.id,
       type,
-      occurAt: posted.occur_at,
       operator: posted.operator,
       source: "api",
     });
+    // A 64-bit column: the SQLite client reads it as a bigint, the PostgreSQL one as a number.
+    expect(Number(event.occurAt)).toBe(posted.occur_at);
     expect(event.executions.map((e) => e.policyId)).toEqual([policy.id, policy.id]);
     // The Default body a receiver gets is exactly what was posted.
     const delivered = buildDefaultPayload({
       type,
-      occur_at: event.occurAt,
+      occur_at: Number(event.occurAt),
       operator: event.operator,
       event_data: JSON.parse(event.eventData),
     }).body;
@@ -71,8 +85,8 @@ describe("POST /v1/events", () => {
     expect(res.status).toBe(202);
     const db = await getDb();
     const event = await db.event.findUniqueOrThrow({ where: { id: (res.json as Accepted).id } });
-    expect(event.occurAt).toBeGreaterThanOrEqual(before);
-    expect(event.occurAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(Number(event.occurAt)).toBeGreaterThanOrEqual(before);
+    expect(Number(event.occurAt)).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
     expect(event.operator).toBe("");
   });
 

@@ -134,8 +134,8 @@ describe("POST /service/notifications", () => {
       requestId: "reg-req-1",
       operator: "ci-bot",
       idempotencyKey: `registry:${ev.id}`,
-      occurAt: Date.UTC(2024, 4, 1, 10, 0, 0) / 1000,
     });
+    expect(Number(event.occurAt)).toBe(Date.UTC(2024, 4, 1, 10, 0, 0) / 1000);
     expect(JSON.parse(event.eventData)).toEqual({
       resources: [
         { digest: ev.target.digest, tag: "v1.2", resource_url: `registry.local:5000/${project.name}/team/app:v1.2` },
@@ -233,19 +233,11 @@ describe("POST /service/notifications", () => {
   it("malformed envelopes answer 400 with the field, and nothing is written", async () => {
     const { project } = await setup();
     const good = registryEvent({ repository: `${project.name}/app`, tag: "1" });
-    const { timestamp: _dropped, ...noTimestamp } = registryEvent({ repository: `${project.name}/app` });
     expectV1Error(await notify(undefined, { rawBody: '{"events": [' }), 400, "invalid_json", "body");
     expectV1Error(await notify(undefined, { rawBody: "" }), 400, "invalid_json", "body");
     expectV1Error(await notify({ events: "push" }), 400, "validation_error", "events");
     expectV1Error(await notify({}), 400, "validation_error", "events");
     expectV1Error(await notify([good]), 400, "validation_error", "body");
-    expectV1Error(await notify({ events: [good, noTimestamp] }), 400, "validation_error", "events.1.timestamp");
-    expectV1Error(
-      await notify({ events: [{ ...good, target: { ...good.target, repository: "" } }] }),
-      400,
-      "validation_error",
-      "events.0.target.repository",
-    );
     expectV1Error(
       await notify({ events: [good] }, { contentType: "text/plain" }),
       415,
@@ -254,6 +246,42 @@ describe("POST /service/notifications", () => {
     );
     const db = await getDb();
     expect(await db.event.count({ where: { projectId: project.id } })).toBe(0);
+  });
+
+  it("an invalid event is skipped with the field at fault and counted as rejected; the others are accepted", async () => {
+    const { project } = await setup();
+    const before = await (await getDb()).registryFeed.findUnique({ where: { id: 1 } });
+    const good = registryEvent({ repository: `${project.name}/app`, tag: "1" });
+    const { timestamp: _dropped, ...noTimestamp } = registryEvent({ repository: `${project.name}/app` });
+    const noRepository = registryEvent({ repository: "" });
+    const year10000 = { ...registryEvent({ repository: `${project.name}/app` }), timestamp: "+010000-01-01T00:00:00Z" };
+    // After 2038-01-19: beyond a 32-bit column, stored and delivered as it is.
+    const after2038 = {
+      ...registryEvent({ repository: `${project.name}/app`, tag: "2" }),
+      timestamp: "2100-01-01T00:00:00Z",
+    };
+    const res = await notify({ events: [good, noTimestamp, noRepository, year10000, after2038] });
+    expect(res.status).toBe(202);
+    const body = res.json as { accepted: number; ignored: { id: string; code: string; reason: string }[] };
+    expect(body.accepted).toBe(2);
+    expect(body.ignored).toEqual([
+      { id: noTimestamp.id, code: "invalid_event", reason: expect.stringMatching(/^events\.1\.timestamp: /) },
+      { id: noRepository.id, code: "invalid_event", reason: expect.stringMatching(/^events\.2\.target\.repository: /) },
+      { id: year10000.id, code: "invalid_event", reason: "events.3.timestamp: must be a time from 1970 to 9999" },
+    ]);
+    const db = await getDb();
+    const stored = await db.event.findMany({ where: { projectId: project.id }, orderBy: { id: "asc" } });
+    expect(stored.map((e) => Number(e.occurAt))).toEqual([
+      Date.parse("2024-05-01T10:00:00Z") / 1000,
+      Date.UTC(2100, 0, 1) / 1000,
+    ]);
+    const feed = await db.registryFeed.findUnique({ where: { id: 1 } });
+    expect(feed!.rejected - (before?.rejected ?? 0)).toBe(3);
+    expect(feed!.lastRejectedReason).toContain(noTimestamp.id);
+    // The same envelope again: the good events are duplicates, nothing new is stored.
+    const again = await notify({ events: [good, noTimestamp, noRepository, year10000, after2038] });
+    expect(again.status).toBe(202);
+    expect(await db.event.count({ where: { projectId: project.id } })).toBe(2);
   });
 
   it("an envelope over 1 MiB answers 413 naming the limit", async () => {

@@ -189,7 +189,7 @@ describe("webhook actions: a project admin", () => {
     expect(await webhooks.sendTestEventAction(project.name, policyId, "PUSH_ARTIFACT")).toMatchObject({ ok: true });
     const db = await getDb();
     const event = await db.event.findFirstOrThrow({ where: { projectId: project.id, source: "test" } });
-    expect(event.occurAt).toBeGreaterThanOrEqual(before);
+    expect(Number(event.occurAt)).toBeGreaterThanOrEqual(before);
     const data = JSON.parse(event.eventData);
     expect(data.repository).toMatchObject({
       namespace: project.name,

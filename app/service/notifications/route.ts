@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import { apiRoute } from "@/lib/api/route";
 import { getDb } from "@/lib/db/client";
 import { ingestIdempotent, WEBHOOKS_DISABLED_MESSAGE } from "@/lib/events/ingest-idempotent";
-import { mapRegistryEnvelope } from "@/lib/events/registry";
+import { MAX_ENVELOPE_EVENTS, mapRegistryEnvelope } from "@/lib/events/registry";
 import { recordRegistryEnvelope, recordRegistryRejection, sourceAddress } from "@/lib/events/registry-feed";
 import { registryResultSchema, type RegistryResult } from "@/lib/events/schemas";
 
@@ -11,7 +11,8 @@ import { registryResultSchema, type RegistryResult } from "@/lib/events/schemas"
  * POST /service/notifications: CNCF Distribution registry notification envelopes
  * (application/vnd.docker.distribution.events.v1+json), with `Authorization: Bearer <token>`.
  *
- * The whole envelope is validated before anything is written. Each accepted event is then
+ * The envelope's shape is validated before anything is written; an event that is not a valid
+ * registry event is skipped and listed in `ignored` (code invalid_event, the field at fault). Each accepted event is then
  * committed with its deliveries in its own transaction, keyed by the registry's event id, so a
  * registry re-posting the envelope (it retries until it sees a 2xx) never fans an event out twice.
  * Events we cannot use (blob layers, HEAD checks, unknown projects, the switch off) are listed in
@@ -24,7 +25,16 @@ import { registryResultSchema, type RegistryResult } from "@/lib/events/schemas"
 export const POST = apiRoute(
   { flavor: "v1", auth: "registry-token", onError: recordRegistryRejection },
   async ({ req, requestId, json }) => {
-    const mapped = mapRegistryEnvelope(await json());
+    const body = await json();
+    const events = (body as { events?: unknown } | null)?.events;
+    if (Array.isArray(events) && events.length > MAX_ENVELOPE_EVENTS) {
+      throw new AppError(
+        "payload_too_large",
+        `an envelope holds at most ${MAX_ENVELOPE_EVENTS.toLocaleString("en")} events (this one has ${events.length.toLocaleString("en")}); nothing was stored, send fewer events per notification`,
+        "events",
+      );
+    }
+    const mapped = mapRegistryEnvelope(body);
     if (!mapped.ok) {
       const field = mapped.field === "(root)" ? "body" : mapped.field;
       throw new AppError("validation_error", `${field}: ${mapped.message}`, field);
@@ -35,7 +45,10 @@ export const POST = apiRoute(
       duplicates: 0,
       deliveries: 0,
       events: [],
-      ignored: mapped.ignoredReasons.map((i) => ({ id: i.id, code: "not_applicable" as const, reason: i.reason })),
+      ignored: [
+        ...mapped.invalid.map((i) => ({ id: i.id, code: "invalid_event" as const, reason: i.reason })),
+        ...mapped.ignoredReasons.map((i) => ({ id: i.id, code: "not_applicable" as const, reason: i.reason })),
+      ],
     };
     // The project is the repository's first path segment, looked up by name only (a segment
     // such as "3" must not match the project whose id is 3).
@@ -48,7 +61,11 @@ export const POST = apiRoute(
       ]),
     );
 
-    for (const m of mapped.events) {
+    for (const [i, m] of mapped.events.entries()) {
+      // Each event commits on its own; between them, other requests get the event loop (and on
+      // SQLite the one connection): the driver is synchronous, so without a yield the whole
+      // envelope would run as one chain of microtasks and every other reader would wait for it.
+      if (i > 0) await new Promise((r) => setImmediate(r));
       const projectId = projects.get(m.projectName);
       if (projectId === undefined) {
         result.ignored.push({
