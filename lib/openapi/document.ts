@@ -810,6 +810,19 @@ function harborPaths(): OpenApiDocument["paths"] {
         projects,
       ),
     },
+    "/api/v2.0/users/{user_id}/sign-in-lockout": {
+      delete: harborOp(
+        {
+          operationId: "ClearUserSignInLockout",
+          summary: "Clear a user's sign-in lockouts (system admin)",
+          description:
+            "After too many wrong passwords from one address, that address may not sign in as the user for 5 minutes. This ends every such lockout of the user at once, on every web process.",
+          parameters: [USER],
+          responses: { 200: empty("Cleared."), ...H401, ...H403, ...H404 },
+        },
+        projects,
+      ),
+    },
     "/api/v2.0/users/{user_id}/sysadmin": {
       put: harborOp(
         {
