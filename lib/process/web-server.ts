@@ -1,5 +1,6 @@
 import http from "node:http";
 import { PEER_ADDRESS_HEADER } from "@/lib/auth/client-address";
+import { serveHealth } from "./health";
 
 export type WebServerLimits = { HTTP_HEADERS_TIMEOUT_MS: number; HTTP_REQUEST_TIMEOUT_MS: number };
 
@@ -8,7 +9,8 @@ export type WebServerLimits = { HTTP_HEADERS_TIMEOUT_MS: number; HTTP_REQUEST_TI
  * - a client that sends its headers or its body slowly is cut off (408) after the configured
  *   timeouts, checked every second, so slow requests cannot hold connections and memory;
  * - every request carries the connection's address in PEER_ADDRESS_HEADER, replacing whatever a
- *   client sent under that name (lib/auth/client-address.ts believes no other source).
+ *   client sent under that name (lib/auth/client-address.ts believes no other source);
+ * - GET /healthz and /readyz are answered here (lib/process/health.ts) and never reach `handler`.
  */
 export function createWebServer(handler: http.RequestListener, limits: WebServerLimits): http.Server {
   const server = http.createServer(
@@ -18,6 +20,7 @@ export function createWebServer(handler: http.RequestListener, limits: WebServer
       connectionsCheckingInterval: 1000,
     },
     (req, res) => {
+      if (serveHealth(req, res)) return;
       req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
       return handler(req, res);
     },
