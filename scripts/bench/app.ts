@@ -18,7 +18,7 @@ export type App = {
 };
 
 /**
- * The built app (`next start`, no delivery worker) on a free loopback port, on the database this
+ * The built app (the web server `npm start` runs, no delivery worker) on a free loopback port, on the database this
  * process points at. Holds the e2e lock while it runs: the build in .next is shared with the
  * end-to-end tests, and is rebuilt first if the sources are newer.
  */

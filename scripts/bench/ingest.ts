@@ -10,7 +10,7 @@ import { loadFor } from "./load";
 import { ADMIN, type Row } from "./scenarios";
 
 /**
- * `POST /v1/events` against the built app (`next start`, no worker): events accepted per second
+ * `POST /v1/events` against the built app (the web server `npm start` runs, no worker): events accepted per second
  * with the event and its delivery committed before the 202, vs the same route with
  * `?validate_only=true` (authentication, validation, 202, no write). `concurrency` clients send
  * back to back for `seconds` each, after a short warm-up.

@@ -1,6 +1,6 @@
 // Runs under `flock /tmp/harbor-e2e.lock` (started by app.ts): the production build in .next is
 // shared with the end-to-end tests, so it is rebuilt and served only while holding their lock.
-// 1. `next build` when .next is missing or older than the sources; 2. `next start` on BENCH_PORT.
+// 1. `next build` when .next is missing or older than the sources; 2. the web server on BENCH_PORT.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -53,19 +53,13 @@ if (stale) {
 const nodeArgs = process.env.BENCH_APP_CPU_PROF_DIR
   ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_APP_CPU_PROF_DIR}`, "--cpu-prof-interval=10000"]
   : [];
-const server = spawn(
-  process.execPath,
-  [
-    ...nodeArgs,
-    require.resolve("next/dist/bin/next"),
-    "start",
-    "-H",
-    "127.0.0.1",
-    "-p",
-    String(process.env.BENCH_PORT),
-  ],
-  { cwd: root, stdio: "inherit", env: process.env },
-);
+// The web server `npm start` runs (scripts/web-server.ts: Next's handler behind request timeouts
+// and the health endpoints), so the benchmark measures what production serves.
+const server = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/web-server.ts"], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, PORT: String(process.env.BENCH_PORT), HOST: "127.0.0.1" },
+});
 say(`server ${server.pid}`);
 process.on("SIGTERM", () => server.kill("SIGTERM"));
 server.on("exit", (code) => process.exit(code ?? 0));
