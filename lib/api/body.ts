@@ -1,3 +1,4 @@
+import { readCappedBody } from "@/lib/http/capped-body";
 import { AppError } from "@/lib/errors";
 import { hasUnstorableText } from "@/lib/shared/unicode";
 
@@ -64,9 +65,7 @@ export async function readJsonBody(req: Request, maxBytes = MAX_JSON_BODY_BYTES)
       "Content-Type",
     );
   }
-  const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > maxBytes) throw tooLarge(maxBytes);
-  const text = await readTextCapped(req, maxBytes);
+  const text = (await readCappedBody(req, maxBytes)).toString("utf8");
   if (text.trim() === "") throw new AppError("invalid_json", "request body is empty; expected a JSON object", "body");
   let value: unknown;
   try {
@@ -83,35 +82,4 @@ export async function readJsonBody(req: Request, maxBytes = MAX_JSON_BODY_BYTES)
       "body",
     );
   return value;
-}
-
-/** The body as text, refusing (413) as soon as it grows past `maxBytes`, whatever Content-Length said. */
-async function readTextCapped(req: Request, maxBytes: number): Promise<string> {
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function tooLarge(maxBytes: number) {
-  return new AppError(
-    "payload_too_large",
-    `request body exceeds the limit of ${maxBytes} bytes (${formatBytes(maxBytes)})`,
-    "body",
-  );
-}
-
-function formatBytes(n: number): string {
-  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
 }

@@ -1,5 +1,6 @@
 import { NextRequest } from "next/server";
-import { AppError, invalid } from "@/lib/errors";
+import { invalid } from "@/lib/errors";
+import { readCappedBody } from "@/lib/http/capped-body";
 import { MAX_USERNAME_LENGTH } from "@/lib/auth/credentials";
 
 /** next-auth's forms (sign-in, sign-out) are a few hundred bytes; anything this large is not one. */
@@ -13,9 +14,7 @@ export const MAX_SIGN_IN_BODY_BYTES = 16 * 1024;
  */
 export async function guardSignInRequest(req: NextRequest): Promise<NextRequest> {
   if (req.method !== "POST") return req;
-  const announced = Number(req.headers.get("content-length") ?? 0);
-  if (announced > MAX_SIGN_IN_BODY_BYTES) throw tooLarge();
-  const body = await readCapped(req, MAX_SIGN_IN_BODY_BYTES);
+  const body = await readCappedBody(req, MAX_SIGN_IN_BODY_BYTES);
   const mediaType = req.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
   const fields =
     mediaType === "application/json" ? jsonFields(body) : new URLSearchParams(Buffer.from(body).toString("utf8"));
@@ -26,24 +25,6 @@ export async function guardSignInRequest(req: NextRequest): Promise<NextRequest>
   return new NextRequest(req.url, { method: req.method, headers: req.headers, body: bytes });
 }
 
-async function readCapped(req: Request, maxBytes: number): Promise<Uint8Array> {
-  if (!req.body) return new Uint8Array();
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
 function jsonFields(body: Uint8Array): { get(name: string): string | null } {
   try {
     const value = JSON.parse(Buffer.from(body).toString("utf8")) as Record<string, unknown>;
@@ -51,12 +32,4 @@ function jsonFields(body: Uint8Array): { get(name: string): string | null } {
   } catch {
     return { get: () => null };
   }
-}
-
-function tooLarge() {
-  return new AppError(
-    "payload_too_large",
-    `request body exceeds the limit of ${MAX_SIGN_IN_BODY_BYTES} bytes (16 KiB)`,
-    "body",
-  );
 }
