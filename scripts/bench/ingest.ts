@@ -53,13 +53,26 @@ export async function ingest(
       const warm = await load("", 2_000);
       const dry = await load("?validate_only=true", opts.seconds * 1000);
       const wet = await load("", opts.seconds * 1000);
+      // The health endpoints, served by the web server before Next: what the request path costs with
+      // no framework in it (/healthz, no database) and with one indexed read (/readyz).
+      const probe = (path: string) =>
+        loadFor({
+          url: app.base + path,
+          method: "GET",
+          headers: {},
+          concurrency: opts.concurrency,
+          durationMs: 2_000,
+          okStatus: 200,
+        });
+      const healthz = await probe("/healthz");
+      const readyz = await probe("/readyz");
       const stored = await db.event.count({ where: { projectId: project.id } });
       if (stored !== warm.ok + wet.ok)
         throw new Error(`ingest: ${warm.ok + wet.ok} events were accepted but ${stored} stored`);
       const failures = (r: typeof wet) => r.requests - r.ok;
-      if (failures(dry) || failures(wet))
+      if (failures(dry) || failures(wet) || failures(healthz) || failures(readyz))
         throw new Error(
-          `ingest: requests not answered 202: ${JSON.stringify({ validateOnly: dry.statuses, write: wet.statuses, errors: dry.errors + wet.errors })}`,
+          `ingest: requests not answered 202: ${JSON.stringify({ validateOnly: dry.statuses, write: wet.statuses, healthz: healthz.statuses, readyz: readyz.statuses, errors: dry.errors + wet.errors })}`,
         );
       const ratio = wet.perSec / dry.perSec;
       return [
@@ -67,6 +80,13 @@ export async function ingest(
           figure: `Ingest, ${dbLabel(kind)}: POST /v1/events accepted/s, event + delivery committed (${opts.concurrency} clients, ${opts.seconds} s; ${wet.ok.toLocaleString("en")} stored)`,
           value: `${wet.perSec.toFixed(0)}/s (p50 ${wet.p50.toFixed(1)} ms, p99 ${wet.p99.toFixed(1)} ms; ${(ratio * 100).toFixed(0)}% of no-write)`,
           baseline: `${dry.perSec.toFixed(0)}/s with validate_only (p50 ${dry.p50.toFixed(1)} ms)`,
+          target: "",
+          pass: null,
+        },
+        {
+          figure: `Health endpoints, ${dbLabel(kind)}: GET /healthz and GET /readyz answered/s (${opts.concurrency} clients, 2 s each, beside the ingest above)`,
+          value: `/healthz ${healthz.perSec.toFixed(0)}/s (p50 ${healthz.p50.toFixed(1)} ms), /readyz ${readyz.perSec.toFixed(0)}/s (p50 ${readyz.p50.toFixed(1)} ms)`,
+          baseline: `ingest ${wet.perSec.toFixed(0)}/s`,
           target: "",
           pass: null,
         },
