@@ -58,7 +58,7 @@ export const MAX_CLAIM = 100;
  * - A request unanswered for `slowAfterMs` moves to a slow lane: it no longer holds one of the
  *   `concurrency` slots, and its target gets one delivery at a time until a delivery to it succeeds,
  *   so slow or dead endpoints cannot take the worker away from healthy ones.
- * - A failing target (its last delivery did not succeed) gets one delivery at a time too, and keeps
+ * - A failing target (its last attempt did not succeed) gets one delivery at a time too, and keeps
  *   one waiting task: the rest go back to the queue (a dead target's backlog must not sit in this
  *   worker). A slow target's waiting tasks stay (a busy worker makes every target look slow).
  * - A claim may take many tasks of one target (its backlog is oldest); those without a slot wait
