@@ -1,9 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import { env } from "@/lib/config/env";
-import { dialect, disconnectDb, getDb } from "@/lib/db/client";
+import { dialect, getDb } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { allowedNetworks, getSettings } from "@/lib/settings/settings";
 import {
@@ -16,6 +15,7 @@ import {
 } from "@/lib/delivery/queue";
 import { loadClaimedTasks, type ClaimedTask } from "@/lib/delivery/load";
 import { ByteBudget, DEFAULT_BYTE_BUDGET } from "@/lib/delivery/byte-budget";
+import { DeliveryScheduler, systemTimers, type Run } from "@/lib/delivery/scheduler";
 import { deliverTask, type DeliveryEnv, type TaskOutcome } from "@/lib/delivery/deliver";
 import { createRecorder, type AutoPause } from "@/lib/delivery/recorder";
 import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
@@ -24,14 +24,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/shared/retry-polic
 import { localWakeups, TASKS_CHANNEL } from "@/lib/db/wakeup";
 import { purgeHistory } from "@/lib/delivery/retention";
 import { retryBusy } from "@/lib/db/busy";
-import {
-  attemptDuration,
-  claimsTotal,
-  attemptsTotal,
-  deliveryLatency,
-  deliveryRegistry,
-  inFlight,
-} from "@/lib/metrics/delivery-metrics";
+import { attemptDuration, claimsTotal, attemptsTotal, deliveryLatency, inFlight } from "@/lib/metrics/delivery-metrics";
 
 export type WorkerOptions = {
   concurrency: number;
@@ -49,30 +42,19 @@ export type WorkerOptions = {
   byteBudget: number;
 };
 
+/** A claimed task with the settings read before its claim. */
+type Claim = { task: ClaimedTask; allowList: string[]; defaults: RetryPolicy };
+
 /**
- * Claims due tasks and delivers them. Concurrency is bounded overall and per target. A request
- * that stays unanswered for `slowAfterMs` moves to a slow lane: it no longer holds one of the
- * `concurrency` slots, and its target gets one delivery at a time (as does a failing target), so
- * slow or dead endpoints cannot take the worker away from healthy ones.
+ * Claims due tasks and delivers them; which claimed task starts when, and how much the next claim
+ * takes, is decided by its scheduler (lib/delivery/scheduler.ts: concurrency overall and per target,
+ * the slow and failing lanes, the byte budget).
  */
 export class DeliveryWorker {
   readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
   private running = false;
   private inFlight = new Map<number, Promise<void>>();
-  /** Deliveries younger than `slowAfterMs`; only these count against `concurrency`. */
-  private active = 0;
-  private perTarget = new Map<number, number>();
-  /**
-   * Claimed tasks waiting for a slot of their target: a claim batch may hold many tasks of one
-   * target (its backlog is oldest), but only `perTargetConcurrency` of them run at once (one for a
-   * slow or failing target; a failing one's surplus goes back to the queue); the next claims skip a
-   * target with waiting tasks, so other targets' tasks are taken meanwhile.
-   */
-  private held = new Map<number, { task: ClaimedTask; allowList: string[]; defaults: RetryPolicy }[]>();
-  private heldCount = 0;
-  private failingTargets = new Set<number>();
-  /** Targets with a request unanswered past `slowAfterMs`: one delivery at a time, like failing ones, but their waiting tasks stay (a busy worker makes every target look slow). */
-  private slowTargets = new Set<number>();
+  private scheduler: DeliveryScheduler<Claim>;
   private pumping = false;
   private onlyBusyDue = false;
   private pumpAgain = false;
@@ -102,6 +84,14 @@ export class DeliveryWorker {
       ...opts,
     };
     this.bytes = new ByteBudget(this.opts.byteBudget);
+    this.scheduler = new DeliveryScheduler<Claim>({
+      limits: this.opts,
+      budget: this.bytes,
+      targetOf: (c) => c.task.targetId,
+      sizeOf: (c) => c.task.execution.event.eventData.length,
+      timers: systemTimers,
+      onSlotFreed: () => this.kick(),
+    });
     this.recorder = createRecorder({
       owner: this.owner,
       autoPause: this.opts.autoPause,
@@ -126,7 +116,7 @@ export class DeliveryWorker {
     this.timers.push(
       setInterval(
         () =>
-          void renewLeases(this.owner, this.opts.leaseMs, this.inFlight.size + this.heldCount).catch((err) =>
+          void renewLeases(this.owner, this.opts.leaseMs, this.scheduler.claimed()).catch((err) =>
             logger.warn({ err }, "lease renewal failed"),
           ),
         this.opts.leaseMs / 3,
@@ -149,8 +139,7 @@ export class DeliveryWorker {
     for (const t of this.timers) clearInterval(t);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     // Held tasks are never started; releaseLeases below gives them back.
-    this.held.clear();
-    this.heldCount = 0;
+    this.scheduler.stop();
     for (const c of this.cleanups) await c();
     await Promise.race([Promise.allSettled(this.inFlight.values()), new Promise((r) => setTimeout(r, 15_000))]);
     await this.recorder.drain();
@@ -190,22 +179,17 @@ export class DeliveryWorker {
       // The last claim found nothing outside the targets this worker is busy with: claiming again
       // before one of them frees up (or a wake-up) would only repeat that, once per delivery.
       if (this.onlyBusyDue) return;
-      const free = Math.min(this.opts.concurrency - this.active, this.opts.maxInFlight - this.inFlight.size);
-      // Waiting tasks are bounded apart from those in flight: a slow target's batch must not stop the claims for the others.
-      if (free <= 0 || this.heldCount >= this.opts.maxInFlight) return;
+      // Slots, the byte budget, batching (lib/delivery/scheduler.ts).
+      const limit = this.scheduler.claimLimit();
+      if (limit === 0) return;
       // Backpressure: results not yet written hold their leases; let the recorder catch up.
       if (this.recorder.pending() >= this.opts.concurrency * 2) return;
-      // Memory: the event data held and the deliveries in flight are at the byte budget.
-      if (this.bytes.full()) return;
-      // Claim in batches: while deliveries are in flight, wait until a quarter of the slots are
-      // free, so each claim (and its load and its recording) serves many deliveries.
-      if (this.active > 0 && free < Math.max(1, Math.floor(this.opts.concurrency / 4))) return;
       // Settings first: a failure after the claim would leave claimed tasks that nobody delivers.
       const { allowList, defaults } = await this.settings();
-      const excludeTargets = this.busyTargets();
+      const excludeTargets = this.scheduler.excludedTargets();
       const ids = await claimDueTasks({
         owner: this.owner,
-        limit: Math.min(free, 100),
+        limit,
         leaseMs: this.opts.leaseMs,
         excludeTargets,
         bytes: {
@@ -228,45 +212,25 @@ export class DeliveryWorker {
         await releaseClaimed(this.owner, ids).catch(() => undefined);
         throw err;
       }
-      // A target gets its free slots and the rest of its tasks wait here for them (claims skip it
-      // meanwhile) — except for a failing target: one waits, the rest go back to the queue at
-      // once (a dead target's backlog must not sit in this worker).
       // The claim took only tasks whose events' data fits the byte budget (the tasks of an event
-      // share one copy); a task that cannot start yet for the budget waits with its target's.
-      const surplus: ClaimedTask[] = [];
+      // share one copy); a task's data counts in the budget before the scheduler weighs its delivery.
+      const surplus: Claim[] = [];
       for (const task of tasks) {
         const { event } = task.execution;
         event.eventData = this.bytes.retain(event.id, event.eventData);
-        const limit = this.targetLimit(task.targetId);
-        if ((this.perTarget.get(task.targetId) ?? 0) < limit && this.affordable(task))
-          this.launch(task, allowList, defaults);
-        else if (!this.failingTargets.has(task.targetId) || !this.held.get(task.targetId)?.length)
-          this.hold(task, allowList, defaults);
-        else surplus.push(task);
+        const admission = this.scheduler.admit({ task, allowList, defaults });
+        if (admission.kind === "start") this.launch(admission.run);
+        else if (admission.kind === "giveBack") surplus.push({ task, allowList, defaults });
       }
-      await this.giveBack(surplus, allowList, defaults);
-      if (ids.length < Math.min(free, 100)) return;
+      await this.giveBack(surplus);
+      if (ids.length < limit) return;
     }
   }
 
-  private affordable(task: ClaimedTask) {
-    return this.bytes.canStart(this.bytes.deliveryCost(task.execution.event.eventData.length));
-  }
-
-  private launch(task: ClaimedTask, allowList: string[], defaults: RetryPolicy) {
+  private launch(run: Run<Claim>) {
+    const { task, allowList, defaults } = run.item;
     const targetId = task.targetId;
-    const cost = this.bytes.deliveryCost(task.execution.event.eventData.length);
-    this.bytes.start(cost);
-    this.perTarget.set(targetId, (this.perTarget.get(targetId) ?? 0) + 1);
     inFlight.inc();
-    this.active++;
-    let slow = false;
-    const slowTimer = setTimeout(() => {
-      slow = true;
-      this.active--;
-      this.slowTargets.add(targetId);
-      this.kick();
-    }, this.opts.slowAfterMs);
     const deliveryEnv: DeliveryEnv = {
       allowList,
       retry: effectiveRetry(task.execution.policy, defaults),
@@ -274,7 +238,7 @@ export class DeliveryWorker {
       slackLimiter: this.slackLimiter,
       worker: this.owner,
     };
-    const run = deliverTask(task, deliveryEnv)
+    const sending = deliverTask(task, deliveryEnv)
       .catch((err): TaskOutcome => {
         logger.error({ err, taskId: task.id }, "delivery crashed");
         const msg = `internal error: ${(err as Error).message}`;
@@ -295,23 +259,15 @@ export class DeliveryWorker {
         this.recorder.add(outcome);
       })
       .finally(() => {
-        clearTimeout(slowTimer);
-        if (!slow) this.active--;
         this.inFlight.delete(task.id);
         inFlight.dec();
-        this.bytes.finish(cost);
         this.bytes.release(task.execution.event.id);
-        const n = (this.perTarget.get(targetId) ?? 1) - 1;
-        if (n <= 0) this.perTarget.delete(targetId);
-        else this.perTarget.set(targetId, n);
-        this.launchHeld(targetId);
-        // Bytes freed: tasks of other targets that waited for the budget may start now.
-        for (const other of [...this.held.keys()]) if (other !== targetId) this.launchHeld(other);
-        if ((this.perTarget.get(targetId) ?? 0) < this.targetLimit(targetId) && !this.held.has(targetId))
-          this.onlyBusyDue = false;
+        // Slots and bytes freed: waiting tasks of this target, then of others, may start now.
+        for (const next of this.scheduler.finish(run)) this.launch(next);
+        if (!this.scheduler.excludes(targetId)) this.onlyBusyDue = false;
         this.kick();
       });
-    this.inFlight.set(task.id, run);
+    this.inFlight.set(task.id, sending);
   }
 
   private observe(outcome: TaskOutcome, task: ClaimedTask) {
@@ -327,13 +283,7 @@ export class DeliveryWorker {
     attemptsTotal.inc({ outcome: label, vendor: task.execution.vendorType });
     if (outcome.attempt) attemptDuration.observe(outcome.attempt.durationMs / 1000);
     if (outcome.latencyMs !== undefined) deliveryLatency.observe(outcome.latencyMs / 1000);
-    if (outcome.status === "Success") {
-      this.failingTargets.delete(outcome.targetId);
-      this.slowTargets.delete(outcome.targetId);
-    } else {
-      this.failingTargets.add(outcome.targetId);
-      this.trimHeld(outcome.targetId);
-    }
+    void this.giveBack(this.scheduler.outcome(outcome.targetId, outcome.status === "Success"));
   }
 
   private afterFlush(_batch: TaskOutcome[]) {
@@ -341,23 +291,13 @@ export class DeliveryWorker {
     this.kick();
   }
 
-  private targetLimit(targetId: number) {
-    return this.failingTargets.has(targetId) || this.slowTargets.has(targetId) ? 1 : this.opts.perTargetConcurrency;
-  }
-
-  private hold(task: ClaimedTask, allowList: string[], defaults: RetryPolicy) {
-    const list = this.held.get(task.targetId) ?? [];
-    list.push({ task, allowList, defaults });
-    this.held.set(task.targetId, list);
-    this.heldCount++;
-  }
-
   /**
    * Returns claimed tasks to the queue for any worker (they let go of their event's data); if that
    * fails, they are delivered from here.
    */
-  private async giveBack(tasks: ClaimedTask[], allowList: string[], defaults: RetryPolicy) {
-    if (tasks.length === 0) return;
+  private async giveBack(claims: Claim[]) {
+    if (claims.length === 0) return;
+    const tasks = claims.map((c) => c.task);
     await releaseClaimed(
       this.owner,
       tasks.map((t) => t.id),
@@ -367,47 +307,9 @@ export class DeliveryWorker {
       },
       (err) => {
         logger.warn({ err }, "giving back surplus tasks failed");
-        for (const task of tasks) this.hold(task, allowList, defaults);
+        for (const claim of claims) this.scheduler.hold(claim);
       },
     );
-  }
-
-  /** A target just failed (one delivery at a time from now on): keep one held task, give back the rest. */
-  private trimHeld(targetId: number) {
-    const list = this.held.get(targetId);
-    if (!list || list.length <= 1) return;
-    const back = list.splice(1);
-    this.heldCount -= back.length;
-    void this.giveBack(
-      back.map((h) => h.task),
-      back[0].allowList,
-      back[0].defaults,
-    );
-  }
-
-  /** Starts the target's held tasks while it has free slots and the byte budget allows. */
-  private launchHeld(targetId: number) {
-    const list = this.held.get(targetId);
-    while (
-      this.running &&
-      list?.length &&
-      (this.perTarget.get(targetId) ?? 0) < this.targetLimit(targetId) &&
-      this.affordable(list[0]!.task)
-    ) {
-      const next = list.shift()!;
-      this.heldCount--;
-      this.launch(next.task, next.allowList, next.defaults);
-    }
-    if (list && list.length === 0) this.held.delete(targetId);
-  }
-
-  /** Targets this worker must not take more tasks for right now. */
-  private busyTargets(): number[] {
-    const busy = new Set(this.held.keys());
-    for (const [targetId, n] of this.perTarget) {
-      if (n >= this.targetLimit(targetId)) busy.add(targetId);
-    }
-    return [...busy];
   }
 
   private async armIdleTimer() {
@@ -514,31 +416,4 @@ function effectiveRetry(
     backoffCapMs: Math.max(policy.backoffCapMs ?? defaults.backoffCapMs, backoffBaseMs),
     timeoutMs: policy.timeoutMs ?? defaults.timeoutMs,
   };
-}
-
-/** The worker process: `npm run worker`. */
-export async function runWorker() {
-  const config = env();
-  // The role sets worker defaults (SQLite waits with timers, lib/db/busy.ts) and labels the logs.
-  if (config.HARBOR_ROLE !== "worker")
-    throw new Error("A worker process needs HARBOR_ROLE=worker (npm run worker sets it)");
-  const worker = new DeliveryWorker();
-  await worker.start();
-  let server: http.Server | undefined;
-  if (config.WORKER_METRICS_PORT) {
-    server = http.createServer(async (_req, res) => {
-      res.setHeader("Content-Type", deliveryRegistry.contentType);
-      res.end(await deliveryRegistry.metrics());
-    });
-    server.listen(config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST);
-  }
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, "shutting down the worker");
-    server?.close();
-    await worker.stop();
-    await disconnectDb();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
 }
