@@ -1,5 +1,5 @@
 import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/shared/roles";
-import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS, type HarborEvent } from "@/lib/shared/events";
+import { EVENT_TYPES, NOTIFY_TYPES, payloadFormatsOf, type HarborEvent } from "@/lib/shared/events";
 import { buildDefaultPayload } from "@/lib/formats";
 import { taskMetrics } from "@/lib/history/queries";
 
@@ -237,6 +237,7 @@ export function supportedWebhookEvents() {
   return {
     event_type: [...EVENT_TYPES],
     notify_type: [...NOTIFY_TYPES],
-    payload_formats: [{ notify_type: "http", formats: [...PAYLOAD_FORMATS] }],
+    // Only http targets choose; the chat tools get their own message, listed as Default as Harbor lists Slack.
+    payload_formats: NOTIFY_TYPES.map((type) => ({ notify_type: type, formats: [...payloadFormatsOf(type)] })),
   };
 }

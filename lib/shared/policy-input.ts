@@ -3,6 +3,7 @@
  * the policy form alike. Browser-safe: the form validates with it before the server validates again.
  */
 import { z } from "zod";
+import { NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
 import { globProblem } from "@/lib/shared/glob";
 import { atMostChars, enter, requiredText, TRUE_OR_FALSE, visibleName } from "@/lib/shared/input-rules";
@@ -82,7 +83,11 @@ const headerValue = z
 export const targetInputSchema = z
   .object(
     {
-      type: z.enum(NOTIFY_TYPES, "Choose http or slack."),
+      type: z
+        .enum(NOTIFY_TYPES, `Choose one of ${NOTIFY_TYPES.join(", ")}.`)
+        .describe(
+          "http: a POST of Harbor's payload (Default or CloudEvents). slack, teams (a Teams Workflows webhook), googlechat, mattermost, discord: that tool's incoming-webhook message, rendered for it (payload format Default only, no auth header, not signed).",
+        ),
       address: webhookUrlSchema.describe(
         "The URL deliveries are POSTed to. A Slack URL read back masked (its last path segment) keeps the stored URL when sent back for a target of the same type.",
       ),
@@ -101,18 +106,21 @@ export const targetInputSchema = z
     "Send each target as an object with a type and an address.",
   )
   .superRefine((t, ctx) => {
-    if (t.type === "slack" && t.payload_format === "CloudEvents") {
+    if (t.type === "http") return;
+    // Chat tools get their own message, unsigned and without an auth header (their URL is the secret).
+    const tool = NOTIFY_TYPE_LABELS[t.type];
+    if (t.payload_format === "CloudEvents") {
       ctx.addIssue({
         code: "custom",
         path: ["payload_format"],
-        message: "Slack targets always get the Slack message: leave the payload format empty or Default.",
+        message: `${tool} targets always get the ${tool} message: leave the payload format empty or Default.`,
       });
     }
-    if (t.type === "slack" && t.auth_header && t.auth_header !== SECRET_MASK) {
+    if (t.auth_header && t.auth_header !== SECRET_MASK) {
       ctx.addIssue({
         code: "custom",
         path: ["auth_header"],
-        message: "Slack targets take no auth header: leave it empty.",
+        message: `${tool} targets take no auth header: leave it empty.`,
       });
     }
   });
