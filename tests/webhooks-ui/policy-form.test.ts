@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EVENT_TYPES } from "@/lib/shared/events";
+import { CHAT_TYPES, EVENT_TYPES } from "@/lib/shared/events";
 import { policyInputSchema, SECRET_MASK } from "@/lib/shared/policy-input";
 import {
   addError,
@@ -84,6 +84,27 @@ describe("policy form → policy input", () => {
       payload_format: null,
     });
     expect(policyInputSchema.safeParse(input).success).toBe(true);
+  });
+
+  it.each(CHAT_TYPES.map((t) => [t]))("%s targets are edited like Slack's and read back as their type", (type) => {
+    const input = formToPolicyInput(
+      form({ notifyType: type, payloadFormat: "CloudEvents", authHeader: "Bearer x", verifyCert: false }),
+    ) as { targets: unknown[] };
+    expect(input.targets[0]).toEqual({
+      type,
+      address: "https://ci.example.com/hook",
+      auth_header: null,
+      skip_cert_verify: false,
+      payload_format: null,
+    });
+    expect(policyInputSchema.safeParse(input).success).toBe(true);
+    const back = policyToFormValues({
+      ...stored,
+      targets: [
+        { type, address: "https://chat.example.com/x", auth_header: "", skip_cert_verify: false, payload_format: "" },
+      ],
+    });
+    expect(back.notifyType).toBe(type);
   });
 
   it("the stored auth header is kept with SECRET_MASK, replaced with a new value, or removed", () => {
