@@ -165,6 +165,7 @@ export function toHarborWebhookJob(e: {
   startTime: Date;
   endTime: Date | null;
   event: EventRow;
+  target: { type: string };
   tasks: { updatedAt: Date }[];
 }) {
   const updated = Math.max(
@@ -176,7 +177,8 @@ export function toHarborWebhookJob(e: {
     id: e.id,
     policy_id: e.policyId,
     event_type: e.eventType,
-    notify_type: e.vendorType === "SLACK" ? "slack" : "http",
+    // The target's type: an execution's vendor type is Harbor's WEBHOOK or SLACK only.
+    notify_type: e.target.type,
     status: e.status,
     job_detail: defaultPayloadOf(e.event),
     creation_time: harborTime(e.startTime),

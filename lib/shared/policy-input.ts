@@ -36,15 +36,29 @@ export const webhookUrlSchema = requiredText("the URL", 2048).superRefine((v, ct
   }
 });
 
-const SECRET_URL_HOSTS = ["hooks.slack.com"];
-
 /**
- * Slack-style incoming-webhook URLs carry their secret in the path
- * (https://hooks.slack.com/services/T…/B…/secret): whoever reads one can post to the channel.
+ * Hosts of chat tools whose incoming-webhook URLs are their own secret: whoever reads one can post
+ * to the channel. Slack and Discord carry it in the last path segment
+ * (https://hooks.slack.com/services/T…/B…/secret, https://discord.com/api/webhooks/id/token),
+ * Google Chat and Teams Workflows in the query (key and token, sig). A leading dot matches subdomains.
  */
+const SECRET_URL_HOSTS = [
+  "hooks.slack.com",
+  "discord.com",
+  "discordapp.com",
+  "chat.googleapis.com",
+  ".logic.azure.com",
+  ".api.powerplatform.com",
+];
+
+function isSecretHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return SECRET_URL_HOSTS.some((h) => (h.startsWith(".") ? host.endsWith(h) : host === h));
+}
+
 export function isSecretUrl(address: string): boolean {
   const u = parsedUrl(address);
-  return !!u && SECRET_URL_HOSTS.includes(u.hostname.toLowerCase()) && u.pathname.split("/").filter(Boolean).length > 1;
+  return !!u && isSecretHost(u.hostname) && u.pathname.split("/").filter(Boolean).length > 1;
 }
 
 /**

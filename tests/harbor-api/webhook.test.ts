@@ -297,6 +297,17 @@ describe("chat notify types", () => {
       "discord",
     ]);
   });
+
+  it("names the chat type of a webhook job", async () => {
+    const p = await makePolicy(w.users.sys.actor, w.project, {
+      targets: [{ type: "discord", address: "https://discord.com/api/webhooks/1/t" }],
+    });
+    await makeDelivery(p, { status: "Success" });
+    const r = await call(jobs.GET, `${base()}/jobs?policy_id=${p.id}`, { params: pp(), auth: w.auth.maintainer });
+    expect(r.status, r.text).toBe(200);
+    expect((r.json as { notify_type: string }[]).map((j) => j.notify_type)).toEqual(["discord"]);
+    expect(harborWebhookJobSchema.safeParse((r.json as unknown[])[0]).success).toBe(true);
+  });
 });
 
 describe("validation errors (400, Harbor's error shape)", () => {

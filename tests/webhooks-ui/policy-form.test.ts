@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CHAT_TYPES, EVENT_TYPES } from "@/lib/shared/events";
-import { policyInputSchema, SECRET_MASK } from "@/lib/shared/policy-input";
+import { isSecretUrl, maskSecretUrl, policyInputSchema, SECRET_MASK } from "@/lib/shared/policy-input";
 import {
   addError,
   emptyPolicyForm,
@@ -257,5 +257,30 @@ describe("server errors → form fields", () => {
   it("reads the retry limits from the shared schema", () => {
     expect(retryBounds("max_attempts")).toEqual({ min: 1, max: 20 });
     expect(retryBounds("timeout_ms")).toEqual({ min: 500, max: 60_000 });
+  });
+});
+
+describe("chat webhook URLs are secrets", () => {
+  it.each([
+    ["https://hooks.slack.com/services/T0/B0/slacksecret", "https://hooks.slack.com/services/T0/B0/••••••••"],
+    ["https://discord.com/api/webhooks/123/discordsecret", "https://discord.com/api/webhooks/123/••••••••"],
+    [
+      "https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=chatsecret",
+      "https://chat.googleapis.com/v1/spaces/AAA/••••••••",
+    ],
+    [
+      "https://prod-1.westeurope.logic.azure.com:443/workflows/w1/triggers/manual/paths/invoke?api-version=1&sig=teamssecret",
+      "https://prod-1.westeurope.logic.azure.com/workflows/w1/triggers/manual/paths/••••••••",
+    ],
+  ])("%s is masked for readers without webhook.secrets", (url, masked) => {
+    expect(isSecretUrl(url)).toBe(true);
+    expect(maskSecretUrl(url)).toBe(masked);
+  });
+
+  it("leaves other URLs as they are", () => {
+    for (const url of ["https://ci.example.com/hooks/harbor?token=x", "https://notdiscord.com/api/webhooks/1/x"]) {
+      expect(isSecretUrl(url)).toBe(false);
+      expect(maskSecretUrl(url)).toBe(url);
+    }
   });
 });
