@@ -282,6 +282,8 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
                     type="radio"
                     name="notifyType"
                     value={type}
+                    // The badge is decoration: the type's name alone names the choice.
+                    aria-label={notifyTypeLabel(type)}
                     checked={values.notifyType === type}
                     onChange={() => set("notifyType", type)}
                   />{" "}

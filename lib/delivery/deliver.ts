@@ -63,19 +63,17 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   const { target, policy, event } = execution;
   const base = { taskId: task.id, executionId: execution.id, targetId: target.id };
 
-  {
-    const wait = env.rateLimits.reserve(target.type, target.address);
-    if (wait > 0) {
-      return {
-        ...base,
-        kind: "postponed",
-        status: "Pending",
-        statusMessage: `waiting for ${NOTIFY_TYPE_LABELS[target.type] ?? target.type}'s rate limit`,
-        runCount: task.runCount,
-        nextAttemptAt: new Date(Date.now() + wait),
-        logs: [],
-      };
-    }
+  const wait = env.rateLimits.reserve(target.type, target.address);
+  if (wait > 0) {
+    return {
+      ...base,
+      kind: "postponed",
+      status: "Pending",
+      statusMessage: `waiting for ${NOTIFY_TYPE_LABELS[target.type] ?? target.type}'s rate limit`,
+      runCount: task.runCount,
+      nextAttemptAt: new Date(Date.now() + wait),
+      logs: [],
+    };
   }
 
   const harborEvent: HarborEvent = {
@@ -276,7 +274,7 @@ export function maskHeaders(headers: Record<string, string>): Record<string, str
   );
 }
 
-/** Slack webhook URLs carry their secret in the path; logs show only the host (as for other chat tools). */
+/** Slack webhook URLs carry their secret in the path; logs show only the host. */
 function redactUrl(url: string): string {
   try {
     const u = new URL(url);

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { sampleEvent } from "@/lib/events/samples";
 import { chatFacts, executionLink } from "@/lib/formats/chat-facts";
 import { fitEscaped, truncate } from "@/lib/formats/chat-text";
-import { EVENT_TYPES, type EventType } from "@/lib/shared/events";
+import { TEST_REPOSITORY, testEvent } from "@/lib/events/test-event";
+import { renderPayload } from "@/lib/formats";
+import { CHAT_TYPES, EVENT_TYPES, type EventType } from "@/lib/shared/events";
 
 const ctx = { projectId: 2, policyId: 15, executionId: 7 };
 const factsOf = (type: EventType) =>
@@ -111,5 +113,22 @@ describe("truncate and fitEscaped", () => {
     const out = fitEscaped("_".repeat(100), 21, escape);
     expect(out.length).toBeLessThanOrEqual(21);
     expect(out).toMatch(/^(\\_)+…$/);
+  });
+});
+
+describe("Send test event", () => {
+  it.each(CHAT_TYPES.map((t) => [t]))("renders every test event for %s, naming the test repository", (type) => {
+    for (const eventType of EVENT_TYPES) {
+      const event = testEvent(eventType, { project: "team-a", now: new Date("2026-12-02T10:00:00Z") });
+      const { body } = renderPayload({ type, payloadFormat: "Default" }, event, {
+        id: "m",
+        requestId: "r",
+        projectId: 1,
+        policyId: 2,
+      });
+      if (eventType !== "REPLICATION" && eventType !== "TAG_RETENTION")
+        expect(body).toContain(`team-a/${TEST_REPOSITORY}`);
+      expect(body).toContain("2026-12-02T10:00:00Z");
+    }
   });
 });
