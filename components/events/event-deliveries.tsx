@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Clamp, EmptyState, Table, Td } from "@/components/ui";
 import { StatusBadge } from "@/components/webhooks/status-badge";
-import { VENDOR_TYPE_LABELS } from "@/lib/shared/display";
+import { NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { Time } from "@/components/ui/time";
 
 export type EventExecutionView = {
@@ -50,7 +50,7 @@ export function EventDeliveries({ project, rows }: { project: string; rows: Even
               </Link>
             </Td>
             <Td className="max-w-64">
-              <span className="block text-xs text-slate-500">{VENDOR_TYPE_LABELS[x.vendorType] ?? x.vendorType}</span>
+              <span className="block text-xs text-slate-500">{NOTIFY_TYPE_LABELS[x.target.type] ?? x.target.type}</span>
               <Clamp text={x.target.address} url />
             </Td>
             <Td className="max-w-72">

@@ -7,13 +7,14 @@ import { artifactLabel, FilterText } from "@/components/events/filter-fields";
 import { LocalTimeInput } from "@/components/events/time-range";
 import { EVENT_LABELS, type EventType } from "@/lib/shared/events";
 import { TASK_STATUSES } from "@/lib/shared/task-statuses";
-import { eventLabel, VENDOR_TYPE_LABELS } from "@/lib/shared/display";
+import { eventLabel, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { hasFilters, type ExecutionFilters } from "@/lib/shared/search-params";
 import { Time } from "@/components/ui/time";
 
 type ExecutionRow = {
   id: number;
-  vendorType: string;
+  /** the target's notify type (http, slack, teams, …) */
+  targetType: string;
   status: string;
   statusMessage: string;
   eventType: string;
@@ -157,7 +158,7 @@ export function ExecutionsTable({
             </Link>
             {e.trigger === "MANUAL" && <span className="block text-xs text-slate-500">manual</span>}
           </Td>
-          <Td>{VENDOR_TYPE_LABELS[e.vendorType] ?? e.vendorType}</Td>
+          <Td>{NOTIFY_TYPE_LABELS[e.targetType] ?? e.targetType}</Td>
           <Td className="max-w-72">
             <StatusBadge status={e.status} />
             {e.statusMessage && <Clamp text={e.statusMessage} className="mt-1 text-xs text-slate-600" />}

@@ -11,7 +11,8 @@ import { Button, Card, LinkButton, Notice, inputClass } from "@/components/ui";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
 import { DEFAULT_RETRY_POLICY } from "@/lib/shared/retry-policy";
 import { policyNameTakenMessage } from "@/lib/shared/policy-input";
-import { EVENT_LABELS, EVENT_TYPES, type EventType } from "@/lib/shared/events";
+import { EVENT_LABELS, EVENT_TYPES, NOTIFY_TYPES, type EventType } from "@/lib/shared/events";
+import { NOTIFY_TYPE_INFO, NotifyTypeBadge, notifyTypeLabel } from "@/components/webhooks/notify-type-info";
 import {
   FORM_FIELD_IDS,
   addError,
@@ -78,6 +79,7 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
   const formRef = useRef<HTMLFormElement>(null);
   const base = `/projects/${encodeURIComponent(project)}/webhooks`;
   const http = values.notifyType === "http";
+  const typeInfo = NOTIFY_TYPE_INFO[values.notifyType];
   // The stored auth header stays with its origin: moving the address elsewhere drops it on save.
   const headerDropped =
     http &&
@@ -274,33 +276,38 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
           >
             <legend className={labelClass}>Notify type</legend>
             <div className="flex flex-wrap gap-2">
-              <label className={radioLabel}>
-                <input
-                  type="radio"
-                  name="notifyType"
-                  value="http"
-                  checked={http}
-                  onChange={() => set("notifyType", "http")}
-                />{" "}
-                HTTP
-              </label>
-              <label className={radioLabel}>
-                <input
-                  type="radio"
-                  name="notifyType"
-                  value="slack"
-                  checked={!http}
-                  onChange={() => set("notifyType", "slack")}
-                />{" "}
-                Slack
-              </label>
+              {NOTIFY_TYPES.map((type) => (
+                <label key={type} className={radioLabel}>
+                  <input
+                    type="radio"
+                    name="notifyType"
+                    value={type}
+                    // The badge is decoration: the type's name alone names the choice.
+                    aria-label={notifyTypeLabel(type)}
+                    checked={values.notifyType === type}
+                    onChange={() => set("notifyType", type)}
+                  />{" "}
+                  <NotifyTypeBadge type={type} /> {notifyTypeLabel(type)}
+                </label>
+              ))}
             </div>
             <FieldError field="notifyType" errors={errors} />
-            {!http && (
+            <p className="text-xs text-slate-600" data-testid="notify-type-hint">
+              {typeInfo.hint}
+            </p>
+            {values.notifyType === "slack" && (
               <Notice tone="amber">
                 Slack accepts about one message per second per incoming webhook. Messages to a Slack webhook are paced
                 to that rate, and when Slack answers 429 the delivery waits for its Retry-After, without holding up
                 other webhooks. Slack always gets a Slack message, whatever the payload format.
+              </Notice>
+            )}
+            {!http && values.notifyType !== "slack" && (
+              <Notice tone="amber">
+                {notifyTypeLabel(values.notifyType)} limits how fast one webhook may post. Messages to a webhook are
+                paced to that rate, and when it answers 429 the delivery waits as it asks, without holding up other
+                webhooks. {notifyTypeLabel(values.notifyType)} always gets its own message (an event summary with a link
+                to the delivery when EXTERNAL_URL is set), whatever the payload format.
               </Notice>
             )}
           </fieldset>
@@ -345,7 +352,7 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
 
           <div className="space-y-1">
             <label htmlFor={ids.address} className={labelClass}>
-              {http ? "Endpoint URL" : "Slack incoming webhook URL"}{" "}
+              {typeInfo.urlLabel}{" "}
               <span aria-hidden className="text-red-700">
                 *
               </span>
@@ -358,7 +365,7 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
               onChange={(e) => set("address", e.target.value)}
               required
               autoComplete="off"
-              placeholder={http ? "https://ci.example.com/hooks/harbor" : "https://hooks.slack.com/services/…"}
+              placeholder={typeInfo.placeholder}
               className={inputClass}
               aria-invalid={!!errors.address}
               aria-describedby={describedBy("address", errors)}

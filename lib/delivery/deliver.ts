@@ -1,9 +1,12 @@
 import { decryptOptional } from "@/lib/crypto/secret-box";
-import type { HarborEvent } from "@/lib/shared/events";
 import { renderPayload } from "@/lib/formats";
 import { activeSigningSecrets } from "@/lib/delivery/signing-keys";
 import { sendHttp, USER_AGENT } from "@/lib/delivery/http-sender";
-import { sendSlack, type SlackRateLimiter } from "@/lib/delivery/slack-sender";
+import { sendSlack } from "@/lib/delivery/slack-sender";
+import { sendChat } from "@/lib/delivery/chat-sender";
+import type { TargetRateLimits } from "@/lib/delivery/rate-limiter";
+import { isChatType, type HarborEvent, type NotifyType, type PayloadFormat } from "@/lib/shared/events";
+import { NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { classifyOutcome, nextAttemptDelayMs } from "@/lib/delivery/retry";
 import type { RetryPolicy } from "@/lib/shared/retry-policy";
 import { signatureHeaders } from "@/lib/delivery/signature";
@@ -44,7 +47,10 @@ export type DeliveryEnv = {
   allowList: string[];
   retry: RetryPolicy;
   backoffScale: number;
-  slackLimiter: SlackRateLimiter;
+  /** Per-webhook pacing of chat tools (Slack, Teams, Google Chat, Discord, Mattermost). */
+  rateLimits: TargetRateLimits;
+  /** EXTERNAL_URL: chat messages link to the delivery in our UI. */
+  externalUrl?: string;
   /** The delivering worker's id, named in the task log (which of several workers sent it). */
   worker?: string;
 };
@@ -57,19 +63,17 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   const { target, policy, event } = execution;
   const base = { taskId: task.id, executionId: execution.id, targetId: target.id };
 
-  if (target.type === "slack") {
-    const wait = env.slackLimiter.reserve(target.address);
-    if (wait > 0) {
-      return {
-        ...base,
-        kind: "postponed",
-        status: "Pending",
-        statusMessage: "waiting for Slack's rate limit",
-        runCount: task.runCount,
-        nextAttemptAt: new Date(Date.now() + wait),
-        logs: [],
-      };
-    }
+  const wait = env.rateLimits.reserve(target.type, target.address);
+  if (wait > 0) {
+    return {
+      ...base,
+      kind: "postponed",
+      status: "Pending",
+      statusMessage: `waiting for ${NOTIFY_TYPE_LABELS[target.type] ?? target.type}'s rate limit`,
+      runCount: task.runCount,
+      nextAttemptAt: new Date(Date.now() + wait),
+      logs: [],
+    };
   }
 
   const harborEvent: HarborEvent = {
@@ -79,9 +83,16 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     event_data: JSON.parse(event.eventData),
   };
   const payload = renderPayload(
-    { type: target.type as "http" | "slack", payloadFormat: target.payloadFormat as "Default" | "CloudEvents" },
+    { type: target.type as NotifyType, payloadFormat: target.payloadFormat as PayloadFormat },
     harborEvent,
-    { id: task.webhookId, requestId: event.requestId, projectId: policy.projectId, policyId: policy.id },
+    {
+      id: task.webhookId,
+      requestId: event.requestId,
+      projectId: policy.projectId,
+      policyId: policy.id,
+      executionId: execution.id,
+      externalUrl: env.externalUrl,
+    },
   );
   const number = task.runCount + 1;
   const startedAt = new Date();
@@ -103,7 +114,19 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
       timeoutMs: env.retry.timeoutMs,
       allowList: env.allowList,
     });
-    if (result.status === 429 && result.retryAfterMs) env.slackLimiter.penalize(target.address, result.retryAfterMs);
+    if (result.status === 429 && result.retryAfterMs)
+      env.rateLimits.penalize(target.type, target.address, result.retryAfterMs);
+  } else if (isChatType(target.type)) {
+    const label = NOTIFY_TYPE_LABELS[target.type];
+    logs.push({ at: startedAt, level: "INFO", message: `sending ${label} message to ${targetHost(target.address)}/…` });
+    result = await sendChat({
+      type: target.type,
+      url: target.address,
+      body: payload.body,
+      timeoutMs: env.retry.timeoutMs,
+      allowList: env.allowList,
+      pause: (ms) => env.rateLimits.penalize(target.type, target.address, ms),
+    });
   } else {
     const auth = decryptOptional(target.authHeaderEnc);
     const timestamp = Math.floor(startedAt.getTime() / 1000);

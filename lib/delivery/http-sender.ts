@@ -21,6 +21,8 @@ export type HttpSendRequest = {
   skipCertVerify: boolean;
   allowList: readonly string[];
   maxExcerptBytes?: number;
+  /** Sees the response headers (a chat tool's rate-limit headers). */
+  onResponseHeaders?: (headers: Record<string, string | string[] | undefined>) => void;
 };
 
 // --- connection pools ---
@@ -161,6 +163,7 @@ export async function sendHttp(req: HttpSendRequest): Promise<SendResult> {
       signal,
     });
     const status = response.statusCode;
+    req.onResponseHeaders?.(response.headers);
     const excerpt = await readExcerpt(response.body, req.maxExcerptBytes ?? DEFAULT_MAX_EXCERPT_BYTES);
     const ok = status >= 200 && status < 300;
     const location = response.headers.location;

@@ -1,5 +1,5 @@
 /**
- * Slack deliveries through @slack/webhook, plus a per-webhook rate limiter.
+ * Slack deliveries through @slack/webhook (their pacing is lib/delivery/rate-limiter.ts).
  *
  * @slack/webhook v8 talks HTTP through an injectable `fetch` (not axios), and its HTTP error carries
  * the status and body but not the headers. We inject a fetch built on our guarded undici pools, so
@@ -123,82 +123,4 @@ export async function sendSlack(req: SlackSendRequest): Promise<SendResult> {
     const cause = error instanceof IncomingWebhookRequestError ? error.original : error;
     return { ok: false, durationMs: elapsed(), ...describeTransportError(cause) };
   }
-}
-
-// --- rate limiting ---
-
-export type SlackRateLimiter = {
-  /**
-   * 0: a token was taken, send now. Otherwise: the ms until a token is free; nothing is taken, so
-   * the worker postpones the task and asks again then (it never sleeps while holding a slot).
-   */
-  reserve(url: string): number;
-  /** After a 429: nothing goes to this webhook for `ms`; then one message, then the normal rate. */
-  penalize(url: string, ms: number): void;
-};
-
-export type SlackRateLimiterOptions = {
-  ratePerSec?: number;
-  burst?: number;
-  now?: () => number;
-};
-
-type Bucket = { tokens: number; refilledAt: number; blockedUntil: number };
-
-const MAX_TRACKED_WEBHOOKS = 1_000;
-
-/** Slack allows about one message per second per webhook, with short bursts. Token bucket per URL. */
-export function createSlackRateLimiter({
-  ratePerSec = 1,
-  burst = 3,
-  now = Date.now,
-}: SlackRateLimiterOptions = {}): SlackRateLimiter {
-  const buckets = new Map<string, Bucket>();
-  const msPerToken = 1000 / ratePerSec;
-
-  function bucketFor(url: string, at: number): Bucket {
-    let bucket = buckets.get(url);
-    if (!bucket) {
-      if (buckets.size >= MAX_TRACKED_WEBHOOKS) forgetIdle(at);
-      bucket = { tokens: burst, refilledAt: at, blockedUntil: 0 };
-      buckets.set(url, bucket);
-    }
-    const refill = (at - bucket.refilledAt) / msPerToken;
-    if (refill > 0) {
-      bucket.tokens = Math.min(burst, bucket.tokens + refill);
-      bucket.refilledAt = at;
-    }
-    return bucket;
-  }
-
-  /** A full, unblocked bucket holds no information: drop it to bound memory. */
-  function forgetIdle(at: number): void {
-    for (const [url, bucket] of buckets) {
-      const full = bucket.tokens + (at - bucket.refilledAt) / msPerToken >= burst;
-      if (full && bucket.blockedUntil <= at) buckets.delete(url);
-    }
-  }
-
-  return {
-    reserve(url) {
-      const at = now();
-      const bucket = bucketFor(url, at);
-      if (bucket.blockedUntil > at) return bucket.blockedUntil - at;
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return 0;
-      }
-      return Math.ceil((1 - bucket.tokens) * msPerToken);
-    },
-    penalize(url, ms) {
-      const at = now();
-      const bucket = bucketFor(url, at);
-      const end = Math.max(bucket.blockedUntil, at + Math.max(0, ms));
-      // No burst right after a 429: the block refills at most one token, usable when it ends.
-      const refill = (end - Math.max(at, bucket.refilledAt)) / msPerToken;
-      bucket.tokens = Math.min(1, bucket.tokens + Math.max(0, refill));
-      bucket.refilledAt = end;
-      bucket.blockedUntil = end;
-    },
-  };
 }

@@ -19,7 +19,7 @@ import { DeliveryScheduler, systemTimers, type Run } from "@/lib/delivery/schedu
 import { deliverTask, type DeliveryEnv, type TaskOutcome } from "@/lib/delivery/deliver";
 import { createRecorder, type AutoPause } from "@/lib/delivery/recorder";
 import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
-import { createSlackRateLimiter } from "@/lib/delivery/slack-sender";
+import { createTargetRateLimits } from "@/lib/delivery/rate-limiter";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/shared/retry-policy";
 import { localWakeups, TASKS_CHANNEL } from "@/lib/db/wakeup";
 import { purgeHistory } from "@/lib/delivery/retention";
@@ -62,7 +62,7 @@ export class DeliveryWorker {
   private idleTimer: NodeJS.Timeout | null = null;
   private cleanups: (() => void | Promise<void>)[] = [];
   private settingsCache: { at: number; allowList: string[]; defaults: RetryPolicy } | null = null;
-  private slackLimiter = createSlackRateLimiter();
+  private rateLimits = createTargetRateLimits();
   private recorder;
   /** Event data held by claimed tasks and deliveries in flight, in bytes. */
   readonly bytes: ByteBudget;
@@ -235,7 +235,8 @@ export class DeliveryWorker {
       allowList,
       retry: effectiveRetry(task.execution.policy, defaults),
       backoffScale: this.opts.backoffScale,
-      slackLimiter: this.slackLimiter,
+      rateLimits: this.rateLimits,
+      externalUrl: env().EXTERNAL_URL,
       worker: this.owner,
     };
     const sending = deliverTask(task, deliveryEnv)

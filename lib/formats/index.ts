@@ -1,18 +1,35 @@
-import type { HarborEvent, NotifyType, PayloadFormat } from "@/lib/shared/events";
+import type { ChatType, HarborEvent, NotifyType, PayloadFormat } from "@/lib/shared/events";
+import type { ChatContext } from "./chat-facts";
 import { buildCloudEvent, type CloudEventContext } from "./cloudevents";
 import { buildDefaultPayload } from "./default";
+import { buildDiscordMessage } from "./discord";
+import { buildGoogleChatMessage } from "./googlechat";
+import { buildMattermostMessage } from "./mattermost";
 import { buildSlackMessage } from "./slack";
+import { buildTeamsMessage } from "./teams";
 
 export type RenderTarget = { type: NotifyType; payloadFormat: PayloadFormat };
 export type RenderedPayload = { body: string; contentType: string };
+/** The CloudEvents context, plus what chat messages link to (the delivery in our UI, with EXTERNAL_URL). */
+export type RenderContext = CloudEventContext & { executionId?: number; externalUrl?: string };
+
+const CHAT_RENDERERS: Record<ChatType, (event: HarborEvent, ctx: ChatContext) => unknown> = {
+  teams: buildTeamsMessage,
+  googlechat: buildGoogleChatMessage,
+  mattermost: buildMattermostMessage,
+  discord: buildDiscordMessage,
+};
 
 /**
- * The request body a target receives for an event. Slack targets always get the
- * Slack message: the payload format applies to HTTP targets only.
+ * The request body a target receives for an event. Slack and the other chat tools always get their
+ * own message: the payload format applies to HTTP targets only.
  */
-export function renderPayload(target: RenderTarget, event: HarborEvent, ctx: CloudEventContext): RenderedPayload {
+export function renderPayload(target: RenderTarget, event: HarborEvent, ctx: RenderContext): RenderedPayload {
   if (target.type === "slack") {
     return { body: JSON.stringify(buildSlackMessage(event)), contentType: "application/json" };
+  }
+  if (target.type !== "http") {
+    return { body: JSON.stringify(CHAT_RENDERERS[target.type](event, ctx)), contentType: "application/json" };
   }
   if (target.payloadFormat === "CloudEvents") {
     const { body, contentType } = buildCloudEvent(event, ctx);

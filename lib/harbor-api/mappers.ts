@@ -1,5 +1,5 @@
 import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/shared/roles";
-import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS, type HarborEvent } from "@/lib/shared/events";
+import { EVENT_TYPES, NOTIFY_TYPES, payloadFormatsOf, type HarborEvent } from "@/lib/shared/events";
 import { buildDefaultPayload } from "@/lib/formats";
 import { taskMetrics } from "@/lib/history/queries";
 
@@ -165,6 +165,7 @@ export function toHarborWebhookJob(e: {
   startTime: Date;
   endTime: Date | null;
   event: EventRow;
+  target: { type: string };
   tasks: { updatedAt: Date }[];
 }) {
   const updated = Math.max(
@@ -176,7 +177,8 @@ export function toHarborWebhookJob(e: {
     id: e.id,
     policy_id: e.policyId,
     event_type: e.eventType,
-    notify_type: e.vendorType === "SLACK" ? "slack" : "http",
+    // The target's type: an execution's vendor type is Harbor's WEBHOOK or SLACK only.
+    notify_type: e.target.type,
     status: e.status,
     job_detail: defaultPayloadOf(e.event),
     creation_time: harborTime(e.startTime),
@@ -237,6 +239,7 @@ export function supportedWebhookEvents() {
   return {
     event_type: [...EVENT_TYPES],
     notify_type: [...NOTIFY_TYPES],
-    payload_formats: [{ notify_type: "http", formats: [...PAYLOAD_FORMATS] }],
+    // Only http targets choose; the chat tools get their own message, listed as Default as Harbor lists Slack.
+    payload_formats: NOTIFY_TYPES.map((type) => ({ notify_type: type, formats: [...payloadFormatsOf(type)] })),
   };
 }

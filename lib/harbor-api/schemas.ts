@@ -15,7 +15,9 @@ export const harborTargetSchema = z.strictObject({
   address: z.string(),
   auth_header: z.string().describe("Masked (••••••••) when set, empty for maintainers"),
   skip_cert_verify: z.boolean(),
-  payload_format: z.string().describe("Default or CloudEvents for http targets, empty for Slack"),
+  payload_format: z
+    .string()
+    .describe("Default or CloudEvents for http targets, empty for Slack and the other chat tools"),
   status: z.enum(["active", "paused"]).describe("Our extension: a target paused after 410 Gone or repeated failures"),
   paused_reason: z.string().optional(),
 });

@@ -615,6 +615,8 @@ function harborPaths(): OpenApiDocument["paths"] {
       get: harborOp({
         operationId: "GetSupportedEventTypes",
         summary: "Supported event types, notify types and payload formats",
+        description:
+          "Every notify type with its payload formats: http takes Default or CloudEvents; Slack and the other chat tools (teams, googlechat, mattermost, discord) get their own message and list Default only.",
         parameters: [P],
         responses: {
           200: { description: "What policies may use.", content: json(ref("HarborWebhookEvents")) },

@@ -73,8 +73,14 @@ export function prettyJson(text: string): string {
   }
 }
 
-export const NOTIFY_TYPE_LABELS: Record<string, string> = { http: "HTTP", slack: "Slack" };
-export const VENDOR_TYPE_LABELS: Record<string, string> = { WEBHOOK: "HTTP", SLACK: "Slack" };
+export const NOTIFY_TYPE_LABELS: Record<string, string> = {
+  http: "HTTP",
+  slack: "Slack",
+  teams: "Microsoft Teams",
+  googlechat: "Google Chat",
+  mattermost: "Mattermost",
+  discord: "Discord",
+};
 
 export function eventLabel(type: string): string {
   return isEventType(type) ? EVENT_LABELS[type] : type;

@@ -42,11 +42,24 @@ export const CLOUDEVENT_TYPES: Record<EventType, string> = {
   TAG_RETENTION: "harbor.tag_retention.finished",
 };
 
-export const NOTIFY_TYPES = ["http", "slack"] as const;
+export const NOTIFY_TYPES = ["http", "slack", "teams", "googlechat", "mattermost", "discord"] as const;
 export type NotifyType = (typeof NOTIFY_TYPES)[number];
+
+/** Chat tools besides Slack: each gets its own rendering of the event's facts (lib/formats/chat-*). */
+export const CHAT_TYPES = ["teams", "googlechat", "mattermost", "discord"] as const;
+export type ChatType = (typeof CHAT_TYPES)[number];
+
+export function isChatType(value: unknown): value is ChatType {
+  return typeof value === "string" && (CHAT_TYPES as readonly string[]).includes(value);
+}
 
 export const PAYLOAD_FORMATS = ["Default", "CloudEvents"] as const;
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
+
+/** The payload formats a notify type takes: only http targets choose; the others get their tool's message. */
+export function payloadFormatsOf(type: NotifyType): readonly PayloadFormat[] {
+  return type === "http" ? PAYLOAD_FORMATS : ["Default"];
+}
 
 export function isEventType(value: unknown): value is EventType {
   return typeof value === "string" && (EVENT_TYPES as readonly string[]).includes(value);

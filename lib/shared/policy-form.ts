@@ -5,7 +5,14 @@
  */
 import { numberRangeMessage } from "@/lib/shared/input-rules";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
-import { EVENT_TYPES, isEventType, type EventType, type NotifyType, type PayloadFormat } from "@/lib/shared/events";
+import {
+  EVENT_TYPES,
+  isEventType,
+  NOTIFY_TYPES,
+  type EventType,
+  type NotifyType,
+  type PayloadFormat,
+} from "@/lib/shared/events";
 import { policyInputSchema, sameOrigin, SECRET_MASK, urlOrigin, type PolicyInput } from "@/lib/shared/policy-input";
 
 /** What happens to the stored auth header on save. New policies, and policies without one, use "replace". */
@@ -96,7 +103,7 @@ export function policyToFormValues(policy: PolicyForForm): PolicyFormValues {
     name: policy.name,
     description: policy.description,
     enabled: policy.enabled,
-    notifyType: t?.type === "slack" ? "slack" : "http",
+    notifyType: NOTIFY_TYPES.find((type) => type === t?.type) ?? "http",
     payloadFormat: t?.payload_format === "CloudEvents" ? "CloudEvents" : "Default",
     eventTypes: policy.event_types.filter(isEventType),
     address: t?.address ?? "",

@@ -3,6 +3,7 @@
  * the policy form alike. Browser-safe: the form validates with it before the server validates again.
  */
 import { z } from "zod";
+import { NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
 import { globProblem } from "@/lib/shared/glob";
 import { atMostChars, enter, requiredText, TRUE_OR_FALSE, visibleName } from "@/lib/shared/input-rules";
@@ -35,15 +36,29 @@ export const webhookUrlSchema = requiredText("the URL", 2048).superRefine((v, ct
   }
 });
 
-const SECRET_URL_HOSTS = ["hooks.slack.com"];
-
 /**
- * Slack-style incoming-webhook URLs carry their secret in the path
- * (https://hooks.slack.com/services/T…/B…/secret): whoever reads one can post to the channel.
+ * Hosts of chat tools whose incoming-webhook URLs are their own secret: whoever reads one can post
+ * to the channel. Slack and Discord carry it in the last path segment
+ * (https://hooks.slack.com/services/T…/B…/secret, https://discord.com/api/webhooks/id/token),
+ * Google Chat and Teams Workflows in the query (key and token, sig). A leading dot matches subdomains.
  */
+const SECRET_URL_HOSTS = [
+  "hooks.slack.com",
+  "discord.com",
+  "discordapp.com",
+  "chat.googleapis.com",
+  ".logic.azure.com",
+  ".api.powerplatform.com",
+];
+
+function isSecretHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return SECRET_URL_HOSTS.some((h) => (h.startsWith(".") ? host.endsWith(h) : host === h));
+}
+
 export function isSecretUrl(address: string): boolean {
   const u = parsedUrl(address);
-  return !!u && SECRET_URL_HOSTS.includes(u.hostname.toLowerCase()) && u.pathname.split("/").filter(Boolean).length > 1;
+  return !!u && isSecretHost(u.hostname) && u.pathname.split("/").filter(Boolean).length > 1;
 }
 
 /**
@@ -82,7 +97,11 @@ const headerValue = z
 export const targetInputSchema = z
   .object(
     {
-      type: z.enum(NOTIFY_TYPES, "Choose http or slack."),
+      type: z
+        .enum(NOTIFY_TYPES, `Choose one of ${NOTIFY_TYPES.join(", ")}.`)
+        .describe(
+          "http: a POST of Harbor's payload (Default or CloudEvents). slack, teams (a Teams Workflows webhook), googlechat, mattermost, discord: that tool's incoming-webhook message, rendered for it (payload format Default only, no auth header, not signed).",
+        ),
       address: webhookUrlSchema.describe(
         "The URL deliveries are POSTed to. A Slack URL read back masked (its last path segment) keeps the stored URL when sent back for a target of the same type.",
       ),
@@ -101,18 +120,21 @@ export const targetInputSchema = z
     "Send each target as an object with a type and an address.",
   )
   .superRefine((t, ctx) => {
-    if (t.type === "slack" && t.payload_format === "CloudEvents") {
+    if (t.type === "http") return;
+    // Chat tools get their own message, unsigned and without an auth header (their URL is the secret).
+    const tool = NOTIFY_TYPE_LABELS[t.type];
+    if (t.payload_format === "CloudEvents") {
       ctx.addIssue({
         code: "custom",
         path: ["payload_format"],
-        message: "Slack targets always get the Slack message: leave the payload format empty or Default.",
+        message: `${tool} targets always get the ${tool} message: leave the payload format empty or Default.`,
       });
     }
-    if (t.type === "slack" && t.auth_header && t.auth_header !== SECRET_MASK) {
+    if (t.auth_header && t.auth_header !== SECRET_MASK) {
       ctx.addIssue({
         code: "custom",
         path: ["auth_header"],
-        message: "Slack targets take no auth header: leave it empty.",
+        message: `${tool} targets take no auth header: leave it empty.`,
       });
     }
   });

@@ -37,14 +37,21 @@ export function executionPayload(event: StoredEvent): string {
 export function taskRequestBody(
   event: StoredEvent,
   target: { type: string; payloadFormat: string },
-  ids: { webhookId: string; projectId: number; policyId: number },
+  ids: { webhookId: string; projectId: number; policyId: number; executionId?: number; externalUrl?: string },
 ): { body: string; contentType: string } | null {
   const harborEvent = toHarborEvent(event);
   if (!harborEvent) return null;
   const rendered = renderPayload(
     { type: target.type as NotifyType, payloadFormat: target.payloadFormat as PayloadFormat },
     harborEvent,
-    { id: ids.webhookId, requestId: event.requestId, projectId: ids.projectId, policyId: ids.policyId },
+    {
+      id: ids.webhookId,
+      requestId: event.requestId,
+      projectId: ids.projectId,
+      policyId: ids.policyId,
+      executionId: ids.executionId,
+      externalUrl: ids.externalUrl,
+    },
   );
   return { body: JSON.stringify(JSON.parse(rendered.body), null, 2), contentType: rendered.contentType };
 }

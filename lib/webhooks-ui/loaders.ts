@@ -178,7 +178,7 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
   const redelivered = await redeliveredAfter(items.flatMap((e) => e.tasks.map((t) => t.id)));
   const executions = items.map((e) => ({
     id: e.id,
-    vendorType: e.vendorType,
+    targetType: e.target.type,
     status: e.status,
     statusMessage: e.statusMessage,
     eventType: e.eventType,
@@ -257,6 +257,8 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
         webhookId: t.webhookId,
         projectId: access.project.id,
         policyId: policy.id,
+        executionId: execution.id,
+        externalUrl: env().EXTERNAL_URL,
       }),
       attempts: t.attempts.map((a) => ({
         id: a.id,

@@ -240,6 +240,76 @@ describe("secrets", () => {
   });
 });
 
+describe("chat notify types", () => {
+  it("accepts a target of each chat type, reads it back with an empty payload format, and updates its type", async () => {
+    const targets = [
+      { type: "teams", address: "https://prod.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke" },
+      { type: "googlechat", address: "https://chat.googleapis.com/v1/spaces/AAA/messages" },
+      { type: "mattermost", address: "https://mattermost.example.com/hooks/xyz" },
+      { type: "discord", address: "https://discord.com/api/webhooks/1/token", payload_format: "Default" },
+    ];
+    const create = await call(policies.POST, `${base()}/policies`, {
+      method: "POST",
+      params: pp(),
+      auth: w.auth.projectAdmin,
+      body: { name: uniquePolicyName("chat"), event_types: ["PUSH_ARTIFACT"], targets },
+    });
+    expect(create.status).toBe(201);
+    const id = Number(create.headers.get("location")!.split("/").pop());
+    const read = await call(policy.GET, `${base()}/policies/${id}`, {
+      params: polParams(id),
+      auth: w.auth.projectAdmin,
+    });
+    const json = read.json as HarborPolicyJson;
+    expect(json.targets.map((t) => [t.type, t.address, t.payload_format, t.auth_header])).toEqual(
+      targets.map((t) => [t.type, t.address, "", ""]),
+    );
+
+    // A Harbor client's PUT (Harbor's fields only) of what it read keeps the types.
+    const harborOnly = {
+      ...json,
+      targets: json.targets.map(({ type, address, auth_header, skip_cert_verify, payload_format }) => ({
+        type,
+        address,
+        auth_header,
+        skip_cert_verify,
+        payload_format,
+      })),
+    };
+    const put = await call(policy.PUT, `${base()}/policies/${id}`, {
+      method: "PUT",
+      params: polParams(id),
+      auth: w.auth.projectAdmin,
+      body: {
+        ...harborOnly,
+        targets: [{ ...harborOnly.targets[3], type: "mattermost" }, ...harborOnly.targets.slice(1)],
+      },
+    });
+    expect(put.status).toBe(200);
+    const after = await call(policy.GET, `${base()}/policies/${id}`, {
+      params: polParams(id),
+      auth: w.auth.projectAdmin,
+    });
+    expect((after.json as HarborPolicyJson).targets.map((t) => t.type)).toEqual([
+      "mattermost",
+      "googlechat",
+      "mattermost",
+      "discord",
+    ]);
+  });
+
+  it("names the chat type of a webhook job", async () => {
+    const p = await makePolicy(w.users.sys.actor, w.project, {
+      targets: [{ type: "discord", address: "https://discord.com/api/webhooks/1/t" }],
+    });
+    await makeDelivery(p, { status: "Success" });
+    const r = await call(jobs.GET, `${base()}/jobs?policy_id=${p.id}`, { params: pp(), auth: w.auth.maintainer });
+    expect(r.status, r.text).toBe(200);
+    expect((r.json as { notify_type: string }[]).map((j) => j.notify_type)).toEqual(["discord"]);
+    expect(harborWebhookJobSchema.safeParse((r.json as unknown[])[0]).success).toBe(true);
+  });
+});
+
 describe("validation errors (400, Harbor's error shape)", () => {
   const valid = () => ({
     name: uniquePolicyName("v"),
@@ -272,7 +342,24 @@ describe("validation errors (400, Harbor's error shape)", () => {
     [
       "an unknown notify type",
       { targets: [{ type: "email", address: "https://example.com" }] },
-      "targets.0.type: Choose http or slack.",
+      "targets.0.type: Choose one of http, slack, teams, googlechat, mattermost, discord.",
+    ],
+    [
+      "CloudEvents on a Discord target",
+      {
+        targets: [{ type: "discord", address: "https://discord.com/api/webhooks/1/t", payload_format: "CloudEvents" }],
+      },
+      "targets.0.payload_format: Discord targets always get the Discord message: leave the payload format empty or Default.",
+    ],
+    [
+      "an auth header on a Teams target",
+      { targets: [{ type: "teams", address: "https://x.logic.azure.com/workflows/w", auth_header: "Bearer x" }] },
+      "targets.0.auth_header: Microsoft Teams targets take no auth header: leave it empty.",
+    ],
+    [
+      "a chat type in another spelling",
+      { targets: [{ type: "Teams", address: "https://x.logic.azure.com/workflows/w" }] },
+      "targets.0.type: Choose one of http, slack, teams, googlechat, mattermost, discord.",
     ],
     ["an empty name", { name: "  " }, "name: Enter a name."],
   ])("POST with %s", async (_what, change, message) => {
@@ -1049,8 +1136,15 @@ describe("events, lasttrigger and signing keys", () => {
         "REPLICATION",
         "TAG_RETENTION",
       ],
-      notify_type: ["http", "slack"],
-      payload_formats: [{ notify_type: "http", formats: ["Default", "CloudEvents"] }],
+      notify_type: ["http", "slack", "teams", "googlechat", "mattermost", "discord"],
+      payload_formats: [
+        { notify_type: "http", formats: ["Default", "CloudEvents"] },
+        { notify_type: "slack", formats: ["Default"] },
+        { notify_type: "teams", formats: ["Default"] },
+        { notify_type: "googlechat", formats: ["Default"] },
+        { notify_type: "mattermost", formats: ["Default"] },
+        { notify_type: "discord", formats: ["Default"] },
+      ],
     });
   });
 

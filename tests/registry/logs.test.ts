@@ -13,7 +13,7 @@ import { loginLimiter } from "@/lib/auth/rate-limit";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { deliverTask } from "@/lib/delivery/deliver";
 import type { ClaimedTask } from "@/lib/delivery/load";
-import { createSlackRateLimiter } from "@/lib/delivery/slack-sender";
+import { createTargetRateLimits } from "@/lib/delivery/rate-limiter";
 import { sampleEvent } from "@/lib/events/samples";
 import { DEFAULT_RETRY_POLICY } from "@/lib/shared/retry-policy";
 import { getSettings } from "@/lib/settings/settings";
@@ -87,7 +87,7 @@ describe("operator's log", () => {
         allowList: ["127.0.0.0/8"],
         retry: DEFAULT_RETRY_POLICY,
         backoffScale: 1,
-        slackLimiter: createSlackRateLimiter(),
+        rateLimits: createTargetRateLimits(),
       });
       expect(outcome.status).toBe("Error");
       const [line] = lines(/^delivery failed finally/);

@@ -20,7 +20,7 @@ import { encryptSecret, safeEqual } from "@/lib/crypto/secret-box";
 import { deliverTask } from "@/lib/delivery/deliver";
 import type { ClaimedTask } from "@/lib/delivery/load";
 import { DEFAULT_RETRY_POLICY } from "@/lib/shared/retry-policy";
-import { createSlackRateLimiter } from "@/lib/delivery/slack-sender";
+import { createTargetRateLimits } from "@/lib/delivery/rate-limiter";
 import { isRegistryTokenValid } from "@/lib/settings/registry-token";
 import { sampleEvent } from "@/lib/events/samples";
 import { startServer } from "../helpers/receiver";
@@ -195,7 +195,7 @@ describe("CRLF in an auth header", () => {
         allowList: ["127.0.0.0/8"],
         retry: DEFAULT_RETRY_POLICY,
         backoffScale: 1,
-        slackLimiter: createSlackRateLimiter(),
+        rateLimits: createTargetRateLimits(),
       });
       expect(outcome).toMatchObject({ status: "Error", runCount: 1 });
       expect(outcome.attempt?.error).toMatch(/line break/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EVENT_TYPES } from "@/lib/shared/events";
-import { policyInputSchema, SECRET_MASK } from "@/lib/shared/policy-input";
+import { CHAT_TYPES, EVENT_TYPES } from "@/lib/shared/events";
+import { isSecretUrl, maskSecretUrl, policyInputSchema, SECRET_MASK } from "@/lib/shared/policy-input";
 import {
   addError,
   emptyPolicyForm,
@@ -84,6 +84,27 @@ describe("policy form → policy input", () => {
       payload_format: null,
     });
     expect(policyInputSchema.safeParse(input).success).toBe(true);
+  });
+
+  it.each(CHAT_TYPES.map((t) => [t]))("%s targets are edited like Slack's and read back as their type", (type) => {
+    const input = formToPolicyInput(
+      form({ notifyType: type, payloadFormat: "CloudEvents", authHeader: "Bearer x", verifyCert: false }),
+    ) as { targets: unknown[] };
+    expect(input.targets[0]).toEqual({
+      type,
+      address: "https://ci.example.com/hook",
+      auth_header: null,
+      skip_cert_verify: false,
+      payload_format: null,
+    });
+    expect(policyInputSchema.safeParse(input).success).toBe(true);
+    const back = policyToFormValues({
+      ...stored,
+      targets: [
+        { type, address: "https://chat.example.com/x", auth_header: "", skip_cert_verify: false, payload_format: "" },
+      ],
+    });
+    expect(back.notifyType).toBe(type);
   });
 
   it("the stored auth header is kept with SECRET_MASK, replaced with a new value, or removed", () => {
@@ -236,5 +257,30 @@ describe("server errors → form fields", () => {
   it("reads the retry limits from the shared schema", () => {
     expect(retryBounds("max_attempts")).toEqual({ min: 1, max: 20 });
     expect(retryBounds("timeout_ms")).toEqual({ min: 500, max: 60_000 });
+  });
+});
+
+describe("chat webhook URLs are secrets", () => {
+  it.each([
+    ["https://hooks.slack.com/services/T0/B0/slacksecret", "https://hooks.slack.com/services/T0/B0/••••••••"],
+    ["https://discord.com/api/webhooks/123/discordsecret", "https://discord.com/api/webhooks/123/••••••••"],
+    [
+      "https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=chatsecret",
+      "https://chat.googleapis.com/v1/spaces/AAA/••••••••",
+    ],
+    [
+      "https://prod-1.westeurope.logic.azure.com:443/workflows/w1/triggers/manual/paths/invoke?api-version=1&sig=teamssecret",
+      "https://prod-1.westeurope.logic.azure.com/workflows/w1/triggers/manual/paths/••••••••",
+    ],
+  ])("%s is masked for readers without webhook.secrets", (url, masked) => {
+    expect(isSecretUrl(url)).toBe(true);
+    expect(maskSecretUrl(url)).toBe(masked);
+  });
+
+  it("leaves other URLs as they are", () => {
+    for (const url of ["https://ci.example.com/hooks/harbor?token=x", "https://notdiscord.com/api/webhooks/1/x"]) {
+      expect(isSecretUrl(url)).toBe(false);
+      expect(maskSecretUrl(url)).toBe(url);
+    }
   });
 });

@@ -72,10 +72,10 @@ export default async function WebhooksPage({
           ) : (
             <EmptyState title="No webhooks yet">
               <p className="mx-auto max-w-xl">
-                A webhook sends an HTTP POST (or a Slack message) to an endpoint of yours whenever something happens in
-                this project: an artifact is pushed, pulled or deleted, a scan finishes, a quota is reached, a
-                replication or tag retention runs. Use it to trigger builds and deployments, rescan images or tell a
-                team channel.
+                A webhook sends an HTTP POST (or a message to Slack, Teams, Google Chat, Mattermost or Discord) to an
+                endpoint of yours whenever something happens in this project: an artifact is pushed, pulled or deleted,
+                a scan finishes, a quota is reached, a replication or tag retention runs. Use it to trigger builds and
+                deployments, rescan images or tell a team channel.
               </p>
               {data.manage && (
                 <p className="mt-3">

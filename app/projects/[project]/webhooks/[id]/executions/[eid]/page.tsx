@@ -5,7 +5,7 @@ import { AutoRefresh } from "@/components/webhooks/auto-refresh";
 import { RedeliverTaskButton, StopExecutionButton } from "@/components/webhooks/execution-actions";
 import { CodeBlock } from "@/components/webhooks/json-block";
 import { StatusBadge } from "@/components/webhooks/status-badge";
-import { elapsed, eventLabel, formatDuration, VENDOR_TYPE_LABELS } from "@/lib/shared/display";
+import { elapsed, eventLabel, formatDuration, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { loadExecutionDetail } from "@/lib/webhooks-ui/loaders";
 import { Time } from "@/components/ui/time";
 import { titled, webhookTitle } from "@/lib/webhooks-ui/titles";
@@ -101,7 +101,7 @@ export default async function ExecutionPage({
               {eventLabel(execution.eventType)} <code className="text-xs text-slate-500">{execution.eventType}</code>
             </Row>
             <Row label="Notify type">
-              {VENDOR_TYPE_LABELS[execution.vendorType] ?? execution.vendorType}
+              {NOTIFY_TYPE_LABELS[execution.target.type] ?? execution.target.type}
               {execution.target.type === "http" && ` · ${execution.target.payloadFormat}`}
             </Row>
             <Row label="Endpoint">
