@@ -7,38 +7,11 @@ import { sendSlack, type SlackRateLimiter } from "@/lib/delivery/slack-sender";
 import { classifyOutcome, nextAttemptDelayMs } from "@/lib/delivery/retry";
 import type { RetryPolicy } from "@/lib/shared/retry-policy";
 import { signatureHeaders } from "@/lib/delivery/signature";
-import type { SendResult } from "@/lib/delivery/outcome";
+import type { AttemptRecord, LogLine, SendResult, TaskOutcome } from "@/lib/delivery/outcome";
 import type { ClaimedTask } from "@/lib/delivery/load";
 import { logger } from "@/lib/log/logger";
 
-/** What one attempt (or a postponement) means for the database; written by the recorder. */
-export type TaskOutcome = {
-  taskId: number;
-  executionId: number;
-  targetId: number;
-  /** Postponed: no request was made (rate limit); the task waits until `nextAttemptAt`. */
-  kind: "attempted" | "postponed";
-  status: "Pending" | "Success" | "Error";
-  statusMessage: string;
-  runCount: number;
-  nextAttemptAt?: Date;
-  endTime?: Date;
-  attempt?: {
-    number: number;
-    startedAt: Date;
-    durationMs: number;
-    responseStatus?: number;
-    responseExcerpt?: string;
-    error?: string;
-    requestHeaders: string;
-  };
-  logs: { at: Date; level: string; message: string }[];
-  /** 410 Gone: pause the target with this reason. */
-  pauseTarget?: string;
-  /** Whether the target answered well (resets its failure count) or the task ended in error. */
-  targetHealth?: "ok" | "exhausted";
-  latencyMs?: number;
-};
+export type { TaskOutcome } from "@/lib/delivery/outcome";
 
 export type DeliveryEnv = {
   allowList: string[];
@@ -63,10 +36,9 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
       return {
         ...base,
         kind: "postponed",
-        status: "Pending",
-        statusMessage: "waiting for Slack's rate limit",
+        reason: "waiting for Slack's rate limit",
         runCount: task.runCount,
-        nextAttemptAt: new Date(Date.now() + wait),
+        retryAt: new Date(Date.now() + wait),
         logs: [],
       };
     }
@@ -85,7 +57,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   );
   const number = task.runCount + 1;
   const startedAt = new Date();
-  const logs: TaskOutcome["logs"] = [
+  const logs: LogLine[] = [
     {
       at: startedAt,
       level: "INFO",
@@ -127,7 +99,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   }
 
   const endedAt = new Date();
-  const attempt = {
+  const attempt: AttemptRecord = {
     number,
     startedAt,
     durationMs: Math.round(result.durationMs),
@@ -144,14 +116,11 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     logs.push({ at: endedAt, level: "INFO", message: `success to run webhook job: ${described}` });
     return {
       ...base,
-      kind: "attempted",
-      status: "Success",
-      statusMessage: "",
+      kind: "success",
       runCount: number,
       endTime: endedAt,
       attempt,
       logs,
-      targetHealth: "ok",
       latencyMs,
     };
   }
@@ -162,14 +131,14 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     logFinalFailure(task, number, result, "410 Gone: target paused");
     return {
       ...base,
-      kind: "attempted",
-      status: "Error",
-      statusMessage: described,
+      kind: "failed",
+      reason: described,
       runCount: number,
       endTime: endedAt,
       attempt,
       logs,
       pauseTarget: reason,
+      exhausted: false,
       latencyMs,
     };
   }
@@ -183,11 +152,10 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     });
     return {
       ...base,
-      kind: "attempted",
-      status: "Pending",
-      statusMessage: `attempt ${number} failed: ${described}`,
+      kind: "retry",
+      reason: `attempt ${number} failed: ${described}`,
       runCount: number,
-      nextAttemptAt,
+      retryAt: nextAttemptAt,
       attempt,
       logs,
       latencyMs,
@@ -198,14 +166,13 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   logFinalFailure(task, number, result, why);
   return {
     ...base,
-    kind: "attempted",
-    status: "Error",
-    statusMessage: `${described} (${why})`,
+    kind: "failed",
+    reason: `${described} (${why})`,
     runCount: number,
     endTime: endedAt,
     attempt,
     logs,
-    targetHealth: "exhausted",
+    exhausted: true,
     latencyMs,
   };
 }

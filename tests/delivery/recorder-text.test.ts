@@ -135,14 +135,11 @@ describe("text a database cannot store", () => {
       taskId: t.id,
       executionId: t.executionId,
       targetId: t.targetId,
-      kind: "attempted",
-      status: "Success",
-      statusMessage: "",
+      kind: "success",
       runCount: 1,
       endTime: new Date(),
       attempt: { number: 1, startedAt: new Date(), durationMs, responseStatus: 200, requestHeaders: "{}" },
       logs: [{ at: new Date(), level: "INFO", message: "success to run webhook job" }],
-      targetHealth: "ok",
     });
     const recorder = createRecorder({ owner: "isolation", autoPause: { failures: 100, windowMs: 0 } });
     // NaN: SQLite stores it as NULL (a NOT NULL column), PostgreSQL refuses it for an integer.
