@@ -1,6 +1,6 @@
 import { decryptOptional } from "@/lib/crypto/secret-box";
 import type { HarborEvent } from "@/lib/shared/events";
-import { renderPayload } from "@/lib/formats";
+import { renderPayload, type RenderedPayload } from "@/lib/formats";
 import { activeSigningSecrets } from "@/lib/delivery/signing-keys";
 import { sendHttp, USER_AGENT } from "@/lib/delivery/http-sender";
 import { sendSlack, type SlackRateLimiter } from "@/lib/delivery/slack-sender";
@@ -27,7 +27,7 @@ const MASKED_HEADERS = new Set(["authorization"]);
 /** Sends one claimed task and decides its next state. Never throws for delivery failures. */
 export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<TaskOutcome> {
   const { execution } = task;
-  const { target, policy, event } = execution;
+  const { target, policy } = execution;
   const base = { taskId: task.id, executionId: execution.id, targetId: target.id };
 
   if (target.type === "slack") {
@@ -44,17 +44,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     }
   }
 
-  const harborEvent: HarborEvent = {
-    type: event.type as HarborEvent["type"],
-    occur_at: event.occurAt,
-    operator: event.operator,
-    event_data: JSON.parse(event.eventData),
-  };
-  const payload = renderPayload(
-    { type: target.type as "http" | "slack", payloadFormat: target.payloadFormat as "Default" | "CloudEvents" },
-    harborEvent,
-    { id: task.webhookId, requestId: event.requestId, projectId: policy.projectId, policyId: policy.id },
-  );
+  const payload = payloadFor(task);
   const number = task.runCount + 1;
   const startedAt = new Date();
   const logs: LogLine[] = [
@@ -174,6 +164,39 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     logs,
     exhausted: true,
     latencyMs,
+  };
+}
+
+/**
+ * Payloads that depend only on the event and the target's kind and format (Slack, Default), per
+ * event object: a claim batch's tasks of one event share that object (load.ts), so an event sent to
+ * many targets is parsed and rendered once per batch. CloudEvents carry each task's id: rendered per task.
+ */
+const sharedPayloads = new WeakMap<ClaimedTask["execution"]["event"], Map<string, RenderedPayload>>();
+
+function payloadFor(task: ClaimedTask): RenderedPayload {
+  const { target, policy, event } = task.execution;
+  const render = () =>
+    renderPayload(
+      { type: target.type as "http" | "slack", payloadFormat: target.payloadFormat as "Default" | "CloudEvents" },
+      harborEventOf(event),
+      { id: task.webhookId, requestId: event.requestId, projectId: policy.projectId, policyId: policy.id },
+    );
+  if (target.type !== "slack" && target.payloadFormat === "CloudEvents") return render();
+  const key = target.type === "slack" ? "slack" : target.payloadFormat;
+  let perEvent = sharedPayloads.get(event);
+  if (!perEvent) sharedPayloads.set(event, (perEvent = new Map()));
+  let payload = perEvent.get(key);
+  if (!payload) perEvent.set(key, (payload = render()));
+  return payload;
+}
+
+function harborEventOf(event: ClaimedTask["execution"]["event"]): HarborEvent {
+  return {
+    type: event.type as HarborEvent["type"],
+    occur_at: event.occurAt,
+    operator: event.operator,
+    event_data: JSON.parse(event.eventData),
   };
 }
 

@@ -115,8 +115,9 @@ export function describeTransportError(error: unknown): TransportFailure {
   return { errorKind: "network", error: first ? first.message || first.name : String(error) };
 }
 
-/** One log line of a task's history. */
-export type LogLine = { at: Date; level: string; message: string };
+import type { LogLine } from "@/lib/shared/attempt-log";
+
+export type { LogLine };
 
 /** The request an attempt made and what came back: one Attempt row. */
 export type AttemptRecord = {

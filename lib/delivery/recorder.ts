@@ -5,6 +5,7 @@ import { driverDate, rawTransaction, type RawRunner } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 import { targetHealth, type AttemptRecord, type LogLine, type TaskOutcome } from "@/lib/delivery/outcome";
 import { countStoppedAttempt, finish } from "@/lib/delivery/task-state";
+import { encodeAttemptLog } from "@/lib/shared/attempt-log";
 import { logger } from "@/lib/log/logger";
 
 export type AutoPause = { failures: number; windowMs: number };
@@ -180,7 +181,6 @@ async function recordStoppedInFlight(tx: Tx, outcomes: TaskOutcome[]) {
   }
   if (recorded.length === 0) return;
   await insertAttempts(tx, recorded);
-  await insertLogs(tx, recorded);
 }
 
 /** The outcome's log lines up to the request, then what came back (no retry is scheduled: the task is stopped). */
@@ -200,22 +200,26 @@ function sentText(a: AttemptRecord): string {
   return `the request was attempted; no response: ${a.error ?? "unknown error"} (not retried: the task is stopped)`;
 }
 
+/** One Attempt row per attempt, carrying the attempt's log lines (lib/shared/attempt-log.ts). */
 async function insertAttempts(tx: Tx, outcomes: TaskOutcome[]) {
   const rows = outcomes.flatMap((o) => {
     if (o.kind === "postponed" || !o.attempt) return [];
     const a = o.attempt;
     return [
-      Prisma.sql`(${o.taskId}, ${a.number}, ${a.startedAt}, ${a.durationMs}, ${a.responseStatus ?? null}, ${a.responseExcerpt ?? null}, ${a.error ?? null}, ${a.requestHeaders})`,
+      Prisma.sql`(${o.taskId}, ${a.number}, ${a.startedAt}, ${a.durationMs}, ${a.responseStatus ?? null}, ${a.responseExcerpt ?? null}, ${a.error ?? null}, ${a.requestHeaders}, ${encodeAttemptLog(o.logs)})`,
     ];
   });
   if (rows.length === 0) return;
   await tx.execute(
-    Prisma.sql`INSERT INTO "Attempt" ("taskId", "number", "startedAt", "durationMs", "responseStatus", "responseExcerpt", "error", "requestHeaders") VALUES ${Prisma.join(rows)}`,
+    Prisma.sql`INSERT INTO "Attempt" ("taskId", "number", "startedAt", "durationMs", "responseStatus", "responseExcerpt", "error", "requestHeaders", "log") VALUES ${Prisma.join(rows)}`,
   );
 }
 
+/** TaskLog rows for the lines of outcomes without an attempt (a postponement, an unrecordable result). */
 async function insertLogs(tx: Tx, outcomes: TaskOutcome[]) {
-  const rows = outcomes.flatMap((o) => o.logs.map((l) => Prisma.sql`(${o.taskId}, ${l.at}, ${l.level}, ${l.message})`));
+  const rows = outcomes
+    .filter((o) => o.kind === "postponed" || !o.attempt)
+    .flatMap((o) => o.logs.map((l) => Prisma.sql`(${o.taskId}, ${l.at}, ${l.level}, ${l.message})`));
   if (rows.length === 0) return;
   await tx.execute(Prisma.sql`INSERT INTO "TaskLog" ("taskId", "at", "level", "message") VALUES ${Prisma.join(rows)}`);
 }
