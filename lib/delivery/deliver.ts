@@ -1,5 +1,5 @@
 import { decryptOptional } from "@/lib/crypto/secret-box";
-import { renderPayload } from "@/lib/formats";
+import { renderPayload, type RenderedPayload } from "@/lib/formats";
 import { activeSigningSecrets } from "@/lib/delivery/signing-keys";
 import { sendHttp, USER_AGENT } from "@/lib/delivery/http-sender";
 import { sendSlack } from "@/lib/delivery/slack-sender";
@@ -10,38 +10,11 @@ import { NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { classifyOutcome, nextAttemptDelayMs } from "@/lib/delivery/retry";
 import type { RetryPolicy } from "@/lib/shared/retry-policy";
 import { signatureHeaders } from "@/lib/delivery/signature";
-import type { SendResult } from "@/lib/delivery/outcome";
+import type { AttemptRecord, LogLine, SendResult, TaskOutcome } from "@/lib/delivery/outcome";
 import type { ClaimedTask } from "@/lib/delivery/load";
 import { logger } from "@/lib/log/logger";
 
-/** What one attempt (or a postponement) means for the database; written by the recorder. */
-export type TaskOutcome = {
-  taskId: number;
-  executionId: number;
-  targetId: number;
-  /** Postponed: no request was made (rate limit); the task waits until `nextAttemptAt`. */
-  kind: "attempted" | "postponed";
-  status: "Pending" | "Success" | "Error";
-  statusMessage: string;
-  runCount: number;
-  nextAttemptAt?: Date;
-  endTime?: Date;
-  attempt?: {
-    number: number;
-    startedAt: Date;
-    durationMs: number;
-    responseStatus?: number;
-    responseExcerpt?: string;
-    error?: string;
-    requestHeaders: string;
-  };
-  logs: { at: Date; level: string; message: string }[];
-  /** 410 Gone: pause the target with this reason. */
-  pauseTarget?: string;
-  /** Whether the target answered well (resets its failure count) or the task ended in error. */
-  targetHealth?: "ok" | "exhausted";
-  latencyMs?: number;
-};
+export type { TaskOutcome } from "@/lib/delivery/outcome";
 
 export type DeliveryEnv = {
   allowList: string[];
@@ -60,7 +33,7 @@ const MASKED_HEADERS = new Set(["authorization"]);
 /** Sends one claimed task and decides its next state. Never throws for delivery failures. */
 export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<TaskOutcome> {
   const { execution } = task;
-  const { target, policy, event } = execution;
+  const { target, policy } = execution;
   const base = { taskId: task.id, executionId: execution.id, targetId: target.id };
 
   const wait = env.rateLimits.reserve(target.type, target.address);
@@ -68,35 +41,17 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     return {
       ...base,
       kind: "postponed",
-      status: "Pending",
-      statusMessage: `waiting for ${NOTIFY_TYPE_LABELS[target.type] ?? target.type}'s rate limit`,
+      reason: `waiting for ${NOTIFY_TYPE_LABELS[target.type] ?? target.type}'s rate limit`,
       runCount: task.runCount,
-      nextAttemptAt: new Date(Date.now() + wait),
+      retryAt: new Date(Date.now() + wait),
       logs: [],
     };
   }
 
-  const harborEvent: HarborEvent = {
-    type: event.type as HarborEvent["type"],
-    occur_at: event.occurAt,
-    operator: event.operator,
-    event_data: JSON.parse(event.eventData),
-  };
-  const payload = renderPayload(
-    { type: target.type as NotifyType, payloadFormat: target.payloadFormat as PayloadFormat },
-    harborEvent,
-    {
-      id: task.webhookId,
-      requestId: event.requestId,
-      projectId: policy.projectId,
-      policyId: policy.id,
-      executionId: execution.id,
-      externalUrl: env.externalUrl,
-    },
-  );
+  const payload = payloadFor(task, env);
   const number = task.runCount + 1;
   const startedAt = new Date();
-  const logs: TaskOutcome["logs"] = [
+  const logs: LogLine[] = [
     {
       at: startedAt,
       level: "INFO",
@@ -150,7 +105,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   }
 
   const endedAt = new Date();
-  const attempt = {
+  const attempt: AttemptRecord = {
     number,
     startedAt,
     durationMs: Math.round(result.durationMs),
@@ -167,14 +122,11 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     logs.push({ at: endedAt, level: "INFO", message: `success to run webhook job: ${described}` });
     return {
       ...base,
-      kind: "attempted",
-      status: "Success",
-      statusMessage: "",
+      kind: "success",
       runCount: number,
       endTime: endedAt,
       attempt,
       logs,
-      targetHealth: "ok",
       latencyMs,
     };
   }
@@ -185,14 +137,14 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     logFinalFailure(task, number, result, "410 Gone: target paused");
     return {
       ...base,
-      kind: "attempted",
-      status: "Error",
-      statusMessage: described,
+      kind: "failed",
+      reason: described,
       runCount: number,
       endTime: endedAt,
       attempt,
       logs,
       pauseTarget: reason,
+      exhausted: false,
       latencyMs,
     };
   }
@@ -206,11 +158,10 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     });
     return {
       ...base,
-      kind: "attempted",
-      status: "Pending",
-      statusMessage: `attempt ${number} failed: ${described}`,
+      kind: "retry",
+      reason: `attempt ${number} failed: ${described}`,
       runCount: number,
-      nextAttemptAt,
+      retryAt: nextAttemptAt,
       attempt,
       logs,
       latencyMs,
@@ -221,16 +172,62 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   logFinalFailure(task, number, result, why);
   return {
     ...base,
-    kind: "attempted",
-    status: "Error",
-    statusMessage: `${described} (${why})`,
+    kind: "failed",
+    reason: `${described} (${why})`,
     runCount: number,
     endTime: endedAt,
     attempt,
     logs,
-    targetHealth: "exhausted",
+    exhausted: true,
     latencyMs,
   };
+}
+
+type ClaimedEvent = ClaimedTask["execution"]["event"];
+
+/**
+ * Payloads that depend only on the event and the target's kind and format (Slack, Default), per
+ * event object: a claim batch's tasks of one event share that object (load.ts), so an event sent to
+ * many targets is parsed and rendered once per batch. CloudEvents carry each task's id and the
+ * other chat messages link to each execution: those are rendered per task, from the event parsed once.
+ */
+const sharedPayloads = new WeakMap<ClaimedEvent, Map<string, RenderedPayload>>();
+const parsedEvents = new WeakMap<ClaimedEvent, HarborEvent>();
+
+function payloadFor(task: ClaimedTask, env: DeliveryEnv): RenderedPayload {
+  const { target, policy, event, id: executionId } = task.execution;
+  const type = target.type as NotifyType;
+  const payloadFormat = target.payloadFormat as PayloadFormat;
+  const render = () =>
+    renderPayload({ type, payloadFormat }, harborEventOf(event), {
+      id: task.webhookId,
+      requestId: event.requestId,
+      projectId: policy.projectId,
+      policyId: policy.id,
+      executionId,
+      externalUrl: env.externalUrl,
+    });
+  const key = type === "slack" ? "slack" : type === "http" && payloadFormat === "Default" ? "Default" : null;
+  if (!key) return render();
+  let perEvent = sharedPayloads.get(event);
+  if (!perEvent) sharedPayloads.set(event, (perEvent = new Map()));
+  let payload = perEvent.get(key);
+  if (!payload) perEvent.set(key, (payload = render()));
+  return payload;
+}
+
+function harborEventOf(event: ClaimedEvent): HarborEvent {
+  let parsed = parsedEvents.get(event);
+  if (!parsed) {
+    parsed = {
+      type: event.type as HarborEvent["type"],
+      occur_at: event.occurAt,
+      operator: event.operator,
+      event_data: JSON.parse(event.eventData),
+    };
+    parsedEvents.set(event, parsed);
+  }
+  return parsed;
 }
 
 /** Hosts only: a target's path and query may hold its secret (Slack, Teams), its auth header is never named. */

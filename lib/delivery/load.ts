@@ -97,6 +97,25 @@ export async function loadClaimedTasks(
     });
     keysByPolicy.set(int(k.policyId), list);
   }
+  // One event object per event: its tasks share it, and with it the payloads rendered from it (deliver.ts).
+  const events = new Map<number, ClaimedTask["execution"]["event"]>();
+  const eventOf = (r: Record<string, unknown>) => {
+    const id = int(r.eventId);
+    let event = events.get(id);
+    if (!event) {
+      event = {
+        id,
+        type: String(r.eventType),
+        occurAt: int(r.occurAt),
+        operator: String(r.operator),
+        eventData: eventData.get(id) ?? "{}",
+        requestId: String(r.requestId),
+        createdAt: date(r.eventCreatedAt),
+      };
+      events.set(id, event);
+    }
+    return event;
+  };
   return rows.map((r) => ({
     id: int(r.id),
     executionId: int(r.executionId),
@@ -107,15 +126,7 @@ export async function loadClaimedTasks(
     execution: {
       id: int(r.executionId),
       vendorType: String(r.vendorType),
-      event: {
-        id: int(r.eventId),
-        type: String(r.eventType),
-        occurAt: int(r.occurAt),
-        operator: String(r.operator),
-        eventData: eventData.get(int(r.eventId)) ?? "{}",
-        requestId: String(r.requestId),
-        createdAt: date(r.eventCreatedAt),
-      },
+      event: eventOf(r),
       target: {
         id: int(r.targetId),
         type: String(r.targetType),

@@ -114,3 +114,66 @@ export function describeTransportError(error: unknown): TransportFailure {
   const first = chain[0];
   return { errorKind: "network", error: first ? first.message || first.name : String(error) };
 }
+
+import type { LogLine } from "@/lib/shared/attempt-log";
+
+export type { LogLine };
+
+/** The request an attempt made and what came back: one Attempt row. */
+export type AttemptRecord = {
+  number: number;
+  startedAt: Date;
+  durationMs: number;
+  responseStatus?: number;
+  responseExcerpt?: string;
+  error?: string;
+  requestHeaders: string;
+};
+
+type OutcomeOf = {
+  taskId: number;
+  executionId: number;
+  targetId: number;
+  /** Attempts made, this one included. */
+  runCount: number;
+  logs: LogLine[];
+};
+
+/**
+ * What one turn of a claimed task came to; the task state machine (task-state.ts) turns it into the
+ * task's next status. Each kind carries exactly what it needs, so no reader guesses at optional fields.
+ */
+export type TaskOutcome =
+  | (OutcomeOf & { kind: "success"; attempt: AttemptRecord; endTime: Date; latencyMs?: number })
+  | (OutcomeOf & { kind: "retry"; attempt: AttemptRecord; retryAt: Date; reason: string; latencyMs?: number })
+  | (OutcomeOf & {
+      kind: "failed";
+      /** Absent when no attempt can be recorded (its result was refused by the database). */
+      attempt?: AttemptRecord;
+      reason: string;
+      endTime: Date;
+      /** 410 Gone: the target is paused with this reason. */
+      pauseTarget?: string;
+      /** All attempts were used or the failure is permanent: counts towards the target's auto-pause. */
+      exhausted: boolean;
+      latencyMs?: number;
+    })
+  /** No request was made (a rate limit, an internal error): the task waits until `retryAt`. */
+  | (OutcomeOf & { kind: "postponed"; retryAt: Date; reason: string });
+
+/** The task status an outcome leads to. */
+export function statusAfter(o: TaskOutcome): "Success" | "Error" | "Pending" {
+  return o.kind === "success" ? "Success" : o.kind === "failed" ? "Error" : "Pending";
+}
+
+/** The status message an outcome leaves on its task and execution ("" on success). */
+export function messageOf(o: TaskOutcome): string {
+  return o.kind === "success" ? "" : o.reason;
+}
+
+/** Whether the target answered well (resets its failure count) or the task ended in error, for auto-pause. */
+export function targetHealth(o: TaskOutcome): "ok" | "exhausted" | undefined {
+  if (o.kind === "success") return "ok";
+  if (o.kind === "failed" && o.exhausted) return "exhausted";
+  return undefined;
+}

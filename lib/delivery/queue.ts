@@ -1,14 +1,11 @@
-import { dialect } from "@/lib/db/client";
-import { retryBusy } from "@/lib/db/busy";
-import { driverDate, rawExecute, rawQuery } from "@/lib/db/raw";
+import { driverDate, rawQuery } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
+import { claim, expireLeases, release, renewLeases as renew } from "@/lib/delivery/task-state";
 
 /**
- * Claims up to `limit` due tasks (Pending, time has come) for `owner` with a lease, in one
- * statement that walks the (status, nextAttemptAt) index in order. PostgreSQL skips rows other
- * workers are claiming at the same moment (FOR UPDATE SKIP LOCKED); SQLite has one writer at a
- * time, so the single UPDATE is already exclusive. Tasks of paused targets and of targets in
- * `excludeTargets` (busy in this worker) wait.
+ * Claims up to `limit` due tasks (Pending, time has come) for `owner` with a lease (the state
+ * machine's claim, lib/delivery/task-state.ts), walking the (status, nextAttemptAt) index in
+ * order. Tasks of paused targets and of targets in `excludeTargets` (busy in this worker) wait.
  */
 export async function claimDueTasks(opts: {
   owner: string;
@@ -33,25 +30,14 @@ export async function claimDueTasks(opts: {
     );
     if (due.length === 0) return [];
   }
-  const which = picked ? Prisma.sql`AND t."id" IN (${Prisma.join(picked)})` : Prisma.empty;
-  const leaseUntil = new Date(now.getTime() + opts.leaseMs);
-  const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF t SKIP LOCKED` : Prisma.empty;
-  const rows = await retryBusy(() =>
-    rawQuery<{ id: number | bigint }>(Prisma.sql`
-    UPDATE "Task" SET "status" = 'Running', "leaseOwner" = ${opts.owner}, "leaseUntil" = ${leaseUntil},
-      "updatedAt" = ${now}, "startTime" = COALESCE("startTime", ${now})
-    WHERE "id" IN (
-      SELECT t."id" FROM "Task" t
-      WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now}
-        AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = t."targetId" AND w."status" = 'paused')
-        ${exclude} ${which}
-      ORDER BY t."nextAttemptAt"
-      LIMIT ${opts.limit}
-      ${lock}
-    )
-    RETURNING "id"`),
-  );
-  return rows.map((r) => Number(r.id));
+  return claim({
+    owner: opts.owner,
+    limit: opts.limit,
+    leaseMs: opts.leaseMs,
+    now,
+    excludeTargets: opts.excludeTargets,
+    only: picked,
+  });
 }
 
 /** What a claim may add to the worker's memory (lib/delivery/byte-budget.ts). */
@@ -108,43 +94,28 @@ async function pickWithinBytes(now: Date, exclude: Prisma.Sql, limit: number, by
  */
 export async function recoverExpiredLeases(): Promise<number> {
   const now = new Date();
+  // A plain read first: on SQLite the update waits for the write lock even when nothing expired.
   const expired = await rawQuery(
     Prisma.sql`SELECT 1 FROM "Task" WHERE "status" = 'Running' AND "leaseUntil" < ${now} LIMIT 1`,
   );
   if (expired.length === 0) return 0;
-  return retryBusy(() =>
-    rawExecute(Prisma.sql`
-      UPDATE "Task" SET "status" = 'Pending', "leaseOwner" = NULL, "leaseUntil" = NULL, "statusMessage" = 'lease expired; delivering again', "updatedAt" = ${now}
-      WHERE "status" = 'Running' AND "leaseUntil" < ${now}`),
-  );
+  return expireLeases(now);
 }
 
 /** Extends the leases of the tasks this worker is still delivering. */
 export async function renewLeases(owner: string, leaseMs: number, inFlight: number): Promise<number> {
   if (inFlight === 0) return 0;
-  return retryBusy(() =>
-    rawExecute(
-      Prisma.sql`UPDATE "Task" SET "leaseUntil" = ${new Date(Date.now() + leaseMs)}, "updatedAt" = ${new Date()} WHERE "leaseOwner" = ${owner} AND "status" = 'Running'`,
-    ),
-  );
+  return renew(owner, leaseMs);
 }
-
-const giveBack = () =>
-  Prisma.sql`UPDATE "Task" SET "status" = 'Pending', "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${new Date()}`;
 
 /** Gives back this worker's unfinished tasks (on shutdown) so another worker takes them at once. */
 export async function releaseLeases(owner: string): Promise<number> {
-  return retryBusy(() => rawExecute(Prisma.sql`${giveBack()} WHERE "leaseOwner" = ${owner} AND "status" = 'Running'`));
+  return release(owner);
 }
 
 /** Gives back tasks this worker claimed but could not start (their load failed). */
 export async function releaseClaimed(owner: string, ids: number[]): Promise<number> {
-  if (ids.length === 0) return 0;
-  return retryBusy(() =>
-    rawExecute(
-      Prisma.sql`${giveBack()} WHERE "id" IN (${Prisma.join(ids)}) AND "leaseOwner" = ${owner} AND "status" = 'Running'`,
-    ),
-  );
+  return release(owner, ids);
 }
 
 /** When the next task becomes due (for the idle timer), or null when nothing is waiting. */

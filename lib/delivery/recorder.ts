@@ -2,8 +2,10 @@ import { retryBusy } from "@/lib/db/busy";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { storableText, storableTextOrNull } from "@/lib/db/text";
 import { driverDate, rawTransaction, type RawRunner } from "@/lib/db/raw";
-import { caseById, Prisma, tsParam } from "@/lib/db/sql";
-import type { TaskOutcome } from "@/lib/delivery/deliver";
+import { Prisma } from "@/lib/db/sql";
+import { targetHealth, type AttemptRecord, type LogLine, type TaskOutcome } from "@/lib/delivery/outcome";
+import { countStoppedAttempt, finish } from "@/lib/delivery/task-state";
+import { encodeAttemptLog } from "@/lib/shared/attempt-log";
 import { logger } from "@/lib/log/logger";
 
 export type AutoPause = { failures: number; windowMs: number };
@@ -29,14 +31,13 @@ export function createRecorder(opts: {
   async function write(batch: TaskOutcome[]) {
     await retryBusy(() =>
       rawTransaction(async (tx) => {
-        const live = await updateTasks(tx, opts.owner, batch);
+        const live = await finish(tx, opts.owner, batch);
         await recordStoppedInFlight(
           tx,
           batch.filter((o) => !live.has(o.taskId)),
         );
         const mine = batch.filter((o) => live.has(o.taskId));
         if (mine.length === 0) return;
-        await updateExecutions(tx, mine);
         await insertAttempts(tx, mine);
         await insertLogs(tx, mine);
         await updateTargets(tx, mine, opts.autoPause);
@@ -159,43 +160,6 @@ export function createRecorder(opts: {
 type Tx = RawRunner;
 
 /**
- * One statement for the whole batch. Only tasks still leased to this worker change (a task
- * stopped or redelivered meanwhile keeps its new state); returns their ids.
- */
-async function updateTasks(tx: Tx, owner: string, batch: TaskOutcome[]): Promise<Set<number>> {
-  const ids = batch.map((o) => o.taskId);
-  const text = (f: (o: TaskOutcome) => string) =>
-    caseById(batch.map((o) => ({ id: o.taskId, value: Prisma.sql`${f(o)}` })));
-  const timed = batch.filter((o) => o.nextAttemptAt);
-  const ended = batch.filter((o) => o.endTime);
-  const rows = await tx.query<{ id: number | bigint }>(Prisma.sql`
-    UPDATE "Task" SET
-      "status" = ${text((o) => o.status)},
-      "statusMessage" = ${text((o) => o.statusMessage)},
-      "runCount" = ${caseById(batch.map((o) => ({ id: o.taskId, value: Prisma.sql`CAST(${o.runCount} AS INTEGER)` })))},
-      "nextAttemptAt" = ${
-        timed.length
-          ? caseById(
-              timed.map((o) => ({ id: o.taskId, value: tsParam(o.nextAttemptAt!) })),
-              "nextAttemptAt",
-            )
-          : Prisma.sql`"nextAttemptAt"`
-      },
-      "endTime" = ${
-        ended.length
-          ? caseById(
-              ended.map((o) => ({ id: o.taskId, value: tsParam(o.endTime!) })),
-              "endTime",
-            )
-          : Prisma.sql`"endTime"`
-      },
-      "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${tsParam(new Date())}
-    WHERE "id" IN (${Prisma.join(ids)}) AND "leaseOwner" = ${owner} AND "status" = 'Running'
-    RETURNING "id"`);
-  return new Set(rows.map((r) => Number(r.id)));
-}
-
-/**
  * Attempts whose task was stopped while the request was in flight. Stopping does not abort the
  * request (it may already be on the receiver's side), so the worker waits for its answer and it is
  * recorded here: the attempt, the run count, the log lines up to the request and one line saying
@@ -204,31 +168,23 @@ async function updateTasks(tx: Tx, owner: string, batch: TaskOutcome[]): Promise
  * stop (no longer Stopped) keeps its new state.
  */
 async function recordStoppedInFlight(tx: Tx, outcomes: TaskOutcome[]) {
-  const attempted = outcomes.filter((o) => o.kind === "attempted" && o.attempt);
+  const attempted = outcomes.flatMap((o) => (o.kind !== "postponed" && o.attempt ? [{ o, attempt: o.attempt }] : []));
   if (attempted.length === 0) return;
   const rows = await tx.query<{ id: number | bigint; runCount: number | bigint }>(
-    Prisma.sql`SELECT "id", "runCount" FROM "Task" WHERE "id" IN (${Prisma.join(attempted.map((o) => o.taskId))}) AND "status" = 'Stopped'`,
+    Prisma.sql`SELECT "id", "runCount" FROM "Task" WHERE "id" IN (${Prisma.join(attempted.map(({ o }) => o.taskId))}) AND "status" = 'Stopped'`,
   );
   const stopped = new Map(rows.map((r) => [Number(r.id), Number(r.runCount)]));
   const recorded: TaskOutcome[] = [];
-  const now = new Date();
-  for (const o of attempted.filter((o) => stopped.get(o.taskId) === o.runCount - 1)) {
-    const changed = await tx.execute(
-      Prisma.sql`UPDATE "Task" SET "runCount" = ${o.runCount}, "updatedAt" = ${tsParam(now)} WHERE "id" = ${o.taskId} AND "status" = 'Stopped' AND "runCount" = ${o.runCount - 1}`,
-    );
-    if (changed > 0) recorded.push(o);
+  for (const { o, attempt } of attempted.filter(({ o }) => stopped.get(o.taskId) === o.runCount - 1)) {
+    if (await countStoppedAttempt(tx, o.taskId, o.runCount))
+      recorded.push({ ...o, logs: stoppedInFlightLogs(o, attempt) });
   }
   if (recorded.length === 0) return;
   await insertAttempts(tx, recorded);
-  await insertLogs(
-    tx,
-    recorded.map((o) => ({ ...o, logs: stoppedInFlightLogs(o) })),
-  );
 }
 
 /** The outcome's log lines up to the request, then what came back (no retry is scheduled: the task is stopped). */
-export function stoppedInFlightLogs(o: TaskOutcome): TaskOutcome["logs"] {
-  const a = o.attempt!;
+export function stoppedInFlightLogs(o: TaskOutcome, a: AttemptRecord): LogLine[] {
   const resultAt = o.logs.findIndex((l) => /^(success|failed) to run webhook job/.test(l.message));
   const before = resultAt < 0 ? o.logs : o.logs.slice(0, resultAt);
   const endedAt = new Date(a.startedAt.getTime() + a.durationMs);
@@ -238,49 +194,34 @@ export function stoppedInFlightLogs(o: TaskOutcome): TaskOutcome["logs"] {
   ];
 }
 
-function sentText(a: NonNullable<TaskOutcome["attempt"]>): string {
+function sentText(a: AttemptRecord): string {
   if (a.responseStatus !== undefined && a.responseStatus !== null)
     return `the request was sent; response code ${a.responseStatus} (recorded, not retried: the task is stopped)`;
   return `the request was attempted; no response: ${a.error ?? "unknown error"} (not retried: the task is stopped)`;
 }
 
+/** One Attempt row per attempt, carrying the attempt's log lines (lib/shared/attempt-log.ts). */
 async function insertAttempts(tx: Tx, outcomes: TaskOutcome[]) {
-  const rows = outcomes
-    .filter((o) => o.attempt)
-    .map((o) => {
-      const a = o.attempt!;
-      return Prisma.sql`(${o.taskId}, ${a.number}, ${a.startedAt}, ${a.durationMs}, ${a.responseStatus ?? null}, ${a.responseExcerpt ?? null}, ${a.error ?? null}, ${a.requestHeaders})`;
-    });
+  const rows = outcomes.flatMap((o) => {
+    if (o.kind === "postponed" || !o.attempt) return [];
+    const a = o.attempt;
+    return [
+      Prisma.sql`(${o.taskId}, ${a.number}, ${a.startedAt}, ${a.durationMs}, ${a.responseStatus ?? null}, ${a.responseExcerpt ?? null}, ${a.error ?? null}, ${a.requestHeaders}, ${encodeAttemptLog(o.logs)})`,
+    ];
+  });
   if (rows.length === 0) return;
   await tx.execute(
-    Prisma.sql`INSERT INTO "Attempt" ("taskId", "number", "startedAt", "durationMs", "responseStatus", "responseExcerpt", "error", "requestHeaders") VALUES ${Prisma.join(rows)}`,
+    Prisma.sql`INSERT INTO "Attempt" ("taskId", "number", "startedAt", "durationMs", "responseStatus", "responseExcerpt", "error", "requestHeaders", "log") VALUES ${Prisma.join(rows)}`,
   );
 }
 
+/** TaskLog rows for the lines of outcomes without an attempt (a postponement, an unrecordable result). */
 async function insertLogs(tx: Tx, outcomes: TaskOutcome[]) {
-  const rows = outcomes.flatMap((o) => o.logs.map((l) => Prisma.sql`(${o.taskId}, ${l.at}, ${l.level}, ${l.message})`));
+  const rows = outcomes
+    .filter((o) => o.kind === "postponed" || !o.attempt)
+    .flatMap((o) => o.logs.map((l) => Prisma.sql`(${o.taskId}, ${l.at}, ${l.level}, ${l.message})`));
   if (rows.length === 0) return;
   await tx.execute(Prisma.sql`INSERT INTO "TaskLog" ("taskId", "at", "level", "message") VALUES ${Prisma.join(rows)}`);
-}
-
-/** Executions mirror their task (one task per execution). */
-async function updateExecutions(tx: Tx, outcomes: TaskOutcome[]) {
-  const text = (f: (o: TaskOutcome) => string) =>
-    caseById(outcomes.map((o) => ({ id: o.executionId, value: Prisma.sql`${f(o)}` })));
-  const ended = outcomes.filter((o) => o.endTime);
-  await tx.execute(Prisma.sql`
-    UPDATE "Execution" SET
-      "status" = ${text((o) => o.status)},
-      "statusMessage" = ${text((o) => o.statusMessage)},
-      "endTime" = ${
-        ended.length
-          ? caseById(
-              ended.map((o) => ({ id: o.executionId, value: tsParam(o.endTime!) })),
-              "endTime",
-            )
-          : Prisma.sql`NULL`
-      }
-    WHERE "id" IN (${Prisma.join(outcomes.map((o) => o.executionId))})`);
 }
 
 /** Failure counting per target: reset on success; past the threshold inside the window, pause. */
@@ -290,20 +231,20 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
   for (const o of outcomes) byTarget.set(o.targetId, [...(byTarget.get(o.targetId) ?? []), o]);
   const healthy: number[] = [];
   for (const [targetId, list] of byTarget) {
-    const gone = list.find((o) => o.pauseTarget);
-    if (gone) {
+    const gone = list.find((o) => o.kind === "failed" && o.pauseTarget);
+    if (gone?.kind === "failed" && gone.pauseTarget) {
       await tx.execute(
         Prisma.sql`UPDATE "WebhookTarget" SET "status" = 'paused', "pausedReason" = ${gone.pauseTarget}, "pausedAt" = ${now}, "updatedAt" = ${now} WHERE "id" = ${targetId}`,
       );
       continue;
     }
-    const last = [...list].reverse().find((o) => o.targetHealth);
+    const last = [...list].reverse().find((o) => targetHealth(o));
     if (!last) continue;
-    if (last.targetHealth === "ok") {
+    if (targetHealth(last) === "ok") {
       healthy.push(targetId);
       continue;
     }
-    const exhausted = list.filter((o) => o.targetHealth === "exhausted").length;
+    const exhausted = list.filter((o) => targetHealth(o) === "exhausted").length;
     const [target] = await tx.query<{ consecutiveFailures: number | bigint; firstFailureAt: unknown }>(
       Prisma.sql`SELECT "consecutiveFailures", "firstFailureAt" FROM "WebhookTarget" WHERE "id" = ${targetId}`,
     );
@@ -328,21 +269,31 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
 
 /** The outcome with every text it writes made storable (lib/db/text.ts). */
 export function storableOutcome(o: TaskOutcome): TaskOutcome {
+  const logs = o.logs.map((l) => ({ ...l, level: storableText(l.level), message: storableText(l.message) }));
+  switch (o.kind) {
+    case "success":
+      return { ...o, logs, attempt: storableAttempt(o.attempt) };
+    case "retry":
+      return { ...o, logs, reason: storableText(o.reason), attempt: storableAttempt(o.attempt) };
+    case "failed":
+      return {
+        ...o,
+        logs,
+        reason: storableText(o.reason),
+        ...(o.attempt ? { attempt: storableAttempt(o.attempt) } : {}),
+        ...(o.pauseTarget !== undefined ? { pauseTarget: storableText(o.pauseTarget) } : {}),
+      };
+    case "postponed":
+      return { ...o, logs, reason: storableText(o.reason) };
+  }
+}
+
+function storableAttempt(a: AttemptRecord): AttemptRecord {
   return {
-    ...o,
-    statusMessage: storableText(o.statusMessage),
-    logs: o.logs.map((l) => ({ ...l, level: storableText(l.level), message: storableText(l.message) })),
-    ...(o.pauseTarget !== undefined ? { pauseTarget: storableText(o.pauseTarget) } : {}),
-    ...(o.attempt
-      ? {
-          attempt: {
-            ...o.attempt,
-            responseExcerpt: storableTextOrNull(o.attempt.responseExcerpt) ?? undefined,
-            error: storableTextOrNull(o.attempt.error) ?? undefined,
-            requestHeaders: storableText(o.attempt.requestHeaders),
-          },
-        }
-      : {}),
+    ...a,
+    responseExcerpt: storableTextOrNull(a.responseExcerpt) ?? undefined,
+    error: storableTextOrNull(a.error) ?? undefined,
+    requestHeaders: storableText(a.requestHeaders),
   };
 }
 
@@ -351,21 +302,19 @@ export function storableOutcome(o: TaskOutcome): TaskOutcome {
  * no attempt row or response (the values that failed); the delivery may well have been made.
  */
 function unrecordable(o: TaskOutcome, err: unknown): TaskOutcome {
-  const why = storableText(
-    String((err as Error)?.message ?? err)
-      .split("\n")[0]!
-      .slice(0, 300),
-  );
+  const firstLine = String((err as Error)?.message ?? err).split("\n")[0] ?? "";
+  const why = storableText(firstLine.slice(0, 300));
   const message = `the result of attempt ${o.runCount} could not be recorded (${why}); not retried`;
+  const now = new Date();
   return {
     taskId: o.taskId,
     executionId: o.executionId,
     targetId: o.targetId,
-    kind: "postponed",
-    status: "Error",
-    statusMessage: message,
+    kind: "failed",
+    reason: message,
     runCount: o.runCount,
-    endTime: new Date(),
-    logs: [{ at: new Date(), level: "ERROR", message }],
+    endTime: now,
+    exhausted: false,
+    logs: [{ at: now, level: "ERROR", message }],
   };
 }

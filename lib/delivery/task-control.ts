@@ -6,40 +6,17 @@ import { notifyWorkers } from "@/lib/db/wakeup";
 import { getSettings } from "@/lib/settings/settings";
 import { Prisma } from "@/lib/db/sql";
 import { storableText } from "@/lib/db/text";
+import { redeliver, stop, type StopScope } from "@/lib/delivery/task-state";
 
 /** Stopping and redelivering: webhook.manage in the policy's project, checked by the caller's wrapper. */
 type ManageAccess = ProjectAccess<"webhook.manage">;
 
 /**
- * Stops every pending or running task matching `where`, with a log line saying why. Set-based
- * (conditions by foreign key, no id lists): a policy may have any number of open tasks, and a
- * statement binding one parameter per task fails past SQLite's bound-parameter limit.
+ * Stops every pending or running task in `scope`, with a log line saying why (the state
+ * machine's stop, lib/delivery/task-state.ts).
  */
-export async function cancelPendingTasks(
-  tx: Tx,
-  where: { policyId?: number; targetId?: number; executionId?: number },
-  reason: string,
-) {
-  const keys = Prisma.join(
-    [
-      Prisma.sql`t."status" IN ('Pending', 'Running')`,
-      ...(where.policyId !== undefined ? [Prisma.sql`t."policyId" = ${where.policyId}`] : []),
-      ...(where.targetId !== undefined ? [Prisma.sql`t."targetId" = ${where.targetId}`] : []),
-      ...(where.executionId !== undefined ? [Prisma.sql`t."executionId" = ${where.executionId}`] : []),
-    ],
-    " AND ",
-  );
-  const now = new Date();
-  const message = storableText(`stopped: ${reason}`);
-  reason = storableText(reason);
-  // Logs and executions first: they find the open tasks by the same condition the last update ends.
-  await tx.$executeRaw`INSERT INTO "TaskLog" ("taskId", "at", "level", "message")
-    SELECT t."id", ${now}, 'WARNING', ${message} FROM "Task" t WHERE ${keys}`;
-  await tx.$executeRaw`UPDATE "Execution" SET "status" = 'Stopped', "statusMessage" = ${reason}, "endTime" = ${now}
-    WHERE "id" IN (SELECT t."executionId" FROM "Task" t WHERE ${keys})`;
-  return tx.$executeRaw`UPDATE "Task" SET "status" = 'Stopped', "statusMessage" = ${reason}, "endTime" = ${now},
-    "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${now}
-    WHERE "id" IN (SELECT t."id" FROM "Task" t WHERE ${keys})`;
+export async function cancelPendingTasks(tx: Tx, scope: StopScope, reason: string) {
+  return stop(tx, scope, reason);
 }
 
 /** Stops one execution of a policy (Harbor's "stop"). */
@@ -64,26 +41,9 @@ async function requeue(tx: Tx, taskIds: number[], who: string) {
   const now = new Date();
   let requeued = 0;
   for (let i = 0; i < taskIds.length; i += ID_CHUNK) {
-    const chunk = taskIds.slice(i, i + ID_CHUNK);
-    // The attempt budget is the policy's own or the system's; maxAttempts grows by it from each
-    // task's run count.
-    const rows = await tx.$queryRaw<
-      { id: number | bigint; executionId: number | bigint; runCount: number | bigint; maxAttempts: number | bigint }[]
-    >`
-      UPDATE "Task" SET "status" = 'Pending', "statusMessage" = '',
-        "maxAttempts" = "runCount" + COALESCE((SELECT p."maxAttempts" FROM "WebhookPolicy" p WHERE p."id" = "Task"."policyId"), ${settings.maxAttempts}),
-        "nextAttemptAt" = ${now}, "endTime" = NULL, "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${now}
-      WHERE "id" IN (${Prisma.join(chunk)}) AND "status" NOT IN ('Pending', 'Running')
-      RETURNING "id", "executionId", "runCount", "maxAttempts"`;
-    if (rows.length === 0) continue;
-    const tasks = rows.map((r) => ({
-      id: Number(r.id),
-      executionId: Number(r.executionId),
-      runCount: Number(r.runCount),
-      more: Number(r.maxAttempts) - Number(r.runCount),
-    }));
-    await tx.$executeRaw`UPDATE "Execution" SET "status" = 'Pending', "statusMessage" = '', "endTime" = NULL, "trigger" = 'MANUAL'
-      WHERE "id" IN (${Prisma.join(tasks.map((t) => t.executionId))})`;
+    const moved = await redeliver(tx, taskIds.slice(i, i + ID_CHUNK), settings.maxAttempts);
+    if (moved.length === 0) continue;
+    const tasks = moved.map((t) => ({ ...t, more: t.maxAttempts - t.runCount }));
     // The second line is what the history pages read: the attempts made before this redelivery, so
     // the grown maximum is explained ("redelivered: attempt 5 (4 before)").
     const lines = tasks.flatMap((t) => [

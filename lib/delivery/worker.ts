@@ -248,10 +248,9 @@ export class DeliveryWorker {
           executionId: task.executionId,
           targetId,
           kind: "postponed",
-          status: "Pending",
-          statusMessage: msg,
+          reason: msg,
           runCount: task.runCount,
-          nextAttemptAt: new Date(Date.now() + 30_000),
+          retryAt: new Date(Date.now() + 30_000),
           logs: [{ at: new Date(), level: "ERROR", message: msg }],
         };
       })
@@ -272,19 +271,12 @@ export class DeliveryWorker {
   }
 
   private observe(outcome: TaskOutcome, task: ClaimedTask) {
-    if (outcome.kind !== "attempted") return;
-    const label =
-      outcome.status === "Success"
-        ? "success"
-        : outcome.pauseTarget
-          ? "gone"
-          : outcome.status === "Pending"
-            ? "retry"
-            : "error";
+    if (outcome.kind === "postponed") return;
+    const label = outcome.kind === "failed" ? (outcome.pauseTarget ? "gone" : "error") : outcome.kind;
     attemptsTotal.inc({ outcome: label, vendor: task.execution.vendorType });
     if (outcome.attempt) attemptDuration.observe(outcome.attempt.durationMs / 1000);
     if (outcome.latencyMs !== undefined) deliveryLatency.observe(outcome.latencyMs / 1000);
-    void this.giveBack(this.scheduler.outcome(outcome.targetId, outcome.status === "Success"));
+    void this.giveBack(this.scheduler.outcome(outcome.targetId, outcome.kind === "success"));
   }
 
   private afterFlush(_batch: TaskOutcome[]) {

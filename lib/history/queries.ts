@@ -10,6 +10,7 @@ import {
   type Order,
   type TaskColumn,
 } from "@/lib/history/conditions";
+import { taskLogLines } from "@/lib/history/task-log";
 import { TASK_STATUSES, type TaskStatus } from "@/lib/shared/task-statuses";
 
 /**
@@ -236,8 +237,7 @@ export async function getTask(policyId: number, taskId: number, executionId?: nu
 export async function taskLogText(policyId: number, taskId: number, executionId?: number): Promise<string | null> {
   const task = await getTask(policyId, taskId, executionId);
   if (!task) return null;
-  const db = await getDb();
-  const lines = await db.taskLog.findMany({ where: { taskId }, orderBy: { id: "asc" } });
+  const lines = (await taskLogLines([taskId])).get(taskId) ?? [];
   return lines.map((l) => `${l.at.toISOString()} [${l.level}] ${l.message}`).join("\n") + (lines.length ? "\n" : "");
 }
 

@@ -5,6 +5,7 @@ import { requireProject } from "@/lib/auth/access";
 import { sendChat } from "@/lib/delivery/chat-sender";
 import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
 import { DeliveryWorker } from "@/lib/delivery/worker";
+import { taskLogLines } from "@/lib/history/task-log";
 import { getDb } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
@@ -60,9 +61,10 @@ const finished = (policyId: number, status = "Success") =>
     const db = await getDb();
     const t = await db.task.findFirst({
       where: { policyId },
-      include: { attempts: { orderBy: { number: "asc" } }, logs: true, execution: true },
+      include: { attempts: { orderBy: { number: "asc" } }, execution: true },
     });
-    return t && t.status === status ? t : undefined;
+    if (!t || t.status !== status) return undefined;
+    return { ...t, logs: (await taskLogLines([t.id])).get(t.id) ?? [] };
   });
 
 describe("chat deliveries through the worker", () => {

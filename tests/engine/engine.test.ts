@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
+import { taskLogLines } from "@/lib/history/task-log";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
 import { buildDefaultPayload } from "@/lib/formats";
@@ -66,10 +67,11 @@ async function policyFor(url: string | string[], extra: Record<string, unknown> 
 
 async function taskOf(policyId: number) {
   const db = await getDb();
-  return db.task.findFirst({
+  const task = await db.task.findFirst({
     where: { policyId },
-    include: { attempts: { orderBy: { number: "asc" } }, logs: true, execution: true },
+    include: { attempts: { orderBy: { number: "asc" } }, execution: true },
   });
+  return task && { ...task, logs: (await taskLogLines([task.id])).get(task.id) ?? [] };
 }
 
 const finished = (policyId: number, status = "Success") =>

@@ -89,7 +89,7 @@ describe("operator's log", () => {
         backoffScale: 1,
         rateLimits: createTargetRateLimits(),
       });
-      expect(outcome.status).toBe("Error");
+      expect(outcome.kind).toBe("failed");
       const [line] = lines(/^delivery failed finally/);
       expect(line?.args[0]).toEqual({
         taskId: 71,

@@ -79,7 +79,7 @@ describe("logs and history of a real worker", () => {
         status: t.statusMessage,
         exec: t.execution.statusMessage,
         logs: t.logs.map((l) => l.message),
-        attempts: t.attempts.map((a) => [a.requestHeaders, a.error]),
+        attempts: t.attempts.map((a) => [a.requestHeaders, a.error, a.log]),
       })),
     );
     for (const [name, value] of Object.entries(secrets)) {

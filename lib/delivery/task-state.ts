@@ -1,0 +1,326 @@
+/**
+ * The task state machine: the statuses a delivery task moves through, the moves allowed, and the
+ * SQL that makes each move. Nothing else writes a task's or an execution's status
+ * (tests/code-health/status-writes.test.ts). An execution has one task, and every move sets the
+ * execution's status in the same transaction, so an execution shows Running while its task runs.
+ *
+ *   Pending ─claim─▶ Running ─finish─▶ Success | Error | Pending (retry at, postponed)
+ *   Running ─lease expired, released─▶ Pending
+ *   Pending, Running ─stop─▶ Stopped
+ *   Success, Error, Stopped ─redeliver─▶ Pending
+ */
+import { dialect, type Tx } from "@/lib/db/client";
+import { retryBusy } from "@/lib/db/busy";
+import { rawExecute, rawQuery, rawTransaction, type RawRunner } from "@/lib/db/raw";
+import { caseById, Prisma, tsParam } from "@/lib/db/sql";
+import { storableText } from "@/lib/db/text";
+import { messageOf, statusAfter, type TaskOutcome } from "@/lib/delivery/outcome";
+import type { TaskStatus } from "@/lib/shared/task-statuses";
+
+/** Each move: the statuses it starts from and those it may end in. */
+export const MOVES = {
+  claim: { from: ["Pending"], to: ["Running"] },
+  finish: { from: ["Running"], to: ["Success", "Error", "Pending"] },
+  expireLease: { from: ["Running"], to: ["Pending"] },
+  release: { from: ["Running"], to: ["Pending"] },
+  stop: { from: ["Pending", "Running"], to: ["Stopped"] },
+  redeliver: { from: ["Success", "Error", "Stopped"], to: ["Pending"] },
+} as const satisfies Record<string, { from: readonly TaskStatus[]; to: readonly TaskStatus[] }>;
+
+export type Move = keyof typeof MOVES;
+
+/** Whether a task in `from` may be moved to `to` (by any move). */
+export function canMove(from: TaskStatus, to: TaskStatus): boolean {
+  return Object.values(MOVES).some(
+    (m) => (m.from as readonly TaskStatus[]).includes(from) && (m.to as readonly TaskStatus[]).includes(to),
+  );
+}
+
+/** `"status" IN (…)` for a move's starting statuses: constants, written inline so plans use the status index. */
+function fromStatuses(move: Move, alias = ""): Prisma.Sql {
+  const from: readonly TaskStatus[] = MOVES[move].from;
+  return Prisma.raw(
+    from.length === 1
+      ? `${alias}"status" = '${from[0]}'`
+      : `${alias}"status" IN (${from.map((s) => `'${s}'`).join(", ")})`,
+  );
+}
+
+type Moved = { id: number | bigint; executionId: number | bigint };
+
+/** Sets the executions of moved tasks to the tasks' new status, in the transaction that moved them. */
+async function mirrorExecutions(tx: RawRunner, moved: Moved[], status: TaskStatus) {
+  if (moved.length === 0) return;
+  await tx.execute(
+    Prisma.sql`UPDATE "Execution" SET "status" = ${status} WHERE "id" IN (${Prisma.join(moved.map((m) => Number(m.executionId)))})`,
+  );
+}
+
+/**
+ * Runs a task UPDATE (… RETURNING "id", "executionId") and sets its tasks' executions to
+ * `status` with it: one statement on PostgreSQL (a data-modifying WITH), one transaction on SQLite.
+ */
+async function moveTasks(update: Prisma.Sql, status: TaskStatus): Promise<Moved[]> {
+  if (dialect() === "postgresql") {
+    return retryBusy(() =>
+      rawQuery<Moved>(Prisma.sql`
+        WITH moved AS (${update}),
+          mirrored AS (UPDATE "Execution" SET "status" = ${status} WHERE "id" IN (SELECT "executionId" FROM moved))
+        SELECT "id", "executionId" FROM moved`),
+    );
+  }
+  return retryBusy(() =>
+    rawTransaction(async (tx) => {
+      const moved = await tx.query<Moved>(update);
+      await mirrorExecutions(tx, moved, status);
+      return moved;
+    }),
+  );
+}
+
+// --- the worker's moves (raw driver, lib/db/raw.ts) -------------------------------------------
+
+/**
+ * Pending → Running: leases up to `limit` due tasks to `owner`, oldest due first. `only` narrows to
+ * tasks already picked by a read; `excludeTargets` leaves out targets the worker is busy with.
+ * PostgreSQL skips rows other workers are claiming at the same moment (FOR UPDATE SKIP LOCKED);
+ * SQLite has one writer at a time, so the UPDATE is already exclusive.
+ */
+export async function claim(opts: {
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  now: Date;
+  excludeTargets?: number[];
+  only?: number[];
+}): Promise<number[]> {
+  const { now } = opts;
+  if (opts.only && dialect() === "sqlite") return claimEach(opts.owner, opts.only, now, opts.leaseMs);
+  const exclude = opts.excludeTargets?.length
+    ? Prisma.sql`AND t."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})`
+    : Prisma.empty;
+  const which = opts.only ? Prisma.sql`AND t."id" IN (${Prisma.join(opts.only)})` : Prisma.empty;
+  const leaseUntil = new Date(now.getTime() + opts.leaseMs);
+  const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF t SKIP LOCKED` : Prisma.empty;
+  const rows = await moveTasks(
+    Prisma.sql`
+        UPDATE "Task" SET "status" = 'Running', "leaseOwner" = ${opts.owner}, "leaseUntil" = ${leaseUntil},
+          "updatedAt" = ${now}, "startTime" = COALESCE("startTime", ${now})
+        WHERE "id" IN (
+          SELECT t."id" FROM "Task" t
+          WHERE ${fromStatuses("claim", "t.")} AND t."nextAttemptAt" <= ${now}
+            AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = t."targetId" AND w."status" = 'paused')
+            ${exclude} ${which}
+          ORDER BY t."nextAttemptAt"
+          LIMIT ${opts.limit}
+          ${lock}
+        )
+        RETURNING "id", "executionId"`,
+    "Running",
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/**
+ * SQLite, tasks already picked by a read: each claimed by one small statement of constant text
+ * (prepared once, see finishEach), still Pending, due and of a target not paused, in one transaction.
+ */
+async function claimEach(owner: string, ids: number[], now: Date, leaseMs: number): Promise<number[]> {
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  return retryBusy(() =>
+    rawTransaction(async (tx) => {
+      const claimed: number[] = [];
+      for (const id of ids) {
+        const [moved] = await tx.query<Moved>(Prisma.sql`
+          UPDATE "Task" SET "status" = 'Running', "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil},
+            "updatedAt" = ${now}, "startTime" = COALESCE("startTime", ${now})
+          WHERE "id" = ${id} AND ${fromStatuses("claim")} AND "nextAttemptAt" <= ${now}
+            AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = "Task"."targetId" AND w."status" = 'paused')
+          RETURNING "id", "executionId"`);
+        if (!moved) continue;
+        await tx.execute(Prisma.sql`UPDATE "Execution" SET "status" = 'Running' WHERE "id" = ${moved.executionId}`);
+        claimed.push(id);
+      }
+      return claimed;
+    }),
+  );
+}
+
+/**
+ * Running → Pending for tasks whose worker stopped renewing their lease (it crashed or was
+ * killed); they keep their webhook-id: at-least-once delivery.
+ */
+export async function expireLeases(now = new Date()): Promise<number> {
+  const rows = await moveTasks(
+    Prisma.sql`
+        UPDATE "Task" SET "status" = 'Pending', "leaseOwner" = NULL, "leaseUntil" = NULL,
+          "statusMessage" = 'lease expired; delivering again', "updatedAt" = ${now}
+        WHERE ${fromStatuses("expireLease")} AND "leaseUntil" < ${now}
+        RETURNING "id", "executionId"`,
+    "Pending",
+  );
+  return rows.length;
+}
+
+/** Extends the leases of `owner`'s running tasks (no move: they stay Running). */
+export async function renewLeases(owner: string, leaseMs: number): Promise<number> {
+  const now = new Date();
+  return retryBusy(() =>
+    rawExecute(
+      Prisma.sql`UPDATE "Task" SET "leaseUntil" = ${new Date(now.getTime() + leaseMs)}, "updatedAt" = ${now} WHERE "leaseOwner" = ${owner} AND ${fromStatuses("release")}`,
+    ),
+  );
+}
+
+/** Running → Pending for `owner`'s tasks (all of them, or those in `ids`), due at once for any worker. */
+export async function release(owner: string, ids?: number[]): Promise<number> {
+  if (ids?.length === 0) return 0;
+  const which = ids ? Prisma.sql`AND "id" IN (${Prisma.join(ids)})` : Prisma.empty;
+  const rows = await moveTasks(
+    Prisma.sql`
+        UPDATE "Task" SET "status" = 'Pending', "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${new Date()}
+        WHERE "leaseOwner" = ${owner} AND ${fromStatuses("release")} ${which}
+        RETURNING "id", "executionId"`,
+    "Pending",
+  );
+  return rows.length;
+}
+
+/**
+ * Running → Success, Error or Pending (retry at, postponed) for a batch of outcomes, in the
+ * caller's transaction, with their executions. Only tasks still leased to `owner` move (a task
+ * stopped or redelivered meanwhile keeps its new state); returns their ids.
+ */
+export async function finish(tx: RawRunner, owner: string, batch: TaskOutcome[]): Promise<Set<number>> {
+  if (batch.length === 0) return new Set();
+  const now = new Date();
+  if (dialect() === "sqlite") return finishEach(tx, owner, batch, now);
+  const byTask = (f: (o: TaskOutcome) => Prisma.Sql) => caseById(batch.map((o) => ({ id: o.taskId, value: f(o) })));
+  const timed = batch.flatMap((o) =>
+    o.kind === "retry" || o.kind === "postponed" ? [{ id: o.taskId, value: tsParam(o.retryAt) }] : [],
+  );
+  const ended = batch.flatMap((o) =>
+    o.kind === "success" || o.kind === "failed" ? [{ id: o.taskId, value: tsParam(o.endTime) }] : [],
+  );
+  const moved = await tx.query<Moved>(Prisma.sql`
+    UPDATE "Task" SET
+      "status" = ${byTask((o) => Prisma.sql`${statusAfter(o)}`)},
+      "statusMessage" = ${byTask((o) => Prisma.sql`${messageOf(o)}`)},
+      "runCount" = ${byTask((o) => Prisma.sql`CAST(${o.runCount} AS INTEGER)`)},
+      "nextAttemptAt" = ${timed.length ? caseById(timed, "nextAttemptAt") : Prisma.sql`"nextAttemptAt"`},
+      "endTime" = ${ended.length ? caseById(ended, "endTime") : Prisma.sql`"endTime"`},
+      "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${tsParam(now)}
+    WHERE "id" IN (${Prisma.join(batch.map((o) => o.taskId))}) AND "leaseOwner" = ${owner} AND ${fromStatuses("finish")}
+    RETURNING "id", "executionId"`);
+  const live = new Set(moved.map((r) => Number(r.id)));
+  const mine = batch.filter((o) => live.has(o.taskId));
+  if (mine.length === 0) return live;
+  const byExecution = (f: (o: TaskOutcome) => Prisma.Sql) =>
+    caseById(mine.map((o) => ({ id: o.executionId, value: f(o) })));
+  const endedExecutions = mine.flatMap((o) =>
+    o.kind === "success" || o.kind === "failed" ? [{ id: o.executionId, value: tsParam(o.endTime) }] : [],
+  );
+  await tx.execute(Prisma.sql`
+    UPDATE "Execution" SET
+      "status" = ${byExecution((o) => Prisma.sql`${statusAfter(o)}`)},
+      "statusMessage" = ${byExecution((o) => Prisma.sql`${messageOf(o)}`)},
+      "endTime" = ${endedExecutions.length ? caseById(endedExecutions) : Prisma.sql`NULL`}
+    WHERE "id" IN (${Prisma.join(mine.map((o) => o.executionId))})`);
+  return live;
+}
+
+/**
+ * SQLite: one small statement per outcome, the same text every time (prepared once, lib/db/raw.ts),
+ * runs in the process at a fraction of the cost of preparing a batch-sized CASE statement.
+ */
+async function finishEach(tx: RawRunner, owner: string, batch: TaskOutcome[], now: Date): Promise<Set<number>> {
+  const live = new Set<number>();
+  for (const o of batch) {
+    const retryAt = o.kind === "retry" || o.kind === "postponed" ? o.retryAt : null;
+    const endTime = o.kind === "success" || o.kind === "failed" ? o.endTime : null;
+    const moved = await tx.query<Moved>(Prisma.sql`
+      UPDATE "Task" SET "status" = ${statusAfter(o)}, "statusMessage" = ${messageOf(o)}, "runCount" = ${o.runCount},
+        "nextAttemptAt" = COALESCE(${retryAt}, "nextAttemptAt"), "endTime" = COALESCE(${endTime}, "endTime"),
+        "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${now}
+      WHERE "id" = ${o.taskId} AND "leaseOwner" = ${owner} AND ${fromStatuses("finish")}
+      RETURNING "id", "executionId"`);
+    if (moved.length === 0) continue;
+    live.add(o.taskId);
+    await tx.execute(
+      Prisma.sql`UPDATE "Execution" SET "status" = ${statusAfter(o)}, "statusMessage" = ${messageOf(o)}, "endTime" = ${endTime} WHERE "id" = ${o.executionId}`,
+    );
+  }
+  return live;
+}
+
+/**
+ * Counts an attempt that was in flight when its task was stopped (no move: it stays Stopped), only
+ * when no other attempt was counted since it started; returns whether it was counted.
+ */
+export async function countStoppedAttempt(tx: RawRunner, taskId: number, runCount: number): Promise<boolean> {
+  const changed = await tx.execute(
+    Prisma.sql`UPDATE "Task" SET "runCount" = ${runCount}, "updatedAt" = ${tsParam(new Date())} WHERE "id" = ${taskId} AND "status" = 'Stopped' AND "runCount" = ${runCount - 1}`,
+  );
+  return changed > 0;
+}
+
+// --- the operators' moves (Prisma transactions) -----------------------------------------------
+
+/** Which tasks a stop applies to, by foreign key (no id lists: a policy may have any number of open tasks). */
+export type StopScope = { policyId?: number; targetId?: number; executionId?: number };
+
+/**
+ * Pending, Running → Stopped for every open task in `scope`, with a log line saying why, in the
+ * caller's transaction. Set-based: a statement binding one parameter per task fails past
+ * SQLite's bound-parameter limit.
+ */
+export async function stop(tx: Tx, scope: StopScope, reason: string): Promise<number> {
+  const keys = Prisma.join(
+    [
+      fromStatuses("stop", "t."),
+      ...(scope.policyId !== undefined ? [Prisma.sql`t."policyId" = ${scope.policyId}`] : []),
+      ...(scope.targetId !== undefined ? [Prisma.sql`t."targetId" = ${scope.targetId}`] : []),
+      ...(scope.executionId !== undefined ? [Prisma.sql`t."executionId" = ${scope.executionId}`] : []),
+    ],
+    " AND ",
+  );
+  const now = new Date();
+  const message = storableText(`stopped: ${reason}`);
+  reason = storableText(reason);
+  // Logs and executions first: they find the open tasks by the same condition the last update ends.
+  await tx.$executeRaw`INSERT INTO "TaskLog" ("taskId", "at", "level", "message")
+    SELECT t."id", ${now}, 'WARNING', ${message} FROM "Task" t WHERE ${keys}`;
+  await tx.$executeRaw`UPDATE "Execution" SET "status" = 'Stopped', "statusMessage" = ${reason}, "endTime" = ${now}
+    WHERE "id" IN (SELECT t."executionId" FROM "Task" t WHERE ${keys})`;
+  return tx.$executeRaw`UPDATE "Task" SET "status" = 'Stopped', "statusMessage" = ${reason}, "endTime" = ${now},
+    "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${now}
+    WHERE "id" IN (SELECT t."id" FROM "Task" t WHERE ${keys})`;
+}
+
+export type Redelivered = { id: number; executionId: number; runCount: number; maxAttempts: number };
+
+/**
+ * Success, Error, Stopped → Pending, due now, for the finished tasks among `ids` (at most a few
+ * hundred: one parameter each), keeping their webhook-id and history. Their attempt budget grows
+ * by the policy's own or `defaultAttempts` from each task's run count; their executions become
+ * manual triggers.
+ */
+export async function redeliver(tx: Tx, ids: number[], defaultAttempts: number): Promise<Redelivered[]> {
+  if (ids.length === 0) return [];
+  const now = new Date();
+  const rows = await tx.$queryRaw<(Moved & { runCount: number | bigint; maxAttempts: number | bigint })[]>`
+    UPDATE "Task" SET "status" = 'Pending', "statusMessage" = '',
+      "maxAttempts" = "runCount" + COALESCE((SELECT p."maxAttempts" FROM "WebhookPolicy" p WHERE p."id" = "Task"."policyId"), ${defaultAttempts}),
+      "nextAttemptAt" = ${now}, "endTime" = NULL, "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${now}
+    WHERE "id" IN (${Prisma.join(ids)}) AND ${fromStatuses("redeliver")}
+    RETURNING "id", "executionId", "runCount", "maxAttempts"`;
+  if (rows.length === 0) return [];
+  await tx.$executeRaw`UPDATE "Execution" SET "status" = 'Pending', "statusMessage" = '', "endTime" = NULL, "trigger" = 'MANUAL'
+    WHERE "id" IN (${Prisma.join(rows.map((r) => Number(r.executionId)))})`;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    executionId: Number(r.executionId),
+    runCount: Number(r.runCount),
+    maxAttempts: Number(r.maxAttempts),
+  }));
+}
