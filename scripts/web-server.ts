@@ -1,7 +1,9 @@
 // The web process `npm start` runs: Next.js's request handler behind lib/process/web-server.ts
-// (request timeouts, the connection's address for throttling), on PORT and HOST.
+// (request timeouts, the connection's address for throttling), on PORT and HOST. The ingest
+// endpoints are answered before Next (lib/events/ingest-http.ts).
 import next from "next";
 import { env } from "../lib/config/env";
+import { handleIngest } from "../lib/events/ingest-http";
 import { createWebServer } from "../lib/process/web-server";
 
 async function main() {
@@ -9,7 +11,7 @@ async function main() {
   const app = next({ dev: false, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = createWebServer((req, res) => void handle(req, res), config);
+  const server = createWebServer((req, res) => void handle(req, res), config, [handleIngest]);
   server.on("error", (err) => {
     console.error(`The web server cannot listen on ${config.HOST ?? "every interface"}:${config.PORT}: ${err.message}`);
     process.exit(1);

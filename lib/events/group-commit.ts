@@ -1,0 +1,175 @@
+import crypto from "node:crypto";
+import { AppError } from "@/lib/errors";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { rawTransaction, type RawRunner } from "@/lib/db/raw";
+import { Prisma } from "@/lib/db/sql";
+import { notifyWorkers } from "@/lib/db/wakeup";
+import { newMessageId } from "@/lib/ids";
+
+/** One event ready to store: its row and its deliveries (targets already matched). */
+export type EventWrite = {
+  projectId: number;
+  type: string;
+  occurAt: number;
+  operator: string;
+  eventData: string;
+  requestId?: string;
+  source: string;
+  idempotencyKey?: string;
+  bodyHash?: string;
+  search: { repository: string | null; tag: string | null; digest: string | null };
+  deliveries: { policyId: number; targetId: number; vendorType: string; maxAttempts: number }[];
+  trigger: string;
+};
+
+export type StoredEvent = { eventId: number; deliveries: number; duplicate: boolean };
+export type WriteOutcome = { ok: true; stored: StoredEvent } | { ok: false; error: unknown };
+
+/**
+ * Rows one transaction writes at most (events plus deliveries). On SQLite a transaction runs
+ * without a break (the driver is synchronous): this bounds how long other requests wait for it.
+ */
+export const MAX_ROWS_PER_COMMIT = 2_000;
+
+type Unit = { writes: EventWrite[]; done: (outcomes: WriteOutcome[]) => void };
+
+const queue: Unit[] = [];
+let committing = false;
+let scheduled = false;
+
+/**
+ * Stores events, answering once the transaction that holds them has committed. Concurrent callers
+ * share transactions (group commit): units that arrive while a commit is under way, or within the
+ * same turn of the event loop, are written together. A unit (one request's events) is never split
+ * across transactions. When a shared transaction fails, each event is written again in one of
+ * its own, so one bad event never fails the others. An idempotency key already used with another
+ * body fails its own event only.
+ */
+export function commitEvents(writes: EventWrite[]): Promise<WriteOutcome[]> {
+  if (writes.length === 0) return Promise.resolve([]);
+  return new Promise((done) => {
+    queue.push({ writes, done });
+    schedule();
+  });
+}
+
+function schedule() {
+  if (committing || scheduled || queue.length === 0) return;
+  scheduled = true;
+  // The other requests read in this turn of the event loop join this transaction.
+  setImmediate(() => {
+    scheduled = false;
+    void flush();
+  });
+}
+
+const rowsOf = (u: Unit) => u.writes.reduce((n, w) => n + 1 + w.deliveries.length, 0);
+
+async function flush() {
+  committing = true;
+  const batch: Unit[] = [];
+  let rows = 0;
+  while (queue.length > 0 && (batch.length === 0 || rows + rowsOf(queue[0]) <= MAX_ROWS_PER_COMMIT)) {
+    const unit = queue.shift()!;
+    rows += rowsOf(unit);
+    batch.push(unit);
+  }
+  let results: WriteOutcome[][] = [];
+  try {
+    try {
+      results = await rawTransaction(async (tx) => {
+        const out: WriteOutcome[][] = [];
+        for (const unit of batch) {
+          const outcomes: WriteOutcome[] = [];
+          for (const w of unit.writes) outcomes.push(await writeEvent(tx, w));
+          out.push(outcomes);
+        }
+        return out;
+      });
+    } catch {
+      results = [];
+      for (const unit of batch) results.push(await writeEachAlone(unit.writes));
+    }
+    if (results.some((r) => r.some((o) => o.ok && o.stored.deliveries > 0 && !o.stored.duplicate))) {
+      await notifyWorkers().catch(() => undefined);
+    }
+  } finally {
+    // Every caller is answered, whatever happened above.
+    batch.forEach((unit, i) =>
+      unit.done(results[i] ?? unit.writes.map(() => ({ ok: false, error: new Error("the events were not stored") }))),
+    );
+    committing = false;
+    schedule();
+  }
+}
+
+/** The events of a failed shared transaction, each in a transaction of its own. */
+async function writeEachAlone(writes: EventWrite[]): Promise<WriteOutcome[]> {
+  const outcomes: WriteOutcome[] = [];
+  for (const w of writes) {
+    try {
+      outcomes.push(await rawTransaction((tx) => writeEvent(tx, w)));
+    } catch (err) {
+      // A concurrent request (another process) committed the same idempotency key first: the
+      // second try finds that event and answers it as a duplicate.
+      if (w.idempotencyKey && isUniqueViolation(err)) {
+        try {
+          outcomes.push(await rawTransaction((tx) => writeEvent(tx, w)));
+          continue;
+        } catch (again) {
+          err = again;
+        }
+      }
+      outcomes.push({ ok: false, error: err });
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * One event and its executions and tasks. A refused idempotency key is this event's outcome
+ * (nothing of it was written); any other error fails the transaction.
+ */
+async function writeEvent(tx: RawRunner, w: EventWrite): Promise<WriteOutcome> {
+  if (w.idempotencyKey) {
+    const [seen] = await tx.query<{ id: unknown; bodyHash: string | null; executions: unknown }>(Prisma.sql`
+      SELECT e."id", e."bodyHash", (SELECT COUNT(*) FROM "Execution" x WHERE x."eventId" = e."id") AS "executions"
+      FROM "Event" e WHERE e."projectId" = ${w.projectId} AND e."idempotencyKey" = ${w.idempotencyKey}`);
+    // Events stored before body hashes were kept have none: they answer as duplicates, as before.
+    if (seen && w.bodyHash && seen.bodyHash && seen.bodyHash !== w.bodyHash) {
+      return {
+        ok: false,
+        error: new AppError(
+          "idempotency_key_reused",
+          "this Idempotency-Key was already used with a different request body; use a new key for a new event",
+          "Idempotency-Key",
+        ),
+      };
+    }
+    if (seen) {
+      return {
+        ok: true,
+        stored: { eventId: Number(seen.id), deliveries: Number(seen.executions), duplicate: true },
+      };
+    }
+  }
+  const now = new Date();
+  const [event] = await tx.query<{ id: unknown }>(Prisma.sql`
+    INSERT INTO "Event" ("projectId", "type", "occurAt", "operator", "eventData", "requestId", "source", "idempotencyKey", "bodyHash", "repository", "tag", "digest", "createdAt")
+    VALUES (${w.projectId}, ${w.type}, ${w.occurAt}, ${w.operator}, ${w.eventData}, ${w.requestId ?? crypto.randomUUID()},
+      ${w.source}, ${w.idempotencyKey ?? null}, ${w.bodyHash ?? null}, ${w.search.repository}, ${w.search.tag}, ${w.search.digest}, ${now})
+    RETURNING "id"`);
+  const eventId = Number(event.id);
+  if (w.deliveries.length > 0) {
+    const executions = await tx.query<{ id: unknown; targetId: unknown }>(Prisma.sql`
+      INSERT INTO "Execution" ("policyId", "targetId", "eventId", "eventType", "vendorType", "trigger", "startTime")
+      VALUES ${Prisma.join(w.deliveries.map((d) => Prisma.sql`(${d.policyId}, ${d.targetId}, ${eventId}, ${w.type}, ${d.vendorType}, ${w.trigger}, ${now})`))}
+      RETURNING "id", "targetId"`);
+    // (policy, target) pairs are unique within an event, so the target id finds each execution.
+    const executionOf = new Map(executions.map((e) => [Number(e.targetId), Number(e.id)]));
+    await tx.execute(Prisma.sql`
+      INSERT INTO "Task" ("executionId", "policyId", "targetId", "webhookId", "maxAttempts", "nextAttemptAt", "createdAt", "updatedAt")
+      VALUES ${Prisma.join(w.deliveries.map((d) => Prisma.sql`(${executionOf.get(d.targetId)!}, ${d.policyId}, ${d.targetId}, ${newMessageId()}, ${d.maxAttempts}, ${now}, ${now}, ${now})`))}`);
+  }
+  return { ok: true, stored: { eventId, deliveries: w.deliveries.length, duplicate: false } };
+}
