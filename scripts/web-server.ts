@@ -3,7 +3,6 @@
 // endpoints are answered before Next (lib/events/ingest-http.ts).
 import next from "next";
 import { env } from "../lib/config/env";
-import { handleIngest } from "../lib/events/ingest-http";
 import { createWebServer } from "../lib/process/web-server";
 
 async function main() {
@@ -11,6 +10,8 @@ async function main() {
   const app = next({ dev: false, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // Loaded once Next is prepared: the route code it shares with Next needs Next's runtime set up.
+  const { handleIngest } = await import("../lib/events/ingest-http");
   const server = createWebServer((req, res) => void handle(req, res), config, [handleIngest]);
   server.on("error", (err) => {
     console.error(`The web server cannot listen on ${config.HOST ?? "every interface"}:${config.PORT}: ${err.message}`);

@@ -10,7 +10,6 @@ import { Prisma } from "@/lib/db/sql";
  * before it trusts what is in memory.
  */
 export type ConfigSnapshot = {
-  readonly version: number;
   /**
    * `load()`'s value under `key`, loaded once per version. Null and undefined are not kept (an
    * unknown API key is looked up again: a key created later must work at once).
@@ -91,7 +90,11 @@ export async function configSnapshot(): Promise<ConfigSnapshot> {
   return current;
 }
 
-/** Drops what this process holds (tests that rewrite the database under it). */
-export function resetConfigCache() {
-  current = undefined;
+/**
+ * The snapshot of one request, its version read at its first use: a request refused before it
+ * needs anything from the database (no credentials) never reads it.
+ */
+export function snapshotOnFirstUse(): ConfigSnapshot {
+  let snapshot: Promise<ConfigSnapshot> | undefined;
+  return { memo: async (key, load) => (await (snapshot ??= configSnapshot())).memo(key, load) };
 }

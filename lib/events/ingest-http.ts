@@ -8,8 +8,9 @@ import { errorBody, errorParts } from "@/lib/api/error-response";
 import { parseInput } from "@/lib/api/input";
 import { rateLimit, refuseUnstorableQuery, sanitizeRequestId } from "@/lib/api/route";
 import { requireKeyProject } from "@/lib/auth/access";
-import { configSnapshot, type ConfigSnapshot } from "@/lib/db/config-cache";
-import { getDb } from "@/lib/db/client";
+import { snapshotOnFirstUse, type ConfigSnapshot } from "@/lib/db/config-cache";
+import { rawQuery } from "@/lib/db/raw";
+import { Prisma } from "@/lib/db/sql";
 import { ingestEvents } from "@/lib/events/ingest";
 import { requestBodyHash, WEBHOOKS_DISABLED_MESSAGE } from "@/lib/events/ingest-idempotent";
 import { MAX_ENVELOPE_EVENTS, mapRegistryEnvelope } from "@/lib/events/registry";
@@ -134,16 +135,18 @@ export async function acceptRegistryEnvelope(
   };
   // The project is the repository's first path segment, looked up by name only (a segment
   // such as "3" must not match the project whose id is 3).
+  // From memory while the configuration version holds (a rename or delete bumps it; a project
+  // not found is looked up again, so one created since is found).
   const names = [...new Set(mapped.events.map((e) => e.projectName))];
-  const db = await getDb();
-  const projects = new Map(
-    names.length === 0
-      ? []
-      : (await db.project.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })).map((p) => [
-          p.name,
-          p.id,
-        ]),
-  );
+  const config = ctx.config ?? snapshotOnFirstUse();
+  const projects = new Map<string, number>();
+  for (const name of names) {
+    const id = await config.memo(`project-name:${name}`, async () => {
+      const [row] = await rawQuery<{ id: unknown }>(Prisma.sql`SELECT "id" FROM "Project" WHERE "name" = ${name}`);
+      return row ? Number(row.id) : null;
+    });
+    if (id !== null) projects.set(name, id);
+  }
   const known = mapped.events.filter((m) => projects.has(m.projectName));
   const outcomes = await ingestEvents(
     known.map((m) => ({
@@ -153,7 +156,7 @@ export async function acceptRegistryEnvelope(
       requestId: m.requestId ?? ctx.requestId,
       idempotencyKey: `registry:${m.dedupeKey}`,
     })),
-    ctx.config,
+    config,
   );
   const outcomeOf = new Map(known.map((m, i) => [m, outcomes[i]]));
   for (const m of mapped.events) {
@@ -201,7 +204,7 @@ export async function serveIngest(endpoint: IngestEndpoint, call: ApiCall): Prom
   let answer: JsonAnswer;
   try {
     // One version read for the whole request: the key, its project, the settings and the targets.
-    const config = await configSnapshot();
+    const config = snapshotOnFirstUse();
     if (endpoint === "events") {
       const actor = await authenticateKey(call.headers.get("authorization") ?? "", config);
       rateLimit(actor);

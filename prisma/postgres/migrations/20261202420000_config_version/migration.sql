@@ -8,12 +8,10 @@ CREATE TABLE "ConfigVersion" (
 );
 INSERT INTO "ConfigVersion" ("id", "version") VALUES (1, 0);
 
-CREATE FUNCTION "bump_config_version"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  UPDATE "ConfigVersion" SET "version" = "version" + 1 WHERE "id" = 1;
-  RETURN NULL;
-END
-$$;
+-- The body is an escape string: the migration runner splits scripts at every semicolon, so the
+-- body spells its statement ends as \x3B.
+CREATE FUNCTION "bump_config_version"() RETURNS trigger LANGUAGE plpgsql
+AS E'BEGIN UPDATE "ConfigVersion" SET "version" = "version" + 1 WHERE "id" = 1\x3B RETURN NULL\x3B END';
 
 CREATE TRIGGER "ApiKey_config" AFTER DELETE OR UPDATE OF "revokedAt", "hash", "projectId", "mode", "name" ON "ApiKey"
 FOR EACH STATEMENT EXECUTE FUNCTION "bump_config_version"();
