@@ -1,5 +1,7 @@
 import crypto from "node:crypto";
 import { AppError } from "@/lib/errors";
+import { env } from "@/lib/config/env";
+import { dialect } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { rawTransaction, type RawRunner } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
@@ -37,7 +39,17 @@ type Unit = { writes: EventWrite[]; done: (outcomes: WriteOutcome[]) => void };
 export const groupCommitStats = { transactions: 0, events: 0, fallbacks: 0 };
 
 const queue: Unit[] = [];
-let committing = false;
+/** Commits under way in this process. */
+let committing = 0;
+
+/**
+ * Commits at most under way at once. SQLite has one writer (a second transaction would only wait
+ * for the first); PostgreSQL commits on several pooled connections side by side, so a commit that
+ * waits for the server (statement round trips, the WAL flush) does not hold every other request.
+ */
+function maxCommitting(): number {
+  return dialect() === "postgresql" ? Math.max(1, Math.floor(env().DB_POOL_SIZE / 2)) : 1;
+}
 let scheduled = false;
 
 /**
@@ -65,7 +77,7 @@ export const COLLECT_MS = 1;
 let lastCommitEnded = 0;
 
 function schedule() {
-  if (committing || scheduled || queue.length === 0) return;
+  if (committing >= maxCommitting() || scheduled || queue.length === 0) return;
   scheduled = true;
   const run = () => {
     scheduled = false;
@@ -80,7 +92,7 @@ function schedule() {
 const rowsOf = (u: Unit) => u.writes.reduce((n, w) => n + 1 + w.deliveries.length, 0);
 
 async function flush() {
-  committing = true;
+  committing += 1;
   const batch: Unit[] = [];
   let rows = 0;
   while (queue.length > 0 && (batch.length === 0 || rows + rowsOf(queue[0]) <= MAX_ROWS_PER_COMMIT)) {
@@ -115,7 +127,7 @@ async function flush() {
     batch.forEach((unit, i) =>
       unit.done(results[i] ?? unit.writes.map(() => ({ ok: false, error: new Error("the events were not stored") }))),
     );
-    committing = false;
+    committing -= 1;
     lastCommitEnded = performance.now();
     schedule();
   }
