@@ -39,8 +39,9 @@ type Unit = { writes: EventWrite[]; done: (outcomes: WriteOutcome[]) => void };
 export const groupCommitStats = { transactions: 0, events: 0, fallbacks: 0 };
 
 const queue: Unit[] = [];
-/** Commits under way in this process. */
+/** Commits under way in this process, and the requests (units) they hold. */
 let committing = 0;
+let committingUnits = 0;
 
 /**
  * Commits at most under way at once. SQLite has one writer (a second transaction would only wait
@@ -69,12 +70,25 @@ export function commitEvents(writes: EventWrite[]): Promise<WriteOutcome[]> {
 }
 
 /**
- * How long events are collected before a commit while events keep coming (the last commit ended
- * less than this ago). On SQLite a commit finishes within the turn of the event loop that starts
- * it, so without a wait each request would commit alone.
+ * How long events are collected before a commit while other requests are on their way (read, not
+ * yet answered). On SQLite a commit finishes within the turn of the event loop that starts it, so
+ * without a wait each of them would commit alone; a lone request commits at once.
  */
 export const COLLECT_MS = 1;
-let lastCommitEnded = 0;
+let expected = 0;
+
+/**
+ * Announces a request that will probably commit events (called when it arrives); answers the
+ * function to call once it is answered.
+ */
+export function expectCommit(): () => void {
+  expected += 1;
+  let left = false;
+  return () => {
+    if (!left) expected -= 1;
+    left = true;
+  };
+}
 
 function schedule() {
   if (committing >= maxCommitting() || scheduled || queue.length === 0) return;
@@ -83,9 +97,9 @@ function schedule() {
     scheduled = false;
     void flush();
   };
-  // Idle: at once (the other requests read in this turn of the event loop still join). Busy: a
-  // moment later, so concurrent requests share the commit.
-  if (performance.now() - lastCommitEnded < COLLECT_MS) setTimeout(run, COLLECT_MS);
+  // The requests read in this turn of the event loop join in any case; a moment more lets the
+  // others under way join too.
+  if (expected > queue.length + committingUnits) setTimeout(run, COLLECT_MS);
   else setImmediate(run);
 }
 
@@ -100,6 +114,7 @@ async function flush() {
     rows += rowsOf(unit);
     batch.push(unit);
   }
+  committingUnits += batch.length;
   let results: WriteOutcome[][] = [];
   try {
     try {
@@ -128,7 +143,7 @@ async function flush() {
       unit.done(results[i] ?? unit.writes.map(() => ({ ok: false, error: new Error("the events were not stored") }))),
     );
     committing -= 1;
-    lastCommitEnded = performance.now();
+    committingUnits -= batch.length;
     schedule();
   }
 }

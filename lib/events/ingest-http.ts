@@ -11,6 +11,7 @@ import { requireKeyProject } from "@/lib/auth/access";
 import { snapshotOnFirstUse, type ConfigSnapshot } from "@/lib/db/config-cache";
 import { rawQuery } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
+import { expectCommit } from "@/lib/events/group-commit";
 import { ingestEvents } from "@/lib/events/ingest";
 import { requestBodyHash, WEBHOOKS_DISABLED_MESSAGE } from "@/lib/events/ingest-idempotent";
 import { MAX_ENVELOPE_EVENTS, mapRegistryEnvelope } from "@/lib/events/registry";
@@ -201,6 +202,7 @@ export async function acceptRegistryEnvelope(
  */
 export async function serveIngest(endpoint: IngestEndpoint, call: ApiCall): Promise<JsonAnswer> {
   const requestId = sanitizeRequestId(call.headers.get("x-request-id")) ?? crypto.randomUUID();
+  const answered = expectCommit();
   let answer: JsonAnswer;
   try {
     // One version read for the whole request: the key, its project, the settings and the targets.
@@ -221,6 +223,8 @@ export async function serveIngest(endpoint: IngestEndpoint, call: ApiCall): Prom
     if (endpoint === "registry") await recordRegistryRejection(call, err).catch(() => undefined);
     const e = errorParts(err, requestId);
     answer = { status: e.status, body: errorBody("v1", e.code, e.message, e.field), headers: e.headers };
+  } finally {
+    answered();
   }
   return answer;
 }
