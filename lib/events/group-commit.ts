@@ -118,15 +118,14 @@ async function flush() {
   let results: WriteOutcome[][] = [];
   try {
     try {
-      results = await rawTransaction(async (tx) => {
-        const out: WriteOutcome[][] = [];
-        for (const unit of batch) {
-          const outcomes: WriteOutcome[] = [];
-          for (const w of unit.writes) outcomes.push(await writeEvent(tx, w));
-          out.push(outcomes);
-        }
-        return out;
-      });
+      const flat = await rawTransaction((tx) =>
+        writeAll(
+          tx,
+          batch.flatMap((u) => u.writes),
+        ),
+      );
+      let at = 0;
+      results = batch.map((u) => flat.slice(at, (at += u.writes.length)));
       groupCommitStats.transactions += 1;
       groupCommitStats.events += batch.reduce((n, u) => n + u.writes.length, 0);
     } catch {
@@ -171,8 +170,127 @@ async function writeEachAlone(writes: EventWrite[]): Promise<WriteOutcome[]> {
   return outcomes;
 }
 
+/** Rows per multi-row statement: well within both databases' limits on bound parameters. */
+const ROWS_PER_STATEMENT = 500;
+
+function chunks<T>(items: T[], size = ROWS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+type Seen = { id: number; bodyHash: string | null; deliveries: number };
+
+/** An idempotency key's outcome, given what is stored (or written earlier in this transaction) under it. */
+function outcomeOfSeen(w: EventWrite, seen: Seen): WriteOutcome {
+  // Events stored before body hashes were kept have none: they answer as duplicates, as before.
+  if (w.bodyHash && seen.bodyHash && seen.bodyHash !== w.bodyHash) return { ok: false, error: keyReused() };
+  return { ok: true, stored: { eventId: seen.id, deliveries: seen.deliveries, duplicate: true } };
+}
+
+function keyReused() {
+  return new AppError(
+    "idempotency_key_reused",
+    "this Idempotency-Key was already used with a different request body; use a new key for a new event",
+    "Idempotency-Key",
+  );
+}
+
 /**
- * One event and its executions and tasks. A refused idempotency key is this event's outcome
+ * A commit's events with a few multi-row statements instead of a few per event: one lookup of the
+ * idempotency keys, then the events, their executions and their tasks. Event ids come from one
+ * sequence (or SQLite's rowid) in the order of the VALUES rows, so the returned ids, sorted, are
+ * the events in order; executions are matched to their event and target by id.
+ */
+async function writeAll(tx: RawRunner, writes: EventWrite[]): Promise<WriteOutcome[]> {
+  const outcomes: (WriteOutcome | undefined)[] = new Array(writes.length);
+  const seen = new Map<string, Seen>();
+  const keyOf = (projectId: number, key: string) => `${projectId}\u0000${key}`;
+  const keyed = writes.filter((w) => w.idempotencyKey);
+  if (keyed.length > 0) {
+    const projects = [...new Set(keyed.map((w) => w.projectId))];
+    for (const part of chunks([...new Set(keyed.map((w) => w.idempotencyKey!))])) {
+      const rows = await tx.query<{
+        id: unknown;
+        projectId: unknown;
+        idempotencyKey: string;
+        bodyHash: string | null;
+        executions: unknown;
+      }>(Prisma.sql`
+        SELECT e."id", e."projectId", e."idempotencyKey", e."bodyHash", (SELECT COUNT(*) FROM "Execution" x WHERE x."eventId" = e."id") AS "executions"
+        FROM "Event" e WHERE e."projectId" IN (${Prisma.join(projects)}) AND e."idempotencyKey" IN (${Prisma.join(part)})`);
+      for (const r of rows)
+        seen.set(keyOf(Number(r.projectId), r.idempotencyKey), {
+          id: Number(r.id),
+          bodyHash: r.bodyHash,
+          deliveries: Number(r.executions),
+        });
+    }
+  }
+  // Which writes are new: a key seen before (stored, or earlier in this commit) answers the first event.
+  const fresh: number[] = [];
+  const firstOfKey = new Map<string, number>();
+  writes.forEach((w, i) => {
+    if (!w.idempotencyKey) return void fresh.push(i);
+    const k = keyOf(w.projectId, w.idempotencyKey);
+    const stored = seen.get(k);
+    if (stored) return void (outcomes[i] = outcomeOfSeen(w, stored));
+    const earlier = firstOfKey.get(k);
+    if (earlier !== undefined) return; // answered once the earlier one has its id
+    firstOfKey.set(k, i);
+    fresh.push(i);
+  });
+  const now = new Date();
+  const eventIds = new Map<number, number>();
+  for (const part of chunks(fresh)) {
+    const rows = await tx.query<{ id: unknown }>(Prisma.sql`
+      INSERT INTO "Event" ("projectId", "type", "occurAt", "operator", "eventData", "requestId", "source", "idempotencyKey", "bodyHash", "repository", "tag", "digest", "createdAt")
+      VALUES ${Prisma.join(
+        part.map((i) => {
+          const w = writes[i];
+          return Prisma.sql`(${w.projectId}, ${w.type}, ${w.occurAt}, ${w.operator}, ${w.eventData}, ${w.requestId ?? crypto.randomUUID()},
+            ${w.source}, ${w.idempotencyKey ?? null}, ${w.bodyHash ?? null}, ${w.search.repository}, ${w.search.tag}, ${w.search.digest}, ${now})`;
+        }),
+      )}
+      RETURNING "id"`);
+    const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    if (ids.length !== part.length) throw new Error(`inserted ${ids.length} events for ${part.length}`);
+    part.forEach((i, n) => eventIds.set(i, ids[n]));
+  }
+  const deliveries = fresh.flatMap((i) => writes[i].deliveries.map((d) => ({ i, d })));
+  const executionOf = new Map<string, number>();
+  for (const part of chunks(deliveries)) {
+    const rows = await tx.query<{ id: unknown; eventId: unknown; targetId: unknown }>(Prisma.sql`
+      INSERT INTO "Execution" ("policyId", "targetId", "eventId", "eventType", "vendorType", "trigger", "startTime")
+      VALUES ${Prisma.join(part.map(({ i, d }) => Prisma.sql`(${d.policyId}, ${d.targetId}, ${eventIds.get(i)!}, ${writes[i].type}, ${d.vendorType}, ${writes[i].trigger}, ${now})`))}
+      RETURNING "id", "eventId", "targetId"`);
+    // (policy, target) pairs are unique within an event, so event and target find each execution.
+    for (const r of rows) executionOf.set(`${Number(r.eventId)}:${Number(r.targetId)}`, Number(r.id));
+  }
+  for (const part of chunks(deliveries)) {
+    await tx.execute(Prisma.sql`
+      INSERT INTO "Task" ("executionId", "policyId", "targetId", "webhookId", "maxAttempts", "nextAttemptAt", "createdAt", "updatedAt")
+      VALUES ${Prisma.join(part.map(({ i, d }) => Prisma.sql`(${executionOf.get(`${eventIds.get(i)!}:${d.targetId}`)!}, ${d.policyId}, ${d.targetId}, ${newMessageId()}, ${d.maxAttempts}, ${now}, ${now}, ${now})`))}`);
+  }
+  for (const i of fresh) {
+    const w = writes[i];
+    outcomes[i] = {
+      ok: true,
+      stored: { eventId: eventIds.get(i)!, deliveries: w.deliveries.length, duplicate: false },
+    };
+    if (w.idempotencyKey)
+      seen.set(keyOf(w.projectId, w.idempotencyKey), {
+        id: eventIds.get(i)!,
+        bodyHash: w.bodyHash ?? null,
+        deliveries: w.deliveries.length,
+      });
+  }
+  // Repeats of a key first written in this commit.
+  return writes.map((w, i) => outcomes[i] ?? outcomeOfSeen(w, seen.get(keyOf(w.projectId, w.idempotencyKey!))!));
+}
+
+/**
+ * One event and its executions and tasks (a commit's events one by one, after a shared commit failed). A refused idempotency key is this event's outcome
  * (nothing of it was written); any other error fails the transaction.
  */
 async function writeEvent(tx: RawRunner, w: EventWrite): Promise<WriteOutcome> {
@@ -182,14 +300,7 @@ async function writeEvent(tx: RawRunner, w: EventWrite): Promise<WriteOutcome> {
       FROM "Event" e WHERE e."projectId" = ${w.projectId} AND e."idempotencyKey" = ${w.idempotencyKey}`);
     // Events stored before body hashes were kept have none: they answer as duplicates, as before.
     if (seen && w.bodyHash && seen.bodyHash && seen.bodyHash !== w.bodyHash) {
-      return {
-        ok: false,
-        error: new AppError(
-          "idempotency_key_reused",
-          "this Idempotency-Key was already used with a different request body; use a new key for a new event",
-          "Idempotency-Key",
-        ),
-      };
+      return { ok: false, error: keyReused() };
     }
     if (seen) {
       return {

@@ -133,6 +133,31 @@ describe("group commit", () => {
     expect(await db.event.count({ where: { projectId: project.id } })).toBe(1 + 16);
   });
 
+  it("one idempotency key twice in one commit: one event; the same body is its duplicate, another body refused", async () => {
+    const { project } = await setup();
+    const event = sampleEvent("PUSH_ARTIFACT");
+    const send = (operator: string, bodyHash: string) =>
+      ingestEvent({
+        projectId: project.id,
+        event: { ...event, operator },
+        source: "api",
+        idempotencyKey: "api:twice",
+        bodyHash,
+      });
+    const [a, b, c] = await Promise.allSettled([send("x", "hash-1"), send("x", "hash-1"), send("y", "hash-2")]);
+    expect(a.status === "fulfilled" && a.value).toMatchObject({ status: "accepted", duplicate: false, deliveries: 1 });
+    const first = a.status === "fulfilled" && a.value.status === "accepted" ? a.value.eventId : -1;
+    expect(b.status === "fulfilled" && b.value).toEqual({
+      status: "accepted",
+      eventId: first,
+      deliveries: 1,
+      duplicate: true,
+    });
+    expect(c.status === "rejected" && (c.reason as { code?: string }).code).toBe("idempotency_key_reused");
+    const db = await getDb();
+    expect(await db.event.count({ where: { projectId: project.id } })).toBe(1);
+  });
+
   it("an event the database refuses fails alone: the others of its transaction are written again and answered", async () => {
     const { project } = await setup();
     const write = (projectId: number, operator: string): EventWrite => ({
