@@ -1,25 +1,8 @@
 /** @type {import('next').NextConfig} */
-const securityHeaders = [
-  {
-    key: "Content-Security-Policy",
-    value: [
-      "default-src 'self'",
-      // Next.js inlines its bootstrap scripts and styles.
-      "script-src 'self' 'unsafe-inline'",
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data:",
-      "font-src 'self'",
-      "connect-src 'self'",
-      "frame-ancestors 'none'",
-      "base-uri 'self'",
-      "form-action 'self'",
-    ].join("; "),
-  },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-];
+// Every answer's security headers; the web server's own answers (lib/events/ingest-http.ts) carry
+// the same. Next.js inlines its bootstrap scripts and styles, hence 'unsafe-inline'.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS
+const securityHeaders = require("./lib/http/security-headers.json");
 
 module.exports = {
   reactStrictMode: true,

@@ -1,5 +1,6 @@
 // The web process `npm start` runs: Next.js's request handler behind lib/process/web-server.ts
-// (request timeouts, the connection's address for throttling), on PORT and HOST.
+// (request timeouts, the connection's address for throttling), on PORT and HOST. The ingest
+// endpoints are answered before Next (lib/events/ingest-http.ts).
 import next from "next";
 import { env } from "../lib/config/env";
 import { createWebServer } from "../lib/process/web-server";
@@ -9,7 +10,9 @@ async function main() {
   const app = next({ dev: false, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = createWebServer((req, res) => void handle(req, res), config);
+  // Loaded once Next is prepared: the route code it shares with Next needs Next's runtime set up.
+  const { handleIngest } = await import("../lib/events/ingest-http");
+  const server = createWebServer((req, res) => void handle(req, res), config, [handleIngest]);
   server.on("error", (err) => {
     console.error(`The web server cannot listen on ${config.HOST ?? "every interface"}:${config.PORT}: ${err.message}`);
     process.exit(1);

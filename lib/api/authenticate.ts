@@ -8,6 +8,7 @@ import { checkCredentials, DISABLED_MESSAGE } from "@/lib/auth/credentials";
 import { authOptions } from "@/lib/auth/options";
 import { registryTokenLimiter } from "@/lib/auth/rate-limit";
 import { getDb } from "@/lib/db/client";
+import type { ConfigSnapshot } from "@/lib/db/config-cache";
 import { isRegistryTokenValid } from "@/lib/settings/registry-token";
 
 /**
@@ -17,12 +18,7 @@ import { isRegistryTokenValid } from "@/lib/settings/registry-token";
 export async function authenticate(req: NextRequest, auth?: "key" | "session"): Promise<Actor> {
   const header = req.headers.get("authorization") ?? "";
   const [scheme, credential = ""] = header.split(/\s+/, 2);
-  if (auth !== "session" && /^bearer$/i.test(scheme)) {
-    const key = await authenticateApiKey(credential.trim());
-    if (!key) throw unauthorized("invalid or revoked API key");
-    return key;
-  }
-  if (auth === "key") throw unauthorized("an API key is required: Authorization: Bearer hk_live_… or hk_test_…");
+  if (auth === "key" || (auth !== "session" && /^bearer$/i.test(scheme))) return authenticateKey(header);
   if (auth !== "session" && /^basic$/i.test(scheme)) {
     const decoded = Buffer.from(credential, "base64").toString("utf8");
     const sep = decoded.indexOf(":");
@@ -50,18 +46,34 @@ export async function authenticate(req: NextRequest, auth?: "key" | "session"): 
   throw unauthorized(auth === "session" ? "sign in first" : undefined);
 }
 
+/** An API key from the Authorization header (Bearer), or the 401 the /v1 API answers without one. */
+export async function authenticateKey(
+  authorization: string,
+  config?: ConfigSnapshot,
+): Promise<Extract<Actor, { kind: "apiKey" }>> {
+  const [scheme, credential = ""] = authorization.split(/\s+/, 2);
+  if (!/^bearer$/i.test(scheme))
+    throw unauthorized("an API key is required: Authorization: Bearer hk_live_… or hk_test_…");
+  const key = await authenticateApiKey(credential.trim(), config);
+  if (!key) throw unauthorized("invalid or revoked API key");
+  return key;
+}
+
 /**
  * The registry's notification token (POST /service/notifications): it grants that endpoint and
  * nothing else. A client that keeps presenting wrong tokens is answered 429 until its minute ends.
  */
-export async function authenticateRegistry(req: NextRequest): Promise<void> {
+export async function authenticateRegistry(
+  req: { headers: { get(name: string): string | null } },
+  config?: ConfigSnapshot,
+): Promise<void> {
   const client = clientAddress(req.headers);
   // Without a known address (in-process calls) there is no client to tell apart.
   const counted = client !== UNKNOWN_CLIENT;
   const blocked = counted ? registryTokenLimiter.blockedFor(client) : 0;
   if (blocked > 0) throw tooManyBadTokens(blocked);
   const [scheme, token = ""] = (req.headers.get("authorization") ?? "").split(/\s+/, 2);
-  if (!/^bearer$/i.test(scheme) || !(await isRegistryTokenValid(token.trim()))) {
+  if (!/^bearer$/i.test(scheme) || !(await isRegistryTokenValid(token.trim(), config))) {
     const wait = counted ? registryTokenLimiter.hit(client) : 0;
     if (wait > 0) throw tooManyBadTokens(wait);
     throw unauthorized("a valid registry notification token is required: Authorization: Bearer <token>");

@@ -57,6 +57,14 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
  * Harbor error shape has no field and drops it). No content type at all is read as JSON.
  */
 export async function readJsonBody(req: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<unknown> {
+  return readJsonFrom({ headers: req.headers, readBody: (max) => readCappedBody(req, max) }, maxBytes);
+}
+
+/** readJsonBody for any request shape (a Web Request, Node's IncomingMessage through lib/api/call.ts). */
+export async function readJsonFrom(
+  req: { headers: { get(name: string): string | null }; readBody(maxBytes: number): Promise<Buffer> },
+  maxBytes = MAX_JSON_BODY_BYTES,
+): Promise<unknown> {
   const mediaType = req.headers.get("content-type")?.split(";")[0].trim() ?? "";
   if (mediaType && !JSON_MEDIA_TYPE.test(mediaType)) {
     throw new AppError(
@@ -65,7 +73,7 @@ export async function readJsonBody(req: Request, maxBytes = MAX_JSON_BODY_BYTES)
       "Content-Type",
     );
   }
-  const text = (await readCappedBody(req, maxBytes)).toString("utf8");
+  const text = (await req.readBody(maxBytes)).toString("utf8");
   if (text.trim() === "") throw new AppError("invalid_json", "request body is empty; expected a JSON object", "body");
   let value: unknown;
   try {

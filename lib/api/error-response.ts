@@ -39,16 +39,26 @@ function errorAnswer(flavor: ApiFlavor, status: number, code: string, message: s
   return NextResponse.json(errorBody(flavor, code, message, field), { status });
 }
 
+/** An error as the answer's parts (status, body, headers): the one mapping every server path uses. */
+export function errorParts(
+  err: unknown,
+  requestId: string,
+): { status: number; code: string; message: string; field?: string; headers: Record<string, string> } {
+  const headers: Record<string, string> = {};
+  if (err instanceof AppError) {
+    if (err.retryAfterSeconds) headers["Retry-After"] = String(err.retryAfterSeconds);
+    headers["X-Request-Id"] = requestId;
+    return { status: err.status, code: err.code, message: err.message, field: err.field, headers };
+  }
+  logger.error({ err, requestId }, "unhandled error in API route");
+  headers["X-Request-Id"] = requestId;
+  return { status: 500, code: "internal_error", message: `internal error (request ${requestId})`, headers };
+}
+
 /** An AppError in the API's shape; anything else is logged and answered as a generic 500. */
 export function errorResponse(flavor: ApiFlavor, err: unknown, requestId: string): Response {
-  let res: Response;
-  if (err instanceof AppError) {
-    res = errorAnswer(flavor, err.status, err.code, err.message, err.field);
-    if (err.retryAfterSeconds) res.headers.set("Retry-After", String(err.retryAfterSeconds));
-  } else {
-    logger.error({ err, requestId }, "unhandled error in API route");
-    res = errorAnswer(flavor, 500, "internal_error", `internal error (request ${requestId})`);
-  }
-  res.headers.set("X-Request-Id", requestId);
+  const e = errorParts(err, requestId);
+  const res = errorAnswer(flavor, e.status, e.code, e.message, e.field);
+  for (const [name, value] of Object.entries(e.headers)) res.headers.set(name, value);
   return res;
 }

@@ -198,7 +198,7 @@ async function authorize(decl: AnyRoute, req: NextRequest, params: Params): Prom
  * filter fails inside PostgreSQL (a 500) and is cut short by SQLite (matching everything), so
  * both answer this one 400 instead, naming the parameter.
  */
-function refuseUnstorableQuery(params: URLSearchParams) {
+export function refuseUnstorableQuery(params: URLSearchParams) {
   for (const [name, value] of params) {
     if (!isUnstorableString(name) && !isUnstorableString(value)) continue;
     const field = isUnstorableString(name) ? "query" : name.length > 64 ? `${name.slice(0, 64)}…` : name;
@@ -206,7 +206,7 @@ function refuseUnstorableQuery(params: URLSearchParams) {
   }
 }
 
-function rateLimit(actor: Actor) {
+export function rateLimit(actor: Actor) {
   const wait = apiLimiter.hit(actor.kind === "apiKey" ? `key:${actor.keyId}` : `user:${actor.userId}`);
   if (wait > 0) throw new AppError("rate_limited", "rate limit exceeded", undefined, Math.ceil(wait / 1000));
 }
@@ -232,6 +232,6 @@ function withRequestId(res: Response, requestId: string): Response {
   }
 }
 
-function sanitizeRequestId(value: string | null): string | undefined {
+export function sanitizeRequestId(value: string | null): string | undefined {
   return value && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
 }

@@ -6,6 +6,7 @@ import { forbidden, notFound } from "@/lib/errors";
 import { MAX_ROW_ID } from "@/lib/ids";
 import { hasUnstorableText } from "@/lib/shared/unicode";
 import { getDb, type Db } from "@/lib/db/client";
+import { configSnapshot, type ConfigSnapshot } from "@/lib/db/config-cache";
 
 export type ProjectRef = { id: number; name: string; public: boolean };
 export type AccessRole = ProjectRole | "apiKey" | "sysadmin" | undefined;
@@ -135,11 +136,19 @@ function denied(permission: ProjectPermission) {
 }
 
 /** The project of an API key, with the permission checked (the /v1 API acts in the key's own project). */
-export function requireKeyProject<P extends ProjectPermission>(
+export async function requireKeyProject<P extends ProjectPermission>(
   key: Extract<Actor, { kind: "apiKey" }>,
   permission: P,
+  config?: ConfigSnapshot,
 ): Promise<ProjectAccess<P, Extract<Actor, { kind: "apiKey" }>>> {
-  return requireProject(key, key.projectId, permission);
+  // Every /v1 request reads its key's project: from memory while the configuration version
+  // holds (a renamed or deleted project bumps it).
+  const snapshot = config ?? (await configSnapshot());
+  const project = await snapshot.memo(`project:${key.projectId}`, () => findProject(key.projectId, key));
+  if (!project) throw notFound("project");
+  const role = await roleIn(key, project.id);
+  if (!can(role, permission)) throw denied(permission);
+  return new ProjectAccess(ISSUER, key, project, role, permission);
 }
 
 export function requireSystem(actor: Actor, permission: SystemPermission): SystemAccess {

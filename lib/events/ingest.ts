@@ -1,9 +1,9 @@
-import crypto from "node:crypto";
 import { AppError } from "@/lib/errors";
-import { getDb, type Tx } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
+import { configSnapshot, type ConfigSnapshot } from "@/lib/db/config-cache";
+import { rawQuery } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
-import { newMessageId } from "@/lib/ids";
-import { notifyWorkers } from "@/lib/db/wakeup";
+import { commitEvents, MAX_ROWS_PER_COMMIT, type EventWrite } from "@/lib/events/group-commit";
 import { eventSearchFields } from "@/lib/events/search-fields";
 import type { HarborEvent } from "@/lib/shared/events";
 import { compileGlob, globMatch, GlobSyntaxError, MatchStepsExceeded, StepBudget, type Glob } from "@/lib/shared/glob";
@@ -89,57 +89,100 @@ export function filtersMatch(
 /**
  * Records an event and one execution + task per matching (policy × target), in one transaction,
  * so an accepted event is never lost. While webhooks are globally disabled the event is skipped
- * (counted), as Harbor does.
+ * (counted), as Harbor does. The transaction may be shared with concurrent requests (group
+ * commit, lib/events/group-commit.ts); this answers once it has committed.
  */
-export async function ingestEvent(req: IngestRequest): Promise<IngestResult> {
-  const db = await getDb();
-  // Reads first, outside the transaction: on SQLite the transaction holds the database's one
-  // write lock, so it stays as short as three inserts. (A policy changed in between at worst
-  // gets or misses this one event, as if it had changed a moment earlier or later.)
-  const settings = await deliverySwitch();
-  if (!settings.webhooksEnabled && !req.onlyPolicyId) {
-    await db.systemSettings.update({ where: { id: 1 }, data: { skippedEvents: { increment: 1 } } });
-    return { status: "skipped", reason: "webhooks_disabled" };
+export async function ingestEvent(req: IngestRequest, config?: ConfigSnapshot): Promise<IngestResult> {
+  const [outcome] = await ingestEvents([req], config);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.result;
+}
+
+export type IngestOutcome = { ok: true; result: IngestResult } | { ok: false; error: unknown };
+
+/**
+ * Several events of one request (a registry envelope), committed together: one transaction for
+ * the usual envelope, a few when it holds more rows than one commit takes (MAX_ROWS_PER_COMMIT).
+ * Each event has its own outcome: one that fails (a refused idempotency key) fails alone.
+ */
+export async function ingestEvents(reqs: IngestRequest[], config?: ConfigSnapshot): Promise<IngestOutcome[]> {
+  // What is read here comes from memory while the configuration version holds (one primary-key
+  // read per request): the switch, the project's policies and targets.
+  const snapshot = config ?? (await configSnapshot());
+  const settings = await snapshot.memo("delivery-switch", () => deliverySwitch());
+  const outcomes: IngestOutcome[] = new Array(reqs.length);
+  const writes: { index: number; write: EventWrite }[] = [];
+  let skipped = 0;
+  for (const [index, req] of reqs.entries()) {
+    if (!settings.webhooksEnabled && !req.onlyPolicyId) {
+      skipped += 1;
+      outcomes[index] = { ok: true, result: { status: "skipped", reason: "webhooks_disabled" } };
+      continue;
+    }
+    try {
+      writes.push({ index, write: await prepareWrite(req, settings.maxAttempts, snapshot) });
+    } catch (error) {
+      outcomes[index] = { ok: false, error };
+    }
   }
+  if (skipped > 0) {
+    const db = await getDb();
+    await db.systemSettings.update({ where: { id: 1 }, data: { skippedEvents: { increment: skipped } } });
+  }
+  for (const chunk of chunksByRows(writes)) {
+    const stored = await commitEvents(chunk.map((w) => w.write));
+    chunk.forEach((w, i) => {
+      const o = stored[i];
+      outcomes[w.index] = o.ok ? { ok: true, result: { status: "accepted", ...o.stored } } : o;
+    });
+  }
+  return outcomes;
+}
+
+/** The event's row and the deliveries it causes (its project's matching targets). */
+async function prepareWrite(req: IngestRequest, defaultAttempts: number, config: ConfigSnapshot): Promise<EventWrite> {
   const budget = new StepBudget(MAX_MATCH_STEPS_PER_EVENT);
-  const targets = (await candidateTargets(db, req.projectId, req.onlyPolicyId)).filter(
+  const candidates = req.onlyPolicyId
+    ? await candidateTargets(req.projectId, req.onlyPolicyId)
+    : await config.memo(`targets:${req.projectId}`, () => candidateTargets(req.projectId));
+  const targets = candidates.filter(
     (t) => req.onlyPolicyId || (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event, budget)),
   );
-  const search = eventSearchFields(req.event);
-  const result = await db.$transaction(async (tx): Promise<IngestResult> => {
-    if (req.idempotencyKey) {
-      const seen = await tx.event.findUnique({
-        where: { projectId_idempotencyKey: { projectId: req.projectId, idempotencyKey: req.idempotencyKey } },
-        select: { id: true, bodyHash: true, _count: { select: { executions: true } } },
-      });
-      // Events stored before body hashes were kept have none: they answer as duplicates, as before.
-      if (seen && req.bodyHash && seen.bodyHash && seen.bodyHash !== req.bodyHash) {
-        throw new AppError(
-          "idempotency_key_reused",
-          "this Idempotency-Key was already used with a different request body; use a new key for a new event",
-          "Idempotency-Key",
-        );
-      }
-      if (seen) return { status: "accepted", eventId: seen.id, deliveries: seen._count.executions, duplicate: true };
+  return {
+    projectId: req.projectId,
+    type: req.event.type,
+    occurAt: req.event.occur_at,
+    operator: req.event.operator,
+    eventData: JSON.stringify(req.event.event_data),
+    requestId: req.requestId,
+    source: req.source,
+    idempotencyKey: req.idempotencyKey,
+    bodyHash: req.bodyHash,
+    search: eventSearchFields(req.event),
+    trigger: req.onlyPolicyId ? "MANUAL" : "EVENT",
+    deliveries: targets.map((t) => ({
+      policyId: t.policyId,
+      targetId: t.targetId,
+      vendorType: t.targetType === "slack" ? "SLACK" : "WEBHOOK",
+      maxAttempts: t.maxAttempts ?? defaultAttempts,
+    })),
+  };
+}
+
+/** Consecutive runs of writes that fit one commit (a single write always makes its own run). */
+function chunksByRows<T extends { write: EventWrite }>(writes: T[]): T[][] {
+  const chunks: T[][] = [];
+  let rows = MAX_ROWS_PER_COMMIT + 1;
+  for (const w of writes) {
+    const n = 1 + w.write.deliveries.length;
+    if (rows + n > MAX_ROWS_PER_COMMIT) {
+      chunks.push([]);
+      rows = 0;
     }
-    const now = new Date();
-    const [event] = await tx.$queryRaw<{ id: number | bigint }[]>`
-      INSERT INTO "Event" ("projectId", "type", "occurAt", "operator", "eventData", "requestId", "source", "idempotencyKey", "bodyHash", "repository", "tag", "digest", "createdAt")
-      VALUES (${req.projectId}, ${req.event.type}, ${req.event.occur_at}, ${req.event.operator}, ${JSON.stringify(req.event.event_data)},
-        ${req.requestId ?? crypto.randomUUID()}, ${req.source}, ${req.idempotencyKey ?? null}, ${req.bodyHash ?? null}, ${search.repository}, ${search.tag}, ${search.digest}, ${now})
-      RETURNING "id"`;
-    const eventId = Number(event.id);
-    const deliveries = await createDeliveries(
-      tx,
-      { eventId, eventType: req.event.type, now },
-      targets,
-      settings.maxAttempts,
-      req.onlyPolicyId ? "MANUAL" : "EVENT",
-    );
-    return { status: "accepted", eventId, deliveries, duplicate: false };
-  });
-  if (result.status === "accepted" && result.deliveries > 0 && !result.duplicate) await notifyWorkers();
-  return result;
+    chunks[chunks.length - 1].push(w);
+    rows += n;
+  }
+  return chunks;
 }
 
 type CandidateTarget = {
@@ -153,13 +196,13 @@ type CandidateTarget = {
 };
 
 /** Active targets of the project's enabled policies (or of one policy, for a test event), in one query. */
-async function candidateTargets(db: Tx, projectId: number, onlyPolicyId?: number): Promise<CandidateTarget[]> {
+async function candidateTargets(projectId: number, onlyPolicyId?: number): Promise<CandidateTarget[]> {
   const which = onlyPolicyId ? Prisma.sql`p."id" = ${onlyPolicyId}` : Prisma.sql`p."enabled" = TRUE`;
-  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+  const rows = await rawQuery(Prisma.sql`
     SELECT p."id" AS "policyId", w."id" AS "targetId", w."type" AS "targetType", p."eventTypes", p."repoPattern", p."tagPattern", p."maxAttempts"
     FROM "WebhookPolicy" p JOIN "WebhookTarget" w ON w."policyId" = p."id"
     WHERE p."projectId" = ${projectId} AND ${which} AND w."status" = 'active'
-    ORDER BY p."id", w."position"`;
+    ORDER BY p."id", w."position"`);
   return rows.map((r) => ({
     policyId: Number(r.policyId),
     targetId: Number(r.targetId),
@@ -169,24 +212,4 @@ async function candidateTargets(db: Tx, projectId: number, onlyPolicyId?: number
     tagPattern: (r.tagPattern as string | null) ?? null,
     maxAttempts: r.maxAttempts === null || r.maxAttempts === undefined ? null : Number(r.maxAttempts),
   }));
-}
-
-async function createDeliveries(
-  tx: Tx,
-  event: { eventId: number; eventType: string; now: Date },
-  targets: CandidateTarget[],
-  defaultAttempts: number,
-  trigger: string,
-) {
-  if (targets.length === 0) return 0;
-  const executions = await tx.$queryRaw<{ id: number | bigint; targetId: number | bigint }[]>`
-    INSERT INTO "Execution" ("policyId", "targetId", "eventId", "eventType", "vendorType", "trigger", "startTime")
-    VALUES ${Prisma.join(targets.map((t) => Prisma.sql`(${t.policyId}, ${t.targetId}, ${event.eventId}, ${event.eventType}, ${t.targetType === "slack" ? "SLACK" : "WEBHOOK"}, ${trigger}, ${event.now})`))}
-    RETURNING "id", "targetId"`;
-  // (policy, target) pairs are unique within an event, so the target id finds each execution.
-  const executionOf = new Map(executions.map((e) => [Number(e.targetId), Number(e.id)]));
-  await tx.$executeRaw`
-    INSERT INTO "Task" ("executionId", "policyId", "targetId", "webhookId", "maxAttempts", "nextAttemptAt", "createdAt", "updatedAt")
-    VALUES ${Prisma.join(targets.map((t) => Prisma.sql`(${executionOf.get(t.targetId)!}, ${t.policyId}, ${t.targetId}, ${newMessageId()}, ${t.maxAttempts ?? defaultAttempts}, ${event.now}, ${event.now}, ${event.now})`))}`;
-  return targets.length;
 }

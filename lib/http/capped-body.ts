@@ -1,3 +1,4 @@
+import type http from "node:http";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -22,6 +23,31 @@ export async function readCappedBody(req: Request, maxBytes: number): Promise<Bu
     chunks.push(value);
   }
   return Buffer.concat(chunks);
+}
+
+/** readCappedBody for Node's request stream (the web server's own handlers, lib/api/call.ts). */
+export function readCappedNodeBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
+  if (Number(req.headers["content-length"] ?? 0) > maxBytes) {
+    req.resume(); // the body is not read; the connection stays usable for the answer
+    return Promise.reject(payloadTooLarge(maxBytes));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on("data", (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        refused = true;
+        reject(payloadTooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => refused || resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on("error", (err) => refused || reject(err));
+  });
 }
 
 export function payloadTooLarge(maxBytes: number) {

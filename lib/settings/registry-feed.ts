@@ -1,4 +1,6 @@
 import { getDb } from "@/lib/db/client";
+import { rawExecute } from "@/lib/db/raw";
+import { Prisma } from "@/lib/db/sql";
 import { storableText } from "@/lib/db/text";
 
 /**
@@ -33,23 +35,27 @@ export async function addToRegistryFeed(data: {
   ignoredReason?: string;
   rejectedReason?: string;
 }) {
-  const db = await getDb();
   const now = new Date();
-  const increments = Object.fromEntries(
-    Object.entries(data.counts)
-      .filter(([, n]) => n && n > 0)
-      .map(([k, n]) => [k, { increment: n }]),
+  // Every envelope writes here: one plain UPDATE on the driver (Prisma's client would compile the
+  // query each time, costing more than the statement).
+  const set: Prisma.Sql[] = [];
+  for (const outcome of REGISTRY_OUTCOMES) {
+    const n = data.counts[outcome];
+    if (n && n > 0) set.push(Prisma.sql`${Prisma.raw(`"${outcome}"`)} = ${Prisma.raw(`"${outcome}"`)} + ${n}`);
+  }
+  set.push(
+    Prisma.sql`"lastReceivedAt" = ${now}`,
+    Prisma.sql`"lastSource" = ${storableText(data.source.slice(0, MAX_SOURCE))}`,
   );
-  const latest = {
-    lastReceivedAt: now,
-    lastSource: storableText(data.source.slice(0, MAX_SOURCE)),
-    ...(data.ignoredReason ? { lastIgnoredReason: bounded(data.ignoredReason), lastIgnoredAt: now } : {}),
-    ...(data.rejectedReason ? { lastRejectedReason: bounded(data.rejectedReason), lastRejectedAt: now } : {}),
-  };
-  const update = () => db.registryFeed.updateMany({ where: { id: 1 }, data: { ...increments, ...latest } });
-  if ((await update()).count > 0) return;
+  if (data.ignoredReason)
+    set.push(Prisma.sql`"lastIgnoredReason" = ${bounded(data.ignoredReason)}`, Prisma.sql`"lastIgnoredAt" = ${now}`);
+  if (data.rejectedReason)
+    set.push(Prisma.sql`"lastRejectedReason" = ${bounded(data.rejectedReason)}`, Prisma.sql`"lastRejectedAt" = ${now}`);
+  const update = () => rawExecute(Prisma.sql`UPDATE "RegistryFeed" SET ${Prisma.join(set, ", ")} WHERE "id" = 1`);
+  if ((await update()) > 0) return;
   // The migration inserts the row; a database restored without it gets it here (a concurrent
   // request may create it first: then the update goes through on the second try).
+  const db = await getDb();
   await db.registryFeed.create({ data: { id: 1 } }).catch(() => undefined);
   await update();
 }

@@ -26,7 +26,13 @@ const profileDir = (name: string) => path.join(profileRoot, name.replace(/[^a-z0
 
 /** A step's figures, and evidence (query plans, memory) for the notes when a target is missed. */
 type Outcome = Row[] | { rows: Row[]; detail: string };
-type Step = { name: string; run: (prof: string) => Promise<Outcome>; profile?: boolean };
+type Step = {
+  name: string;
+  run: (prof: string) => Promise<Outcome>;
+  profile?: boolean;
+  /** whose CPU profile it is (default: the worker's) */
+  profiled?: string;
+};
 const evidence: string[] = [];
 const curve: { workers: number; perSec: number; ratio: number; cpu: string }[] = [];
 
@@ -71,7 +77,9 @@ const steps: Step[] = [
   })),
   ...(["sqlite", "postgres"] as DbKind[]).map((kind): Step => ({
     name: `ingest, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}`,
-    run: () => ingest(kind, { seconds: s(8, 2), concurrency: 16 }),
+    profile: true,
+    profiled: "the web server",
+    run: (prof) => ingest(kind, { seconds: s(8, 2), concurrency: 16, cpuProfileDir: prof }),
   })),
   {
     name: "history, PostgreSQL",
@@ -138,7 +146,10 @@ async function main() {
     const missed = result.filter((r) => r.pass === false);
     if (missed.length) {
       const profile = step.profile
-        ? describeProfile(`CPU profile of the worker during "${step.name}"`, summarizeProfile(prof))
+        ? describeProfile(
+            `CPU profile of ${step.profiled ?? "the worker"} during "${step.name}"`,
+            summarizeProfile(prof),
+          )
         : "";
       notes.push(limitsNote(step.name, missed, profile, detail));
     } else if (detail) {
@@ -197,7 +208,7 @@ async function main() {
     "- **Throughput**: the deliveries are queued first (ingestEvent), held back while the workers start, then made due at once; the clock runs until the last success is *recorded* in the database. The baseline is raw undici POSTs of the same bodies to the same receiver URLs, 64 at a time, from the benchmark process.",
     "- **Latency**: events are ingested in the benchmark process at a steady rate, one policy with one target; from ingestEvent returning (event and task committed, workers notified) to the request's arrival at a receiver running in a process of its own; after a first second at the same rate that is not measured (warm-up).",
     "- **Fan-out**: one event to 1,000 policies (1,000 distinct target URLs); from calling ingestEvent to the last arrival, vs 1,000 raw POSTs.",
-    "- **Ingest**: the built app (the web server `npm start` runs, no worker) answering `POST /v1/events` with an API key, 16 keep-alive clients back to back. Durable: the event, its execution and its task are committed before the 202 (PostgreSQL `synchronous_commit=on`; SQLite WAL with `synchronous=NORMAL`, durable across process crashes, not power loss). The baseline is the same route with `?validate_only=true`: authentication and validation, no write.",
+    "- **Ingest**: the built app (the web server `npm start` runs, which answers the two ingest endpoints itself, no worker) answering `POST /v1/events` with an API key, 16 keep-alive clients back to back. Durable: the event, its execution and its task are committed before the 202 (PostgreSQL `synchronous_commit=on`; SQLite WAL with `synchronous=NORMAL`, durable across process crashes, not power loss). The baseline is raw undici POSTs of the same body from the same 16 clients to a bare Node receiver in a process of its own (answering 200 at once), measured in the same run; `?validate_only=true` (authentication and validation, no write) is shown beside. **Envelopes**: registry notification envelopes of 50 manifest pushes each (new event ids every time) to `POST /service/notifications`, 16 clients, counted in events per second against the single-event rate.",
     "- **History**: 1,000,000 finished tasks (one execution each) seeded in bulk over 100 policies, 90% on one; then `VACUUM ANALYZE`/`ANALYZE` (what autovacuum leaves behind). Sequential requests to the built app after 5 warm-up requests, signed in (next-auth session cookie); the time is measured by the client on loopback, so it is the server's response time plus well under a millisecond. The big policy's total is beyond the exact-count limit: PostgreSQL estimates it, SQLite counts it and keeps the count for 30 s (so on SQLite the first of these requests pays a full count).",
     "- **Backlog**: 100,000 due tasks seeded in bulk (2,000 events × 50 policies, as an outage leaves them), drained by fresh workers; peak resident memory sampled every 100 ms from /proc.",
     "",

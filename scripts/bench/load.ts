@@ -20,7 +20,8 @@ export async function loadFor(opts: {
   url: string;
   method?: Dispatcher.HttpMethod;
   headers?: Record<string, string>;
-  body?: string;
+  /** the same body every time, or a new one per request (bodies that must differ, e.g. event ids) */
+  body?: string | (() => string);
   concurrency: number;
   durationMs: number;
   okStatus: number;
@@ -41,7 +42,7 @@ export async function loadFor(opts: {
           const res = await request(opts.url, {
             method: opts.method ?? "POST",
             headers: opts.headers,
-            body: opts.body,
+            body: typeof opts.body === "function" ? opts.body() : opts.body,
             dispatcher: agent,
           });
           await res.body.text();
