@@ -1,38 +1,19 @@
 // Concurrent ingest requests share transactions (lib/events/group-commit.ts). Each request is still
 // answered only once the transaction holding its event has committed, and one bad event in a shared
 // transaction fails alone: the others are written again, each on its own, and answered.
-import type http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { commitEvents, groupCommitStats, type EventWrite } from "@/lib/events/group-commit";
 import { ingestEvent } from "@/lib/events/ingest";
-import { handleIngest } from "@/lib/events/ingest-http";
 import { sampleEvent } from "@/lib/events/samples";
 import { createPolicy } from "@/lib/policies/service";
 import { requireProject } from "@/lib/auth/access";
-import { createWebServer } from "@/lib/process/web-server";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { DEAD_URL, makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
+import { useIngestServer } from "../helpers/ingest-server";
 
 const admin = makeUser({ sysadmin: true });
-let server: http.Server;
-let base = "";
-
-beforeAll(async () => {
-  server = createWebServer(
-    (_req, res) => res.writeHead(404).end(),
-    { HTTP_HEADERS_TIMEOUT_MS: 10_000, HTTP_REQUEST_TIMEOUT_MS: 30_000 },
-    [handleIngest],
-  );
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+const server = useIngestServer();
 
 async function setup() {
   const project = await makeProject();
@@ -50,7 +31,7 @@ async function setup() {
 
 /** POSTs an event; once the answer is in, reads the event's row (it must be there already). */
 async function postAndLook(key: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${base}/v1/events`, {
+  const res = await fetch(`${server.base()}/v1/events`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
     body: JSON.stringify(body),

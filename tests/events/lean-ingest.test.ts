@@ -3,53 +3,28 @@
 // answer must be the one the Next route handler gives: status, body, error code and field, request id,
 // Retry-After; and a request the lean path does not take still reaches Next's handler.
 import crypto from "node:crypto";
-import type http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as events from "@/app/v1/events/route";
 import * as notifications from "@/app/service/notifications/route";
-import { resetEnvCache } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
-import { handleIngest } from "@/lib/events/ingest-http";
 import { REGISTRY_ENVELOPE_MEDIA_TYPE } from "@/lib/events/registry";
 import { sampleEvent } from "@/lib/events/samples";
 import SECURITY_HEADERS from "@/lib/http/security-headers.json";
 import { createPolicy } from "@/lib/policies/service";
 import { requireProject } from "@/lib/auth/access";
-import { createWebServer } from "@/lib/process/web-server";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { DEAD_URL, makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
+import { useEnv } from "../helpers/env";
 import { call, type CallResult } from "../helpers/http";
+import { useIngestServer } from "../helpers/ingest-server";
 
 const TOKEN = "lean-registry-token-0123456789";
 const admin = makeUser({ sysadmin: true });
-let server: http.Server;
-let base = "";
-let previousToken: string | undefined;
-
-beforeAll(async () => {
-  previousToken = process.env.REGISTRY_NOTIFICATION_TOKEN;
-  process.env.REGISTRY_NOTIFICATION_TOKEN = TOKEN;
-  resetEnvCache();
-  // Whatever the lean path does not take gets this answer, as Next's handler would serve it.
-  server = createWebServer(
-    (_req, res) => {
-      res.writeHead(299, { "Content-Type": "text/plain" });
-      res.end("next");
-    },
-    { HTTP_HEADERS_TIMEOUT_MS: 10_000, HTTP_REQUEST_TIMEOUT_MS: 30_000 },
-    [handleIngest],
-  );
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-  if (previousToken === undefined) delete process.env.REGISTRY_NOTIFICATION_TOKEN;
-  else process.env.REGISTRY_NOTIFICATION_TOKEN = previousToken;
-  resetEnvCache();
+useEnv("REGISTRY_NOTIFICATION_TOKEN", TOKEN);
+// Whatever the lean path does not take gets this answer, as Next's handler would serve it.
+const server = useIngestServer((_req, res) => {
+  res.writeHead(299, { "Content-Type": "text/plain" });
+  res.end("next");
 });
 
 type Req = { path: string; headers?: Record<string, string>; body?: unknown; method?: string };
@@ -59,7 +34,7 @@ async function overHttp(r: Req): Promise<CallResult> {
   const headers: Record<string, string> = { ...r.headers };
   if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
     headers["content-type"] = "application/json";
-  const res = await fetch(base + r.path, { method: r.method ?? "POST", headers, body });
+  const res = await fetch(server.base() + r.path, { method: r.method ?? "POST", headers, body });
   const text = await res.text();
   let json: unknown;
   try {

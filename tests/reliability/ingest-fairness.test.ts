@@ -4,15 +4,15 @@
 // 20 policies). Another tenant reads on a timer while the envelope is ingested; each read must
 // come within a second. Envelopes beyond the cap are refused before anything is written.
 import crypto from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as notifications from "@/app/service/notifications/route";
 import * as destinations from "@/app/v1/destinations/route";
 import { requireProject } from "@/lib/auth/access";
-import { resetEnvCache } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { MAX_ENVELOPE_EVENTS, REGISTRY_ENVELOPE_MEDIA_TYPE } from "@/lib/events/registry";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/shared/policy-input";
+import { useEnv } from "../helpers/env";
 import { DEAD_URL, makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 import { call, expectV1Error } from "../helpers/http";
 import { recordFigure } from "./figures";
@@ -21,17 +21,7 @@ const TOKEN = "registry-fairness-token-0123456789";
 const POLICIES = 20;
 const admin = makeUser({ sysadmin: true });
 
-let previousToken: string | undefined;
-beforeAll(() => {
-  previousToken = process.env.REGISTRY_NOTIFICATION_TOKEN;
-  process.env.REGISTRY_NOTIFICATION_TOKEN = TOKEN;
-  resetEnvCache();
-});
-afterAll(() => {
-  if (previousToken === undefined) delete process.env.REGISTRY_NOTIFICATION_TOKEN;
-  else process.env.REGISTRY_NOTIFICATION_TOKEN = previousToken;
-  resetEnvCache();
-});
+useEnv("REGISTRY_NOTIFICATION_TOKEN", TOKEN);
 
 function envelope(project: string, n: number) {
   return {

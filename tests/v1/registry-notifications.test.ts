@@ -1,7 +1,6 @@
 import crypto from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST } from "@/app/service/notifications/route";
-import { resetEnvCache } from "@/lib/config/env";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
 import { REGISTRY_ENVELOPE_MEDIA_TYPE } from "@/lib/events/registry";
@@ -9,6 +8,7 @@ import { createPolicy } from "@/lib/policies/service";
 import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { getSettings } from "@/lib/settings/settings";
+import { useEnv } from "../helpers/env";
 import { DEAD_URL, makeProject, makeUser } from "../helpers/fixtures";
 import { call, expectV1Error } from "../helpers/http";
 
@@ -17,17 +17,7 @@ const admin = makeUser({ sysadmin: true });
 const MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
 const LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
-let previousToken: string | undefined;
-beforeAll(() => {
-  previousToken = process.env.REGISTRY_NOTIFICATION_TOKEN;
-  process.env.REGISTRY_NOTIFICATION_TOKEN = TOKEN;
-  resetEnvCache();
-});
-afterAll(() => {
-  if (previousToken === undefined) delete process.env.REGISTRY_NOTIFICATION_TOKEN;
-  else process.env.REGISTRY_NOTIFICATION_TOKEN = previousToken;
-  resetEnvCache();
-});
+useEnv("REGISTRY_NOTIFICATION_TOKEN", TOKEN);
 
 const digest = () => "sha256:" + crypto.randomBytes(32).toString("hex");
 
