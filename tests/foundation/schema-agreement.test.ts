@@ -26,6 +26,22 @@ function sqliteShape(file: string) {
   return rows.map((r) => ({ ...r, sql: (r.sql ?? "").replace(/\s+/g, " ") }));
 }
 
+/** The triggers that bump ConfigVersion on every configuration write (lib/db/config-cache.ts). */
+const CONFIG_VERSION_TRIGGERS = [
+  "ApiKey_config_delete",
+  "ApiKey_config_update",
+  "Project_config_delete",
+  "Project_config_update",
+  "SystemSettings_config_insert",
+  "SystemSettings_config_update",
+  "WebhookPolicy_config_delete",
+  "WebhookPolicy_config_insert",
+  "WebhookPolicy_config_update",
+  "WebhookTarget_config_delete",
+  "WebhookTarget_config_insert",
+  "WebhookTarget_config_update",
+];
+
 describe("one schema, two databases", () => {
   it("the PostgreSQL schema is derived from the SQLite one and up to date", () => {
     const derived = derivePostgresSchema(fs.readFileSync(SQLITE_SCHEMA_PATH, "utf8"));
@@ -47,7 +63,11 @@ describe("one schema, two databases", () => {
       fresh.close();
       const migrated = sqliteShape(path.join(a, "harbor.db"));
       expect(migrated.length).toBeGreaterThan(10);
-      expect(migrated).toEqual(sqliteShape(path.join(b, "harbor.db")));
+      // Triggers are not in Prisma's schema language: the migrations alone create them. A table a
+      // later migration redefines loses its triggers, so the whole set is checked by name.
+      const isTrigger = (r: { type: string }) => r.type === "trigger";
+      expect(migrated.filter((r) => !isTrigger(r))).toEqual(sqliteShape(path.join(b, "harbor.db")));
+      expect(migrated.filter(isTrigger).map((r) => r.name)).toEqual(CONFIG_VERSION_TRIGGERS);
     } finally {
       fs.rmSync(a, { recursive: true, force: true });
       fs.rmSync(b, { recursive: true, force: true });

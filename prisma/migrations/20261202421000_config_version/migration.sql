@@ -2,7 +2,7 @@
 -- row's version stays the same. Triggers bump it on every change that matters to ingest, whoever
 -- writes (the app, another process, a cascade, a manual fix), so no writer can forget to.
 CREATE TABLE "ConfigVersion" (
-    "id" INTEGER NOT NULL PRIMARY KEY DEFAULT 1,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT DEFAULT 1,
     "version" INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO "ConfigVersion" ("id", "version") VALUES (1, 0);
