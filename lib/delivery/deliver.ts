@@ -1,5 +1,6 @@
 import { decryptOptional } from "@/lib/crypto/secret-box";
-import { renderPayload } from "@/lib/formats";
+import { renderPayload, TemplateError, type RenderedPayload } from "@/lib/formats";
+import { decryptCustomHeaders } from "@/lib/delivery/custom-headers";
 import { activeSigningSecrets } from "@/lib/delivery/signing-keys";
 import { sendHttp, USER_AGENT } from "@/lib/delivery/http-sender";
 import { sendSlack } from "@/lib/delivery/slack-sender";
@@ -82,18 +83,39 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     operator: event.operator,
     event_data: JSON.parse(event.eventData),
   };
-  const payload = renderPayload(
-    { type: target.type as NotifyType, payloadFormat: target.payloadFormat as PayloadFormat },
-    harborEvent,
-    {
-      id: task.webhookId,
-      requestId: event.requestId,
-      projectId: policy.projectId,
-      policyId: policy.id,
-      executionId: execution.id,
-      externalUrl: env.externalUrl,
-    },
-  );
+  // A Custom template that fails cannot succeed on a retry: the attempt fails as an invalid request would.
+  let payload: RenderedPayload;
+  let templateFailure: SendResult | undefined;
+  try {
+    payload = renderPayload(
+      {
+        type: target.type as NotifyType,
+        payloadFormat: target.payloadFormat as PayloadFormat,
+        payloadTemplate: target.payloadTemplate,
+        contentType: target.contentType,
+      },
+      harborEvent,
+      {
+        id: task.webhookId,
+        requestId: event.requestId,
+        projectId: policy.projectId,
+        policyId: policy.id,
+        executionId: execution.id,
+        externalUrl: env.externalUrl,
+        projectName: policy.projectName,
+        policyName: policy.name,
+      },
+    );
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    payload = { body: "", contentType: target.contentType || "application/json" };
+    templateFailure = {
+      ok: false,
+      durationMs: 0,
+      errorKind: "invalid_request",
+      error: `the payload template failed: ${err.detail}`,
+    };
+  }
   const number = task.runCount + 1;
   const startedAt = new Date();
   const logs: TaskOutcome["logs"] = [
@@ -106,7 +128,11 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
 
   let headers: Record<string, string> = { "Content-Type": payload.contentType, "User-Agent": USER_AGENT };
   let result: SendResult;
-  if (target.type === "slack") {
+  // Extra headers of an http target: sent, and masked wherever headers are recorded.
+  let customNames: string[] = [];
+  if (templateFailure) {
+    result = templateFailure;
+  } else if (target.type === "slack") {
     logs.push({ at: startedAt, level: "INFO", message: `sending Slack message to ${redactUrl(target.address)}` });
     result = await sendSlack({
       url: target.address,
@@ -123,12 +149,17 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
       type: target.type,
       url: target.address,
       body: payload.body,
+      contentType: payload.contentType,
       timeoutMs: env.retry.timeoutMs,
       allowList: env.allowList,
       pause: (ms) => env.rateLimits.penalize(target.type, target.address, ms),
     });
   } else {
     const auth = decryptOptional(target.authHeaderEnc);
+    const custom = decryptCustomHeaders(target.customHeadersEnc);
+    customNames = Object.keys(custom);
+    // Custom header names never collide with these (lib/shared/payload-template.ts refuses them).
+    headers = { ...custom, ...headers };
     const timestamp = Math.floor(startedAt.getTime() / 1000);
     const secrets = activeSigningSecrets(policy.signingKeys, startedAt);
     if (secrets.length > 0)
@@ -157,7 +188,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     responseStatus: result.status,
     responseExcerpt: result.responseExcerpt,
     error: result.error,
-    requestHeaders: JSON.stringify(maskHeaders(headers)),
+    requestHeaders: JSON.stringify(maskHeaders(headers, customNames)),
   };
   const outcome = classifyOutcome(result);
   const described = describe(result);
@@ -268,9 +299,17 @@ function describe(r: SendResult): string {
   return `${r.errorKind ?? "error"}: ${r.error ?? "unknown error"}`;
 }
 
-export function maskHeaders(headers: Record<string, string>): Record<string, string> {
+/** Headers as recorded: the auth header and the target's custom headers (`secretNames`) masked. */
+export function maskHeaders(
+  headers: Record<string, string>,
+  secretNames: readonly string[] = [],
+): Record<string, string> {
+  const secret = new Set(secretNames.map((n) => n.toLowerCase()));
   return Object.fromEntries(
-    Object.entries(headers).map(([k, v]) => [k, MASKED_HEADERS.has(k.toLowerCase()) ? "••••••••" : v]),
+    Object.entries(headers).map(([k, v]) => {
+      const name = k.toLowerCase();
+      return [k, MASKED_HEADERS.has(name) || secret.has(name) ? "••••••••" : v];
+    }),
   );
 }
 
