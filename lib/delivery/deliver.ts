@@ -158,8 +158,13 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     const auth = decryptOptional(target.authHeaderEnc);
     const custom = decryptCustomHeaders(target.customHeadersEnc);
     customNames = Object.keys(custom);
-    // Custom header names never collide with these (lib/shared/payload-template.ts refuses them).
-    headers = { ...custom, ...headers };
+    // A custom header replaces ours of the same name (only User-Agent can be: the names the delivery
+    // sets itself are refused by lib/shared/payload-template.ts), never sent twice in another case.
+    const replaced = new Set(customNames.map((n) => n.toLowerCase()));
+    headers = {
+      ...Object.fromEntries(Object.entries(headers).filter(([name]) => !replaced.has(name.toLowerCase()))),
+      ...custom,
+    };
     const timestamp = Math.floor(startedAt.getTime() / 1000);
     const secrets = activeSigningSecrets(policy.signingKeys, startedAt);
     if (secrets.length > 0)

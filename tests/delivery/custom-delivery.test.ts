@@ -71,7 +71,7 @@ describe("Custom deliveries through the worker", () => {
       payload_format: "Custom",
       payload_template: text.template,
       content_type: text.contentType,
-      custom_headers: { "X-Api-Key": "key-for-receiver", "X-Team": "registry" },
+      custom_headers: { "X-Api-Key": "key-for-receiver", "X-Team": "registry", "user-agent": "registry-bot/1" },
     });
     const event = sampleEvent("PUSH_ARTIFACT");
     await ingestEvent({ projectId: project.id, event, source: "api" });
@@ -83,6 +83,7 @@ describe("Custom deliveries through the worker", () => {
     expect(req.headers["content-type"]).toBe("text/plain; charset=utf-8");
     expect(req.headers["x-api-key"]).toBe("key-for-receiver");
     expect(req.headers["x-team"]).toBe("registry");
+    expect(req.headers["user-agent"]).toBe("registry-bot/1");
     expect(req.headers["webhook-signature"]).toMatch(/^v1,/);
     const expected = renderCustomPayload({ template: text.template, contentType: text.contentType }, event, {
       project: { id: project.id, name: project.name },
