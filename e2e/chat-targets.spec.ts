@@ -31,7 +31,10 @@ async function createChatPolicy(page: Page, project: string, t: (typeof TOOLS)[n
   await form.getByLabel("Name").fill(name);
   await form.getByLabel(t.label, { exact: true }).check();
   await expect(form.getByTestId("notify-type-hint")).toHaveText(t.hint);
-  await expect(form.getByRole("group", { name: "Payload format" })).toHaveCount(0);
+  // The tool's own message (Default) unless a Custom template is chosen; CloudEvents is http's only.
+  const formats = form.getByRole("group", { name: "Payload format" });
+  await expect(formats.getByRole("radio")).toHaveCount(2);
+  await expect(formats.getByLabel("Default")).toBeChecked();
   await expect(form.getByLabel("Auth header")).toHaveCount(0);
   await form.getByLabel(t.urlLabel).fill(`${tool.url}/${t.type}/hook`);
   if (t.type === "teams") await snap(page, "chat-01-teams-form");

@@ -9,6 +9,9 @@ export const ERROR_STATUS = {
   invalid_url: 400,
   url_not_reachable: 400,
   invalid_cursor: 400,
+  invalid_template: 400,
+  invalid_header_name: 400,
+  invalid_header_value: 400,
   metadata_too_large: 400,
   over_destination_limit: 403,
   conflict: 409,
@@ -43,7 +46,21 @@ export const forbidden = (message = "you do not have permission to do this") => 
 export const unauthorized = (message = "authentication required") => new AppError("unauthorized", message);
 export const invalid = (field: string, message: string) => new AppError("validation_error", message, field);
 
-type ZodIssueLike = { code?: string; path: PropertyKey[]; message: string; keys?: readonly string[] };
+type ZodIssueLike = {
+  code?: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: readonly string[];
+  params?: Record<string, unknown>;
+};
+
+/** A custom issue may name its own stable code (`params: { code }`), one of ERROR_STATUS's 400s. */
+function issueCode(issue: ZodIssueLike): ErrorCode {
+  const code = issue.params?.code;
+  return typeof code === "string" && Object.hasOwn(ERROR_STATUS, code) && ERROR_STATUS[code as ErrorCode] === 400
+    ? (code as ErrorCode)
+    : "validation_error";
+}
 
 /**
  * The one converter from zod issues to our error: the first issue, naming its field. An unknown
@@ -59,5 +76,5 @@ export function fromZodError(error: { issues: readonly ZodIssueLike[] }, opts: {
     return new AppError("validation_error", `${field}: unknown field`, field);
   }
   const field = path.join(".") || opts.rootField;
-  return new AppError("validation_error", field ? `${field}: ${issue.message}` : issue.message, field);
+  return new AppError(issueCode(issue), field ? `${field}: ${issue.message}` : issue.message, field);
 }

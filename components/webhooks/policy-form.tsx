@@ -11,7 +11,9 @@ import { Button, Card, LinkButton, Notice, inputClass } from "@/components/ui";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
 import { DEFAULT_RETRY_POLICY } from "@/lib/shared/retry-policy";
 import { policyNameTakenMessage } from "@/lib/shared/policy-input";
-import { EVENT_LABELS, EVENT_TYPES, NOTIFY_TYPES, type EventType } from "@/lib/shared/events";
+import { EVENT_LABELS, EVENT_TYPES, NOTIFY_TYPES, payloadFormatsOf, type EventType } from "@/lib/shared/events";
+import { CustomHeadersField } from "@/components/webhooks/custom-headers-field";
+import { TemplateEditor } from "@/components/webhooks/template-editor";
 import { NOTIFY_TYPE_INFO, NotifyTypeBadge, notifyTypeLabel } from "@/components/webhooks/notify-type-info";
 import {
   FORM_FIELD_IDS,
@@ -80,6 +82,8 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
   const base = `/projects/${encodeURIComponent(project)}/webhooks`;
   const http = values.notifyType === "http";
   const typeInfo = NOTIFY_TYPE_INFO[values.notifyType];
+  const formats = payloadFormatsOf(values.notifyType);
+  const custom = values.payloadFormat === "Custom" && formats.includes("Custom");
   // The stored auth header stays with its origin: moving the address elsewhere drops it on save.
   const headerDropped =
     http &&
@@ -307,12 +311,12 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
                 {notifyTypeLabel(values.notifyType)} limits how fast one webhook may post. Messages to a webhook are
                 paced to that rate, and when it answers 429 the delivery waits as it asks, without holding up other
                 webhooks. {notifyTypeLabel(values.notifyType)} always gets its own message (an event summary with a link
-                to the delivery when EXTERNAL_URL is set), whatever the payload format.
+                to the delivery when EXTERNAL_URL is set), unless you write your own with the Custom payload format.
               </Notice>
             )}
           </fieldset>
 
-          {http && (
+          {formats.length > 1 && (
             <fieldset
               id={ids.payloadFormat}
               className="space-y-2"
@@ -320,33 +324,46 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
             >
               <legend className={labelClass}>Payload format</legend>
               <div className="flex flex-wrap gap-2">
-                <label className={radioLabel}>
-                  <input
-                    type="radio"
-                    name="payloadFormat"
-                    value="Default"
-                    checked={values.payloadFormat === "Default"}
-                    onChange={() => set("payloadFormat", "Default")}
-                  />{" "}
-                  Default
-                </label>
-                <label className={radioLabel}>
-                  <input
-                    type="radio"
-                    name="payloadFormat"
-                    value="CloudEvents"
-                    checked={values.payloadFormat === "CloudEvents"}
-                    onChange={() => set("payloadFormat", "CloudEvents")}
-                  />{" "}
-                  CloudEvents
-                </label>
+                {formats.map((format) => (
+                  <label key={format} className={radioLabel}>
+                    <input
+                      type="radio"
+                      name="payloadFormat"
+                      value={format}
+                      checked={
+                        values.payloadFormat === format ||
+                        (format === "Default" && !formats.includes(values.payloadFormat))
+                      }
+                      onChange={() => set("payloadFormat", format)}
+                    />{" "}
+                    {format}
+                  </label>
+                ))}
               </div>
               <FieldError field="payloadFormat" errors={errors} />
               <Hint field="payloadFormat">
-                Default is Harbor&apos;s JSON (<code>type</code>, <code>occur_at</code>, <code>operator</code>,{" "}
-                <code>event_data</code>). CloudEvents is a CloudEvents 1.0 structured message (
-                <code>application/cloudevents+json</code>).
+                {http ? (
+                  <>
+                    Default is Harbor&apos;s JSON (<code>type</code>, <code>occur_at</code>, <code>operator</code>,{" "}
+                    <code>event_data</code>). CloudEvents is a CloudEvents 1.0 structured message (
+                    <code>application/cloudevents+json</code>).{" "}
+                  </>
+                ) : (
+                  <>Default is {notifyTypeLabel(values.notifyType)}&apos;s own message. </>
+                )}
+                Custom is a body you write as a Liquid template.
               </Hint>
+              {custom && (
+                <TemplateEditor
+                  project={project}
+                  template={values.payloadTemplate}
+                  contentType={values.contentType}
+                  onTemplate={(v) => set("payloadTemplate", v)}
+                  onContentType={(v) => set("contentType", v)}
+                  templateError={errors.payloadTemplate}
+                  contentTypeError={errors.contentType}
+                />
+              )}
             </fieldset>
           )}
 
@@ -453,6 +470,14 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
                 or port drops it.
               </Hint>
             </div>
+          )}
+
+          {http && (
+            <CustomHeadersField
+              headers={values.customHeaders}
+              onChange={(v) => set("customHeaders", v)}
+              error={errors.customHeaders}
+            />
           )}
 
           {http && (

@@ -9,6 +9,8 @@ export type ChatSendRequest = {
   type: ChatType;
   url: string;
   body: string;
+  /** The Content-Type of a Custom template's body; application/json otherwise. */
+  contentType?: string;
   timeoutMs: number;
   allowList: readonly string[];
   /** Nothing more goes to this webhook for `ms` (a 429, or Discord saying its window is spent). */
@@ -49,7 +51,7 @@ export async function sendChat(req: ChatSendRequest): Promise<SendResult> {
   const result = await sendHttp({
     url: req.url,
     body: req.body,
-    headers: { "Content-Type": "application/json", "User-Agent": USER_AGENT },
+    headers: { "Content-Type": req.contentType ?? "application/json", "User-Agent": USER_AGENT },
     timeoutMs: req.timeoutMs,
     skipCertVerify: false,
     allowList: req.allowList,

@@ -1,5 +1,6 @@
 import { decryptOptional } from "@/lib/crypto/secret-box";
-import { renderPayload, type RenderedPayload } from "@/lib/formats";
+import { renderPayload, TemplateError, type RenderedPayload } from "@/lib/formats";
+import { decryptCustomHeaders } from "@/lib/delivery/custom-headers";
 import { activeSigningSecrets } from "@/lib/delivery/signing-keys";
 import { sendHttp, USER_AGENT } from "@/lib/delivery/http-sender";
 import { sendSlack } from "@/lib/delivery/slack-sender";
@@ -48,7 +49,21 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     };
   }
 
-  const payload = payloadFor(task, env);
+  // A Custom template that fails cannot succeed on a retry: the attempt fails as an invalid request would.
+  let payload: RenderedPayload;
+  let templateFailure: SendResult | undefined;
+  try {
+    payload = payloadFor(task, env);
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    payload = { body: "", contentType: target.contentType || "application/json" };
+    templateFailure = {
+      ok: false,
+      durationMs: 0,
+      errorKind: "invalid_request",
+      error: `the payload template failed: ${err.detail}`,
+    };
+  }
   const number = task.runCount + 1;
   const startedAt = new Date();
   const logs: LogLine[] = [
@@ -61,7 +76,11 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
 
   let headers: Record<string, string> = { "Content-Type": payload.contentType, "User-Agent": USER_AGENT };
   let result: SendResult;
-  if (target.type === "slack") {
+  // Extra headers of an http target: sent, and masked wherever headers are recorded.
+  let customNames: string[] = [];
+  if (templateFailure) {
+    result = templateFailure;
+  } else if (target.type === "slack") {
     logs.push({ at: startedAt, level: "INFO", message: `sending Slack message to ${redactUrl(target.address)}` });
     result = await sendSlack({
       url: target.address,
@@ -78,12 +97,22 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
       type: target.type,
       url: target.address,
       body: payload.body,
+      contentType: payload.contentType,
       timeoutMs: env.retry.timeoutMs,
       allowList: env.allowList,
       pause: (ms) => env.rateLimits.penalize(target.type, target.address, ms),
     });
   } else {
     const auth = decryptOptional(target.authHeaderEnc);
+    const custom = decryptCustomHeaders(target.customHeadersEnc);
+    customNames = Object.keys(custom);
+    // A custom header replaces ours of the same name (only User-Agent can be: the names the delivery
+    // sets itself are refused by lib/shared/payload-template.ts), never sent twice in another case.
+    const replaced = new Set(customNames.map((n) => n.toLowerCase()));
+    headers = {
+      ...Object.fromEntries(Object.entries(headers).filter(([name]) => !replaced.has(name.toLowerCase()))),
+      ...custom,
+    };
     const timestamp = Math.floor(startedAt.getTime() / 1000);
     const secrets = activeSigningSecrets(policy.signingKeys, startedAt);
     if (secrets.length > 0)
@@ -112,7 +141,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     responseStatus: result.status,
     responseExcerpt: result.responseExcerpt,
     error: result.error,
-    requestHeaders: JSON.stringify(maskHeaders(headers)),
+    requestHeaders: JSON.stringify(maskHeaders(headers, customNames)),
   };
   const outcome = classifyOutcome(result);
   const described = describe(result);
@@ -188,8 +217,9 @@ type ClaimedEvent = ClaimedTask["execution"]["event"];
 /**
  * Payloads that depend only on the event and the target's kind and format (Slack, Default), per
  * event object: a claim batch's tasks of one event share that object (load.ts), so an event sent to
- * many targets is parsed and rendered once per batch. CloudEvents carry each task's id and the
- * other chat messages link to each execution: those are rendered per task, from the event parsed once.
+ * many targets is parsed and rendered once per batch. CloudEvents carry each task's id, and the
+ * other chat messages and Custom templates link to each execution: those are rendered per task,
+ * from the event parsed once.
  */
 const sharedPayloads = new WeakMap<ClaimedEvent, Map<string, RenderedPayload>>();
 const parsedEvents = new WeakMap<ClaimedEvent, HarborEvent>();
@@ -199,14 +229,20 @@ function payloadFor(task: ClaimedTask, env: DeliveryEnv): RenderedPayload {
   const type = target.type as NotifyType;
   const payloadFormat = target.payloadFormat as PayloadFormat;
   const render = () =>
-    renderPayload({ type, payloadFormat }, harborEventOf(event), {
-      id: task.webhookId,
-      requestId: event.requestId,
-      projectId: policy.projectId,
-      policyId: policy.id,
-      executionId,
-      externalUrl: env.externalUrl,
-    });
+    renderPayload(
+      { type, payloadFormat, payloadTemplate: target.payloadTemplate, contentType: target.contentType },
+      harborEventOf(event),
+      {
+        id: task.webhookId,
+        requestId: event.requestId,
+        projectId: policy.projectId,
+        policyId: policy.id,
+        executionId,
+        externalUrl: env.externalUrl,
+        projectName: policy.projectName,
+        policyName: policy.name,
+      },
+    );
   const key = type === "slack" ? "slack" : type === "http" && payloadFormat === "Default" ? "Default" : null;
   if (!key) return render();
   let perEvent = sharedPayloads.get(event);
@@ -265,9 +301,17 @@ function describe(r: SendResult): string {
   return `${r.errorKind ?? "error"}: ${r.error ?? "unknown error"}`;
 }
 
-export function maskHeaders(headers: Record<string, string>): Record<string, string> {
+/** Headers as recorded: the auth header and the target's custom headers (`secretNames`) masked. */
+export function maskHeaders(
+  headers: Record<string, string>,
+  secretNames: readonly string[] = [],
+): Record<string, string> {
+  const secret = new Set(secretNames.map((n) => n.toLowerCase()));
   return Object.fromEntries(
-    Object.entries(headers).map(([k, v]) => [k, MASKED_HEADERS.has(k.toLowerCase()) ? "••••••••" : v]),
+    Object.entries(headers).map(([k, v]) => {
+      const name = k.toLowerCase();
+      return [k, MASKED_HEADERS.has(name) || secret.has(name) ? "••••••••" : v];
+    }),
   );
 }
 

@@ -29,10 +29,17 @@ export type ClaimedTask = {
       authHeaderEnc: string | null;
       skipCertVerify: boolean;
       payloadFormat: string;
+      payloadTemplate?: string | null;
+      contentType?: string | null;
+      /** encrypted JSON object of extra request headers */
+      customHeadersEnc?: string | null;
     };
     policy: {
       id: number;
       projectId: number;
+      /** What a Custom payload template sees as project.name and policy.name. */
+      projectName?: string;
+      name?: string;
       maxAttempts: number | null;
       backoffBaseMs: number | null;
       backoffCapMs: number | null;
@@ -61,12 +68,14 @@ export async function loadClaimedTasks(
     SELECT t."id", t."executionId", t."targetId", t."webhookId", t."runCount", t."maxAttempts",
       e."vendorType", ev."id" AS "eventId", ev."type" AS "eventType", ev."occurAt", ev."operator", ev."requestId", ev."createdAt" AS "eventCreatedAt",
       w."type" AS "targetType", w."address", w."authHeaderEnc", w."skipCertVerify", w."payloadFormat",
-      p."id" AS "policyId", p."projectId", p."maxAttempts" AS "policyMaxAttempts", p."backoffBaseMs", p."backoffCapMs", p."timeoutMs"
+      w."payloadTemplate", w."contentType", w."customHeadersEnc",
+      p."id" AS "policyId", p."projectId", p."name" AS "policyName", pr."name" AS "projectName", p."maxAttempts" AS "policyMaxAttempts", p."backoffBaseMs", p."backoffCapMs", p."timeoutMs"
     FROM "Task" t
     JOIN "Execution" e ON e."id" = t."executionId"
     JOIN "Event" ev ON ev."id" = e."eventId"
     JOIN "WebhookTarget" w ON w."id" = t."targetId"
     JOIN "WebhookPolicy" p ON p."id" = e."policyId"
+    JOIN "Project" pr ON pr."id" = p."projectId"
     WHERE t."id" IN (${Prisma.join(ids)})`);
   const eventData = new Map<number, string>();
   const missing: number[] = [];
@@ -134,10 +143,15 @@ export async function loadClaimedTasks(
         authHeaderEnc: (r.authHeaderEnc as string | null) ?? null,
         skipCertVerify: bool(r.skipCertVerify),
         payloadFormat: String(r.payloadFormat),
+        payloadTemplate: (r.payloadTemplate as string | null) ?? null,
+        contentType: (r.contentType as string | null) ?? null,
+        customHeadersEnc: (r.customHeadersEnc as string | null) ?? null,
       },
       policy: {
         id: int(r.policyId),
         projectId: int(r.projectId),
+        projectName: String(r.projectName),
+        name: String(r.policyName),
         maxAttempts: intOrNull(r.policyMaxAttempts),
         backoffBaseMs: intOrNull(r.backoffBaseMs),
         backoffCapMs: intOrNull(r.backoffCapMs),

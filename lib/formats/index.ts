@@ -1,6 +1,7 @@
 import type { ChatType, HarborEvent, NotifyType, PayloadFormat } from "@/lib/shared/events";
 import type { ChatContext } from "./chat-facts";
 import { buildCloudEvent, type CloudEventContext } from "./cloudevents";
+import { renderCustomPayload, TemplateError } from "./custom";
 import { buildDefaultPayload } from "./default";
 import { buildDiscordMessage } from "./discord";
 import { buildGoogleChatMessage } from "./googlechat";
@@ -8,10 +9,24 @@ import { buildMattermostMessage } from "./mattermost";
 import { buildSlackMessage } from "./slack";
 import { buildTeamsMessage } from "./teams";
 
-export type RenderTarget = { type: NotifyType; payloadFormat: PayloadFormat };
+export type RenderTarget = {
+  type: NotifyType;
+  payloadFormat: PayloadFormat;
+  /** The Custom format's Liquid template and Content-Type (application/json when empty). */
+  payloadTemplate?: string | null;
+  contentType?: string | null;
+};
 export type RenderedPayload = { body: string; contentType: string };
-/** The CloudEvents context, plus what chat messages link to (the delivery in our UI, with EXTERNAL_URL). */
-export type RenderContext = CloudEventContext & { executionId?: number; externalUrl?: string };
+/**
+ * The CloudEvents context, plus what chat messages link to (the delivery in our UI, with
+ * EXTERNAL_URL) and the names a Custom template sees.
+ */
+export type RenderContext = CloudEventContext & {
+  executionId?: number;
+  externalUrl?: string;
+  projectName?: string;
+  policyName?: string;
+};
 
 const CHAT_RENDERERS: Record<ChatType, (event: HarborEvent, ctx: ChatContext) => unknown> = {
   teams: buildTeamsMessage,
@@ -21,10 +36,19 @@ const CHAT_RENDERERS: Record<ChatType, (event: HarborEvent, ctx: ChatContext) =>
 };
 
 /**
- * The request body a target receives for an event. Slack and the other chat tools always get their
- * own message: the payload format applies to HTTP targets only.
+ * The request body a target receives for an event. Slack always gets its Slack message; the other
+ * chat tools their own message unless they use a Custom template; http targets choose any format.
+ * A Custom template that fails throws TemplateError.
  */
 export function renderPayload(target: RenderTarget, event: HarborEvent, ctx: RenderContext): RenderedPayload {
+  if (target.payloadFormat === "Custom" && target.type !== "slack") {
+    if (!target.payloadTemplate) throw new TemplateError("the target has no payload template");
+    return renderCustomPayload({ template: target.payloadTemplate, contentType: target.contentType }, event, {
+      ...ctx,
+      project: { id: ctx.projectId, name: ctx.projectName ?? "" },
+      policy: { id: ctx.policyId, name: ctx.policyName ?? "" },
+    });
+  }
   if (target.type === "slack") {
     return { body: JSON.stringify(buildSlackMessage(event)), contentType: "application/json" };
   }
@@ -38,5 +62,5 @@ export function renderPayload(target: RenderTarget, event: HarborEvent, ctx: Ren
   return buildDefaultPayload(event);
 }
 
-export { buildCloudEvent, buildDefaultPayload, buildSlackMessage };
+export { buildCloudEvent, buildDefaultPayload, buildSlackMessage, TemplateError };
 export type { CloudEventContext };

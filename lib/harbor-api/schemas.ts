@@ -17,7 +17,17 @@ export const harborTargetSchema = z.strictObject({
   skip_cert_verify: z.boolean(),
   payload_format: z
     .string()
-    .describe("Default or CloudEvents for http targets, empty for Slack and the other chat tools"),
+    .describe(
+      "Default, CloudEvents or Custom for http targets; Custom for a chat target with a template of its own; empty for the others",
+    ),
+  payload_template: z.string().optional().describe("Our extension: the Liquid template of a Custom target"),
+  content_type: z.string().optional().describe("Our extension: the Content-Type of a Custom target's body"),
+  custom_headers: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe(
+      "Our extension: an http target's extra request headers, values masked (••••••••); left out for maintainers",
+    ),
   status: z.enum(["active", "paused"]).describe("Our extension: a target paused after 410 Gone or repeated failures"),
   paused_reason: z.string().optional(),
 });

@@ -218,7 +218,9 @@ export async function getExecution(policyId: number, executionId: number) {
     where: { id: executionId, policyId },
     include: {
       event: true,
-      target: { select: { id: true, type: true, address: true, payloadFormat: true } },
+      target: {
+        select: { id: true, type: true, address: true, payloadFormat: true, payloadTemplate: true, contentType: true },
+      },
       tasks: { orderBy: { id: "asc" } },
     },
   });

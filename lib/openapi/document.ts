@@ -384,6 +384,12 @@ const H401 = { 401: harborError("Not authenticated") };
 const H403 = { 403: harborError("The caller's role does not allow this") };
 const H404 = { 404: harborError("Not found (also for objects of another project)") };
 const H400 = { 400: harborError("Invalid input; the message names the field") };
+/** Policy writes: besides BAD_REQUEST, a refused Custom template or custom header has its own code. */
+const POLICY_H400 = {
+  400: harborError(
+    "Invalid input; the message names the field. Codes: BAD_REQUEST; INVALID_TEMPLATE (a Custom template that does not parse or render for a sample event, with its line and column); INVALID_HEADER_NAME, INVALID_HEADER_VALUE (custom headers)",
+  ),
+};
 const empty = (description: string) => ({ description });
 const created201 = {
   description: "Created; `Location` points at the new object.",
@@ -443,7 +449,7 @@ function harborPaths(): OpenApiDocument["paths"] {
         operationId: "CreateWebhookPolicyOfProject",
         summary: "Create a webhook policy",
         description:
-          "The server sets `creator` and `creation_time`. A target address with credentials (`https://user:pass@…`) is refused: use `auth_header`. Besides Harbor's empty 201 we answer the new id and its signing secret (shown only here).",
+          "The server sets `creator` and `creation_time`. A target address with credentials (`https://user:pass@…`) is refused: use `auth_header`. A Custom target's `payload_template` must render for the sample event of every type (and be JSON when its `content_type` is JSON). Besides Harbor's empty 201 we answer the new id and its signing secret (shown only here).",
         parameters: [P],
         requestBody: body("PolicyInput"),
         responses: {
@@ -452,7 +458,7 @@ function harborPaths(): OpenApiDocument["paths"] {
             headers: { ...created201.headers, ...TARGET_WARNING },
             content: json(ref("HarborPolicyCreated")),
           },
-          ...H400,
+          ...POLICY_H400,
           ...H401,
           ...H403,
           ...H404,
@@ -464,7 +470,8 @@ function harborPaths(): OpenApiDocument["paths"] {
       get: harborOp({
         operationId: "GetWebhookPolicyOfProject",
         summary: "Get a webhook policy",
-        description: "`auth_header` is masked; maintainers get it empty.",
+        description:
+          "`auth_header` and the values of `custom_headers` are masked; maintainers get the auth header empty and no custom headers.",
         parameters: [P, POL],
         responses: {
           200: { description: "The policy.", content: json(ref("HarborPolicy")) },
@@ -477,12 +484,12 @@ function harborPaths(): OpenApiDocument["paths"] {
         operationId: "UpdateWebhookPolicyOfProject",
         summary: "Update a webhook policy",
         description:
-          "The whole policy. A masked or missing `auth_header` keeps the stored one only while the target's address keeps its origin (scheme, host and port): an address moved to another origin drops the stored header unless a new one is given, so a write-only secret never follows a URL to another host; a path change keeps it. A masked Slack URL (as maintainers read it) keeps the stored URL for a target of the same type only.",
+          "The whole policy. A masked or missing `auth_header` keeps the stored one only while the target's address keeps its origin (scheme, host and port): an address moved to another origin drops the stored header unless a new one is given, so a write-only secret never follows a URL to another host; a path change keeps it. A masked Slack URL (as maintainers read it) keeps the stored URL for a target of the same type only. A left-out `payload_template`, `content_type` or `custom_headers` keeps the stored one (custom headers, like the auth header, only on the same origin); a masked custom header value keeps that header's stored value.",
         parameters: [P, POL],
         requestBody: body("PolicyInput"),
         responses: {
           200: { description: "The updated policy.", headers: TARGET_WARNING, content: json(ref("HarborPolicy")) },
-          ...H400,
+          ...POLICY_H400,
           ...H401,
           ...H403,
           ...H404,
@@ -616,7 +623,7 @@ function harborPaths(): OpenApiDocument["paths"] {
         operationId: "GetSupportedEventTypes",
         summary: "Supported event types, notify types and payload formats",
         description:
-          "Every notify type with its payload formats: http takes Default or CloudEvents; Slack and the other chat tools (teams, googlechat, mattermost, discord) get their own message and list Default only.",
+          "Every notify type with its payload formats: http takes Default, CloudEvents or Custom (a Liquid template of the target's own); the chat tools teams, googlechat, mattermost and discord take Default (their own message) or Custom; Slack lists Default only.",
         parameters: [P],
         responses: {
           200: { description: "What policies may use.", content: json(ref("HarborWebhookEvents")) },

@@ -97,6 +97,15 @@ const REQUEST_EXAMPLES: Record<string, unknown> = {
         skip_cert_verify: false,
         payload_format: "CloudEvents",
       },
+      {
+        type: "http",
+        address: "https://chat.example.com/hooks/registry",
+        payload_format: "Custom",
+        payload_template:
+          '{"text": {{ summary.title | json }}, "by": {{ operator | json }}, "link": {{ links.execution | json }}}',
+        content_type: "application/json",
+        custom_headers: { "X-Api-Key": "chat-api-key" },
+      },
     ],
     repository_pattern: "library/**",
   },

@@ -19,6 +19,7 @@ import {
   type TargetInput,
 } from "@/lib/shared/policy-input";
 import { cancelPendingTasks } from "@/lib/delivery/task-control";
+import { keptCustomHeaders } from "@/lib/delivery/custom-headers";
 import { nameLookAlikeKey, normalizeName } from "@/lib/shared/unicode";
 
 /** Changing a project's webhooks: the access its route or action was checked for. */
@@ -102,6 +103,10 @@ type StoredTarget = {
   status: string;
   pausedReason: string | null;
   address: string;
+  payloadFormat?: string;
+  payloadTemplate?: string | null;
+  contentType?: string | null;
+  customHeadersEnc?: string | null;
 };
 
 /**
@@ -137,6 +142,27 @@ function keptAuthHeader(target: TargetInput, address: string, before: StoredTarg
   return before.authHeaderEnc;
 }
 
+/**
+ * The payload columns of a target. A Custom template left out (undefined: Harbor clients send only
+ * Harbor's fields) keeps the stored one of the target at the same position, as does a left-out
+ * content type. Callers check first that the template renders for every sample event
+ * (lib/events/template-check.ts).
+ */
+function payloadColumns(target: TargetInput, position: number, before: StoredTarget | undefined) {
+  const format = target.type === "slack" ? "Default" : target.payload_format || "Default";
+  if (format !== "Custom") return { payloadFormat: format, payloadTemplate: null, contentType: null };
+  const field = `targets.${position}.payload_template`;
+  const template = target.payload_template !== undefined ? target.payload_template : (before?.payloadTemplate ?? null);
+  const contentType = (target.content_type !== undefined ? target.content_type : before?.contentType) || null;
+  if (!template)
+    throw new AppError(
+      "invalid_template",
+      `${field}: enter a payload template for the Custom payload format, or start from a preset`,
+      field,
+    );
+  return { payloadFormat: format, payloadTemplate: template, contentType };
+}
+
 /** Target rows for the input, the stored secrets kept where keptAddress and keptAuthHeader allow. */
 function targetRows(input: PolicyInput, previous: StoredTarget[] = []) {
   return input.targets.map((t, position) => {
@@ -150,7 +176,17 @@ function targetRows(input: PolicyInput, previous: StoredTarget[] = []) {
       address,
       authHeaderEnc: keptAuthHeader(t, address, before),
       skipCertVerify: t.type === "http" ? t.skip_cert_verify : false,
-      payloadFormat: t.type === "http" && t.payload_format ? t.payload_format : "Default",
+      ...payloadColumns(t, position, before),
+      // Custom headers follow the auth header's rule: stored values stay with the http target's origin.
+      customHeadersEnc:
+        t.type === "http"
+          ? keptCustomHeaders(
+              t.custom_headers,
+              before?.customHeadersEnc,
+              !!before && before.type === "http" && sameOrigin(before.address, address),
+              `targets.${position}.custom_headers`,
+            )
+          : null,
       status: keep ? before.status : "active",
       pausedReason: keep ? before.pausedReason : null,
     };

@@ -1,10 +1,13 @@
 import { maskSecretUrl, SECRET_MASK } from "@/lib/shared/policy-input";
 import { policyEventTypes, type PolicyWithTargets } from "@/lib/policies/service";
+import { maskedCustomHeaders } from "@/lib/delivery/custom-headers";
+import { DEFAULT_CONTENT_TYPE } from "@/lib/shared/payload-template";
 
 /**
  * A policy in Harbor's JSON shape (snake_case), plus our extensions. The auth header is masked
  * for those who may see that one is set, and empty for everyone else (maintainers), who also get
- * Slack-style secret URLs masked (maskSecretUrl).
+ * Slack-style secret URLs masked (maskSecretUrl). Custom headers are named with masked values for
+ * the same readers, and left out for the others; a Custom target shows its template and content type.
  */
 export function toHarborPolicy(policy: PolicyWithTargets, opts: { showSecretsMasked: boolean }) {
   return {
@@ -17,7 +20,13 @@ export function toHarborPolicy(policy: PolicyWithTargets, opts: { showSecretsMas
       address: opts.showSecretsMasked ? t.address : maskSecretUrl(t.address),
       auth_header: opts.showSecretsMasked && t.authHeaderEnc ? SECRET_MASK : "",
       skip_cert_verify: t.skipCertVerify,
-      payload_format: t.type === "http" ? t.payloadFormat : "",
+      payload_format: t.type === "http" || t.payloadFormat === "Custom" ? t.payloadFormat : "",
+      ...(t.payloadFormat === "Custom"
+        ? { payload_template: t.payloadTemplate ?? "", content_type: t.contentType || DEFAULT_CONTENT_TYPE }
+        : {}),
+      ...(opts.showSecretsMasked && t.customHeadersEnc
+        ? { custom_headers: maskedCustomHeaders(t.customHeadersEnc) }
+        : {}),
       status: t.status,
       ...(t.pausedReason ? { paused_reason: t.pausedReason } : {}),
     })),

@@ -53,12 +53,17 @@ export function isChatType(value: unknown): value is ChatType {
   return typeof value === "string" && (CHAT_TYPES as readonly string[]).includes(value);
 }
 
-export const PAYLOAD_FORMATS = ["Default", "CloudEvents"] as const;
+/** Custom: a Liquid template of the target's own (lib/formats/custom.ts). */
+export const PAYLOAD_FORMATS = ["Default", "CloudEvents", "Custom"] as const;
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
-/** The payload formats a notify type takes: only http targets choose; the others get their tool's message. */
+/**
+ * The payload formats a notify type takes: http targets choose any; the chat tools get their tool's
+ * message (Default) or a template of their own; Slack always gets its Slack message.
+ */
 export function payloadFormatsOf(type: NotifyType): readonly PayloadFormat[] {
-  return type === "http" ? PAYLOAD_FORMATS : ["Default"];
+  if (type === "http") return PAYLOAD_FORMATS;
+  return isChatType(type) ? ["Default", "Custom"] : ["Default"];
 }
 
 export function isEventType(value: unknown): value is EventType {

@@ -5,8 +5,10 @@
  */
 import { numberRangeMessage } from "@/lib/shared/input-rules";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
+import { DEFAULT_CONTENT_TYPE } from "@/lib/shared/payload-template";
 import {
   EVENT_TYPES,
+  isChatType,
   isEventType,
   NOTIFY_TYPES,
   type EventType,
@@ -24,6 +26,13 @@ export type PolicyFormValues = {
   enabled: boolean;
   notifyType: NotifyType;
   payloadFormat: PayloadFormat;
+  /** the Custom format's Liquid template and Content-Type */
+  payloadTemplate: string;
+  contentType: string;
+  /** an http target's extra headers; a stored value is SECRET_MASK until replaced */
+  customHeaders: { name: string; value: string }[];
+  /** whether custom headers are stored (edit only): then an emptied list removes them */
+  customHeadersStored: boolean;
   eventTypes: EventType[];
   address: string;
   /** whether an auth header is stored (edit only); its value is never sent to the browser */
@@ -48,6 +57,9 @@ export const FORM_FIELD_IDS = {
   description: "policy-description",
   notifyType: "policy-notify-type",
   payloadFormat: "policy-payload-format",
+  payloadTemplate: "policy-payload-template",
+  contentType: "policy-content-type",
+  customHeaders: "policy-custom-headers",
   eventTypes: "policy-event-types",
   address: "policy-address",
   authHeader: "policy-auth-header",
@@ -68,6 +80,10 @@ export function emptyPolicyForm(): PolicyFormValues {
     enabled: true,
     notifyType: "http",
     payloadFormat: "Default",
+    payloadTemplate: "",
+    contentType: DEFAULT_CONTENT_TYPE,
+    customHeaders: [],
+    customHeadersStored: false,
     eventTypes: [...EVENT_TYPES],
     address: "",
     authHeaderStored: false,
@@ -88,7 +104,16 @@ export type PolicyForForm = {
   description: string;
   enabled: boolean;
   event_types: string[];
-  targets: { type: string; address: string; auth_header: string; skip_cert_verify: boolean; payload_format: string }[];
+  targets: {
+    type: string;
+    address: string;
+    auth_header: string;
+    skip_cert_verify: boolean;
+    payload_format: string;
+    payload_template?: string;
+    content_type?: string;
+    custom_headers?: Record<string, string>;
+  }[];
   repository_pattern: string;
   tag_pattern: string;
   retry_policy: { max_attempts?: number; backoff_base_ms?: number; backoff_cap_ms?: number; timeout_ms?: number };
@@ -104,7 +129,11 @@ export function policyToFormValues(policy: PolicyForForm): PolicyFormValues {
     description: policy.description,
     enabled: policy.enabled,
     notifyType: NOTIFY_TYPES.find((type) => type === t?.type) ?? "http",
-    payloadFormat: t?.payload_format === "CloudEvents" ? "CloudEvents" : "Default",
+    payloadFormat: t?.payload_format === "CloudEvents" || t?.payload_format === "Custom" ? t.payload_format : "Default",
+    payloadTemplate: t?.payload_template ?? "",
+    contentType: t?.content_type || DEFAULT_CONTENT_TYPE,
+    customHeaders: Object.keys(t?.custom_headers ?? {}).map((name) => ({ name, value: SECRET_MASK })),
+    customHeadersStored: Object.keys(t?.custom_headers ?? {}).length > 0,
     eventTypes: policy.event_types.filter(isEventType),
     address: t?.address ?? "",
     authHeaderStored: stored,
@@ -138,7 +167,8 @@ function optionalNumber(text: string, scale = 1): number | undefined {
 
 /**
  * The policy input the form stands for. The form edits the first target; further targets (set
- * through the API) are passed through unchanged, their auth headers as SECRET_MASK so they are kept.
+ * through the API) are passed through unchanged, their auth headers as SECRET_MASK so they are kept
+ * (and their templates and custom headers left out, which keeps them too).
  */
 export function formToPolicyInput(values: PolicyFormValues, extraTargets: PolicyForForm["targets"] = []): unknown {
   const http = values.notifyType === "http";
@@ -148,6 +178,7 @@ export function formToPolicyInput(values: PolicyFormValues, extraTargets: Policy
     else if (values.authHeaderAction !== "remove" && values.authHeader.trim() !== "")
       authHeader = values.authHeader.trim();
   }
+  const custom = values.payloadFormat === "Custom" && (http || isChatType(values.notifyType));
   const retry = {
     max_attempts: optionalNumber(values.maxAttempts),
     backoff_base_ms: optionalNumber(values.backoffSeconds, 1000),
@@ -166,14 +197,25 @@ export function formToPolicyInput(values: PolicyFormValues, extraTargets: Policy
         address: values.address,
         auth_header: authHeader,
         skip_cert_verify: http ? !values.verifyCert : false,
-        payload_format: http ? values.payloadFormat : null,
+        payload_format: http || custom ? values.payloadFormat : null,
+        // Left out (undefined) when they do not apply, as a Harbor client leaves them out.
+        payload_template: custom ? values.payloadTemplate : undefined,
+        content_type: custom ? values.contentType.trim() : undefined,
+        custom_headers:
+          http && (values.customHeaders.length > 0 || values.customHeadersStored)
+            ? Object.fromEntries(
+                values.customHeaders
+                  .filter((h) => h.name.trim() !== "" || h.value !== "")
+                  .map((h) => [h.name.trim(), h.value]),
+              )
+            : undefined,
       },
       ...extraTargets.map((t) => ({
         type: t.type,
         address: t.address,
         auth_header: t.auth_header === SECRET_MASK ? SECRET_MASK : null,
         skip_cert_verify: t.skip_cert_verify,
-        payload_format: t.type === "http" ? t.payload_format || "Default" : null,
+        payload_format: t.type === "http" ? t.payload_format || "Default" : t.payload_format || null,
       })),
     ],
     repository_pattern: values.repositoryPattern,
@@ -211,6 +253,9 @@ export function fieldForPath(path: string | undefined): FormField | undefined {
       if (key === "type") return "notifyType";
       if (key === "auth_header") return "authHeader";
       if (key === "payload_format") return "payloadFormat";
+      if (key === "payload_template") return "payloadTemplate";
+      if (key === "content_type") return "contentType";
+      if (key === "custom_headers") return "customHeaders";
       if (key === "skip_cert_verify") return "verifyCert";
       return "address";
     }

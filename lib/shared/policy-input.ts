@@ -8,6 +8,14 @@ import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events"
 import { globProblem } from "@/lib/shared/glob";
 import { atMostChars, enter, requiredText, TRUE_OR_FALSE, visibleName } from "@/lib/shared/input-rules";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
+import {
+  contentTypeSchema,
+  customHeadersSchema,
+  DEFAULT_CONTENT_TYPE,
+  MAX_CUSTOM_HEADERS,
+  payloadTemplateSchema,
+  TEMPLATE_MAX_BYTES,
+} from "@/lib/shared/payload-template";
 
 /** What a masked secret looks like in answers; sending it back means "keep the stored value". */
 export const SECRET_MASK = "••••••••";
@@ -100,7 +108,7 @@ export const targetInputSchema = z
       type: z
         .enum(NOTIFY_TYPES, `Choose one of ${NOTIFY_TYPES.join(", ")}.`)
         .describe(
-          "http: a POST of Harbor's payload (Default or CloudEvents). slack, teams (a Teams Workflows webhook), googlechat, mattermost, discord: that tool's incoming-webhook message, rendered for it (payload format Default only, no auth header, not signed).",
+          "http: a POST of Harbor's payload (Default, CloudEvents or Custom). slack, teams (a Teams Workflows webhook), googlechat, mattermost, discord: that tool's incoming-webhook message, rendered for it (no auth header, not signed); teams, googlechat, mattermost and discord may use a Custom template instead (payload format Custom).",
         ),
       address: webhookUrlSchema.describe(
         "The URL deliveries are POSTed to. A Slack URL read back masked (its last path segment) keeps the stored URL when sent back for a target of the same type.",
@@ -113,14 +121,55 @@ export const targetInputSchema = z
         ),
       skip_cert_verify: z.boolean(TRUE_OR_FALSE).default(false),
       payload_format: z
-        .enum([...PAYLOAD_FORMATS, ""], "Choose Default or CloudEvents.")
+        .enum([...PAYLOAD_FORMATS, ""], "Choose Default, CloudEvents or Custom.")
         .optional()
         .nullable(),
+      payload_template: payloadTemplateSchema
+        .optional()
+        .nullable()
+        .describe(
+          `Custom payload format: a Liquid template (at most ${TEMPLATE_MAX_BYTES} bytes) rendered for each event with type, occur_at, operator, event_data, project {id, name}, policy {id, name}, links {execution, policy} (with EXTERNAL_URL) and summary {title, subtitle, tone, color, time, facts [{label, value}]}. Filters: Liquid's standard ones plus json (any value as JSON), json_escape (text inside a JSON string) and markdown_escape. No include, render or layout. Checked on save against the sample event of every type; a template that fails is refused with code INVALID_TEMPLATE and its line and column. Left out on a PUT: the stored template is kept.`,
+        ),
+      content_type: contentTypeSchema
+        .optional()
+        .nullable()
+        .describe(
+          `Custom payload format: the Content-Type sent (default ${DEFAULT_CONTENT_TYPE}). With application/json or a +json type, the rendered body must be JSON. Left out on a PUT: the stored one is kept.`,
+        ),
+      custom_headers: customHeadersSchema
+        .optional()
+        .nullable()
+        .describe(
+          `http targets: up to ${MAX_CUSTOM_HEADERS} extra request headers, name → value. Names are HTTP tokens and cannot be Content-Type, Content-Length, Authorization, Host, webhook-* or hop-by-hop headers (code INVALID_HEADER_NAME); values are one line of printable ASCII (code INVALID_HEADER_VALUE). Values are write-only and stored encrypted: reads show "${SECRET_MASK}", and sending it back keeps the stored value while the address keeps its origin. Left out on a PUT: the stored headers are kept; {} or null removes them.`,
+        ),
     },
     "Send each target as an object with a type and an address.",
   )
   .superRefine((t, ctx) => {
+    if (t.payload_format === "Custom" && (t.payload_template === "" || t.payload_template === null)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["payload_template"],
+        message: "Enter a payload template for the Custom payload format, or start from a preset.",
+        params: { code: "invalid_template" },
+      });
+    }
     if (t.type === "http") return;
+    if (t.custom_headers && Object.keys(t.custom_headers).length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["custom_headers"],
+        message: `${NOTIFY_TYPE_LABELS[t.type]} targets take no custom headers: leave them empty.`,
+        params: { code: "invalid_header_name" },
+      });
+    }
+    if (t.type === "slack" && t.payload_format === "Custom") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["payload_format"],
+        message: "Slack targets always get the Slack message: use a Custom template with an http target instead.",
+      });
+    }
     // Chat tools get their own message, unsigned and without an auth header (their URL is the secret).
     const tool = NOTIFY_TYPE_LABELS[t.type];
     if (t.payload_format === "CloudEvents") {

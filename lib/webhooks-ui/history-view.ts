@@ -1,6 +1,7 @@
 /** View models of the delivery history: what the executions, tasks and attempt pages show. */
 import { isEventType, type HarborEvent, type NotifyType, type PayloadFormat } from "@/lib/shared/events";
-import { buildDefaultPayload, renderPayload } from "@/lib/formats";
+import { buildDefaultPayload, renderPayload, TemplateError } from "@/lib/formats";
+import { isJsonContentType } from "@/lib/shared/payload-template";
 import { getDb } from "@/lib/db/client";
 import { runCountText } from "@/lib/shared/display";
 
@@ -36,23 +37,46 @@ export function executionPayload(event: StoredEvent): string {
  */
 export function taskRequestBody(
   event: StoredEvent,
-  target: { type: string; payloadFormat: string },
-  ids: { webhookId: string; projectId: number; policyId: number; executionId?: number; externalUrl?: string },
+  target: { type: string; payloadFormat: string; payloadTemplate?: string | null; contentType?: string | null },
+  ids: {
+    webhookId: string;
+    projectId: number;
+    policyId: number;
+    executionId?: number;
+    externalUrl?: string;
+    projectName?: string;
+    policyName?: string;
+  },
 ): { body: string; contentType: string } | null {
   const harborEvent = toHarborEvent(event);
   if (!harborEvent) return null;
-  const rendered = renderPayload(
-    { type: target.type as NotifyType, payloadFormat: target.payloadFormat as PayloadFormat },
-    harborEvent,
-    {
-      id: ids.webhookId,
-      requestId: event.requestId,
-      projectId: ids.projectId,
-      policyId: ids.policyId,
-      executionId: ids.executionId,
-      externalUrl: ids.externalUrl,
-    },
-  );
+  let rendered: { body: string; contentType: string };
+  try {
+    rendered = renderPayload(
+      {
+        type: target.type as NotifyType,
+        payloadFormat: target.payloadFormat as PayloadFormat,
+        payloadTemplate: target.payloadTemplate,
+        contentType: target.contentType,
+      },
+      harborEvent,
+      {
+        id: ids.webhookId,
+        requestId: event.requestId,
+        projectId: ids.projectId,
+        policyId: ids.policyId,
+        executionId: ids.executionId,
+        externalUrl: ids.externalUrl,
+        projectName: ids.projectName,
+        policyName: ids.policyName,
+      },
+    );
+  } catch (err) {
+    // The task log says why a Custom template failed; there is no body to show.
+    if (err instanceof TemplateError) return null;
+    throw err;
+  }
+  if (!isJsonContentType(rendered.contentType)) return rendered;
   return { body: JSON.stringify(JSON.parse(rendered.body), null, 2), contentType: rendered.contentType };
 }
 

@@ -70,7 +70,7 @@ function targetView(t: TargetView, seeSecrets: boolean): TargetView {
     id: t.id,
     type: t.type,
     address: shownAddress(t.address, seeSecrets),
-    payloadFormat: t.type === "http" ? t.payloadFormat : "",
+    payloadFormat: t.type === "http" || t.payloadFormat === "Custom" ? t.payloadFormat : "",
     status: t.status,
     pausedReason: t.pausedReason,
     pausedAt: t.pausedAt,
@@ -259,6 +259,8 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
         policyId: policy.id,
         executionId: execution.id,
         externalUrl: env().EXTERNAL_URL,
+        projectName: access.project.name,
+        policyName: policy.name,
       }),
       attempts: t.attempts.map((a) => ({
         id: a.id,

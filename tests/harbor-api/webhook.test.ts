@@ -1138,12 +1138,12 @@ describe("events, lasttrigger and signing keys", () => {
       ],
       notify_type: ["http", "slack", "teams", "googlechat", "mattermost", "discord"],
       payload_formats: [
-        { notify_type: "http", formats: ["Default", "CloudEvents"] },
+        { notify_type: "http", formats: ["Default", "CloudEvents", "Custom"] },
         { notify_type: "slack", formats: ["Default"] },
-        { notify_type: "teams", formats: ["Default"] },
-        { notify_type: "googlechat", formats: ["Default"] },
-        { notify_type: "mattermost", formats: ["Default"] },
-        { notify_type: "discord", formats: ["Default"] },
+        { notify_type: "teams", formats: ["Default", "Custom"] },
+        { notify_type: "googlechat", formats: ["Default", "Custom"] },
+        { notify_type: "mattermost", formats: ["Default", "Custom"] },
+        { notify_type: "discord", formats: ["Default", "Custom"] },
       ],
     });
   });

@@ -23,6 +23,11 @@ import {
   updatePolicy,
 } from "@/lib/policies/service";
 import { testEventSchema } from "@/lib/shared/test-event";
+import { assertTemplatesRender } from "@/lib/events/template-check";
+import { sampleEvent } from "@/lib/events/samples";
+import { renderCustomPayload, SAMPLE_CONTEXT, TemplateError, templateErrorText } from "@/lib/formats/custom";
+import { EVENT_TYPES } from "@/lib/shared/events";
+import { contentTypeSchema, payloadTemplateSchema } from "@/lib/shared/payload-template";
 
 function refresh(project: string) {
   revalidatePath(`/projects/${encodeURIComponent(project)}/webhooks`, "layout");
@@ -38,6 +43,7 @@ const onePolicy = z.object({ policyId: actionRowId });
 export const createPolicyAction = projectAction(
   { permission: manage, input: policyInputSchema, args: (input: unknown) => input, success: "Webhook created." },
   async ({ access, input }) => {
+    assertTemplatesRender(input.targets);
     const { policy, signingSecret } = await createPolicy(access, input);
     refresh(access.project.name);
     return { id: policy.id, signingSecret, warnings: await targetWarnings(access, input.targets) };
@@ -52,6 +58,7 @@ export const updatePolicyAction = projectAction(
     success: "Webhook saved.",
   },
   async ({ access, input }) => {
+    assertTemplatesRender(input.targets, (await getPolicyOrThrow(access.project.id, input.policyId)).targets);
     const policy = await updatePolicy(access, input.policyId, input);
     refresh(access.project.name);
     return { id: policy.id, warnings: await targetWarnings(access, policy.targets) };
@@ -215,5 +222,48 @@ export const redeliverFailedAction = projectAction(
     });
     refresh(access.project.name);
     return { queued };
+  },
+);
+
+const previewSchema = z.object({
+  template: payloadTemplateSchema,
+  content_type: contentTypeSchema.nullish(),
+  event_type: z.enum(EVENT_TYPES, `Choose from ${EVENT_TYPES.join(", ")}.`),
+});
+
+export type TemplatePreview =
+  { ok: true; body: string; contentType: string } | { ok: false; message: string; line?: number; column?: number };
+
+/**
+ * The policy form's live preview: the template rendered against the sample event of the chosen
+ * type, in this project, as a delivery would render it; a failure with its line and column.
+ */
+export const previewTemplateAction = projectAction(
+  {
+    permission: manage,
+    input: previewSchema,
+    args: (template: unknown, contentType: unknown, eventType: unknown) => ({
+      template,
+      content_type: contentType,
+      event_type: eventType,
+    }),
+  },
+  async ({ access, input }): Promise<TemplatePreview> => {
+    try {
+      const rendered = renderCustomPayload(
+        { template: input.template, contentType: input.content_type },
+        sampleEvent(input.event_type),
+        {
+          ...SAMPLE_CONTEXT,
+          project: { id: access.project.id, name: access.project.name },
+          projectId: access.project.id,
+          externalUrl: env().EXTERNAL_URL,
+        },
+      );
+      return { ok: true, ...rendered };
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      return { ok: false, message: templateErrorText(err), line: err.line, column: err.column };
+    }
   },
 );

@@ -80,7 +80,9 @@ export default async function PolicyPage({
                     <TargetState project={project} policyId={policy.id} target={t} manage={data.manage} />
                   </Row>
                   <Row label="Notify type">{NOTIFY_TYPE_LABELS[t.type] ?? t.type}</Row>
-                  {t.type === "http" && <Row label="Payload format">{t.payloadFormat}</Row>}
+                  {(t.type === "http" || t.payloadFormat === "Custom") && (
+                    <Row label="Payload format">{t.payloadFormat}</Row>
+                  )}
                   {t.type === "http" && (
                     <Row label="Remote certificate">
                       {t.skipCertVerify ? <Badge tone="amber">Not verified</Badge> : "Verified"}

@@ -7,6 +7,7 @@ import { policyInputSchema } from "@/lib/shared/policy-input";
 import { createPolicy, targetWarnings } from "@/lib/policies/service";
 import { withTargetWarnings } from "@/lib/harbor-api/warnings";
 import { toHarborPolicy } from "@/lib/policies/view";
+import { assertTemplatesRender } from "@/lib/events/template-check";
 
 /** GET …/webhook/policies: page, page_size (≤ 100), q=name=~x, sort; X-Total-Count and Link. */
 export const GET = apiRoute(
@@ -32,6 +33,7 @@ export const POST = apiRoute(
   { flavor: "harbor", project: PROJECT_PARAM, permission: "webhook.manage" },
   async ({ req, access, body }) => {
     const input = await body(policyInputSchema);
+    assertTemplatesRender(input.targets);
     const { policy, signingSecret } = await createPolicy(access, input);
     const res = created(req, policy.id, { id: policy.id, signing_secret: signingSecret });
     return withTargetWarnings(res, await targetWarnings(access, input.targets));

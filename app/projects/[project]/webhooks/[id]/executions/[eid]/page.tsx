@@ -102,7 +102,8 @@ export default async function ExecutionPage({
             </Row>
             <Row label="Notify type">
               {NOTIFY_TYPE_LABELS[execution.target.type] ?? execution.target.type}
-              {execution.target.type === "http" && ` · ${execution.target.payloadFormat}`}
+              {(execution.target.type === "http" || execution.target.payloadFormat === "Custom") &&
+                ` · ${execution.target.payloadFormat}`}
             </Row>
             <Row label="Endpoint">
               <span className="break-all">{execution.target.address}</span>

@@ -7,6 +7,7 @@ import { policyInputSchema } from "@/lib/shared/policy-input";
 import { deletePolicy, targetWarnings, updatePolicy } from "@/lib/policies/service";
 import { withTargetWarnings } from "@/lib/harbor-api/warnings";
 import { toHarborPolicy } from "@/lib/policies/view";
+import { assertTemplatesRender } from "@/lib/events/template-check";
 
 /** GET …/webhook/policies/{id}; the auth header masked, or empty for maintainers. */
 export const GET = apiRoute(
@@ -27,6 +28,7 @@ export const PUT = apiRoute(
   async ({ params, access, json, parse }) => {
     const policy = await policyOf(access, params.webhook_policy_id);
     const input = parse(policyInputSchema, keepMissingAuthHeaders(await json()));
+    assertTemplatesRender(input.targets, policy.targets);
     const updated = await updatePolicy(access, policy.id, input);
     const res = NextResponse.json(toHarborPolicy(updated, { showSecretsMasked: access.can("webhook.secrets") }));
     return withTargetWarnings(res, await targetWarnings(access, updated.targets));

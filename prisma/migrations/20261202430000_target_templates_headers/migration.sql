@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "WebhookTarget" ADD COLUMN "payloadTemplate" TEXT;
+ALTER TABLE "WebhookTarget" ADD COLUMN "contentType" TEXT;
+ALTER TABLE "WebhookTarget" ADD COLUMN "customHeadersEnc" TEXT;
