@@ -5,8 +5,6 @@ import { requireProject } from "@/lib/auth/access";
 import { sendChat } from "@/lib/delivery/chat-sender";
 import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
 import { DeliveryWorker } from "@/lib/delivery/worker";
-import { taskLogLines } from "@/lib/history/task-log";
-import { getDb } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
 import { renderPayload } from "@/lib/formats";
@@ -16,7 +14,7 @@ import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeProject, makeUser } from "../helpers/fixtures";
 import { useOwnDatabase } from "../helpers/own-database";
 import { LOOPBACK_ALLOWED, startServer, type LocalServer } from "../helpers/receiver";
-import { until } from "../helpers/until";
+import { taskOnceStatus } from "../helpers/tasks";
 
 let worker: DeliveryWorker;
 let dispose: () => Promise<void>;
@@ -56,16 +54,7 @@ async function chatPolicy(type: ChatType, address: string) {
   return { project, policy };
 }
 
-const finished = (policyId: number, status = "Success") =>
-  until(async () => {
-    const db = await getDb();
-    const t = await db.task.findFirst({
-      where: { policyId },
-      include: { attempts: { orderBy: { number: "asc" } }, execution: true },
-    });
-    if (!t || t.status !== status) return undefined;
-    return { ...t, logs: (await taskLogLines([t.id])).get(t.id) ?? [] };
-  });
+const finished = (policyId: number, status = "Success") => taskOnceStatus(policyId, status);
 
 describe("chat deliveries through the worker", () => {
   it.each(CHAT_TYPES.map((t) => [t]))("%s: the receiver gets the tool's message, unsigned", async (type) => {

@@ -5,7 +5,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireProject } from "@/lib/auth/access";
 import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
 import { DeliveryWorker } from "@/lib/delivery/worker";
-import { getDb } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
 import { renderCustomPayload } from "@/lib/formats/custom";
@@ -15,7 +14,7 @@ import { TEMPLATE_PRESETS } from "@/lib/shared/template-presets";
 import { makeProject, makeUser } from "../helpers/fixtures";
 import { useOwnDatabase } from "../helpers/own-database";
 import { startServer, type LocalServer } from "../helpers/receiver";
-import { until } from "../helpers/until";
+import { taskOnceStatus } from "../helpers/tasks";
 
 let worker: DeliveryWorker;
 let dispose: () => Promise<void>;
@@ -51,15 +50,7 @@ async function policyWith(target: Record<string, unknown>) {
   return { project, policy };
 }
 
-const ended = (policyId: number) =>
-  until(async () => {
-    const db = await getDb();
-    const t = await db.task.findFirst({
-      where: { policyId },
-      include: { attempts: { orderBy: { number: "asc" } }, logs: { orderBy: { id: "asc" } }, execution: true },
-    });
-    return t && (t.status === "Success" || t.status === "Error") ? t : undefined;
-  });
+const ended = (policyId: number) => taskOnceStatus(policyId, "Success", "Error");
 
 describe("Custom deliveries through the worker", () => {
   it("an http target sends the rendered body, its content type and the custom headers, masked in the record", async () => {
