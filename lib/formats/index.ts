@@ -3,6 +3,7 @@ import type { ChatContext } from "./chat-facts";
 import { buildCloudEvent, type CloudEventContext } from "./cloudevents";
 import { buildDefaultPayload } from "./default";
 import { buildDiscordMessage } from "./discord";
+import { buildEmailMessage } from "./email";
 import { buildGoogleChatMessage } from "./googlechat";
 import { buildMattermostMessage } from "./mattermost";
 import { buildSlackMessage } from "./slack";
@@ -13,7 +14,8 @@ export type RenderedPayload = { body: string; contentType: string };
 /** The CloudEvents context, plus what chat messages link to (the delivery in our UI, with EXTERNAL_URL). */
 export type RenderContext = CloudEventContext & { executionId?: number; externalUrl?: string };
 
-const CHAT_RENDERERS: Record<ChatType, (event: HarborEvent, ctx: ChatContext) => unknown> = {
+const CHAT_RENDERERS: Record<ChatType | "email", (event: HarborEvent, ctx: ChatContext) => unknown> = {
+  email: buildEmailMessage,
   teams: buildTeamsMessage,
   googlechat: buildGoogleChatMessage,
   mattermost: buildMattermostMessage,
@@ -22,7 +24,8 @@ const CHAT_RENDERERS: Record<ChatType, (event: HarborEvent, ctx: ChatContext) =>
 
 /**
  * The request body a target receives for an event. Slack and the other chat tools always get their
- * own message: the payload format applies to HTTP targets only.
+ * own message: the payload format applies to HTTP targets only. An email target's "body" is its
+ * message as JSON (subject, text and HTML parts), which the email sender turns into MIME.
  */
 export function renderPayload(target: RenderTarget, event: HarborEvent, ctx: RenderContext): RenderedPayload {
   if (target.type === "slack") {
@@ -38,5 +41,5 @@ export function renderPayload(target: RenderTarget, event: HarborEvent, ctx: Ren
   return buildDefaultPayload(event);
 }
 
-export { buildCloudEvent, buildDefaultPayload, buildSlackMessage };
+export { buildCloudEvent, buildDefaultPayload, buildEmailMessage, buildSlackMessage };
 export type { CloudEventContext };

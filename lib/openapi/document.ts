@@ -616,7 +616,7 @@ function harborPaths(): OpenApiDocument["paths"] {
         operationId: "GetSupportedEventTypes",
         summary: "Supported event types, notify types and payload formats",
         description:
-          "Every notify type with its payload formats: http takes Default or CloudEvents; Slack and the other chat tools (teams, googlechat, mattermost, discord) get their own message and list Default only.",
+          "Every notify type with its payload formats: http takes Default or CloudEvents; Slack and the other chat tools (teams, googlechat, mattermost, discord) get their own message and list Default only, as does email (a mail with plain-text and HTML parts to the recipients of a mailto: address, through the SMTP server of the system settings).",
         parameters: [P],
         responses: {
           200: { description: "What policies may use.", content: json(ref("HarborWebhookEvents")) },

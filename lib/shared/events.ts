@@ -42,7 +42,7 @@ export const CLOUDEVENT_TYPES: Record<EventType, string> = {
   TAG_RETENTION: "harbor.tag_retention.finished",
 };
 
-export const NOTIFY_TYPES = ["http", "slack", "teams", "googlechat", "mattermost", "discord"] as const;
+export const NOTIFY_TYPES = ["http", "slack", "teams", "googlechat", "mattermost", "discord", "email"] as const;
 export type NotifyType = (typeof NOTIFY_TYPES)[number];
 
 /** Chat tools besides Slack: each gets its own rendering of the event's facts (lib/formats/chat-*). */
@@ -56,7 +56,7 @@ export function isChatType(value: unknown): value is ChatType {
 export const PAYLOAD_FORMATS = ["Default", "CloudEvents"] as const;
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
-/** The payload formats a notify type takes: only http targets choose; the others get their tool's message. */
+/** The payload formats a notify type takes: only http targets choose; the others get their tool's message (email: a mail). */
 export function payloadFormatsOf(type: NotifyType): readonly PayloadFormat[] {
   return type === "http" ? PAYLOAD_FORMATS : ["Default"];
 }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
 import { globProblem } from "@/lib/shared/glob";
+import { isMailto, parseMailto } from "@/lib/shared/mailto";
 import { atMostChars, enter, requiredText, TRUE_OR_FALSE, visibleName } from "@/lib/shared/input-rules";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 
@@ -24,13 +25,16 @@ function parsedUrl(v: string): URL | null {
   }
 }
 
+const WEBHOOK_URL_MESSAGE = "Enter a URL that starts with http:// or https://, such as https://ci.example.com/hook.";
+
+/** A mailto: address given to a target of another type. */
+const webhookUrlMessage = (type: string) =>
+  `${WEBHOOK_URL_MESSAGE} For email, choose the Email type${type === "http" ? "" : " instead"}.`;
+
 export const webhookUrlSchema = requiredText("the URL", 2048).superRefine((v, ctx) => {
   const u = parsedUrl(v);
   if (!u || (u.protocol !== "http:" && u.protocol !== "https:") || u.hostname === "") {
-    ctx.addIssue({
-      code: "custom",
-      message: "Enter a URL that starts with http:// or https://, such as https://ci.example.com/hook.",
-    });
+    ctx.addIssue({ code: "custom", message: WEBHOOK_URL_MESSAGE });
   } else if (u.username || u.password) {
     ctx.addIssue({ code: "custom", message: URL_CREDENTIALS_MESSAGE });
   }
@@ -89,6 +93,13 @@ export function sameOrigin(a: string, b: string): boolean {
   return origin !== null && origin === urlOrigin(b);
 }
 
+/** A webhook URL, or a mailto: URI (email targets; its recipients are checked with the target's type). */
+const targetAddressSchema = requiredText("the address", 2048).superRefine((v, ctx) => {
+  if (isMailto(v)) return;
+  const problem = webhookUrlSchema.safeParse(v);
+  if (!problem.success) ctx.addIssue({ code: "custom", message: problem.error.issues[0].message });
+});
+
 const headerValue = z
   .string(enter("the header as text"))
   .max(4096, atMostChars(4096))
@@ -100,10 +111,10 @@ export const targetInputSchema = z
       type: z
         .enum(NOTIFY_TYPES, `Choose one of ${NOTIFY_TYPES.join(", ")}.`)
         .describe(
-          "http: a POST of Harbor's payload (Default or CloudEvents). slack, teams (a Teams Workflows webhook), googlechat, mattermost, discord: that tool's incoming-webhook message, rendered for it (payload format Default only, no auth header, not signed).",
+          "http: a POST of Harbor's payload (Default or CloudEvents). slack, teams (a Teams Workflows webhook), googlechat, mattermost, discord: that tool's incoming-webhook message, rendered for it (payload format Default only, no auth header, not signed). email: a mail (plain text and HTML) through the SMTP server of the system settings; the address is a mailto: URI with up to 20 recipients.",
         ),
-      address: webhookUrlSchema.describe(
-        "The URL deliveries are POSTed to. A Slack URL read back masked (its last path segment) keeps the stored URL when sent back for a target of the same type.",
+      address: targetAddressSchema.describe(
+        "The URL deliveries are POSTed to (email targets: mailto:ops@example.com,dev@example.com). A Slack URL read back masked (its last path segment) keeps the stored URL when sent back for a target of the same type.",
       ),
       auth_header: headerValue
         .optional()
@@ -120,6 +131,12 @@ export const targetInputSchema = z
     "Send each target as an object with a type and an address.",
   )
   .superRefine((t, ctx) => {
+    if (t.type === "email") {
+      const mailto = parseMailto(t.address);
+      if (!mailto.ok) ctx.addIssue({ code: "custom", path: ["address"], message: mailto.message });
+    } else if (isMailto(t.address)) {
+      ctx.addIssue({ code: "custom", path: ["address"], message: webhookUrlMessage(t.type) });
+    }
     if (t.type === "http") return;
     // Chat tools get their own message, unsigned and without an auth header (their URL is the secret).
     const tool = NOTIFY_TYPE_LABELS[t.type];
