@@ -1,4 +1,4 @@
--- The SMTP server email targets are sent through; the password is stored encrypted.
+-- The SMTP server email targets are sent through, its password stored encrypted.
 ALTER TABLE "SystemSettings" ADD COLUMN "smtpHost" TEXT NOT NULL DEFAULT '';
 ALTER TABLE "SystemSettings" ADD COLUMN "smtpPort" INTEGER NOT NULL DEFAULT 587;
 ALTER TABLE "SystemSettings" ADD COLUMN "smtpTlsMode" TEXT NOT NULL DEFAULT 'starttls';
