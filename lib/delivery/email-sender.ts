@@ -84,8 +84,10 @@ function transportFor(smtp: SmtpConfig, address: string, timeoutMs: number) {
     auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? "" } : undefined,
     // The certificate must name the configured host, not the address connected to.
     tls: net.isIP(smtp.host) ? {} : { servername: smtp.host },
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
+    // Within the whole exchange's deadline, so a missing greeting is reported as such (the usual
+    // sign of a plain connection to a server that expects TLS at once) rather than as a bare timeout.
+    connectionTimeout: Math.round(timeoutMs * 0.8),
+    greetingTimeout: Math.round(timeoutMs * 0.8),
     socketTimeout: timeoutMs,
     disableFileAccess: true,
     disableUrlAccess: true,
