@@ -93,12 +93,19 @@ export function sameOrigin(a: string, b: string): boolean {
   return origin !== null && origin === urlOrigin(b);
 }
 
-/** A webhook URL, or a mailto: URI (email targets; its recipients are checked with the target's type). */
-const targetAddressSchema = requiredText("the address", 2048).superRefine((v, ctx) => {
-  if (isMailto(v)) return;
-  const problem = webhookUrlSchema.safeParse(v);
-  if (!problem.success) ctx.addIssue({ code: "custom", message: problem.error.issues[0].message });
-});
+/**
+ * What is wrong with a target's address for its type (null: nothing): a mailto: URI for email
+ * targets, an http(s) URL for the others. Judged with the type, so each type's message fits it.
+ */
+function addressProblem(type: string, address: string): string | null {
+  if (type === "email") {
+    const mailto = parseMailto(address);
+    return mailto.ok ? null : mailto.message;
+  }
+  if (isMailto(address)) return webhookUrlMessage(type);
+  const url = webhookUrlSchema.safeParse(address);
+  return url.success ? null : url.error.issues[0].message;
+}
 
 const headerValue = z
   .string(enter("the header as text"))
@@ -113,7 +120,7 @@ export const targetInputSchema = z
         .describe(
           "http: a POST of Harbor's payload (Default or CloudEvents). slack, teams (a Teams Workflows webhook), googlechat, mattermost, discord: that tool's incoming-webhook message, rendered for it (payload format Default only, no auth header, not signed). email: a mail (plain text and HTML) through the SMTP server of the system settings; the address is a mailto: URI with up to 20 recipients.",
         ),
-      address: targetAddressSchema.describe(
+      address: requiredText("the URL", 2048).describe(
         "The URL deliveries are POSTed to (email targets: mailto:ops@example.com,dev@example.com). A Slack URL read back masked (its last path segment) keeps the stored URL when sent back for a target of the same type.",
       ),
       auth_header: headerValue
@@ -131,12 +138,8 @@ export const targetInputSchema = z
     "Send each target as an object with a type and an address.",
   )
   .superRefine((t, ctx) => {
-    if (t.type === "email") {
-      const mailto = parseMailto(t.address);
-      if (!mailto.ok) ctx.addIssue({ code: "custom", path: ["address"], message: mailto.message });
-    } else if (isMailto(t.address)) {
-      ctx.addIssue({ code: "custom", path: ["address"], message: webhookUrlMessage(t.type) });
-    }
+    const problem = addressProblem(t.type, t.address);
+    if (problem) ctx.addIssue({ code: "custom", path: ["address"], message: problem });
     if (t.type === "http") return;
     // Chat tools get their own message, unsigned and without an auth header (their URL is the secret).
     const tool = NOTIFY_TYPE_LABELS[t.type];

@@ -369,6 +369,11 @@ describe("validation errors (400, Harbor's error shape)", () => {
       "targets.0.address: Enter a mailto: address with one or more recipients, such as mailto:ops@example.com,dev@example.com.",
     ],
     [
+      "an email target with a bare address",
+      { targets: [{ type: "email", address: "ops@example.com" }] },
+      "targets.0.address: Enter a mailto: address with one or more recipients, such as mailto:ops@example.com,dev@example.com.",
+    ],
+    [
       "an email target with an invalid recipient",
       { targets: [{ type: "email", address: "mailto:ops@example.com,not-an-address" }] },
       'targets.0.address: "not-an-address" is not an email address such as ops@example.com.',
