@@ -9,6 +9,7 @@ import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
 import { sendEmail } from "@/lib/delivery/email-sender";
 import { createTargetRateLimits } from "@/lib/delivery/rate-limiter";
+import { classifyOutcome } from "@/lib/delivery/retry";
 import { DeliveryWorker } from "@/lib/delivery/worker";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
@@ -218,6 +219,20 @@ describe("sendEmail", () => {
     } finally {
       await tlsServer.close();
     }
+  });
+
+  it("a 4xx reply or a refused connection is retried like a network error; a 5xx is not", async () => {
+    const send = (over: Partial<SmtpConfig>, to: string) =>
+      sendEmail({ smtp: config(over), to: [to], message, timeoutMs: 2_000, allowList: ["127.0.0.0/8"] });
+    const deferred = await send({}, "defer@example.com");
+    expect(deferred).toMatchObject({ ok: false, status: 451, errorKind: "network" });
+    expect(deferred.error).toContain("451 4.2.1 Mailbox busy, try again later");
+    expect(classifyOutcome(deferred)).toBe("retry");
+    const closed = await send({ port: 9 }, "ops@example.com");
+    expect(closed).toMatchObject({ ok: false, errorKind: "network" });
+    expect(closed.error).toContain("ECONNREFUSED");
+    expect(classifyOutcome(closed)).toBe("retry");
+    expect(classifyOutcome(await send({}, "reject@example.com"))).toBe("fail_permanent");
   });
 
   it("paces every email through one bucket for the SMTP server", () => {

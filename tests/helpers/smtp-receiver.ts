@@ -1,6 +1,7 @@
 /**
  * A local SMTP server on 127.0.0.1 (smtp-server) that records every message it accepts, its
- * envelope and the logins tried, and refuses recipients whose address starts with "reject".
+ * envelope and the logins tried. It refuses recipients whose address starts with "reject" (550)
+ * and defers those starting with "defer" (451).
  */
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
@@ -35,6 +36,11 @@ export async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promi
       callback(null, { user: auth.username });
     },
     onRcptTo(address, _session, callback) {
+      if (address.address.startsWith("defer")) {
+        const error = new Error("4.2.1 Mailbox busy, try again later") as Error & { responseCode: number };
+        error.responseCode = 451;
+        return callback(error);
+      }
       if (address.address.startsWith("reject")) {
         const error = new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`) as Error & {
           responseCode: number;
