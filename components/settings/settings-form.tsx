@@ -9,11 +9,13 @@ import { CodeBlock } from "@/components/webhooks/json-block";
 import { CopyButton } from "@/components/webhooks/copy-button";
 import type { SettingsView } from "@/lib/shared/webhook-views";
 import { Time } from "@/components/ui/time";
+import { SmtpSettings } from "@/components/settings/smtp-settings";
 
 type Props = {
   settings: SettingsView;
   envAllowedNetworks: string;
   envRegistryTokenSet: boolean;
+  envSmtpUrlSet: boolean;
   notificationUrl: string;
   /** why a registry may not reach notificationUrl (a loopback address), if it may not */
   notificationUrlWarning?: string;
@@ -90,6 +92,12 @@ const FIELD_IDS = Object.fromEntries(
     "retentionDays",
     "destinationLimit",
     "signingOverlapHours",
+    "smtpHost",
+    "smtpPort",
+    "smtpTlsMode",
+    "smtpUser",
+    "smtpPassword",
+    "smtpFrom",
   ].map((f) => [f, `settings-${f}`]),
 );
 
@@ -106,6 +114,7 @@ export function SettingsForm({
   settings,
   envAllowedNetworks,
   envRegistryTokenSet,
+  envSmtpUrlSet,
   notificationUrl,
   notificationUrlWarning,
   registrySnippet,
@@ -338,6 +347,8 @@ export function SettingsForm({
           <CodeBlock text={snippet} label="In the registry's config.yml" />
         </div>
       </Card>
+
+      <SmtpSettings settings={settings} envSmtpUrlSet={envSmtpUrlSet} errorFor={errorFor} saveResult={state} />
 
       <Card title="History and limits">
         <div className="grid gap-4 md:grid-cols-2">

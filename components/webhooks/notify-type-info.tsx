@@ -55,6 +55,13 @@ export const NOTIFY_TYPE_INFO: Record<NotifyType, TypeInfo> = {
     placeholder: "https://discord.com/api/webhooks/…",
     hint: "In Discord: Server Settings › Integrations › Webhooks › New Webhook, choose the channel, then Copy Webhook URL.",
   },
+  email: {
+    badge: "@",
+    badgeClass: "bg-[#0b57d0]",
+    urlLabel: "Recipients (mailto: address)",
+    placeholder: "mailto:ops@example.com,dev@example.com",
+    hint: "Up to 20 recipients, separated by commas; sent through the SMTP server of System settings › Email (SMTP).",
+  },
 };
 
 export function NotifyTypeBadge({ type }: { type: NotifyType }) {

@@ -306,7 +306,14 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
                 other webhooks. Slack always gets a Slack message, whatever the payload format.
               </Notice>
             )}
-            {!http && values.notifyType !== "slack" && (
+            {values.notifyType === "email" && (
+              <Notice tone="amber">
+                Each event is one email (plain text and HTML) to every recipient, with a link to the delivery when
+                EXTERNAL_URL is set. Emails are paced to the SMTP server; a rejected recipient fails the delivery with
+                the server&apos;s reply in its log.
+              </Notice>
+            )}
+            {!http && values.notifyType !== "slack" && values.notifyType !== "email" && (
               <Notice tone="amber">
                 {notifyTypeLabel(values.notifyType)} limits how fast one webhook may post. Messages to a webhook are
                 paced to that rate, and when it answers 429 the delivery waits as it asks, without holding up other
@@ -376,8 +383,8 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
             </label>
             <input
               id={ids.address}
-              type="url"
-              inputMode="url"
+              type={values.notifyType === "email" ? "text" : "url"}
+              inputMode={values.notifyType === "email" ? "email" : "url"}
               value={values.address}
               onChange={(e) => set("address", e.target.value)}
               required
@@ -400,8 +407,9 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
               </p>
             )}
             <Hint field="address">
-              Deliveries are POSTed here. Loopback, private and link-local addresses are refused unless a system admin
-              allows their network.
+              {values.notifyType === "email"
+                ? "mailto: followed by up to 20 addresses, separated by commas."
+                : "Deliveries are POSTed here. Loopback, private and link-local addresses are refused unless a system admin allows their network."}
             </Hint>
           </div>
 

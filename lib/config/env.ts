@@ -49,6 +49,12 @@ const envSchema = z
     ENCRYPTION_KEY: optionalText,
     NEXTAUTH_SECRET: optionalText,
     REGISTRY_NOTIFICATION_TOKEN: optionalText,
+    /**
+     * the SMTP server of email targets, e.g. smtp://user:pass@mail.example.com:587 (STARTTLS) or
+     * smtps://…:465 (TLS), ?tls=none for neither; when set it replaces the host, port, TLS mode, user
+     * and password of the settings page (lib/settings/smtp.ts)
+     */
+    SMTP_URL: optionalText,
     /** comma-separated CIDRs that deliveries may reach despite the network guard */
     ALLOWED_NETWORKS: z.string().default(""),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

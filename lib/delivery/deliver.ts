@@ -5,6 +5,7 @@ import { activeSigningSecrets } from "@/lib/delivery/signing-keys";
 import { sendHttp, USER_AGENT } from "@/lib/delivery/http-sender";
 import { sendSlack } from "@/lib/delivery/slack-sender";
 import { sendChat } from "@/lib/delivery/chat-sender";
+import { sendToEmailTarget } from "@/lib/delivery/email-target";
 import type { TargetRateLimits } from "@/lib/delivery/rate-limiter";
 import { isChatType, type HarborEvent, type NotifyType, type PayloadFormat } from "@/lib/shared/events";
 import { NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
@@ -90,6 +91,16 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     });
     if (result.status === 429 && result.retryAfterMs)
       env.rateLimits.penalize(target.type, target.address, result.retryAfterMs);
+  } else if (target.type === "email") {
+    const sent = await sendToEmailTarget({
+      address: target.address,
+      body: payload.body,
+      timeoutMs: env.retry.timeoutMs,
+      allowList: env.allowList,
+    });
+    logs.push({ at: startedAt, level: "INFO", message: sent.logLine });
+    headers = sent.headers;
+    result = sent.result;
   } else if (isChatType(target.type)) {
     const label = NOTIFY_TYPE_LABELS[target.type];
     logs.push({ at: startedAt, level: "INFO", message: `sending ${label} message to ${targetHost(target.address)}/…` });

@@ -5,9 +5,9 @@ import { NetworkGuardError } from "./network-guard";
 
 /**
  * "invalid_request" covers what no retry can fix on our side of the wire: a header value with a
- * line break, a URL that is not http(s).
+ * line break, a URL that is not http(s). "rejected" is a receiver's permanent refusal (an SMTP 5xx reply).
  */
-export type SendErrorKind = "timeout" | "network" | "tls" | "refused_address" | "http" | "invalid_request";
+export type SendErrorKind = "timeout" | "network" | "tls" | "refused_address" | "http" | "invalid_request" | "rejected";
 
 export type SendResult = {
   ok: boolean;

@@ -80,7 +80,8 @@ export function createRateLimiter({ ratePerSec = 1, burst = 3, now = Date.now }:
  * The documented limits per tool. Slack: about 1 message per second per webhook, short bursts.
  * Teams Workflows: about 4 requests per second per URL. Google Chat: 1 per second per space.
  * Discord: 5 per 2 seconds per webhook. Mattermost documents none: 10 per second spares a
- * self-hosted server. http targets are not paced (their concurrency is the scheduler's).
+ * self-hosted server. Email: 5 messages per second to the one SMTP server, which many relays
+ * accept without deferring. http targets are not paced (their concurrency is the scheduler's).
  */
 export const TOOL_RATES: Partial<Record<NotifyType, { ratePerSec: number; burst: number }>> = {
   slack: { ratePerSec: 1, burst: 3 },
@@ -88,6 +89,7 @@ export const TOOL_RATES: Partial<Record<NotifyType, { ratePerSec: number; burst:
   googlechat: { ratePerSec: 1, burst: 1 },
   discord: { ratePerSec: 2.5, burst: 5 },
   mattermost: { ratePerSec: 10, burst: 10 },
+  email: { ratePerSec: 5, burst: 5 },
 };
 
 /** The pacing of every paced notify type, one bucket per webhook. */
@@ -98,11 +100,13 @@ export type TargetRateLimits = {
 };
 
 /**
- * The bucket of a webhook. Google Chat limits per space and Teams per workflow, both named by the
+ * The bucket of a webhook (of the SMTP server, for email). Google Chat limits per space and Teams per workflow, both named by the
  * URL's path; the query (key, token, signature) does not make another webhook.
  */
 function webhookKey(type: string, address: string): string {
   if (type === "slack") return address;
+  // Every email goes through the one SMTP server of the instance: one bucket for all of them.
+  if (type === "email") return "smtp";
   try {
     const u = new URL(address);
     return `${u.origin}${u.pathname}`;

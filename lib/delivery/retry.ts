@@ -38,12 +38,18 @@ export function nextAttemptDelayMs(
 export type OutcomeClass = "success" | "retry" | "gone" | "fail_permanent";
 
 /**
- * success: 2xx. gone: 410 (the caller pauses the target). fail_permanent: retrying cannot help
- * (refused address, invalid request). Everything else is retried while attempts remain.
+ * success: 2xx (an SMTP 250 too). gone: 410 (the caller pauses the target). fail_permanent: retrying
+ * cannot help (refused address, invalid request, an SMTP 5xx rejection). Everything else is retried
+ * while attempts remain.
  */
 export function classifyOutcome(result: SendResult): OutcomeClass {
   if (result.status !== undefined && result.status >= 200 && result.status < 300) return "success";
   if (result.status === 410) return "gone";
-  if (result.errorKind === "refused_address" || result.errorKind === "invalid_request") return "fail_permanent";
+  if (
+    result.errorKind === "refused_address" ||
+    result.errorKind === "invalid_request" ||
+    result.errorKind === "rejected"
+  )
+    return "fail_permanent";
   return "retry";
 }

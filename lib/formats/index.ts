@@ -4,6 +4,7 @@ import { buildCloudEvent, type CloudEventContext } from "./cloudevents";
 import { renderCustomPayload, TemplateError } from "./custom";
 import { buildDefaultPayload } from "./default";
 import { buildDiscordMessage } from "./discord";
+import { buildEmailMessage } from "./email";
 import { buildGoogleChatMessage } from "./googlechat";
 import { buildMattermostMessage } from "./mattermost";
 import { buildSlackMessage } from "./slack";
@@ -28,7 +29,8 @@ export type RenderContext = CloudEventContext & {
   policyName?: string;
 };
 
-const CHAT_RENDERERS: Record<ChatType, (event: HarborEvent, ctx: ChatContext) => unknown> = {
+const CHAT_RENDERERS: Record<ChatType | "email", (event: HarborEvent, ctx: ChatContext) => unknown> = {
+  email: buildEmailMessage,
   teams: buildTeamsMessage,
   googlechat: buildGoogleChatMessage,
   mattermost: buildMattermostMessage,
@@ -38,7 +40,8 @@ const CHAT_RENDERERS: Record<ChatType, (event: HarborEvent, ctx: ChatContext) =>
 /**
  * The request body a target receives for an event. Slack always gets its Slack message; the other
  * chat tools their own message unless they use a Custom template; http targets choose any format.
- * A Custom template that fails throws TemplateError.
+ * An email target's "body" is its message as JSON (subject, text and HTML parts), which the email
+ * sender turns into MIME. A Custom template that fails throws TemplateError.
  */
 export function renderPayload(target: RenderTarget, event: HarborEvent, ctx: RenderContext): RenderedPayload {
   if (target.payloadFormat === "Custom" && target.type !== "slack") {
@@ -62,5 +65,5 @@ export function renderPayload(target: RenderTarget, event: HarborEvent, ctx: Ren
   return buildDefaultPayload(event);
 }
 
-export { buildCloudEvent, buildDefaultPayload, buildSlackMessage, TemplateError };
+export { buildCloudEvent, buildDefaultPayload, buildEmailMessage, buildSlackMessage, TemplateError };
 export type { CloudEventContext };

@@ -623,7 +623,7 @@ function harborPaths(): OpenApiDocument["paths"] {
         operationId: "GetSupportedEventTypes",
         summary: "Supported event types, notify types and payload formats",
         description:
-          "Every notify type with its payload formats: http takes Default, CloudEvents or Custom (a Liquid template of the target's own); the chat tools teams, googlechat, mattermost and discord take Default (their own message) or Custom; Slack lists Default only.",
+          "Every notify type with its payload formats: http takes Default, CloudEvents or Custom (a Liquid template of the target's own); the chat tools teams, googlechat, mattermost and discord take Default (their own message) or Custom; Slack lists Default only, as does email (a mail with plain-text and HTML parts to the recipients of a mailto: address, through the SMTP server of the system settings).",
         parameters: [P],
         responses: {
           200: { description: "What policies may use.", content: json(ref("HarborWebhookEvents")) },

@@ -5,10 +5,44 @@ import { recordAudit } from "@/lib/audit/record";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
 import { parseAllowList } from "@/lib/settings/allow-list";
+import { SMTP_TLS_MODES } from "@/lib/shared/smtp";
+import { isEmailAddress } from "@/lib/shared/mailto";
 import { logger } from "@/lib/log/logger";
 import { atLeastChars, atMostChars, enter, numberIn, TRUE_OR_FALSE } from "@/lib/shared/input-rules";
 
 const REGISTRY_TOKEN_MIN = 16;
+
+/** One line of text: a value with a line break could end an SMTP command early. */
+const oneLineText = (what: string, max: number) =>
+  z
+    .string(enter(what))
+    .trim()
+    .max(max, atMostChars(max))
+    .refine((v) => !/[\r\n\0]/.test(v), "Put it on one line, without line breaks.");
+
+/**
+ * The SMTP server of email targets. Every field is optional: a form without this section keeps
+ * what is stored. The password is write-only: empty keeps it, "-" removes it.
+ */
+const smtpFields = {
+  smtpHost: oneLineText("the SMTP host as text", 253)
+    .refine(
+      (v) => v === "" || /^[A-Za-z0-9.:[\]-]+$/.test(v),
+      "Enter a host name or IP address, such as smtp.example.com.",
+    )
+    .optional(),
+  smtpPort: numberIn(1, 65535, { coerce: true }).optional(),
+  smtpTlsMode: z.enum(SMTP_TLS_MODES, `Choose one of ${SMTP_TLS_MODES.join(", ")}.`).optional(),
+  smtpUser: oneLineText("the SMTP user as text", 256).optional(),
+  smtpPassword: z
+    .string(enter("the SMTP password as text"))
+    .max(512, atMostChars(512))
+    .refine((v) => !/[\r\n\0]/.test(v), "Put it on one line, without line breaks.")
+    .optional(),
+  smtpFrom: oneLineText("the From address as text", 254)
+    .refine((v) => v === "" || isEmailAddress(v), "Enter an email address such as harbor@example.com.")
+    .optional(),
+};
 
 export const settingsInputSchema = z.object({
   webhooksEnabled: z.boolean(TRUE_OR_FALSE),
@@ -21,8 +55,16 @@ export const settingsInputSchema = z.object({
   signingOverlapHours: numberIn(0, 24 * 30, { coerce: true, unit: "hours" }),
   /** empty = keep the stored token; "-" = remove it */
   registryToken: z.string(enter("the token as text")).max(256, atMostChars(256)).optional(),
+  ...smtpFields,
 });
 export type SettingsInput = z.infer<typeof settingsInputSchema>;
+
+export const testEmailInputSchema = z.object({
+  to: z
+    .string(enter("the address as text"))
+    .trim()
+    .refine((v) => isEmailAddress(v), "Enter an email address such as you@example.com."),
+});
 
 export async function updateSettings({ actor }: SystemAccess, input: SettingsInput) {
   const allow = parseAllowList(input.allowedNetworks);
@@ -53,6 +95,16 @@ export async function updateSettings({ actor }: SystemAccess, input: SettingsInp
           : input.registryToken
             ? { registryTokenEnc: encryptSecret(input.registryToken) }
             : {}),
+        ...(input.smtpHost !== undefined ? { smtpHost: input.smtpHost.replace(/^\[|\]$/g, "") } : {}),
+        ...(input.smtpPort !== undefined ? { smtpPort: input.smtpPort } : {}),
+        ...(input.smtpTlsMode !== undefined ? { smtpTlsMode: input.smtpTlsMode } : {}),
+        ...(input.smtpUser !== undefined ? { smtpUser: input.smtpUser } : {}),
+        ...(input.smtpFrom !== undefined ? { smtpFrom: input.smtpFrom } : {}),
+        ...(input.smtpPassword === "-"
+          ? { smtpPasswordEnc: null }
+          : input.smtpPassword
+            ? { smtpPasswordEnc: encryptSecret(input.smtpPassword) }
+            : {}),
       },
     });
     await recordAudit(tx, actor, "settings.update", {
@@ -60,9 +112,9 @@ export async function updateSettings({ actor }: SystemAccess, input: SettingsInp
       id: 1,
       detail: `webhooksEnabled=${input.webhooksEnabled}`,
     });
-    return changedFields(before, after, input.registryToken);
+    return changedFields(before, after, input.registryToken, input.smtpPassword);
   });
-  // The operator's log: which settings changed, and new values of the plain ones; the token by name only.
+  // The operator's log: which settings changed, and new values of the plain ones; secrets by name only.
   logger.info({ by: actor.username, ...changed }, "system settings changed");
 }
 
@@ -75,17 +127,30 @@ const PLAIN_FIELDS = [
   "retentionDays",
   "destinationLimit",
   "signingOverlapHours",
+  "smtpHost",
+  "smtpPort",
+  "smtpTlsMode",
+  "smtpUser",
+  "smtpFrom",
 ] as const;
 
 function changedFields(
   before: Record<(typeof PLAIN_FIELDS)[number], unknown>,
   after: Record<(typeof PLAIN_FIELDS)[number], unknown>,
   registryToken: string | undefined,
+  smtpPassword: string | undefined,
 ) {
   const values: Record<string, unknown> = {};
   for (const f of PLAIN_FIELDS) if (before[f] !== after[f]) values[f] = after[f];
   const fields = Object.keys(values);
   const tokenChange = registryToken === "-" ? "removed" : registryToken ? "replaced" : undefined;
   if (tokenChange) fields.push("registryToken");
-  return { fields, values, ...(tokenChange ? { registryTokenChange: tokenChange } : {}) };
+  const passwordChange = smtpPassword === "-" ? "removed" : smtpPassword ? "replaced" : undefined;
+  if (passwordChange) fields.push("smtpPassword");
+  return {
+    fields,
+    values,
+    ...(tokenChange ? { registryTokenChange: tokenChange } : {}),
+    ...(passwordChange ? { smtpPasswordChange: passwordChange } : {}),
+  };
 }

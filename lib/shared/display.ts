@@ -80,6 +80,7 @@ export const NOTIFY_TYPE_LABELS: Record<string, string> = {
   googlechat: "Google Chat",
   mattermost: "Mattermost",
   discord: "Discord",
+  email: "Email",
 };
 
 export function eventLabel(type: string): string {

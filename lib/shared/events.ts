@@ -42,7 +42,7 @@ export const CLOUDEVENT_TYPES: Record<EventType, string> = {
   TAG_RETENTION: "harbor.tag_retention.finished",
 };
 
-export const NOTIFY_TYPES = ["http", "slack", "teams", "googlechat", "mattermost", "discord"] as const;
+export const NOTIFY_TYPES = ["http", "slack", "teams", "googlechat", "mattermost", "discord", "email"] as const;
 export type NotifyType = (typeof NOTIFY_TYPES)[number];
 
 /** Chat tools besides Slack: each gets its own rendering of the event's facts (lib/formats/chat-*). */
@@ -59,7 +59,7 @@ export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
 /**
  * The payload formats a notify type takes: http targets choose any; the chat tools get their tool's
- * message (Default) or a template of their own; Slack always gets its Slack message.
+ * message (Default) or a template of their own; Slack always gets its Slack message, email a mail.
  */
 export function payloadFormatsOf(type: NotifyType): readonly PayloadFormat[] {
   if (type === "http") return PAYLOAD_FORMATS;

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
 import { globProblem } from "@/lib/shared/glob";
+import { isMailto, parseMailto } from "@/lib/shared/mailto";
 import { atMostChars, enter, requiredText, TRUE_OR_FALSE, visibleName } from "@/lib/shared/input-rules";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import {
@@ -32,13 +33,16 @@ function parsedUrl(v: string): URL | null {
   }
 }
 
+const WEBHOOK_URL_MESSAGE = "Enter a URL that starts with http:// or https://, such as https://ci.example.com/hook.";
+
+/** A mailto: address given to a target of another type. */
+const webhookUrlMessage = (type: string) =>
+  `${WEBHOOK_URL_MESSAGE} For email, choose the Email type${type === "http" ? "" : " instead"}.`;
+
 export const webhookUrlSchema = requiredText("the URL", 2048).superRefine((v, ctx) => {
   const u = parsedUrl(v);
   if (!u || (u.protocol !== "http:" && u.protocol !== "https:") || u.hostname === "") {
-    ctx.addIssue({
-      code: "custom",
-      message: "Enter a URL that starts with http:// or https://, such as https://ci.example.com/hook.",
-    });
+    ctx.addIssue({ code: "custom", message: WEBHOOK_URL_MESSAGE });
   } else if (u.username || u.password) {
     ctx.addIssue({ code: "custom", message: URL_CREDENTIALS_MESSAGE });
   }
@@ -97,6 +101,20 @@ export function sameOrigin(a: string, b: string): boolean {
   return origin !== null && origin === urlOrigin(b);
 }
 
+/**
+ * What is wrong with a target's address for its type (null: nothing): a mailto: URI for email
+ * targets, an http(s) URL for the others. Judged with the type, so each type's message fits it.
+ */
+function addressProblem(type: string, address: string): string | null {
+  if (type === "email") {
+    const mailto = parseMailto(address);
+    return mailto.ok ? null : mailto.message;
+  }
+  if (isMailto(address)) return webhookUrlMessage(type);
+  const url = webhookUrlSchema.safeParse(address);
+  return url.success ? null : url.error.issues[0].message;
+}
+
 const headerValue = z
   .string(enter("the header as text"))
   .max(4096, atMostChars(4096))
@@ -108,10 +126,10 @@ export const targetInputSchema = z
       type: z
         .enum(NOTIFY_TYPES, `Choose one of ${NOTIFY_TYPES.join(", ")}.`)
         .describe(
-          "http: a POST of Harbor's payload (Default, CloudEvents or Custom). slack, teams (a Teams Workflows webhook), googlechat, mattermost, discord: that tool's incoming-webhook message, rendered for it (no auth header, not signed); teams, googlechat, mattermost and discord may use a Custom template instead (payload format Custom).",
+          "http: a POST of Harbor's payload (Default, CloudEvents or Custom). slack, teams (a Teams Workflows webhook), googlechat, mattermost, discord: that tool's incoming-webhook message, rendered for it (no auth header, not signed); teams, googlechat, mattermost and discord may use a Custom template instead (payload format Custom). email: a mail (plain text and HTML) through the SMTP server of the system settings; the address is a mailto: URI with up to 20 recipients.",
         ),
-      address: webhookUrlSchema.describe(
-        "The URL deliveries are POSTed to. A Slack URL read back masked (its last path segment) keeps the stored URL when sent back for a target of the same type.",
+      address: requiredText("the URL", 2048).describe(
+        "The URL deliveries are POSTed to (email targets: mailto:ops@example.com,dev@example.com). A Slack URL read back masked (its last path segment) keeps the stored URL when sent back for a target of the same type.",
       ),
       auth_header: headerValue
         .optional()
@@ -146,6 +164,8 @@ export const targetInputSchema = z
     "Send each target as an object with a type and an address.",
   )
   .superRefine((t, ctx) => {
+    const problem = addressProblem(t.type, t.address);
+    if (problem) ctx.addIssue({ code: "custom", path: ["address"], message: problem });
     if (t.payload_format === "Custom" && (t.payload_template === "" || t.payload_template === null)) {
       ctx.addIssue({
         code: "custom",
@@ -168,6 +188,13 @@ export const targetInputSchema = z
         code: "custom",
         path: ["payload_format"],
         message: "Slack targets always get the Slack message: use a Custom template with an http target instead.",
+      });
+    }
+    if (t.type === "email" && t.payload_format === "Custom") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["payload_format"],
+        message: "Email targets always get the notification mail: use a Custom template with an http target instead.",
       });
     }
     // Chat tools get their own message, unsigned and without an auth header (their URL is the secret).

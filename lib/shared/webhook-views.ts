@@ -48,5 +48,12 @@ export type SettingsView = {
   signingOverlapHours: number;
   skippedEvents: number;
   registryTokenSet: boolean;
+  /** The SMTP server of email targets; the password only as whether one is stored. */
+  smtpHost: string;
+  smtpPort: number;
+  smtpTlsMode: string;
+  smtpUser: string;
+  smtpFrom: string;
+  smtpPasswordSet: boolean;
   updatedAt: Date;
 };

@@ -298,6 +298,25 @@ describe("chat notify types", () => {
     ]);
   });
 
+  it("creates an email target and reads it back", async () => {
+    const address = "mailto:ops@example.com,dev@example.com";
+    const create = await call(policies.POST, `${base()}/policies`, {
+      method: "POST",
+      params: pp(),
+      auth: w.auth.projectAdmin,
+      body: { name: uniquePolicyName("mail"), event_types: ["PUSH_ARTIFACT"], targets: [{ type: "email", address }] },
+    });
+    expect(create.status, create.text).toBe(201);
+    const id = create.headers.get("location")!.split("/").pop()!;
+    const read = await call(policy.GET, `${base()}/policies/${id}`, {
+      params: polParams(Number(id)),
+      auth: w.auth.maintainer,
+    });
+    expect((read.json as { targets: unknown[] }).targets).toEqual([
+      expect.objectContaining({ type: "email", address, auth_header: "" }),
+    ]);
+  });
+
   it("names the chat type of a webhook job", async () => {
     const p = await makePolicy(w.users.sys.actor, w.project, {
       targets: [{ type: "discord", address: "https://discord.com/api/webhooks/1/t" }],
@@ -341,8 +360,52 @@ describe("validation errors (400, Harbor's error shape)", () => {
     ],
     [
       "an unknown notify type",
-      { targets: [{ type: "email", address: "https://example.com" }] },
-      "targets.0.type: Choose one of http, slack, teams, googlechat, mattermost, discord.",
+      { targets: [{ type: "sms", address: "https://example.com" }] },
+      "targets.0.type: Choose one of http, slack, teams, googlechat, mattermost, discord, email.",
+    ],
+    [
+      "an email target with a URL",
+      { targets: [{ type: "email", address: "https://example.com/hook" }] },
+      "targets.0.address: Enter a mailto: address with one or more recipients, such as mailto:ops@example.com,dev@example.com.",
+    ],
+    [
+      "an email target with a bare address",
+      { targets: [{ type: "email", address: "ops@example.com" }] },
+      "targets.0.address: Enter a mailto: address with one or more recipients, such as mailto:ops@example.com,dev@example.com.",
+    ],
+    [
+      "an email target with an invalid recipient",
+      { targets: [{ type: "email", address: "mailto:ops@example.com,not-an-address" }] },
+      'targets.0.address: "not-an-address" is not an email address such as ops@example.com.',
+    ],
+    [
+      "an email target with 21 recipients",
+      {
+        targets: [
+          { type: "email", address: `mailto:${Array.from({ length: 21 }, (_, i) => `u${i}@example.com`).join(",")}` },
+        ],
+      },
+      "targets.0.address: Use at most 20 recipients (this has 21).",
+    ],
+    [
+      "an email target with no recipient",
+      { targets: [{ type: "email", address: "mailto:" }] },
+      "targets.0.address: Name at least one recipient, such as mailto:ops@example.com,dev@example.com.",
+    ],
+    [
+      "an email target with header parameters",
+      { targets: [{ type: "email", address: "mailto:ops@example.com?bcc=x@example.com" }] },
+      "targets.0.address: Leave out ?subject=, ?cc= and other mailto parameters: the message and its recipients are set here.",
+    ],
+    [
+      "a recipient with a line break",
+      { targets: [{ type: "email", address: "mailto:ops@example.com%0D%0ABcc:x@example.com" }] },
+      'targets.0.address: "ops@example.com\\r\\nBcc:x@example.com" is not an email address such as ops@example.com.',
+    ],
+    [
+      "a mailto: address on an http target",
+      { targets: [{ type: "http", address: "mailto:ops@example.com" }] },
+      "targets.0.address: Enter a URL that starts with http:// or https://, such as https://ci.example.com/hook. For email, choose the Email type.",
     ],
     [
       "CloudEvents on a Discord target",
@@ -359,7 +422,7 @@ describe("validation errors (400, Harbor's error shape)", () => {
     [
       "a chat type in another spelling",
       { targets: [{ type: "Teams", address: "https://x.logic.azure.com/workflows/w" }] },
-      "targets.0.type: Choose one of http, slack, teams, googlechat, mattermost, discord.",
+      "targets.0.type: Choose one of http, slack, teams, googlechat, mattermost, discord, email.",
     ],
     ["an empty name", { name: "  " }, "name: Enter a name."],
   ])("POST with %s", async (_what, change, message) => {
@@ -1136,7 +1199,7 @@ describe("events, lasttrigger and signing keys", () => {
         "REPLICATION",
         "TAG_RETENTION",
       ],
-      notify_type: ["http", "slack", "teams", "googlechat", "mattermost", "discord"],
+      notify_type: ["http", "slack", "teams", "googlechat", "mattermost", "discord", "email"],
       payload_formats: [
         { notify_type: "http", formats: ["Default", "CloudEvents", "Custom"] },
         { notify_type: "slack", formats: ["Default"] },
@@ -1144,6 +1207,7 @@ describe("events, lasttrigger and signing keys", () => {
         { notify_type: "googlechat", formats: ["Default", "Custom"] },
         { notify_type: "mattermost", formats: ["Default", "Custom"] },
         { notify_type: "discord", formats: ["Default", "Custom"] },
+        { notify_type: "email", formats: ["Default"] },
       ],
     });
   });

@@ -1,7 +1,8 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { systemAction } from "@/lib/actions/action";
-import { settingsInputSchema, updateSettings } from "@/lib/settings/update";
+import { sendTestEmail } from "@/lib/delivery/test-email";
+import { settingsInputSchema, testEmailInputSchema, updateSettings } from "@/lib/settings/update";
 
 /** Saves the system settings (system admins only). */
 export const updateSettingsAction = systemAction(
@@ -19,6 +20,17 @@ export const updateSettingsAction = systemAction(
       signingOverlapHours: form.get("signingOverlapHours"),
       // empty keeps the stored token, "-" removes it (settingsInputSchema)
       registryToken: form.get("removeRegistryToken") === "on" ? "-" : String(form.get("registryToken") ?? "").trim(),
+      // empty keeps the stored password, "-" removes it
+      ...(form.has("smtpHost")
+        ? {
+            smtpHost: form.get("smtpHost"),
+            smtpPort: form.get("smtpPort"),
+            smtpTlsMode: form.get("smtpTlsMode"),
+            smtpUser: form.get("smtpUser") ?? "",
+            smtpFrom: form.get("smtpFrom") ?? "",
+            smtpPassword: form.get("removeSmtpPassword") === "on" ? "-" : String(form.get("smtpPassword") ?? ""),
+          }
+        : {}),
     }),
     success: "Settings saved.",
   },
@@ -26,4 +38,14 @@ export const updateSettingsAction = systemAction(
     await updateSettings(system, input);
     revalidatePath("/admin/settings");
   },
+);
+
+/** Sends a test email through the saved SMTP settings; the result says what the server answered. */
+export const sendTestEmailAction = systemAction(
+  {
+    system: "settings.manage",
+    input: testEmailInputSchema,
+    args: (to: unknown) => ({ to: typeof to === "string" ? to.trim() : to }),
+  },
+  async ({ system, input }) => sendTestEmail(system, input.to),
 );
