@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { clientAddress, UNKNOWN_CLIENT } from "@/lib/auth/client-address";
 export { REGISTRY_OUTCOMES, type RegistryOutcome } from "@/lib/settings/registry-feed";
 import { addToRegistryFeed } from "@/lib/settings/registry-feed";
 import { logger } from "@/lib/log/logger";
@@ -19,15 +20,13 @@ import type { RegistryResult } from "@/lib/events/schemas";
  */
 
 /**
- * The client's address as the request carries it: Next.js puts the socket's address into
- * X-Forwarded-For unless the request already has that header, in which case the header is kept as
- * sent (a proxy's `$proxy_add_x_forwarded_for`, or a client's own). The last entry is the one the
- * nearest hop added. It is shown to admins as information and never used to decide anything.
+ * The client's address, shown to admins as information and never used to decide anything: the
+ * connection's own address (or, behind TRUSTED_PROXIES, the nearest untrusted X-Forwarded-For
+ * hop), as throttling reads it (lib/auth/client-address.ts), whichever server took the request.
  */
 export function sourceAddress(headers: { get(name: string): string | null }): string {
-  const last = (headers.get("x-forwarded-for") ?? "").split(",").pop()?.trim() ?? "";
-  const clean = last.replace(/^::ffff:/i, "");
-  return /^[0-9A-Fa-f:.[\]]{1,64}$/.test(clean) ? clean : "unknown address";
+  const address = clientAddress(headers);
+  return address === UNKNOWN_CLIENT ? "unknown address" : address;
 }
 
 /** An envelope the endpoint processed: its events by outcome, and a summary in the log. */

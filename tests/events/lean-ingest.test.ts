@@ -11,6 +11,7 @@ import { REGISTRY_ENVELOPE_MEDIA_TYPE } from "@/lib/events/registry";
 import { sampleEvent } from "@/lib/events/samples";
 import SECURITY_HEADERS from "@/lib/http/security-headers.json";
 import { createPolicy } from "@/lib/policies/service";
+import { readRegistryFeed } from "@/lib/settings/registry-feed";
 import { requireProject } from "@/lib/auth/access";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { DEAD_URL, makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
@@ -237,5 +238,16 @@ describe("POST /service/notifications through the web server's lean path", () =>
       { path: "/service/notifications", headers, body: { events: [{ ...push(project.name, "x"), action: 3 }] } },
     ];
     for (const c of cases) await expectSameAnswer(notifications.POST, c);
+  });
+
+  it("shows admins the connection's address as the source of a refusal, not one the client claims", async () => {
+    await overHttp({
+      path: "/service/notifications",
+      headers: { authorization: "Bearer wrong", "x-forwarded-for": "203.0.113.9" },
+      body: { events: [] },
+    });
+    const feed = await readRegistryFeed();
+    expect(feed.lastSource).toBe("127.0.0.1");
+    expect(feed.lastRejected?.reason).toBe("bad token from 127.0.0.1");
   });
 });

@@ -18,6 +18,7 @@ import { webRegistry } from "@/lib/metrics/queue-metrics";
 import { makeProject } from "../helpers/fixtures";
 import { call } from "../helpers/http";
 import { useOwnDatabase } from "../helpers/own-database";
+import { PEER_ADDRESS_HEADER } from "@/lib/auth/client-address";
 
 const TOKEN = "registry-feed-token-0123456789";
 const BAD_TOKEN = "bad-token-4b1d9e77c0ffee";
@@ -63,14 +64,16 @@ function manifestPush(repository: string, id = crypto.randomUUID()) {
   };
 }
 
-const notify = (body: unknown, opts: { auth?: string | null; from?: string } = {}) =>
+/** `from`: the connection's address, as the web server writes it; `forwardedFor`: what the client claims. */
+const notify = (body: unknown, opts: { auth?: string | null; from?: string; forwardedFor?: string } = {}) =>
   call(POST, {
     path: "/service/notifications",
     auth: opts.auth === null ? undefined : (opts.auth ?? `Bearer ${TOKEN}`),
     body,
     headers: {
       "content-type": REGISTRY_ENVELOPE_MEDIA_TYPE,
-      ...(opts.from ? { "x-forwarded-for": opts.from } : {}),
+      ...(opts.from ? { [PEER_ADDRESS_HEADER]: opts.from } : {}),
+      ...(opts.forwardedFor ? { "x-forwarded-for": opts.forwardedFor } : {}),
     },
   });
 
@@ -177,7 +180,8 @@ describe("registry feed", () => {
     expect(await (await getDb()).registryFeed.count()).toBe(1);
     await notify({ events: [] }, { auth: "Bearer x", from: "<script>alert(1)</script>" });
     expect((await readRegistryFeed()).lastRejected?.reason).toBe("bad token from unknown address");
-    await notify({ events: [] }, { auth: "Bearer x", from: "203.0.113.1, 10.2.2.2" });
+    // A client that trusts no proxy cannot choose the address shown.
+    await notify({ events: [] }, { auth: "Bearer x", from: "10.2.2.2", forwardedFor: "203.0.113.1" });
     expect((await readRegistryFeed()).lastSource).toBe("10.2.2.2");
   });
 
