@@ -5,16 +5,18 @@ import { requireProject } from "@/lib/auth/access";
 import { sendChat } from "@/lib/delivery/chat-sender";
 import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
 import { DeliveryWorker } from "@/lib/delivery/worker";
+import { getDb } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
 import { renderPayload } from "@/lib/formats";
 import { createPolicy } from "@/lib/policies/service";
-import { CHAT_TYPES, type ChatType } from "@/lib/shared/events";
+import { CHAT_TYPES, EVENT_TYPES, type ChatType, type HarborEvent } from "@/lib/shared/events";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeProject, makeUser } from "../helpers/fixtures";
 import { useOwnDatabase } from "../helpers/own-database";
 import { LOOPBACK_ALLOWED, startServer, type LocalServer } from "../helpers/receiver";
 import { taskOnceStatus } from "../helpers/tasks";
+import { until } from "../helpers/until";
 
 let worker: DeliveryWorker;
 let dispose: () => Promise<void>;
@@ -87,6 +89,53 @@ describe("chat deliveries through the worker", () => {
     const log = task.logs.map((l) => l.message).join("\n");
     expect(log).toMatch(/sending .+ message to 127\.0\.0\.1:\d+\/…/);
     expect(log).not.toContain(`${type}-secret`);
+  });
+
+  it("every chat type gets every event type as the rendering the format tests check against the tool's limits", async () => {
+    const rx = await receiver((_q, res) => res.end());
+    const project = await makeProject();
+    const { actor } = await admin;
+    const policies = new Map<number, ChatType>();
+    for (const type of CHAT_TYPES) {
+      const input = policyInputSchema.parse({
+        name: `all-${type}`,
+        event_types: [...EVENT_TYPES],
+        targets: [{ type, address: `${rx.url}/hooks/${type}` }],
+      });
+      const { policy } = await createPolicy(await requireProject(actor, project.id, "webhook.manage"), input);
+      policies.set(policy.id, type);
+    }
+    const events = new Map<number, HarborEvent>();
+    for (const eventType of EVENT_TYPES) {
+      const event = sampleEvent(eventType);
+      const r = await ingestEvent({ projectId: project.id, event, source: "api" });
+      if (r.status !== "accepted") throw new Error(`not accepted: ${eventType}`);
+      expect(r.deliveries).toBe(CHAT_TYPES.length);
+      events.set(r.eventId, event);
+    }
+    const total = CHAT_TYPES.length * EVENT_TYPES.length;
+    const db = await getDb();
+    const done = await until(async () => {
+      const tasks = await db.task.findMany({
+        where: { policyId: { in: [...policies.keys()] }, status: "Success" },
+        include: { execution: true },
+      });
+      return tasks.length === total ? tasks : undefined;
+    }, 30_000);
+    expect(rx.requests).toHaveLength(total);
+    for (const task of done) {
+      const type = policies.get(task.policyId)!;
+      const event = events.get(task.execution.eventId)!;
+      const expected = renderPayload({ type, payloadFormat: "Default" }, event, {
+        id: task.webhookId,
+        requestId: "",
+        projectId: project.id,
+        policyId: task.policyId,
+        executionId: task.executionId,
+      });
+      const got = rx.requests.filter((q) => q.url.endsWith(`/hooks/${type}`)).map((q) => q.body);
+      expect(got, `${type} × ${event.type}`).toContain(expected.body);
+    }
   });
 
   it("waits out a 429's Retry-After before the webhook gets the next message", async () => {

@@ -16,6 +16,7 @@ import { sampleEvent } from "@/lib/events/samples";
 import { taskLogLines } from "@/lib/history/task-log";
 import { createPolicy } from "@/lib/policies/service";
 import type { SmtpConfig } from "@/lib/settings/smtp";
+import { EVENT_LABELS, EVENT_TYPES } from "@/lib/shared/events";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeProject, makeUser } from "../helpers/fixtures";
 import { logged } from "../helpers/log-capture";
@@ -131,6 +132,35 @@ describe("email deliveries through the worker", () => {
     const log = task.logs.map((l) => l.message).join("\n");
     expect(log).toContain(`sending email to 2 recipient(s) through 127.0.0.1:${smtp.port} (None (plain text)`);
     expect(log).toMatch(/success to run webhook job: response code 250/);
+  });
+
+  it("every event type arrives as a multipart mail whose subject names the event", async () => {
+    await useSmtp();
+    const project = await makeProject();
+    const input = policyInputSchema.parse({
+      name: `email-all-${project.id}`,
+      event_types: [...EVENT_TYPES],
+      targets: [{ type: "email", address: "mailto:all-events@example.com" }],
+    });
+    const { policy } = await createPolicy(await requireProject(admin.actor, project.id, "webhook.manage"), input);
+    for (const eventType of EVENT_TYPES) {
+      await ingestEvent({ projectId: project.id, event: sampleEvent(eventType), source: "api" });
+    }
+    const db = await getDb();
+    await until(
+      async () => (await db.task.count({ where: { policyId: policy.id, status: "Success" } })) === EVENT_TYPES.length,
+      15_000,
+    );
+    const mails = smtp.mails.filter((m) => m.to.includes("all-events@example.com"));
+    expect(mails).toHaveLength(EVENT_TYPES.length);
+    const subjects = mails.map((m) => /^Subject: (.*)$/m.exec(mimeParts(m.raw).headers)?.[1] ?? "");
+    for (const eventType of EVENT_TYPES) {
+      expect(
+        subjects.some((subject) => subject.includes(EVENT_LABELS[eventType])),
+        eventType,
+      ).toBe(true);
+    }
+    for (const m of mails) expect(mimeParts(m.raw).parts.map((p) => p.type)).toEqual(["text/plain", "text/html"]);
   });
 
   it("a 550 rejection fails the task at once, with the server's reply in its log", async () => {
