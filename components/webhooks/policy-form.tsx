@@ -326,7 +326,8 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
           {formats.length > 1 && (
             <fieldset
               id={ids.payloadFormat}
-              className="space-y-2"
+              // min-w-0: a fieldset is as wide as its widest line by default; the template's preview scrolls instead.
+              className="min-w-0 space-y-2"
               aria-describedby={describedBy("payloadFormat", errors)}
             >
               <legend className={labelClass}>Payload format</legend>
