@@ -1,10 +1,8 @@
 // Deliveries to the chat tools through the worker: a local receiver per tool gets the tool's
 // message; a 429's Retry-After (and Discord's retry_after in the body) holds the webhook back.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { requireProject } from "@/lib/auth/access";
 import { sendChat } from "@/lib/delivery/chat-sender";
-import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
-import { DeliveryWorker } from "@/lib/delivery/worker";
 import { getDb } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
@@ -13,36 +11,19 @@ import { createPolicy } from "@/lib/policies/service";
 import { CHAT_TYPES, EVENT_TYPES, type ChatType, type HarborEvent } from "@/lib/shared/events";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeProject, makeUser } from "../helpers/fixtures";
-import { useOwnDatabase } from "../helpers/own-database";
-import { LOOPBACK_ALLOWED, startServer, type LocalServer } from "../helpers/receiver";
+import { LOOPBACK_ALLOWED } from "../helpers/receiver";
+import { useDeliveryWorker } from "../helpers/delivery-worker";
 import { taskOnceStatus } from "../helpers/tasks";
 import { until } from "../helpers/until";
 
-let worker: DeliveryWorker;
-let dispose: () => Promise<void>;
-const servers: LocalServer[] = [];
+const delivery = useDeliveryWorker("chat-delivery");
 let admin: ReturnType<typeof makeUser>;
 
-beforeAll(async () => {
-  ({ dispose } = await useOwnDatabase("chat-delivery"));
+beforeAll(() => {
   admin = makeUser({ sysadmin: true });
-  worker = new DeliveryWorker({ pollMs: 50, backoffScale: 0.005, leaseMs: 2_000 });
-  await worker.start();
-}, 60_000);
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-afterAll(async () => {
-  await worker?.stop();
-  await closeDeliveryAgents();
-  await dispose?.();
 });
 
-async function receiver(handler: Parameters<typeof startServer>[0]) {
-  const s = await startServer(handler);
-  servers.push(s);
-  return s;
-}
+const receiver = delivery.receiver;
 
 async function chatPolicy(type: ChatType, address: string) {
   const project = await makeProject();

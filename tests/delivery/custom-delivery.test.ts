@@ -1,10 +1,8 @@
 // Custom payload templates and custom headers through the worker: a real local receiver gets the
 // rendered body with its content type and the extra headers; the recorded headers mask them; a
 // template that fails at send time ends the task with the reason in its log, without a request.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { requireProject } from "@/lib/auth/access";
-import { closeDeliveryAgents } from "@/lib/delivery/http-sender";
-import { DeliveryWorker } from "@/lib/delivery/worker";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
 import { renderCustomPayload } from "@/lib/formats/custom";
@@ -12,35 +10,17 @@ import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { TEMPLATE_PRESETS } from "@/lib/shared/template-presets";
 import { makeProject, makeUser } from "../helpers/fixtures";
-import { useOwnDatabase } from "../helpers/own-database";
-import { startServer, type LocalServer } from "../helpers/receiver";
+import { useDeliveryWorker } from "../helpers/delivery-worker";
 import { taskOnceStatus } from "../helpers/tasks";
 
-let worker: DeliveryWorker;
-let dispose: () => Promise<void>;
-const servers: LocalServer[] = [];
+const delivery = useDeliveryWorker("custom-delivery");
 let admin: ReturnType<typeof makeUser>;
 
-beforeAll(async () => {
-  ({ dispose } = await useOwnDatabase("custom-delivery"));
+beforeAll(() => {
   admin = makeUser({ sysadmin: true });
-  worker = new DeliveryWorker({ pollMs: 50, backoffScale: 0.005, leaseMs: 2_000 });
-  await worker.start();
-}, 60_000);
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-afterAll(async () => {
-  await worker?.stop();
-  await closeDeliveryAgents();
-  await dispose?.();
 });
 
-async function receiver() {
-  const s = await startServer((_q, res) => res.end("ok"));
-  servers.push(s);
-  return s;
-}
+const receiver = () => delivery.receiver((_q, res) => res.end("ok"));
 
 async function policyWith(target: Record<string, unknown>) {
   const project = await makeProject();
