@@ -1,10 +1,10 @@
-import { driverDate, rawQuery } from "@/lib/db/raw";
+import { rawQuery } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 import { claim, expireLeases, release, renewLeases as renew } from "@/lib/delivery/task-state";
 
 /**
- * Claims up to `limit` due tasks (Pending, time has come) for `owner` with a lease (the state
- * machine's claim, lib/delivery/task-state.ts), walking the (status, nextAttemptAt) index in
+ * Claims up to `limit` due tasks (waiting in the queue, time has come) for `owner` with a lease
+ * (the state machine's claim, lib/delivery/task-state.ts), walking the queue's due-time index in
  * order. Tasks of paused targets and of targets in `excludeTargets` (busy in this worker) wait.
  */
 export async function claimDueTasks(opts: {
@@ -17,7 +17,7 @@ export async function claimDueTasks(opts: {
 }): Promise<number[]> {
   const now = new Date();
   const exclude = opts.excludeTargets?.length
-    ? Prisma.sql`AND t."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})`
+    ? Prisma.sql`AND q."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})`
     : Prisma.empty;
   // A plain read first: most wake-ups find nothing (or only tasks of targets this worker is busy
   // with), and on SQLite the UPDATE below would wait for the database's one write lock even when
@@ -26,7 +26,7 @@ export async function claimDueTasks(opts: {
   if (picked?.length === 0) return [];
   if (!picked) {
     const due = await rawQuery(
-      Prisma.sql`SELECT 1 FROM "Task" t WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now} ${exclude} LIMIT 1`,
+      Prisma.sql`SELECT 1 FROM "QueueItem" q WHERE q."leaseOwner" IS NULL AND q."dueAt" <= ${now.getTime()} ${exclude} LIMIT 1`,
     );
     if (due.length === 0) return [];
   }
@@ -57,12 +57,12 @@ export type ByteAllowance = {
  */
 async function pickWithinBytes(now: Date, exclude: Prisma.Sql, limit: number, bytes: ByteAllowance) {
   const rows = await rawQuery<{ id: number | bigint; eventId: number | bigint }>(Prisma.sql`
-    SELECT t."id", e."eventId"
-    FROM "Task" t JOIN "Execution" e ON e."id" = t."executionId"
-    WHERE t."status" = 'Pending' AND t."nextAttemptAt" <= ${now}
-      AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = t."targetId" AND w."status" = 'paused')
+    SELECT q."taskId" AS "id", e."eventId"
+    FROM "QueueItem" q JOIN "Task" t ON t."id" = q."taskId" JOIN "Execution" e ON e."id" = t."executionId"
+    WHERE q."leaseOwner" IS NULL AND q."dueAt" <= ${now.getTime()}
+      AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = q."targetId" AND w."status" = 'paused')
       ${exclude}
-    ORDER BY t."nextAttemptAt"
+    ORDER BY q."dueAt"
     LIMIT ${limit}`);
   // Sizes once per event (a batch is often one event's tasks for many policies), none for events held.
   const unknown = [...new Set(rows.map((r) => Number(r.eventId)))].filter((id) => !bytes.holds(id));
@@ -96,7 +96,7 @@ export async function recoverExpiredLeases(): Promise<number> {
   const now = new Date();
   // A plain read first: on SQLite the update waits for the write lock even when nothing expired.
   const expired = await rawQuery(
-    Prisma.sql`SELECT 1 FROM "Task" WHERE "status" = 'Running' AND "leaseUntil" < ${now} LIMIT 1`,
+    Prisma.sql`SELECT 1 FROM "QueueItem" WHERE "leaseOwner" IS NOT NULL AND "dueAt" < ${now.getTime()} LIMIT 1`,
   );
   if (expired.length === 0) return 0;
   return expireLeases(now);
@@ -120,8 +120,8 @@ export async function releaseClaimed(owner: string, ids: number[]): Promise<numb
 
 /** When the next task becomes due (for the idle timer), or null when nothing is waiting. */
 export async function nextDueAt(): Promise<Date | null> {
-  const [t] = await rawQuery<{ nextAttemptAt: unknown }>(
-    Prisma.sql`SELECT "nextAttemptAt" FROM "Task" WHERE "status" = 'Pending' ORDER BY "nextAttemptAt" LIMIT 1`,
+  const [q] = await rawQuery<{ dueAt: unknown }>(
+    Prisma.sql`SELECT "dueAt" FROM "QueueItem" WHERE "leaseOwner" IS NULL ORDER BY "dueAt" LIMIT 1`,
   );
-  return t ? driverDate(t.nextAttemptAt) : null;
+  return q ? new Date(Number(q.dueAt)) : null;
 }

@@ -1,6 +1,6 @@
 /**
  * The task state machine: the statuses a delivery task moves through, the moves allowed, and the
- * SQL that makes each move. Nothing else writes a task's or an execution's status
+ * SQL that makes each move. Nothing else writes a task's or an execution's status, or the queue
  * (tests/code-health/status-writes.test.ts). An execution has one task, and every move sets the
  * execution's status in the same transaction, so an execution shows Running while its task runs.
  *
@@ -8,6 +8,12 @@
  *   Running ─lease expired, released─▶ Pending
  *   Pending, Running ─stop─▶ Stopped
  *   Success, Error, Stopped ─redeliver─▶ Pending
+ *
+ * An open task (Pending, Running) has one row in the queue ("QueueItem": task, target, due time
+ * and lease owner, integer epoch milliseconds, one index); workers find, claim and lease those
+ * narrow rows, and the history rows ("Task", "Execution") are written only when the status moves.
+ * A Pending task's row is due at `dueAt`; a Running task's row is leased to `leaseOwner` until
+ * `dueAt`. Ending a task deletes its row; redelivering adds one.
  */
 import { dialect, type Tx } from "@/lib/db/client";
 import { retryBusy } from "@/lib/db/busy";
@@ -46,6 +52,10 @@ function fromStatuses(move: Move, alias = ""): Prisma.Sql {
   );
 }
 
+/** A queue time: epoch milliseconds, typed for PostgreSQL's CASE and VALUES. */
+const ms = (d: Date) =>
+  dialect() === "postgresql" ? Prisma.sql`CAST(${d.getTime()} AS BIGINT)` : Prisma.sql`${d.getTime()}`;
+
 type Moved = { id: number | bigint; executionId: number | bigint };
 
 /** Sets the executions of moved tasks to the tasks' new status, in the transaction that moved them. */
@@ -57,21 +67,27 @@ async function mirrorExecutions(tx: RawRunner, moved: Moved[], status: TaskStatu
 }
 
 /**
- * Runs a task UPDATE (… RETURNING "id", "executionId") and sets its tasks' executions to
- * `status` with it: one statement on PostgreSQL (a data-modifying WITH), one transaction on SQLite.
+ * A move of queued tasks: `queue` changes their queue rows (… RETURNING "taskId"), and the tasks
+ * it returned get `set` and their executions `status`. One statement on PostgreSQL (data-modifying
+ * WITHs), one transaction on SQLite.
  */
-async function moveTasks(update: Prisma.Sql, status: TaskStatus): Promise<Moved[]> {
+async function moveQueued(queue: Prisma.Sql, set: Prisma.Sql, status: TaskStatus): Promise<Moved[]> {
   if (dialect() === "postgresql") {
     return retryBusy(() =>
       rawQuery<Moved>(Prisma.sql`
-        WITH moved AS (${update}),
+        WITH queued AS (${queue}),
+          moved AS (UPDATE "Task" SET ${set} WHERE "id" IN (SELECT "taskId" FROM queued) RETURNING "id", "executionId"),
           mirrored AS (UPDATE "Execution" SET "status" = ${status} WHERE "id" IN (SELECT "executionId" FROM moved))
         SELECT "id", "executionId" FROM moved`),
     );
   }
   return retryBusy(() =>
     rawTransaction(async (tx) => {
-      const moved = await tx.query<Moved>(update);
+      const queued = await tx.query<{ taskId: number | bigint }>(queue);
+      if (queued.length === 0) return [];
+      const moved = await tx.query<Moved>(
+        Prisma.sql`UPDATE "Task" SET ${set} WHERE "id" IN (${Prisma.join(queued.map((q) => Number(q.taskId)))}) RETURNING "id", "executionId"`,
+      );
       await mirrorExecutions(tx, moved, status);
       return moved;
     }),
@@ -79,6 +95,36 @@ async function moveTasks(update: Prisma.Sql, status: TaskStatus): Promise<Moved[
 }
 
 // --- the worker's moves (raw driver, lib/db/raw.ts) -------------------------------------------
+
+/** A task to add: one delivery of an event to a policy's target. */
+export type NewTask = {
+  executionId: number;
+  policyId: number;
+  targetId: number;
+  webhookId: string;
+  maxAttempts: number;
+};
+
+/** Adds new tasks, Pending, with their queue rows due at `now`, in the caller's transaction (ingest). */
+export async function enqueueNew(tx: RawRunner, tasks: NewTask[], now: Date): Promise<void> {
+  if (tasks.length === 0) return;
+  const insert = Prisma.sql`
+    INSERT INTO "Task" ("executionId", "policyId", "targetId", "webhookId", "maxAttempts", "nextAttemptAt", "createdAt", "updatedAt")
+    VALUES ${Prisma.join(tasks.map((t) => Prisma.sql`(${t.executionId}, ${t.policyId}, ${t.targetId}, ${t.webhookId}, ${t.maxAttempts}, ${now}, ${now}, ${now})`))}
+    RETURNING "id", "targetId"`;
+  if (dialect() === "postgresql") {
+    await tx.execute(Prisma.sql`
+      WITH added AS (${insert})
+      INSERT INTO "QueueItem" ("taskId", "targetId", "dueAt") SELECT "id", "targetId", ${ms(now)} FROM added`);
+    return;
+  }
+  const added = await tx.query<{ id: number | bigint; targetId: number | bigint }>(insert);
+  await tx.execute(
+    Prisma.sql`INSERT INTO "QueueItem" ("taskId", "targetId", "dueAt") VALUES ${Prisma.join(
+      added.map((a) => Prisma.sql`(${Number(a.id)}, ${Number(a.targetId)}, ${now.getTime()})`),
+    )}`,
+  );
+}
 
 /**
  * Pending → Running: leases up to `limit` due tasks to `owner`, oldest due first. `only` narrows to
@@ -95,48 +141,49 @@ export async function claim(opts: {
   only?: number[];
 }): Promise<number[]> {
   const { now } = opts;
-  if (opts.only && dialect() === "sqlite") return claimEach(opts.owner, opts.only, now, opts.leaseMs);
+  const leaseEnd = new Date(now.getTime() + opts.leaseMs);
+  if (opts.only && dialect() === "sqlite") return claimEach(opts.owner, opts.only, now, leaseEnd);
   const exclude = opts.excludeTargets?.length
-    ? Prisma.sql`AND t."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})`
+    ? Prisma.sql`AND q."targetId" NOT IN (${Prisma.join(opts.excludeTargets)})`
     : Prisma.empty;
-  const which = opts.only ? Prisma.sql`AND t."id" IN (${Prisma.join(opts.only)})` : Prisma.empty;
-  const leaseUntil = new Date(now.getTime() + opts.leaseMs);
-  const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF t SKIP LOCKED` : Prisma.empty;
-  const rows = await moveTasks(
+  const which = opts.only ? Prisma.sql`AND q."taskId" IN (${Prisma.join(opts.only)})` : Prisma.empty;
+  const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF q SKIP LOCKED` : Prisma.empty;
+  const rows = await moveQueued(
     Prisma.sql`
-        UPDATE "Task" SET "status" = 'Running', "leaseOwner" = ${opts.owner}, "leaseUntil" = ${leaseUntil},
-          "updatedAt" = ${now}, "startTime" = COALESCE("startTime", ${now})
-        WHERE "id" IN (
-          SELECT t."id" FROM "Task" t
-          WHERE ${fromStatuses("claim", "t.")} AND t."nextAttemptAt" <= ${now}
-            AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = t."targetId" AND w."status" = 'paused')
-            ${exclude} ${which}
-          ORDER BY t."nextAttemptAt"
-          LIMIT ${opts.limit}
-          ${lock}
-        )
-        RETURNING "id", "executionId"`,
+      UPDATE "QueueItem" SET "leaseOwner" = ${opts.owner}, "dueAt" = ${ms(leaseEnd)}
+      WHERE "taskId" IN (
+        SELECT q."taskId" FROM "QueueItem" q
+        WHERE q."leaseOwner" IS NULL AND q."dueAt" <= ${ms(now)}
+          AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = q."targetId" AND w."status" = 'paused')
+          ${exclude} ${which}
+        ORDER BY q."dueAt"
+        LIMIT ${opts.limit}
+        ${lock}
+      )
+      RETURNING "taskId"`,
+    Prisma.sql`"status" = 'Running', "updatedAt" = ${tsParam(now)}, "startTime" = COALESCE("startTime", ${tsParam(now)})`,
     "Running",
   );
   return rows.map((r) => Number(r.id));
 }
 
 /**
- * SQLite, tasks already picked by a read: each claimed by one small statement of constant text
- * (prepared once, see finishEach), still Pending, due and of a target not paused, in one transaction.
+ * SQLite, tasks already picked by a read: each claimed by small statements of constant text
+ * (prepared once, lib/db/raw.ts), still waiting, due and of a target not paused, in one transaction.
  */
-async function claimEach(owner: string, ids: number[], now: Date, leaseMs: number): Promise<number[]> {
-  const leaseUntil = new Date(now.getTime() + leaseMs);
+async function claimEach(owner: string, ids: number[], now: Date, leaseEnd: Date): Promise<number[]> {
   return retryBusy(() =>
     rawTransaction(async (tx) => {
       const claimed: number[] = [];
       for (const id of ids) {
+        const leased = await tx.execute(Prisma.sql`
+          UPDATE "QueueItem" SET "leaseOwner" = ${owner}, "dueAt" = ${leaseEnd.getTime()}
+          WHERE "taskId" = ${id} AND "leaseOwner" IS NULL AND "dueAt" <= ${now.getTime()}
+            AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = "QueueItem"."targetId" AND w."status" = 'paused')`);
+        if (leased === 0) continue;
         const [moved] = await tx.query<Moved>(Prisma.sql`
-          UPDATE "Task" SET "status" = 'Running', "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil},
-            "updatedAt" = ${now}, "startTime" = COALESCE("startTime", ${now})
-          WHERE "id" = ${id} AND ${fromStatuses("claim")} AND "nextAttemptAt" <= ${now}
-            AND NOT EXISTS (SELECT 1 FROM "WebhookTarget" w WHERE w."id" = "Task"."targetId" AND w."status" = 'paused')
-          RETURNING "id", "executionId"`);
+          UPDATE "Task" SET "status" = 'Running', "updatedAt" = ${now}, "startTime" = COALESCE("startTime", ${now})
+          WHERE "id" = ${id} RETURNING "id", "executionId"`);
         if (!moved) continue;
         await tx.execute(Prisma.sql`UPDATE "Execution" SET "status" = 'Running' WHERE "id" = ${moved.executionId}`);
         claimed.push(id);
@@ -148,26 +195,22 @@ async function claimEach(owner: string, ids: number[], now: Date, leaseMs: numbe
 
 /**
  * Running → Pending for tasks whose worker stopped renewing their lease (it crashed or was
- * killed); they keep their webhook-id: at-least-once delivery.
+ * killed): due at once; they keep their webhook-id: at-least-once delivery.
  */
 export async function expireLeases(now = new Date()): Promise<number> {
-  const rows = await moveTasks(
-    Prisma.sql`
-        UPDATE "Task" SET "status" = 'Pending', "leaseOwner" = NULL, "leaseUntil" = NULL,
-          "statusMessage" = 'lease expired; delivering again', "updatedAt" = ${now}
-        WHERE ${fromStatuses("expireLease")} AND "leaseUntil" < ${now}
-        RETURNING "id", "executionId"`,
+  const rows = await moveQueued(
+    Prisma.sql`UPDATE "QueueItem" SET "leaseOwner" = NULL WHERE "leaseOwner" IS NOT NULL AND "dueAt" < ${ms(now)} RETURNING "taskId"`,
+    Prisma.sql`"status" = 'Pending', "statusMessage" = 'lease expired; delivering again', "updatedAt" = ${tsParam(now)}`,
     "Pending",
   );
   return rows.length;
 }
 
-/** Extends the leases of `owner`'s running tasks (no move: they stay Running). */
+/** Extends the leases of `owner`'s running tasks (no move: they stay Running; the history is not written). */
 export async function renewLeases(owner: string, leaseMs: number): Promise<number> {
-  const now = new Date();
   return retryBusy(() =>
     rawExecute(
-      Prisma.sql`UPDATE "Task" SET "leaseUntil" = ${new Date(now.getTime() + leaseMs)}, "updatedAt" = ${now} WHERE "leaseOwner" = ${owner} AND ${fromStatuses("release")}`,
+      Prisma.sql`UPDATE "QueueItem" SET "dueAt" = ${ms(new Date(Date.now() + leaseMs))} WHERE "leaseOwner" = ${owner}`,
     ),
   );
 }
@@ -175,12 +218,11 @@ export async function renewLeases(owner: string, leaseMs: number): Promise<numbe
 /** Running → Pending for `owner`'s tasks (all of them, or those in `ids`), due at once for any worker. */
 export async function release(owner: string, ids?: number[]): Promise<number> {
   if (ids?.length === 0) return 0;
-  const which = ids ? Prisma.sql`AND "id" IN (${Prisma.join(ids)})` : Prisma.empty;
-  const rows = await moveTasks(
-    Prisma.sql`
-        UPDATE "Task" SET "status" = 'Pending', "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${new Date()}
-        WHERE "leaseOwner" = ${owner} AND ${fromStatuses("release")} ${which}
-        RETURNING "id", "executionId"`,
+  const now = new Date();
+  const which = ids ? Prisma.sql`AND "taskId" IN (${Prisma.join(ids)})` : Prisma.empty;
+  const rows = await moveQueued(
+    Prisma.sql`UPDATE "QueueItem" SET "leaseOwner" = NULL, "dueAt" = ${ms(now)} WHERE "leaseOwner" = ${owner} ${which} RETURNING "taskId"`,
+    Prisma.sql`"status" = 'Pending', "updatedAt" = ${tsParam(now)}`,
     "Pending",
   );
   return rows.length;
@@ -189,28 +231,54 @@ export async function release(owner: string, ids?: number[]): Promise<number> {
 /**
  * Running → Success, Error or Pending (retry at, postponed) for a batch of outcomes, in the
  * caller's transaction, with their executions. Only tasks still leased to `owner` move (a task
- * stopped or redelivered meanwhile keeps its new state); returns their ids.
+ * stopped or redelivered meanwhile keeps its new state); returns their ids. An ended task's queue
+ * row is deleted; a retried one waits in the queue until its time.
  */
 export async function finish(tx: RawRunner, owner: string, batch: TaskOutcome[]): Promise<Set<number>> {
   if (batch.length === 0) return new Set();
   const now = new Date();
   if (dialect() === "sqlite") return finishEach(tx, owner, batch, now);
   const byTask = (f: (o: TaskOutcome) => Prisma.Sql) => caseById(batch.map((o) => ({ id: o.taskId, value: f(o) })));
-  const timed = batch.flatMap((o) =>
-    o.kind === "retry" || o.kind === "postponed" ? [{ id: o.taskId, value: tsParam(o.retryAt) }] : [],
-  );
-  const ended = batch.flatMap((o) =>
-    o.kind === "success" || o.kind === "failed" ? [{ id: o.taskId, value: tsParam(o.endTime) }] : [],
-  );
+  const again = batch.flatMap((o) => (o.kind === "retry" || o.kind === "postponed" ? [o] : []));
+  const ended = batch.flatMap((o) => (o.kind === "success" || o.kind === "failed" ? [o] : []));
+  const none = Prisma.sql`SELECT NULL::INTEGER AS "taskId" WHERE FALSE`;
   const moved = await tx.query<Moved>(Prisma.sql`
+    WITH gone AS (${
+      ended.length
+        ? Prisma.sql`DELETE FROM "QueueItem" WHERE "taskId" IN (${Prisma.join(ended.map((o) => o.taskId))}) AND "leaseOwner" = ${owner} RETURNING "taskId"`
+        : none
+    }),
+    waiting AS (${
+      again.length
+        ? Prisma.sql`UPDATE "QueueItem" SET "leaseOwner" = NULL, "dueAt" = ${caseById(
+            again.map((o) => ({ id: o.taskId, value: ms(o.retryAt) })),
+            undefined,
+            "taskId",
+          )} WHERE "taskId" IN (${Prisma.join(again.map((o) => o.taskId))}) AND "leaseOwner" = ${owner} RETURNING "taskId"`
+        : none
+    })
     UPDATE "Task" SET
       "status" = ${byTask((o) => Prisma.sql`${statusAfter(o)}`)},
       "statusMessage" = ${byTask((o) => Prisma.sql`${messageOf(o)}`)},
       "runCount" = ${byTask((o) => Prisma.sql`CAST(${o.runCount} AS INTEGER)`)},
-      "nextAttemptAt" = ${timed.length ? caseById(timed, "nextAttemptAt") : Prisma.sql`"nextAttemptAt"`},
-      "endTime" = ${ended.length ? caseById(ended, "endTime") : Prisma.sql`"endTime"`},
-      "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${tsParam(now)}
-    WHERE "id" IN (${Prisma.join(batch.map((o) => o.taskId))}) AND "leaseOwner" = ${owner} AND ${fromStatuses("finish")}
+      "nextAttemptAt" = ${
+        again.length
+          ? caseById(
+              again.map((o) => ({ id: o.taskId, value: tsParam(o.retryAt) })),
+              "nextAttemptAt",
+            )
+          : Prisma.sql`"nextAttemptAt"`
+      },
+      "endTime" = ${
+        ended.length
+          ? caseById(
+              ended.map((o) => ({ id: o.taskId, value: tsParam(o.endTime) })),
+              "endTime",
+            )
+          : Prisma.sql`"endTime"`
+      },
+      "updatedAt" = ${tsParam(now)}
+    WHERE "id" IN (SELECT "taskId" FROM gone UNION ALL SELECT "taskId" FROM waiting)
     RETURNING "id", "executionId"`);
   const live = new Set(moved.map((r) => Number(r.id)));
   const mine = batch.filter((o) => live.has(o.taskId));
@@ -230,19 +298,24 @@ export async function finish(tx: RawRunner, owner: string, batch: TaskOutcome[])
 }
 
 /**
- * SQLite: one small statement per outcome, the same text every time (prepared once, lib/db/raw.ts),
- * runs in the process at a fraction of the cost of preparing a batch-sized CASE statement.
+ * SQLite: small statements per outcome, the same text every time (prepared once, lib/db/raw.ts),
+ * run in the process at a fraction of the cost of preparing a batch-sized CASE statement.
  */
 async function finishEach(tx: RawRunner, owner: string, batch: TaskOutcome[], now: Date): Promise<Set<number>> {
   const live = new Set<number>();
   for (const o of batch) {
     const retryAt = o.kind === "retry" || o.kind === "postponed" ? o.retryAt : null;
     const endTime = o.kind === "success" || o.kind === "failed" ? o.endTime : null;
+    const queued = retryAt
+      ? await tx.execute(
+          Prisma.sql`UPDATE "QueueItem" SET "leaseOwner" = NULL, "dueAt" = ${retryAt.getTime()} WHERE "taskId" = ${o.taskId} AND "leaseOwner" = ${owner}`,
+        )
+      : await tx.execute(Prisma.sql`DELETE FROM "QueueItem" WHERE "taskId" = ${o.taskId} AND "leaseOwner" = ${owner}`);
+    if (queued === 0) continue;
     const moved = await tx.query<Moved>(Prisma.sql`
       UPDATE "Task" SET "status" = ${statusAfter(o)}, "statusMessage" = ${messageOf(o)}, "runCount" = ${o.runCount},
-        "nextAttemptAt" = COALESCE(${retryAt}, "nextAttemptAt"), "endTime" = COALESCE(${endTime}, "endTime"),
-        "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${now}
-      WHERE "id" = ${o.taskId} AND "leaseOwner" = ${owner} AND ${fromStatuses("finish")}
+        "nextAttemptAt" = COALESCE(${retryAt}, "nextAttemptAt"), "endTime" = COALESCE(${endTime}, "endTime"), "updatedAt" = ${now}
+      WHERE "id" = ${o.taskId}
       RETURNING "id", "executionId"`);
     if (moved.length === 0) continue;
     live.add(o.taskId);
@@ -292,8 +365,8 @@ export async function stop(tx: Tx, scope: StopScope, reason: string): Promise<nu
     SELECT t."id", ${now}, 'WARNING', ${message} FROM "Task" t WHERE ${keys}`;
   await tx.$executeRaw`UPDATE "Execution" SET "status" = 'Stopped', "statusMessage" = ${reason}, "endTime" = ${now}
     WHERE "id" IN (SELECT t."executionId" FROM "Task" t WHERE ${keys})`;
-  return tx.$executeRaw`UPDATE "Task" SET "status" = 'Stopped', "statusMessage" = ${reason}, "endTime" = ${now},
-    "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${now}
+  await tx.$executeRaw`DELETE FROM "QueueItem" WHERE "taskId" IN (SELECT t."id" FROM "Task" t WHERE ${keys})`;
+  return tx.$executeRaw`UPDATE "Task" SET "status" = 'Stopped', "statusMessage" = ${reason}, "endTime" = ${now}, "updatedAt" = ${now}
     WHERE "id" IN (SELECT t."id" FROM "Task" t WHERE ${keys})`;
 }
 
@@ -311,10 +384,12 @@ export async function redeliver(tx: Tx, ids: number[], defaultAttempts: number):
   const rows = await tx.$queryRaw<(Moved & { runCount: number | bigint; maxAttempts: number | bigint })[]>`
     UPDATE "Task" SET "status" = 'Pending', "statusMessage" = '',
       "maxAttempts" = "runCount" + COALESCE((SELECT p."maxAttempts" FROM "WebhookPolicy" p WHERE p."id" = "Task"."policyId"), ${defaultAttempts}),
-      "nextAttemptAt" = ${now}, "endTime" = NULL, "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${now}
+      "nextAttemptAt" = ${now}, "endTime" = NULL, "updatedAt" = ${now}
     WHERE "id" IN (${Prisma.join(ids)}) AND ${fromStatuses("redeliver")}
     RETURNING "id", "executionId", "runCount", "maxAttempts"`;
   if (rows.length === 0) return [];
+  await tx.$executeRaw`INSERT INTO "QueueItem" ("taskId", "targetId", "dueAt")
+    SELECT "id", "targetId", ${ms(now)} FROM "Task" WHERE "id" IN (${Prisma.join(rows.map((r) => Number(r.id)))})`;
   await tx.$executeRaw`UPDATE "Execution" SET "status" = 'Pending', "statusMessage" = '', "endTime" = NULL, "trigger" = 'MANUAL'
     WHERE "id" IN (${Prisma.join(rows.map((r) => Number(r.executionId)))})`;
   return rows.map((r) => ({

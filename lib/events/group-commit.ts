@@ -6,6 +6,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { rawTransaction, type RawRunner } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 import { notifyWorkers } from "@/lib/db/wakeup";
+import { enqueueNew } from "@/lib/delivery/task-state";
 import { newMessageId } from "@/lib/ids";
 
 /** One event ready to store: its row and its deliveries (targets already matched). */
@@ -268,9 +269,17 @@ async function writeAll(tx: RawRunner, writes: EventWrite[]): Promise<WriteOutco
     for (const r of rows) executionOf.set(`${Number(r.eventId)}:${Number(r.targetId)}`, Number(r.id));
   }
   for (const part of chunks(deliveries)) {
-    await tx.execute(Prisma.sql`
-      INSERT INTO "Task" ("executionId", "policyId", "targetId", "webhookId", "maxAttempts", "nextAttemptAt", "createdAt", "updatedAt")
-      VALUES ${Prisma.join(part.map(({ i, d }) => Prisma.sql`(${executionOf.get(`${eventIds.get(i)!}:${d.targetId}`)!}, ${d.policyId}, ${d.targetId}, ${newMessageId()}, ${d.maxAttempts}, ${now}, ${now}, ${now})`))}`);
+    await enqueueNew(
+      tx,
+      part.map(({ i, d }) => ({
+        executionId: executionOf.get(`${eventIds.get(i)!}:${d.targetId}`)!,
+        policyId: d.policyId,
+        targetId: d.targetId,
+        webhookId: newMessageId(),
+        maxAttempts: d.maxAttempts,
+      })),
+      now,
+    );
   }
   for (const i of fresh) {
     const w = writes[i];
@@ -323,9 +332,17 @@ async function writeEvent(tx: RawRunner, w: EventWrite): Promise<WriteOutcome> {
       RETURNING "id", "targetId"`);
     // (policy, target) pairs are unique within an event, so the target id finds each execution.
     const executionOf = new Map(executions.map((e) => [Number(e.targetId), Number(e.id)]));
-    await tx.execute(Prisma.sql`
-      INSERT INTO "Task" ("executionId", "policyId", "targetId", "webhookId", "maxAttempts", "nextAttemptAt", "createdAt", "updatedAt")
-      VALUES ${Prisma.join(w.deliveries.map((d) => Prisma.sql`(${executionOf.get(d.targetId)!}, ${d.policyId}, ${d.targetId}, ${newMessageId()}, ${d.maxAttempts}, ${now}, ${now}, ${now})`))}`);
+    await enqueueNew(
+      tx,
+      w.deliveries.map((d) => ({
+        executionId: executionOf.get(d.targetId)!,
+        policyId: d.policyId,
+        targetId: d.targetId,
+        webhookId: newMessageId(),
+        maxAttempts: d.maxAttempts,
+      })),
+      now,
+    );
   }
   return { ok: true, stored: { eventId, deliveries: w.deliveries.length, duplicate: false } };
 }

@@ -19,7 +19,7 @@ function build(): client.Registry {
     registers: [registry],
     async collect() {
       const db = await getDb();
-      this.set(await db.task.count({ where: { status: "Pending" } }));
+      this.set(await db.queueItem.count({ where: { leaseOwner: null } }));
     },
   });
   new client.Gauge({
@@ -28,7 +28,7 @@ function build(): client.Registry {
     registers: [registry],
     async collect() {
       const db = await getDb();
-      this.set(await db.task.count({ where: { status: "Pending", nextAttemptAt: { lte: new Date() } } }));
+      this.set(await db.queueItem.count({ where: { leaseOwner: null, dueAt: { lte: Date.now() } } }));
     },
   });
   new client.Gauge({
@@ -37,12 +37,12 @@ function build(): client.Registry {
     registers: [registry],
     async collect() {
       const db = await getDb();
-      const t = await db.task.findFirst({
-        where: { status: "Pending", nextAttemptAt: { lte: new Date() } },
-        orderBy: { nextAttemptAt: "asc" },
-        select: { nextAttemptAt: true },
+      const q = await db.queueItem.findFirst({
+        where: { leaseOwner: null, dueAt: { lte: Date.now() } },
+        orderBy: { dueAt: "asc" },
+        select: { dueAt: true },
       });
-      this.set(t ? (Date.now() - t.nextAttemptAt.getTime()) / 1000 : 0);
+      this.set(q ? (Date.now() - Number(q.dueAt)) / 1000 : 0);
     },
   });
   new client.Gauge({
@@ -51,7 +51,7 @@ function build(): client.Registry {
     registers: [registry],
     async collect() {
       const db = await getDb();
-      this.set(await db.task.count({ where: { status: "Running" } }));
+      this.set(await db.queueItem.count({ where: { leaseOwner: { not: null } } }));
     },
   });
   new client.Gauge({

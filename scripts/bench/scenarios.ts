@@ -53,16 +53,19 @@ async function successCount() {
 }
 
 /**
- * The backlog waits under a status no worker claims while the workers start, and becomes due
- * at once: every worker is listening when the clock starts, none gets a head start.
+ * The backlog waits in the queue, due in a far future no worker claims, while the workers start,
+ * and becomes due at once: every worker is listening when the clock starts, none gets a head start.
  */
+const HOLD_MS = 1_000_000_000_000; // about 32 years
 async function holdBacklog() {
   const db = await getDb();
-  await db.$executeRawUnsafe(`UPDATE "Task" SET "status" = 'BenchHeld' WHERE "status" = 'Pending'`);
+  await db.$executeRawUnsafe(`UPDATE "QueueItem" SET "dueAt" = "dueAt" + ${HOLD_MS} WHERE "leaseOwner" IS NULL`);
 }
 async function releaseBacklog() {
   const db = await getDb();
-  await db.$executeRawUnsafe(`UPDATE "Task" SET "status" = 'Pending' WHERE "status" = 'BenchHeld'`);
+  await db.$executeRawUnsafe(
+    `UPDATE "QueueItem" SET "dueAt" = "dueAt" - ${HOLD_MS} WHERE "leaseOwner" IS NULL AND "dueAt" > ${Date.now() + HOLD_MS / 2}`,
+  );
   await notifyWorkers();
 }
 

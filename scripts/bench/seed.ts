@@ -49,6 +49,10 @@ export async function seedBacklog(projectId: number, events: number) {
     WHERE e."projectId" = ${projectId} AND e."id" >= ${first} AND p."projectId" = ${projectId}
     ORDER BY e."id", w."id"`);
   await insertTasks(`x."eventId" >= ${first}`, "Pending");
+  await run(`
+    INSERT INTO "QueueItem" ("taskId", "targetId", "dueAt")
+    SELECT t."id", t."targetId", ${Date.now()} FROM "Task" t WHERE t."status" = 'Pending'
+    ON CONFLICT ("taskId") DO NOTHING`);
 }
 
 async function insertTasks(where: string, status: "Pending" | "from-execution") {

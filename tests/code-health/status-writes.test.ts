@@ -1,7 +1,8 @@
 // A task's status (and its execution's) changes in one place: the state machine in
 // lib/delivery/task-state.ts, which knows the moves allowed and keeps the execution in step with its
 // task. An UPDATE of either table anywhere else, a Prisma update of either model, or a row inserted
-// with a status of its own would be a move nobody checks.
+// with a status of its own would be a move nobody checks. The queue (QueueItem) is the state
+// machine's too: a queue row written elsewhere could lease, hide or revive a task behind its back.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,6 +21,8 @@ const WRITES = [
   /\.(task|execution)\s*\.\s*(update|updateMany|upsert|updateManyAndReturn)\s*\(/,
   /INSERT\s+INTO\s+"?(Task|Execution)"?\s*\([^)]*"?status"?/i,
   /\.(task|execution)\s*\.\s*(create|createMany)\s*\(\s*\{[^}]*\bstatus\s*:/,
+  /(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?QueueItem"?\s/i,
+  /\.queueItem\s*\.\s*(create|createMany|update|updateMany|upsert|delete|deleteMany)\s*\(/,
 ];
 
 function sourceFiles(dir: string): string[] {
@@ -51,6 +54,9 @@ describe("status writes", () => {
     expect(statusWrites('db.task.create({ data: { executionId: 1, status: "Running" } })')).toEqual([1]);
     expect(statusWrites('db.task.findMany({ where: { status: "Pending" } })')).toEqual([]);
     expect(statusWrites('UPDATE "WebhookTarget" SET "status" = \'paused\'')).toEqual([]);
+    expect(statusWrites('sql`DELETE FROM "QueueItem" WHERE "taskId" = 1`')).toEqual([1]);
+    expect(statusWrites("db.queueItem.update({ where: { taskId: 1 }, data: { dueAt: 0 } })")).toEqual([1]);
+    expect(statusWrites("db.queueItem.count({ where: { leaseOwner: null } })")).toEqual([]);
   });
 
   it("happen only in the task state machine", () => {

@@ -43,7 +43,8 @@ function migrationStatements(): string[] {
 /** Back to the schema before the migration: no `log` column, the lease index. */
 async function undoMigration() {
   await rawExecute(Prisma.raw(`ALTER TABLE "Attempt" DROP COLUMN "log"`));
-  await rawExecute(Prisma.raw(`CREATE INDEX "Task_status_leaseUntil_idx" ON "Task"("status", "leaseUntil")`));
+  // The lease column itself left "Task" later (20261202480000_lean_queue): an index of that name is what the migration drops.
+  await rawExecute(Prisma.raw(`CREATE INDEX "Task_status_leaseUntil_idx" ON "Task"("status")`));
 }
 
 async function seedOldHistory() {
@@ -87,7 +88,19 @@ async function seedOldHistory() {
         runCount: status === "Pending" ? 0 : 1,
         maxAttempts: 3,
         nextAttemptAt: status === "Pending" ? t0 : at(60_000),
-        ...(status === "Running" ? { leaseOwner: "old-worker", leaseUntil: new Date(Date.now() + 600_000) } : {}),
+        // Open tasks are queued as the current schema keeps them (migration 20261202480000_lean_queue).
+        ...(status === "Error"
+          ? {}
+          : {
+              queueItem: {
+                create: {
+                  targetId: target.id,
+                  ...(status === "Running"
+                    ? { leaseOwner: "old-worker", dueAt: Date.now() + 600_000 }
+                    : { dueAt: t0.getTime() }),
+                },
+              },
+            }),
         startTime: t0,
       },
     });
@@ -124,7 +137,7 @@ describe(`migration ${MIGRATION}`, () => {
     const db = await getDb();
     const statuses = await db.task.findMany({ where: { policyId: policy.id }, orderBy: { id: "asc" } });
     expect(statuses.map((t) => t.status)).toEqual(["Error", "Pending", "Running"]);
-    expect(running!.leaseOwner).toBe("old-worker");
+    expect((await db.queueItem.findUnique({ where: { taskId: running!.id } }))!.leaseOwner).toBe("old-worker");
 
     // The pending task is claimed and delivered after the migration: its lines are in its attempt row.
     expect(

@@ -127,8 +127,7 @@ describe("text a database cannot store", () => {
             webhookId: `msg_isolation_${policy.id}_${i}`,
             status: "Running",
             maxAttempts: 1,
-            leaseOwner: "isolation",
-            leaseUntil: new Date(Date.now() + 600_000),
+            queueItem: { create: { targetId: target.id, leaseOwner: "isolation", dueAt: Date.now() + 600_000 } },
           },
         }),
       );
@@ -152,13 +151,13 @@ describe("text a database cannot store", () => {
     const after = await db.task.findMany({
       where: { policyId: policy.id },
       orderBy: { id: "asc" },
-      include: { attempts: true, logs: true, execution: true },
+      include: { attempts: true, logs: true, execution: true, queueItem: true },
     });
     expect(after.map((t) => t.status)).toEqual(["Success", "Error", "Success"]);
     expect(after.map((t) => t.attempts.map((a) => a.durationMs))).toEqual([[12], [], [34]]);
     expect(after[1]!.statusMessage).toMatch(/^the result of attempt 1 could not be recorded \(.+\); not retried$/);
     expect(after[1]!.execution.status).toBe("Error");
-    expect(after[1]!.leaseOwner).toBeNull();
+    expect(after.map((t) => t.queueItem)).toEqual([null, null, null]);
     expect(after[1]!.logs.map((l) => l.level)).toEqual(["ERROR"]);
   }, 60_000);
 });

@@ -2,7 +2,8 @@
  * The task state machine (lib/delivery/task-state.ts): each move takes only the statuses it starts
  * from, and sets the execution's status with the task's, so an execution whose task is claimed
  * shows Running in the Harbor API and in the UI. On SQLite and PostgreSQL (TEST_DATABASE=postgres),
- * on a database of this file's own (no other file's worker takes these tasks).
+ * on a database of this file's own (no other file's worker takes these tasks). Open tasks live in
+ * the queue (QueueItem): claimed rows are leased there, finished and stopped tasks leave it.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as executionRoute from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/executions/[execution_id]/route";
@@ -76,7 +77,16 @@ async function statuses(ids: number[]) {
   return tasks.map((t) => t.status);
 }
 
+/** The queue rows of `ids`, by task id: open tasks have one, finished tasks none. */
+async function queue(ids: number[]) {
+  const db = await getDb();
+  const rows = await db.queueItem.findMany({ where: { taskId: { in: ids } } });
+  return new Map(rows.map((q) => [q.taskId, { leaseOwner: q.leaseOwner, dueAt: Number(q.dueAt) }]));
+}
+
 /** Claims exactly `ids` for `owner`. */
+const byId = (a: number, b: number) => a - b;
+
 const claimIds = (owner: string, ids: number[]) =>
   claim({ owner, limit: ids.length, leaseMs: 60_000, now: new Date(), only: ids });
 
@@ -124,13 +134,38 @@ describe("claim, finish, lease expiry and release", () => {
   it("claim: Pending and due → Running with its execution; Running, future and finished tasks are refused", async () => {
     const { ids } = await queued(4);
     const db = await getDb();
-    await db.task.update({ where: { id: ids[3] }, data: { nextAttemptAt: new Date(Date.now() + 3_600_000) } });
-    expect((await claimIds("w1", ids.slice(0, 2))).sort()).toEqual(ids.slice(0, 2));
+    await db.queueItem.update({ where: { taskId: ids[3] }, data: { dueAt: Date.now() + 3_600_000 } });
+    const before = Date.now();
+    expect((await claimIds("w1", ids.slice(0, 2))).sort(byId)).toEqual(ids.slice(0, 2));
     expect(await statuses(ids.slice(0, 3))).toEqual(["Running", "Running", "Pending"]);
     // Already running, or not due yet: a second claim takes neither.
     expect(await claimIds("w2", [ids[0]!, ids[3]!])).toEqual([]);
-    const leased = await db.task.findMany({ where: { id: { in: ids.slice(0, 2) } } });
-    expect(leased.map((t) => t.leaseOwner)).toEqual(["w1", "w1"]);
+    // Leased in the queue until the lease's end; the waiting ones stay unleased.
+    const rows = await queue(ids);
+    expect(ids.map((id) => rows.get(id)?.leaseOwner)).toEqual(["w1", "w1", null, null]);
+    expect(rows.get(ids[0]!)!.dueAt).toBeGreaterThanOrEqual(before + 60_000);
+  });
+
+  it("claim by due time: oldest first, up to the limit; tasks of paused or excluded targets wait", async () => {
+    const { ids, tasks } = await queued(3);
+    const db = await getDb();
+    await db.queueItem.updateMany({ where: { taskId: { notIn: ids } }, data: { dueAt: Date.now() + 3_600_000 } });
+    const now = Date.now();
+    for (const [i, age] of [
+      [0, 2_000],
+      [1, 1_000],
+      [2, 3_000],
+    ] as const)
+      await db.queueItem.update({ where: { taskId: ids[i] }, data: { dueAt: now - age } });
+    const targetId = tasks[0]!.targetId;
+    const take = (excludeTargets?: number[]) =>
+      claim({ owner: "w-due", limit: 2, leaseMs: 60_000, now: new Date(), excludeTargets });
+    expect(await take([targetId])).toEqual([]);
+    await db.webhookTarget.update({ where: { id: targetId }, data: { status: "paused" } });
+    expect(await take()).toEqual([]);
+    await db.webhookTarget.update({ where: { id: targetId }, data: { status: "active" } });
+    expect((await take()).sort(byId)).toEqual([ids[0]!, ids[2]!].sort(byId));
+    expect(await statuses(ids)).toEqual(["Running", "Pending", "Running"]);
   });
 
   it("an execution whose task is claimed shows Running in the Harbor API and the UI", async () => {
@@ -164,7 +199,7 @@ describe("claim, finish, lease expiry and release", () => {
     const db = await getDb();
     await db.$transaction((tx) => stop(tx, { executionId: tasks[2]!.executionId }, "test"));
     const live = await rawTransaction((tx) => finish(tx, "w1", tasks.map(success)));
-    expect([...live].sort()).toEqual(ids.slice(0, 2));
+    expect([...live].sort(byId)).toEqual(ids.slice(0, 2));
     expect(await statuses(ids)).toEqual(["Success", "Success", "Stopped"]);
     // Another worker's outcome for a task no longer leased to it changes nothing.
     const again = await rawTransaction((tx) => finish(tx, "w2", tasks.map(success)));
@@ -186,7 +221,10 @@ describe("claim, finish, lease expiry and release", () => {
     const db = await getDb();
     const [retried, failed] = await db.task.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
     expect(retried!.nextAttemptAt.getTime()).toBe(retryAt.getTime());
-    expect(retried!.leaseOwner).toBeNull();
+    // The retry waits in the queue, unleased, until its time; the failed task has left it.
+    const rows = await queue(ids);
+    expect(rows.get(ids[0]!)).toEqual({ leaseOwner: null, dueAt: retryAt.getTime() });
+    expect(rows.has(ids[1]!)).toBe(false);
     expect(failed!.statusMessage).toBe("response code 400 (not retried)");
     expect(failed!.endTime).not.toBeNull();
   });
@@ -195,7 +233,7 @@ describe("claim, finish, lease expiry and release", () => {
     const { ids } = await queued(3);
     await claimIds("w1", ids.slice(0, 2));
     const db = await getDb();
-    await db.task.update({ where: { id: ids[0] }, data: { leaseUntil: new Date(Date.now() - 1_000) } });
+    await db.queueItem.update({ where: { taskId: ids[0] }, data: { dueAt: Date.now() - 1_000 } });
     expect(await expireLeases()).toBeGreaterThanOrEqual(1);
     expect(await statuses(ids)).toEqual(["Pending", "Running", "Pending"]);
     expect((await db.task.findUnique({ where: { id: ids[0] } }))!.statusMessage).toBe(
@@ -223,8 +261,8 @@ describe("stop and redeliver", () => {
     const db = await getDb();
     expect(await db.$transaction((tx) => stop(tx, { policyId: policy.id }, "test"))).toBe(2);
     expect(await statuses(ids)).toEqual(["Stopped", "Stopped", "Success"]);
-    const stopped = await db.task.findUnique({ where: { id: ids[1] } });
-    expect(stopped!.leaseOwner).toBeNull();
+    // Stopped tasks leave the queue: no worker can claim them.
+    expect((await queue(ids)).size).toBe(0);
   });
 
   it("redeliver: Success, Error and Stopped → Pending; Pending and Running are refused", async () => {
@@ -239,9 +277,13 @@ describe("stop and redeliver", () => {
     const before: TaskStatus[] = ["Success", "Error", "Stopped", "Running", "Pending"];
     expect(await statuses(ids)).toEqual(before);
     const moved = await db.$transaction((tx) => redeliver(tx, ids, 3));
-    expect(moved.map((m) => m.id).sort()).toEqual(ids.slice(0, 3));
+    expect(moved.map((m) => m.id).sort(byId)).toEqual(ids.slice(0, 3));
     expect(moved.find((m) => m.id === ids[0])).toMatchObject({ runCount: 1, maxAttempts: 4 });
     expect(await statuses(ids)).toEqual(["Pending", "Pending", "Pending", "Running", "Pending"]);
+    // Redelivered tasks are back in the queue, due now and unleased; the running one keeps its lease.
+    const rows = await queue(ids);
+    expect(ids.map((id) => rows.get(id)?.leaseOwner)).toEqual([null, null, null, "w1", null]);
+    expect(await claimIds("w3", ids.slice(0, 3))).toHaveLength(3);
     const executions = await db.execution.findMany({ where: { id: { in: tasks.map((t) => t.executionId) } } });
     expect(executions.filter((e) => e.trigger === "MANUAL")).toHaveLength(3);
   });

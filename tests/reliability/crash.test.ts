@@ -73,7 +73,7 @@ describe("kill -9", () => {
     await first.killHard();
     // Frozen at the kill: the tasks the dead worker held (claimed, perhaps sent, not yet recorded).
     const leased = await own.db.task.findMany({
-      where: { status: "Running", leaseOwner: { contains: `:${first.pid}:` } },
+      where: { status: "Running", queueItem: { leaseOwner: { contains: `:${first.pid}:` } } },
       select: { webhookId: true },
     });
     const receivedAtKill = rx.total();

@@ -109,11 +109,9 @@ describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () 
     expect(await db.task.count({ where: { status: "Pending" } })).toBe(total);
     const busyTarget = (await db.webhookTarget.findFirstOrThrow({ where: { policy: { projectId: busyProject.id } } }))
       .id;
-    await db.$executeRawUnsafe(
-      `UPDATE "Task" SET "nextAttemptAt" = "nextAttemptAt" - interval '1 minute' WHERE "targetId" = ${busyTarget}`,
-    );
+    await db.$executeRawUnsafe(`UPDATE "QueueItem" SET "dueAt" = "dueAt" - 60000 WHERE "targetId" = ${busyTarget}`);
     // Hold the backlog back until all three workers listen, so none of them has a head start.
-    await db.$executeRawUnsafe(`UPDATE "Task" SET "nextAttemptAt" = "nextAttemptAt" + interval '1 hour'`);
+    await db.$executeRawUnsafe(`UPDATE "QueueItem" SET "dueAt" = "dueAt" + 3600000`);
 
     for (let i = 0; i < WORKERS; i++) workers.push(startWorker(ownEnv));
     const owners = await Promise.all(workers.map((w) => w.owner));
@@ -121,7 +119,7 @@ describe.skipIf(!onPostgres())("several workers on one PostgreSQL database", () 
 
     const released = Date.now();
     // Due again in their original order (the busy target's tasks first).
-    await db.$executeRawUnsafe(`UPDATE "Task" SET "nextAttemptAt" = "nextAttemptAt" - interval '1 hour 1 minute'`);
+    await db.$executeRawUnsafe(`UPDATE "QueueItem" SET "dueAt" = "dueAt" - 3660000`);
     await db.$executeRawUnsafe(`SELECT pg_notify('harbor_tasks', '')`);
     await until(
       async () => (await db.task.count({ where: { status: "Success" } })) === total,
