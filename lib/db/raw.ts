@@ -11,6 +11,22 @@ import type { Prisma } from "@/lib/db/sql";
  * PostgreSQL: UTC `timestamp(3)` text), so rows stay readable and comparable by Prisma.
  */
 export type Row = Record<string, unknown>;
+
+/**
+ * A stopwatch the benchmark sets (scripts/bench/statements.ts) to measure the wall time of each
+ * statement run here, commits included; unset, it costs one check per statement.
+ */
+export const statementClock: { record?: (text: string, ms: number) => void } = {};
+
+function timed<T>(text: string, run: () => T): T {
+  const record = statementClock.record;
+  if (!record) return run();
+  const t = performance.now();
+  const result = run();
+  if (result instanceof Promise) return result.finally(() => record(text, performance.now() - t)) as T;
+  record(text, performance.now() - t);
+  return result;
+}
 export type RawRunner = {
   query<T = Row>(sql: Prisma.Sql): Promise<T[]>;
   execute(sql: Prisma.Sql): Promise<number>;
@@ -48,7 +64,7 @@ export async function rawTransaction<T>(fn: (tx: RawRunner) => Promise<T>): Prom
     try {
       await client.query("BEGIN");
       const result = await fn(pgRunner(client));
-      await client.query("COMMIT");
+      await timed("COMMIT", () => client.query("COMMIT"));
       return result;
     } catch (err) {
       await client.query("ROLLBACK").catch((e: Error) => (broken = e));
@@ -68,7 +84,7 @@ export async function rawTransaction<T>(fn: (tx: RawRunner) => Promise<T>): Prom
   }
   try {
     const result = await fn(sqliteRunner(driver.db));
-    statement(driver.db, "COMMIT").run();
+    timed("COMMIT", () => statement(driver.db, "COMMIT").run());
     return result;
   } catch (err) {
     if (driver.db.inTransaction) statement(driver.db, "ROLLBACK").run();
@@ -110,16 +126,18 @@ const sqliteValue = (v: unknown) =>
 function sqliteRunner(db: BetterSqlite3.Database): RawRunner {
   const bound = (sql: Prisma.Sql) => ({ stmt: statement(db, sql.sql), values: sql.values.map(sqliteValue) });
   return {
-    query: async <R>(sql: Prisma.Sql) => {
-      const { stmt, values } = bound(sql);
-      if (stmt.reader) return stmt.all(...values) as R[];
-      stmt.run(...values);
-      return [];
-    },
-    execute: async (sql) => {
-      const { stmt, values } = bound(sql);
-      return stmt.reader ? stmt.all(...values).length : stmt.run(...values).changes;
-    },
+    query: async <R>(sql: Prisma.Sql) =>
+      timed(sql.sql, () => {
+        const { stmt, values } = bound(sql);
+        if (stmt.reader) return stmt.all(...values) as R[];
+        stmt.run(...values);
+        return [];
+      }),
+    execute: async (sql) =>
+      timed(sql.sql, () => {
+        const { stmt, values } = bound(sql);
+        return stmt.reader ? stmt.all(...values).length : stmt.run(...values).changes;
+      }),
   };
 }
 
@@ -148,7 +166,8 @@ const pgValue = (v: unknown) =>
   v === undefined ? null : v instanceof Date ? v.toISOString().replace("T", " ").replace("Z", "") : v;
 
 function pgRunner(client: pg.Pool | pg.PoolClient): RawRunner {
-  const run = (sql: Prisma.Sql) => client.query({ text: sql.text, values: sql.values.map(pgValue), types: pgTypes });
+  const run = (sql: Prisma.Sql) =>
+    timed(sql.text, () => client.query({ text: sql.text, values: sql.values.map(pgValue), types: pgTypes }));
   return {
     query: async <R>(sql: Prisma.Sql) => (await run(sql)).rows as R[],
     execute: async (sql) => (await run(sql)).rowCount ?? 0,

@@ -343,31 +343,35 @@ export async function countStoppedAttempt(tx: RawRunner, taskId: number, runCoun
 export type StopScope = { policyId?: number; targetId?: number; executionId?: number };
 
 /**
- * Pending, Running → Stopped for every open task in `scope`, with a log line saying why, in the
- * caller's transaction. Set-based: a statement binding one parameter per task fails past
- * SQLite's bound-parameter limit.
+ * Pending, Running → Stopped for every open task in `scope` (those in the queue), with a log line
+ * saying why, in the caller's transaction. Set-based: a statement binding one parameter per task
+ * fails past SQLite's bound-parameter limit.
  */
 export async function stop(tx: Tx, scope: StopScope, reason: string): Promise<number> {
   const keys = Prisma.join(
     [
-      fromStatuses("stop", "t."),
+      Prisma.sql`1 = 1`,
       ...(scope.policyId !== undefined ? [Prisma.sql`t."policyId" = ${scope.policyId}`] : []),
-      ...(scope.targetId !== undefined ? [Prisma.sql`t."targetId" = ${scope.targetId}`] : []),
+      ...(scope.targetId !== undefined ? [Prisma.sql`q."targetId" = ${scope.targetId}`] : []),
       ...(scope.executionId !== undefined ? [Prisma.sql`t."executionId" = ${scope.executionId}`] : []),
     ],
     " AND ",
   );
+  const open = (column: string) =>
+    Prisma.sql`SELECT t.${Prisma.raw(`"${column}"`)} FROM "QueueItem" q JOIN "Task" t ON t."id" = q."taskId" WHERE ${keys}`;
   const now = new Date();
   const message = storableText(`stopped: ${reason}`);
   reason = storableText(reason);
-  // Logs and executions first: they find the open tasks by the same condition the last update ends.
+  // The queue rows go last: the statements before find the open tasks by them.
   await tx.$executeRaw`INSERT INTO "TaskLog" ("taskId", "at", "level", "message")
-    SELECT t."id", ${now}, 'WARNING', ${message} FROM "Task" t WHERE ${keys}`;
+    SELECT "id", ${now}, 'WARNING', ${message} FROM "Task" WHERE "id" IN (${open("id")})`;
   await tx.$executeRaw`UPDATE "Execution" SET "status" = 'Stopped', "statusMessage" = ${reason}, "endTime" = ${now}
-    WHERE "id" IN (SELECT t."executionId" FROM "Task" t WHERE ${keys})`;
-  await tx.$executeRaw`DELETE FROM "QueueItem" WHERE "taskId" IN (SELECT t."id" FROM "Task" t WHERE ${keys})`;
-  return tx.$executeRaw`UPDATE "Task" SET "status" = 'Stopped', "statusMessage" = ${reason}, "endTime" = ${now}, "updatedAt" = ${now}
-    WHERE "id" IN (SELECT t."id" FROM "Task" t WHERE ${keys})`;
+    WHERE "id" IN (${open("executionId")})`;
+  const stopped =
+    await tx.$executeRaw`UPDATE "Task" SET "status" = 'Stopped', "statusMessage" = ${reason}, "endTime" = ${now}, "updatedAt" = ${now}
+    WHERE "id" IN (${open("id")}) AND ${fromStatuses("stop")}`;
+  await tx.$executeRaw`DELETE FROM "QueueItem" WHERE "taskId" IN (${open("id")})`;
+  return stopped;
 }
 
 export type Redelivered = { id: number; executionId: number; runCount: number; maxAttempts: number };
@@ -388,8 +392,10 @@ export async function redeliver(tx: Tx, ids: number[], defaultAttempts: number):
     WHERE "id" IN (${Prisma.join(ids)}) AND ${fromStatuses("redeliver")}
     RETURNING "id", "executionId", "runCount", "maxAttempts"`;
   if (rows.length === 0) return [];
+  // A finished task has no queue row; should one have been left behind, it is made due and unleased.
   await tx.$executeRaw`INSERT INTO "QueueItem" ("taskId", "targetId", "dueAt")
-    SELECT "id", "targetId", ${ms(now)} FROM "Task" WHERE "id" IN (${Prisma.join(rows.map((r) => Number(r.id)))})`;
+    SELECT "id", "targetId", ${ms(now)} FROM "Task" WHERE "id" IN (${Prisma.join(rows.map((r) => Number(r.id)))})
+    ON CONFLICT ("taskId") DO UPDATE SET "leaseOwner" = NULL, "dueAt" = excluded."dueAt"`;
   await tx.$executeRaw`UPDATE "Execution" SET "status" = 'Pending', "statusMessage" = '', "endTime" = NULL, "trigger" = 'MANUAL'
     WHERE "id" IN (${Prisma.join(rows.map((r) => Number(r.executionId)))})`;
   return rows.map((r) => ({

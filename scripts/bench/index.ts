@@ -17,6 +17,7 @@ import { dropAllDatabases, loadMonitor, machine, type DbKind } from "./harness";
 import { describeProfile, summarizeProfile } from "./profile";
 import { limitsNote } from "./notes";
 import { appStarts } from "./app";
+import { statementCosts } from "./statements";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
@@ -45,6 +46,10 @@ const steps: Step[] = [
       return { rows: r.rows, detail: `Throughput, SQLite, 1 worker — ${r.cpu}.` };
     },
   },
+  ...(["sqlite", "postgres"] as DbKind[]).map((kind): Step => ({
+    name: `statements, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}`,
+    run: () => statementCosts(kind, { targets: 20, events: s(500, 50) }),
+  })),
   ...[1, 2, 4].map((workers): Step => ({
     name: `throughput, PostgreSQL, ${workers} worker${workers > 1 ? "s" : ""}`,
     profile: workers === 2,

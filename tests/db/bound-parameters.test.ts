@@ -47,6 +47,10 @@ async function policyWithTasks(status: "Pending" | "Error", n = ROWS) {
   await db.$executeRaw`INSERT INTO "Task" ("executionId", "policyId", "targetId", "webhookId", "status", "runCount", "maxAttempts", "nextAttemptAt", "createdAt", "updatedAt")
     SELECT e."id", e."policyId", e."targetId", ${`msg_bulk_${policy.id}_`} || CAST(e."id" AS TEXT), ${status}, ${status === "Error" ? 3 : 0}, 3, ${later}, ${now}, ${now}
     FROM "Execution" e WHERE e."policyId" = ${policy.id}`;
+  // Open tasks are in the queue, as the state machine keeps them.
+  if (status === "Pending")
+    await db.$executeRaw`INSERT INTO "QueueItem" ("taskId", "targetId", "dueAt")
+      SELECT "id", "targetId", CAST(${later.getTime()} AS BIGINT) FROM "Task" WHERE "policyId" = ${policy.id}`;
   expect(await db.task.count({ where: { policyId: policy.id } })).toBe(n);
   return { project, policy, access };
 }

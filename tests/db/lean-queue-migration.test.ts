@@ -40,13 +40,18 @@ function migrationStatements(): string[] {
     .filter(Boolean);
 }
 
-/** Back to the schema before the migration: no queue, the lease columns and the claim index on "Task". */
+/** Back to the schema before the migration: no queue, the lease columns and the status indexes on "Task". */
 async function undoMigration() {
   const ts = dialect() === "postgresql" ? "TIMESTAMP(3)" : "DATETIME";
   await rawExecute(Prisma.raw(`DROP TABLE "QueueItem"`));
   await rawExecute(Prisma.raw(`ALTER TABLE "Task" ADD COLUMN "leaseUntil" ${ts}`));
   await rawExecute(Prisma.raw(`ALTER TABLE "Task" ADD COLUMN "leaseOwner" TEXT`));
   await rawExecute(Prisma.raw(`CREATE INDEX "Task_status_nextAttemptAt_idx" ON "Task"("status", "nextAttemptAt")`));
+  await rawExecute(Prisma.raw(`DROP INDEX "Task_policyId_id_idx"`));
+  await rawExecute(Prisma.raw(`CREATE INDEX "Task_targetId_status_idx" ON "Task"("targetId", "status")`));
+  await rawExecute(
+    Prisma.raw(`CREATE INDEX "Task_policyId_status_updatedAt_idx" ON "Task"("policyId", "status", "updatedAt")`),
+  );
 }
 
 type Old = { status: string; nextAttemptAt: Date; leaseOwner?: string; leaseUntil?: Date };

@@ -156,6 +156,8 @@ export async function makeDelivery(
       createdAt: start,
       startTime: finished ? start : null,
       endTime: execution.endTime,
+      // An open task is in the queue, as the state machine keeps it (not due: no worker takes it).
+      ...(finished ? {} : { queueItem: { create: { targetId: target.id, dueAt: Date.now() + 86_400_000 } } }),
     },
   });
   if (finished) {

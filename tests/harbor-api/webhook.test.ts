@@ -1014,6 +1014,9 @@ describe("q and sort on executions, tasks and webhook jobs", () => {
             nextAttemptAt: new Date(Date.now() + 86_400_000),
             createdAt: new Date(createdAt),
             startTime: startTime ? new Date(startTime) : null,
+            ...(status === "Pending"
+              ? { queueItem: { create: { targetId: e2.execution.targetId, dueAt: Date.now() + 86_400_000 } } }
+              : {}),
           },
         });
       t1 = e2.task.id; // Error, run once, created 02:36, started 02:36

@@ -532,6 +532,10 @@ async function seedDeliveries(
         statusMessage: opts.status ? "" : "response code 500",
         runCount: opts.attempts ?? 0,
         maxAttempts: 3,
+        // An open task is in the queue, as the state machine keeps it (not due: no worker takes it).
+        ...(opts.status === "Pending" || opts.status === "Running"
+          ? { queueItem: { create: { targetId: policy.targets[0].id, dueAt: Date.now() + 86_400_000 } } }
+          : {}),
       },
     });
     for (let a = 1; a <= (opts.attempts ?? 0); a++) {

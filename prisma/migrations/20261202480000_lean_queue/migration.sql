@@ -1,6 +1,8 @@
 -- The durable queue moves out of the history: one narrow row per open task (Pending or Running),
 -- with integer times (epoch milliseconds) and one index, claimed and leased without rewriting the
--- task's history row and its indexes. The lease columns and the claim index leave "Task".
+-- task's history row and its indexes. The lease columns and the claim index leave "Task", and so
+-- do its indexes on columns a status move rewrites: open tasks are found through the queue, and a
+-- policy's tasks by ("policyId", "id").
 CREATE TABLE "QueueItem" (
     "taskId" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "targetId" INTEGER NOT NULL,
@@ -41,8 +43,7 @@ DROP TABLE "Task";
 ALTER TABLE "new_Task" RENAME TO "Task";
 CREATE UNIQUE INDEX "Task_webhookId_key" ON "Task"("webhookId");
 CREATE INDEX "Task_executionId_idx" ON "Task"("executionId");
-CREATE INDEX "Task_targetId_status_idx" ON "Task"("targetId", "status");
-CREATE INDEX "Task_policyId_status_updatedAt_idx" ON "Task"("policyId", "status", "updatedAt");
+CREATE INDEX "Task_policyId_id_idx" ON "Task"("policyId", "id");
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
 
