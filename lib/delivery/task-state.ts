@@ -18,7 +18,7 @@
 import { dialect, type Tx } from "@/lib/db/client";
 import { retryBusy } from "@/lib/db/busy";
 import { rawExecute, rawQuery, rawTransaction, type RawRunner } from "@/lib/db/raw";
-import { caseById, Prisma, tsParam } from "@/lib/db/sql";
+import { Prisma, tsParam } from "@/lib/db/sql";
 import { storableText } from "@/lib/db/text";
 import { messageOf, statusAfter, type TaskOutcome } from "@/lib/delivery/outcome";
 import type { TaskStatus } from "@/lib/shared/task-statuses";
@@ -238,63 +238,43 @@ export async function finish(tx: RawRunner, owner: string, batch: TaskOutcome[])
   if (batch.length === 0) return new Set();
   const now = new Date();
   if (dialect() === "sqlite") return finishEach(tx, owner, batch, now);
-  const byTask = (f: (o: TaskOutcome) => Prisma.Sql) => caseById(batch.map((o) => ({ id: o.taskId, value: f(o) })));
-  const again = batch.flatMap((o) => (o.kind === "retry" || o.kind === "postponed" ? [o] : []));
-  const ended = batch.flatMap((o) => (o.kind === "success" || o.kind === "failed" ? [o] : []));
-  const none = Prisma.sql`SELECT NULL::INTEGER AS "taskId" WHERE FALSE`;
+  // One statement of constant text whatever the batch: the outcomes travel as arrays (unnest), so
+  // PostgreSQL parses and plans a few parameters instead of a CASE per column per task.
+  const ts = (d: Date | null) => (d ? d.toISOString().replace("T", " ").replace("Z", "") : null);
+  const again = (o: TaskOutcome) => (o.kind === "retry" || o.kind === "postponed" ? o.retryAt : null);
+  const ended = (o: TaskOutcome) => (o.kind === "success" || o.kind === "failed" ? o.endTime : null);
   const moved = await tx.query<Moved>(Prisma.sql`
-    WITH gone AS (${
-      ended.length
-        ? Prisma.sql`DELETE FROM "QueueItem" WHERE "taskId" IN (${Prisma.join(ended.map((o) => o.taskId))}) AND "leaseOwner" = ${owner} RETURNING "taskId"`
-        : none
-    }),
-    waiting AS (${
-      again.length
-        ? Prisma.sql`UPDATE "QueueItem" SET "leaseOwner" = NULL, "dueAt" = ${caseById(
-            again.map((o) => ({ id: o.taskId, value: ms(o.retryAt) })),
-            undefined,
-            "taskId",
-          )} WHERE "taskId" IN (${Prisma.join(again.map((o) => o.taskId))}) AND "leaseOwner" = ${owner} RETURNING "taskId"`
-        : none
-    })
-    UPDATE "Task" SET
-      "status" = ${byTask((o) => Prisma.sql`${statusAfter(o)}`)},
-      "statusMessage" = ${byTask((o) => Prisma.sql`${messageOf(o)}`)},
-      "runCount" = ${byTask((o) => Prisma.sql`CAST(${o.runCount} AS INTEGER)`)},
-      "nextAttemptAt" = ${
-        again.length
-          ? caseById(
-              again.map((o) => ({ id: o.taskId, value: tsParam(o.retryAt) })),
-              "nextAttemptAt",
-            )
-          : Prisma.sql`"nextAttemptAt"`
-      },
-      "endTime" = ${
-        ended.length
-          ? caseById(
-              ended.map((o) => ({ id: o.taskId, value: tsParam(o.endTime) })),
-              "endTime",
-            )
-          : Prisma.sql`"endTime"`
-      },
-      "updatedAt" = ${tsParam(now)}
-    WHERE "id" IN (SELECT "taskId" FROM gone UNION ALL SELECT "taskId" FROM waiting)
-    RETURNING "id", "executionId"`);
-  const live = new Set(moved.map((r) => Number(r.id)));
-  const mine = batch.filter((o) => live.has(o.taskId));
-  if (mine.length === 0) return live;
-  const byExecution = (f: (o: TaskOutcome) => Prisma.Sql) =>
-    caseById(mine.map((o) => ({ id: o.executionId, value: f(o) })));
-  const endedExecutions = mine.flatMap((o) =>
-    o.kind === "success" || o.kind === "failed" ? [{ id: o.executionId, value: tsParam(o.endTime) }] : [],
-  );
-  await tx.execute(Prisma.sql`
-    UPDATE "Execution" SET
-      "status" = ${byExecution((o) => Prisma.sql`${statusAfter(o)}`)},
-      "statusMessage" = ${byExecution((o) => Prisma.sql`${messageOf(o)}`)},
-      "endTime" = ${endedExecutions.length ? caseById(endedExecutions) : Prisma.sql`NULL`}
-    WHERE "id" IN (${Prisma.join(mine.map((o) => o.executionId))})`);
-  return live;
+    WITH o AS (
+      SELECT * FROM unnest(
+        ${batch.map((o) => o.taskId)}::int[], ${batch.map((o) => o.executionId)}::int[],
+        ${batch.map(statusAfter)}::text[], ${batch.map(messageOf)}::text[], ${batch.map((o) => o.runCount)}::int[],
+        ${batch.map((o) => again(o)?.getTime() ?? null)}::bigint[], ${batch.map((o) => ts(again(o)))}::timestamp(3)[],
+        ${batch.map((o) => ts(ended(o)))}::timestamp(3)[]
+      ) AS o("taskId", "executionId", "status", "message", "runCount", "dueAt", "nextAttemptAt", "endTime")
+    ),
+    gone AS (
+      DELETE FROM "QueueItem" q USING o
+      WHERE q."taskId" = o."taskId" AND o."dueAt" IS NULL AND q."leaseOwner" = ${owner}
+      RETURNING q."taskId"
+    ),
+    waiting AS (
+      UPDATE "QueueItem" q SET "leaseOwner" = NULL, "dueAt" = o."dueAt" FROM o
+      WHERE q."taskId" = o."taskId" AND o."dueAt" IS NOT NULL AND q."leaseOwner" = ${owner}
+      RETURNING q."taskId"
+    ),
+    moved AS (
+      UPDATE "Task" t SET "status" = o."status", "statusMessage" = o."message", "runCount" = o."runCount",
+        "nextAttemptAt" = COALESCE(o."nextAttemptAt", t."nextAttemptAt"), "endTime" = COALESCE(o."endTime", t."endTime"),
+        "updatedAt" = ${now}
+      FROM o WHERE t."id" = o."taskId" AND t."id" IN (SELECT "taskId" FROM gone UNION ALL SELECT "taskId" FROM waiting)
+      RETURNING t."id", t."executionId"
+    ),
+    mirrored AS (
+      UPDATE "Execution" e SET "status" = o."status", "statusMessage" = o."message", "endTime" = o."endTime"
+      FROM o JOIN moved m ON m."id" = o."taskId" WHERE e."id" = m."executionId"
+    )
+    SELECT "id", "executionId" FROM moved`);
+  return new Set(moved.map((r) => Number(r.id)));
 }
 
 /**
