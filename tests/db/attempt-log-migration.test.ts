@@ -3,10 +3,9 @@
 // readers saw it: a database in the old shape, with attempts logged as TaskLog rows, is migrated
 // with the migration's own SQL, and the task log, attempts and statuses read the same; an attempt
 // recorded afterwards joins the same log. On SQLite and PostgreSQL (TEST_DATABASE=postgres).
-import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireProject } from "@/lib/auth/access";
-import { dialect, getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { rawExecute } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 import { createRecorder } from "@/lib/delivery/recorder";
@@ -15,6 +14,7 @@ import { getTask, taskLogText } from "@/lib/history/queries";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeProject, makeUser } from "../helpers/fixtures";
+import { applyMigration } from "../helpers/migration";
 import { useOwnDatabase } from "../helpers/own-database";
 
 const MIGRATION = "20261202420000_attempt_log";
@@ -26,19 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await dispose?.();
 });
-
-/** The migration's statements, comments left out. */
-function migrationStatements(): string[] {
-  const dir = dialect() === "postgresql" ? "prisma/postgres/migrations" : "prisma/migrations";
-  const text = fs.readFileSync(`${dir}/${MIGRATION}/migration.sql`, "utf8");
-  return text
-    .split("\n")
-    .filter((l) => !l.startsWith("--"))
-    .join("\n")
-    .split(";")
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
 
 /** Back to the schema before the migration: no `log` column, the lease index. */
 async function undoMigration() {
@@ -128,7 +115,7 @@ describe(`migration ${MIGRATION}`, () => {
   it("keeps the history written before it as readers see it, and new attempts join the same log", async () => {
     await undoMigration();
     const { policy, tasks, expectedLog } = await seedOldHistory();
-    for (const statement of migrationStatements()) await rawExecute(Prisma.raw(statement));
+    await applyMigration(MIGRATION);
 
     const [failed, pending, running] = tasks;
     expect(await taskLogText(policy.id, failed!.id)).toBe(expectedLog);

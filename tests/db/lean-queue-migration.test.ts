@@ -5,7 +5,6 @@
 // migrated with the migration's own SQL. Afterwards the history reads the same, the queue holds
 // exactly the open tasks with their times, the live lease stays its owner's, the expired one is
 // recovered, and a worker delivers what is due. On SQLite and PostgreSQL (TEST_DATABASE=postgres).
-import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireProject } from "@/lib/auth/access";
 import { dialect, getDb } from "@/lib/db/client";
@@ -15,6 +14,7 @@ import { claim, expireLeases } from "@/lib/delivery/task-state";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeProject, makeUser } from "../helpers/fixtures";
+import { applyMigration } from "../helpers/migration";
 import { useOwnDatabase } from "../helpers/own-database";
 
 const MIGRATION = "20261202480000_lean_queue";
@@ -26,19 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await dispose?.();
 });
-
-/** The migration's statements, comments left out. */
-function migrationStatements(): string[] {
-  const dir = dialect() === "postgresql" ? "prisma/postgres/migrations" : "prisma/migrations";
-  const text = fs.readFileSync(`${dir}/${MIGRATION}/migration.sql`, "utf8");
-  return text
-    .split("\n")
-    .filter((l) => !l.startsWith("--"))
-    .join("\n")
-    .split(";")
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
 
 /** Back to the schema before the migration: no queue, the lease columns and the status indexes on "Task". */
 async function undoMigration() {
@@ -118,7 +105,7 @@ describe(`migration ${MIGRATION}`, () => {
   it("carries every open task into the queue with its time and lease; finished tasks stay out", async () => {
     await undoMigration();
     const { policy, target, old, ids } = await seedOldQueue();
-    for (const statement of migrationStatements()) await rawExecute(Prisma.raw(statement));
+    await applyMigration(MIGRATION);
 
     const db = await getDb();
     // The history reads as before.
