@@ -256,6 +256,8 @@ export const policyInputSchema = z.object({
     .max(10, "Use at most 10 targets."),
   repository_pattern: globPattern,
   tag_pattern: globPattern,
+  /** Instance-wide policies only (a project's own policy ignores it): a glob on the project name. */
+  project_pattern: globPattern,
   retry_policy: retryPolicySchema.nullish(),
 });
 
