@@ -2,9 +2,7 @@ import type { ProjectAccess } from "@/lib/auth/access";
 import { getDb } from "@/lib/db/client";
 import { projectPatternMatches } from "@/lib/policies/project-pattern";
 import { policyEventTypes } from "@/lib/policies/service";
-
-/** What a project admin may know of an instance-wide webhook that covers the project: no addresses, no secrets. */
-export type InstanceCoverage = { name: string; enabled: boolean; event_types: string[]; target_types: string[] };
+import type { InstanceCoverage } from "@/lib/shared/webhook-views";
 
 /**
  * The instance-wide webhooks whose project pattern takes in this project (all of them, enabled or
