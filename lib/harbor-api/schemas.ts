@@ -153,6 +153,13 @@ export const harborLastTriggerSchema = z.strictObject({
   event_type: z.enum(EVENT_TYPES),
 });
 
+export const harborInstanceCoverageSchema = z.strictObject({
+  name: z.string(),
+  enabled: z.boolean(),
+  event_types: z.array(z.enum(EVENT_TYPES)),
+  target_types: z.array(z.enum(NOTIFY_TYPES)).describe("The notify types of its targets; never their addresses"),
+});
+
 export const harborProjectSchema = z.strictObject({
   project_id: z.number().int(),
   name: z.string(),

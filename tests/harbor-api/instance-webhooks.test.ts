@@ -19,7 +19,7 @@ import { requireProject } from "@/lib/auth/access";
 import { getDb } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
-import { harborExecutionSchema, harborPolicySchema } from "@/lib/harbor-api/schemas";
+import { harborExecutionSchema, harborInstanceCoverageSchema, harborPolicySchema } from "@/lib/harbor-api/schemas";
 import { deleteProject } from "@/lib/projects/service";
 import { useDeliveryWorker } from "../helpers/delivery-worker";
 import { makeProject, makeUser, uid } from "../helpers/fixtures";
@@ -309,6 +309,7 @@ describe("what a project sees of the instance-wide webhooks", () => {
         target_types: ["http", "slack"],
       },
     ]);
+    for (const c of r.json as unknown[]) harborInstanceCoverageSchema.parse(c);
     expect(r.text).not.toMatch(/example\.com|slack\.com|covering-secret/);
     const denied = await call(coverage.GET, path, { auth: basic(maintainer.user.username), params });
     expect(denied.status).toBe(403);
