@@ -103,7 +103,8 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
   // The name is checked as it is typed (debounced): names are unique within the project. The answer
   // counts only while the field still holds the name it was about.
   const typedName = values.name.trim();
-  const nameTaken = typedName && takenName === typedName ? policyNameTakenMessage(typedName) : undefined;
+  const nameTaken =
+    typedName && takenName === typedName ? policyNameTakenMessage(typedName, project === null) : undefined;
   useEffect(() => {
     if (!typedName) return;
     let current = true;

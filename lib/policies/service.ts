@@ -75,7 +75,7 @@ async function samePolicyName(
 
 async function assertNameFree(tx: Tx, projectId: number | null, name: string, exceptId?: number) {
   const clash = await samePolicyName(tx, projectId, name, exceptId);
-  if (clash !== undefined) throw new AppError("conflict", policyNameTakenMessage(clash), "name");
+  if (clash !== undefined) throw new AppError("conflict", policyNameTakenMessage(clash, projectId === null), "name");
 }
 
 export async function isPolicyNameTaken(projectId: number | null, name: string, exceptId?: number): Promise<boolean> {

@@ -21,6 +21,7 @@ import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
 import { harborExecutionSchema, harborInstanceCoverageSchema, harborPolicySchema } from "@/lib/harbor-api/schemas";
 import { deleteProject } from "@/lib/projects/service";
+import { listExecutions } from "@/lib/history/queries";
 import { useDeliveryWorker } from "../helpers/delivery-worker";
 import { makeProject, makeUser, uid } from "../helpers/fixtures";
 import { call, expectHarborError } from "../helpers/http";
@@ -115,6 +116,14 @@ describe("fan-out to instance-wide policies", () => {
     expect(again.status).toBe(202);
     await until(() => rx.requests.length === 2 || undefined);
     expect(rx.requests[1].headers["webhook-id"]).toBe(rx.requests[0].headers["webhook-id"]);
+
+    // The history's event filters look at each execution's own event (of any project).
+    const db = await getDb();
+    const stored = await db.event.findFirstOrThrow({ where: { projectId: later.id } });
+    expect(stored.repository).toBeTruthy();
+    const byRepo = await listExecutions(id, { page: 1, pageSize: 10, repository: stored.repository! });
+    expect(byRepo.items.map((e) => e.id)).toEqual([exec.id]);
+    expect((await listExecutions(id, { page: 1, pageSize: 10, repository: "no/such-repo" })).total).toBe(0);
 
     // lasttrigger lists the instance policies, not a project's.
     const lt = await call(lastTrigger.GET, `${BASE}/lasttrigger`, { auth });
@@ -216,6 +225,12 @@ describe("the system webhook API", () => {
       body: { name, event_types: ["PUSH_ARTIFACT"], targets: [{ type: "http", address: "https://a.example.com" }] },
     });
     expect(dup.status).toBe(409);
+    expectHarborError(
+      dup,
+      409,
+      "CONFLICT",
+      `A webhook named "${name}" already exists among the instance-wide webhooks. Choose another name.`,
+    );
 
     const bad = await call(policies.POST, `${BASE}/policies`, {
       auth,
