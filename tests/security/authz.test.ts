@@ -592,10 +592,14 @@ describe("Harbor API: what each caller sees of secrets", () => {
 // Instance-wide webhooks: their API is the system admins' alone; a project's admins read which of
 // them cover the project (names, event types, notify types), and nobody else does.
 
-/** An instance-wide policy covering every project, with the world's auth header on its http target. */
+/**
+ * An instance-wide policy with the world's auth header on its http target. It covers the world's
+ * project only: other test files share this database, and their events must not reach it.
+ */
 async function makeInstancePolicy() {
   const input = policyInputSchema.parse({
     name: `instance-${uid()}`,
+    project_pattern: w.project.name,
     event_types: ["PUSH_ARTIFACT"],
     targets: [
       { type: "http", address: DEAD_URL, auth_header: AUTH_HEADER_VALUE },
@@ -744,6 +748,8 @@ const policyInput = () => ({
   targets: [{ type: "http", address: "http://127.0.0.1:9/a", auth_header: "Bearer action-secret" }],
 });
 const fresh = () => makePolicy(w.users.sys.actor, w.project);
+/** An instance-wide policy's input, covering the world's project only (the database is shared). */
+const instanceInput = () => ({ ...policyInput(), project_pattern: w.project.name });
 
 const ACTIONS: ActionCase[] = [
   {
@@ -877,12 +883,12 @@ const ACTIONS: ActionCase[] = [
     action: "createPolicyAction (instance-wide)",
     who: "system admin",
     secretsOnSuccess: ["new signing secret"],
-    run: () => webhookActions.createPolicyAction(null, policyInput()),
+    run: () => webhookActions.createPolicyAction(null, instanceInput()),
   },
   {
     action: "updatePolicyAction (instance-wide)",
     who: "system admin",
-    run: async () => webhookActions.updatePolicyAction(null, (await makeInstancePolicy()).id, policyInput()),
+    run: async () => webhookActions.updatePolicyAction(null, (await makeInstancePolicy()).id, instanceInput()),
   },
   {
     action: "isPolicyNameTakenAction (instance-wide)",
@@ -1061,7 +1067,7 @@ describe("logs", () => {
       logLines: state.logs.length,
     });
     console.log(
-      `authz: ${V1.length + 2} Destinations/events/registry routes × ${CALLERS.length} callers, ${ACTIONS.length} server actions × ${SESSION_CALLERS.length} roles, Harbor reads × ${CALLERS.length} callers, ${checked.modeCrossings} mode crossings, ${checked.urlChanges} address changes = ${cells} checks; ${checked.scanned} answers and ${state.logs.length} log lines scanned for secrets, 0 leaks`,
+      `authz: ${V1.length + 2} Destinations/events/registry routes × ${CALLERS.length} callers, ${ACTIONS.length} server actions × ${SESSION_CALLERS.length} roles, Harbor reads × ${CALLERS.length} callers, ${checked.modeCrossings} mode crossings, ${checked.urlChanges} address changes, ${checked.instance} instance-wide webhook answers = ${cells} checks; ${checked.scanned} answers and ${state.logs.length} log lines scanned for secrets, 0 leaks`,
     );
   });
 });
