@@ -108,7 +108,10 @@ export function ExecutionDetail({ scope, data }: { scope: WebhookScope; data: Ex
                 href={`/projects/${encodeURIComponent(execution.event.projectName)}/events/${execution.event.id}`}
                 className="text-sky-800 hover:underline"
               >
-                Event {execution.event.id}: every delivery of it
+                {/* The project's event page lists the deliveries of the project's own webhooks. */}
+                {scope === null
+                  ? `Event ${execution.event.id}: the deliveries of ${execution.event.projectName}'s webhooks`
+                  : `Event ${execution.event.id}: every delivery of it`}
               </Link>
             </Row>
             <Row label="Request id">
