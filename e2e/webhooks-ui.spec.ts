@@ -101,7 +101,8 @@ test("an HTTP webhook: create, test event, execution Success, task, attempt, log
 
   await test.step("the empty grid explains what a webhook is", async () => {
     await page.goto(webhooksUrl(project));
-    await expect(page.getByRole("link", { name: "Webhooks" })).toHaveAttribute("aria-current", "page");
+    const sections = page.getByRole("navigation", { name: "Project sections" });
+    await expect(sections.getByRole("link", { name: "Webhooks" })).toHaveAttribute("aria-current", "page");
     await expect(page.getByText("No webhooks yet")).toBeVisible();
     await expect(page.getByText(/A webhook sends an HTTP POST/)).toBeVisible();
     await snap(page, "webhooks-01-empty");

@@ -20,6 +20,7 @@ function navItems(user: HeaderUser): NavItem[] {
     ...(user.sysadmin
       ? [
           { href: "/admin/users", label: "Users" },
+          { href: "/admin/webhooks", label: "Webhooks" },
           { href: "/admin/settings", label: "System settings" },
         ]
       : []),

@@ -9,6 +9,7 @@ import {
 import { Button, Notice, inputClass } from "@/components/ui";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { describedBy } from "@/lib/shared/form-result";
+import type { WebhookScope } from "@/lib/shared/webhook-scope";
 
 /** Stops a pending or running execution: its task is marked Stopped and not sent again. */
 export function StopExecutionButton({
@@ -16,7 +17,8 @@ export function StopExecutionButton({
   policyId,
   executionId,
 }: {
-  project: string;
+  /** A project's name, or null for the instance-wide webhooks. */
+  project: WebhookScope;
   policyId: number;
   executionId: number;
 }) {
@@ -49,7 +51,8 @@ export function RedeliverTaskButton({
   taskId,
   inProgress,
 }: {
-  project: string;
+  /** A project's name, or null for the instance-wide webhooks. */
+  project: WebhookScope;
   policyId: number;
   taskId: number;
   inProgress: boolean;
@@ -130,7 +133,7 @@ function defaultRange(): TimeRange {
 const subscribeToNothing = () => () => {};
 
 /** "Redeliver failed in a time range": every task of this webhook that ended in Error then. */
-export function RedeliverFailedForm({ project, policyId }: { project: string; policyId: number }) {
+export function RedeliverFailedForm({ project, policyId }: { project: WebhookScope; policyId: number }) {
   // The default range is the browser's clock and time zone, which server rendering (and hydration) do
   // not know: the form renders empty there, and is mounted afresh with the range once in the browser.
   const inBrowser = useSyncExternalStore(
@@ -153,7 +156,8 @@ function RedeliverFailedFields({
   policyId,
   initialRange,
 }: {
-  project: string;
+  /** A project's name, or null for the instance-wide webhooks. */
+  project: WebhookScope;
   policyId: number;
   initialRange: TimeRange;
 }) {

@@ -10,22 +10,8 @@ import { TASK_STATUSES } from "@/lib/shared/task-statuses";
 import { eventLabel, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { hasFilters, type ExecutionFilters } from "@/lib/shared/search-params";
 import { Time } from "@/components/ui/time";
-
-type ExecutionRow = {
-  id: number;
-  /** the target's notify type (http, slack, teams, …) */
-  targetType: string;
-  status: string;
-  statusMessage: string;
-  eventType: string;
-  trigger: string;
-  startTime: Date;
-  endTime: Date | null;
-  /** the run count in words: "3 of 4 attempts", "1 attempt (not retried: …)", "redelivered: attempt 5 (4 before)" */
-  attempts: string;
-  payload: string;
-  event: { id: number; repository: string | null; tag: string | null; digest: string | null };
-};
+import { webhooksBase, type WebhookScope } from "@/lib/shared/webhook-scope";
+import type { ExecutionRowView } from "@/lib/shared/webhook-views";
 
 export function ExecutionFiltersForm({
   filters,
@@ -115,18 +101,21 @@ export function ExecutionsTable({
   manage,
   filtered,
 }: {
-  project: string;
+  /** A project's name, or null for the instance-wide webhooks. */
+  project: WebhookScope;
   policyId: number;
-  rows: ExecutionRow[];
+  rows: ExecutionRowView[];
   manage: boolean;
   filtered: boolean;
 }) {
-  const base = `/projects/${encodeURIComponent(project)}/webhooks/${policyId}`;
+  const base = `${webhooksBase(project)}/${policyId}`;
   if (rows.length === 0) {
     return (
       <EmptyState title={filtered ? "No execution matches these filters." : "No deliveries yet."}>
         {!filtered &&
-          "When an event of a subscribed type happens in this project, or a test event is sent, its delivery shows up here."}
+          (project === null
+            ? "When an event of a subscribed type happens in a project this webhook covers, its delivery shows up here."
+            : "When an event of a subscribed type happens in this project, or a test event is sent, its delivery shows up here.")}
       </EmptyState>
     );
   }
@@ -166,12 +155,17 @@ export function ExecutionsTable({
           <Td className="whitespace-nowrap">{eventLabel(e.eventType)}</Td>
           <Td className="max-w-64">
             <Link
-              href={`/projects/${encodeURIComponent(project)}/events/${e.event.id}`}
+              href={`/projects/${encodeURIComponent(e.event.projectName)}/events/${e.event.id}`}
               className="text-sky-800 hover:underline"
               aria-label={`Event ${e.event.id}`}
             >
               #{e.event.id}
             </Link>
+            {project === null && (
+              <span className="block text-xs text-slate-600" data-event-project>
+                in {e.event.projectName}
+              </span>
+            )}
             <Clamp text={artifactLabel(e.event)} url lines={3} className="font-mono text-xs text-slate-600" />
           </Td>
           <Td>

@@ -15,6 +15,7 @@ import { RowMenu } from "@/components/ui/row-menu";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
 import { Time } from "@/components/ui/time";
 import { EVENT_LABELS, EVENT_TYPES, isEventType } from "@/lib/shared/events";
+import { webhooksBase, type WebhookScope } from "@/lib/shared/webhook-scope";
 
 type Flash = { tone: "green" | "red"; text: string; href?: string };
 
@@ -36,17 +37,18 @@ function FlashNotice({ flash }: { flash?: Flash }) {
 }
 
 export type PolicyActionsProps = {
-  project: string;
+  /** A project's name, or null for the instance-wide webhooks. */
+  project: WebhookScope;
   policy: { id: number; name: string; enabled: boolean; eventTypes: string[] };
   /** the grid shows short labels, the policy page full ones */
   layout: "row" | "page";
 };
 
-/** Edit, Enable/Deactivate, Delete and Send test event, for those who may manage webhooks. */
+/** Edit, Enable/Deactivate, Delete and (a project's webhooks) Send test event, for those who may manage webhooks. */
 export function PolicyActions({ project, policy, layout }: PolicyActionsProps) {
   const router = useRouter();
   const [flash, setFlash] = useState<Flash>();
-  const base = `/projects/${encodeURIComponent(project)}/webhooks`;
+  const base = webhooksBase(project);
   const item = layout === "row" ? "ghost" : "secondary";
   const testTypes = [
     ...policy.eventTypes.filter(isEventType),
@@ -89,47 +91,52 @@ export function PolicyActions({ project, policy, layout }: PolicyActionsProps) {
         )}
       </ConfirmDialog>
 
-      <ConfirmDialog
-        triggerLabel="Send test event"
-        triggerVariant={item}
-        triggerAriaLabel={row ? `Send a test event to ${policy.name}` : undefined}
-        title={`Send a test event to “${policy.name}”`}
-        confirmLabel="Send"
-        onConfirm={async (form) => {
-          const r = await sendTestEventAction(project, policy.id, form.get("eventType"));
-          if (!r.ok) return r.message;
-          const n = r.data?.deliveries ?? 0;
-          setFlash(
-            n > 0
-              ? {
-                  tone: "green",
-                  text: `Test event sent: ${n} ${n === 1 ? "delivery" : "deliveries"} queued.`,
-                  href: `${base}/${policy.id}`,
-                }
-              : {
-                  tone: "red",
-                  text: "No delivery was queued: every target of this webhook is paused. Resume it first.",
-                },
-          );
-          router.refresh();
-        }}
-      >
-        <p>
-          Sends the sample payload of the chosen event type from Harbor&apos;s documentation, through the same delivery
-          pipeline as real events (retries, signatures, the network guard). It goes to this webhook only, even when it
-          is deactivated or its filters would not match, and appears in its executions.
-        </p>
-        <label htmlFor={`test-type-${policy.id}`} className="block text-sm font-medium text-slate-800">
-          Event type
-        </label>
-        <select id={`test-type-${policy.id}`} name="eventType" defaultValue={testTypes[0]} className={inputClass}>
-          {testTypes.map((t) => (
-            <option key={t} value={t}>
-              {EVENT_LABELS[t]} ({t})
-            </option>
-          ))}
-        </select>
-      </ConfirmDialog>
+      {/* A test event is an event of a project: the instance-wide webhooks get real events only. */}
+      {project !== null && (
+        <>
+          <ConfirmDialog
+            triggerLabel="Send test event"
+            triggerVariant={item}
+            triggerAriaLabel={row ? `Send a test event to ${policy.name}` : undefined}
+            title={`Send a test event to “${policy.name}”`}
+            confirmLabel="Send"
+            onConfirm={async (form) => {
+              const r = await sendTestEventAction(project, policy.id, form.get("eventType"));
+              if (!r.ok) return r.message;
+              const n = r.data?.deliveries ?? 0;
+              setFlash(
+                n > 0
+                  ? {
+                      tone: "green",
+                      text: `Test event sent: ${n} ${n === 1 ? "delivery" : "deliveries"} queued.`,
+                      href: `${base}/${policy.id}`,
+                    }
+                  : {
+                      tone: "red",
+                      text: "No delivery was queued: every target of this webhook is paused. Resume it first.",
+                    },
+              );
+              router.refresh();
+            }}
+          >
+            <p>
+              Sends the sample payload of the chosen event type from Harbor&apos;s documentation, through the same
+              delivery pipeline as real events (retries, signatures, the network guard). It goes to this webhook only,
+              even when it is deactivated or its filters would not match, and appears in its executions.
+            </p>
+            <label htmlFor={`test-type-${policy.id}`} className="block text-sm font-medium text-slate-800">
+              Event type
+            </label>
+            <select id={`test-type-${policy.id}`} name="eventType" defaultValue={testTypes[0]} className={inputClass}>
+              {testTypes.map((t) => (
+                <option key={t} value={t}>
+                  {EVENT_LABELS[t]} ({t})
+                </option>
+              ))}
+            </select>
+          </ConfirmDialog>
+        </>
+      )}
 
       <ConfirmDialog
         triggerLabel="Delete"
@@ -171,7 +178,8 @@ export function ResumeTargetButton({
   policyId,
   targetId,
 }: {
-  project: string;
+  /** A project's name, or null for the instance-wide webhooks. */
+  project: WebhookScope;
   policyId: number;
   targetId: number;
 }) {
@@ -208,7 +216,8 @@ export function RotateSigningKey({
   policyId,
   overlapHours,
 }: {
-  project: string;
+  /** A project's name, or null for the instance-wide webhooks. */
+  project: WebhookScope;
   policyId: number;
   overlapHours: number;
 }) {

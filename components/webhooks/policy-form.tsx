@@ -27,9 +27,11 @@ import {
   type PolicyForForm,
   type PolicyFormValues,
 } from "@/lib/shared/policy-form";
+import { webhooksBase, type WebhookScope } from "@/lib/shared/webhook-scope";
 
 type Props = {
-  project: string;
+  /** A project's name, or null for the instance-wide webhooks. */
+  project: WebhookScope;
   /** present when editing */
   policyId?: number;
   initial: PolicyFormValues;
@@ -79,7 +81,7 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
   // Saved, but the network guard would refuse the address: said under the address field.
   const [addressWarning, setAddressWarning] = useState<string>();
   const formRef = useRef<HTMLFormElement>(null);
-  const base = `/projects/${encodeURIComponent(project)}/webhooks`;
+  const base = webhooksBase(project);
   const http = values.notifyType === "http";
   const typeInfo = NOTIFY_TYPE_INFO[values.notifyType];
   const formats = payloadFormatsOf(values.notifyType);
@@ -101,7 +103,8 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
   // The name is checked as it is typed (debounced): names are unique within the project. The answer
   // counts only while the field still holds the name it was about.
   const typedName = values.name.trim();
-  const nameTaken = typedName && takenName === typedName ? policyNameTakenMessage(typedName) : undefined;
+  const nameTaken =
+    typedName && takenName === typedName ? policyNameTakenMessage(typedName, project === null) : undefined;
   useEffect(() => {
     if (!typedName) return;
     let current = true;
@@ -251,7 +254,9 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
               aria-describedby={describedBy("name", allErrors)}
             />
             <FieldError field="name" errors={allErrors} />
-            <Hint field="name">Unique within the project.</Hint>
+            <Hint field="name">
+              {project === null ? "Unique among the instance-wide webhooks." : "Unique within the project."}
+            </Hint>
           </div>
           <div className="space-y-1 md:row-span-2">
             <label htmlFor={ids.description} className={labelClass}>
@@ -268,6 +273,27 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
             />
             <FieldError field="description" errors={errors} />
           </div>
+          {project === null && (
+            <div className="space-y-1">
+              <label htmlFor={ids.projectPattern} className={labelClass}>
+                Projects
+              </label>
+              <input
+                id={ids.projectPattern}
+                value={values.projectPattern}
+                onChange={(e) => set("projectPattern", e.target.value)}
+                placeholder="team-*"
+                className={`${inputClass} font-mono`}
+                aria-invalid={!!errors.projectPattern}
+                aria-describedby={describedBy("projectPattern", errors)}
+              />
+              <FieldError field="projectPattern" errors={errors} />
+              <Hint field="projectPattern">
+                A glob matched against the project name, for projects that exist now and those created later. Examples:{" "}
+                <code>team-*</code>, <code>{"{library,prod-*}"}</code>. Empty: every project.
+              </Hint>
+            </div>
+          )}
         </div>
       </Card>
 
@@ -559,15 +585,15 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
               id={ids.repositoryPattern}
               value={values.repositoryPattern}
               onChange={(e) => set("repositoryPattern", e.target.value)}
-              placeholder={`${project}/*`}
+              placeholder={`${project ?? "library"}/*`}
               className={`${inputClass} font-mono`}
               aria-invalid={!!errors.repositoryPattern}
               aria-describedby={describedBy("repositoryPattern", errors)}
             />
             <FieldError field="repositoryPattern" errors={errors} />
             <Hint field="repositoryPattern">
-              A glob matched against the full repository name. Examples: <code>{project}/alpine</code>,{" "}
-              <code>{project}/app-*</code>, <code>**/nginx</code>. Empty: every repository.
+              A glob matched against the full repository name. Examples: <code>{project ?? "library"}/alpine</code>,{" "}
+              <code>{project ?? "*"}/app-*</code>, <code>**/nginx</code>. Empty: every repository.
             </Hint>
           </div>
           <div className="space-y-1">

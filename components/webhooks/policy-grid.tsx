@@ -7,6 +7,7 @@ import { eventLabel, formatDateTime, NOTIFY_TYPE_LABELS } from "@/lib/shared/dis
 import type { PolicyRowView, TargetView } from "@/lib/shared/webhook-views";
 import { nextSort, type PolicySort, type PolicySortKey } from "@/lib/shared/search-params";
 import { Time } from "@/components/ui/time";
+import { webhooksBase, type WebhookScope } from "@/lib/shared/webhook-scope";
 
 function SortHeader({
   label,
@@ -44,7 +45,8 @@ export function TargetState({
   manage,
   compact = false,
 }: {
-  project: string;
+  /** A project's name, or null for the instance-wide webhooks. */
+  project: WebhookScope;
   policyId: number;
   target: TargetView;
   manage: boolean;
@@ -69,16 +71,18 @@ export function PolicyGrid({
   sort,
   q,
 }: {
-  project: string;
+  /** A project's name, or null for the instance-wide webhooks. */
+  project: WebhookScope;
   rows: PolicyRowView[];
   manage: boolean;
   sort: PolicySort;
   q?: string;
 }) {
-  const base = `/projects/${encodeURIComponent(project)}/webhooks`;
+  const base = webhooksBase(project);
   const head = [
     <SortHeader key="name" label="Name" sortKey="name" sort={sort} q={q} />,
     <SortHeader key="enabled" label="Status" sortKey="enabled" sort={sort} q={q} />,
+    ...(project === null ? ["Projects"] : []),
     "Notify type",
     "Payload format",
     "Endpoint URL",
@@ -100,6 +104,9 @@ export function PolicyGrid({
           <Td>
             <EnabledBadge enabled={p.enabled} />
           </Td>
+          {project === null && (
+            <Td className="text-xs">{p.projectPattern ? <code>{p.projectPattern}</code> : "Every project"}</Td>
+          )}
           <Td>{[...new Set(p.targets.map((t) => NOTIFY_TYPE_LABELS[t.type] ?? t.type))].join(", ")}</Td>
           <Td>
             {p.targets

@@ -6,9 +6,11 @@ import { EVENT_LABELS, EVENT_TYPES, type EventType } from "@/lib/shared/events";
 import { DEFAULT_CONTENT_TYPE, TEMPLATE_MAX_BYTES } from "@/lib/shared/payload-template";
 import { FORM_FIELD_IDS } from "@/lib/shared/policy-form";
 import { TEMPLATE_PRESETS, templatePreset } from "@/lib/shared/template-presets";
+import type { WebhookScope } from "@/lib/shared/webhook-scope";
 
 type Props = {
-  project: string;
+  /** A project's name, or null for the instance-wide webhooks. */
+  project: WebhookScope;
   template: string;
   contentType: string;
   onTemplate: (template: string) => void;

@@ -3,7 +3,14 @@ import { notFound } from "@/lib/errors";
 import { runAction, type ActionResult } from "@/lib/actions/result";
 import { parseInput } from "@/lib/api/input";
 import type { Actor } from "@/lib/auth/actor";
-import { requireProject, requireSystem, type ProjectAccess, type SystemAccess } from "@/lib/auth/access";
+import {
+  instanceWebhookAccess,
+  requireProject,
+  requireSystem,
+  type InstanceAccess,
+  type ProjectAccess,
+  type SystemAccess,
+} from "@/lib/auth/access";
 import type { ProjectPermission, SystemPermission } from "@/lib/auth/permissions";
 import { requireUserAction } from "@/lib/auth/session";
 import { rowIdSchema } from "@/lib/ids";
@@ -55,6 +62,30 @@ export function projectAction<P extends ProjectPermission, S extends z.ZodType, 
       const user = await requireUserAction();
       if (typeof project !== "string") throw notFound("project");
       const access = await requireProject(user, project, decl.permission);
+      input = parseInput(decl.input, decl.args(...args));
+      return body({ access, input: input as z.output<S> });
+    });
+    return result.ok ? { ...result, message: successMessage(decl as never, input) } : result;
+  };
+}
+
+/**
+ * A server action of the webhook pages, called as `(scope, ...args)`: a project's name (the
+ * permission is checked in that project, as projectAction does), or null for the instance-wide
+ * webhooks (system admins only).
+ */
+export function webhookAction<P extends ProjectPermission, S extends z.ZodType, A extends unknown[], O>(
+  decl: ActionDeclaration<S, A> & { permission: P },
+  body: (ctx: { access: ProjectAccess<P, UserActor> | InstanceAccess<P>; input: z.output<S> }) => Promise<O>,
+): (scope: string | null, ...args: A) => Promise<ActionResult<O>> {
+  return async (scope, ...args) => {
+    let input: z.output<S> | undefined;
+    const result = await runAction(async () => {
+      const user = await requireUserAction();
+      let access: ProjectAccess<P, UserActor> | InstanceAccess<P>;
+      if (scope === null) access = instanceWebhookAccess(requireSystem(user, "webhooks.instance"), decl.permission);
+      else if (typeof scope === "string") access = await requireProject(user, scope, decl.permission);
+      else throw notFound("project");
       input = parseInput(decl.input, decl.args(...args));
       return body({ access, input: input as z.output<S> });
     });

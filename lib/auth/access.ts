@@ -55,6 +55,45 @@ export class SystemAccess {
 }
 
 /**
+ * Proof that a system admin acts on the instance-wide webhooks: the shape of a ProjectAccess
+ * without a project, so the webhook services (policies, history, redelivery) serve both scopes.
+ * Issued from a SystemAccess only (instanceWebhookAccess).
+ */
+export class InstanceAccess<P extends ProjectPermission = ProjectPermission> {
+  readonly #issued = true;
+  readonly project = null;
+  readonly role = "sysadmin" as const;
+  constructor(
+    issuer: typeof ISSUER,
+    readonly actor: UserActor,
+    readonly permission: P,
+  ) {
+    if (issuer !== ISSUER || !this.#issued) throw new Error("an InstanceAccess is issued by lib/auth/access only");
+  }
+
+  /** A system admin may do everything here. */
+  can(_other: ProjectPermission): boolean {
+    return true;
+  }
+}
+
+/** Access to the webhooks of one project, or to the instance-wide ones (project null). */
+export type WebhookAccess<P extends ProjectPermission = ProjectPermission> = ProjectAccess<P> | InstanceAccess<P>;
+
+/** The instance-wide webhooks' access of a checked system admin. */
+export function instanceWebhookAccess<P extends ProjectPermission>(
+  system: SystemAccess,
+  permission: P,
+): InstanceAccess<P> {
+  return new InstanceAccess(ISSUER, system.actor, permission);
+}
+
+/** The project a webhook access acts in; null for the instance-wide webhooks. */
+export function webhookScopeId(access: WebhookAccess): number | null {
+  return access.project?.id ?? null;
+}
+
+/**
  * The projects an actor can see, as a `where` fragment: everything for a system admin, public
  * projects and memberships for a user, its own project for an API key. The project list, the
  * exact-name lookup and the permission check all use this one rule.

@@ -18,6 +18,8 @@ const ACTIONS: Record<ProjectPermission | SystemPermission, string> = {
   "project.create": "create projects",
   "users.manage": "manage users",
   "settings.manage": "change system settings",
+  "webhooks.instance": "manage instance-wide webhooks",
+  "webhook.coverage": "see which instance-wide webhooks cover this project",
 };
 
 const ROLES_PLURAL: Record<ProjectRole, string> = {

@@ -15,6 +15,8 @@ export const PROJECT_PERMISSIONS = {
   /** see that an auth header is set (masked) and the signing key metadata */
   "webhook.secrets": ["projectAdmin", "apiKey"],
   "events.send": ["projectAdmin", "apiKey"],
+  /** see which instance-wide webhooks cover the project: their names, event types and target types only */
+  "webhook.coverage": ["projectAdmin"],
   "apiKeys.manage": ["projectAdmin"],
   "project.delete": [],
 } as const satisfies Record<string, readonly (ProjectRole | "apiKey")[]>;
@@ -22,7 +24,7 @@ export const PROJECT_PERMISSIONS = {
 export type ProjectPermission = keyof typeof PROJECT_PERMISSIONS;
 
 /** Instance-wide permissions are the system admin's alone. */
-export const SYSTEM_PERMISSIONS = ["project.create", "users.manage", "settings.manage"] as const;
+export const SYSTEM_PERMISSIONS = ["project.create", "users.manage", "settings.manage", "webhooks.instance"] as const;
 export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
 
 export function roleAllows(role: ProjectRole | "apiKey" | undefined, permission: ProjectPermission): boolean {

@@ -248,6 +248,7 @@ function payloadFor(task: ClaimedTask, env: DeliveryEnv): RenderedPayload {
         requestId: event.requestId,
         projectId: policy.projectId,
         policyId: policy.id,
+        instanceWide: policy.instanceWide,
         executionId,
         externalUrl: env.externalUrl,
         projectName: policy.projectName,

@@ -36,7 +36,10 @@ export type ClaimedTask = {
     };
     policy: {
       id: number;
+      /** The event's project (an instance-wide policy has none of its own). */
       projectId: number;
+      /** An instance-wide policy: links point at the system admin's pages. */
+      instanceWide?: boolean;
       /** What a Custom payload template sees as project.name and policy.name. */
       projectName?: string;
       name?: string;
@@ -69,13 +72,13 @@ export async function loadClaimedTasks(
       e."vendorType", ev."id" AS "eventId", ev."type" AS "eventType", ev."occurAt", ev."operator", ev."requestId", ev."createdAt" AS "eventCreatedAt",
       w."type" AS "targetType", w."address", w."authHeaderEnc", w."skipCertVerify", w."payloadFormat",
       w."payloadTemplate", w."contentType", w."customHeadersEnc",
-      p."id" AS "policyId", p."projectId", p."name" AS "policyName", pr."name" AS "projectName", p."maxAttempts" AS "policyMaxAttempts", p."backoffBaseMs", p."backoffCapMs", p."timeoutMs"
+      p."id" AS "policyId", ev."projectId", p."projectId" IS NULL AS "instanceWide", p."name" AS "policyName", pr."name" AS "projectName", p."maxAttempts" AS "policyMaxAttempts", p."backoffBaseMs", p."backoffCapMs", p."timeoutMs"
     FROM "Task" t
     JOIN "Execution" e ON e."id" = t."executionId"
     JOIN "Event" ev ON ev."id" = e."eventId"
     JOIN "WebhookTarget" w ON w."id" = t."targetId"
     JOIN "WebhookPolicy" p ON p."id" = e."policyId"
-    JOIN "Project" pr ON pr."id" = p."projectId"
+    JOIN "Project" pr ON pr."id" = ev."projectId"
     WHERE t."id" IN (${Prisma.join(ids)})`);
   const eventData = new Map<number, string>();
   const missing: number[] = [];
@@ -150,6 +153,7 @@ export async function loadClaimedTasks(
       policy: {
         id: int(r.policyId),
         projectId: int(r.projectId),
+        instanceWide: bool(r.instanceWide),
         projectName: String(r.projectName),
         name: String(r.policyName),
         maxAttempts: intOrNull(r.policyMaxAttempts),

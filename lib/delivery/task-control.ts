@@ -1,5 +1,5 @@
 import { actorName } from "@/lib/auth/actor";
-import type { ProjectAccess } from "@/lib/auth/access";
+import type { WebhookAccess } from "@/lib/auth/access";
 import { notFound } from "@/lib/errors";
 import { getDb, type Tx } from "@/lib/db/client";
 import { notifyWorkers } from "@/lib/db/wakeup";
@@ -8,8 +8,8 @@ import { Prisma } from "@/lib/db/sql";
 import { storableText } from "@/lib/db/text";
 import { redeliver, stop, type StopScope } from "@/lib/delivery/task-state";
 
-/** Stopping and redelivering: webhook.manage in the policy's project, checked by the caller's wrapper. */
-type ManageAccess = ProjectAccess<"webhook.manage">;
+/** Stopping and redelivering: webhook.manage in the policy's project (or instance-wide), checked by the caller's wrapper. */
+type ManageAccess = WebhookAccess<"webhook.manage">;
 
 /**
  * Stops every pending or running task in `scope`, with a log line saying why (the state

@@ -8,6 +8,7 @@ import { eventSearchFields } from "@/lib/events/search-fields";
 import type { HarborEvent } from "@/lib/shared/events";
 import { compileGlob, globMatch, GlobSyntaxError, MatchStepsExceeded, StepBudget, type Glob } from "@/lib/shared/glob";
 import { policyEventTypes } from "@/lib/policies/service";
+import { projectPatternMatches } from "@/lib/policies/project-pattern";
 import { deliverySwitch } from "@/lib/settings/settings";
 
 export type EventSource = "registry" | "api" | "test";
@@ -195,21 +196,29 @@ type CandidateTarget = {
   maxAttempts: number | null;
 };
 
-/** Active targets of the project's enabled policies (or of one policy, for a test event), in one query. */
+/**
+ * Active targets of the enabled policies an event of the project reaches (or of one policy, for a
+ * test event), in one query: the project's own and the instance-wide ones whose project pattern
+ * matches its name. The answer is kept per configuration version, and renaming a project or
+ * changing a pattern bumps that version, so the match is made once per project and version.
+ */
 async function candidateTargets(projectId: number, onlyPolicyId?: number): Promise<CandidateTarget[]> {
   const which = onlyPolicyId ? Prisma.sql`p."id" = ${onlyPolicyId}` : Prisma.sql`p."enabled" = TRUE`;
   const rows = await rawQuery(Prisma.sql`
-    SELECT p."id" AS "policyId", w."id" AS "targetId", w."type" AS "targetType", p."eventTypes", p."repoPattern", p."tagPattern", p."maxAttempts"
+    SELECT p."id" AS "policyId", w."id" AS "targetId", w."type" AS "targetType", p."eventTypes", p."repoPattern", p."tagPattern", p."maxAttempts",
+      p."projectPattern", (SELECT pr."name" FROM "Project" pr WHERE pr."id" = ${projectId}) AS "projectName"
     FROM "WebhookPolicy" p JOIN "WebhookTarget" w ON w."policyId" = p."id"
-    WHERE p."projectId" = ${projectId} AND ${which} AND w."status" = 'active'
+    WHERE (p."projectId" = ${projectId} OR (p."projectId" IS NULL AND p."kind" = 'policy')) AND ${which} AND w."status" = 'active'
     ORDER BY p."id", w."position"`);
-  return rows.map((r) => ({
-    policyId: Number(r.policyId),
-    targetId: Number(r.targetId),
-    targetType: String(r.targetType),
-    eventTypes: String(r.eventTypes),
-    repoPattern: (r.repoPattern as string | null) ?? null,
-    tagPattern: (r.tagPattern as string | null) ?? null,
-    maxAttempts: r.maxAttempts === null || r.maxAttempts === undefined ? null : Number(r.maxAttempts),
-  }));
+  return rows
+    .filter((r) => projectPatternMatches(r.projectPattern as string | null, r.projectName as string | null))
+    .map((r) => ({
+      policyId: Number(r.policyId),
+      targetId: Number(r.targetId),
+      targetType: String(r.targetType),
+      eventTypes: String(r.eventTypes),
+      repoPattern: (r.repoPattern as string | null) ?? null,
+      tagPattern: (r.tagPattern as string | null) ?? null,
+      maxAttempts: r.maxAttempts === null || r.maxAttempts === undefined ? null : Number(r.maxAttempts),
+    }));
 }

@@ -30,6 +30,8 @@ export type ChatContext = {
   externalUrl?: string;
   projectId: number;
   policyId: number;
+  /** An instance-wide policy: its pages are the system admin's (/admin/webhooks). */
+  instanceWide?: boolean;
   executionId?: number;
 };
 
@@ -64,7 +66,9 @@ export function executionLink(ctx: ChatContext): string | undefined {
   }
   if (base.protocol !== "http:" && base.protocol !== "https:") return undefined;
   const root = `${base.origin}${base.pathname.replace(/\/+$/, "")}`;
-  const policy = `${root}/projects/${ctx.projectId}/webhooks/${ctx.policyId}`;
+  const policy = ctx.instanceWide
+    ? `${root}/admin/webhooks/${ctx.policyId}`
+    : `${root}/projects/${ctx.projectId}/webhooks/${ctx.policyId}`;
   return ctx.executionId === undefined ? policy : `${policy}/executions/${ctx.executionId}`;
 }
 

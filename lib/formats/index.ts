@@ -25,6 +25,8 @@ export type RenderedPayload = { body: string; contentType: string };
 export type RenderContext = CloudEventContext & {
   executionId?: number;
   externalUrl?: string;
+  /** An instance-wide policy (links point at the system admin's pages). */
+  instanceWide?: boolean;
   projectName?: string;
   policyName?: string;
 };

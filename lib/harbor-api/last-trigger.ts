@@ -6,7 +6,7 @@ import { harborTime } from "@/lib/harbor-api/mappers";
  * Harbor's `GET /projects/{p}/webhook/lasttrigger`: one entry per policy and event type it
  * subscribes to, with the time that event type last triggered the policy (the zero time if never).
  */
-export async function harborLastTriggers(projectId: number) {
+export async function harborLastTriggers(projectId: number | null) {
   const db = await getDb();
   const policies = await db.webhookPolicy.findMany({
     where: { projectId, kind: "policy" },

@@ -19,7 +19,7 @@ import { findPolicy, listPolicies } from "@/lib/policies/service";
 
 export const POLICY_SORT_FIELDS = ["name", "creation_time", "update_time", "enabled", "id"] as const;
 
-export async function policyPage(projectId: number, params: URLSearchParams) {
+export async function policyPage(projectId: number | null, params: URLSearchParams) {
   const paging = parsePaging(params);
   const terms = parseQuery(params.get("q"));
   checkQuery(terms, { name: ["exact", "fuzzy"] });

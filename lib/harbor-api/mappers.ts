@@ -106,7 +106,7 @@ export function toHarborApiKey(k: {
   };
 }
 
-type EventRow = { type: string; occurAt: number | bigint; operator: string; eventData: string };
+type EventRow = { projectId: number; type: string; occurAt: number | bigint; operator: string; eventData: string };
 
 /** The event as its Default payload (Harbor keeps the payload it sent in `extra_attrs.payload`). */
 export function defaultPayloadOf(event: EventRow): string {
@@ -146,7 +146,7 @@ export function toHarborExecution(e: {
     status_message: e.statusMessage,
     metrics: taskMetrics(e.tasks),
     trigger: e.trigger,
-    extra_attrs: { event_type: e.eventType, payload: defaultPayloadOf(e.event) },
+    extra_attrs: { event_type: e.eventType, project_id: e.event.projectId, payload: defaultPayloadOf(e.event) },
     start_time: harborTime(e.startTime),
     end_time: harborTime(e.endTime),
   };

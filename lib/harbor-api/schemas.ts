@@ -36,7 +36,11 @@ export const harborPolicySchema = z.strictObject({
   id: z.number().int(),
   name: z.string(),
   description: z.string(),
-  project_id: z.number().int(),
+  project_id: z.number().int().describe("0 for an instance-wide policy"),
+  project_pattern: z
+    .string()
+    .optional()
+    .describe("Our extension, instance-wide policies only: glob on the project name; empty = every project"),
   targets: z.array(harborTargetSchema),
   event_types: z.array(z.enum(EVENT_TYPES)),
   creator: z.string(),
@@ -85,6 +89,10 @@ export const harborExecutionSchema = z.strictObject({
   trigger: z.enum(["EVENT", "MANUAL"]),
   extra_attrs: z.strictObject({
     event_type: z.enum(EVENT_TYPES),
+    project_id: z
+      .number()
+      .int()
+      .describe("Our extension: the project whose event this is (for an instance-wide policy, any project)"),
     payload: z.string().describe("The Default payload, as JSON text"),
   }),
   start_time: time,
@@ -143,6 +151,13 @@ export const harborLastTriggerSchema = z.strictObject({
   creation_time: time,
   last_trigger_time: time,
   event_type: z.enum(EVENT_TYPES),
+});
+
+export const harborInstanceCoverageSchema = z.strictObject({
+  name: z.string(),
+  enabled: z.boolean(),
+  event_types: z.array(z.enum(EVENT_TYPES)),
+  target_types: z.array(z.enum(NOTIFY_TYPES)).describe("The notify types of its targets; never their addresses"),
 });
 
 export const harborProjectSchema = z.strictObject({

@@ -44,7 +44,11 @@ export type ExecutionFilter = {
  */
 const EVENT_SEARCH_COLUMNS = ["repository", "tag", "digest", "operator"] as const;
 
-function executionWhere(policyId: number, f: ExecutionFilter): Prisma.Sql {
+/**
+ * `instanceWide`: the policy has no project, its executions are of events of any project, so the
+ * event filter looks at each execution's own event instead of one project's index range.
+ */
+function executionWhere(policyId: number, f: ExecutionFilter, instanceWide = false): Prisma.Sql {
   const conditions: Condition<ExecutionColumn>[] = [{ column: "policyId", op: "eq", value: policyId }];
   if (f.status) conditions.push({ column: "status", op: "eq", value: f.status });
   if (f.eventType) conditions.push({ column: "eventType", op: "eq", value: f.eventType });
@@ -55,7 +59,11 @@ function executionWhere(policyId: number, f: ExecutionFilter): Prisma.Sql {
   const eventMatches = EVENT_SEARCH_COLUMNS.flatMap((c) =>
     f[c] === undefined ? [] : [Prisma.sql`"ev".${Prisma.raw(`"${c}"`)} = ${f[c]}`],
   );
-  if (eventMatches.length) {
+  if (eventMatches.length && instanceWide) {
+    parts.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM "Event" "ev" WHERE "ev"."id" = "eventId" AND ${Prisma.join(eventMatches, " AND ")})`,
+    );
+  } else if (eventMatches.length) {
     // The policy's project is a constant of the query (the policy is the caller's, in its project).
     parts.push(Prisma.sql`"eventId" IN (SELECT "ev"."id" FROM "Event" "ev" WHERE "ev"."projectId" =
       (SELECT "pp"."projectId" FROM "WebhookPolicy" "pp" WHERE "pp"."id" = ${policyId}) AND ${Prisma.join(eventMatches, " AND ")})`);
@@ -73,7 +81,7 @@ function executionWhere(policyId: number, f: ExecutionFilter): Prisma.Sql {
  */
 export async function listExecutions(policyId: number, opts: { page: number; pageSize: number } & ExecutionFilter) {
   const db = await getDb();
-  const where = executionWhere(policyId, opts);
+  const where = executionWhere(policyId, opts, await isInstanceWide(policyId));
   const order = orderSql(EXECUTION_COLUMNS, opts.orderBy?.length ? opts.orderBy : [{ column: "id", desc: true }]);
   const [total, page] = await Promise.all([
     countExecutions(where),
@@ -82,6 +90,13 @@ export async function listExecutions(policyId: number, opts: { page: number; pag
   ]);
   const rows = await executionsWithRelations(page.map((r) => Number(r.id)));
   return { total, items: rows };
+}
+
+/** Whether the policy is instance-wide (no project of its own). */
+async function isInstanceWide(policyId: number): Promise<boolean> {
+  const db = await getDb();
+  const policy = await db.webhookPolicy.findUnique({ where: { id: policyId }, select: { projectId: true } });
+  return policy !== null && policy.projectId === null;
 }
 
 const TARGET_SUMMARY = { id: true, type: true, address: true, payloadFormat: true } as const;

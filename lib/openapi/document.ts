@@ -38,6 +38,7 @@ import {
   harborExecutionSchema,
   harborKeyRotationSchema,
   harborLastTriggerSchema,
+  harborInstanceCoverageSchema,
   harborMemberSchema,
   harborPolicyCreatedSchema,
   harborPolicySchema,
@@ -151,6 +152,7 @@ const RESPONSE_SCHEMAS = {
   HarborWebhookEvents: harborWebhookEventsSchema,
   HarborWebhookJob: harborWebhookJobSchema,
   HarborLastTrigger: harborLastTriggerSchema,
+  HarborInstanceCoverage: harborInstanceCoverageSchema,
   HarborProject: harborProjectSchema,
   HarborMember: harborMemberSchema,
   HarborUser: harborUserSchema,
@@ -425,6 +427,40 @@ const sortFields = (fields: Record<string, string>) =>
     .map((f) => `\`${f}\``)
     .join(", ");
 
+/**
+ * /api/v2.0/system/webhook/…: the project webhook API's policy, history, lasttrigger and events
+ * operations without the project (the routes share their handlers, lib/harbor-api/webhook-handlers.ts).
+ * System admins only: HTTP Basic or the session; an API key belongs to one project.
+ */
+function instanceWebhookPaths(projectPaths: OpenApiDocument["paths"]): OpenApiDocument["paths"] {
+  const from = "/api/v2.0/projects/{project_name_or_id}/webhook/";
+  const shared = ["policies", "lasttrigger", "events"];
+  const isProjectParam = (p: unknown) =>
+    typeof p === "object" && p !== null && "$ref" in p && String(p.$ref).endsWith("/ProjectNameOrId");
+  const paths: OpenApiDocument["paths"] = {};
+  for (const [path, item] of Object.entries(projectPaths)) {
+    const rest = path.slice(from.length);
+    if (!path.startsWith(from) || !shared.some((s) => rest === s || rest.startsWith(`${s}/`))) continue;
+    paths[`/api/v2.0/system/webhook/${rest}`] = Object.fromEntries(
+      Object.entries(item).map(([method, op]) => [
+        method,
+        {
+          ...op,
+          operationId: `Instance${op.operationId.replace(/OfProject$/, "")}`,
+          summary: `${op.summary} (instance-wide)`,
+          tags: ["Instance-wide webhook API"],
+          security: INSTANCE_AUTH,
+          parameters: op.parameters?.filter((p) => !isProjectParam(p)),
+          responses: { ...op.responses, ...H403_SYSTEM },
+        },
+      ]),
+    );
+  }
+  return paths;
+}
+const H403_SYSTEM = { 403: harborError("Not a system admin") };
+const INSTANCE_AUTH: Record<string, string[]>[] = [{ BasicAuth: [] }, { Session: [] }];
+
 function harborPaths(): OpenApiDocument["paths"] {
   const base = "/api/v2.0/projects/{project_name_or_id}";
   const policy = `${base}/webhook/policies/{webhook_policy_id}`;
@@ -654,6 +690,24 @@ function harborPaths(): OpenApiDocument["paths"] {
           },
         ],
         responses: { 200: paged("HarborWebhookJob", "Webhook jobs."), ...H400, ...H401, ...H403, ...H404 },
+      }),
+    },
+    [`${base}/webhook/instance-policies`]: {
+      get: harborOp({
+        operationId: "ListInstanceWebhooksCoveringProject",
+        summary: "Instance-wide webhooks that cover the project",
+        description:
+          "Our extension, read-only for the project's admins: the name, enabled state, event types and notify types of each instance-wide webhook whose `project_pattern` takes in this project. No addresses, no secrets.",
+        parameters: [P],
+        responses: {
+          200: {
+            description: "The covering instance-wide webhooks, by name.",
+            content: json({ type: "array", items: ref("HarborInstanceCoverage") }),
+          },
+          ...H401,
+          ...H403,
+          ...H404,
+        },
       }),
     },
     [`${base}/webhook/lasttrigger`]: {
@@ -1043,11 +1097,16 @@ export function openApiDocument(): OpenApiDocument {
           "Harbor API v2.0's webhook routes: tools that speak Harbor's API (Terraform, harbor-cli) work against them.",
       },
       {
+        name: "Instance-wide webhook API",
+        description:
+          "The Harbor webhook API's policies, history and redelivery without a project: webhooks a system admin keeps for the events of every project, present and future, or of the projects whose names match `project_pattern`. System admins only.",
+      },
+      {
         name: "Harbor projects, members, users and API keys",
         description: "Enough of Harbor's API to script a whole set-up.",
       },
     ],
-    paths: addExamples({ ...v1Paths(), ...harborPaths() }, parts.schemas),
+    paths: addExamples({ ...v1Paths(), ...harborPaths(), ...instanceWebhookPaths(harborPaths()) }, parts.schemas),
     components: parts,
   };
   return cached;

@@ -1,6 +1,6 @@
 import { AppError, invalid, notFound } from "@/lib/errors";
 import { actorName } from "@/lib/auth/actor";
-import type { ProjectAccess } from "@/lib/auth/access";
+import { webhookScopeId, type WebhookAccess } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb, type Tx } from "@/lib/db/client";
@@ -22,18 +22,21 @@ import { cancelPendingTasks } from "@/lib/delivery/task-control";
 import { keptCustomHeaders } from "@/lib/delivery/custom-headers";
 import { nameLookAlikeKey, normalizeName } from "@/lib/shared/unicode";
 
-/** Changing a project's webhooks: the access its route or action was checked for. */
-export type WebhookManageAccess = ProjectAccess<"webhook.manage">;
+/** Changing a project's webhooks (or the instance-wide ones): the access its route or action was checked for. */
+export type WebhookManageAccess = WebhookAccess<"webhook.manage">;
 /** Rotating a signing key: webhook.manage (Harbor API, UI) or webhook.secrets (/v1). */
-export type SigningKeyAccess = ProjectAccess<"webhook.manage" | "webhook.secrets">;
+export type SigningKeyAccess = WebhookAccess<"webhook.manage" | "webhook.secrets">;
 
 export type PolicyWithTargets = NonNullable<Awaited<ReturnType<typeof findPolicy>>>;
 
 const include = { targets: { orderBy: { position: "asc" as const } } };
 
-/** A policy of this project (never another project's: the project is part of the lookup). */
+/**
+ * A policy of this project (never another project's: the project is part of the lookup); projectId
+ * null: an instance-wide policy.
+ */
 export async function findPolicy(
-  projectId: number,
+  projectId: number | null,
   policyId: number,
   kind: "policy" | "destination" | "any" = "policy",
 ) {
@@ -45,7 +48,7 @@ export async function findPolicy(
   });
 }
 
-export async function getPolicyOrThrow(projectId: number, policyId: number) {
+export async function getPolicyOrThrow(projectId: number | null, policyId: number) {
   const policy = await findPolicy(projectId, policyId);
   if (!policy) throw notFound("webhook policy");
   return policy;
@@ -58,7 +61,7 @@ export async function getPolicyOrThrow(projectId: number, policyId: number) {
  */
 async function samePolicyName(
   db: Pick<Tx, "webhookPolicy">,
-  projectId: number,
+  projectId: number | null,
   name: string,
   exceptId?: number,
 ): Promise<string | undefined> {
@@ -70,18 +73,20 @@ async function samePolicyName(
   return names.find((p) => nameLookAlikeKey(p.name) === key)?.name;
 }
 
-async function assertNameFree(tx: Tx, projectId: number, name: string, exceptId?: number) {
+async function assertNameFree(tx: Tx, projectId: number | null, name: string, exceptId?: number) {
   const clash = await samePolicyName(tx, projectId, name, exceptId);
-  if (clash !== undefined) throw new AppError("conflict", policyNameTakenMessage(clash), "name");
+  if (clash !== undefined) throw new AppError("conflict", policyNameTakenMessage(clash, projectId === null), "name");
 }
 
-export async function isPolicyNameTaken(projectId: number, name: string, exceptId?: number): Promise<boolean> {
+export async function isPolicyNameTaken(projectId: number | null, name: string, exceptId?: number): Promise<boolean> {
   const db = await getDb();
   return (await samePolicyName(db, projectId, normalizeName(name.trim()), exceptId)) !== undefined;
 }
 
-function policyColumns(input: PolicyInput) {
+function policyColumns(input: PolicyInput, scope: number | null) {
   return {
+    // Only instance-wide policies are narrowed by project name; a project's own policy has none.
+    projectPattern: scope === null ? input.project_pattern || null : null,
     name: input.name,
     description: input.description,
     enabled: input.enabled,
@@ -210,14 +215,15 @@ export async function insertPolicy(
   extras: PolicyExtras = {},
 ) {
   const signingSecret = generateSigningSecret();
-  if (kind === "policy") await assertNameFree(tx, project.id, input.name);
+  const scope = project?.id ?? null;
+  if (kind === "policy") await assertNameFree(tx, scope, input.name);
   const policy = await tx.webhookPolicy.create({
     data: {
-      ...policyColumns(input),
+      ...policyColumns(input, scope),
       ...extras,
       kind,
       publicId: publicPolicyId(kind === "destination" ? "dest" : "pol"),
-      projectId: project.id,
+      projectId: scope,
       creator: actorName(actor),
       targets: { create: targetRows(input) },
       signingKeys: { create: { secretEnc: encryptSecret(signingSecret) } },
@@ -227,7 +233,7 @@ export async function insertPolicy(
   await recordAudit(tx, actor, `${kind}.create`, {
     type: kind,
     id: policy.id,
-    projectId: project.id,
+    projectId: scope,
     detail: policy.name,
   });
   return { policy, signingSecret };
@@ -249,7 +255,8 @@ export async function applyPolicyUpdate(
 ) {
   const policyId = existing.id;
   const kind = existing.kind as PolicyKind;
-  if (kind === "policy") await assertNameFree(tx, project.id, input.name, policyId);
+  const scope = project?.id ?? null;
+  if (kind === "policy") await assertNameFree(tx, scope, input.name, policyId);
   const rows = targetRows(input, existing.targets);
   await tx.webhookTarget.deleteMany({ where: { policyId, position: { gte: rows.length } } });
   for (const row of rows) {
@@ -259,13 +266,13 @@ export async function applyPolicyUpdate(
   }
   const updated = await tx.webhookPolicy.update({
     where: { id: policyId },
-    data: { ...policyColumns(input), ...extras },
+    data: { ...policyColumns(input, scope), ...extras },
     include,
   });
   await recordAudit(tx, actor, `${kind}.update`, {
     type: kind,
     id: policyId,
-    projectId: project.id,
+    projectId: scope,
     detail: updated.name,
   });
   return updated;
@@ -273,27 +280,31 @@ export async function applyPolicyUpdate(
 
 /** Replaces a policy's fields and targets (Harbor's PUT). */
 export async function updatePolicy(access: WebhookManageAccess, policyId: number, input: PolicyInput) {
-  const existing = await getPolicyOrThrow(access.project.id, policyId);
+  const existing = await getPolicyOrThrow(webhookScopeId(access), policyId);
   const db = await getDb();
   return db.$transaction((tx) => applyPolicyUpdate(tx, access, existing, input));
 }
 
-export async function setPolicyEnabled({ actor, project }: WebhookManageAccess, policyId: number, enabled: boolean) {
-  await getPolicyOrThrow(project.id, policyId);
+export async function setPolicyEnabled(access: WebhookManageAccess, policyId: number, enabled: boolean) {
+  const { actor } = access;
+  const scope = webhookScopeId(access);
+  await getPolicyOrThrow(scope, policyId);
   const db = await getDb();
   await db.$transaction(async (tx) => {
     await tx.webhookPolicy.update({ where: { id: policyId }, data: { enabled } });
     await recordAudit(tx, actor, enabled ? "policy.enable" : "policy.disable", {
       type: "policy",
       id: policyId,
-      projectId: project.id,
+      projectId: scope,
     });
   });
 }
 
 /** Resumes a paused target (after an automatic pause or a 410). */
-export async function resumeTarget({ actor, project }: WebhookManageAccess, policyId: number, targetId: number) {
-  const policy = await findPolicy(project.id, policyId, "any");
+export async function resumeTarget(access: WebhookManageAccess, policyId: number, targetId: number) {
+  const { actor } = access;
+  const scope = webhookScopeId(access);
+  const policy = await findPolicy(scope, policyId, "any");
   const target = policy?.targets.find((t) => t.id === targetId);
   if (!target) throw notFound("target");
   const db = await getDb();
@@ -302,17 +313,19 @@ export async function resumeTarget({ actor, project }: WebhookManageAccess, poli
       where: { id: targetId },
       data: { status: "active", pausedReason: null, pausedAt: null, consecutiveFailures: 0, firstFailureAt: null },
     });
-    await recordAudit(tx, actor, "target.resume", { type: "target", id: targetId, projectId: project.id });
+    await recordAudit(tx, actor, "target.resume", { type: "target", id: targetId, projectId: scope });
   });
 }
 
 /** Deletes a policy; its pending deliveries are stopped first, so nothing is sent after this. */
 export async function deletePolicy(
-  { actor, project }: WebhookManageAccess,
+  access: WebhookManageAccess,
   policyId: number,
   kind: "policy" | "destination" = "policy",
 ) {
-  const policy = await findPolicy(project.id, policyId, kind);
+  const { actor } = access;
+  const scope = webhookScopeId(access);
+  const policy = await findPolicy(scope, policyId, kind);
   if (!policy) throw notFound(kind === "policy" ? "webhook policy" : "destination");
   const db = await getDb();
   await db.$transaction(async (tx) => {
@@ -321,7 +334,7 @@ export async function deletePolicy(
     await recordAudit(tx, actor, `${kind}.delete`, {
       type: kind,
       id: policyId,
-      projectId: project.id,
+      projectId: scope,
       detail: policy.name,
     });
   });
@@ -332,11 +345,13 @@ export async function deletePolicy(
  * switch without dropping deliveries.
  */
 export async function rotateSigningKey(
-  { actor, project }: SigningKeyAccess,
+  access: SigningKeyAccess,
   policyId: number,
   kind: "policy" | "destination" = "policy",
 ) {
-  const policy = await findPolicy(project.id, policyId, kind);
+  const { actor } = access;
+  const scope = webhookScopeId(access);
+  const policy = await findPolicy(scope, policyId, kind);
   if (!policy) throw notFound(kind === "policy" ? "webhook policy" : "destination");
   const settings = await getSettings();
   const db = await getDb();
@@ -348,7 +363,7 @@ export async function rotateSigningKey(
       data: { expiresAt },
     });
     await tx.signingKey.create({ data: { policyId, secretEnc: encryptSecret(secret) } });
-    await recordAudit(tx, actor, "signing_key.rotate", { type: kind, id: policyId, projectId: project.id });
+    await recordAudit(tx, actor, "signing_key.rotate", { type: kind, id: policyId, projectId: scope });
   });
   return { signingSecret: secret, previousKeysExpireAt: expiresAt };
 }
@@ -364,7 +379,7 @@ export function policyEventTypes(policy: { eventTypes: string }): string[] {
 
 /** Lists a project's policies with paging, name filter and sort (Harbor's `q=name=~x`, `sort=-creation_time`). */
 export async function listPolicies(
-  projectId: number,
+  projectId: number | null,
   opts: { page: number; pageSize: number; name?: string; sort?: string },
 ) {
   const db = await getDb();
@@ -397,7 +412,7 @@ export type TargetWarning = { field: string; message: string };
  * saving it, in words for their role, before the first event fails.
  */
 export async function targetWarnings(
-  access: ProjectAccess,
+  access: WebhookAccess,
   targets: readonly { address: string }[],
   opts: { resolve?: ResolveAll; timeoutMs?: number } = {},
 ): Promise<TargetWarning[]> {

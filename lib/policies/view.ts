@@ -14,7 +14,9 @@ export function toHarborPolicy(policy: PolicyWithTargets, opts: { showSecretsMas
     id: policy.id,
     name: policy.name,
     description: policy.description,
-    project_id: policy.projectId,
+    // Harbor's id of no project: an instance-wide policy (its project_pattern says which projects).
+    project_id: policy.projectId ?? 0,
+    ...(policy.projectId === null ? { project_pattern: policy.projectPattern ?? "" } : {}),
     targets: policy.targets.map((t) => ({
       type: t.type,
       address: opts.showSecretsMasked ? t.address : maskSecretUrl(t.address),

@@ -43,6 +43,8 @@ export type PolicyFormValues = {
   verifyCert: boolean;
   repositoryPattern: string;
   tagPattern: string;
+  /** an instance-wide webhook's projects: a glob on the project name; "" = every project */
+  projectPattern: string;
   /** retry override; "" = system default. Seconds in the form, milliseconds in the API. */
   maxAttempts: string;
   backoffSeconds: string;
@@ -55,6 +57,7 @@ export type PolicyFormValues = {
 export const FORM_FIELD_IDS = {
   name: "policy-name",
   description: "policy-description",
+  projectPattern: "policy-project-pattern",
   notifyType: "policy-notify-type",
   payloadFormat: "policy-payload-format",
   payloadTemplate: "policy-payload-template",
@@ -92,6 +95,7 @@ export function emptyPolicyForm(): PolicyFormValues {
     verifyCert: true,
     repositoryPattern: "",
     tagPattern: "",
+    projectPattern: "",
     maxAttempts: "",
     backoffSeconds: "",
     timeoutSeconds: "",
@@ -116,6 +120,7 @@ export type PolicyForForm = {
   }[];
   repository_pattern: string;
   tag_pattern: string;
+  project_pattern?: string;
   retry_policy: { max_attempts?: number; backoff_base_ms?: number; backoff_cap_ms?: number; timeout_ms?: number };
 };
 
@@ -142,6 +147,7 @@ export function policyToFormValues(policy: PolicyForForm): PolicyFormValues {
     verifyCert: t ? !t.skip_cert_verify : true,
     repositoryPattern: policy.repository_pattern,
     tagPattern: policy.tag_pattern,
+    projectPattern: policy.project_pattern ?? "",
     maxAttempts: policy.retry_policy.max_attempts === undefined ? "" : String(policy.retry_policy.max_attempts),
     backoffSeconds: msToSeconds(policy.retry_policy.backoff_base_ms),
     timeoutSeconds: msToSeconds(policy.retry_policy.timeout_ms),
@@ -220,6 +226,8 @@ export function formToPolicyInput(values: PolicyFormValues, extraTargets: Policy
     ],
     repository_pattern: values.repositoryPattern,
     tag_pattern: values.tagPattern,
+    // A project's own policy ignores it (the field is shown for instance-wide webhooks only).
+    project_pattern: values.projectPattern,
     retry_policy: Object.keys(retryPolicy).length > 0 ? retryPolicy : null,
   };
 }
@@ -239,6 +247,8 @@ export function fieldForPath(path: string | undefined): FormField | undefined {
       return "repositoryPattern";
     case "tag_pattern":
       return "tagPattern";
+    case "project_pattern":
+      return "projectPattern";
     case "retry_policy":
       return parts[1] === "max_attempts"
         ? "maxAttempts"

@@ -233,9 +233,12 @@ const globPattern = z
 
 export const POLICY_NAME_MAX = 256;
 
-/** Policy names are unique within a project: said by the service, and by the form as the name is typed. */
-export const policyNameTakenMessage = (name: string) =>
-  `A webhook named "${name}" already exists in this project. Choose another name.`;
+/**
+ * Policy names are unique within a project (and among the instance-wide webhooks): said by the
+ * service, and by the form as the name is typed.
+ */
+export const policyNameTakenMessage = (name: string, instanceWide = false) =>
+  `A webhook named "${name}" already exists ${instanceWide ? "among the instance-wide webhooks" : "in this project"}. Choose another name.`;
 
 /** The one policy input: Harbor's JSON field names, plus our filters and retry override. */
 export const policyInputSchema = z.object({
@@ -256,6 +259,9 @@ export const policyInputSchema = z.object({
     .max(10, "Use at most 10 targets."),
   repository_pattern: globPattern,
   tag_pattern: globPattern,
+  project_pattern: globPattern.describe(
+    "Instance-wide policies only (a project's policy ignores it): a glob on the project name, for projects that exist now and those created later. Empty or null: every project.",
+  ),
   retry_policy: retryPolicySchema.nullish(),
 });
 

@@ -2,6 +2,8 @@
  * What the webhook and settings pages hand their components: the loaders (server) return these
  * shapes, the components (browser) render them, so neither side imports the other.
  */
+import type { EventType } from "@/lib/shared/events";
+import type { ExecutionFilters, PolicySort } from "@/lib/shared/search-params";
 
 /** A policy's target as the pages show it (no secrets). payloadFormat is "" for Slack targets. */
 export type TargetView = {
@@ -34,7 +36,15 @@ export type PolicyRowView = {
   eventTypes: string[];
   targets: TargetView[];
   last: LastDeliveryView | null;
+  /** Instance-wide webhooks only: the projects it covers (a glob; null = every project). */
+  projectPattern?: string | null;
 };
+
+/**
+ * An instance-wide webhook that covers a project, as its admins see it: no addresses, no secrets
+ * (GET …/webhook/instance-policies and the project's webhooks page).
+ */
+export type InstanceCoverage = { name: string; enabled: boolean; event_types: string[]; target_types: string[] };
 
 /** The system settings as the settings form edits them (the registry token only as "set or not"). */
 export type SettingsView = {
@@ -56,4 +66,131 @@ export type SettingsView = {
   smtpFrom: string;
   smtpPasswordSet: boolean;
   updatedAt: Date;
+};
+
+/** Which webhooks a list shows, and how (the project and instance-wide lists share it). */
+export type WebhookListView = {
+  rows: PolicyRowView[];
+  manage: boolean;
+  total: number;
+  page: number;
+  pageSize: number;
+  q?: string;
+  sort: PolicySort;
+};
+
+/** One row of a policy's executions. */
+export type ExecutionRowView = {
+  id: number;
+  /** the target's notify type (http, slack, teams, …) */
+  targetType: string;
+  status: string;
+  statusMessage: string;
+  eventType: string;
+  trigger: string;
+  startTime: Date;
+  endTime: Date | null;
+  /** the run count in words: "3 of 4 attempts", "1 attempt (not retried: …)", "redelivered: attempt 5 (4 before)" */
+  attempts: string;
+  payload: string;
+  /** `projectName`: the project whose event it is (any project, for an instance-wide webhook). */
+  event: { id: number; projectName: string; repository: string | null; tag: string | null; digest: string | null };
+};
+
+/** A webhook's page: its settings, signing key metadata and a page of its executions. */
+export type PolicyDetailView = {
+  manage: boolean;
+  policy: {
+    id: number;
+    name: string;
+    description: string;
+    enabled: boolean;
+    creator: string;
+    createdAt: Date;
+    updatedAt: Date;
+    eventTypes: string[];
+    repoPattern: string | null;
+    tagPattern: string | null;
+    /** an instance-wide webhook, and the projects it covers (null = every project) */
+    instanceWide: boolean;
+    projectPattern: string | null;
+    retry: {
+      maxAttempts: number;
+      maxAttemptsOverridden: boolean;
+      timeoutMs: number;
+      timeoutOverridden: boolean;
+      backoffBaseMs: number | null;
+    };
+    targets: (TargetView & { skipCertVerify: boolean; authHeaderSet?: boolean })[];
+  };
+  signing: { currentSince: Date | null; previousValidUntil: Date | null } | null;
+  signingOverlapHours: number;
+  executions: ExecutionRowView[];
+  total: number;
+  page: number;
+  pageSize: number;
+  filters: ExecutionFilters;
+  eventTypeChoices: readonly EventType[];
+  refreshing: boolean;
+};
+
+/** An execution's page: its summary, its tasks with the request and every attempt. */
+export type ExecutionDetailView = {
+  manage: boolean;
+  refreshing: boolean;
+  policy: { id: number; name: string };
+  execution: {
+    id: number;
+    vendorType: string;
+    status: string;
+    statusMessage: string;
+    eventType: string;
+    trigger: string;
+    startTime: Date;
+    endTime: Date | null;
+    target: { type: string; address: string; payloadFormat: string };
+    /** `projectName`: the project whose event it is */
+    event: { id: number; projectName: string; source: string; requestId: string; operator: string };
+  };
+  metrics: Record<
+    | "task_count"
+    | "success_task_count"
+    | "error_task_count"
+    | "pending_task_count"
+    | "running_task_count"
+    | "stopped_task_count",
+    number
+  >;
+  tasks: {
+    id: number;
+    webhookId: string;
+    status: string;
+    statusMessage: string;
+    runCount: number;
+    maxAttempts: number;
+    runs: string;
+    nextAttemptAt: Date | null;
+    startTime: Date | null;
+    endTime: Date | null;
+    request: { body: string; contentType: string } | null;
+    attempts: {
+      id: number;
+      number: number;
+      startedAt: Date;
+      durationMs: number;
+      responseStatus: number | null;
+      responseExcerpt: string | null;
+      error: string | null;
+      headers: [string, string][];
+    }[];
+  }[];
+};
+
+/** A task's log page. */
+export type TaskLogPageView = {
+  policy: { id: number; name: string };
+  execution: { id: number };
+  task: { id: number; status: string; runCount: number };
+  text: string;
+  refreshing: boolean;
 };

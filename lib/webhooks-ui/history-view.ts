@@ -46,6 +46,7 @@ export function taskRequestBody(
     externalUrl?: string;
     projectName?: string;
     policyName?: string;
+    instanceWide?: boolean;
   },
 ): { body: string; contentType: string } | null {
   const harborEvent = toHarborEvent(event);

@@ -5,7 +5,14 @@
  */
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
-import { can } from "@/lib/auth/access";
+import {
+  can,
+  instanceWebhookAccess,
+  requireProject,
+  webhookScopeId,
+  type InstanceAccess,
+  type WebhookAccess,
+} from "@/lib/auth/access";
 import { pageProjectAccess, pageSysadmin } from "@/lib/auth/page-access";
 import { currentUser } from "@/lib/auth/session";
 import { listApiKeys } from "@/lib/api-keys/service";
@@ -18,6 +25,7 @@ import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from 
 import { EVENT_COUNT_LIMIT, getEventDeliveries, listEvents } from "@/lib/history/events";
 import { findPolicy, listPolicies, policyEventTypes } from "@/lib/policies/service";
 import { toHarborPolicy } from "@/lib/policies/view";
+import { instanceCoverage } from "@/lib/policies/instance-coverage";
 import { getSettings } from "@/lib/settings/settings";
 import { anyOpen } from "@/lib/shared/display";
 import type { PolicyRowView, SettingsView, TargetView } from "@/lib/shared/webhook-views";
@@ -54,9 +62,32 @@ export const EVENT_PAGE_SIZE = 25;
 export const EVENT_DELIVERIES_PAGE_SIZE = 25;
 export const API_KEY_PAGE_SIZE = 20;
 
-async function webhookAccess(projectName: string, permission: "webhook.read" | "webhook.manage") {
+type WebhookPagePermission = "webhook.read" | "webhook.manage";
+
+async function webhookAccess(projectName: string, permission: WebhookPagePermission) {
   const access = await pageProjectAccess(projectName, permission);
   return { ...access, manage: can(access.role, "webhook.manage"), seeSecrets: can(access.role, "webhook.secrets") };
+}
+
+/** The instance-wide webhooks' pages: a system admin, who manages them and sees what a project admin sees. */
+async function instanceAccess<P extends WebhookPagePermission>(permission: P) {
+  const system = await pageSysadmin("webhooks.instance");
+  const access: InstanceAccess<P> = instanceWebhookAccess(system, permission);
+  return { user: system.actor, project: null, role: "sysadmin" as const, access, manage: true, seeSecrets: true };
+}
+
+/** What every webhook page's data starts from: whose webhooks, and what the reader may do and see. */
+type PageAccess = { access: WebhookAccess; manage: boolean; seeSecrets: boolean };
+
+/** Names of the projects whose events these are (an instance-wide webhook's history spans projects). */
+async function projectNames(projectIds: number[]): Promise<Map<number, string>> {
+  if (projectIds.length === 0) return new Map();
+  const db = await getDb();
+  const rows = await db.project.findMany({
+    where: { id: { in: [...new Set(projectIds)] } },
+    select: { id: true, name: true },
+  });
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** A target's address as this reader may see it: Slack-style secret URLs masked without webhook.secrets. */
@@ -94,10 +125,22 @@ async function lastDeliveries(policyIds: number[]) {
 
 export async function loadWebhooksPage(projectName: string, sp: SearchParams) {
   const access = await webhookAccess(projectName, "webhook.read");
+  // Its admins also see, read-only, which instance-wide webhooks cover the project.
+  const coverage = can(access.role, "webhook.coverage")
+    ? await instanceCoverage(await requireProject(access.user, access.project.id, "webhook.coverage"))
+    : null;
+  return { ...(await webhooksPage(access, sp)), coverage };
+}
+
+export async function loadInstanceWebhooksPage(sp: SearchParams) {
+  return webhooksPage(await instanceAccess("webhook.read"), sp);
+}
+
+async function webhooksPage<A extends PageAccess>(access: A, sp: SearchParams) {
   const page = pageParam(sp);
   const q = nameFilterParam(sp);
   const sort = policySortParam(sp);
-  const { total, items } = await listPolicies(access.project.id, {
+  const { total, items } = await listPolicies(webhookScopeId(access.access), {
     page,
     pageSize: POLICY_PAGE_SIZE,
     name: q,
@@ -114,17 +157,25 @@ export async function loadWebhooksPage(projectName: string, sp: SearchParams) {
     eventTypes: policyEventTypes(p),
     targets: p.targets.map((t) => targetView(t, access.seeSecrets)),
     last: last.get(p.id) ?? null,
+    ...(p.projectId === null ? { projectPattern: p.projectPattern } : {}),
   }));
   return { ...access, rows, total, page, pageSize: POLICY_PAGE_SIZE, q, sort };
 }
 
 /** The add and edit forms: system defaults for the placeholders, and the policy when editing. */
 export async function loadPolicyForm(projectName: string, policyIdText?: string) {
-  const access = await webhookAccess(projectName, "webhook.manage");
+  return policyForm(await webhookAccess(projectName, "webhook.manage"), policyIdText);
+}
+
+export async function loadInstancePolicyForm(policyIdText?: string) {
+  return policyForm(await instanceAccess("webhook.manage"), policyIdText);
+}
+
+async function policyForm<A extends PageAccess>(access: A, policyIdText?: string) {
   const settings = await getSettings();
   let policy: ReturnType<typeof toHarborPolicy> | null = null;
   if (policyIdText !== undefined) {
-    const row = await findPolicy(access.project.id, rowIdOrNotFound(policyIdText));
+    const row = await findPolicy(webhookScopeId(access.access), rowIdOrNotFound(policyIdText));
     if (!row) notFound();
     policy = toHarborPolicy(row, { showSecretsMasked: access.seeSecrets });
   }
@@ -146,7 +197,7 @@ function rowIdOrNotFound(text: string): number {
   return id;
 }
 
-async function policyOrNotFound(projectId: number, policyIdText: string) {
+async function policyOrNotFound(projectId: number | null, policyIdText: string) {
   const policy = await findPolicy(projectId, rowIdOrNotFound(policyIdText));
   if (!policy) notFound();
   return policy;
@@ -169,13 +220,21 @@ async function signingKeyInfo(policyId: number) {
 }
 
 export async function loadPolicyDetail(projectName: string, policyIdText: string, sp: SearchParams) {
-  const access = await webhookAccess(projectName, "webhook.read");
-  const policy = await policyOrNotFound(access.project.id, policyIdText);
+  return policyDetail(await webhookAccess(projectName, "webhook.read"), policyIdText, sp);
+}
+
+export async function loadInstancePolicyDetail(policyIdText: string, sp: SearchParams) {
+  return policyDetail(await instanceAccess("webhook.read"), policyIdText, sp);
+}
+
+async function policyDetail<A extends PageAccess>(access: A, policyIdText: string, sp: SearchParams) {
+  const policy = await policyOrNotFound(webhookScopeId(access.access), policyIdText);
   const settings = await getSettings();
   const page = pageParam(sp);
   const filters = executionFilterParams(sp);
   const { total, items } = await listExecutions(policy.id, { page, pageSize: EXECUTION_PAGE_SIZE, ...filters });
   const redelivered = await redeliveredAfter(items.flatMap((e) => e.tasks.map((t) => t.id)));
+  const names = await projectNames(items.map((e) => e.event.projectId));
   const executions = items.map((e) => ({
     id: e.id,
     targetType: e.target.type,
@@ -188,7 +247,13 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
     attempts: executionRunText(e.tasks, redelivered),
     targetAddress: shownAddress(e.target.address, access.seeSecrets),
     payload: executionPayload(e.event),
-    event: { id: e.event.id, repository: e.event.repository, tag: e.event.tag, digest: e.event.digest },
+    event: {
+      id: e.event.id,
+      projectName: names.get(e.event.projectId) ?? String(e.event.projectId),
+      repository: e.event.repository,
+      tag: e.event.tag,
+      digest: e.event.digest,
+    },
   }));
   return {
     ...access,
@@ -203,6 +268,8 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
       eventTypes: policyEventTypes(policy),
       repoPattern: policy.repoPattern,
       tagPattern: policy.tagPattern,
+      instanceWide: policy.projectId === null,
+      projectPattern: policy.projectPattern,
       retry: {
         maxAttempts: policy.maxAttempts ?? settings.maxAttempts,
         maxAttemptsOverridden: policy.maxAttempts != null,
@@ -235,9 +302,21 @@ async function executionOrNotFound(policyId: number, executionIdText: string) {
 }
 
 export async function loadExecutionDetail(projectName: string, policyIdText: string, executionIdText: string) {
-  const access = await webhookAccess(projectName, "webhook.read");
-  const policy = await policyOrNotFound(access.project.id, policyIdText);
+  return executionDetail(await webhookAccess(projectName, "webhook.read"), policyIdText, executionIdText);
+}
+
+export async function loadInstanceExecutionDetail(policyIdText: string, executionIdText: string) {
+  return executionDetail(await instanceAccess("webhook.read"), policyIdText, executionIdText);
+}
+
+async function executionDetail<A extends PageAccess>(access: A, policyIdText: string, executionIdText: string) {
+  const policy = await policyOrNotFound(webhookScopeId(access.access), policyIdText);
   const execution = await executionOrNotFound(policy.id, executionIdText);
+  // The event's project: the page's own, or any project for an instance-wide webhook.
+  const eventProject = {
+    id: execution.event.projectId,
+    name: (await projectNames([execution.event.projectId])).get(execution.event.projectId) ?? "",
+  };
   const tasks = await Promise.all(execution.tasks.map((t) => getTask(policy.id, t.id, execution.id)));
   const redelivered = await redeliveredAfter(execution.tasks.map((t) => t.id));
   const taskViews = tasks
@@ -255,12 +334,13 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
       endTime: t.endTime,
       request: taskRequestBody(execution.event, execution.target, {
         webhookId: t.webhookId,
-        projectId: access.project.id,
+        projectId: eventProject.id,
         policyId: policy.id,
         executionId: execution.id,
         externalUrl: env().EXTERNAL_URL,
-        projectName: access.project.name,
+        projectName: eventProject.name,
         policyName: policy.name,
+        instanceWide: policy.projectId === null,
       }),
       attempts: t.attempts.map((a) => ({
         id: a.id,
@@ -292,6 +372,7 @@ export async function loadExecutionDetail(projectName: string, policyIdText: str
       },
       event: {
         id: execution.event.id,
+        projectName: eventProject.name,
         source: execution.event.source,
         requestId: execution.event.requestId,
         operator: execution.event.operator,
@@ -398,8 +479,20 @@ export async function loadTaskLog(
   executionIdText: string,
   taskIdText: string,
 ) {
-  const access = await webhookAccess(projectName, "webhook.read");
-  const policy = await policyOrNotFound(access.project.id, policyIdText);
+  return taskLog(await webhookAccess(projectName, "webhook.read"), policyIdText, executionIdText, taskIdText);
+}
+
+export async function loadInstanceTaskLog(policyIdText: string, executionIdText: string, taskIdText: string) {
+  return taskLog(await instanceAccess("webhook.read"), policyIdText, executionIdText, taskIdText);
+}
+
+async function taskLog<A extends PageAccess>(
+  access: A,
+  policyIdText: string,
+  executionIdText: string,
+  taskIdText: string,
+) {
+  const policy = await policyOrNotFound(webhookScopeId(access.access), policyIdText);
   const execution = await executionOrNotFound(policy.id, executionIdText);
   const taskId = rowIdOrNotFound(taskIdText);
   const task = execution.tasks.find((t) => t.id === taskId);

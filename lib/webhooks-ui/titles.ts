@@ -23,3 +23,15 @@ export async function webhookTitle(projectName: string, idText: string): Promise
   });
   return policy?.name ?? fallback;
 }
+
+/** An instance-wide webhook's name for a system admin, or "Webhook <id>" for anyone else or no such webhook. */
+export async function instanceWebhookTitle(idText: string): Promise<string> {
+  const fallback = `Webhook ${idText}`;
+  const id = parseRowId(idText);
+  const user = await currentUser();
+  if (id === undefined || !user?.sysadmin) return fallback;
+  const policy = await (
+    await getDb()
+  ).webhookPolicy.findFirst({ where: { id, projectId: null, kind: "policy" }, select: { name: true } });
+  return policy?.name ?? fallback;
+}

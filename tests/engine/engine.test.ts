@@ -259,11 +259,11 @@ describe("delivery engine", () => {
     const { actor } = await admin;
     const first = (await db.task.findFirst({ where: { policyId: policy.id }, orderBy: { id: "asc" } }))!;
     expect(
-      await redeliverTask(await requireProject(actor, policy.projectId, "webhook.manage"), policy.id, first.id),
+      await redeliverTask(await requireProject(actor, policy.projectId!, "webhook.manage"), policy.id, first.id),
     ).toBe(1);
     await until(async () => (await db.task.findUnique({ where: { id: first.id } }))?.status === "Success");
     expect(rx.requests.filter((r) => r.headers["webhook-id"] === first.webhookId)).toHaveLength(2);
-    const n = await redeliverFailed(await requireProject(actor, policy.projectId, "webhook.manage"), policy.id, {
+    const n = await redeliverFailed(await requireProject(actor, policy.projectId!, "webhook.manage"), policy.id, {
       from: new Date(Date.now() - 60_000),
       to: new Date(),
     });
@@ -287,7 +287,7 @@ describe("delivery engine", () => {
     });
     const { actor } = await admin;
     expect(
-      await stopExecution(await requireProject(actor, policy.projectId, "webhook.manage"), policy.id, t.executionId),
+      await stopExecution(await requireProject(actor, policy.projectId!, "webhook.manage"), policy.id, t.executionId),
     ).toBe(1);
     const after = await taskOf(policy.id);
     expect(after).toMatchObject({ status: "Stopped", execution: { status: "Stopped" } });

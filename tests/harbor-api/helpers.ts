@@ -108,9 +108,12 @@ export async function makePolicy(
  * line and an attempt. Pending ones are due tomorrow, so no test's delivery worker claims them.
  */
 export async function makeDelivery(
-  policy: { id: number; projectId: number; targets: { id: number; type: string }[] },
-  opts: { status?: string; eventType?: EventType; startTime?: Date; targetIndex?: number } = {},
+  policy: { id: number; projectId: number | null; targets: { id: number; type: string }[] },
+  opts: { status?: string; eventType?: EventType; startTime?: Date; targetIndex?: number; projectId?: number } = {},
 ) {
+  // An instance-wide policy has no project: the event is of the project the caller names.
+  const projectId = opts.projectId ?? policy.projectId;
+  if (projectId === null) throw new Error("makeDelivery: name the event's project for an instance-wide policy");
   const db = await getDb();
   const status = opts.status ?? "Error";
   const eventType = opts.eventType ?? "PUSH_ARTIFACT";
@@ -120,7 +123,7 @@ export async function makeDelivery(
   const start = opts.startTime ?? new Date();
   const event = await db.event.create({
     data: {
-      projectId: policy.projectId,
+      projectId,
       type: eventType,
       occurAt: sample.occur_at,
       operator: sample.operator,

@@ -675,7 +675,11 @@ describe("executions, tasks and logs", () => {
         stopped_task_count: 0,
       },
       trigger: "EVENT",
-      extra_attrs: { event_type: "PULL_ARTIFACT", payload: buildDefaultPayload(second.sample).body },
+      extra_attrs: {
+        event_type: "PULL_ARTIFACT",
+        project_id: w.project.id,
+        payload: buildDefaultPayload(second.sample).body,
+      },
       start_time: second.execution.startTime.toISOString(),
       end_time: second.execution.endTime!.toISOString(),
     });

@@ -49,8 +49,14 @@ async function onServer(sql: string, connectionString = adminUrl()) {
   }
 }
 
+/**
+ * Which migrations build a new database: all of them, or (`before`) only those older than the
+ * named one, for a test that migrates data written in the earlier shape.
+ */
+export type MigrationCut = { before?: string };
+
 /** An empty database with the schema; `remove` drops it and its directory. */
-async function newDatabase(label: string) {
+async function newDatabase(label: string, cut: MigrationCut = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `harbor-${label}-`));
   const name = `harbor_${label.replace(/\W/g, "_")}_${Date.now()}_${process.pid}`;
   let url: string;
@@ -62,7 +68,7 @@ async function newDatabase(label: string) {
   } else {
     url = `file:${path.join(dir, "harbor.db")}`;
   }
-  await applyMigrationSql(url);
+  await applyMigrationSql(url, cut);
   return {
     dir,
     name,
@@ -79,13 +85,24 @@ async function newDatabase(label: string) {
  * bookkeeping table, which only the CLI reads), in a fraction of a second instead of ~10 s on
  * PostgreSQL for the CLI's schema engine.
  */
-async function applyMigrationSql(url: string) {
+async function applyMigrationSql(url: string, cut: MigrationCut = {}) {
   const dir = onPostgres() ? "prisma/postgres/migrations" : "prisma/migrations";
   const files = fs
     .readdirSync(dir)
     .filter((d) => fs.existsSync(path.join(dir, d, "migration.sql")))
+    .filter((d) => cut.before === undefined || d < cut.before)
     .sort()
     .map((d) => fs.readFileSync(path.join(dir, d, "migration.sql"), "utf8"));
+  await runSqlScripts(url, files);
+}
+
+/** Runs one migration, as `prisma migrate deploy` would, on the database of `useOwnDatabase`'s `env`. */
+export async function applyMigration(env: NodeJS.ProcessEnv, name: string) {
+  const dir = onPostgres() ? "prisma/postgres/migrations" : "prisma/migrations";
+  await runSqlScripts(env.DATABASE_URL!, [fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8")]);
+}
+
+async function runSqlScripts(url: string, files: string[]) {
   if (onPostgres()) {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
@@ -139,9 +156,9 @@ export async function createOwnDatabase(label: string): Promise<OwnDatabase> {
 }
 
 /** A database that this process's getDb() uses until `dispose` (then the shared one again). */
-export async function useOwnDatabase(label: string): Promise<Created> {
+export async function useOwnDatabase(label: string, cut: MigrationCut = {}): Promise<Created> {
   const shared = process.env.DATABASE_URL;
-  const created = await newDatabase(label);
+  const created = await newDatabase(label, cut);
   await disconnectDb();
   process.env.DATABASE_URL = created.url;
   resetEnvCache();

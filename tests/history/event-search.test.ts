@@ -207,7 +207,7 @@ describe("executions filters of one policy", () => {
     session.actor = admin.actor;
     const page = await loadPolicyDetail(project.name, String(policyA), { repository: "team-a/alpine", tag: "2" });
     expect(page.executions.map((x) => x.event)).toEqual([
-      { id: events.e2, repository: "team-a/alpine", tag: "2", digest: "sha256:bbb" },
+      { id: events.e2, projectName: project.name, repository: "team-a/alpine", tag: "2", digest: "sha256:bbb" },
     ]);
     expect(page.total).toBe(1);
   });

@@ -42,6 +42,14 @@ import * as webhookActions from "@/app/projects/[project]/webhooks/actions";
 import * as apiKeyActions from "@/app/projects/[project]/api-keys/actions";
 import * as projectActions from "@/app/projects/actions";
 import * as userActions from "@/app/admin/users/actions";
+import * as instancePolicies from "@/app/api/v2.0/system/webhook/policies/route";
+import * as instancePolicyRoute from "@/app/api/v2.0/system/webhook/policies/[webhook_policy_id]/route";
+import * as instanceExecutions from "@/app/api/v2.0/system/webhook/policies/[webhook_policy_id]/executions/route";
+import * as instanceTaskLog from "@/app/api/v2.0/system/webhook/policies/[webhook_policy_id]/executions/[execution_id]/tasks/[task_id]/log/route";
+import * as instanceCoverage from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/instance-policies/route";
+import { createPolicy } from "@/lib/policies/service";
+import { instanceWebhookAccess, requireSystem } from "@/lib/auth/access";
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import * as settingsActions from "@/app/admin/settings/actions";
 import { resetEnvCache } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
@@ -70,7 +78,15 @@ const testKeyAccess = async () => requireKeyProject((await authenticateApiKey(w.
 let dest: { id: string; secret: string };
 /** Every secret of the world: none may appear in an answer unless the matrix says so. */
 let secrets: Record<string, string>;
-const checked = { v1: 0, actions: 0, harborReads: 0, scanned: 0, modeCrossings: 0, urlChanges: 0 };
+const checked = {
+  v1: 0,
+  actions: 0,
+  harborReads: 0,
+  scanned: 0,
+  modeCrossings: 0,
+  urlChanges: 0,
+  instance: 0,
+};
 
 beforeAll(async () => {
   process.env.REGISTRY_NOTIFICATION_TOKEN = REGISTRY_TOKEN;
@@ -573,6 +589,121 @@ describe("Harbor API: what each caller sees of secrets", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Instance-wide webhooks: their API is the system admins' alone; a project's admins read which of
+// them cover the project (names, event types, notify types), and nobody else does.
+
+/**
+ * An instance-wide policy with the world's auth header on its http target. It covers the world's
+ * project only: other test files share this database, and their events must not reach it.
+ */
+async function makeInstancePolicy() {
+  const input = policyInputSchema.parse({
+    name: `instance-${uid()}`,
+    project_pattern: w.project.name,
+    event_types: ["PUSH_ARTIFACT"],
+    targets: [
+      { type: "http", address: DEAD_URL, auth_header: AUTH_HEADER_VALUE },
+      { type: "slack", address: "http://127.0.0.1:9/instance-slack" },
+    ],
+  });
+  const access = instanceWebhookAccess(requireSystem(w.users.sys.actor, "webhooks.instance"), "webhook.manage");
+  return (await createPolicy(access, input)).policy;
+}
+
+/** The instance API's answer for a caller: system admins only; no credentials (or a revoked key) 401. */
+function instanceExpected(caller: Caller, success: number): number {
+  if (caller === "anonymous" || caller === "revokedKey") return 401;
+  return caller === "sysadmin" ? success : 403;
+}
+
+/** The coverage read: the project's admins and system admins; a key of another project does not see the project. */
+function coverageExpected(caller: Caller): number {
+  if (caller === "anonymous" || caller === "revokedKey") return 401;
+  if (caller === "projectAdmin" || caller === "sysadmin") return 200;
+  return caller === "otherProjectKey" ? 404 : 403;
+}
+
+describe("instance-wide webhooks × every caller", () => {
+  it.each(CALLERS)("the system webhook API and the project's coverage read, as %s", async (caller) => {
+    const p = await makeInstancePolicy();
+    const d = await makeDelivery(p, { status: "Error", projectId: w.project.id });
+    const doomed = await makeInstancePolicy();
+    const base = "/api/v2.0/system/webhook/policies";
+    const ids = { webhook_policy_id: String(p.id) };
+    const a = auth(caller);
+    const answers: [string, Answer, number][] = [
+      ["list", await call(instancePolicies.GET, { path: base, auth: a }), instanceExpected(caller, 200)],
+      [
+        "create",
+        await call(instancePolicies.POST, {
+          path: base,
+          auth: a,
+          body: {
+            name: `matrix-${uid()}`,
+            event_types: ["PUSH_ARTIFACT"],
+            targets: [{ type: "http", address: DEAD_URL }],
+          },
+        }),
+        instanceExpected(caller, 201),
+      ],
+      [
+        "get",
+        await call(instancePolicyRoute.GET, { path: `${base}/${p.id}`, auth: a, params: ids }),
+        instanceExpected(caller, 200),
+      ],
+      [
+        "executions",
+        await call(instanceExecutions.GET, { path: `${base}/${p.id}/executions`, auth: a, params: ids }),
+        instanceExpected(caller, 200),
+      ],
+      [
+        "log",
+        await call(instanceTaskLog.GET, {
+          path: `${base}/${p.id}/executions/${d.execution.id}/tasks/${d.task.id}/log`,
+          auth: a,
+          params: { ...ids, execution_id: String(d.execution.id), task_id: String(d.task.id) },
+        }),
+        instanceExpected(caller, 200),
+      ],
+      [
+        "delete",
+        await call(instancePolicyRoute.DELETE, {
+          method: "DELETE",
+          path: `${base}/${doomed.id}`,
+          auth: a,
+          params: { webhook_policy_id: String(doomed.id) },
+        }),
+        instanceExpected(caller, 200),
+      ],
+      [
+        "coverage",
+        await call(instanceCoverage.GET, {
+          path: `/api/v2.0/projects/${w.project.name}/webhook/instance-policies`,
+          auth: a,
+          params: { project_name_or_id: w.project.name },
+        }),
+        coverageExpected(caller),
+      ],
+    ];
+    for (const [what, r, status] of answers) {
+      expect(r.status, `${what} as ${caller}: ${r.text}`).toBe(status);
+      scan(
+        `instance ${what} as ${caller}`,
+        r.text,
+        what === "create" && r.status === 201 ? ["new signing secret"] : [],
+      );
+    }
+    const coverage = answers[6][1];
+    if (coverage.status === 200) {
+      expect((coverage.json as { name: string }[]).map((c) => c.name)).toContain(p.name);
+      // Names, event types and notify types: never where they send.
+      expect(coverage.text).not.toContain("127.0.0.1");
+    }
+    checked.instance += answers.length;
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // Server actions × signed-in roles (API keys have no session: they are the anonymous row)
 
 const SESSION_CALLERS = [
@@ -617,6 +748,8 @@ const policyInput = () => ({
   targets: [{ type: "http", address: "http://127.0.0.1:9/a", auth_header: "Bearer action-secret" }],
 });
 const fresh = () => makePolicy(w.users.sys.actor, w.project);
+/** An instance-wide policy's input, covering the world's project only (the database is shared). */
+const instanceInput = () => ({ ...policyInput(), project_pattern: w.project.name });
 
 const ACTIONS: ActionCase[] = [
   {
@@ -747,6 +880,52 @@ const ACTIONS: ActionCase[] = [
     },
   },
   {
+    action: "createPolicyAction (instance-wide)",
+    who: "system admin",
+    secretsOnSuccess: ["new signing secret"],
+    run: () => webhookActions.createPolicyAction(null, instanceInput()),
+  },
+  {
+    action: "updatePolicyAction (instance-wide)",
+    who: "system admin",
+    run: async () => webhookActions.updatePolicyAction(null, (await makeInstancePolicy()).id, instanceInput()),
+  },
+  {
+    action: "isPolicyNameTakenAction (instance-wide)",
+    who: "system admin",
+    run: () => webhookActions.isPolicyNameTakenAction(null, "anything"),
+  },
+  {
+    action: "setPolicyEnabledAction (instance-wide)",
+    who: "system admin",
+    run: async () => webhookActions.setPolicyEnabledAction(null, (await makeInstancePolicy()).id, false),
+  },
+  {
+    action: "deletePolicyAction (instance-wide)",
+    who: "system admin",
+    run: async () => webhookActions.deletePolicyAction(null, (await makeInstancePolicy()).id),
+  },
+  {
+    action: "rotateSigningKeyAction (instance-wide)",
+    who: "system admin",
+    secretsOnSuccess: ["new signing secret"],
+    run: async () => webhookActions.rotateSigningKeyAction(null, (await makeInstancePolicy()).id),
+  },
+  {
+    action: "redeliverTaskAction (instance-wide)",
+    who: "system admin",
+    run: async () => {
+      const p = await makeInstancePolicy();
+      const d = await makeDelivery(p, { status: "Error", projectId: w.project.id });
+      return webhookActions.redeliverTaskAction(null, p.id, d.task.id);
+    },
+  },
+  {
+    action: "sendTestEventAction (instance-wide)",
+    who: "system admin",
+    run: async () => webhookActions.sendTestEventAction(null, (await makeInstancePolicy()).id, "PUSH_ARTIFACT"),
+  },
+  {
     action: "createProjectAction",
     who: "system admin",
     run: () => projectActions.createProjectAction(undefined, form({ name: `act-${uid()}` })),
@@ -811,7 +990,10 @@ function actionExpected(c: ActionCase, caller: SessionCaller): { ok: boolean; co
   if (caller === "anonymous") return { ok: false, code: "unauthorized" };
   if (c.who === "system admin") {
     if (caller !== "sysadmin") return { ok: false, code: "forbidden" };
-    return c.action === "updateSettingsAction" ? { ok: false, code: "validation_error" } : { ok: true };
+    // A test event belongs to a project: an instance-wide webhook is refused one, with a reason.
+    return c.action === "updateSettingsAction" || c.action === "sendTestEventAction (instance-wide)"
+      ? { ok: false, code: "validation_error" }
+      : { ok: true };
   }
   if (caller === "projectAdmin" || caller === "sysadmin") return { ok: true };
   // A private project is invisible to non-members: not found, not forbidden.
@@ -867,18 +1049,25 @@ describe("logs", () => {
     expect(all).not.toContain("action-secret");
     expect(all).not.toMatch(/whsec_[A-Za-z0-9+/=]{20,}/);
     expect(all).not.toMatch(/hk_(live|test)_[A-Za-z0-9]{32}/);
-    const cells = checked.v1 + checked.actions + checked.harborReads + checked.modeCrossings + checked.urlChanges;
+    const cells =
+      checked.v1 +
+      checked.actions +
+      checked.harborReads +
+      checked.modeCrossings +
+      checked.urlChanges +
+      checked.instance;
     recordFigure("authz", {
       v1Cells: checked.v1,
       actionCells: checked.actions,
       harborSecretReads: checked.harborReads,
       modeCrossingCells: checked.modeCrossings,
       urlChangeCells: checked.urlChanges,
+      instanceWebhookCells: checked.instance,
       answersScanned: checked.scanned,
       logLines: state.logs.length,
     });
     console.log(
-      `authz: ${V1.length + 2} Destinations/events/registry routes × ${CALLERS.length} callers, ${ACTIONS.length} server actions × ${SESSION_CALLERS.length} roles, Harbor reads × ${CALLERS.length} callers, ${checked.modeCrossings} mode crossings, ${checked.urlChanges} address changes = ${cells} checks; ${checked.scanned} answers and ${state.logs.length} log lines scanned for secrets, 0 leaks`,
+      `authz: ${V1.length + 2} Destinations/events/registry routes × ${CALLERS.length} callers, ${ACTIONS.length} server actions × ${SESSION_CALLERS.length} roles, Harbor reads × ${CALLERS.length} callers, ${checked.modeCrossings} mode crossings, ${checked.urlChanges} address changes, ${checked.instance} instance-wide webhook answers = ${cells} checks; ${checked.scanned} answers and ${state.logs.length} log lines scanned for secrets, 0 leaks`,
     );
   });
 });

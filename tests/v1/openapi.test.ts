@@ -188,6 +188,15 @@ describe("OpenAPI document", () => {
         "/api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/redeliver",
         redeliverRangeSchema,
       ],
+      // The instance-wide webhook API takes the same bodies.
+      ["post", "/api/v2.0/system/webhook/policies", policyInputSchema],
+      ["put", "/api/v2.0/system/webhook/policies/{webhook_policy_id}", policyInputSchema],
+      [
+        "patch",
+        "/api/v2.0/system/webhook/policies/{webhook_policy_id}/executions/{execution_id}",
+        executionPatchSchema,
+      ],
+      ["post", "/api/v2.0/system/webhook/policies/{webhook_policy_id}/redeliver", redeliverRangeSchema],
     ];
     for (const [method, p, schema] of table) {
       const body = doc.paths[p]?.[method]?.requestBody;

@@ -4,7 +4,10 @@
 // as the REST API, and the body calls the same services with the access value.
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { actionRowId, projectAction, withIds } from "@/lib/actions/action";
+import { actionRowId, webhookAction, withIds } from "@/lib/actions/action";
+import { webhookScopeId, type WebhookAccess } from "@/lib/auth/access";
+import { AppError } from "@/lib/errors";
+import { webhooksBase } from "@/lib/shared/webhook-scope";
 import { countFailed, redeliverFailed, redeliverTask, stopExecution } from "@/lib/delivery/task-control";
 import { ingestEvent } from "@/lib/events/ingest";
 import { testEvent } from "@/lib/events/test-event";
@@ -29,8 +32,9 @@ import { renderCustomPayload, SAMPLE_CONTEXT, TemplateError, templateErrorText }
 import { EVENT_TYPES } from "@/lib/shared/events";
 import { contentTypeSchema, payloadTemplateSchema } from "@/lib/shared/payload-template";
 
-function refresh(project: string) {
-  revalidatePath(`/projects/${encodeURIComponent(project)}/webhooks`, "layout");
+/** The pages of the access's webhooks (a project's, or the instance-wide ones) show the change. */
+function refresh(access: WebhookAccess) {
+  revalidatePath(webhooksBase(access.project?.name ?? null), "layout");
 }
 
 const manage = "webhook.manage" as const;
@@ -40,17 +44,17 @@ const onePolicy = z.object({ policyId: actionRowId });
  * Creates a policy; the signing secret comes back here, once. Saving a target the network guard
  * would refuse succeeds, with warnings (the form shows them under the address).
  */
-export const createPolicyAction = projectAction(
+export const createPolicyAction = webhookAction(
   { permission: manage, input: policyInputSchema, args: (input: unknown) => input, success: "Webhook created." },
   async ({ access, input }) => {
     assertTemplatesRender(input.targets);
     const { policy, signingSecret } = await createPolicy(access, input);
-    refresh(access.project.name);
+    refresh(access);
     return { id: policy.id, signingSecret, warnings: await targetWarnings(access, input.targets) };
   },
 );
 
-export const updatePolicyAction = projectAction(
+export const updatePolicyAction = webhookAction(
   {
     permission: manage,
     input: policyInputSchema.extend({ policyId: actionRowId }),
@@ -58,15 +62,15 @@ export const updatePolicyAction = projectAction(
     success: "Webhook saved.",
   },
   async ({ access, input }) => {
-    assertTemplatesRender(input.targets, (await getPolicyOrThrow(access.project.id, input.policyId)).targets);
+    assertTemplatesRender(input.targets, (await getPolicyOrThrow(webhookScopeId(access), input.policyId)).targets);
     const policy = await updatePolicy(access, input.policyId, input);
-    refresh(access.project.name);
+    refresh(access);
     return { id: policy.id, warnings: await targetWarnings(access, policy.targets) };
   },
 );
 
 /** For the name field, as the user types: whether another policy of the project has this name. */
-export const isPolicyNameTakenAction = projectAction(
+export const isPolicyNameTakenAction = webhookAction(
   {
     permission: manage,
     // Anything but a name is taken by nobody.
@@ -75,11 +79,11 @@ export const isPolicyNameTakenAction = projectAction(
   },
   async ({ access, input }) => {
     if (input.name.trim() === "") return false;
-    return isPolicyNameTaken(access.project.id, input.name.slice(0, 256), input.exceptId);
+    return isPolicyNameTaken(webhookScopeId(access), input.name.slice(0, 256), input.exceptId);
   },
 );
 
-export const setPolicyEnabledAction = projectAction(
+export const setPolicyEnabledAction = webhookAction(
   {
     permission: manage,
     input: z.object({ policyId: actionRowId, enabled: z.unknown().transform((v) => v === true) }),
@@ -88,11 +92,11 @@ export const setPolicyEnabledAction = projectAction(
   },
   async ({ access, input }) => {
     await setPolicyEnabled(access, input.policyId, input.enabled);
-    refresh(access.project.name);
+    refresh(access);
   },
 );
 
-export const deletePolicyAction = projectAction(
+export const deletePolicyAction = webhookAction(
   {
     permission: manage,
     input: onePolicy,
@@ -101,23 +105,26 @@ export const deletePolicyAction = projectAction(
   },
   async ({ access, input }) => {
     await deletePolicy(access, input.policyId);
-    refresh(access.project.name);
+    refresh(access);
   },
 );
 
 /**
- * "Send test event": the spec's sample of the chosen type, moved into this project (a repository
+ * "Send test event" (a project's webhooks): the spec's sample of the chosen type, moved into this project (a repository
  * `<project>/harbor-notifier-test`) and to now, through the same pipeline as any event (history,
  * retries, the network guard on delivery), to this policy only.
  */
-export const sendTestEventAction = projectAction(
+export const sendTestEventAction = webhookAction(
   {
     permission: manage,
     input: onePolicy.extend(testEventSchema.shape),
     args: (policyId: number, eventType: unknown) => ({ policyId, eventType }),
   },
   async ({ access, input }) => {
-    const policy = await getPolicyOrThrow(access.project.id, input.policyId);
+    // A test event is an event of a project: an instance-wide webhook gets real events only.
+    if (access.project === null)
+      throw new AppError("validation_error", "Test events are sent from a project's own webhooks.");
+    const policy = await getPolicyOrThrow(webhookScopeId(access), input.policyId);
     const result = await ingestEvent({
       projectId: access.project.id,
       event: testEvent(input.eventType, {
@@ -128,12 +135,12 @@ export const sendTestEventAction = projectAction(
       source: "test",
       onlyPolicyId: policy.id,
     });
-    refresh(access.project.name);
+    refresh(access);
     return { deliveries: result.status === "accepted" ? result.deliveries : 0 };
   },
 );
 
-export const resumeTargetAction = projectAction(
+export const resumeTargetAction = webhookAction(
   {
     permission: manage,
     input: z.object({ policyId: actionRowId, targetId: actionRowId }),
@@ -142,11 +149,11 @@ export const resumeTargetAction = projectAction(
   },
   async ({ access, input }) => {
     await resumeTarget(access, input.policyId, input.targetId);
-    refresh(access.project.name);
+    refresh(access);
   },
 );
 
-export const rotateSigningKeyAction = projectAction(
+export const rotateSigningKeyAction = webhookAction(
   {
     permission: manage,
     input: onePolicy,
@@ -155,48 +162,48 @@ export const rotateSigningKeyAction = projectAction(
   },
   async ({ access, input }) => {
     const { signingSecret, previousKeysExpireAt } = await rotateSigningKey(access, input.policyId);
-    refresh(access.project.name);
+    refresh(access);
     return { signingSecret, previousKeysExpireAt: previousKeysExpireAt.toISOString() };
   },
 );
 
-export const stopExecutionAction = projectAction(
+export const stopExecutionAction = webhookAction(
   {
     permission: manage,
     input: z.object({ policyId: actionRowId, executionId: actionRowId }),
     args: (policyId: number, executionId: number) => ({ policyId, executionId }),
   },
   async ({ access, input }) => {
-    const policy = await getPolicyOrThrow(access.project.id, input.policyId);
+    const policy = await getPolicyOrThrow(webhookScopeId(access), input.policyId);
     const stopped = await stopExecution(access, policy.id, input.executionId);
-    refresh(access.project.name);
+    refresh(access);
     return { stopped };
   },
 );
 
-export const redeliverTaskAction = projectAction(
+export const redeliverTaskAction = webhookAction(
   {
     permission: manage,
     input: z.object({ policyId: actionRowId, taskId: actionRowId }),
     args: (policyId: number, taskId: number) => ({ policyId, taskId }),
   },
   async ({ access, input }) => {
-    const policy = await getPolicyOrThrow(access.project.id, input.policyId);
+    const policy = await getPolicyOrThrow(webhookScopeId(access), input.policyId);
     const queued = await redeliverTask(access, policy.id, input.taskId);
-    refresh(access.project.name);
+    refresh(access);
     return { queued };
   },
 );
 
 /** Read-only: how many deliveries "redeliver failed" would send again for this range (the confirmation's count). */
-export const countFailedAction = projectAction(
+export const countFailedAction = webhookAction(
   {
     permission: manage,
     input: redeliverRangeSchema.safeExtend({ policyId: actionRowId }),
     args: (policyId: number, range: unknown) => withIds(range, { policyId }),
   },
   async ({ access, input }) => {
-    const policy = await getPolicyOrThrow(access.project.id, input.policyId);
+    const policy = await getPolicyOrThrow(webhookScopeId(access), input.policyId);
     const count = await countFailed(access, policy.id, {
       from: input.from,
       to: input.to,
@@ -206,7 +213,7 @@ export const countFailedAction = projectAction(
   },
 );
 
-export const redeliverFailedAction = projectAction(
+export const redeliverFailedAction = webhookAction(
   {
     permission: manage,
     // The REST API's schema ({from, to, include_stopped}): the browser sends instants it made in the user's time zone.
@@ -214,13 +221,13 @@ export const redeliverFailedAction = projectAction(
     args: (policyId: number, range: unknown) => withIds(range, { policyId }),
   },
   async ({ access, input }) => {
-    const policy = await getPolicyOrThrow(access.project.id, input.policyId);
+    const policy = await getPolicyOrThrow(webhookScopeId(access), input.policyId);
     const queued = await redeliverFailed(access, policy.id, {
       from: input.from,
       to: input.to,
       includeStopped: input.include_stopped,
     });
-    refresh(access.project.name);
+    refresh(access);
     return { queued };
   },
 );
@@ -238,7 +245,7 @@ export type TemplatePreview =
  * The policy form's live preview: the template rendered against the sample event of the chosen
  * type, in this project, as a delivery would render it; a failure with its line and column.
  */
-export const previewTemplateAction = projectAction(
+export const previewTemplateAction = webhookAction(
   {
     permission: manage,
     input: previewSchema,
@@ -255,8 +262,10 @@ export const previewTemplateAction = projectAction(
         sampleEvent(input.event_type),
         {
           ...SAMPLE_CONTEXT,
-          project: { id: access.project.id, name: access.project.name },
-          projectId: access.project.id,
+          // Instance-wide: the sample's own project stands for whichever project the event comes from.
+          ...(access.project
+            ? { project: { id: access.project.id, name: access.project.name }, projectId: access.project.id }
+            : {}),
           externalUrl: env().EXTERNAL_URL,
         },
       );

@@ -1,0 +1,4 @@
+import { instanceWebhookRoute } from "@/lib/harbor-api/instance-route";
+import { listTasksHandler } from "@/lib/harbor-api/webhook-handlers";
+
+export const GET = instanceWebhookRoute("webhook.read", listTasksHandler);

@@ -1,0 +1,4 @@
+import { instanceWebhookRoute } from "@/lib/harbor-api/instance-route";
+import { rotateSigningKeyHandler } from "@/lib/harbor-api/webhook-handlers";
+
+export const POST = instanceWebhookRoute("webhook.manage", rotateSigningKeyHandler);
