@@ -6,6 +6,7 @@ import { Prisma } from "@/lib/db/sql";
 import { commitEvents, MAX_ROWS_PER_COMMIT, type EventWrite } from "@/lib/events/group-commit";
 import { eventSearchFields } from "@/lib/events/search-fields";
 import type { HarborEvent } from "@/lib/shared/events";
+import { conditionsRefusal, parseStoredConditions, type Conditions } from "@/lib/shared/conditions";
 import { compileGlob, globMatch, GlobSyntaxError, MatchStepsExceeded, StepBudget, type Glob } from "@/lib/shared/glob";
 import { policyEventTypes } from "@/lib/policies/service";
 import { deliverySwitch } from "@/lib/settings/settings";
@@ -13,7 +14,11 @@ import { deliverySwitch } from "@/lib/settings/settings";
 export type EventSource = "registry" | "api" | "test";
 
 export type IngestRequest = {
-  projectId: number;
+  /**
+   * The event's project; null for an event that outlives its project (PROJECT_DELETED): it is
+   * recorded, and reaches no project policy (the project's own went with it).
+   */
+  projectId: number | null;
   event: HarborEvent;
   source: EventSource;
   requestId?: string;
@@ -25,6 +30,11 @@ export type IngestRequest = {
   bodyHash?: string;
   /** "Send test event": deliver to this policy only, whatever its filters and switch. */
   onlyPolicyId?: number;
+  /**
+   * Media and artifact types the registry reported beside the event (the manifest's, its config's):
+   * not part of the payload, but what artifact conditions judge.
+   */
+  artifactTypes?: readonly string[];
 };
 
 export type IngestResult =
@@ -58,11 +68,15 @@ function storedGlob(pattern: string): Glob | null {
   }
 }
 
-/** Whether a policy's optional repository/tag patterns accept the event (no pattern = everything). */
+/**
+ * Whether a policy's optional repository/tag patterns and content conditions accept the event (no
+ * pattern or condition = everything).
+ */
 export function filtersMatch(
-  policy: { repoPattern: string | null; tagPattern: string | null },
+  policy: { repoPattern: string | null; tagPattern: string | null; conditions?: Conditions | null },
   event: HarborEvent,
   budget = new StepBudget(MAX_MATCH_STEPS_PER_EVENT),
+  artifactTypes?: readonly string[],
 ): boolean {
   const { repository, tags } = eventSubject(event);
   try {
@@ -74,7 +88,7 @@ export function filtersMatch(
       const glob = storedGlob(policy.tagPattern);
       if (!glob || !tags.some((t) => globMatch(glob, t, budget))) return false;
     }
-    return true;
+    return conditionsRefusal(policy.conditions ?? null, event, { artifactTypes, budget }) === null;
   } catch (err) {
     if (err instanceof MatchStepsExceeded)
       throw new AppError(
@@ -142,11 +156,17 @@ export async function ingestEvents(reqs: IngestRequest[], config?: ConfigSnapsho
 /** The event's row and the deliveries it causes (its project's matching targets). */
 async function prepareWrite(req: IngestRequest, defaultAttempts: number, config: ConfigSnapshot): Promise<EventWrite> {
   const budget = new StepBudget(MAX_MATCH_STEPS_PER_EVENT);
-  const candidates = req.onlyPolicyId
-    ? await candidateTargets(req.projectId, req.onlyPolicyId)
-    : await config.memo(`targets:${req.projectId}`, () => candidateTargets(req.projectId));
+  const projectId = req.projectId;
+  const candidates =
+    projectId === null
+      ? []
+      : req.onlyPolicyId
+        ? await candidateTargets(projectId, req.onlyPolicyId)
+        : await config.memo(`targets:${projectId}`, () => candidateTargets(projectId));
   const targets = candidates.filter(
-    (t) => req.onlyPolicyId || (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event, budget)),
+    (t) =>
+      req.onlyPolicyId ||
+      (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event, budget, req.artifactTypes)),
   );
   return {
     projectId: req.projectId,
@@ -192,6 +212,7 @@ type CandidateTarget = {
   eventTypes: string;
   repoPattern: string | null;
   tagPattern: string | null;
+  conditions: Conditions | null;
   maxAttempts: number | null;
 };
 
@@ -199,7 +220,7 @@ type CandidateTarget = {
 async function candidateTargets(projectId: number, onlyPolicyId?: number): Promise<CandidateTarget[]> {
   const which = onlyPolicyId ? Prisma.sql`p."id" = ${onlyPolicyId}` : Prisma.sql`p."enabled" = TRUE`;
   const rows = await rawQuery(Prisma.sql`
-    SELECT p."id" AS "policyId", w."id" AS "targetId", w."type" AS "targetType", p."eventTypes", p."repoPattern", p."tagPattern", p."maxAttempts"
+    SELECT p."id" AS "policyId", w."id" AS "targetId", w."type" AS "targetType", p."eventTypes", p."repoPattern", p."tagPattern", p."conditions", p."maxAttempts"
     FROM "WebhookPolicy" p JOIN "WebhookTarget" w ON w."policyId" = p."id"
     WHERE p."projectId" = ${projectId} AND ${which} AND w."status" = 'active'
     ORDER BY p."id", w."position"`);
@@ -210,6 +231,7 @@ async function candidateTargets(projectId: number, onlyPolicyId?: number): Promi
     eventTypes: String(r.eventTypes),
     repoPattern: (r.repoPattern as string | null) ?? null,
     tagPattern: (r.tagPattern as string | null) ?? null,
+    conditions: parseStoredConditions(r.conditions as string | null),
     maxAttempts: r.maxAttempts === null || r.maxAttempts === undefined ? null : Number(r.maxAttempts),
   }));
 }

@@ -13,6 +13,7 @@ import {
   METADATA_MAX_BYTES,
   signingKeyRotationSchema,
 } from "@/lib/destinations/schemas";
+import { eventTypeCatalogSchema } from "@/lib/events/catalog";
 import { REGISTRY_ENVELOPE_MEDIA_TYPE, registryEnvelopeSchema } from "@/lib/events/registry";
 import { harborEventInputSchema } from "@/lib/events/types";
 import {
@@ -140,6 +141,7 @@ const RESPONSE_SCHEMAS = {
   EventAccepted: eventAcceptedSchema,
   EventSkipped: eventSkippedSchema,
   EventValid: eventValidSchema,
+  EventTypeCatalog: eventTypeCatalogSchema,
   RegistryResult: registryResultSchema,
   Error: v1ErrorSchema,
   HarborErrors: harborErrorSchema,
@@ -203,7 +205,7 @@ function v1Paths(): OpenApiDocument["paths"] {
         operationId: "postEvent",
         summary: "Send an event",
         description:
-          "A Harbor-shaped event of one of the ten types, for the API key's project. The event and its deliveries are committed before the answer. " +
+          "A Harbor-shaped event of any type of the catalog (`GET /v1/event-types`), for the API key's project. `event_data` is validated against the type's schema (the catalog's JSON Schema), and a failure names the field. The event and its deliveries are committed before the answer. " +
           "`occur_at` defaults to now, `operator` to an empty string. The Default payload delivered equals the posted `{type, occur_at, operator, event_data}`; CloudEvents carry `event_data` as `data`. " +
           "While webhooks are globally disabled the event is dropped (as Harbor does) and the answer says so. " +
           'With `validate_only=true` the key and the event are checked exactly as otherwise, and the answer is `{"valid": true}`: nothing is stored and nothing is delivered.',
@@ -237,6 +239,23 @@ function v1Paths(): OpenApiDocument["paths"] {
             ...V1_COMMON,
             ...V1_BODY,
           }),
+        },
+      },
+    },
+    "/v1/event-types": {
+      get: {
+        tags: ["Events API"],
+        operationId: "listEventTypes",
+        summary: "List the event types",
+        description:
+          "Every event type: its description, the JSON Schema (2020-12) of its `event_data` (the schema `POST /v1/events` validates with), a sample Default payload that passes it, and its CloudEvents `type`. An API key, HTTP Basic or the browser session.",
+        security: [{ ApiKey: [] }, { BasicAuth: [] }, { Session: [] }],
+        responses: {
+          200: {
+            description: "The catalog, in the order the UI lists the types.",
+            content: json(ref("EventTypeCatalog")),
+          },
+          ...v1Errors(V1_COMMON),
         },
       },
     },

@@ -188,8 +188,9 @@ function curlFor(method: string, path: string, op: Op, body: { mediaType: string
   const lines = [`curl -X ${method.toUpperCase()} "$HARBOR_URL${url}"`];
   const schemes = (op.security ?? []).flatMap((s) => Object.keys(s));
   if (schemes.includes("RegistryToken")) lines.push(`-H "Authorization: Bearer $REGISTRY_TOKEN"`);
-  // Projects and users outside one project: a user's credentials (API keys act in their own project only).
-  else if (schemes.includes("BasicAuth") && !path.includes("{project_name_or_id}"))
+  // Projects and users outside one project: a user's credentials (API keys act in their own project
+  // only). The /v1 API is the API keys' own.
+  else if (schemes.includes("BasicAuth") && !path.includes("{project_name_or_id}") && !path.startsWith("/v1/"))
     lines.push(`-u "$HARBOR_USER:$HARBOR_PASSWORD"`);
   else if (schemes.includes("ApiKey")) lines.push(`-H "Authorization: Bearer $API_KEY"`);
   if (body) {

@@ -92,6 +92,9 @@ function policyColumns(input: PolicyInput) {
     backoffBaseMs: input.retry_policy?.backoff_base_ms ?? null,
     backoffCapMs: input.retry_policy?.backoff_cap_ms ?? null,
     timeoutMs: input.retry_policy?.timeout_ms ?? null,
+    ...(input.conditions !== undefined
+      ? { conditions: input.conditions ? JSON.stringify(input.conditions) : null }
+      : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 /** The event contract, shared by server and browser code: types, labels, formats, the event shape. */
 
-// The ten Harbor webhook event types, in the order Harbor's UI lists them.
+// Harbor's ten webhook event types, in the order Harbor's UI lists them, then the tag and project
+// events Harbor raises internally (src/controller/event/topic.go) but does not send as webhooks.
 export const EVENT_TYPES = [
   "PUSH_ARTIFACT",
   "PULL_ARTIFACT",
@@ -12,6 +13,10 @@ export const EVENT_TYPES = [
   "SCANNING_COMPLETED",
   "REPLICATION",
   "TAG_RETENTION",
+  "TAG_CREATED",
+  "TAG_DELETED",
+  "PROJECT_CREATED",
+  "PROJECT_DELETED",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -27,6 +32,10 @@ export const EVENT_LABELS: Record<EventType, string> = {
   SCANNING_COMPLETED: "Scanning finished",
   REPLICATION: "Replication status changed",
   TAG_RETENTION: "Tag retention finished",
+  TAG_CREATED: "Tag created",
+  TAG_DELETED: "Tag deleted",
+  PROJECT_CREATED: "Project created",
+  PROJECT_DELETED: "Project deleted",
 };
 
 export const CLOUDEVENT_TYPES: Record<EventType, string> = {
@@ -40,6 +49,10 @@ export const CLOUDEVENT_TYPES: Record<EventType, string> = {
   SCANNING_COMPLETED: "harbor.scan.completed",
   REPLICATION: "harbor.replication.status.changed",
   TAG_RETENTION: "harbor.tag_retention.finished",
+  TAG_CREATED: "harbor.tag.created",
+  TAG_DELETED: "harbor.tag.deleted",
+  PROJECT_CREATED: "harbor.project.created",
+  PROJECT_DELETED: "harbor.project.deleted",
 };
 
 export const NOTIFY_TYPES = ["http", "slack", "teams", "googlechat", "mattermost", "discord", "email"] as const;

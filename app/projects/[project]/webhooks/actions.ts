@@ -26,6 +26,7 @@ import { testEventSchema } from "@/lib/shared/test-event";
 import { assertTemplatesRender } from "@/lib/events/template-check";
 import { sampleEvent } from "@/lib/events/samples";
 import { renderCustomPayload, SAMPLE_CONTEXT, TemplateError, templateErrorText } from "@/lib/formats/custom";
+import { conditionsRefusal, parseStoredConditions } from "@/lib/shared/conditions";
 import { EVENT_TYPES } from "@/lib/shared/events";
 import { contentTypeSchema, payloadTemplateSchema } from "@/lib/shared/payload-template";
 
@@ -118,18 +119,19 @@ export const sendTestEventAction = projectAction(
   },
   async ({ access, input }) => {
     const policy = await getPolicyOrThrow(access.project.id, input.policyId);
-    const result = await ingestEvent({
+    const event = testEvent(input.eventType, {
+      project: access.project.name,
       projectId: access.project.id,
-      event: testEvent(input.eventType, {
-        project: access.project.name,
-        now: new Date(),
-        externalUrl: env().EXTERNAL_URL,
-      }),
-      source: "test",
-      onlyPolicyId: policy.id,
+      now: new Date(),
+      externalUrl: env().EXTERNAL_URL,
     });
+    const result = await ingestEvent({ projectId: access.project.id, event, source: "test", onlyPolicyId: policy.id });
     refresh(access.project.name);
-    return { deliveries: result.status === "accepted" ? result.deliveries : 0 };
+    return {
+      deliveries: result.status === "accepted" ? result.deliveries : 0,
+      // Delivered regardless; said so the admin sees whether a real event like it would pass.
+      skippedBecause: conditionsRefusal(parseStoredConditions(policy.conditions), event),
+    };
   },
 );
 

@@ -1,0 +1,26 @@
+-- Event types beyond Harbor's ten: a project's deletion event outlives the project (Event.projectId
+-- null), manifests seen per repository (TAG_CREATED), and content conditions per policy.
+-- AlterTable
+ALTER TABLE "WebhookPolicy" ADD COLUMN     "conditions" TEXT;
+
+-- AlterTable
+ALTER TABLE "Event" ALTER COLUMN "projectId" DROP NOT NULL;
+
+-- CreateTable
+CREATE TABLE "RegistryManifest" (
+    "id" SERIAL NOT NULL,
+    "projectId" INTEGER NOT NULL,
+    "repository" TEXT NOT NULL,
+    "digest" TEXT NOT NULL,
+    "firstEventKey" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "RegistryManifest_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "RegistryManifest_projectId_repository_digest_key" ON "RegistryManifest"("projectId", "repository", "digest");
+
+-- AddForeignKey
+ALTER TABLE "RegistryManifest" ADD CONSTRAINT "RegistryManifest_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
