@@ -264,7 +264,7 @@ function v1Paths(): OpenApiDocument["paths"] {
         tags,
         operationId: "createDestination",
         summary: "Create a destination",
-        description: `Register a URL events are delivered to (all ten event types unless \`event_types\` is given). The answer includes the \`signing_secret\`, shown only once. HTTPS only; plain HTTP with a test-mode key. Metadata at most ${METADATA_MAX_BYTES} bytes. The destination belongs to the key's mode (test or live).${MODE_SCOPE}`,
+        description: `Register a URL events are delivered to (every event type unless \`event_types\` is given; optional \`conditions\` on content). The answer includes the \`signing_secret\`, shown only once. HTTPS only; plain HTTP with a test-mode key. Metadata at most ${METADATA_MAX_BYTES} bytes. The destination belongs to the key's mode (test or live).${MODE_SCOPE}`,
         security: apiKeyAuth,
         requestBody: body("DestinationCreate"),
         responses: {
