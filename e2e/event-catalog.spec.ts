@@ -1,6 +1,7 @@
 // The event catalog page (reached from the header) and the conditions on content in the policy
 // form: set, refused with the field named, saved, shown again on edit; a test event says whether a
 // real event like the sample would pass them.
+import path from "node:path";
 import { startServer, type LocalServer } from "../tests/helpers/receiver";
 import { EVENT_TYPES } from "../lib/shared/events";
 import { createProject, expect, snap, test, uniqueName } from "./fixtures";
@@ -27,6 +28,8 @@ test("the Event types page lists every type with its CloudEvents type, fields an
   await expect(tag.getByLabel("Sample TAG_CREATED payload")).toContainText('"tag": "stable"');
   await expect(page.locator("section#PROJECT_DELETED")).toContainText("project_id");
   await snap(page, "catalog-01-event-types");
+  // One section at full size (the whole page is tall).
+  await tag.screenshot({ path: path.join(test.info().project.testDir, "screenshots", "catalog-01b-tag-created.png") });
 
   // The same catalog as JSON, with the browser's session.
   const res = await page.request.get("/v1/event-types");
@@ -62,6 +65,10 @@ test("conditions on content in the policy form: refused with the field named, sa
   await form.getByRole("button", { name: "Add", exact: true }).click();
   await expect(page.getByRole("region", { name: "Signing secret" })).toBeVisible();
   await page.getByRole("link", { name: "Continue to the webhook" }).click();
+  await expect(
+    page.getByText("Scan finished: severity at least High or more than 5 fixable vulnerabilities"),
+  ).toBeVisible();
+  await expect(page.getByText("Operators: skip robot$*, harbor-jobservice")).toBeVisible();
 
   await page.getByRole("link", { name: "Edit" }).click();
   const edit = page.getByRole("form", { name: "Edit webhook" });

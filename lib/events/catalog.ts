@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { EVENT_DATA_SCHEMAS } from "@/lib/events/types";
 import { sampleEvent } from "@/lib/events/samples";
+import { stripSafeIntegerBounds } from "@/lib/shared/json-schema";
 import { CLOUDEVENT_TYPES, EVENT_LABELS, EVENT_TYPES, type EventType } from "@/lib/shared/events";
 
 /** Where an event of the type comes from, and what it means. */
@@ -59,7 +60,7 @@ export function eventDataJsonSchema(type: EventType): Record<string, unknown> {
     string,
     unknown
   >;
-  return schema;
+  return stripSafeIntegerBounds(schema);
 }
 
 let built: EventTypeEntry[] | undefined;

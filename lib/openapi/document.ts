@@ -60,7 +60,8 @@ import {
   registryResultSchema,
 } from "@/lib/events/schemas";
 import { policyInputSchema } from "@/lib/shared/policy-input";
-import { addExamples, stripSafeIntegerBounds } from "@/lib/openapi/examples";
+import { addExamples } from "@/lib/openapi/examples";
+import { stripSafeIntegerBounds } from "@/lib/shared/json-schema";
 
 /**
  * The OpenAPI 3.1 document of both APIs, built from the zod schemas the routes validate with

@@ -236,3 +236,22 @@ export function conditionsRefusal(
   }
   return null;
 }
+
+/** The conditions as sentences, one per condition set ("Scan finished: severity at least High"). */
+export function describeConditions(c: Conditions | null): string[] {
+  if (!c) return [];
+  const lines: string[] = [];
+  if (c.scan) {
+    const parts = [
+      c.scan.min_severity != null ? `severity at least ${c.scan.min_severity}` : "",
+      c.scan.fixable_over != null ? `more than ${c.scan.fixable_over} fixable vulnerabilities` : "",
+    ].filter(Boolean);
+    lines.push(`Scan finished: ${parts.join(" or ")}`);
+  }
+  if (c.replication) lines.push(`Replication: only ${c.replication.result} jobs`);
+  const patterns = (what: string, p: NonNullable<Conditions["operators"]>) =>
+    `${what}: ${p.mode === "include" ? "only" : "skip"} ${p.patterns.join(", ")}`;
+  if (c.operators) lines.push(patterns("Operators", c.operators));
+  if (c.artifacts) lines.push(patterns("Artifact types", c.artifacts));
+  return lines;
+}

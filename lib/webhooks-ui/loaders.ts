@@ -12,6 +12,7 @@ import { listApiKeys } from "@/lib/api-keys/service";
 import { env } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { parseRowId } from "@/lib/ids";
+import { describeConditions, parseStoredConditions } from "@/lib/shared/conditions";
 import { EVENT_TYPES } from "@/lib/shared/events";
 import { maskSecretUrl } from "@/lib/shared/policy-input";
 import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
@@ -203,6 +204,7 @@ export async function loadPolicyDetail(projectName: string, policyIdText: string
       eventTypes: policyEventTypes(policy),
       repoPattern: policy.repoPattern,
       tagPattern: policy.tagPattern,
+      conditions: describeConditions(parseStoredConditions(policy.conditions)),
       retry: {
         maxAttempts: policy.maxAttempts ?? settings.maxAttempts,
         maxAttemptsOverridden: policy.maxAttempts != null,

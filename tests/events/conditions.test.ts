@@ -8,7 +8,7 @@ import { getDb } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
 import { createPolicy } from "@/lib/policies/service";
-import { conditionsRefusal, conditionsSchema, type Conditions } from "@/lib/shared/conditions";
+import { conditionsRefusal, conditionsSchema, describeConditions, type Conditions } from "@/lib/shared/conditions";
 import type { EventType, HarborEvent } from "@/lib/shared/events";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { useDeliveryWorker } from "../helpers/delivery-worker";
@@ -121,6 +121,25 @@ describe("conditionsRefusal", () => {
     expect(conditionsRefusal(c, sampleEvent("PUSH_ARTIFACT"), { artifactTypes: ["application/spdx+json"] })).toMatch(
       /matches none of the patterns to include/,
     );
+  });
+
+  it("reads as one sentence per condition on the policy's page", () => {
+    expect(
+      describeConditions(
+        conditions({
+          scan: { min_severity: "High", fixable_over: 5 },
+          replication: { result: "failed" },
+          operators: { mode: "exclude", patterns: ["robot$*"] },
+          artifacts: { mode: "include", patterns: ["application/vnd.oci.*"] },
+        }),
+      ),
+    ).toEqual([
+      "Scan finished: severity at least High or more than 5 fixable vulnerabilities",
+      "Replication: only failed jobs",
+      "Operators: skip robot$*",
+      "Artifact types: only application/vnd.oci.*",
+    ]);
+    expect(describeConditions(null)).toEqual([]);
   });
 
   it("empty conditions are none; bad ones name the field", () => {
