@@ -7,7 +7,8 @@ import { requireProject } from "@/lib/auth/access";
 import { getDb } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
-import { createPolicy } from "@/lib/policies/service";
+import { configSnapshot } from "@/lib/db/config-cache";
+import { createPolicy, updatePolicy } from "@/lib/policies/service";
 import { conditionsRefusal, conditionsSchema, describeConditions, type Conditions } from "@/lib/shared/conditions";
 import type { EventType, HarborEvent } from "@/lib/shared/events";
 import { policyInputSchema } from "@/lib/shared/policy-input";
@@ -188,4 +189,31 @@ describe("conditions at ingest, delivered by the worker", () => {
       ).toEqual([(passed as { eventId: number }).eventId]);
     },
   );
+});
+
+describe("conditions and the configuration kept in memory", () => {
+  it("a change of a policy's conditions alone takes effect at the next event", async () => {
+    const project = await makeProject();
+    const access = await requireProject((await admin).actor, project.id, "webhook.manage");
+    const input = (conditions: unknown) =>
+      policyInputSchema.parse({
+        name: "cached",
+        event_types: ["PUSH_ARTIFACT"],
+        targets: [{ type: "http", address: "http://127.0.0.1:9/hook" }],
+        conditions,
+      });
+    const { policy } = await createPolicy(access, input({ operators: { mode: "exclude", patterns: ["robot$*"] } }));
+    const robotPush = withOperator("PUSH_ARTIFACT", "robot$ci");
+    // Ingest with the snapshot the requests share: the policy's targets are kept in it.
+    const ingest = async () =>
+      ingestEvent({ projectId: project.id, event: robotPush, source: "api" }, await configSnapshot());
+    expect(await ingest()).toMatchObject({ deliveries: 0 });
+    // Whoever writes the column alone (the triggers watch it, not the writer).
+    await (await getDb()).webhookPolicy.update({ where: { id: policy.id }, data: { conditions: null } });
+    expect(await ingest()).toMatchObject({ deliveries: 1 });
+    await updatePolicy(access, policy.id, input({ operators: { mode: "include", patterns: ["robot$*"] } }));
+    expect(await ingest()).toMatchObject({ deliveries: 1 });
+    await updatePolicy(access, policy.id, input({ operators: { mode: "include", patterns: ["alice"] } }));
+    expect(await ingest()).toMatchObject({ deliveries: 0 });
+  });
 });

@@ -49,3 +49,8 @@ PRAGMA defer_foreign_keys=OFF;
 -- CreateIndex
 CREATE UNIQUE INDEX "RegistryManifest_projectId_repository_digest_key" ON "RegistryManifest"("projectId", "repository", "digest");
 
+
+-- A change of a policy's conditions matters to ingest: the config version trigger watches the column.
+DROP TRIGGER "WebhookPolicy_config_update";
+CREATE TRIGGER "WebhookPolicy_config_update" AFTER UPDATE OF "projectId", "enabled", "eventTypes", "repoPattern", "tagPattern", "maxAttempts", "conditions" ON "WebhookPolicy"
+BEGIN UPDATE "ConfigVersion" SET "version" = "version" + 1 WHERE "id" = 1; END;

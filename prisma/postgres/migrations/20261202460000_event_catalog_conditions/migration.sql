@@ -24,3 +24,8 @@ CREATE UNIQUE INDEX "RegistryManifest_projectId_repository_digest_key" ON "Regis
 -- AddForeignKey
 ALTER TABLE "RegistryManifest" ADD CONSTRAINT "RegistryManifest_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+
+-- A change of a policy's conditions matters to ingest: the config version trigger watches the column.
+DROP TRIGGER "WebhookPolicy_config" ON "WebhookPolicy";
+CREATE TRIGGER "WebhookPolicy_config" AFTER INSERT OR DELETE OR UPDATE OF "projectId", "enabled", "eventTypes", "repoPattern", "tagPattern", "maxAttempts", "conditions" ON "WebhookPolicy"
+FOR EACH STATEMENT EXECUTE FUNCTION "bump_config_version"();
