@@ -92,7 +92,7 @@ export type MappedRegistryEvent = {
   /** The manifest's media type, its artifact type and its config's media type, as reported. */
   artifactTypes: string[];
   /** A push that names a tag: a TAG_CREATED too when the repository held the digest before. */
-  taggedPush?: { repository: string; digest: string };
+  taggedPush?: { repository: string; digest: string; tag: string };
 };
 
 export type IgnoredRegistryEvent = { id: string; reason: string };
@@ -248,7 +248,13 @@ export function mapRegistryEnvelope(
       dedupeKey: registryEvent.id,
       artifactTypes: reportedArtifactTypes(registryEvent),
       ...(registryEvent.action === "push" && registryEvent.target.tag && registryEvent.target.digest
-        ? { taggedPush: { repository: registryEvent.target.repository, digest: registryEvent.target.digest } }
+        ? {
+            taggedPush: {
+              repository: registryEvent.target.repository,
+              digest: registryEvent.target.digest,
+              tag: registryEvent.target.tag,
+            },
+          }
         : {}),
     });
   }

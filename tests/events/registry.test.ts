@@ -58,7 +58,7 @@ describe("mapRegistryEnvelope", () => {
         requestId: "req-1",
         dedupeKey: "asdf-asdf-asdf-asdf-0",
         artifactTypes: [MANIFEST_V2],
-        taggedPush: { repository: "library/alpine", digest: DIGEST },
+        taggedPush: { repository: "library/alpine", digest: DIGEST, tag: "3.19" },
         event: {
           type: "PUSH_ARTIFACT",
           occur_at: 1710024266, // 2024-03-09T22:44:26Z

@@ -163,6 +163,15 @@ describe.skipIf(!haveTools && !process.env.CI)("tag events from a real registry"
     });
 
     await expectInEveryFormat(policy.id, created.id, tagEvent as never, rx, smtp, mailbox);
+
+    // Pushing 1.0 again onto the digest it names is a push, not a new tag.
+    await run(
+      "skopeo",
+      ["--insecure-policy", "copy", "--dest-tls-verify=false", `oci:${image}:latest`, `docker://${repo}:1.0`],
+      { timeout: 60_000 },
+    );
+    await until(async () => (await eventsOf(project.id, "PUSH_ARTIFACT")).length === 3, 30_000, "the re-push");
+    expect(await eventsOf(project.id, "TAG_CREATED")).toHaveLength(1);
     const db = await getDb();
     expect(await db.execution.count({ where: { policyId: skipped.id } })).toBe(0);
     expect(rx.requests.filter((r) => r.url.includes("/skipped"))).toHaveLength(0);
@@ -204,6 +213,13 @@ describe("tag events from notifications and the event API", () => {
       { ...push("fourth", "latest"), target: { ...push("fourth", "latest").target, digest: fresh } },
     ]);
     expect(both.events.map((e) => e.type)).toEqual(["PUSH_ARTIFACT", "PUSH_ARTIFACT", "TAG_CREATED"]);
+    // A tag pushed again onto the digest it names is no new tag; moved onto a held digest, it is.
+    const same = await postEnvelope([push("sixth", "prod")]);
+    expect(same.events.map((e) => e.type)).toEqual(["PUSH_ARTIFACT"]);
+    const moved = await postEnvelope([
+      { ...push("seventh", "prod"), target: { ...push("seventh", "prod").target, digest: fresh } },
+    ]);
+    expect(moved.events.map((e) => e.type)).toEqual(["PUSH_ARTIFACT", "TAG_CREATED"]);
     // A deleted manifest is forgotten: pushing it again later is a push, not a retag.
     await postEnvelope([
       { ...push("del", ""), action: "delete", target: { digest, repository: `${project.name}/app` } },

@@ -1,5 +1,5 @@
 -- Event types beyond Harbor's ten: a project's deletion event outlives the project (Event.projectId
--- null), manifests seen per repository (TAG_CREATED), and content conditions per policy.
+-- null), manifests and tags seen per repository (TAG_CREATED), and content conditions per policy.
 -- AlterTable
 ALTER TABLE "WebhookPolicy" ADD COLUMN "conditions" TEXT;
 
@@ -12,6 +12,18 @@ CREATE TABLE "RegistryManifest" (
     "firstEventKey" TEXT NOT NULL,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "RegistryManifest_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "RegistryTag" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "projectId" INTEGER NOT NULL,
+    "repository" TEXT NOT NULL,
+    "tag" TEXT NOT NULL,
+    "digest" TEXT NOT NULL,
+    "eventKey" TEXT NOT NULL,
+    "updatedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "RegistryTag_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- RedefineTables
@@ -48,6 +60,9 @@ PRAGMA defer_foreign_keys=OFF;
 
 -- CreateIndex
 CREATE UNIQUE INDEX "RegistryManifest_projectId_repository_digest_key" ON "RegistryManifest"("projectId", "repository", "digest");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "RegistryTag_projectId_repository_tag_key" ON "RegistryTag"("projectId", "repository", "tag");
 
 
 -- A change of a policy's conditions matters to ingest: the config version trigger watches the column.
