@@ -31,7 +31,7 @@ export type IngestRequest = {
   /** "Send test event": deliver to this policy only, whatever its filters and switch. */
   onlyPolicyId?: number;
   /**
-   * Media and artifact types the registry reported beside the event (the manifest's, its config's):
+   * Media and artifact types the registry reported beside the event (the manifest's, those it references):
    * not part of the payload, but what artifact conditions judge.
    */
   artifactTypes?: readonly string[];
