@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Badge, Card, PageHeader } from "@/components/ui";
 import { openApiDocument, type Operation, type Parameter } from "@/lib/openapi/document";
-import { Prose, SchemaView, typeLabel, type Resolve, type Schema } from "./schema-view";
+import { Prose, SchemaView, typeLabel, type Resolve, type Schema } from "@/components/docs/schema-view";
 
 export const metadata: Metadata = { title: "API reference · Harbor Notifier" };
 

@@ -24,6 +24,7 @@ function navItems(user: HeaderUser): NavItem[] {
           { href: "/admin/settings", label: "System settings" },
         ]
       : []),
+    { href: "/event-types", label: "Event types" },
     { href: "/api-docs", label: "API" },
   ];
 }

@@ -104,11 +104,15 @@ export function PolicyActions({ project, policy, layout }: PolicyActionsProps) {
               const r = await sendTestEventAction(project, policy.id, form.get("eventType"));
               if (!r.ok) return r.message;
               const n = r.data?.deliveries ?? 0;
+              const skipped = r.data?.skippedBecause;
+              const verdict = skipped
+                ? ` As a real event it would be skipped by this webhook's conditions: ${skipped}.`
+                : " As a real event it would pass this webhook's conditions.";
               setFlash(
                 n > 0
                   ? {
                       tone: "green",
-                      text: `Test event sent: ${n} ${n === 1 ? "delivery" : "deliveries"} queued.`,
+                      text: `Test event sent: ${n} ${n === 1 ? "delivery" : "deliveries"} queued.${verdict}`,
                       href: `${base}/${policy.id}`,
                     }
                   : {

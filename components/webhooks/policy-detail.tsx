@@ -90,6 +90,17 @@ export function PolicyDetail({ scope, data, saved }: { scope: WebhookScope; data
                 {policy.repoPattern ? <code>{policy.repoPattern}</code> : "Every repository"}
               </Row>
               <Row label="Tag pattern">{policy.tagPattern ? <code>{policy.tagPattern}</code> : "Every tag"}</Row>
+              <Row label="Conditions">
+                {policy.conditions.length > 0 ? (
+                  <ul className="space-y-0.5">
+                    {policy.conditions.map((line) => (
+                      <li key={line}>{line}</li>
+                    ))}
+                  </ul>
+                ) : (
+                  "None"
+                )}
+              </Row>
               <Row label="Max attempts">
                 {policy.retry.maxAttempts}
                 {!policy.retry.maxAttemptsOverridden && " (system default)"}

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState } from "react";
 import {
   createPolicyAction,
   isPolicyNameTakenAction,
@@ -12,7 +12,9 @@ import { SecretReveal } from "@/components/webhooks/secret-reveal";
 import { DEFAULT_RETRY_POLICY } from "@/lib/shared/retry-policy";
 import { policyNameTakenMessage } from "@/lib/shared/policy-input";
 import { EVENT_LABELS, EVENT_TYPES, NOTIFY_TYPES, payloadFormatsOf, type EventType } from "@/lib/shared/events";
+import { ConditionsFields } from "@/components/webhooks/conditions-fields";
 import { CustomHeadersField } from "@/components/webhooks/custom-headers-field";
+import { FieldError, Hint, describedBy, labelClass } from "@/components/webhooks/form-parts";
 import { TemplateEditor } from "@/components/webhooks/template-editor";
 import { NOTIFY_TYPE_INFO, NotifyTypeBadge, notifyTypeLabel } from "@/components/webhooks/notify-type-info";
 import {
@@ -43,31 +45,6 @@ type Props = {
 
 const ids = FORM_FIELD_IDS;
 
-function describedBy(field: FormField, errors: FormErrors, hint = true) {
-  return (
-    [errors[field] ? `${ids[field]}-error` : "", hint ? `${ids[field]}-hint` : ""].filter(Boolean).join(" ") ||
-    undefined
-  );
-}
-
-function FieldError({ field, errors }: { field: FormField; errors: FormErrors }) {
-  const message = errors[field];
-  return message ? (
-    <p id={`${ids[field]}-error`} className="text-xs text-red-700">
-      {message}
-    </p>
-  ) : null;
-}
-
-function Hint({ field, children }: { field: FormField; children: ReactNode }) {
-  return (
-    <p id={`${ids[field]}-hint`} className="text-xs text-slate-500">
-      {children}
-    </p>
-  );
-}
-
-const labelClass = "block text-sm font-medium text-slate-800";
 const radioLabel =
   "flex items-center gap-2 rounded-md border border-slate-300 px-3 py-1.5 text-sm has-[:checked]:border-sky-600 has-[:checked]:bg-sky-50";
 
@@ -685,6 +662,8 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
           </div>
         </div>
       </details>
+
+      <ConditionsFields values={values} set={set} errors={errors} />
 
       {extraTargets.length > 0 && (
         <Notice tone="blue">

@@ -19,7 +19,7 @@ const ACTIONS: Record<ProjectPermission | SystemPermission, string> = {
   "users.manage": "manage users",
   "settings.manage": "change system settings",
   "webhooks.instance": "manage instance-wide webhooks",
-  "webhook.coverage": "see which instance-wide webhooks cover this project",
+  "webhook.coverage": "see which webhooks of the whole instance cover this project",
 };
 
 const ROLES_PLURAL: Record<ProjectRole, string> = {

@@ -1,3 +1,4 @@
+import { projectNamedBy } from "@/lib/shared/events";
 import { driverDate as date, rawQuery } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 
@@ -53,6 +54,21 @@ export type ClaimedTask = {
 };
 
 const int = (v: unknown) => Number(v);
+
+/**
+ * The event's project: its row, or for an event that outlived its project (PROJECT_DELETED, no
+ * project row) the project its data names.
+ */
+function projectOf(
+  r: Record<string, unknown>,
+  eventData: string | undefined,
+): { projectId: number; projectName: string } {
+  if (r.projectId !== null && r.projectId !== undefined)
+    return { projectId: Number(r.projectId), projectName: String(r.projectName) };
+  const named = projectNamedBy(eventData ?? "{}");
+  return { projectId: named?.id ?? 0, projectName: named?.name ?? "" };
+}
+
 const intOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const bool = (v: unknown) => v === true || v === 1 || v === 1n || v === "1" || v === "true";
 
@@ -78,7 +94,7 @@ export async function loadClaimedTasks(
     JOIN "Event" ev ON ev."id" = e."eventId"
     JOIN "WebhookTarget" w ON w."id" = t."targetId"
     JOIN "WebhookPolicy" p ON p."id" = e."policyId"
-    JOIN "Project" pr ON pr."id" = ev."projectId"
+    LEFT JOIN "Project" pr ON pr."id" = ev."projectId"
     WHERE t."id" IN (${Prisma.join(ids)})`);
   const eventData = new Map<number, string>();
   const missing: number[] = [];
@@ -152,9 +168,8 @@ export async function loadClaimedTasks(
       },
       policy: {
         id: int(r.policyId),
-        projectId: int(r.projectId),
+        ...projectOf(r, eventData.get(int(r.eventId))),
         instanceWide: bool(r.instanceWide),
-        projectName: String(r.projectName),
         name: String(r.policyName),
         maxAttempts: intOrNull(r.policyMaxAttempts),
         backoffBaseMs: intOrNull(r.backoffBaseMs),

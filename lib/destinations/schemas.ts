@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
+import { conditionsObjectSchema, conditionsSchema } from "@/lib/shared/conditions";
 import { EVENT_TYPES } from "@/lib/shared/events";
 import { visibleName } from "@/lib/shared/input-rules";
 
@@ -34,7 +35,13 @@ const eventTypesField = z
   .array(z.enum(EVENT_TYPES, `must be one of ${EVENT_TYPES.join(", ")}`), "must be a list of event types")
   .min(1, "choose at least one event type")
   .transform((v) => [...new Set(v)])
-  .describe("Event types delivered to this destination; all ten when omitted.");
+  .describe("Event types delivered to this destination; every type when omitted.");
+
+const conditionsField = conditionsSchema
+  .nullable()
+  .describe(
+    "Conditions on the event's content (scan severity, replication result, operators, artifact types); null clears them. Left out on update: kept.",
+  );
 
 const metadataField = z
   .record(z.string(), z.unknown(), "must be an object of string keys")
@@ -53,6 +60,7 @@ export const destinationCreateSchema = z.strictObject(
     retry_policy: retryPolicyField.optional(),
     metadata: metadataField.optional(),
     event_types: eventTypesField.optional(),
+    conditions: conditionsField.optional(),
     status: statusField.optional(),
   },
   "must be a JSON object",
@@ -66,6 +74,7 @@ export const destinationUpdateSchema = z.strictObject(
     retry_policy: retryPolicyField.optional(),
     metadata: metadataField.optional(),
     event_types: eventTypesField.optional(),
+    conditions: conditionsField.optional(),
     status: statusField.optional(),
   },
   "must be a JSON object",
@@ -101,6 +110,7 @@ export const destinationSchema = z.object({
       "Why a paused destination is paused (by a client, by 410 Gone, or automatically after repeated failures).",
     ),
   event_types: z.array(z.enum(EVENT_TYPES)),
+  conditions: conditionsObjectSchema.describe("The conditions on content set on this destination; {} = none."),
   retry_policy: effectiveRetryPolicySchema,
   metadata: z.record(z.string(), z.unknown()),
   created_at: timestamp,

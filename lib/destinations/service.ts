@@ -7,6 +7,7 @@ import type { ApiKeyMode } from "@/lib/auth/api-keys";
 import { dialect, getDb, type Tx } from "@/lib/db/client";
 import { assertUrlAllowed, NetworkGuardError, refusalHint } from "@/lib/delivery/network-guard";
 import type { RetryPolicyInput } from "@/lib/shared/retry-policy";
+import type { Conditions } from "@/lib/shared/conditions";
 import { EVENT_TYPES, isEventType, type EventType } from "@/lib/shared/events";
 import type { PolicyInput } from "@/lib/shared/policy-input";
 import {
@@ -135,6 +136,8 @@ function destinationPolicyInput(d: {
   name: string;
   eventTypes: EventType[];
   retry: RetryPolicyInput | null;
+  /** undefined: the stored conditions stay */
+  conditions?: Conditions | null;
 }): PolicyInput {
   return {
     name: d.name,
@@ -145,6 +148,7 @@ function destinationPolicyInput(d: {
     repository_pattern: null,
     tag_pattern: null,
     retry_policy: d.retry,
+    conditions: d.conditions,
   };
 }
 
@@ -195,6 +199,7 @@ export async function createDestination(access: KeyAccess<"webhook.manage">, inp
       name: input.name ?? "",
       eventTypes: input.event_types ?? [...EVENT_TYPES],
       retry: input.retry_policy ?? null,
+      conditions: input.conditions ?? null,
     });
     const { policy, signingSecret } = await insertPolicy(tx, access, policyInput, "destination", {
       metadata,
@@ -225,6 +230,7 @@ export async function updateDestination(
     name: input.name ?? existing.name,
     eventTypes: input.event_types ?? policyEventTypes(existing).filter(isEventType),
     retry: input.retry_policy !== undefined ? input.retry_policy : retryOverrides(existing),
+    conditions: input.conditions,
   });
   const db = await getDb();
   return db.$transaction(async (tx) => {

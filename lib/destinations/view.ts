@@ -1,4 +1,5 @@
 import { DEFAULT_RETRY_POLICY, fromRetryPolicy, toRetryPolicy, type RetryPolicy } from "@/lib/shared/retry-policy";
+import { parseStoredConditions } from "@/lib/shared/conditions";
 import { EVENT_TYPES, isEventType } from "@/lib/shared/events";
 import { policyEventTypes, type PolicyWithTargets } from "@/lib/policies/service";
 import type { SystemSettings } from "@/lib/settings/settings";
@@ -46,6 +47,7 @@ export function toDestination(policy: PolicyWithTargets, defaults: RetryPolicy):
     status: paused ? "paused" : "active",
     paused_reason: paused ? (target?.pausedReason ?? "paused") : null,
     event_types: types.length > 0 ? types : [...EVENT_TYPES],
+    conditions: parseStoredConditions(policy.conditions) ?? {},
     retry_policy: fromRetryPolicy(toRetryPolicy(retryOverrides(policy), defaults)),
     metadata: parseMetadata(policy.metadata),
     created_at: policy.createdAt.toISOString(),

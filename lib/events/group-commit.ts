@@ -11,7 +11,8 @@ import { newMessageId } from "@/lib/ids";
 
 /** One event ready to store: its row and its deliveries (targets already matched). */
 export type EventWrite = {
-  projectId: number;
+  /** null: an event that outlives its project (PROJECT_DELETED) */
+  projectId: number | null;
   type: string;
   occurAt: number;
   operator: string;
@@ -206,10 +207,11 @@ function keyReused() {
 async function writeAll(tx: RawRunner, writes: EventWrite[]): Promise<WriteOutcome[]> {
   const outcomes: (WriteOutcome | undefined)[] = new Array(writes.length);
   const seen = new Map<string, Seen>();
-  const keyOf = (projectId: number, key: string) => `${projectId}\u0000${key}`;
+  const keyOf = (projectId: number | null, key: string) => `${projectId}\u0000${key}`;
   const keyed = writes.filter((w) => w.idempotencyKey);
   if (keyed.length > 0) {
-    const projects = [...new Set(keyed.map((w) => w.projectId))];
+    // Keys are per project; an event without a project (PROJECT_DELETED) is never sent with one.
+    const projects = [...new Set(keyed.map((w) => w.projectId ?? 0))];
     for (const part of chunks([...new Set(keyed.map((w) => w.idempotencyKey!))])) {
       const rows = await tx.query<{
         id: unknown;

@@ -14,6 +14,7 @@ import { Prisma } from "@/lib/db/sql";
 import { expectCommit } from "@/lib/events/group-commit";
 import { ingestEvents } from "@/lib/events/ingest";
 import { requestBodyHash, WEBHOOKS_DISABLED_MESSAGE } from "@/lib/events/ingest-idempotent";
+import { recordManifests, withTagCreations } from "@/lib/events/known-manifests";
 import { MAX_ENVELOPE_EVENTS, mapRegistryEnvelope } from "@/lib/events/registry";
 import { recordRegistryEnvelope, recordRegistryRejection, sourceAddress } from "@/lib/events/registry-feed";
 import {
@@ -148,7 +149,8 @@ export async function acceptRegistryEnvelope(
     });
     if (id !== null) projects.set(name, id);
   }
-  const known = mapped.events.filter((m) => projects.has(m.projectName));
+  const all = await withTagCreations(mapped.events, (m) => projects.get(m.projectName));
+  const known = all.filter((m) => projects.has(m.projectName));
   const outcomes = await ingestEvents(
     known.map((m) => ({
       projectId: projects.get(m.projectName)!,
@@ -156,11 +158,15 @@ export async function acceptRegistryEnvelope(
       source: "registry" as const,
       requestId: m.requestId ?? ctx.requestId,
       idempotencyKey: `registry:${m.dedupeKey}`,
+      artifactTypes: m.artifactTypes,
     })),
     config,
   );
   const outcomeOf = new Map(known.map((m, i) => [m, outcomes[i]]));
-  for (const m of mapped.events) {
+  await recordManifests(
+    known.filter((m) => outcomeOf.get(m)?.ok).map((m) => ({ projectId: projects.get(m.projectName)!, mapped: m })),
+  );
+  for (const m of all) {
     const outcome = outcomeOf.get(m);
     if (!outcome) {
       result.ignored.push({

@@ -5,7 +5,8 @@ import { rawQuery } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 import { commitEvents, MAX_ROWS_PER_COMMIT, type EventWrite } from "@/lib/events/group-commit";
 import { eventSearchFields } from "@/lib/events/search-fields";
-import type { HarborEvent } from "@/lib/shared/events";
+import { projectNamedBy, type HarborEvent } from "@/lib/shared/events";
+import { conditionsRefusal, parseStoredConditions, type Conditions } from "@/lib/shared/conditions";
 import { compileGlob, globMatch, GlobSyntaxError, MatchStepsExceeded, StepBudget, type Glob } from "@/lib/shared/glob";
 import { policyEventTypes } from "@/lib/policies/service";
 import { projectPatternMatches } from "@/lib/policies/project-pattern";
@@ -14,7 +15,11 @@ import { deliverySwitch } from "@/lib/settings/settings";
 export type EventSource = "registry" | "api" | "test";
 
 export type IngestRequest = {
-  projectId: number;
+  /**
+   * The event's project; null for an event that outlives its project (PROJECT_DELETED): it is
+   * recorded, and reaches only instance-wide policies (the project's own went with it).
+   */
+  projectId: number | null;
   event: HarborEvent;
   source: EventSource;
   requestId?: string;
@@ -26,6 +31,11 @@ export type IngestRequest = {
   bodyHash?: string;
   /** "Send test event": deliver to this policy only, whatever its filters and switch. */
   onlyPolicyId?: number;
+  /**
+   * Media and artifact types the registry reported beside the event (the manifest's, those it references):
+   * not part of the payload, but what artifact conditions judge.
+   */
+  artifactTypes?: readonly string[];
 };
 
 export type IngestResult =
@@ -59,11 +69,15 @@ function storedGlob(pattern: string): Glob | null {
   }
 }
 
-/** Whether a policy's optional repository/tag patterns accept the event (no pattern = everything). */
+/**
+ * Whether a policy's optional repository/tag patterns and content conditions accept the event (no
+ * pattern or condition = everything).
+ */
 export function filtersMatch(
-  policy: { repoPattern: string | null; tagPattern: string | null },
+  policy: { repoPattern: string | null; tagPattern: string | null; conditions?: Conditions | null },
   event: HarborEvent,
   budget = new StepBudget(MAX_MATCH_STEPS_PER_EVENT),
+  artifactTypes?: readonly string[],
 ): boolean {
   const { repository, tags } = eventSubject(event);
   try {
@@ -75,7 +89,7 @@ export function filtersMatch(
       const glob = storedGlob(policy.tagPattern);
       if (!glob || !tags.some((t) => globMatch(glob, t, budget))) return false;
     }
-    return true;
+    return conditionsRefusal(policy.conditions ?? null, event, { artifactTypes, budget }) === null;
   } catch (err) {
     if (err instanceof MatchStepsExceeded)
       throw new AppError(
@@ -143,11 +157,19 @@ export async function ingestEvents(reqs: IngestRequest[], config?: ConfigSnapsho
 /** The event's row and the deliveries it causes (its project's matching targets). */
 async function prepareWrite(req: IngestRequest, defaultAttempts: number, config: ConfigSnapshot): Promise<EventWrite> {
   const budget = new StepBudget(MAX_MATCH_STEPS_PER_EVENT);
-  const candidates = req.onlyPolicyId
-    ? await candidateTargets(req.projectId, req.onlyPolicyId)
-    : await config.memo(`targets:${req.projectId}`, () => candidateTargets(req.projectId));
+  const projectId = req.projectId;
+  // An event that outlived its project reaches the instance-wide policies whose pattern takes in
+  // the project's name, as its event data gives it.
+  const candidates =
+    projectId === null
+      ? await candidateTargets(null, req.onlyPolicyId, projectNamedBy(req.event.event_data)?.name ?? null)
+      : req.onlyPolicyId
+        ? await candidateTargets(projectId, req.onlyPolicyId)
+        : await config.memo(`targets:${projectId}`, () => candidateTargets(projectId));
   const targets = candidates.filter(
-    (t) => req.onlyPolicyId || (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event, budget)),
+    (t) =>
+      req.onlyPolicyId ||
+      (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event, budget, req.artifactTypes)),
   );
   return {
     projectId: req.projectId,
@@ -193,6 +215,7 @@ type CandidateTarget = {
   eventTypes: string;
   repoPattern: string | null;
   tagPattern: string | null;
+  conditions: Conditions | null;
   maxAttempts: number | null;
 };
 
@@ -202,16 +225,22 @@ type CandidateTarget = {
  * matches its name. The answer is kept per configuration version, and renaming a project or
  * changing a pattern bumps that version, so the match is made once per project and version.
  */
-async function candidateTargets(projectId: number, onlyPolicyId?: number): Promise<CandidateTarget[]> {
+async function candidateTargets(
+  projectId: number | null,
+  onlyPolicyId?: number,
+  projectName: string | null = null,
+): Promise<CandidateTarget[]> {
   const which = onlyPolicyId ? Prisma.sql`p."id" = ${onlyPolicyId}` : Prisma.sql`p."enabled" = TRUE`;
   const rows = await rawQuery(Prisma.sql`
-    SELECT p."id" AS "policyId", w."id" AS "targetId", w."type" AS "targetType", p."eventTypes", p."repoPattern", p."tagPattern", p."maxAttempts",
+    SELECT p."id" AS "policyId", w."id" AS "targetId", w."type" AS "targetType", p."eventTypes", p."repoPattern", p."tagPattern", p."conditions", p."maxAttempts",
       p."projectPattern", (SELECT pr."name" FROM "Project" pr WHERE pr."id" = ${projectId}) AS "projectName"
     FROM "WebhookPolicy" p JOIN "WebhookTarget" w ON w."policyId" = p."id"
     WHERE (p."projectId" = ${projectId} OR (p."projectId" IS NULL AND p."kind" = 'policy')) AND ${which} AND w."status" = 'active'
     ORDER BY p."id", w."position"`);
   return rows
-    .filter((r) => projectPatternMatches(r.projectPattern as string | null, r.projectName as string | null))
+    .filter((r) =>
+      projectPatternMatches(r.projectPattern as string | null, (r.projectName as string | null) ?? projectName),
+    )
     .map((r) => ({
       policyId: Number(r.policyId),
       targetId: Number(r.targetId),
@@ -219,6 +248,7 @@ async function candidateTargets(projectId: number, onlyPolicyId?: number): Promi
       eventTypes: String(r.eventTypes),
       repoPattern: (r.repoPattern as string | null) ?? null,
       tagPattern: (r.tagPattern as string | null) ?? null,
+      conditions: parseStoredConditions(r.conditions as string | null),
       maxAttempts: r.maxAttempts === null || r.maxAttempts === undefined ? null : Number(r.maxAttempts),
     }));
 }

@@ -55,6 +55,9 @@ const registryEventSchema = z.looseObject({
     repository: z.string().min(1),
     url: z.string().optional(),
     tag: z.string().optional(),
+    // OCI 1.1 artifacts; Distribution 3 also lists the manifest's references (config and layers).
+    artifactType: z.string().optional(),
+    references: z.array(z.looseObject({ mediaType: z.string().optional() })).optional(),
   }),
   request: z
     .looseObject({
@@ -86,6 +89,10 @@ export type MappedRegistryEvent = {
   event: HarborEvent;
   /** The registry's event id: stable across re-posts of the same envelope. */
   dedupeKey: string;
+  /** The manifest's media type, its artifact type and its config's media type, as reported. */
+  artifactTypes: string[];
+  /** A push that names a tag: a TAG_CREATED too when the repository held the digest before. */
+  taggedPush?: { repository: string; digest: string; tag: string };
 };
 
 export type IgnoredRegistryEvent = { id: string; reason: string };
@@ -125,8 +132,9 @@ function hostOf(url: string | undefined): string | undefined {
 /** Why the event cannot become a Harbor event, or undefined when it can. */
 function ignoreReason(event: RegistryEvent): string | undefined {
   if (!ACTION_TO_EVENT_TYPE.has(event.action)) return `action "${event.action}" is not push, pull or delete`;
-  const { mediaType, digest, repository } = event.target;
-  if (!digest) return "no target digest (tag or repository deletion)";
+  const { mediaType, digest, repository, tag } = event.target;
+  // A registry that deletes a tag (Distribution 3) reports the tag without a digest: TAG_DELETED.
+  if (!digest && !(event.action === "delete" && tag)) return "no target digest (repository deletion)";
   // Deletions carry no mediaType: the registry reports only the digest.
   if (event.action !== "delete" && !(mediaType && isManifestMediaType(mediaType))) {
     return `not a manifest (mediaType ${mediaType ?? "missing"})`;
@@ -141,24 +149,38 @@ function ignoreReason(event: RegistryEvent): string | undefined {
   return undefined;
 }
 
+/**
+ * The media and artifact types a registry event reports: the manifest's, its artifact type, and
+ * those of what it references (config and layers: a cosign signature shows as its
+ * `application/vnd.dev.cosign.*` layer, an SBOM as its `application/spdx+json` one), each once.
+ */
+function reportedArtifactTypes(event: RegistryEvent): string[] {
+  const { mediaType, artifactType, references = [] } = event.target;
+  const all = [mediaType, artifactType, ...references.map((r) => r.mediaType)];
+  return [...new Set(all.filter((t): t is string => !!t))];
+}
+
 function toHarborEvent(event: RegistryEvent, registryHost: string | undefined): HarborEvent {
   const { repository, digest = "", tag } = event.target;
   const slash = repository.indexOf("/");
   const project = repository.slice(0, slash);
   const host = registryHost ?? hostOf(event.target.url) ?? event.request?.host;
   const location = host ? `${host}/${repository}` : repository;
+  const tagDeleted = event.action === "delete" && !digest && !!tag;
   return {
-    type: ACTION_TO_EVENT_TYPE.get(event.action)!,
+    type: tagDeleted ? "TAG_DELETED" : ACTION_TO_EVENT_TYPE.get(event.action)!,
     occur_at: Math.floor(parseTimestamp(event.timestamp) / 1000),
     operator: event.actor?.name ?? "",
     event_data: {
       resources: [
-        {
-          digest,
-          // Harbor's convention: an artifact addressed by digest has the digest as tag.
-          tag: tag || digest,
-          resource_url: tag ? `${location}:${tag}` : `${location}@${digest}`,
-        },
+        tagDeleted
+          ? { tag, resource_url: `${location}:${tag}` }
+          : {
+              digest,
+              // Harbor's convention: an artifact addressed by digest has the digest as tag.
+              tag: tag || digest,
+              resource_url: tag ? `${location}:${tag}` : `${location}@${digest}`,
+            },
       ],
       repository: {
         name: repository.slice(slash + 1),
@@ -209,7 +231,7 @@ export function mapRegistryEnvelope(
     if (requestId) {
       const key = JSON.stringify([
         registryEvent.target.repository,
-        registryEvent.target.digest,
+        registryEvent.target.digest ?? `tag:${registryEvent.target.tag}`,
         registryEvent.action,
         requestId,
       ]);
@@ -224,6 +246,16 @@ export function mapRegistryEnvelope(
       ...(requestId ? { requestId } : {}),
       event: toHarborEvent(registryEvent, registryHost),
       dedupeKey: registryEvent.id,
+      artifactTypes: reportedArtifactTypes(registryEvent),
+      ...(registryEvent.action === "push" && registryEvent.target.tag && registryEvent.target.digest
+        ? {
+            taggedPush: {
+              repository: registryEvent.target.repository,
+              digest: registryEvent.target.digest,
+              tag: registryEvent.target.tag,
+            },
+          }
+        : {}),
     });
   }
   return { ok: true, events, ignored: ignoredReasons.length, ignoredReasons, invalid };

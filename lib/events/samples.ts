@@ -1,7 +1,9 @@
 import type { EventType, HarborEvent } from "@/lib/shared/events";
 
 // The Default payload examples of the Harbor webhook spec, one per event type,
-// verbatim (tests/formats/fixtures/*.default.json hold the same data).
+// verbatim (tests/formats/fixtures/*.default.json hold the same data). The tag and project events,
+// which Harbor raises but does not send, follow the same shapes: a tag event is an artifact event
+// whose resource is the tag; a project event carries Harbor's project id and name.
 const SPEC_EXAMPLES: Record<EventType, HarborEvent> = {
   PUSH_ARTIFACT: {
     type: "PUSH_ARTIFACT",
@@ -294,6 +296,60 @@ const SPEC_EXAMPLES: Record<EventType, HarborEvent> = {
         ],
       },
     },
+  },
+  TAG_CREATED: {
+    type: "TAG_CREATED",
+    occur_at: 1680502612,
+    operator: "admin",
+    event_data: {
+      resources: [
+        {
+          digest: "sha256:954b378c375d852eb3c63ab88978f640b4348b01c1b3456a024a81536dafbbf4",
+          tag: "stable",
+          resource_url: "localhost/harbor/alpine:stable",
+        },
+      ],
+      repository: {
+        date_created: 1680501893,
+        name: "alpine",
+        namespace: "harbor",
+        repo_full_name: "harbor/alpine",
+        repo_type: "private",
+      },
+    },
+  },
+  TAG_DELETED: {
+    type: "TAG_DELETED",
+    occur_at: 1680502655,
+    operator: "admin",
+    event_data: {
+      resources: [
+        {
+          digest: "sha256:954b378c375d852eb3c63ab88978f640b4348b01c1b3456a024a81536dafbbf4",
+          tag: "stable",
+          resource_url: "localhost/harbor/alpine:stable",
+        },
+      ],
+      repository: {
+        date_created: 1680501893,
+        name: "alpine",
+        namespace: "harbor",
+        repo_full_name: "harbor/alpine",
+        repo_type: "private",
+      },
+    },
+  },
+  PROJECT_CREATED: {
+    type: "PROJECT_CREATED",
+    occur_at: 1680501800,
+    operator: "admin",
+    event_data: { project: { project_id: 2, name: "harbor", public: false } },
+  },
+  PROJECT_DELETED: {
+    type: "PROJECT_DELETED",
+    occur_at: 1680503000,
+    operator: "admin",
+    event_data: { project: { project_id: 2, name: "harbor", public: false } },
   },
 };
 

@@ -13,6 +13,8 @@ export const TEST_REPOSITORY = "harbor-notifier-test";
 export type TestEventContext = {
   /** the project's name: the repository's namespace */
   project: string;
+  /** the project's id, for project events */
+  projectId?: number;
   now: Date;
   /** the external URL (EXTERNAL_URL): its host is the registry host in resource URLs; "localhost" when unset */
   externalUrl?: string;
@@ -75,6 +77,10 @@ export function testEvent(type: EventType, ctx: TestEventContext): HarborEvent {
     }
     if (Array.isArray(rep.successful_artifact))
       for (const a of rep.successful_artifact) if (isObj(a)) a.name_tag = `${TEST_REPOSITORY} [1 item(s) in total]`;
+  }
+  if (isObj(data.project)) {
+    data.project.name = ctx.project;
+    if (ctx.projectId !== undefined) data.project.project_id = ctx.projectId;
   }
   if (isObj(data.retention)) {
     const ret = data.retention;

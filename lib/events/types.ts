@@ -119,6 +119,28 @@ export const quotaEventDataSchema = z.looseObject({
   custom_attributes: z.looseObject({ Details: z.string() }),
 });
 
+/** A tag names a digest; a registry that deletes a tag reports only its name (no digest). */
+const tagResourceSchema = z.looseObject({
+  digest: z.string().min(1).optional(),
+  tag: z.string().min(1),
+  resource_url: z.string(),
+});
+
+/** TAG_CREATED / TAG_DELETED: the artifact events' shape, the resource being the tag. */
+export const tagEventDataSchema = z.looseObject({
+  resources: z.array(tagResourceSchema).min(1),
+  repository: repositorySchema,
+});
+
+/** PROJECT_CREATED / PROJECT_DELETED: Harbor's project event (its id and name), under `project`. */
+export const projectEventDataSchema = z.looseObject({
+  project: z.looseObject({
+    project_id: z.number().int().positive(),
+    name: z.string().min(1),
+    public: z.boolean().optional(),
+  }),
+});
+
 export const replicationEventDataSchema = z.looseObject({ replication: replicationSchema });
 
 export const retentionEventDataSchema = z.looseObject({ retention: retentionSchema });
@@ -134,6 +156,10 @@ export const EVENT_DATA_SCHEMAS = {
   SCANNING_COMPLETED: scanningEventDataSchema,
   REPLICATION: replicationEventDataSchema,
   TAG_RETENTION: retentionEventDataSchema,
+  TAG_CREATED: tagEventDataSchema,
+  TAG_DELETED: tagEventDataSchema,
+  PROJECT_CREATED: projectEventDataSchema,
+  PROJECT_DELETED: projectEventDataSchema,
 } satisfies Record<EventType, z.ZodType>;
 
 // ---------------------------------------------------------------------------
@@ -172,6 +198,10 @@ export const harborEventInputSchema = z.discriminatedUnion("type", [
   eventInputVariant("SCANNING_COMPLETED"),
   eventInputVariant("REPLICATION"),
   eventInputVariant("TAG_RETENTION"),
+  eventInputVariant("TAG_CREATED"),
+  eventInputVariant("TAG_DELETED"),
+  eventInputVariant("PROJECT_CREATED"),
+  eventInputVariant("PROJECT_DELETED"),
 ]);
 
 export type HarborEventInput = z.infer<typeof harborEventInputSchema>;

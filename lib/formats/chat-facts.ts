@@ -197,6 +197,22 @@ export function chatFacts(event: HarborEvent, ctx: ChatContext): ChatFacts {
       subject = r.status;
       break;
     }
+    case "TAG_CREATED":
+    case "TAG_DELETED":
+      subject += resourceFacts(data, facts);
+      tone = event.type === "TAG_DELETED" ? "warning" : "good";
+      break;
+    case "PROJECT_CREATED":
+    case "PROJECT_DELETED": {
+      const project = objAt(data, "project");
+      subject = text(project, "name");
+      push(facts, "Project", subject);
+      push(facts, "Project ID", text(project, "project_id"));
+      const visibility = project?.public;
+      if (typeof visibility === "boolean") push(facts, "Access level", visibility ? "Public" : "Private");
+      tone = event.type === "PROJECT_DELETED" ? "warning" : "good";
+      break;
+    }
     case "TAG_RETENTION": {
       const r = retentionFacts(data, facts);
       facts.unshift(...(r.project ? [{ label: "Project", value: r.project }] : []));

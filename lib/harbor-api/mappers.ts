@@ -1,5 +1,5 @@
 import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/shared/roles";
-import { EVENT_TYPES, NOTIFY_TYPES, payloadFormatsOf, type HarborEvent } from "@/lib/shared/events";
+import { EVENT_TYPES, NOTIFY_TYPES, payloadFormatsOf, projectNamedBy, type HarborEvent } from "@/lib/shared/events";
 import { buildDefaultPayload } from "@/lib/formats";
 import { taskMetrics } from "@/lib/history/queries";
 
@@ -106,7 +106,16 @@ export function toHarborApiKey(k: {
   };
 }
 
-type EventRow = { projectId: number; type: string; occurAt: number | bigint; operator: string; eventData: string };
+type EventRow = {
+  projectId: number | null;
+  type: string;
+  occurAt: number | bigint;
+  operator: string;
+  eventData: string;
+};
+
+/** The event's project id; an event that outlived its project (PROJECT_DELETED) names it in its data. */
+const eventProjectId = (event: EventRow): number => event.projectId ?? projectNamedBy(event.eventData)?.id ?? 0;
 
 /** The event as its Default payload (Harbor keeps the payload it sent in `extra_attrs.payload`). */
 export function defaultPayloadOf(event: EventRow): string {
@@ -146,7 +155,7 @@ export function toHarborExecution(e: {
     status_message: e.statusMessage,
     metrics: taskMetrics(e.tasks),
     trigger: e.trigger,
-    extra_attrs: { event_type: e.eventType, project_id: e.event.projectId, payload: defaultPayloadOf(e.event) },
+    extra_attrs: { event_type: e.eventType, project_id: eventProjectId(e.event), payload: defaultPayloadOf(e.event) },
     start_time: harborTime(e.startTime),
     end_time: harborTime(e.endTime),
   };

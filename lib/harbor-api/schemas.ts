@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
 import { TASK_STATUSES } from "@/lib/shared/task-statuses";
+import { conditionsObjectSchema } from "@/lib/shared/conditions";
 
 /**
  * The response objects of the Harbor-compatible API (/api/v2.0), for the OpenAPI document. They
@@ -49,6 +50,9 @@ export const harborPolicySchema = z.strictObject({
   enabled: z.boolean(),
   repository_pattern: z.string().describe("Our extension: glob on repo_full_name; empty = every repository"),
   tag_pattern: z.string().describe("Our extension: glob on the tags; empty = every tag"),
+  conditions: conditionsObjectSchema.describe(
+    "Our extension: conditions on the event's content (scan severity, replication result, operators, artifact types); {} = none",
+  ),
   retry_policy: z
     .strictObject({
       max_attempts: z.number().int().optional(),

@@ -13,6 +13,7 @@ import {
   METADATA_MAX_BYTES,
   signingKeyRotationSchema,
 } from "@/lib/destinations/schemas";
+import { eventTypeCatalogSchema } from "@/lib/events/catalog";
 import { REGISTRY_ENVELOPE_MEDIA_TYPE, registryEnvelopeSchema } from "@/lib/events/registry";
 import { harborEventInputSchema } from "@/lib/events/types";
 import {
@@ -60,7 +61,8 @@ import {
   registryResultSchema,
 } from "@/lib/events/schemas";
 import { policyInputSchema } from "@/lib/shared/policy-input";
-import { addExamples, stripSafeIntegerBounds } from "@/lib/openapi/examples";
+import { addExamples } from "@/lib/openapi/examples";
+import { stripSafeIntegerBounds } from "@/lib/shared/json-schema";
 
 /**
  * The OpenAPI 3.1 document of both APIs, built from the zod schemas the routes validate with
@@ -141,6 +143,7 @@ const RESPONSE_SCHEMAS = {
   EventAccepted: eventAcceptedSchema,
   EventSkipped: eventSkippedSchema,
   EventValid: eventValidSchema,
+  EventTypeCatalog: eventTypeCatalogSchema,
   RegistryResult: registryResultSchema,
   Error: v1ErrorSchema,
   HarborErrors: harborErrorSchema,
@@ -205,7 +208,7 @@ function v1Paths(): OpenApiDocument["paths"] {
         operationId: "postEvent",
         summary: "Send an event",
         description:
-          "A Harbor-shaped event of one of the ten types, for the API key's project. The event and its deliveries are committed before the answer. " +
+          "A Harbor-shaped event of any type of the catalog (`GET /v1/event-types`), for the API key's project. `event_data` is validated against the type's schema (the catalog's JSON Schema), and a failure names the field. The event and its deliveries are committed before the answer. " +
           "`occur_at` defaults to now, `operator` to an empty string. The Default payload delivered equals the posted `{type, occur_at, operator, event_data}`; CloudEvents carry `event_data` as `data`. " +
           "While webhooks are globally disabled the event is dropped (as Harbor does) and the answer says so. " +
           'With `validate_only=true` the key and the event are checked exactly as otherwise, and the answer is `{"valid": true}`: nothing is stored and nothing is delivered.',
@@ -242,12 +245,29 @@ function v1Paths(): OpenApiDocument["paths"] {
         },
       },
     },
+    "/v1/event-types": {
+      get: {
+        tags: ["Events API"],
+        operationId: "listEventTypes",
+        summary: "List the event types",
+        description:
+          "Every event type: its description, the JSON Schema (2020-12) of its `event_data` (the schema `POST /v1/events` validates with), a sample Default payload that passes it, and its CloudEvents `type`. An API key, HTTP Basic or the browser session.",
+        security: [{ ApiKey: [] }, { BasicAuth: [] }, { Session: [] }],
+        responses: {
+          200: {
+            description: "The catalog, in the order the UI lists the types.",
+            content: json(ref("EventTypeCatalog")),
+          },
+          ...v1Errors(V1_COMMON),
+        },
+      },
+    },
     "/v1/destinations": {
       post: {
         tags,
         operationId: "createDestination",
         summary: "Create a destination",
-        description: `Register a URL events are delivered to (all ten event types unless \`event_types\` is given). The answer includes the \`signing_secret\`, shown only once. HTTPS only; plain HTTP with a test-mode key. Metadata at most ${METADATA_MAX_BYTES} bytes. The destination belongs to the key's mode (test or live).${MODE_SCOPE}`,
+        description: `Register a URL events are delivered to (every event type unless \`event_types\` is given; optional \`conditions\` on content). The answer includes the \`signing_secret\`, shown only once. HTTPS only; plain HTTP with a test-mode key. Metadata at most ${METADATA_MAX_BYTES} bytes. The destination belongs to the key's mode (test or live).${MODE_SCOPE}`,
         security: apiKeyAuth,
         requestBody: body("DestinationCreate"),
         responses: {

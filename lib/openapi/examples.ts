@@ -19,29 +19,6 @@ type Op = {
   "x-codeSamples"?: { lang: string; label: string; source: string }[];
 };
 
-export const NUMBER_LIMIT = Number.MAX_SAFE_INTEGER;
-
-/**
- * zod gives every integer without bounds of its own the bounds ±(2^53 − 1); they say nothing to a
- * reader (and clutter the reference), so they are dropped. Declared bounds stay.
- */
-export function stripSafeIntegerBounds<T>(node: T): T {
-  if (Array.isArray(node)) return node.map(stripSafeIntegerBounds) as T;
-  if (!node || typeof node !== "object") return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (
-      (key === "minimum" || key === "maximum" || key === "exclusiveMinimum" || key === "exclusiveMaximum") &&
-      typeof value === "number" &&
-      Math.abs(value) >= NUMBER_LIMIT
-    ) {
-      continue;
-    }
-    out[key] = stripSafeIntegerBounds(value);
-  }
-  return out as T;
-}
-
 const pushEvent = sampleEvent("PUSH_ARTIFACT");
 
 /** Request bodies written for a reader, by operationId. */
@@ -207,8 +184,9 @@ function curlFor(method: string, path: string, op: Op, body: { mediaType: string
   const lines = [`curl -X ${method.toUpperCase()} "$HARBOR_URL${url}"`];
   const schemes = (op.security ?? []).flatMap((s) => Object.keys(s));
   if (schemes.includes("RegistryToken")) lines.push(`-H "Authorization: Bearer $REGISTRY_TOKEN"`);
-  // Projects and users outside one project: a user's credentials (API keys act in their own project only).
-  else if (schemes.includes("BasicAuth") && !path.includes("{project_name_or_id}"))
+  // Projects and users outside one project: a user's credentials (API keys act in their own project
+  // only). The /v1 API is the API keys' own.
+  else if (schemes.includes("BasicAuth") && !path.includes("{project_name_or_id}") && !path.startsWith("/v1/"))
     lines.push(`-u "$HARBOR_USER:$HARBOR_PASSWORD"`);
   else if (schemes.includes("ApiKey")) lines.push(`-H "Authorization: Bearer $API_KEY"`);
   if (body) {

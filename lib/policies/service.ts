@@ -97,6 +97,9 @@ function policyColumns(input: PolicyInput, scope: number | null) {
     backoffBaseMs: input.retry_policy?.backoff_base_ms ?? null,
     backoffCapMs: input.retry_policy?.backoff_cap_ms ?? null,
     timeoutMs: input.retry_policy?.timeout_ms ?? null,
+    ...(input.conditions !== undefined
+      ? { conditions: input.conditions ? JSON.stringify(input.conditions) : null }
+      : {}),
   };
 }
 

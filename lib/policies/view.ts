@@ -1,4 +1,5 @@
 import { maskSecretUrl, SECRET_MASK } from "@/lib/shared/policy-input";
+import { parseStoredConditions } from "@/lib/shared/conditions";
 import { policyEventTypes, type PolicyWithTargets } from "@/lib/policies/service";
 import { maskedCustomHeaders } from "@/lib/delivery/custom-headers";
 import { DEFAULT_CONTENT_TYPE } from "@/lib/shared/payload-template";
@@ -39,6 +40,7 @@ export function toHarborPolicy(policy: PolicyWithTargets, opts: { showSecretsMas
     enabled: policy.enabled,
     repository_pattern: policy.repoPattern ?? "",
     tag_pattern: policy.tagPattern ?? "",
+    conditions: parseStoredConditions(policy.conditions) ?? {},
     retry_policy: {
       ...(policy.maxAttempts != null ? { max_attempts: policy.maxAttempts } : {}),
       ...(policy.backoffBaseMs != null ? { backoff_base_ms: policy.backoffBaseMs } : {}),

@@ -1,8 +1,9 @@
 import { AppError, notFound } from "@/lib/errors";
-import type { Actor } from "@/lib/auth/actor";
+import { actorName, type Actor } from "@/lib/auth/actor";
 import { visibleProjectsWhere, type ProjectAccess, type SystemAccess } from "@/lib/auth/access";
 import { isProjectRole, type ProjectRole } from "@/lib/shared/roles";
 import { recordAudit } from "@/lib/audit/record";
+import { emitProjectEvent } from "@/lib/events/project-events";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { nameContains } from "@/lib/db/filters";
@@ -13,16 +14,18 @@ import {
   type CreateProjectInput,
 } from "@/lib/projects/schemas";
 
-/** Creates a project (system admins only); its creator becomes its admin. */
+/** Creates a project (system admins only); its creator becomes its admin. PROJECT_CREATED follows. */
 export async function createProject({ actor }: SystemAccess, input: CreateProjectInput) {
   const db = await getDb();
   try {
-    return await db.$transaction(async (tx) => {
+    const project = await db.$transaction(async (tx) => {
       const project = await tx.project.create({ data: { name: input.name, public: input.public } });
       await tx.projectMember.create({ data: { projectId: project.id, userId: actor.userId, role: "projectAdmin" } });
       await recordAudit(tx, actor, "project.create", { type: "project", id: project.id, projectId: project.id });
       return project;
     });
+    await emitProjectEvent("PROJECT_CREATED", project, actor.username);
+    return project;
   } catch (err) {
     if (isUniqueViolation(err))
       throw new AppError("conflict", `A project named ${input.name} already exists. Choose another name.`, "name");
@@ -53,12 +56,17 @@ export async function findVisibleProjectByName(actor: Actor, name: string) {
   return db.project.findFirst({ where: { AND: [{ name }, visibleProjectsWhere(actor)] } });
 }
 
+/**
+ * Deletes a project with its policies, events and history; PROJECT_DELETED is recorded after, as an
+ * event of no project (lib/events/project-events.ts says why).
+ */
 export async function deleteProject({ actor, project }: ProjectAccess<"project.delete">) {
   const db = await getDb();
   await db.$transaction(async (tx) => {
     await tx.project.delete({ where: { id: project.id } });
     await recordAudit(tx, actor, "project.delete", { type: "project", id: project.id, detail: project.name });
   });
+  await emitProjectEvent("PROJECT_DELETED", project, actorName(actor));
 }
 
 export async function listMembers({ project, role }: ProjectAccess<"members.read">) {

@@ -1,6 +1,7 @@
 /** The event contract, shared by server and browser code: types, labels, formats, the event shape. */
 
-// The ten Harbor webhook event types, in the order Harbor's UI lists them.
+// Harbor's ten webhook event types, in the order Harbor's UI lists them, then the tag and project
+// events Harbor raises internally (src/controller/event/topic.go) but does not send as webhooks.
 export const EVENT_TYPES = [
   "PUSH_ARTIFACT",
   "PULL_ARTIFACT",
@@ -12,6 +13,10 @@ export const EVENT_TYPES = [
   "SCANNING_COMPLETED",
   "REPLICATION",
   "TAG_RETENTION",
+  "TAG_CREATED",
+  "TAG_DELETED",
+  "PROJECT_CREATED",
+  "PROJECT_DELETED",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -27,6 +32,10 @@ export const EVENT_LABELS: Record<EventType, string> = {
   SCANNING_COMPLETED: "Scanning finished",
   REPLICATION: "Replication status changed",
   TAG_RETENTION: "Tag retention finished",
+  TAG_CREATED: "Tag created",
+  TAG_DELETED: "Tag deleted",
+  PROJECT_CREATED: "Project created",
+  PROJECT_DELETED: "Project deleted",
 };
 
 export const CLOUDEVENT_TYPES: Record<EventType, string> = {
@@ -40,6 +49,10 @@ export const CLOUDEVENT_TYPES: Record<EventType, string> = {
   SCANNING_COMPLETED: "harbor.scan.completed",
   REPLICATION: "harbor.replication.status.changed",
   TAG_RETENTION: "harbor.tag_retention.finished",
+  TAG_CREATED: "harbor.tag.created",
+  TAG_DELETED: "harbor.tag.deleted",
+  PROJECT_CREATED: "harbor.project.created",
+  PROJECT_DELETED: "harbor.project.deleted",
 };
 
 export const NOTIFY_TYPES = ["http", "slack", "teams", "googlechat", "mattermost", "discord", "email"] as const;
@@ -77,3 +90,21 @@ export type HarborEvent = {
   operator: string;
   event_data: Record<string, unknown>;
 };
+
+/**
+ * The project an event's data names (`event_data.project`, as project events carry it), given the
+ * data or its JSON text: what an event that outlived its project (PROJECT_DELETED) is about.
+ */
+export function projectNamedBy(eventData: unknown): { id: number; name: string } | null {
+  let data = eventData;
+  if (typeof data === "string") {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      return null;
+    }
+  }
+  const project = (data as { project?: { project_id?: unknown; name?: unknown } } | null)?.project;
+  if (typeof project?.name !== "string") return null;
+  return { id: Number(project.project_id) || 0, name: project.name };
+}

@@ -3,6 +3,7 @@
  * (`policyInputSchema`, Harbor's snake_case fields). Pure and browser-safe: the form validates with
  * the same schema before it calls the server action, which validates again.
  */
+import type { Conditions, SeverityLevel } from "@/lib/shared/conditions";
 import { numberRangeMessage } from "@/lib/shared/input-rules";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import { DEFAULT_CONTENT_TYPE } from "@/lib/shared/payload-template";
@@ -51,6 +52,14 @@ export type PolicyFormValues = {
   timeoutSeconds: string;
   /** the maximum retry delay, settable through the API only; kept as it is */
   backoffCapMs?: number;
+  /** content conditions (lib/shared/conditions.ts); "" = not set; patterns one per line */
+  scanMinSeverity: SeverityLevel | "";
+  scanFixableOver: string;
+  replicationResult: "failed" | "succeeded" | "";
+  operatorMode: "include" | "exclude";
+  operatorPatterns: string;
+  artifactMode: "include" | "exclude";
+  artifactPatterns: string;
 };
 
 /** The form's inputs that can carry an error, by the id of their element. */
@@ -72,6 +81,11 @@ export const FORM_FIELD_IDS = {
   maxAttempts: "policy-max-attempts",
   backoffSeconds: "policy-backoff",
   timeoutSeconds: "policy-timeout",
+  scanMinSeverity: "policy-scan-severity",
+  scanFixableOver: "policy-scan-fixable",
+  replicationResult: "policy-replication-result",
+  operatorPatterns: "policy-operator-patterns",
+  artifactPatterns: "policy-artifact-patterns",
 } as const;
 export type FormField = keyof typeof FORM_FIELD_IDS;
 export type FormErrors = Partial<Record<FormField, string>> & { form?: string };
@@ -99,7 +113,56 @@ export function emptyPolicyForm(): PolicyFormValues {
     maxAttempts: "",
     backoffSeconds: "",
     timeoutSeconds: "",
+    ...conditionsToFormValues(undefined),
   };
+}
+
+type ConditionValues = Pick<
+  PolicyFormValues,
+  | "scanMinSeverity"
+  | "scanFixableOver"
+  | "replicationResult"
+  | "operatorMode"
+  | "operatorPatterns"
+  | "artifactMode"
+  | "artifactPatterns"
+>;
+
+function conditionsToFormValues(c: Conditions | undefined): ConditionValues {
+  return {
+    scanMinSeverity: c?.scan?.min_severity ?? "",
+    scanFixableOver: c?.scan?.fixable_over == null ? "" : String(c.scan.fixable_over),
+    replicationResult: c?.replication?.result ?? "",
+    operatorMode: c?.operators?.mode ?? "exclude",
+    operatorPatterns: (c?.operators?.patterns ?? []).join("\n"),
+    artifactMode: c?.artifacts?.mode ?? "exclude",
+    artifactPatterns: (c?.artifacts?.patterns ?? []).join("\n"),
+  };
+}
+
+/** Patterns typed one per line; blank lines do not count. */
+const patternLines = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/** The conditions input the form's fields stand for (null: none). */
+export function formConditions(values: PolicyFormValues): unknown {
+  const fixable = optionalNumber(values.scanFixableOver);
+  const operators = patternLines(values.operatorPatterns);
+  const artifacts = patternLines(values.artifactPatterns);
+  const c = {
+    scan:
+      values.scanMinSeverity || fixable !== undefined
+        ? { min_severity: values.scanMinSeverity || null, fixable_over: fixable ?? null }
+        : undefined,
+    replication: values.replicationResult ? { result: values.replicationResult } : undefined,
+    operators: operators.length > 0 ? { mode: values.operatorMode, patterns: operators } : undefined,
+    artifacts: artifacts.length > 0 ? { mode: values.artifactMode, patterns: artifacts } : undefined,
+  };
+  const set = Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined));
+  return Object.keys(set).length > 0 ? set : null;
 }
 
 /** A policy as `toHarborPolicy` shows it (auth header masked or empty). */
@@ -122,6 +185,7 @@ export type PolicyForForm = {
   tag_pattern: string;
   project_pattern?: string;
   retry_policy: { max_attempts?: number; backoff_base_ms?: number; backoff_cap_ms?: number; timeout_ms?: number };
+  conditions?: Conditions;
 };
 
 const msToSeconds = (ms: number | undefined) => (ms === undefined ? "" : String(ms / 1000));
@@ -152,6 +216,7 @@ export function policyToFormValues(policy: PolicyForForm): PolicyFormValues {
     backoffSeconds: msToSeconds(policy.retry_policy.backoff_base_ms),
     timeoutSeconds: msToSeconds(policy.retry_policy.timeout_ms),
     backoffCapMs: policy.retry_policy.backoff_cap_ms,
+    ...conditionsToFormValues(policy.conditions),
   };
 }
 
@@ -229,6 +294,7 @@ export function formToPolicyInput(values: PolicyFormValues, extraTargets: Policy
     // A project's own policy ignores it (the field is shown for instance-wide webhooks only).
     project_pattern: values.projectPattern,
     retry_policy: Object.keys(retryPolicy).length > 0 ? retryPolicy : null,
+    conditions: formConditions(values),
   };
 }
 
@@ -249,6 +315,12 @@ export function fieldForPath(path: string | undefined): FormField | undefined {
       return "tagPattern";
     case "project_pattern":
       return "projectPattern";
+    case "conditions":
+      if (parts[1] === "scan") return parts[2] === "fixable_over" ? "scanFixableOver" : "scanMinSeverity";
+      if (parts[1] === "replication") return "replicationResult";
+      if (parts[1] === "operators") return "operatorPatterns";
+      if (parts[1] === "artifacts") return "artifactPatterns";
+      return undefined;
     case "retry_policy":
       return parts[1] === "max_attempts"
         ? "maxAttempts"

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
+import { conditionsSchema } from "@/lib/shared/conditions";
 import { globProblem } from "@/lib/shared/glob";
 import { isMailto, parseMailto } from "@/lib/shared/mailto";
 import { atMostChars, enter, requiredText, TRUE_OR_FALSE, visibleName } from "@/lib/shared/input-rules";
@@ -263,6 +264,8 @@ export const policyInputSchema = z.object({
     "Instance-wide policies only (a project's policy ignores it): a glob on the project name, for projects that exist now and those created later. Empty or null: every project.",
   ),
   retry_policy: retryPolicySchema.nullish(),
+  // Left out (a Harbor client that does not know it): the stored conditions stay; null clears them.
+  conditions: conditionsSchema.nullish(),
 });
 
 export type PolicyInput = z.infer<typeof policyInputSchema>;

@@ -114,6 +114,8 @@ export type PolicyDetailView = {
     /** an instance-wide webhook, and the projects it covers (null = every project) */
     instanceWide: boolean;
     projectPattern: string | null;
+    /** the content conditions, one line each (lib/shared/conditions.ts describeConditions) */
+    conditions: string[];
     retry: {
       maxAttempts: number;
       maxAttemptsOverridden: boolean;

@@ -19,7 +19,8 @@ import { listApiKeys } from "@/lib/api-keys/service";
 import { env } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { parseRowId } from "@/lib/ids";
-import { EVENT_TYPES } from "@/lib/shared/events";
+import { describeConditions, parseStoredConditions } from "@/lib/shared/conditions";
+import { EVENT_TYPES, projectNamedBy } from "@/lib/shared/events";
 import { maskSecretUrl } from "@/lib/shared/policy-input";
 import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
 import { EVENT_COUNT_LIMIT, getEventDeliveries, listEvents } from "@/lib/history/events";
@@ -80,14 +81,18 @@ async function instanceAccess<P extends WebhookPagePermission>(permission: P) {
 type PageAccess = { access: WebhookAccess; manage: boolean; seeSecrets: boolean };
 
 /** Names of the projects whose events these are (an instance-wide webhook's history spans projects). */
-async function projectNames(projectIds: number[]): Promise<Map<number, string>> {
-  if (projectIds.length === 0) return new Map();
+async function projectNames(projectIds: (number | null)[]): Promise<Map<number, string>> {
+  const ids = [...new Set(projectIds.filter((id) => id !== null))];
+  if (ids.length === 0) return new Map();
   const db = await getDb();
-  const rows = await db.project.findMany({
-    where: { id: { in: [...new Set(projectIds)] } },
-    select: { id: true, name: true },
-  });
+  const rows = await db.project.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** An event's project by id and name; an event that outlived its project names it in its data. */
+function eventProject(event: { projectId: number | null; eventData: string }, names: Map<number, string>) {
+  if (event.projectId === null) return projectNamedBy(event.eventData) ?? { id: 0, name: "" };
+  return { id: event.projectId, name: names.get(event.projectId) ?? String(event.projectId) };
 }
 
 /** A target's address as this reader may see it: Slack-style secret URLs masked without webhook.secrets. */
@@ -249,7 +254,7 @@ async function policyDetail<A extends PageAccess>(access: A, policyIdText: strin
     payload: executionPayload(e.event),
     event: {
       id: e.event.id,
-      projectName: names.get(e.event.projectId) ?? String(e.event.projectId),
+      projectName: eventProject(e.event, names).name,
       repository: e.event.repository,
       tag: e.event.tag,
       digest: e.event.digest,
@@ -270,6 +275,7 @@ async function policyDetail<A extends PageAccess>(access: A, policyIdText: strin
       tagPattern: policy.tagPattern,
       instanceWide: policy.projectId === null,
       projectPattern: policy.projectPattern,
+      conditions: describeConditions(parseStoredConditions(policy.conditions)),
       retry: {
         maxAttempts: policy.maxAttempts ?? settings.maxAttempts,
         maxAttemptsOverridden: policy.maxAttempts != null,
@@ -313,10 +319,7 @@ async function executionDetail<A extends PageAccess>(access: A, policyIdText: st
   const policy = await policyOrNotFound(webhookScopeId(access.access), policyIdText);
   const execution = await executionOrNotFound(policy.id, executionIdText);
   // The event's project: the page's own, or any project for an instance-wide webhook.
-  const eventProject = {
-    id: execution.event.projectId,
-    name: (await projectNames([execution.event.projectId])).get(execution.event.projectId) ?? "",
-  };
+  const project = eventProject(execution.event, await projectNames([execution.event.projectId]));
   const tasks = await Promise.all(execution.tasks.map((t) => getTask(policy.id, t.id, execution.id)));
   const redelivered = await redeliveredAfter(execution.tasks.map((t) => t.id));
   const taskViews = tasks
@@ -334,11 +337,11 @@ async function executionDetail<A extends PageAccess>(access: A, policyIdText: st
       endTime: t.endTime,
       request: taskRequestBody(execution.event, execution.target, {
         webhookId: t.webhookId,
-        projectId: eventProject.id,
+        projectId: project.id,
         policyId: policy.id,
         executionId: execution.id,
         externalUrl: env().EXTERNAL_URL,
-        projectName: eventProject.name,
+        projectName: project.name,
         policyName: policy.name,
         instanceWide: policy.projectId === null,
       }),
@@ -372,7 +375,7 @@ async function executionDetail<A extends PageAccess>(access: A, policyIdText: st
       },
       event: {
         id: execution.event.id,
-        projectName: eventProject.name,
+        projectName: project.name,
         source: execution.event.source,
         requestId: execution.event.requestId,
         operator: execution.event.operator,

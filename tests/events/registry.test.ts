@@ -57,6 +57,8 @@ describe("mapRegistryEnvelope", () => {
         projectName: "library",
         requestId: "req-1",
         dedupeKey: "asdf-asdf-asdf-asdf-0",
+        artifactTypes: [MANIFEST_V2],
+        taggedPush: { repository: "library/alpine", digest: DIGEST, tag: "3.19" },
         event: {
           type: "PUSH_ARTIFACT",
           occur_at: 1710024266, // 2024-03-09T22:44:26Z
@@ -177,10 +179,50 @@ describe("mapRegistryEnvelope", () => {
     ]);
   });
 
-  it("ignores a delete without a digest (tag or repository deletion)", () => {
-    const result = mapOk([registryEvent({ action: "delete", target: { mediaType: undefined, digest: undefined } })]);
+  it("maps a delete that names a tag without a digest (Distribution 3 tag deletion) to TAG_DELETED", () => {
+    const result = mapOk([
+      registryEvent({ action: "delete", target: { mediaType: undefined, digest: undefined, size: undefined } }),
+    ]);
+    expect(result.ignored).toBe(0);
+    const [mapped] = result.events;
+    expect(mapped!.event.type).toBe("TAG_DELETED");
+    expect(mapped!.event.event_data.resources).toEqual([
+      { tag: "3.19", resource_url: "registry.example.com:5000/library/alpine:3.19" },
+    ]);
+    expect(mapped!.taggedPush).toBeUndefined();
+    const parsed = parseHarborEvent(mapped!.event);
+    expect(parsed.ok).toBe(true);
+  });
+
+  it("ignores a delete with neither digest nor tag (repository deletion)", () => {
+    const result = mapOk([
+      registryEvent({ action: "delete", target: { mediaType: undefined, digest: undefined, tag: undefined } }),
+    ]);
     expect(result.events).toHaveLength(0);
-    expect(result.ignored).toBe(1);
+    expect(result.ignoredReasons[0]!.reason).toContain("repository deletion");
+  });
+
+  it("reports the manifest's media type, artifact type and references' media types for artifact conditions", () => {
+    const [mapped] = mapOk([
+      registryEvent({
+        target: {
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          artifactType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+          references: [
+            { mediaType: "application/vnd.dev.cosign.simplesigning.v1+json" },
+            { mediaType: "application/vnd.oci.image.config.v1+json" },
+          ],
+        },
+      }),
+    ]).events;
+    expect(mapped!.artifactTypes).toEqual([
+      "application/vnd.oci.image.manifest.v1+json",
+      "application/vnd.dev.sigstore.bundle.v0.3+json",
+      "application/vnd.dev.cosign.simplesigning.v1+json",
+      "application/vnd.oci.image.config.v1+json",
+    ]);
+    // Not part of the payload, which stays Harbor's.
+    expect(JSON.stringify(mapped!.event)).not.toContain("sigstore");
   });
 
   it("ignores a repository without a project segment, with a reason", () => {

@@ -56,7 +56,14 @@ describe.each(EVENT_TYPES.map((type) => [type]))("testEvent(%s)", (type) => {
   });
 
   it("leaves the spec example (the golden tests' data) unchanged", () => {
-    expect(JSON.stringify(sampleEvent(type))).toContain("alpine");
+    expect(JSON.stringify(sampleEvent(type))).toMatch(type.startsWith("PROJECT_") ? /"name":"harbor"/ : /alpine/);
+  });
+
+  it("names the project for a project event", () => {
+    const data = event.event_data as Record<string, any>;
+    if (type.startsWith("PROJECT_")) expect(data.project.name).toBe("team-a");
+    const withId = testEvent(type, { project: "team-a", projectId: 42, now });
+    if (type.startsWith("PROJECT_")) expect((withId.event_data as Record<string, any>).project.project_id).toBe(42);
   });
 });
 

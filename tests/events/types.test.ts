@@ -20,14 +20,18 @@ function expectFailure(json: unknown, field: string): string {
 }
 
 describe("event type tables", () => {
-  it("cover the ten types", () => {
-    expect(EVENT_TYPES).toHaveLength(10);
+  it("cover Harbor's ten types and the tag and project events", () => {
+    expect(EVENT_TYPES).toHaveLength(14);
     for (const type of EVENT_TYPES) {
       expect(EVENT_LABELS[type]).toBeTruthy();
       expect(CLOUDEVENT_TYPES[type]).toMatch(/^harbor\./);
     }
     expect(EVENT_LABELS.SCANNING_COMPLETED).toBe("Scanning finished");
     expect(CLOUDEVENT_TYPES.QUOTA_WARNING).toBe("harbor.quota.warned");
+    expect(CLOUDEVENT_TYPES.TAG_CREATED).toBe("harbor.tag.created");
+    expect(CLOUDEVENT_TYPES.TAG_DELETED).toBe("harbor.tag.deleted");
+    expect(CLOUDEVENT_TYPES.PROJECT_CREATED).toBe("harbor.project.created");
+    expect(CLOUDEVENT_TYPES.PROJECT_DELETED).toBe("harbor.project.deleted");
   });
 });
 

@@ -126,7 +126,8 @@ describe("Send test event", () => {
         projectId: 1,
         policyId: 2,
       });
-      if (eventType !== "REPLICATION" && eventType !== "TAG_RETENTION")
+      if (eventType.startsWith("PROJECT_")) expect(body).toContain("team-a");
+      else if (eventType !== "REPLICATION" && eventType !== "TAG_RETENTION")
         expect(body).toContain(`team-a/${TEST_REPOSITORY}`);
       expect(body).toContain("2026-12-02T10:00:00Z");
     }

@@ -1205,6 +1205,10 @@ describe("events, lasttrigger and signing keys", () => {
         "SCANNING_COMPLETED",
         "REPLICATION",
         "TAG_RETENTION",
+        "TAG_CREATED",
+        "TAG_DELETED",
+        "PROJECT_CREATED",
+        "PROJECT_DELETED",
       ],
       notify_type: ["http", "slack", "teams", "googlechat", "mattermost", "discord", "email"],
       payload_formats: [

@@ -30,7 +30,7 @@ const FORBIDDEN = { digest: expect.stringMatching(/^NEXT_REDIRECT;.*\/forbidden/
 
 const SAMPLE_DIGEST = "sha256:954b378c375d852eb3c63ab88978f640b4348b01c1b3456a024a81536dafbbf4";
 
-describe("eventSearchFields: what each of the ten sample events is about", () => {
+describe("eventSearchFields: what each sample event is about", () => {
   const expected: Record<string, { repository: string | null; tag: string | null; digest: string | null }> = {
     PUSH_ARTIFACT: { repository: "harbor/alpine", tag: SAMPLE_DIGEST, digest: SAMPLE_DIGEST },
     PULL_ARTIFACT: { repository: "harbor/alpine", tag: SAMPLE_DIGEST, digest: SAMPLE_DIGEST },
@@ -62,6 +62,10 @@ describe("eventSearchFields: what each of the ten sample events is about", () =>
     SCANNING_COMPLETED: { repository: "harbor/alpine", tag: null, digest: SAMPLE_DIGEST },
     REPLICATION: { repository: null, tag: null, digest: null },
     TAG_RETENTION: { repository: null, tag: null, digest: null },
+    TAG_CREATED: { repository: "harbor/alpine", tag: "stable", digest: SAMPLE_DIGEST },
+    TAG_DELETED: { repository: "harbor/alpine", tag: "stable", digest: SAMPLE_DIGEST },
+    PROJECT_CREATED: { repository: null, tag: null, digest: null },
+    PROJECT_DELETED: { repository: null, tag: null, digest: null },
   };
 
   it.each(EVENT_TYPES)("%s", (type) => {

@@ -65,7 +65,7 @@ async function defaultsFromSettings() {
 }
 
 describe("POST /v1/destinations", () => {
-  it("creates a destination subscribed to all ten types and returns its signing secret once", async () => {
+  it("creates a destination subscribed to every type and returns its signing secret once", async () => {
     const { key } = await setup();
     const res = await call(collection.POST, {
       path: "/v1/destinations",
@@ -81,6 +81,7 @@ describe("POST /v1/destinations", () => {
       status: "active",
       paused_reason: null,
       event_types: [...EVENT_TYPES],
+      conditions: {},
       retry_policy: await defaultsFromSettings(),
       metadata: { owner: "payments-team" },
       created_at: expect.any(String),

@@ -40,7 +40,7 @@ import { harborLastTriggers } from "@/lib/harbor-api/last-trigger";
 import { listExecutions } from "@/lib/history/queries";
 import { openApiDocument, type OpenApiDocument } from "@/lib/openapi/document";
 import { harborPasswordReqSchema, harborSysadminFlagSchema } from "@/lib/users/schemas";
-import { stripSafeIntegerBounds } from "@/lib/openapi/examples";
+import { stripSafeIntegerBounds } from "@/lib/shared/json-schema";
 import * as harbor from "@/lib/harbor-api/schemas";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { createPolicy, findPolicy } from "@/lib/policies/service";

@@ -24,9 +24,10 @@ CREATE TABLE "new_WebhookPolicy" (
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
     "mode" TEXT,
+    "conditions" TEXT,
     CONSTRAINT "WebhookPolicy_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
-INSERT INTO "new_WebhookPolicy" ("backoffBaseMs", "backoffCapMs", "createdAt", "creator", "description", "enabled", "eventTypes", "id", "kind", "maxAttempts", "metadata", "mode", "name", "projectId", "publicId", "repoPattern", "tagPattern", "timeoutMs", "updatedAt") SELECT "backoffBaseMs", "backoffCapMs", "createdAt", "creator", "description", "enabled", "eventTypes", "id", "kind", "maxAttempts", "metadata", "mode", "name", "projectId", "publicId", "repoPattern", "tagPattern", "timeoutMs", "updatedAt" FROM "WebhookPolicy";
+INSERT INTO "new_WebhookPolicy" ("backoffBaseMs", "backoffCapMs", "conditions", "createdAt", "creator", "description", "enabled", "eventTypes", "id", "kind", "maxAttempts", "metadata", "mode", "name", "projectId", "publicId", "repoPattern", "tagPattern", "timeoutMs", "updatedAt") SELECT "backoffBaseMs", "backoffCapMs", "conditions", "createdAt", "creator", "description", "enabled", "eventTypes", "id", "kind", "maxAttempts", "metadata", "mode", "name", "projectId", "publicId", "repoPattern", "tagPattern", "timeoutMs", "updatedAt" FROM "WebhookPolicy";
 DROP TABLE "WebhookPolicy";
 ALTER TABLE "new_WebhookPolicy" RENAME TO "WebhookPolicy";
 CREATE UNIQUE INDEX "WebhookPolicy_publicId_key" ON "WebhookPolicy"("publicId");
@@ -35,10 +36,11 @@ CREATE INDEX "WebhookPolicy_projectId_kind_id_idx" ON "WebhookPolicy"("projectId
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
 -- Rebuilding the table dropped its ConfigVersion triggers (20261202421000_config_version): again,
--- the update trigger now also watching the project pattern that ingest matches.
+-- the update trigger now also watching the project pattern that ingest matches (and, as before,
+-- the content conditions of 20261202460000_event_catalog_conditions).
 CREATE TRIGGER "WebhookPolicy_config_insert" AFTER INSERT ON "WebhookPolicy"
 BEGIN UPDATE "ConfigVersion" SET "version" = "version" + 1 WHERE "id" = 1; END;
-CREATE TRIGGER "WebhookPolicy_config_update" AFTER UPDATE OF "projectId", "projectPattern", "enabled", "eventTypes", "repoPattern", "tagPattern", "maxAttempts" ON "WebhookPolicy"
+CREATE TRIGGER "WebhookPolicy_config_update" AFTER UPDATE OF "projectId", "projectPattern", "enabled", "eventTypes", "repoPattern", "tagPattern", "maxAttempts", "conditions" ON "WebhookPolicy"
 BEGIN UPDATE "ConfigVersion" SET "version" = "version" + 1 WHERE "id" = 1; END;
 CREATE TRIGGER "WebhookPolicy_config_delete" AFTER DELETE ON "WebhookPolicy"
 BEGIN UPDATE "ConfigVersion" SET "version" = "version" + 1 WHERE "id" = 1; END;

@@ -29,6 +29,7 @@ import { testEventSchema } from "@/lib/shared/test-event";
 import { assertTemplatesRender } from "@/lib/events/template-check";
 import { sampleEvent } from "@/lib/events/samples";
 import { renderCustomPayload, SAMPLE_CONTEXT, TemplateError, templateErrorText } from "@/lib/formats/custom";
+import { conditionsRefusal, parseStoredConditions } from "@/lib/shared/conditions";
 import { EVENT_TYPES } from "@/lib/shared/events";
 import { contentTypeSchema, payloadTemplateSchema } from "@/lib/shared/payload-template";
 
@@ -125,18 +126,18 @@ export const sendTestEventAction = webhookAction(
     if (access.project === null)
       throw new AppError("validation_error", "Test events are sent from a project's own webhooks.");
     const policy = await getPolicyOrThrow(webhookScopeId(access), input.policyId);
-    const result = await ingestEvent({
-      projectId: access.project.id,
-      event: testEvent(input.eventType, {
-        project: access.project.name,
-        now: new Date(),
-        externalUrl: env().EXTERNAL_URL,
-      }),
-      source: "test",
-      onlyPolicyId: policy.id,
+    const event = testEvent(input.eventType, {
+      project: access.project.name,
+      now: new Date(),
+      externalUrl: env().EXTERNAL_URL,
     });
+    const result = await ingestEvent({ projectId: access.project.id, event, source: "test", onlyPolicyId: policy.id });
     refresh(access);
-    return { deliveries: result.status === "accepted" ? result.deliveries : 0 };
+    return {
+      deliveries: result.status === "accepted" ? result.deliveries : 0,
+      // Delivered regardless; said so the admin sees whether a real event like it would pass.
+      skippedBecause: conditionsRefusal(parseStoredConditions(policy.conditions), event),
+    };
   },
 );
 
