@@ -9,6 +9,7 @@ import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { AddMemberForm, MemberActions } from "@/components/projects/member-forms";
 import { Time } from "@/components/ui/time";
 import { titled } from "@/lib/webhooks-ui/titles";
+import { GROUP_TYPES } from "@/lib/auth/sso/groups";
 
 export async function generateMetadata({ params }: { params: Promise<{ project: string }> }) {
   return titled("Members", (await params).project);
@@ -24,11 +25,16 @@ export default async function MembersPage({ params }: { params: Promise<{ projec
       <PageHeader title={project.name} subtitle="Members and their roles in this project." />
       <ProjectTabs project={project.name} tabs={visibleProjectTabs(role)} active="members" />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_320px]">
-        <Table head={["User", "Role", "Since", ...(manage ? ["Actions"] : [])]} caption="Project members">
+        <Table head={["Member", "Role", "Since", ...(manage ? ["Actions"] : [])]} caption="Project members">
           {members.map((m) => (
             <tr key={m.id}>
               <Td className="max-w-64 font-medium">
-                <Clamp text={m.username} />
+                <Clamp text={m.name} />
+                {m.kind === "group" && (
+                  <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600">
+                    {m.groupType === GROUP_TYPES.ldap ? "LDAP group" : "OIDC group"}
+                  </span>
+                )}
               </Td>
               <Td>{ROLE_LABELS[m.role]}</Td>
               <Td>
@@ -36,7 +42,7 @@ export default async function MembersPage({ params }: { params: Promise<{ projec
               </Td>
               {manage && (
                 <Td>
-                  <MemberActions project={project.name} memberId={m.id} role={m.role} username={m.username} />
+                  <MemberActions project={project.name} memberId={m.id} role={m.role} username={m.name} />
                 </Td>
               )}
             </tr>
