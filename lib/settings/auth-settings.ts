@@ -11,6 +11,7 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log/logger";
 import { atMostChars, enter, TRUE_OR_FALSE } from "@/lib/shared/input-rules";
+import type { AuthSettingsView } from "@/lib/shared/auth-settings-fields";
 import { AUTH_MODES, BREAK_GLASS_USERNAME, ENV_OVERRIDES, authConfig, type AuthField } from "@/lib/auth/sso/settings";
 
 const line = (what: string, max = 1024) =>
@@ -126,4 +127,40 @@ export async function updateAuthSettings({ actor }: SystemAccess, input: AuthSet
     { by: actor.username, fields, authMode: input.authMode ?? current.mode },
     "authentication settings changed",
   );
+}
+
+/** The settings page's view of the authentication settings (no secret values). */
+export async function authSettingsView(): Promise<AuthSettingsView> {
+  const config = await authConfig();
+  const { oidc, ldap } = config;
+  return {
+    values: {
+      authMode: config.mode,
+      oidcName: oidc.name,
+      oidcEndpoint: oidc.endpoint,
+      oidcClientId: oidc.clientId,
+      oidcScope: oidc.scope,
+      oidcVerifyCert: oidc.verifyCert,
+      oidcUserClaim: oidc.userClaim,
+      oidcGroupsClaim: oidc.groupsClaim,
+      oidcAdminGroup: oidc.adminGroup,
+      oidcAutoOnboard: oidc.autoOnboard,
+      oidcLogout: oidc.logout,
+      ldapUrl: ldap.url,
+      ldapVerifyCert: ldap.verifyCert,
+      ldapSearchDn: ldap.searchDn,
+      ldapBaseDn: ldap.baseDn,
+      ldapFilter: ldap.filter,
+      ldapUid: ldap.uid,
+      ldapScope: ldap.scope,
+      ldapGroupBaseDn: ldap.groupBaseDn,
+      ldapGroupFilter: ldap.groupFilter,
+      ldapGroupAttributeName: ldap.groupAttributeName,
+      ldapGroupAdminDn: ldap.groupAdminDn,
+      ldapGroupMembershipAttribute: ldap.groupMembershipAttribute,
+    },
+    secretsSet: { oidcClientSecret: !!oidc.clientSecret, ldapSearchPassword: !!ldap.searchPassword },
+    fromEnv: config.fromEnv,
+    blockingUsers: await localUsersBlockingModeChange(),
+  };
 }

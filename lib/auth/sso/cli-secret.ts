@@ -44,3 +44,11 @@ export async function regenerateCliSecret(userId: number): Promise<string> {
   await db.userIdentity.update({ where: { id: identity.id }, data: { cliSecretEnc: encryptSecret(secret) } });
   return secret;
 }
+
+/** Where the user signs in (null: a local account), with the CLI secret of an OIDC user. */
+export async function directoryAccount(userId: number): Promise<{ source: string; cliSecret: string | null } | null> {
+  const db = await getDb();
+  const identity = await db.userIdentity.findUnique({ where: { userId }, select: { source: true } });
+  if (!identity) return null;
+  return { source: identity.source, cliSecret: await cliSecretOf(userId) };
+}
