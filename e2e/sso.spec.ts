@@ -109,7 +109,7 @@ async function signInAsLocalAdmin(page: Page) {
   await page.goto("/login");
   const summary = page.getByText("Sign in as the local admin");
   if (await summary.isVisible()) await summary.click();
-  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel(/^(Username|Directory user name)$/).fill("admin");
   await page.getByLabel("Password").fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: /^Sign in( as local admin)?$/ }).click();
   await expect(page).toHaveURL(/\/projects$/);
@@ -267,8 +267,8 @@ test("ID tokens with a wrong issuer, a wrong audience or past their expiry are r
     await page.goto("/login");
     if (spoiled === "wrong-issuer") await signInAtProvider(page, "alice");
     else await page.getByRole("button", { name: `Sign in with ${IDP_NAME}` }).click();
-    await expect(page, spoiled).toHaveURL(/\/login\?error=OAuthCallback/);
-    await expect(page.getByRole("alert")).toContainText("The identity provider's answer was refused");
+    await expect(page, spoiled).toHaveURL(/\/login\?.*error=OAuthCallback/);
+    await expect(page.locator("#login-error")).toContainText("The identity provider's answer was refused");
     const session = await page.request.get("/api/auth/session");
     expect(await session.json(), spoiled).toEqual({});
   }
@@ -296,7 +296,7 @@ test("LDAP mode: directory users sign in with their directory password; the loca
   await page.getByLabel("Directory user name").fill("dora");
   await page.getByLabel("Password").fill("wrong");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Wrong user name or password.");
+  await expect(page.locator("#login-error")).toHaveText("Wrong user name or password.");
   await page.getByLabel("Password").fill("dora-pw");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(`${SSO_BASE}/projects`);

@@ -5,11 +5,13 @@ import { env } from "@/lib/config/env";
 
 /**
  * POST /logout: signs an OIDC user out here and at their provider (when "sign out of the provider
- * too" is on). A form post from the header's Sign out; the session cookie is cleared either way.
+ * too" is on). Answers `{url}`, where the header's Sign out sends the browser next (a script
+ * navigation: the pages' CSP allows form posts, and their redirects, to this site only); the
+ * session cookie is cleared either way.
  */
 export const POST = apiRoute({ flavor: "v1", permission: "public" }, async ({ req }) => {
   const base = env().NEXTAUTH_URL ?? env().EXTERNAL_URL ?? req.nextUrl.origin;
-  const res = NextResponse.redirect(await endOidcSession(req, base), 303);
+  const res = NextResponse.json({ url: await endOidcSession(req, base) });
   for (const name of SESSION_COOKIES)
     res.cookies.set(name, "", { path: "/", maxAge: 0, httpOnly: true, sameSite: "lax", secure: name.startsWith("__") });
   return res;
