@@ -121,6 +121,22 @@ describe("OIDC accounts", () => {
     expect(await roleIn(actor, project.id)).toBeUndefined();
   });
 
+  it("a sign-in that changes nothing writes nothing (HTTP Basic signs in on every request)", async () => {
+    const config = (await authConfig()).oidc;
+    const sub = `w-${uid()}`;
+    const profile = oidcDirectoryProfile(config, claims(sub, { groups: ["g1", "g2"] }))!;
+    const first = await signInDirectoryUser(profile, { onboard: true });
+    if (!first.ok) throw new Error("sign-in failed");
+    const db = await getDb();
+    const before = await db.user.findUniqueOrThrow({ where: { id: first.user.id }, include: { groups: true } });
+    const groupsBefore = await db.userGroup.count();
+    await signInDirectoryUser(profile, { onboard: true });
+    const after = await db.user.findUniqueOrThrow({ where: { id: first.user.id }, include: { groups: true } });
+    expect(after.updatedAt).toEqual(before.updatedAt);
+    expect(after.groups).toEqual(before.groups);
+    expect(await db.userGroup.count()).toBe(groupsBefore);
+  });
+
   it("a disabled account is refused at its next sign-in", async () => {
     const config = (await authConfig()).oidc;
     const sub = `d-${uid()}`;

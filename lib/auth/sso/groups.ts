@@ -39,14 +39,24 @@ export async function ensureGroup(tx: Tx, type: GroupType, name: string): Promis
 /** At most this many groups are kept per user (a directory may list thousands). */
 export const MAX_GROUPS_PER_USER = 500;
 
-/** Replaces the user's groups with `names` (as the directory said at this sign-in). */
+/**
+ * Replaces the user's groups with `names` (as the directory said at this sign-in). Writes only what
+ * changed: with HTTP Basic on the API every request is a sign-in, and SQLite has one writer.
+ */
 export async function refreshUserGroups(tx: Tx, userId: number, source: DirectorySource, names: string[]) {
   const type = GROUP_TYPES[source];
-  const unique = [...new Map(names.filter((n) => n.trim()).map((n) => [groupKey(type, n), n])).values()];
-  const ids: number[] = [];
-  for (const name of unique.slice(0, MAX_GROUPS_PER_USER)) ids.push((await ensureGroup(tx, type, name)).id);
-  await tx.userGroupMembership.deleteMany({ where: { userId, groupId: { notIn: ids } } });
+  const wanted = new Map<string, string>();
+  for (const n of names) if (n.trim() && wanted.size < MAX_GROUPS_PER_USER) wanted.set(groupKey(type, n), n);
+  const known = await tx.userGroup.findMany({
+    where: { groupType: type, key: { in: [...wanted.keys()] } },
+    select: { id: true, key: true },
+  });
+  const ids = known.map((g) => g.id);
+  const knownKeys = new Set(known.map((g) => g.key));
+  for (const [key, name] of wanted) if (!knownKeys.has(key)) ids.push((await ensureGroup(tx, type, name)).id);
   const existing = await tx.userGroupMembership.findMany({ where: { userId }, select: { groupId: true } });
   const have = new Set(existing.map((m) => m.groupId));
+  const stale = existing.filter((m) => !ids.includes(m.groupId)).map((m) => m.groupId);
+  if (stale.length > 0) await tx.userGroupMembership.deleteMany({ where: { userId, groupId: { in: stale } } });
   for (const groupId of ids) if (!have.has(groupId)) await tx.userGroupMembership.create({ data: { userId, groupId } });
 }

@@ -46,14 +46,15 @@ export async function signInDirectoryUser(
     if (identity.user.disabledAt) return { ok: false, reason: "disabled" };
     const user = await db.$transaction(async (tx) => {
       await refreshUserGroups(tx, identity.userId, profile.source, profile.groups);
-      await tx.userIdentity.update({ where: { id: identity.id }, data: { lastSignInAt: new Date() } });
-      return tx.user.update({
-        where: { id: identity.userId },
-        data: {
-          ...(profile.admin !== undefined ? { sysadmin: profile.admin } : {}),
-          ...(profile.email && profile.email !== identity.user.email ? { email: profile.email } : {}),
-        },
-      });
+      // At most one write a minute for the last sign-in (HTTP Basic signs in on every request).
+      if (Date.now() - identity.lastSignInAt.getTime() > 60_000)
+        await tx.userIdentity.update({ where: { id: identity.id }, data: { lastSignInAt: new Date() } });
+      const changes = {
+        ...(profile.admin !== undefined && profile.admin !== identity.user.sysadmin ? { sysadmin: profile.admin } : {}),
+        ...(profile.email && profile.email !== identity.user.email ? { email: profile.email } : {}),
+      };
+      if (Object.keys(changes).length === 0) return identity.user;
+      return tx.user.update({ where: { id: identity.userId }, data: changes });
     });
     return { ok: true, created: false, user: authenticated(user) };
   }
