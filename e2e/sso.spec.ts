@@ -48,8 +48,14 @@ test.beforeAll(async () => {
     postLogoutRedirectUris: [`${SSO_BASE}/login`],
   });
   ldap = await startSlapd({
-    users: [{ uid: "dora", password: "dora-pw", mail: "dora@example.org" }],
-    groups: [{ cn: "registry-admins", members: ["dora", SEARCH_DN] }],
+    users: [
+      { uid: "dora", password: "dora-pw", mail: "dora@example.org" },
+      { uid: "emil", password: "emil-pw", mail: "emil@example.org" },
+    ],
+    groups: [
+      { cn: "registry-admins", members: ["dora", SEARCH_DN] },
+      { cn: "readers", members: ["emil", SEARCH_DN] },
+    ],
   });
   fs.rmSync(SSO_DATA_DIR, { recursive: true, force: true });
   fs.mkdirSync("test-results", { recursive: true });
@@ -279,7 +285,7 @@ test("ID tokens with a wrong issuer, a wrong audience or past their expiry are r
   await page.context().close();
 });
 
-test("LDAP mode: directory users sign in with their directory password; the local admin still signs in", async ({
+test("LDAP mode: directory users sign in with their directory password, an LDAP group gives a project role; the local admin still signs in", async ({
   browser,
 }) => {
   const admin = await freshPage(browser);
@@ -287,6 +293,21 @@ test("LDAP mode: directory users sign in with their directory password; the loca
   await saveAuthSettings(admin, (f) => f.getByRole("radio", { name: /^LDAP/ }).check());
   await expect(admin.getByLabel("LDAP URL")).toHaveValue(ldap.url);
   await snap(admin, "sso-settings-ldap");
+  // A project whose guests are the directory's "readers" group, given on the Members tab.
+  await admin.goto("/projects");
+  const create = admin.locator("form").filter({ has: admin.getByRole("button", { name: "Create project" }) });
+  await create.getByLabel("Project name").fill("ldap-team");
+  await create.getByRole("button", { name: "Create project" }).click();
+  await expect(create.getByRole("status")).toHaveText("Project ldap-team created.");
+  await admin.goto("/projects/ldap-team/members");
+  const addGroup = admin.getByRole("form", { name: "Add a group" });
+  await expect(addGroup.getByLabel("Group type")).toHaveValue("1");
+  await addGroup.getByLabel("Group DN").fill(ldap.groupDn("readers"));
+  await addGroup.getByLabel("Role").selectOption({ label: "Guest" });
+  await addGroup.getByRole("button", { name: "Add group" }).click();
+  await expect(addGroup.getByRole("status")).toHaveText("Group added.");
+  await expect(admin.getByText("LDAP group")).toBeVisible();
+  await snap(admin, "sso-members-add-ldap-group");
   await admin.context().close();
 
   const page = await freshPage(browser);
@@ -305,6 +326,19 @@ test("LDAP mode: directory users sign in with their directory password; the loca
   // dora is in the admin group DN: a system admin.
   await expect(nav.getByRole("link", { name: "System settings" })).toBeVisible();
   await page.context().close();
+
+  // Emil, in "readers" only: a guest of ldap-team, not a system admin.
+  const reader = await freshPage(browser);
+  await reader.goto("/login");
+  await reader.getByLabel("Directory user name").fill("emil");
+  await reader.getByLabel("Password").fill("emil-pw");
+  await reader.getByRole("button", { name: "Sign in" }).click();
+  await expect(reader).toHaveURL(`${SSO_BASE}/projects`);
+  await expect(reader.getByRole("link", { name: "ldap-team" })).toBeVisible();
+  await expect(
+    reader.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "System settings" }),
+  ).toHaveCount(0);
+  await reader.context().close();
 
   const local = await freshPage(browser);
   await signInAsLocalAdmin(local);

@@ -730,6 +730,16 @@ const ACTIONS: ActionCase[] = [
       ),
   },
   {
+    action: "addGroupMemberAction",
+    who: "project manager",
+    run: () =>
+      projectActions.addGroupMemberAction(
+        w.project.name,
+        undefined,
+        form({ groupType: "3", name: `authz-group-${uid()}`, role: "guest" }),
+      ),
+  },
+  {
     action: "updateMemberRoleAction",
     who: "project manager",
     run: async () => {
