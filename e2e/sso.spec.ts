@@ -306,7 +306,7 @@ test("LDAP mode: directory users sign in with their directory password, an LDAP 
   await addGroup.getByLabel("Role").selectOption({ label: "Guest" });
   await addGroup.getByRole("button", { name: "Add group" }).click();
   await expect(addGroup.getByRole("status")).toHaveText("Group added.");
-  await expect(admin.getByText("LDAP group")).toBeVisible();
+  await expect(admin.getByRole("table").getByText("LDAP group")).toBeVisible();
   await snap(admin, "sso-members-add-ldap-group");
   await admin.context().close();
 
