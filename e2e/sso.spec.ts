@@ -342,5 +342,11 @@ test("LDAP mode: directory users sign in with their directory password, an LDAP 
 
   const local = await freshPage(browser);
   await signInAsLocalAdmin(local);
+  // The users list says who signs in through which directory.
+  await local.goto("/admin/users");
+  const doraRow = local.getByRole("row").filter({ hasText: "dora" });
+  await expect(doraRow).toContainText("LDAP account");
+  await expect(local.getByRole("row").filter({ hasText: "alice" })).toContainText("OIDC account");
+  await snap(local, "sso-users");
   await local.context().close();
 });

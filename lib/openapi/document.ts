@@ -940,7 +940,13 @@ function components(): OpenApiDocument["components"] {
         description:
           "A project API key. It acts in its own project only, and on the Destinations API on the destinations of its own mode (test or live) only.",
       },
-      BasicAuth: { type: "http", scheme: "basic", description: "A user's name and password, as Harbor's API accepts." },
+      BasicAuth: {
+        type: "http",
+        scheme: "basic",
+        description:
+          "A user's name and password, as Harbor's API accepts: the local password, the directory password in " +
+          "LDAP mode, or the CLI secret (on the profile page) of a user who signs in through OIDC.",
+      },
       Session: {
         type: "apiKey",
         in: "cookie",
