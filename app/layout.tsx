@@ -3,6 +3,7 @@ import "./globals.css";
 import { currentUser } from "@/lib/auth/session";
 import { SiteHeader } from "@/components/layout/site-header";
 import { THEME_SCRIPT } from "@/lib/shared/theme";
+import { signsOutAtProvider } from "@/lib/auth/sso/logout";
 
 export const dynamic = "force-dynamic";
 
@@ -24,6 +25,7 @@ export const viewport: Viewport = { themeColor: "#0f172a", colorScheme: "light d
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const user = await currentUser();
+  const providerLogout = user ? await signsOutAtProvider(user.userId) : false;
   return (
     // The theme script sets the "dark" class before React hydrates, so <html> differs on purpose.
     <html lang="en" suppressHydrationWarning>
@@ -37,7 +39,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         >
           Skip to content
         </a>
-        <SiteHeader user={user ? { username: user.username, sysadmin: user.sysadmin } : null} />
+        <SiteHeader user={user ? { username: user.username, sysadmin: user.sysadmin, providerLogout } : null} />
         <main id="main" className="mx-auto max-w-screen-2xl px-4 py-6">
           {children}
         </main>

@@ -3,16 +3,37 @@ import { signIn } from "next-auth/react";
 import { useRef, useState } from "react";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
 import { safeCallbackPath } from "@/lib/shared/callback-url";
+import { signInErrorMessage } from "@/lib/shared/sign-in-errors";
 
-const MESSAGES: Record<string, string> = {
-  CredentialsSignin: "Wrong user name or password.",
-  TooManyAttempts: "Too many failed sign-ins for this user. Wait a few minutes and try again.",
-  AccountDisabled: "This account is disabled. Ask a system admin to enable it.",
-};
-const SIGN_IN_FAILED = "Sign-in failed. Try again in a moment; if it keeps failing, tell a system admin.";
-
-export function LoginForm({ initialError, callbackUrl }: { initialError?: string; callbackUrl: string }) {
-  const [error, setError] = useState(initialError ? (MESSAGES[initialError] ?? SIGN_IN_FAILED) : "");
+/** Sign in through the OpenID provider (OIDC mode): next-auth's OAuth flow with PKCE and state. */
+export function OidcSignInButton({ name, callbackUrl }: { name: string; callbackUrl: string }) {
+  const [pending, setPending] = useState(false);
+  return (
+    <Button
+      type="button"
+      disabled={pending}
+      className="w-full justify-center"
+      onClick={() => {
+        setPending(true);
+        void signIn("oidc", { callbackUrl: safeCallbackPath(callbackUrl) });
+      }}
+    >
+      {pending ? "Redirecting…" : `Sign in with ${name}`}
+    </Button>
+  );
+}
+export function LoginForm({
+  initialError,
+  callbackUrl,
+  usernameLabel = "Username",
+  submitLabel = "Sign in",
+}: {
+  initialError?: string;
+  callbackUrl: string;
+  usernameLabel?: string;
+  submitLabel?: string;
+}) {
+  const [error, setError] = useState(signInErrorMessage(initialError));
   const [pending, setPending] = useState(false);
   const passwordRef = useRef<HTMLInputElement>(null);
 
@@ -32,7 +53,7 @@ export function LoginForm({ initialError, callbackUrl }: { initialError?: string
       return;
     }
     setPending(false);
-    setError(MESSAGES[res?.error ?? ""] ?? SIGN_IN_FAILED);
+    setError(signInErrorMessage(res?.error ?? "Unknown"));
     // The user name stays; the password is selected, so typing replaces it.
     passwordRef.current?.focus();
     passwordRef.current?.select();
@@ -47,7 +68,7 @@ export function LoginForm({ initialError, callbackUrl }: { initialError?: string
           <Notice tone="red">{error}</Notice>
         </div>
       )}
-      <Field label="Username" htmlFor="username">
+      <Field label={usernameLabel} htmlFor="username">
         <input
           id="username"
           name="username"
@@ -73,7 +94,7 @@ export function LoginForm({ initialError, callbackUrl }: { initialError?: string
         />
       </Field>
       <Button type="submit" disabled={pending} className="w-full justify-center">
-        {pending ? "Signing in…" : "Sign in"}
+        {pending ? "Signing in…" : submitLabel}
       </Button>
     </form>
   );

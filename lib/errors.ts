@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   webhooks_disabled: 409,
   idempotency_key_reused: 422,
   internal_error: 500,
+  /** a server this one depends on (the LDAP directory) did not answer */
+  directory_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -6,6 +6,7 @@ import { requireUserAction } from "@/lib/auth/session";
 import { renewSessionCookie } from "@/lib/auth/session-cookie";
 import { changeOwnPasswordSchema } from "@/lib/users/schemas";
 import { changeOwnPassword } from "@/lib/users/service";
+import { regenerateCliSecret } from "@/lib/auth/sso/cli-secret";
 
 /**
  * The signed-in user changes their own password (the only action allowed while a change is
@@ -24,4 +25,12 @@ export async function changeOwnPasswordAction(_prev: unknown, form: FormData): P
   }, "Your password has been changed.");
   if (result.ok && form.get("forced") === "1") redirect("/profile?password=changed");
   return result;
+}
+
+/** An OIDC user replaces their CLI secret; the old one stops working on the API at once. */
+export async function regenerateCliSecretAction(): Promise<ActionResult<{ secret: string }>> {
+  return runAction(async () => {
+    const user = await requireUserAction();
+    return { secret: await regenerateCliSecret(user.userId) };
+  }, "A new CLI secret was generated; the previous one no longer works.");
 }

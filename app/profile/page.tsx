@@ -5,12 +5,15 @@ import { getProfile } from "@/lib/users/service";
 import { Badge, Card, Notice, PageHeader } from "@/components/ui";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { Time } from "@/components/ui/time";
+import { CliSecret } from "@/components/account/cli-secret";
+import { directoryAccount } from "@/lib/auth/sso/cli-secret";
 
 export const metadata = { title: "Your profile" };
 
 export default async function ProfilePage({ searchParams }: { searchParams: Promise<{ password?: string }> }) {
   const user = await requireUserPage();
   const profile = await getProfile(user);
+  const directory = await directoryAccount(user.userId);
   const justChanged = (await searchParams).password === "changed";
   return (
     <>
@@ -58,9 +61,19 @@ export default async function ProfilePage({ searchParams }: { searchParams: Prom
             </ul>
           )}
         </Card>
-        <Card title="Change password">
-          <ChangePasswordForm />
-        </Card>
+        {directory?.cliSecret ? (
+          <Card title="CLI secret">
+            <CliSecret initial={directory.cliSecret} />
+          </Card>
+        ) : directory ? (
+          <Card title="Password">
+            <p className="text-sm text-slate-700">You sign in with your directory (LDAP) account and its password.</p>
+          </Card>
+        ) : (
+          <Card title="Change password">
+            <ChangePasswordForm />
+          </Card>
+        )}
       </div>
     </>
   );

@@ -2,8 +2,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actionRowId, projectAction, systemAction } from "@/lib/actions/action";
-import { addMemberSchema, createProjectSchema } from "@/lib/projects/schemas";
-import { addMember, createProject, removeMember, updateMemberRole } from "@/lib/projects/service";
+import { addGroupMemberSchema, addMemberSchema, createProjectSchema } from "@/lib/projects/schemas";
+import { addGroupMember, addMember, createProject, removeMember, updateMemberRole } from "@/lib/projects/service";
 
 function refreshMembers(project: string) {
   revalidatePath(`/projects/${project}/members`);
@@ -32,6 +32,23 @@ export const addMemberAction = projectAction(
   },
   async ({ access, input }) => {
     await addMember(access, input);
+    refreshMembers(access.project.name);
+  },
+);
+
+export const addGroupMemberAction = projectAction(
+  {
+    permission: "members.manage",
+    input: addGroupMemberSchema,
+    args: (_: unknown, form: FormData) => ({
+      groupType: form.get("groupType"),
+      name: form.get("name"),
+      role: form.get("role"),
+    }),
+    success: "Group added.",
+  },
+  async ({ access, input }) => {
+    await addGroupMember(access, { groupType: input.groupType, name: input.name, role: input.role });
     refreshMembers(access.project.name);
   },
 );

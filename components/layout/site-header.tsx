@@ -10,7 +10,7 @@ import { useState } from "react";
 import { ThemeToggle } from "@/components/layout/theme";
 import { SignOutButton } from "@/components/sign-out-button";
 
-export type HeaderUser = { username: string; sysadmin: boolean };
+export type HeaderUser = { username: string; sysadmin: boolean; providerLogout?: boolean };
 
 type NavItem = { href: string; label: string };
 
@@ -85,7 +85,7 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
                 {user.sysadmin ? " (system admin)" : ""}
               </Link>
               <span className="hidden md:block">
-                <SignOutButton />
+                <SignOutButton providerLogout={user.providerLogout} />
               </span>
               <button
                 type="button"
@@ -116,7 +116,7 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
               />
             </li>
             <li>
-              <SignOutButton />
+              <SignOutButton providerLogout={user.providerLogout} />
             </li>
           </ul>
         </div>

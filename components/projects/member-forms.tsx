@@ -1,6 +1,11 @@
 "use client";
 import { useState, useTransition } from "react";
-import { addMemberAction, removeMemberAction, updateMemberRoleAction } from "@/app/projects/actions";
+import {
+  addGroupMemberAction,
+  addMemberAction,
+  removeMemberAction,
+  updateMemberRoleAction,
+} from "@/app/projects/actions";
 import { PROJECT_ROLES, ROLE_LABELS, type ProjectRole } from "@/lib/shared/roles";
 import { describedBy } from "@/lib/shared/form-result";
 import { Button, Field, Notice, inputClass } from "@/components/ui";
@@ -55,6 +60,63 @@ export function AddMemberForm({ project }: { project: string }) {
       </Field>
       <Button type="submit" disabled={pending}>
         {pending ? "Adding…" : "Add member"}
+      </Button>
+    </form>
+  );
+}
+
+const GROUP_FIELD_IDS = { groupType: "group-type", name: "group-name", role: "group-role" } as const;
+
+/** Adds an LDAP group (by DN) or an OIDC group (by name) with a role: its members get that role here. */
+export function AddGroupMemberForm({ project, defaultType }: { project: string; defaultType: "1" | "3" }) {
+  const { state, pending, onSubmit, errorFor, generalError } = useFormAction(
+    addGroupMemberAction.bind(null, project),
+    GROUP_FIELD_IDS,
+  );
+  const [groupType, setGroupType] = useState(defaultType);
+  const [name, setName] = useState("");
+  useOnActionSuccess(state, () => setName(""));
+  const nameError = errorFor("name");
+  return (
+    <form onSubmit={onSubmit} className="space-y-3" aria-label="Add a group">
+      {state?.ok && <Notice tone="green">{state.message}</Notice>}
+      {generalError && <Notice tone="red">{generalError}</Notice>}
+      <Field label="Group type" htmlFor={GROUP_FIELD_IDS.groupType} error={errorFor("groupType")}>
+        <select
+          id={GROUP_FIELD_IDS.groupType}
+          name="groupType"
+          value={groupType}
+          onChange={(e) => setGroupType(e.target.value as "1" | "3")}
+          className={inputClass}
+        >
+          <option value="3">OIDC group</option>
+          <option value="1">LDAP group</option>
+        </select>
+      </Field>
+      <Field label={groupType === "1" ? "Group DN" : "Group name"} htmlFor={GROUP_FIELD_IDS.name} error={nameError}>
+        <input
+          id={GROUP_FIELD_IDS.name}
+          name="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder={groupType === "1" ? "cn=developers,ou=groups,dc=example,dc=com" : "developers"}
+          required
+          className={inputClass}
+          aria-invalid={!!nameError}
+          aria-describedby={describedBy(GROUP_FIELD_IDS.name, nameError)}
+        />
+      </Field>
+      <Field label="Role" htmlFor={GROUP_FIELD_IDS.role} error={errorFor("role")}>
+        <select id={GROUP_FIELD_IDS.role} name="role" defaultValue="developer" className={inputClass}>
+          {PROJECT_ROLES.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABELS[r]}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Button type="submit" disabled={pending}>
+        {pending ? "Adding…" : "Add group"}
       </Button>
     </form>
   );

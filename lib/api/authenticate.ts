@@ -23,7 +23,10 @@ export async function authenticate(req: NextRequest, auth?: "key" | "session"): 
     const decoded = Buffer.from(credential, "base64").toString("utf8");
     const sep = decoded.indexOf(":");
     if (sep < 0) throw unauthorized("malformed Basic credentials");
-    const result = await checkCredentials(decoded.slice(0, sep), decoded.slice(sep + 1), clientAddress(req.headers));
+    // OIDC users present their CLI secret (shown on their profile page) as the password.
+    const result = await checkCredentials(decoded.slice(0, sep), decoded.slice(sep + 1), clientAddress(req.headers), {
+      cliSecret: true,
+    });
     if (!result.ok) {
       if (result.reason === "rate_limited") {
         throw new AppError(
@@ -33,6 +36,8 @@ export async function authenticate(req: NextRequest, auth?: "key" | "session"): 
           Math.ceil((result.retryAfterMs ?? 1000) / 1000),
         );
       }
+      if (result.reason === "unavailable")
+        throw new AppError("directory_unavailable", "the directory server cannot be reached; try again later");
       throw unauthorized(result.reason === "disabled" ? DISABLED_MESSAGE : "invalid user name or password");
     }
     return { kind: "user", userId: result.user.id, username: result.user.username, sysadmin: result.user.sysadmin };

@@ -1,7 +1,7 @@
 import type { Actor } from "@/lib/auth/actor";
 import { refusalMessage } from "@/lib/auth/permission-messages";
 import { roleAllows, type ProjectPermission, type SystemPermission } from "@/lib/auth/permissions";
-import { isProjectRole, type ProjectRole } from "@/lib/shared/roles";
+import { isProjectRole, PROJECT_ROLES, type ProjectRole } from "@/lib/shared/roles";
 import { forbidden, notFound } from "@/lib/errors";
 import { MAX_ROW_ID } from "@/lib/ids";
 import { hasUnstorableText } from "@/lib/shared/unicode";
@@ -101,7 +101,12 @@ export function webhookScopeId(access: WebhookAccess): number | null {
 export function visibleProjectsWhere(actor: Actor): ProjectWhere {
   if (actor.kind === "apiKey") return { id: actor.projectId };
   if (actor.sysadmin) return {};
-  return { OR: [{ public: true }, { members: { some: { userId: actor.userId } } }] };
+  return { OR: [{ public: true }, { members: { some: membershipOf(actor.userId) } }] };
+}
+
+/** Project members that give `userId` rights: the user, or a group the user is in (refreshed at sign-in). */
+function membershipOf(userId: number) {
+  return { OR: [{ userId }, { group: { users: { some: { userId } } } }] };
 }
 
 /**
@@ -128,8 +133,19 @@ export async function roleIn(actor: Actor, projectId: number): Promise<AccessRol
   if (actor.kind === "apiKey") return actor.projectId === projectId ? "apiKey" : undefined;
   if (actor.sysadmin) return "sysadmin";
   const db = await getDb();
-  const m = await db.projectMember.findUnique({ where: { projectId_userId: { projectId, userId: actor.userId } } });
-  return m && isProjectRole(m.role) ? m.role : undefined;
+  const rows = await db.projectMember.findMany({
+    where: { projectId, ...membershipOf(actor.userId) },
+    select: { role: true },
+  });
+  return strongestRole(rows.map((r) => r.role));
+}
+
+/**
+ * A user's rights are the union of their own and their groups': roles are nested (each one's
+ * permissions include the next one's), so the union is the strongest role among them.
+ */
+export function strongestRole(roles: string[]): ProjectRole | undefined {
+  return PROJECT_ROLES.find((r) => roles.some((role) => isProjectRole(role) && role === r));
 }
 
 export function can(role: AccessRole, permission: ProjectPermission): boolean {

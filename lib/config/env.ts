@@ -18,6 +18,12 @@ const flag = z
   .transform((v) => v === "1" || v === "true");
 
 /** The worker waits for SQLite's lock with timers (lib/db/busy.ts), not inside SQLite's blocking handler. */
+/** Like `flag`, but unset (or "") stays undefined: the setting is then the settings page's. */
+const optionalFlag = z
+  .enum(["", "0", "1", "false", "true"], { error: 'must be "1" or "0"' })
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : v === "1" || v === "true"));
+
 const SQLITE_BUSY_TIMEOUT_DEFAULT_MS = { web: 10_000, worker: 5 } as const;
 
 const envSchema = z
@@ -55,6 +61,32 @@ const envSchema = z
      * and password of the settings page (lib/settings/smtp.ts)
      */
     SMTP_URL: optionalText,
+    // Directory sign-in (lib/auth/sso/settings.ts): each set variable overrides the settings page's field.
+    AUTH_MODE: optionalText.pipe(z.enum(["db", "oidc", "ldap"], 'must be "db", "oidc" or "ldap"').optional()),
+    OIDC_NAME: optionalText,
+    OIDC_ENDPOINT: optionalText,
+    OIDC_CLIENT_ID: optionalText,
+    OIDC_CLIENT_SECRET: optionalText,
+    OIDC_SCOPE: optionalText,
+    OIDC_VERIFY_CERT: optionalFlag,
+    OIDC_USER_CLAIM: optionalText,
+    OIDC_GROUPS_CLAIM: optionalText,
+    OIDC_ADMIN_GROUP: optionalText,
+    OIDC_AUTO_ONBOARD: optionalFlag,
+    OIDC_LOGOUT: optionalFlag,
+    LDAP_URL: optionalText,
+    LDAP_VERIFY_CERT: optionalFlag,
+    LDAP_SEARCH_DN: optionalText,
+    LDAP_SEARCH_PASSWORD: optionalText,
+    LDAP_BASE_DN: optionalText,
+    LDAP_FILTER: optionalText,
+    LDAP_UID: optionalText,
+    LDAP_SCOPE: optionalText.pipe(z.enum(["0", "1", "2"], "must be 0 (base), 1 (one level) or 2 (subtree)").optional()),
+    LDAP_GROUP_BASE_DN: optionalText,
+    LDAP_GROUP_FILTER: optionalText,
+    LDAP_GROUP_ATTRIBUTE_NAME: optionalText,
+    LDAP_GROUP_ADMIN_DN: optionalText,
+    LDAP_GROUP_MEMBERSHIP_ATTRIBUTE: optionalText,
     /** comma-separated CIDRs that deliveries may reach despite the network guard */
     ALLOWED_NETWORKS: z.string().default(""),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -37,15 +37,68 @@ const roleId = z
   .refine((id) => id in HARBOR_ROLE_IDS, "must be 1 (projectAdmin), 2 (developer), 3 (guest) or 4 (maintainer)")
   .transform((id): ProjectRole => HARBOR_ROLE_IDS[id]);
 
-export const harborMemberInputSchema = z.object({
-  role_id: roleId,
-  member_user: z
-    .object(
-      { username: usernameSchema.optional(), user_id: z.number().int().positive().optional() },
-      "is required: {username} or {user_id}",
-    )
-    .refine((u) => u.username !== undefined || u.user_id !== undefined, "needs a username or a user_id"),
-});
+/** Harbor's UserGroup in a member request: an existing group by id, an LDAP group by DN, an OIDC group by name. */
+const memberGroupSchema = z
+  .object(
+    {
+      id: z.number("must be a group id").int().positive().optional(),
+      group_type: z.union([z.literal(1), z.literal(3)], "must be 1 (LDAP group) or 3 (OIDC group)").optional(),
+      group_name: z
+        .string("must be text")
+        .trim()
+        .min(1, "must not be empty")
+        .max(255, "must be at most 255 characters")
+        .optional(),
+      ldap_group_dn: z
+        .string("must be text")
+        .trim()
+        .min(3, "must be a DN such as cn=devs,ou=groups,dc=example,dc=org")
+        .max(1024, "must be at most 1024 characters")
+        .optional(),
+    },
+    "must be an object: {group_type, group_name} or {group_type: 1, ldap_group_dn} or {id}",
+  )
+  .superRefine((g, ctx) => {
+    if (g.id !== undefined) return;
+    if (g.group_type === undefined)
+      ctx.addIssue({ code: "custom", path: ["group_type"], message: "is required: 1 (LDAP group) or 3 (OIDC group)" });
+    else if (g.group_type === 1 && !g.ldap_group_dn)
+      ctx.addIssue({
+        code: "custom",
+        path: ["ldap_group_dn"],
+        message: "is required for an LDAP group (group_type 1)",
+      });
+    else if (g.group_type === 3 && !g.group_name)
+      ctx.addIssue({ code: "custom", path: ["group_name"], message: "is required for an OIDC group (group_type 3)" });
+  });
+export type HarborMemberGroupInput = z.infer<typeof memberGroupSchema>;
+
+export const harborMemberInputSchema = z
+  .object({
+    role_id: roleId,
+    member_user: z
+      .object(
+        { username: usernameSchema.optional(), user_id: z.number().int().positive().optional() },
+        "is required: {username} or {user_id}",
+      )
+      .refine((u) => u.username !== undefined || u.user_id !== undefined, "needs a username or a user_id")
+      .optional(),
+    member_group: memberGroupSchema.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.member_user && !v.member_group)
+      ctx.addIssue({
+        code: "custom",
+        path: ["member_user"],
+        message: "is required: {username} or {user_id} (or a member_group)",
+      });
+    if (v.member_user && v.member_group)
+      ctx.addIssue({
+        code: "custom",
+        path: ["member_group"],
+        message: "give a member_user or a member_group, not both",
+      });
+  });
 export type HarborMemberInput = z.infer<typeof harborMemberInputSchema>;
 
 export const harborMemberUpdateSchema = z.object({ role_id: roleId });

@@ -1,4 +1,5 @@
 import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/shared/roles";
+import type { MemberRow } from "@/lib/projects/service";
 import { EVENT_TYPES, NOTIFY_TYPES, payloadFormatsOf, projectNamedBy, type HarborEvent } from "@/lib/shared/events";
 import { buildDefaultPayload } from "@/lib/formats";
 import { taskMetrics } from "@/lib/history/queries";
@@ -44,21 +45,17 @@ export function toHarborProject(
   };
 }
 
-export function toHarborMember(m: {
-  id: number;
-  projectId: number;
-  userId: number;
-  username: string;
-  role: ProjectRole;
-}) {
+export function toHarborMember(
+  m: Pick<MemberRow, "id" | "kind" | "entityId" | "name" | "role"> & { projectId: number },
+) {
   return {
     id: m.id,
     project_id: m.projectId,
-    entity_name: m.username,
+    entity_name: m.name,
     role_name: m.role,
     role_id: harborRoleId(m.role),
-    entity_id: m.userId,
-    entity_type: "u",
+    entity_id: m.entityId,
+    entity_type: m.kind === "group" ? "g" : "u",
   };
 }
 

@@ -183,7 +183,7 @@ export const harborMemberSchema = z.strictObject({
   role_name: z.string(),
   role_id: z.number().int().describe("1 projectAdmin, 2 developer, 3 guest, 4 maintainer"),
   entity_id: z.number().int(),
-  entity_type: z.literal("u"),
+  entity_type: z.enum(["u", "g"]).describe("u: a user, g: a group (entity_id is the group id)"),
 });
 
 export const harborUserSchema = z.strictObject({

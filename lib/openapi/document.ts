@@ -803,7 +803,10 @@ function harborPaths(): OpenApiDocument["paths"] {
         {
           operationId: "CreateProjectMember",
           summary: "Add a member",
-          description: "`role_id`: 1 projectAdmin, 2 developer, 3 guest, 4 maintainer.",
+          description:
+            "`role_id`: 1 projectAdmin, 2 developer, 3 guest, 4 maintainer. The member is a user (`member_user`) or a " +
+            "group (`member_group`: `group_type` 1 with the LDAP group's `ldap_group_dn`, 3 with the OIDC group's " +
+            "`group_name`, or an existing group's `id`); a user's rights are the union of their own and their groups'.",
           parameters: [P],
           requestBody: body("MemberInput"),
           responses: { 201: created201, ...H400, ...H401, ...H403, ...H404, 409: harborError("Already a member") },
@@ -1011,7 +1014,13 @@ function components(): OpenApiDocument["components"] {
         description:
           "A project API key. It acts in its own project only, and on the Destinations API on the destinations of its own mode (test or live) only.",
       },
-      BasicAuth: { type: "http", scheme: "basic", description: "A user's name and password, as Harbor's API accepts." },
+      BasicAuth: {
+        type: "http",
+        scheme: "basic",
+        description:
+          "A user's name and password, as Harbor's API accepts: the local password, the directory password in " +
+          "LDAP mode, or the CLI secret (on the profile page) of a user who signs in through OIDC.",
+      },
       Session: {
         type: "apiKey",
         in: "cookie",

@@ -28,6 +28,14 @@ export const ROLE_CHOICE_MESSAGE = `Choose a role: ${roleList.slice(0, -1).join(
 export const addMemberSchema = z.object({ username: usernameSchema, role: z.enum(PROJECT_ROLES, ROLE_CHOICE_MESSAGE) });
 export type AddMemberInput = z.infer<typeof addMemberSchema>;
 
+/** A group as a member: an LDAP group by its DN (Harbor's group_type 1) or an OIDC group by name (3). */
+export const addGroupMemberSchema = z.object({
+  groupType: z.enum(["1", "3"], "Choose LDAP group or OIDC group.").transform((t) => (t === "1" ? 1 : 3) as 1 | 3),
+  name: requiredText("the group's name or DN", 1024),
+  role: z.enum(PROJECT_ROLES, ROLE_CHOICE_MESSAGE),
+});
+export type AddGroupMemberInput = z.infer<typeof addGroupMemberSchema>;
+
 const EMAIL_MESSAGE = "Enter an e-mail address such as name@example.com, or leave it empty.";
 
 export const createUserSchema = z.object({

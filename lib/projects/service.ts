@@ -7,6 +7,7 @@ import { emitProjectEvent } from "@/lib/events/project-events";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { nameContains } from "@/lib/db/filters";
+import { ensureGroup, type GroupType } from "@/lib/auth/sso/groups";
 import {
   PROJECT_NAME_MAX,
   ROLE_CHOICE_MESSAGE,
@@ -69,24 +70,48 @@ export async function deleteProject({ actor, project }: ProjectAccess<"project.d
   await emitProjectEvent("PROJECT_DELETED", project, actorName(actor));
 }
 
+export type MemberRow = {
+  id: number;
+  kind: "user" | "group";
+  /** the user's or the group's id */
+  entityId: number;
+  /** the user name, or the group's name (an LDAP group's DN) */
+  name: string;
+  /** Harbor's group_type of a group member: 1 LDAP, 3 OIDC */
+  groupType?: number;
+  role: ProjectRole;
+  createdAt: Date;
+};
+
+/** The project's members: users by name, then groups by name. */
 export async function listMembers({ project, role }: ProjectAccess<"members.read">) {
   const db = await getDb();
-  const members = await db.projectMember.findMany({
+  const rows = await db.projectMember.findMany({
     where: { projectId: project.id },
-    include: { user: { select: { username: true } } },
-    orderBy: { user: { username: "asc" } },
+    include: { user: { select: { username: true } }, group: { select: { name: true, groupType: true } } },
   });
-  return {
-    project,
-    role,
-    members: members.map((m) => ({
-      id: m.id,
-      userId: m.userId,
-      username: m.user.username,
-      role: m.role as ProjectRole,
-      createdAt: m.createdAt,
-    })),
-  };
+  const members: MemberRow[] = rows.map((m) =>
+    m.group
+      ? {
+          id: m.id,
+          kind: "group",
+          entityId: m.groupId!,
+          name: m.group.name,
+          groupType: m.group.groupType,
+          role: m.role as ProjectRole,
+          createdAt: m.createdAt,
+        }
+      : {
+          id: m.id,
+          kind: "user",
+          entityId: m.userId!,
+          name: m.user?.username ?? "",
+          role: m.role as ProjectRole,
+          createdAt: m.createdAt,
+        },
+  );
+  members.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === "user" ? -1 : 1));
+  return { project, role, members };
 }
 
 type MembersAccess = ProjectAccess<"members.manage">;
@@ -121,6 +146,37 @@ export async function addMember({ actor, project }: MembersAccess, input: AddMem
     });
     return member;
   });
+}
+
+/** Adds a group (Harbor's member_group: an LDAP group by DN, an OIDC group by name) with a role. */
+export async function addGroupMember(
+  { actor, project }: MembersAccess,
+  input: { groupType: GroupType; name: string; role: ProjectRole },
+) {
+  const db = await getDb();
+  try {
+    return await db.$transaction(async (tx) => {
+      const group = await ensureGroup(tx, input.groupType, input.name);
+      const member = await tx.projectMember.create({
+        data: { projectId: project.id, groupId: group.id, role: input.role },
+      });
+      await recordAudit(tx, actor, "member.add", {
+        type: "member",
+        id: member.id,
+        projectId: project.id,
+        detail: `group ${group.name} as ${input.role}`,
+      });
+      return member;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err))
+      throw new AppError(
+        "conflict",
+        `The group ${input.name} is already a member of ${project.name}; change its role in the list instead.`,
+        "member_group",
+      );
+    throw err;
+  }
 }
 
 export async function updateMemberRole({ actor, project }: MembersAccess, memberId: number, role: string) {

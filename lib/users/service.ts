@@ -57,6 +57,7 @@ export async function listUsers(_system: SystemAccess) {
       disabledAt: true,
       mustChangePassword: true,
       createdAt: true,
+      identity: { select: { source: true } },
       _count: { select: { memberships: true } },
       memberships: {
         select: { project: { select: { name: true } } },

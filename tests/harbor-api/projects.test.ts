@@ -266,11 +266,43 @@ describe("members", () => {
       harborError("BAD_REQUEST", "role_id: must be 1 (projectAdmin), 2 (developer), 3 (guest) or 4 (maintainer)"),
     );
     expect((await post({ role_id: 2 })).json).toEqual(
-      harborError("BAD_REQUEST", "member_user: is required: {username} or {user_id}"),
+      harborError("BAD_REQUEST", "member_user: is required: {username} or {user_id} (or a member_group)"),
     );
     expect((await post({ role_id: 2, member_user: {} })).json).toEqual(
       harborError("BAD_REQUEST", "member_user: needs a username or a user_id"),
     );
+  });
+
+  it("adds a group member (Harbor's member_group), refuses it twice (409) and names the missing field (400)", async () => {
+    const p = await makeProject();
+    const path = `/api/v2.0/projects/${p.name}/members`;
+    const params = { project_name_or_id: p.name };
+    const post = (body: unknown) => call(members.POST, path, { method: "POST", params, auth: w.auth.sysadmin, body });
+    const group = `team-${uid()}`;
+    expect((await post({ role_id: 2, member_group: { group_type: 3, group_name: group } })).status).toBe(201);
+    expect((await post({ role_id: 3, member_group: { group_type: 3, group_name: group } })).json).toEqual(
+      harborError(
+        "CONFLICT",
+        `The group ${group} is already a member of ${p.name}; change its role in the list instead.`,
+      ),
+    );
+    const list = await call(members.GET, path, { params, auth: w.auth.sysadmin });
+    expect(list.json).toEqual(
+      expect.arrayContaining([expect.objectContaining({ entity_type: "g", entity_name: group, role_id: 2 })]),
+    );
+    expect((await post({ role_id: 2, member_group: { group_type: 1 } })).json).toEqual(
+      harborError("BAD_REQUEST", "member_group.ldap_group_dn: is required for an LDAP group (group_type 1)"),
+    );
+    expect((await post({ role_id: 2, member_group: { group_type: 2, group_name: "x" } })).json).toEqual(
+      harborError("BAD_REQUEST", "member_group.group_type: must be 1 (LDAP group) or 3 (OIDC group)"),
+    );
+    expect((await post({ role_id: 2, member_group: { id: 987654321 } })).json).toEqual(
+      harborError("BAD_REQUEST", "member_group.id: no group with id 987654321"),
+    );
+    expect(
+      (await post({ role_id: 2, member_user: { username: "x" }, member_group: { group_type: 3, group_name: "y" } }))
+        .json,
+    ).toEqual(harborError("BAD_REQUEST", "member_group: give a member_user or a member_group, not both"));
   });
 
   it("a member added through the API gets the rights of its role", async () => {

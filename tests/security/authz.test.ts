@@ -54,7 +54,12 @@ import * as settingsActions from "@/app/admin/settings/actions";
 import { resetEnvCache } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { createDestination } from "@/lib/destinations/service";
-import { requireKeyProject } from "@/lib/auth/access";
+import { requireKeyProject, requireProject, roleIn } from "@/lib/auth/access";
+import type { Actor } from "@/lib/auth/actor";
+import { PROJECT_PERMISSIONS, roleAllows, type ProjectPermission } from "@/lib/auth/permissions";
+import { ensureGroup, GROUP_TYPES, type GroupType } from "@/lib/auth/sso/groups";
+import { listProjects } from "@/lib/projects/service";
+import { PROJECT_ROLES, type ProjectRole } from "@/lib/shared/roles";
 import { authenticateApiKey } from "@/lib/auth/api-keys";
 import { destinationCreateSchema } from "@/lib/destinations/schemas";
 import { getSettings } from "@/lib/settings/settings";
@@ -858,6 +863,16 @@ const ACTIONS: ActionCase[] = [
       ),
   },
   {
+    action: "addGroupMemberAction",
+    who: "project manager",
+    run: () =>
+      projectActions.addGroupMemberAction(
+        w.project.name,
+        undefined,
+        form({ groupType: "3", name: `authz-group-${uid()}`, role: "guest" }),
+      ),
+  },
+  {
     action: "updateMemberRoleAction",
     who: "project manager",
     run: async () => {
@@ -1017,6 +1032,67 @@ describe("server actions × signed-in roles", () => {
       if (!allowed.includes("new api key")) expect(text).not.toMatch(/hk_(live|test)_[A-Za-z0-9]{32}/);
       checked.actions++;
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe("group-derived roles (OIDC and LDAP groups as project members) × every project permission", () => {
+  type Groupie = { actor: Extract<Actor, { kind: "user" }>; username: string };
+  /** A user whose only tie to the project is a group (of `groupType`) holding `role` there. */
+  async function viaGroup(projectId: number, role: ProjectRole, groupType: GroupType): Promise<Groupie> {
+    const db = await getDb();
+    const { user, actor } = await makeUser({ password: PASSWORD });
+    const group = await db.$transaction((tx) =>
+      ensureGroup(tx, groupType, groupType === GROUP_TYPES.ldap ? `cn=g-${uid()},ou=groups,dc=x` : `g-${uid()}`),
+    );
+    await db.projectMember.create({ data: { projectId, groupId: group.id, role } });
+    await db.userGroupMembership.create({ data: { userId: user.id, groupId: group.id } });
+    return { actor: actor as Groupie["actor"], username: user.username };
+  }
+
+  const cases = PROJECT_ROLES.flatMap((role) =>
+    [GROUP_TYPES.ldap, GROUP_TYPES.oidc].map((t) => [role, t === GROUP_TYPES.ldap ? "LDAP" : "OIDC", t] as const),
+  );
+  it.each(cases)("%s through an %s group: exactly the role's permissions", async (role, _label, groupType) => {
+    const { actor, username } = await viaGroup(w.project.id, role, groupType);
+    for (const permission of Object.keys(PROJECT_PERMISSIONS) as ProjectPermission[]) {
+      const allowed = await requireProject(actor, w.project.name, permission).then(
+        () => true,
+        () => false,
+      );
+      expect(allowed, `${role} via group: ${permission}`).toBe(roleAllows(role, permission));
+    }
+    // The same over the Harbor API with HTTP Basic: reading the project's policies needs webhook.read.
+    const res = await call(policies.GET, `/api/v2.0/projects/${w.project.name}/webhook/policies`, {
+      params: { project_name_or_id: w.project.name },
+      auth: `Basic ${Buffer.from(`${username}:${PASSWORD}`).toString("base64")}`,
+    });
+    expect(res.status, `${role}: GET policies`).toBe(roleAllows(role, "webhook.read") ? 200 : 403);
+  });
+
+  it("a user's rights are the union of their own and their groups': the strongest role wins, either way round", async () => {
+    const { actor } = await viaGroup(w.project.id, "maintainer", GROUP_TYPES.oidc);
+    await (
+      await getDb()
+    ).projectMember.create({ data: { projectId: w.project.id, userId: actor.userId, role: "guest" } });
+    expect(await roleIn(actor, w.project.id)).toBe("maintainer");
+    const other = await viaGroup(w.project.id, "guest", GROUP_TYPES.ldap);
+    await (
+      await getDb()
+    ).projectMember.create({ data: { projectId: w.project.id, userId: other.actor.userId, role: "projectAdmin" } });
+    expect(await roleIn(other.actor, w.project.id)).toBe("projectAdmin");
+  });
+
+  it("a group's role reaches its own project only; leaving the group takes it away", async () => {
+    const { actor } = await viaGroup(w.other.id, "projectAdmin", GROUP_TYPES.oidc);
+    await expect(requireProject(actor, w.project.name, "project.read")).rejects.toMatchObject({ code: "not_found" });
+    await expect(requireProject(actor, w.other.name, "members.manage")).resolves.toBeTruthy();
+    const { items } = await listProjects(actor, { page: 1, pageSize: 100 });
+    expect(items.map((p) => p.id)).toContain(w.other.id);
+    expect(items.map((p) => p.id)).not.toContain(w.project.id);
+    await (await getDb()).userGroupMembership.deleteMany({ where: { userId: actor.userId } });
+    await expect(requireProject(actor, w.other.name, "project.read")).rejects.toMatchObject({ code: "not_found" });
   });
 });
 

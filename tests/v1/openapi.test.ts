@@ -281,7 +281,17 @@ describe("OpenAPI document", () => {
     harbor.harborProjectSchema.parse(toHarborProject(project, "projectAdmin"));
     harbor.harborProjectSchema.parse(toHarborProject(project, undefined));
     harbor.harborMemberSchema.parse(
-      toHarborMember({ id: 1, projectId: project.id, userId: user.id, username: user.username, role: "maintainer" }),
+      toHarborMember({
+        id: 1,
+        projectId: project.id,
+        kind: "user",
+        entityId: user.id,
+        name: user.username,
+        role: "maintainer",
+      }),
+    );
+    harbor.harborMemberSchema.parse(
+      toHarborMember({ id: 2, projectId: project.id, kind: "group", entityId: 1, name: "devs", role: "developer" }),
     );
     harbor.harborUserSchema.parse(toHarborUser(user));
     const { row } = await makeApiKey(project.id, "live");

@@ -2,6 +2,8 @@
 import { revalidatePath } from "next/cache";
 import { systemAction } from "@/lib/actions/action";
 import { sendTestEmail } from "@/lib/delivery/test-email";
+import { authSettingsInputSchema, updateAuthSettings } from "@/lib/settings/auth-settings";
+import { LDAP_FIELDS, OIDC_FIELDS } from "@/lib/shared/auth-settings-fields";
 import { settingsInputSchema, testEmailInputSchema, updateSettings } from "@/lib/settings/update";
 
 /** Saves the system settings (system admins only). */
@@ -48,4 +50,33 @@ export const sendTestEmailAction = systemAction(
     args: (to: unknown) => ({ to: typeof to === "string" ? to.trim() : to }),
   },
   async ({ system, input }) => sendTestEmail(system, input.to),
+);
+
+/**
+ * Saves the authentication settings. Fields the form does not send (a disabled input: set by an
+ * environment variable) are kept; a checkbox says it was on the form with a `<name>__shown` input.
+ */
+export const updateAuthSettingsAction = systemAction(
+  {
+    system: "settings.manage",
+    input: authSettingsInputSchema,
+    args: (_: unknown, form: FormData) => {
+      const input: Record<string, unknown> = {};
+      if (form.has("authMode")) input.authMode = form.get("authMode");
+      for (const f of [...OIDC_FIELDS, ...LDAP_FIELDS]) {
+        if (f.kind === "bool") {
+          if (form.has(`${f.name}__shown`)) input[f.name] = form.get(f.name) === "on";
+        } else if (f.kind === "secret") {
+          if (form.get(`${f.name}__remove`) === "on") input[f.name] = "-";
+          else if (form.get(f.name)) input[f.name] = String(form.get(f.name));
+        } else if (form.has(f.name)) input[f.name] = String(form.get(f.name) ?? "");
+      }
+      return input;
+    },
+    success: "Authentication settings saved.",
+  },
+  async ({ system, input }) => {
+    await updateAuthSettings(system, input);
+    revalidatePath("/admin/settings");
+  },
 );

@@ -1,12 +1,15 @@
 import { PageHeader } from "@/components/ui";
 import { RegistryConnection } from "@/components/settings/registry-connection";
 import { SettingsForm } from "@/components/settings/settings-form";
+import { AuthSettings } from "@/components/settings/auth-settings";
 import { loadSettingsPage } from "@/lib/webhooks-ui/loaders";
+import { authSettingsView } from "@/lib/settings/auth-settings";
 
 export const metadata = { title: "System settings" };
 
 export default async function SettingsPage() {
   const { registryFeed, ...data } = await loadSettingsPage();
+  const auth = await authSettingsView();
   return (
     <>
       <PageHeader
@@ -16,6 +19,7 @@ export default async function SettingsPage() {
       <div className="space-y-6">
         <RegistryConnection {...registryFeed} />
         <SettingsForm {...data} />
+        <AuthSettings view={auth} />
       </div>
     </>
   );

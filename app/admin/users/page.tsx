@@ -21,6 +21,11 @@ export default async function UsersPage() {
             <tr key={u.id}>
               <Td className="max-w-56 font-medium">
                 <Clamp text={u.username} />
+                {u.identity && (
+                  <span className="mt-1 block text-xs font-normal text-slate-500">
+                    {u.identity.source === "ldap" ? "LDAP" : "OIDC"} account
+                  </span>
+                )}
               </Td>
               <Td className="max-w-64">{u.email ? <Clamp text={u.email} url /> : "—"}</Td>
               <Td>{u.sysadmin ? <Badge tone="blue">System admin</Badge> : <Badge>User</Badge>}</Td>
