@@ -645,6 +645,8 @@ describe("instance-wide webhooks × every caller", () => {
           auth: a,
           body: {
             name: `matrix-${uid()}`,
+            // The world's project only: other test files share this database.
+            project_pattern: w.project.name,
             event_types: ["PUSH_ARTIFACT"],
             targets: [{ type: "http", address: DEAD_URL }],
           },
