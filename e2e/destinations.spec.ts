@@ -7,6 +7,7 @@ import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 import { sampleEvent } from "../lib/events/samples";
+import { EVENT_TYPES } from "../lib/shared/events";
 import { E2E_BASE_URL } from "./env";
 import { expect, test, uniqueName } from "./fixtures";
 
@@ -75,7 +76,7 @@ test("the Destinations API curl sequence, and a signed delivery to a destination
         metadata: { owner: "payments-team" },
         signing_secret: expect.stringMatching(/^whsec_/),
       });
-      expect(d.event_types).toHaveLength(10);
+      expect(d.event_types).toHaveLength(EVENT_TYPES.length);
       expect(r.headers()["location"]).toBe(`/v1/destinations/${d.id}`);
       id = d.id;
       secret = d.signing_secret;

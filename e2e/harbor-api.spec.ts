@@ -2,6 +2,7 @@
 // without the UI (project, user, membership, API key), then the Harbor-style policy CRUD sequence
 // with that key.
 import type { APIRequestContext } from "@playwright/test";
+import { EVENT_TYPES } from "../lib/shared/events";
 import { E2E_BASE_URL } from "./env";
 import { expect, test, uniqueName } from "./fixtures";
 
@@ -89,7 +90,7 @@ test("a project, a user, a membership and an API key, then the policy CRUD seque
     let policyId = 0;
     await test.step("the key creates a policy with an http and a Slack target", async () => {
       const events = await withKey.get(`${api}/webhook/events`);
-      expect((await events.json()).event_type).toHaveLength(10);
+      expect((await events.json()).event_type).toHaveLength(EVENT_TYPES.length);
       const r = await withKey.post(`${api}/webhook/policies`, {
         data: {
           name: "ci-notify",

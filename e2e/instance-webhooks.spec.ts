@@ -94,17 +94,22 @@ test("a system admin's instance-wide webhook gets the events of matching project
 
   const inside = `${tag}-payments`;
   const outside = uniqueName("elsewhere");
-  await test.step("projects created afterwards: a push to the matching one is delivered, the other is not", async () => {
+  await test.step("projects created afterwards: the matching one's creation and push are delivered, the other's are not", async () => {
+    const before = receiver.requests.length;
     await createProject(page, inside);
     await createProject(page, outside);
-    const before = receiver.requests.length;
     expect(await registryPush(page.request, `${outside}/api`)).toBe(0);
     expect(await registryPush(page.request, `${inside}/api`)).toBe(1);
-    await expect.poll(() => receiver.requests.length - before, { timeout: 30_000 }).toBe(1);
-    const req = receiver.requests.at(-1)!;
-    expect(req.url).toBe("/hook/instance");
-    expect(req.headers.authorization).toBe("Bearer instance-s3cret");
-    expect(JSON.parse(req.body).event_data.repository.repo_full_name).toBe(`${inside}/api`);
+    await expect.poll(() => receiver.requests.length - before, { timeout: 30_000 }).toBe(2);
+    const requests = receiver.requests.slice(before);
+    for (const req of requests) {
+      expect(req.url).toBe("/hook/instance");
+      expect(req.headers.authorization).toBe("Bearer instance-s3cret");
+    }
+    const bodies = requests.map((r) => JSON.parse(r.body));
+    expect(bodies.map((b) => b.type).sort()).toEqual(["PROJECT_CREATED", "PUSH_ARTIFACT"]);
+    expect(bodies.find((b) => b.type === "PROJECT_CREATED").event_data.project.name).toBe(inside);
+    expect(bodies.find((b) => b.type === "PUSH_ARTIFACT").event_data.repository.repo_full_name).toBe(`${inside}/api`);
   });
 
   await test.step("the webhook's history names the project each event came from", async () => {
@@ -113,8 +118,8 @@ test("a system admin's instance-wide webhook gets the events of matching project
     await expect(page.getByRole("heading", { level: 2, name })).toBeVisible();
     await expect(page.getByText(pattern, { exact: true }).first()).toBeVisible();
     const executions = page.getByRole("table", { name: "Executions" });
-    await expect(executions.locator("tbody tr")).toHaveCount(1);
-    await expect(executions.locator("[data-event-project]")).toHaveText(`in ${inside}`);
+    await expect(executions.locator("tbody tr")).toHaveCount(2);
+    await expect(executions.locator("[data-event-project]")).toHaveText([`in ${inside}`, `in ${inside}`]);
     await expect(executions.locator("tbody tr").first()).toContainText("Success", { timeout: 30_000 });
     await page.goto("/admin/webhooks");
     await snap(page, "instance-webhooks-01-list");
