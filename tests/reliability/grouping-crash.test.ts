@@ -47,7 +47,7 @@ describe("kill -9 during an open grouping window", () => {
     });
     await createPolicy(await requireProject(admin.actor, project.id, "webhook.manage"), input);
     const repo = `${project.name}/app`;
-    const workerEnv = { ...env, ALLOWED_NETWORKS: "127.0.0.0/8,::1/128", LOG_LEVEL: "info", WORKER_POLL_MS: "100" };
+    const workerEnv = { ...env, ALLOWED_NETWORKS: "127.0.0.0/8,::1/128", LOG_LEVEL: "info" };
 
     await ingestEvent({ projectId: project.id, event: push(repo, "one"), source: "api" });
     const first = startWorker(workerEnv);
