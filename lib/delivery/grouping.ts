@@ -55,8 +55,26 @@ export type GroupedDelivery = {
  * commit group together too.
  */
 export async function joinGroups(tx: RawRunner, deliveries: GroupedDelivery[], now: Date): Promise<void> {
-  const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE OF q` : Prisma.empty;
-  for (const d of deliveries) {
+  if (deliveries.length === 0) return;
+  const postgres = dialect() === "postgresql";
+  const lock = postgres ? Prisma.sql`FOR UPDATE OF q` : Prisma.empty;
+  // By group, then in arrival order: the first event of a group in this commit opens it.
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const ordered = [...deliveries].sort(
+    (a, b) => a.targetId - b.targetId || byText(a.keys.groupKey, b.keys.groupKey) || a.eventId - b.eventId,
+  );
+  if (postgres) {
+    // Concurrent commits of one group wait for each other (SQLite has one writer already), so a
+    // burst makes one group, not one per transaction; taken in one order, so they cannot deadlock.
+    const seen = new Set<string>();
+    for (const d of ordered) {
+      const key = `${d.targetId}\n${d.keys.groupKey}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      await tx.query(Prisma.sql`SELECT pg_advisory_xact_lock(${d.targetId}::int, hashtext(${d.keys.groupKey}))`);
+    }
+  }
+  for (const d of ordered) {
     const [open] = await tx.query<{ taskId: unknown }>(Prisma.sql`
       SELECT g."taskId" FROM "GroupMember" g
       JOIN "QueueItem" q ON q."taskId" = g."taskId"

@@ -85,6 +85,19 @@ describe("grouping window", () => {
     expect(await db.groupMember.count({ where: { task: { policyId: policy.id } } })).toBe(5);
   });
 
+  it("a burst of concurrent events of one repository is still one delivery", async () => {
+    const rx = await delivery.receiver((_q, res) => res.end("ok"));
+    const project = await makeProject();
+    await groupingPolicy(project, rx, 2);
+    const repo = `${project.name}/burst`;
+    const tags = Array.from({ length: 12 }, (_, i) => `t${i}`);
+    await Promise.all(tags.map((tag) => send(project, event("PUSH_ARTIFACT", repo, [tag]))));
+    await until(() => rx.requests.length >= 1 || undefined, 10_000, "the group delivered");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rx.requests).toHaveLength(1);
+    expect(tagsOf(bodies(rx)[0]).sort()).toEqual([...tags].sort());
+  });
+
   it("keeps other repositories and other event types apart", async () => {
     const rx = await delivery.receiver((_q, res) => res.end("ok"));
     const project = await makeProject();
