@@ -24,6 +24,7 @@ test("a webhook's grouping window is set in the form, checked at the field, and 
 
   await page.goto(`/projects/${project}/webhooks`);
   await page.getByRole("link", { name, exact: true }).click();
+  await expect(page.getByText("10 s: one notification per type and repository")).toBeVisible();
   await page.getByRole("link", { name: "Edit" }).first().click();
   await expect(page.getByLabel("Grouping window (seconds)")).toHaveValue("10");
 });
