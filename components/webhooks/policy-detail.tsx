@@ -90,6 +90,11 @@ export function PolicyDetail({ scope, data, saved }: { scope: WebhookScope; data
                 {policy.repoPattern ? <code>{policy.repoPattern}</code> : "Every repository"}
               </Row>
               <Row label="Tag pattern">{policy.tagPattern ? <code>{policy.tagPattern}</code> : "Every tag"}</Row>
+              <Row label="Grouping window">
+                {policy.groupingWindowSeconds
+                  ? `${policy.groupingWindowSeconds} s: one notification per type and repository`
+                  : "Off: one notification per event"}
+              </Row>
               <Row label="Conditions">
                 {policy.conditions.length > 0 ? (
                   <ul className="space-y-0.5">

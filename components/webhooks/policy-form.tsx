@@ -10,7 +10,7 @@ import {
 import { Button, Card, LinkButton, Notice, inputClass } from "@/components/ui";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
 import { DEFAULT_RETRY_POLICY } from "@/lib/shared/retry-policy";
-import { policyNameTakenMessage } from "@/lib/shared/policy-input";
+import { GROUPING_WINDOW_MAX, GROUPING_WINDOW_MIN, policyNameTakenMessage } from "@/lib/shared/policy-input";
 import { EVENT_LABELS, EVENT_TYPES, NOTIFY_TYPES, payloadFormatsOf, type EventType } from "@/lib/shared/events";
 import { ConditionsFields } from "@/components/webhooks/conditions-fields";
 import { CustomHeadersField } from "@/components/webhooks/custom-headers-field";
@@ -193,6 +193,7 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
   const advancedOpen = !!(
     initial.repositoryPattern ||
     initial.tagPattern ||
+    initial.groupingWindow ||
     initial.maxAttempts ||
     initial.backoffSeconds ||
     initial.timeoutSeconds
@@ -590,6 +591,31 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
             <Hint field="tagPattern">
               A glob matched against the event&apos;s tags. Examples: <code>v*</code>, <code>{"{latest,stable}"}</code>,{" "}
               <code>release-[0-9]*</code>. Empty: every tag, and events without tags.
+            </Hint>
+          </div>
+          <div className="space-y-1">
+            <label htmlFor={ids.groupingWindow} className={labelClass}>
+              Grouping window (seconds)
+            </label>
+            <input
+              id={ids.groupingWindow}
+              type="number"
+              inputMode="numeric"
+              min={GROUPING_WINDOW_MIN}
+              max={GROUPING_WINDOW_MAX}
+              step={1}
+              value={values.groupingWindow}
+              onChange={(e) => set("groupingWindow", e.target.value)}
+              placeholder="Off"
+              className={inputClass}
+              aria-invalid={!!errors.groupingWindow}
+              aria-describedby={describedBy("groupingWindow", errors)}
+            />
+            <FieldError field="groupingWindow" errors={errors} />
+            <Hint field="groupingWindow">
+              Events of one type and repository within this many seconds ({GROUPING_WINDOW_MIN}–{GROUPING_WINDOW_MAX})
+              are sent as one notification listing every resource, when the window closes; exact duplicates once. Empty:
+              one notification per event.
             </Hint>
           </div>
           <div className="space-y-1">

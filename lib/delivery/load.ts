@@ -1,6 +1,7 @@
 import { projectNamedBy } from "@/lib/shared/events";
 import { driverDate as date, rawQuery } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
+import { mergedEventData } from "@/lib/delivery/grouping";
 
 /** Everything one delivery needs. */
 export type ClaimedTask = {
@@ -144,6 +145,13 @@ export async function loadClaimedTasks(
     }
     return event;
   };
+  const merged = await groupPayloads(ids);
+  // A group's task carries its members' merged data: an event object of its own (a negative id,
+  // the task's, so it shares nothing held per event with its first event's other deliveries).
+  const eventFor = (r: Record<string, unknown>) => {
+    const data = merged.get(int(r.id));
+    return data === undefined ? eventOf(r) : { ...eventOf(r), id: -int(r.id), eventData: data };
+  };
   return rows.map((r) => ({
     id: int(r.id),
     executionId: int(r.executionId),
@@ -154,7 +162,7 @@ export async function loadClaimedTasks(
     execution: {
       id: int(r.executionId),
       vendorType: String(r.vendorType),
-      event: eventOf(r),
+      event: eventFor(r),
       target: {
         id: int(r.targetId),
         type: String(r.targetType),
@@ -179,4 +187,20 @@ export async function loadClaimedTasks(
       },
     },
   }));
+}
+
+/** The merged event data of the grouped tasks among `ids` that hold more than one event. */
+async function groupPayloads(ids: number[]): Promise<Map<number, string>> {
+  const rows = await rawQuery(Prisma.sql`
+    SELECT g."taskId", ev."eventData" FROM "GroupMember" g JOIN "Event" ev ON ev."id" = g."eventId"
+    WHERE g."taskId" IN (${Prisma.join(ids)}) ORDER BY g."taskId", ev."id"`);
+  const members = new Map<number, string[]>();
+  for (const r of rows) {
+    const list = members.get(int(r.taskId)) ?? [];
+    list.push(String(r.eventData));
+    members.set(int(r.taskId), list);
+  }
+  const merged = new Map<number, string>();
+  for (const [taskId, list] of members) if (list.length > 1) merged.set(taskId, mergedEventData(list));
+  return merged;
 }

@@ -103,27 +103,37 @@ export type NewTask = {
   targetId: number;
   webhookId: string;
   maxAttempts: number;
+  /** When its first attempt is due (a grouped delivery: its window's end); default now. */
+  dueAt?: Date;
 };
 
-/** Adds new tasks, Pending, with their queue rows due at `now`, in the caller's transaction (ingest). */
-export async function enqueueNew(tx: RawRunner, tasks: NewTask[], now: Date): Promise<void> {
-  if (tasks.length === 0) return;
+/**
+ * Adds new tasks, Pending, with their queue rows due at `now` (or their own dueAt), in the
+ * caller's transaction (ingest). Answers the tasks' ids in the order given when any has a dueAt.
+ */
+export async function enqueueNew(tx: RawRunner, tasks: NewTask[], now: Date): Promise<number[]> {
+  if (tasks.length === 0) return [];
   const insert = Prisma.sql`
     INSERT INTO "Task" ("executionId", "policyId", "targetId", "webhookId", "maxAttempts", "nextAttemptAt", "createdAt", "updatedAt")
-    VALUES ${Prisma.join(tasks.map((t) => Prisma.sql`(${t.executionId}, ${t.policyId}, ${t.targetId}, ${t.webhookId}, ${t.maxAttempts}, ${now}, ${now}, ${now})`))}
-    RETURNING "id", "targetId"`;
-  if (dialect() === "postgresql") {
+    VALUES ${Prisma.join(tasks.map((t) => Prisma.sql`(${t.executionId}, ${t.policyId}, ${t.targetId}, ${t.webhookId}, ${t.maxAttempts}, ${t.dueAt ?? now}, ${now}, ${now})`))}
+    RETURNING "id", "targetId", "webhookId"`;
+  const timed = tasks.some((t) => t.dueAt);
+  if (dialect() === "postgresql" && !timed) {
     await tx.execute(Prisma.sql`
       WITH added AS (${insert})
       INSERT INTO "QueueItem" ("taskId", "targetId", "dueAt") SELECT "id", "targetId", ${ms(now)} FROM added`);
-    return;
+    return [];
   }
-  const added = await tx.query<{ id: number | bigint; targetId: number | bigint }>(insert);
+  const added = await tx.query<{ id: number | bigint; targetId: number | bigint; webhookId: string }>(insert);
+  // webhook ids are unique: they put the returned rows back in the order given.
+  const dueOf = new Map(tasks.map((t) => [t.webhookId, (t.dueAt ?? now).getTime()]));
+  const idOf = new Map(added.map((a) => [a.webhookId, Number(a.id)]));
   await tx.execute(
     Prisma.sql`INSERT INTO "QueueItem" ("taskId", "targetId", "dueAt") VALUES ${Prisma.join(
-      added.map((a) => Prisma.sql`(${Number(a.id)}, ${Number(a.targetId)}, ${now.getTime()})`),
+      added.map((a) => Prisma.sql`(${Number(a.id)}, ${Number(a.targetId)}, ${ms(new Date(dueOf.get(a.webhookId)!))})`),
     )}`,
   );
+  return tasks.map((t) => idOf.get(t.webhookId)!);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { policyInputSchema } from "@/lib/shared/policy-input";
 import { z } from "zod";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import { conditionsObjectSchema, conditionsSchema } from "@/lib/shared/conditions";
@@ -43,6 +44,9 @@ const conditionsField = conditionsSchema
     "Conditions on the event's content (scan severity, replication result, operators, artifact types); null clears them. Left out on update: kept.",
   );
 
+/** The policy's own rule and wording (1-60 whole seconds; null: off; left out on update: kept). */
+const groupingWindowField = policyInputSchema.shape.grouping_window_seconds;
+
 const metadataField = z
   .record(z.string(), z.unknown(), "must be an object of string keys")
   .describe(`Arbitrary key/value pairs, returned on reads. At most ${METADATA_MAX_BYTES} bytes as JSON.`);
@@ -61,6 +65,7 @@ export const destinationCreateSchema = z.strictObject(
     metadata: metadataField.optional(),
     event_types: eventTypesField.optional(),
     conditions: conditionsField.optional(),
+    grouping_window_seconds: groupingWindowField,
     status: statusField.optional(),
   },
   "must be a JSON object",
@@ -75,6 +80,7 @@ export const destinationUpdateSchema = z.strictObject(
     metadata: metadataField.optional(),
     event_types: eventTypesField.optional(),
     conditions: conditionsField.optional(),
+    grouping_window_seconds: groupingWindowField,
     status: statusField.optional(),
   },
   "must be a JSON object",
@@ -111,6 +117,11 @@ export const destinationSchema = z.object({
     ),
   event_types: z.array(z.enum(EVENT_TYPES)),
   conditions: conditionsObjectSchema.describe("The conditions on content set on this destination; {} = none."),
+  grouping_window_seconds: z
+    .number()
+    .int()
+    .nullable()
+    .describe("Seconds events of one type and repository are collected into one delivery; null = off."),
   retry_policy: effectiveRetryPolicySchema,
   metadata: z.record(z.string(), z.unknown()),
   created_at: timestamp,

@@ -138,6 +138,8 @@ function destinationPolicyInput(d: {
   retry: RetryPolicyInput | null;
   /** undefined: the stored conditions stay */
   conditions?: Conditions | null;
+  /** undefined: the stored window stays */
+  groupingWindow?: number | null;
 }): PolicyInput {
   return {
     name: d.name,
@@ -149,6 +151,7 @@ function destinationPolicyInput(d: {
     tag_pattern: null,
     retry_policy: d.retry,
     conditions: d.conditions,
+    grouping_window_seconds: d.groupingWindow,
   };
 }
 
@@ -200,6 +203,7 @@ export async function createDestination(access: KeyAccess<"webhook.manage">, inp
       eventTypes: input.event_types ?? [...EVENT_TYPES],
       retry: input.retry_policy ?? null,
       conditions: input.conditions ?? null,
+      groupingWindow: input.grouping_window_seconds ?? null,
     });
     const { policy, signingSecret } = await insertPolicy(tx, access, policyInput, "destination", {
       metadata,
@@ -231,6 +235,7 @@ export async function updateDestination(
     eventTypes: input.event_types ?? policyEventTypes(existing).filter(isEventType),
     retry: input.retry_policy !== undefined ? input.retry_policy : retryOverrides(existing),
     conditions: input.conditions,
+    groupingWindow: input.grouping_window_seconds,
   });
   const db = await getDb();
   return db.$transaction(async (tx) => {

@@ -48,6 +48,7 @@ export function toDestination(policy: PolicyWithTargets, defaults: RetryPolicy):
     paused_reason: paused ? (target?.pausedReason ?? "paused") : null,
     event_types: types.length > 0 ? types : [...EVENT_TYPES],
     conditions: parseStoredConditions(policy.conditions) ?? {},
+    grouping_window_seconds: policy.groupingWindowSeconds ?? null,
     retry_policy: fromRetryPolicy(toRetryPolicy(retryOverrides(policy), defaults)),
     metadata: parseMetadata(policy.metadata),
     created_at: policy.createdAt.toISOString(),

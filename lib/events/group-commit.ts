@@ -7,6 +7,7 @@ import { rawTransaction, type RawRunner } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 import { notifyWorkers } from "@/lib/db/wakeup";
 import { enqueueNew } from "@/lib/delivery/task-state";
+import { joinGroups, type GroupedDelivery, type GroupingKeys } from "@/lib/delivery/grouping";
 import { newMessageId } from "@/lib/ids";
 
 /** One event ready to store: its row and its deliveries (targets already matched). */
@@ -22,8 +23,17 @@ export type EventWrite = {
   idempotencyKey?: string;
   bodyHash?: string;
   search: { repository: string | null; tag: string | null; digest: string | null };
-  deliveries: { policyId: number; targetId: number; vendorType: string; maxAttempts: number }[];
+  /** groupWindowMs: the policy's grouping window (null: a task of its own, due now) */
+  deliveries: {
+    policyId: number;
+    targetId: number;
+    vendorType: string;
+    maxAttempts: number;
+    groupWindowMs?: number | null;
+  }[];
   trigger: string;
+  /** What the event is grouped by (null: never grouped) */
+  grouping?: GroupingKeys | null;
 };
 
 export type StoredEvent = { eventId: number; deliveries: number; duplicate: boolean };
@@ -260,7 +270,7 @@ async function writeAll(tx: RawRunner, writes: EventWrite[]): Promise<WriteOutco
     if (ids.length !== part.length) throw new Error(`inserted ${ids.length} events for ${part.length}`);
     part.forEach((i, n) => eventIds.set(i, ids[n]));
   }
-  const deliveries = fresh.flatMap((i) => writes[i].deliveries.map((d) => ({ i, d })));
+  const deliveries = fresh.flatMap((i) => ungrouped(writes[i]).map((d) => ({ i, d })));
   const executionOf = new Map<string, number>();
   for (const part of chunks(deliveries)) {
     const rows = await tx.query<{ id: unknown; eventId: unknown; targetId: unknown }>(Prisma.sql`
@@ -283,6 +293,11 @@ async function writeAll(tx: RawRunner, writes: EventWrite[]): Promise<WriteOutco
       now,
     );
   }
+  await joinGroups(
+    tx,
+    fresh.flatMap((i) => grouped(writes[i], eventIds.get(i)!)),
+    now,
+  );
   for (const i of fresh) {
     const w = writes[i];
     outcomes[i] = {
@@ -327,16 +342,17 @@ async function writeEvent(tx: RawRunner, w: EventWrite): Promise<WriteOutcome> {
       ${w.source}, ${w.idempotencyKey ?? null}, ${w.bodyHash ?? null}, ${w.search.repository}, ${w.search.tag}, ${w.search.digest}, ${now})
     RETURNING "id"`);
   const eventId = Number(event.id);
-  if (w.deliveries.length > 0) {
+  const direct = ungrouped(w);
+  if (direct.length > 0) {
     const executions = await tx.query<{ id: unknown; targetId: unknown }>(Prisma.sql`
       INSERT INTO "Execution" ("policyId", "targetId", "eventId", "eventType", "vendorType", "trigger", "startTime")
-      VALUES ${Prisma.join(w.deliveries.map((d) => Prisma.sql`(${d.policyId}, ${d.targetId}, ${eventId}, ${w.type}, ${d.vendorType}, ${w.trigger}, ${now})`))}
+      VALUES ${Prisma.join(direct.map((d) => Prisma.sql`(${d.policyId}, ${d.targetId}, ${eventId}, ${w.type}, ${d.vendorType}, ${w.trigger}, ${now})`))}
       RETURNING "id", "targetId"`);
     // (policy, target) pairs are unique within an event, so the target id finds each execution.
     const executionOf = new Map(executions.map((e) => [Number(e.targetId), Number(e.id)]));
     await enqueueNew(
       tx,
-      w.deliveries.map((d) => ({
+      direct.map((d) => ({
         executionId: executionOf.get(d.targetId)!,
         policyId: d.policyId,
         targetId: d.targetId,
@@ -346,5 +362,20 @@ async function writeEvent(tx: RawRunner, w: EventWrite): Promise<WriteOutcome> {
       now,
     );
   }
+  await joinGroups(tx, grouped(w, eventId), now);
   return { ok: true, stored: { eventId, deliveries: w.deliveries.length, duplicate: false } };
+}
+
+/** The deliveries that get a task of their own, due now. */
+function ungrouped(w: EventWrite): EventWrite["deliveries"] {
+  return w.grouping ? w.deliveries.filter((d) => !d.groupWindowMs) : w.deliveries;
+}
+
+/** The deliveries that go into a group (their policy has a grouping window). */
+function grouped(w: EventWrite, eventId: number): GroupedDelivery[] {
+  const keys = w.grouping;
+  if (!keys) return [];
+  return w.deliveries
+    .filter((d) => d.groupWindowMs)
+    .map((d) => ({ ...d, eventId, type: w.type, trigger: w.trigger, keys, windowMs: d.groupWindowMs! }));
 }

@@ -5,6 +5,7 @@ import { rawQuery } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 import { commitEvents, MAX_ROWS_PER_COMMIT, type EventWrite } from "@/lib/events/group-commit";
 import { eventSearchFields } from "@/lib/events/search-fields";
+import { groupingKeys } from "@/lib/delivery/grouping";
 import { projectNamedBy, type HarborEvent } from "@/lib/shared/events";
 import { conditionsRefusal, parseStoredConditions, type Conditions } from "@/lib/shared/conditions";
 import { compileGlob, globMatch, GlobSyntaxError, MatchStepsExceeded, StepBudget, type Glob } from "@/lib/shared/glob";
@@ -171,6 +172,8 @@ async function prepareWrite(req: IngestRequest, defaultAttempts: number, config:
       req.onlyPolicyId ||
       (policyEventTypes(t).includes(req.event.type) && filtersMatch(t, req.event, budget, req.artifactTypes)),
   );
+  // A test event is sent at once; an event of no repository has nothing to be grouped by.
+  const grouping = req.onlyPolicyId ? null : groupingKeys(req.event);
   return {
     projectId: req.projectId,
     type: req.event.type,
@@ -188,7 +191,9 @@ async function prepareWrite(req: IngestRequest, defaultAttempts: number, config:
       targetId: t.targetId,
       vendorType: t.targetType === "slack" ? "SLACK" : "WEBHOOK",
       maxAttempts: t.maxAttempts ?? defaultAttempts,
+      groupWindowMs: grouping && t.groupingWindowSeconds ? t.groupingWindowSeconds * 1000 : null,
     })),
+    grouping,
   };
 }
 
@@ -217,6 +222,7 @@ type CandidateTarget = {
   tagPattern: string | null;
   conditions: Conditions | null;
   maxAttempts: number | null;
+  groupingWindowSeconds: number | null;
 };
 
 /**
@@ -232,7 +238,7 @@ async function candidateTargets(
 ): Promise<CandidateTarget[]> {
   const which = onlyPolicyId ? Prisma.sql`p."id" = ${onlyPolicyId}` : Prisma.sql`p."enabled" = TRUE`;
   const rows = await rawQuery(Prisma.sql`
-    SELECT p."id" AS "policyId", w."id" AS "targetId", w."type" AS "targetType", p."eventTypes", p."repoPattern", p."tagPattern", p."conditions", p."maxAttempts",
+    SELECT p."id" AS "policyId", w."id" AS "targetId", w."type" AS "targetType", p."eventTypes", p."repoPattern", p."tagPattern", p."conditions", p."maxAttempts", p."groupingWindowSeconds",
       p."projectPattern", (SELECT pr."name" FROM "Project" pr WHERE pr."id" = ${projectId}) AS "projectName"
     FROM "WebhookPolicy" p JOIN "WebhookTarget" w ON w."policyId" = p."id"
     WHERE (p."projectId" = ${projectId} OR (p."projectId" IS NULL AND p."kind" = 'policy')) AND ${which} AND w."status" = 'active'
@@ -250,5 +256,9 @@ async function candidateTargets(
       tagPattern: (r.tagPattern as string | null) ?? null,
       conditions: parseStoredConditions(r.conditions as string | null),
       maxAttempts: r.maxAttempts === null || r.maxAttempts === undefined ? null : Number(r.maxAttempts),
+      groupingWindowSeconds:
+        r.groupingWindowSeconds === null || r.groupingWindowSeconds === undefined
+          ? null
+          : Number(r.groupingWindowSeconds),
     }));
 }

@@ -53,6 +53,13 @@ export const harborPolicySchema = z.strictObject({
   conditions: conditionsObjectSchema.describe(
     "Our extension: conditions on the event's content (scan severity, replication result, operators, artifact types); {} = none",
   ),
+  grouping_window_seconds: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "Our extension: seconds (1-60) events of one type and repository are collected into one delivery; null = one delivery per event",
+    ),
   retry_policy: z
     .strictObject({
       max_attempts: z.number().int().optional(),

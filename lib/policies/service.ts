@@ -100,6 +100,7 @@ function policyColumns(input: PolicyInput, scope: number | null) {
     ...(input.conditions !== undefined
       ? { conditions: input.conditions ? JSON.stringify(input.conditions) : null }
       : {}),
+    ...(input.grouping_window_seconds !== undefined ? { groupingWindowSeconds: input.grouping_window_seconds } : {}),
   };
 }
 

@@ -41,6 +41,7 @@ export function toHarborPolicy(policy: PolicyWithTargets, opts: { showSecretsMas
     repository_pattern: policy.repoPattern ?? "",
     tag_pattern: policy.tagPattern ?? "",
     conditions: parseStoredConditions(policy.conditions) ?? {},
+    grouping_window_seconds: policy.groupingWindowSeconds ?? null,
     retry_policy: {
       ...(policy.maxAttempts != null ? { max_attempts: policy.maxAttempts } : {}),
       ...(policy.backoffBaseMs != null ? { backoff_base_ms: policy.backoffBaseMs } : {}),

@@ -233,6 +233,8 @@ const globPattern = z
   );
 
 export const POLICY_NAME_MAX = 256;
+export const GROUPING_WINDOW_MIN = 1;
+export const GROUPING_WINDOW_MAX = 60;
 
 /**
  * Policy names are unique within a project (and among the instance-wide webhooks): said by the
@@ -266,6 +268,16 @@ export const policyInputSchema = z.object({
   retry_policy: retryPolicySchema.nullish(),
   // Left out (a Harbor client that does not know it): the stored conditions stay; null clears them.
   conditions: conditionsSchema.nullish(),
+  // Left out: the stored window stays; null turns grouping off.
+  grouping_window_seconds: z
+    .number("Enter the grouping window as a whole number of seconds.")
+    .int("Enter the grouping window as a whole number of seconds.")
+    .min(GROUPING_WINDOW_MIN, `Use a grouping window of ${GROUPING_WINDOW_MIN} to ${GROUPING_WINDOW_MAX} seconds.`)
+    .max(GROUPING_WINDOW_MAX, `Use a grouping window of ${GROUPING_WINDOW_MIN} to ${GROUPING_WINDOW_MAX} seconds.`)
+    .nullish()
+    .describe(
+      "Seconds (1-60) during which events of one type and repository are collected into one delivery whose event_data.resources lists them all, sent when the window closes; exact duplicates are sent once. Null: one delivery per event, as Harbor. Left out: unchanged.",
+    ),
 });
 
 export type PolicyInput = z.infer<typeof policyInputSchema>;

@@ -111,6 +111,8 @@ export type PolicyDetailView = {
     eventTypes: string[];
     repoPattern: string | null;
     tagPattern: string | null;
+    /** seconds events of one type and repository are grouped into one delivery; null = off */
+    groupingWindowSeconds: number | null;
     /** an instance-wide webhook, and the projects it covers (null = every project) */
     instanceWide: boolean;
     projectPattern: string | null;

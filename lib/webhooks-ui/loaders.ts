@@ -273,6 +273,7 @@ async function policyDetail<A extends PageAccess>(access: A, policyIdText: strin
       eventTypes: policyEventTypes(policy),
       repoPattern: policy.repoPattern,
       tagPattern: policy.tagPattern,
+      groupingWindowSeconds: policy.groupingWindowSeconds,
       instanceWide: policy.projectId === null,
       projectPattern: policy.projectPattern,
       conditions: describeConditions(parseStoredConditions(policy.conditions)),

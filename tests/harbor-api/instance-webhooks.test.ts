@@ -22,7 +22,12 @@ import { sampleEvent } from "@/lib/events/samples";
 import { harborExecutionSchema, harborInstanceCoverageSchema, harborPolicySchema } from "@/lib/harbor-api/schemas";
 import { deleteProject } from "@/lib/projects/service";
 import { listExecutions } from "@/lib/history/queries";
+import * as projectsApi from "@/app/api/v2.0/projects/route";
+import * as projectApi from "@/app/api/v2.0/projects/[project_name_or_id]/route";
+import { projectEvent } from "@/lib/events/project-events";
 import { useDeliveryWorker } from "../helpers/delivery-worker";
+import { everyFormatPolicy, expectInEveryFormat, useLocalSmtp } from "../helpers/every-format";
+import { startSmtp } from "../helpers/smtp-receiver";
 import { makeProject, makeUser, uid } from "../helpers/fixtures";
 import { call, expectHarborError } from "../helpers/http";
 import { until } from "../helpers/until";
@@ -358,4 +363,59 @@ describe("project deletion", () => {
     await push(again.id);
     await until(() => rx.requests.length === 3 || undefined);
   });
+});
+
+describe("project events", () => {
+  it("an instance policy receives PROJECT_CREATED and PROJECT_DELETED of a project made and removed through the API, in every format", async () => {
+    const smtp = await startSmtp();
+    try {
+      await useLocalSmtp(smtp);
+      const rx = await receiver();
+      const tag = uid();
+      const { policy: made, mailbox } = await everyFormatPolicy(
+        sys.actor,
+        null,
+        rx,
+        ["PROJECT_CREATED", "PROJECT_DELETED"],
+        { project_pattern: `life-${tag}-*` },
+      );
+      const name = `life-${tag}-one`;
+      const auth = basic(sys.user.username);
+      const created = await call(projectsApi.POST, "/api/v2.0/projects", { auth, body: { project_name: name } });
+      expect(created.status, created.text).toBe(201);
+      const db = await getDb();
+      const row = await db.project.findUniqueOrThrow({ where: { name } });
+      const facts = { id: row.id, name, public: false };
+      const createdEvent = await db.event.findFirstOrThrow({ where: { projectId: row.id, type: "PROJECT_CREATED" } });
+      await expectInEveryFormat(
+        made.id,
+        createdEvent.id,
+        { ...projectEvent("PROJECT_CREATED", facts, sys.user.username), occur_at: Number(createdEvent.occurAt) },
+        rx,
+        smtp,
+        mailbox,
+      );
+
+      const removed = await call(projectApi.DELETE, `/api/v2.0/projects/${name}`, {
+        method: "DELETE",
+        auth,
+        params: { project_name_or_id: name },
+      });
+      expect(removed.status, removed.text).toBe(200);
+      const deletedEvent = (await db.event.findMany({ where: { projectId: null, type: "PROJECT_DELETED" } })).find(
+        (e) => JSON.parse(e.eventData).project.name === name,
+      );
+      expect(deletedEvent).toBeDefined();
+      await expectInEveryFormat(
+        made.id,
+        deletedEvent!.id,
+        { ...projectEvent("PROJECT_DELETED", facts, sys.user.username), occur_at: Number(deletedEvent!.occurAt) },
+        rx,
+        smtp,
+        mailbox,
+      );
+    } finally {
+      await smtp.close();
+    }
+  }, 60_000);
 });

@@ -4,7 +4,7 @@
  * event reached each of them as that format. For tests of an event type from its real source.
  */
 import { expect } from "vitest";
-import { requireProject } from "@/lib/auth/access";
+import { instanceWebhookAccess, requireProject, requireSystem } from "@/lib/auth/access";
 import type { Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import { createPolicy } from "@/lib/policies/service";
@@ -27,16 +27,18 @@ export async function useLocalSmtp(smtp: LocalSmtp) {
   });
 }
 
+/** projectId null: an instance-wide policy (the actor a system admin; give it a project_pattern). */
 export async function everyFormatPolicy(
   actor: Actor,
-  projectId: number,
+  projectId: number | null,
   rx: LocalServer,
   eventTypes: EventType[],
   extra: Record<string, unknown> = {},
 ) {
-  const mailbox = `formats-${projectId}@example.com`;
+  const scope = projectId ?? `instance-${Date.now().toString(36)}`;
+  const mailbox = `formats-${scope}@example.com`;
   const input = policyInputSchema.parse({
-    name: `every-format-${projectId}-${eventTypes.join("-")}`,
+    name: `every-format-${scope}-${eventTypes.join("-")}`,
     event_types: eventTypes,
     targets: [
       { type: "http", address: `${rx.url}/default`, payload_format: "Default" },
@@ -47,7 +49,11 @@ export async function everyFormatPolicy(
     ],
     ...extra,
   });
-  const { policy } = await createPolicy(await requireProject(actor, projectId, "webhook.manage"), input);
+  const access =
+    projectId === null
+      ? instanceWebhookAccess(requireSystem(actor, "webhooks.instance"), "webhook.manage")
+      : await requireProject(actor, projectId, "webhook.manage");
+  const { policy } = await createPolicy(access, input);
   return { policy, mailbox };
 }
 

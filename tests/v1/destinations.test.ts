@@ -82,6 +82,7 @@ describe("POST /v1/destinations", () => {
       paused_reason: null,
       event_types: [...EVENT_TYPES],
       conditions: {},
+      grouping_window_seconds: null,
       retry_policy: await defaultsFromSettings(),
       metadata: { owner: "payments-team" },
       created_at: expect.any(String),
@@ -103,6 +104,22 @@ describe("POST /v1/destinations", () => {
     expect(row.signingKeys).toHaveLength(1);
     expect(row.signingKeys[0].secretEnc).not.toContain(d.signing_secret!.slice(6));
     expect(decryptSecret(row.signingKeys[0].secretEnc)).toBe(d.signing_secret);
+  });
+
+  it("takes a grouping window, keeps it on a PATCH that leaves it out, clears it with null, refuses 0 naming it", async () => {
+    const { key } = await setup();
+    const d = await create(key, { grouping_window_seconds: 20 });
+    expect((d as Dest & { grouping_window_seconds: number | null }).grouping_window_seconds).toBe(20);
+    expect((await patch(key, d.id, { name: "renamed" })).json).toMatchObject({ grouping_window_seconds: 20 });
+    expect((await patch(key, d.id, { grouping_window_seconds: null })).json).toMatchObject({
+      grouping_window_seconds: null,
+    });
+    const bad = await call(collection.POST, {
+      path: "/v1/destinations",
+      key,
+      body: { url: URL_OK, grouping_window_seconds: 0 },
+    });
+    expectV1Error(bad, 400, "validation_error", "grouping_window_seconds");
   });
 
   it("applies event_types and retry_policy overrides on top of the system defaults", async () => {

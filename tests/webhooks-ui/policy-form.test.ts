@@ -284,3 +284,19 @@ describe("chat webhook URLs are secrets", () => {
     }
   });
 });
+
+describe("the grouping window field", () => {
+  it("empty is off (null); a number of seconds is sent as it is; edit shows the stored value", () => {
+    expect((formToPolicyInput(form()) as { grouping_window_seconds: unknown }).grouping_window_seconds).toBeNull();
+    const ok = validatePolicyForm(form({ groupingWindow: " 15 " }));
+    expect(ok.ok && ok.input.grouping_window_seconds).toBe(15);
+    expect(policyToFormValues({ ...stored, grouping_window_seconds: 15 }).groupingWindow).toBe("15");
+    expect(policyToFormValues(stored).groupingWindow).toBe("");
+  });
+
+  it.each(["0", "61", "1.5", "soon"])("%s is refused at the field", (value) => {
+    const r = validatePolicyForm(form({ groupingWindow: value }));
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors.groupingWindow).toMatch(/grouping window/);
+  });
+});

@@ -1,0 +1,28 @@
+-- Grouping windows: a policy may collect events of one type and repository for a few seconds into
+-- one delivery. The group's members are kept beside its task, so an open window survives a restart.
+-- AlterTable
+ALTER TABLE "WebhookPolicy" ADD COLUMN     "groupingWindowSeconds" INTEGER;
+
+-- CreateTable
+CREATE TABLE "GroupMember" (
+    "taskId" INTEGER NOT NULL,
+    "eventId" INTEGER NOT NULL,
+    "targetId" INTEGER NOT NULL,
+    "groupKey" TEXT NOT NULL,
+    "sameKey" TEXT NOT NULL,
+
+    CONSTRAINT "GroupMember_pkey" PRIMARY KEY ("taskId","eventId")
+);
+
+-- CreateIndex
+CREATE INDEX "GroupMember_targetId_groupKey_idx" ON "GroupMember"("targetId", "groupKey");
+
+-- CreateIndex
+CREATE INDEX "GroupMember_eventId_idx" ON "GroupMember"("eventId");
+
+-- AddForeignKey
+ALTER TABLE "GroupMember" ADD CONSTRAINT "GroupMember_taskId_fkey" FOREIGN KEY ("taskId") REFERENCES "Task"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "GroupMember" ADD CONSTRAINT "GroupMember_eventId_fkey" FOREIGN KEY ("eventId") REFERENCES "Event"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
