@@ -107,12 +107,10 @@ export async function updateSettings({ actor }: SystemAccess, input: SettingsInp
             : {}),
       },
     });
-    await recordAudit(tx, actor, "settings.update", {
-      type: "settings",
-      id: 1,
-      detail: `webhooksEnabled=${input.webhooksEnabled}`,
-    });
-    return changedFields(before, after, input.registryToken, input.smtpPassword);
+    const changed = changedFields(before, after, input.registryToken, input.smtpPassword);
+    // The diff names secrets as changed, never their values.
+    await recordAudit(tx, actor, "settings.update", { type: "settings", id: 1, detail: JSON.stringify(changed) });
+    return changed;
   });
   // The operator's log: which settings changed, and new values of the plain ones; secrets by name only.
   logger.info({ by: actor.username, ...changed }, "system settings changed");
