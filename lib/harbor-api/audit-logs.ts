@@ -1,5 +1,7 @@
 import { parsePaging, pageWindow } from "@/lib/api/pagination";
+import type { z } from "zod";
 import { dialect, getDb } from "@/lib/db/client";
+import type { harborAuditLogSchema } from "@/lib/harbor-api/schemas";
 import type { Condition } from "@/lib/history/conditions";
 import { parseQuery, parseSort, queryConditions, type QueryField } from "@/lib/harbor-api/query";
 
@@ -7,16 +9,7 @@ import { parseQuery, parseSort, queryConditions, type QueryField } from "@/lib/h
  * The audit log in Harbor's shape (swagger AuditLog: id, username, resource, resource_type,
  * operation, op_time), with what changed (`detail`, secrets named only) and the project id.
  */
-export type HarborAuditLog = {
-  id: number;
-  username: string;
-  resource: string;
-  resource_type: string;
-  operation: string;
-  op_time: string;
-  project_id: number | null;
-  detail: string;
-};
+export type HarborAuditLog = z.infer<typeof harborAuditLogSchema>;
 
 type AuditColumn = "id" | "actor" | "action" | "objectType" | "objectId" | "at" | "projectId";
 

@@ -51,6 +51,8 @@ export const settingsInputSchema = z.object({
   allowedNetworks: z.string(enter("the networks as text")).max(4000, atMostChars(4000)).default(""),
   retentionCount: numberIn(10, 1_000_000, { coerce: true }),
   retentionDays: numberIn(1, 3650, { coerce: true, unit: "days" }),
+  /** left out: the stored value stays */
+  auditRetentionDays: numberIn(1, 36500, { coerce: true, unit: "days" }).optional(),
   destinationLimit: numberIn(1, 100_000, { coerce: true }),
   signingOverlapHours: numberIn(0, 24 * 30, { coerce: true, unit: "hours" }),
   /** empty = keep the stored token; "-" = remove it */
@@ -88,6 +90,7 @@ export async function updateSettings({ actor }: SystemAccess, input: SettingsInp
         allowedNetworks: allow.list.join(", "),
         retentionCount: input.retentionCount,
         retentionDays: input.retentionDays,
+        ...(input.auditRetentionDays !== undefined ? { auditRetentionDays: input.auditRetentionDays } : {}),
         destinationLimit: input.destinationLimit,
         signingOverlapHours: input.signingOverlapHours,
         ...(input.registryToken === "-"
@@ -123,6 +126,7 @@ const PLAIN_FIELDS = [
   "allowedNetworks",
   "retentionCount",
   "retentionDays",
+  "auditRetentionDays",
   "destinationLimit",
   "signingOverlapHours",
   "smtpHost",

@@ -1,6 +1,6 @@
 // The audit log: an entry for every kind of change a person or key makes, no secret value in any
 // stored diff, Harbor's GET /audit-logs and GET /projects/{p}/logs with paging and q, and who may read them.
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.mock("next-auth", async () => (await import("../helpers/session-mock")).nextAuthMock());
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
@@ -36,6 +36,8 @@ import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeDelivery, makeWorld, type World } from "../harbor-api/helpers";
 import { call } from "../helpers/http";
 import { makeUser, uid } from "../helpers/fixtures";
+import { useOwnDatabase } from "../helpers/own-database";
+import { purgeHistory } from "@/lib/delivery/retention";
 import type { Actor } from "@/lib/auth/actor";
 
 const AUTH_SECRET = `Bearer audit-secret-${uid()}`;
@@ -59,7 +61,12 @@ const policyInput = (name: string, auth: string) =>
     ],
   });
 
+// A database of the file's own: it changes the system settings and runs the retention purge.
+let dispose: () => Promise<void>;
+afterAll(async () => dispose?.());
+
 beforeAll(async () => {
+  ({ dispose } = await useOwnDatabase("audit"));
   w = await makeWorld();
   since = new Date(Date.now() - 1000);
   const sys = requireSystem(w.users.sys.actor, "settings.manage");
@@ -141,6 +148,7 @@ beforeAll(async () => {
       signingOverlapHours: 24,
       smtpHost: "127.0.0.1",
       smtpPassword: SMTP_PASSWORD,
+      auditRetentionDays: 90,
     }),
   );
 
@@ -300,5 +308,35 @@ describe("GET /api/v2.0/projects/{p}/logs", () => {
     }
     const sys = await call(projectLogs.GET, path(), { auth: w.auth.sysadmin, params: params() });
     expect(sys.status).toBe(200);
+  });
+});
+
+describe("retention", () => {
+  it("purges entries older than the audit retention setting with the history, keeps the rest", async () => {
+    const db = await getDb();
+    const day = 86_400_000;
+    const old = await db.auditLog.create({
+      data: {
+        actor: "someone",
+        action: "policy.create",
+        objectType: "policy",
+        objectId: "1",
+        at: new Date(Date.now() - 91 * day),
+      },
+    });
+    const kept = await db.auditLog.create({
+      data: {
+        actor: "someone",
+        action: "policy.create",
+        objectType: "policy",
+        objectId: "1",
+        at: new Date(Date.now() - 89 * day),
+      },
+    });
+    const { audit } = await purgeHistory();
+    expect(audit).toBe(1);
+    expect(await db.auditLog.findUnique({ where: { id: old.id } })).toBeNull();
+    expect(await db.auditLog.findUnique({ where: { id: kept.id } })).not.toBeNull();
+    expect(await db.auditLog.count({ where: { at: { gte: since } } })).toBe((await entriesSince()).length);
   });
 });
