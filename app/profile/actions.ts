@@ -5,8 +5,7 @@ import { parseInput } from "@/lib/api/input";
 import { requireUserAction } from "@/lib/auth/session";
 import { renewSessionCookie } from "@/lib/auth/session-cookie";
 import { changeOwnPasswordSchema } from "@/lib/users/schemas";
-import { changeOwnPassword } from "@/lib/users/service";
-import { regenerateCliSecret } from "@/lib/auth/sso/cli-secret";
+import { changeOwnPassword, regenerateOwnCliSecret } from "@/lib/users/service";
 
 /**
  * The signed-in user changes their own password (the only action allowed while a change is
@@ -31,6 +30,6 @@ export async function changeOwnPasswordAction(_prev: unknown, form: FormData): P
 export async function regenerateCliSecretAction(): Promise<ActionResult<{ secret: string }>> {
   return runAction(async () => {
     const user = await requireUserAction();
-    return { secret: await regenerateCliSecret(user.userId) };
+    return { secret: await regenerateOwnCliSecret(user) };
   }, "A new CLI secret was generated; the previous one no longer works.");
 }

@@ -90,6 +90,7 @@ const FIELD_IDS = Object.fromEntries(
     "registryToken",
     "retentionCount",
     "retentionDays",
+    "auditRetentionDays",
     "destinationLimit",
     "signingOverlapHours",
     "smtpHost",
@@ -370,6 +371,16 @@ export function SettingsForm({
             suffix="days"
             error={errorFor("retentionDays")}
             hint="Executions older than this are purged, whatever their number."
+          />
+          <NumberField
+            name="auditRetentionDays"
+            label="Keep audit log entries for"
+            value={settings.auditRetentionDays}
+            min={1}
+            max={36500}
+            suffix="days"
+            error={errorFor("auditRetentionDays")}
+            hint="Older entries of the audit log are purged with the history."
           />
           <NumberField
             name="destinationLimit"

@@ -14,6 +14,7 @@ const ACTIONS: Record<ProjectPermission | SystemPermission, string> = {
   "webhook.secrets": "see webhook secrets",
   "events.send": "send events",
   "apiKeys.manage": "manage API keys",
+  "audit.read": "see the audit log of this project",
   "project.delete": "delete projects",
   "project.create": "create projects",
   "users.manage": "manage users",

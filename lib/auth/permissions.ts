@@ -18,6 +18,8 @@ export const PROJECT_PERMISSIONS = {
   /** see which instance-wide webhooks cover the project: their names, event types and target types only */
   "webhook.coverage": ["projectAdmin"],
   "apiKeys.manage": ["projectAdmin"],
+  /** the project's audit log (Harbor's project logs) */
+  "audit.read": ["projectAdmin"],
   "project.delete": [],
 } as const satisfies Record<string, readonly (ProjectRole | "apiKey")[]>;
 

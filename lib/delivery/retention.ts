@@ -9,7 +9,7 @@ const FINISHED = ["Success", "Error", "Stopped"];
  * `retentionDays`. Deletes finished executions only, in small batches so deliveries never wait
  * long for the database. Events left without executions go after a day (the idempotency window).
  */
-export async function purgeHistory(now = new Date()): Promise<{ executions: number; events: number }> {
+export async function purgeHistory(now = new Date()): Promise<{ executions: number; events: number; audit: number }> {
   const db = await getDb();
   const settings = await getSettings();
   let executions = 0;
@@ -61,5 +61,17 @@ export async function purgeHistory(now = new Date()): Promise<{ executions: numb
     if (orphans.length === 0) break;
     events += (await db.event.deleteMany({ where: { id: { in: orphans.map((e) => e.id) } } })).count;
   }
-  return { executions, events };
+  return { executions, events, audit: await purgeAuditLog(now, settings.auditRetentionDays) };
+}
+
+/** Audit entries older than `auditRetentionDays`, in batches as the history. */
+async function purgeAuditLog(now: Date, days: number): Promise<number> {
+  const db = await getDb();
+  const cutoff = new Date(now.getTime() - days * 86_400_000);
+  let purged = 0;
+  for (;;) {
+    const old = await db.auditLog.findMany({ where: { at: { lt: cutoff } }, select: { id: true }, take: BATCH });
+    if (old.length === 0) return purged;
+    purged += (await db.auditLog.deleteMany({ where: { id: { in: old.map((e) => e.id) } } })).count;
+  }
 }

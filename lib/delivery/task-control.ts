@@ -1,4 +1,6 @@
+import { recordAudit } from "@/lib/audit/record";
 import { actorName } from "@/lib/auth/actor";
+import { webhookScopeId } from "@/lib/auth/access";
 import type { WebhookAccess } from "@/lib/auth/access";
 import { notFound } from "@/lib/errors";
 import { getDb, type Tx } from "@/lib/db/client";
@@ -20,11 +22,21 @@ export async function cancelPendingTasks(tx: Tx, scope: StopScope, reason: strin
 }
 
 /** Stops one execution of a policy (Harbor's "stop"). */
-export async function stopExecution({ actor }: ManageAccess, policyId: number, executionId: number) {
+export async function stopExecution(access: ManageAccess, policyId: number, executionId: number) {
+  const { actor } = access;
   const db = await getDb();
   const execution = await db.execution.findFirst({ where: { id: executionId, policyId } });
   if (!execution) throw notFound("execution");
-  return db.$transaction((tx) => cancelPendingTasks(tx, { executionId }, `stopped by ${actorName(actor)}`));
+  return db.$transaction(async (tx) => {
+    const stopped = await cancelPendingTasks(tx, { executionId }, `stopped by ${actorName(actor)}`);
+    await recordAudit(tx, actor, "execution.stop", {
+      type: "execution",
+      id: executionId,
+      projectId: webhookScopeId(access),
+      detail: JSON.stringify({ policyId }),
+    });
+    return stopped;
+  });
 }
 
 /** Ids per statement: far below SQLite's bound-parameter limit (and PostgreSQL's 65,535). */
@@ -61,11 +73,21 @@ export function redeliveredLine(before: number, more: number): string {
   return `redelivered after ${before} ${before === 1 ? "attempt" : "attempts"} (up to ${more} more)`;
 }
 
-export async function redeliverTask({ actor }: ManageAccess, policyId: number, taskId: number) {
+export async function redeliverTask(access: ManageAccess, policyId: number, taskId: number) {
+  const { actor } = access;
   const db = await getDb();
   const task = await db.task.findFirst({ where: { id: taskId, policyId } });
   if (!task) throw notFound("task");
-  const n = await db.$transaction((tx) => requeue(tx, [taskId], actorName(actor)));
+  const n = await db.$transaction(async (tx) => {
+    const requeued = await requeue(tx, [taskId], actorName(actor));
+    await recordAudit(tx, actor, "task.redeliver", {
+      type: "task",
+      id: taskId,
+      projectId: webhookScopeId(access),
+      detail: JSON.stringify({ policyId, requeued }),
+    });
+    return requeued;
+  });
   await notifyWorkers();
   return n;
 }
@@ -90,7 +112,8 @@ export async function countFailed(_access: ManageAccess, policyId: number, range
 }
 
 /** Redelivers every task of a policy that ended in Error (or Stopped) between `from` and `to`. */
-export async function redeliverFailed({ actor }: ManageAccess, policyId: number, range: FailedRange) {
+export async function redeliverFailed(access: ManageAccess, policyId: number, range: FailedRange) {
+  const { actor } = access;
   const db = await getDb();
   // Thousands of tasks take longer than an interactive transaction's default 5 s on a busy machine.
   const n = await db.$transaction(
@@ -100,11 +123,18 @@ export async function redeliverFailed({ actor }: ManageAccess, policyId: number,
         select: { id: true },
         take: REDELIVER_FAILED_LIMIT,
       });
-      return requeue(
+      const requeued = await requeue(
         tx,
         ids.map((t) => t.id),
         actorName(actor),
       );
+      await recordAudit(tx, actor, "policy.redeliver_failed", {
+        type: "policy",
+        id: policyId,
+        projectId: webhookScopeId(access),
+        detail: JSON.stringify({ from: range.from, to: range.to, includeStopped: !!range.includeStopped, requeued }),
+      });
+      return requeued;
     },
     { timeout: 60_000 },
   );

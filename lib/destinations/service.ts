@@ -1,3 +1,4 @@
+import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { cursorPage, decodeCursor } from "@/lib/api/cursor";
 import type { Actor } from "@/lib/auth/actor";
@@ -165,6 +166,7 @@ async function applyStatus(tx: Tx, actor: Actor, policy: PolicyWithTargets, stat
       where: { id: target.id },
       data: { status: "paused", pausedAt: now, pausedReason: `paused by ${actorName(actor)} at ${now.toISOString()}` },
     });
+    await recordAudit(tx, actor, "target.pause", { type: "target", id: target.id, projectId: policy.projectId });
   }
   if (status === "active") {
     if (!policy.enabled) await tx.webhookPolicy.update({ where: { id: policy.id }, data: { enabled: true } });
@@ -173,6 +175,7 @@ async function applyStatus(tx: Tx, actor: Actor, policy: PolicyWithTargets, stat
         where: { id: target.id },
         data: { status: "active", pausedReason: null, pausedAt: null, consecutiveFailures: 0, firstFailureAt: null },
       });
+      await recordAudit(tx, actor, "target.resume", { type: "target", id: target.id, projectId: policy.projectId });
     }
   }
 }

@@ -204,6 +204,18 @@ export const harborUserSchema = z.strictObject({
   update_time: time,
 });
 
+/** Harbor's AuditLog (swagger), with what changed (`detail`, secrets named only) and the project. */
+export const harborAuditLogSchema = z.strictObject({
+  id: z.number().int(),
+  username: z.string(),
+  resource: z.string(),
+  resource_type: z.string(),
+  operation: z.string(),
+  op_time: time,
+  project_id: z.number().int().nullable(),
+  detail: z.string(),
+});
+
 export const harborApiKeySchema = z.strictObject({
   id: z.number().int(),
   name: z.string(),

@@ -31,6 +31,7 @@ import {
   TASK_SORT_FIELDS,
 } from "@/lib/harbor-api/list-fields";
 import { describeQueryFields } from "@/lib/harbor-api/query";
+import { AUDIT_QUERY_FIELDS, AUDIT_SORT_FIELDS } from "@/lib/harbor-api/audit-logs";
 import { harborPasswordReqSchema, harborSysadminFlagSchema } from "@/lib/users/schemas";
 import { TARGET_WARNING_HEADER } from "@/lib/harbor-api/warnings";
 import {
@@ -47,6 +48,7 @@ import {
   harborRedeliveredSchema,
   harborTaskSchema,
   harborUserSchema,
+  harborAuditLogSchema,
   harborWebhookEventsSchema,
   harborWebhookJobSchema,
 } from "@/lib/harbor-api/schemas";
@@ -159,6 +161,7 @@ const RESPONSE_SCHEMAS = {
   HarborProject: harborProjectSchema,
   HarborMember: harborMemberSchema,
   HarborUser: harborUserSchema,
+  HarborAuditLog: harborAuditLogSchema,
   HarborApiKey: harborApiKeySchema,
   HarborApiKeyCreated: harborApiKeyCreatedSchema,
   HarborRedelivered: harborRedeliveredSchema,
@@ -845,6 +848,33 @@ function harborPaths(): OpenApiDocument["paths"] {
           summary: "Remove a member",
           parameters: [P, paramRef("MemberId")],
           responses: { 200: empty("Removed."), ...H401, ...H403, ...H404 },
+        },
+        projects,
+      ),
+    },
+    "/api/v2.0/audit-logs": {
+      get: harborOp(
+        {
+          operationId: "ListAuditLogs",
+          summary: "List audit log entries (system admin)",
+          description:
+            "Every change made by a person or an API key, newest first unless `sort` says otherwise. " +
+            `\`q\` keys: ${describeQueryFields(AUDIT_QUERY_FIELDS)}; \`sort\`: ${sortFields(AUDIT_SORT_FIELDS)}. ` +
+            "`detail` holds what changed; secret values never appear, only that they were set or replaced.",
+          parameters: [...PAGE, paramRef("Q"), paramRef("Sort")],
+          responses: { 200: paged("HarborAuditLog", "Audit log entries."), ...H400, ...H401, ...H403_SYSTEM },
+        },
+        projects,
+      ),
+    },
+    [`${base}/logs`]: {
+      get: harborOp(
+        {
+          operationId: "ListProjectAuditLogs",
+          summary: "List the project's audit log entries (project admins)",
+          description: "The project's entries of the audit log, with the same `q` and `sort` as `/audit-logs`.",
+          parameters: [P, ...PAGE, paramRef("Q"), paramRef("Sort")],
+          responses: { 200: paged("HarborAuditLog", "Audit log entries."), ...H400, ...H401, ...H403, ...H404 },
         },
         projects,
       ),

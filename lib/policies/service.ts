@@ -2,6 +2,7 @@ import { AppError, invalid, notFound } from "@/lib/errors";
 import { actorName } from "@/lib/auth/actor";
 import { webhookScopeId, type WebhookAccess } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
+import { policyDiff } from "@/lib/audit/diff";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { getDb, type Tx } from "@/lib/db/client";
 import { generateSigningSecret } from "@/lib/delivery/signature";
@@ -277,7 +278,7 @@ export async function applyPolicyUpdate(
     type: kind,
     id: policyId,
     projectId: scope,
-    detail: updated.name,
+    detail: JSON.stringify({ name: updated.name, diff: policyDiff(existing, updated) }),
   });
   return updated;
 }

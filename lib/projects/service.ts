@@ -22,7 +22,12 @@ export async function createProject({ actor }: SystemAccess, input: CreateProjec
     const project = await db.$transaction(async (tx) => {
       const project = await tx.project.create({ data: { name: input.name, public: input.public } });
       await tx.projectMember.create({ data: { projectId: project.id, userId: actor.userId, role: "projectAdmin" } });
-      await recordAudit(tx, actor, "project.create", { type: "project", id: project.id, projectId: project.id });
+      await recordAudit(tx, actor, "project.create", {
+        type: "project",
+        id: project.id,
+        projectId: project.id,
+        detail: JSON.stringify({ name: project.name, public: project.public }),
+      });
       return project;
     });
     await emitProjectEvent("PROJECT_CREATED", project, actor.username);

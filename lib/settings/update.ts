@@ -51,6 +51,8 @@ export const settingsInputSchema = z.object({
   allowedNetworks: z.string(enter("the networks as text")).max(4000, atMostChars(4000)).default(""),
   retentionCount: numberIn(10, 1_000_000, { coerce: true }),
   retentionDays: numberIn(1, 3650, { coerce: true, unit: "days" }),
+  /** left out: the stored value stays */
+  auditRetentionDays: numberIn(1, 36500, { coerce: true, unit: "days" }).optional(),
   destinationLimit: numberIn(1, 100_000, { coerce: true }),
   signingOverlapHours: numberIn(0, 24 * 30, { coerce: true, unit: "hours" }),
   /** empty = keep the stored token; "-" = remove it */
@@ -88,6 +90,7 @@ export async function updateSettings({ actor }: SystemAccess, input: SettingsInp
         allowedNetworks: allow.list.join(", "),
         retentionCount: input.retentionCount,
         retentionDays: input.retentionDays,
+        ...(input.auditRetentionDays !== undefined ? { auditRetentionDays: input.auditRetentionDays } : {}),
         destinationLimit: input.destinationLimit,
         signingOverlapHours: input.signingOverlapHours,
         ...(input.registryToken === "-"
@@ -107,12 +110,10 @@ export async function updateSettings({ actor }: SystemAccess, input: SettingsInp
             : {}),
       },
     });
-    await recordAudit(tx, actor, "settings.update", {
-      type: "settings",
-      id: 1,
-      detail: `webhooksEnabled=${input.webhooksEnabled}`,
-    });
-    return changedFields(before, after, input.registryToken, input.smtpPassword);
+    const changed = changedFields(before, after, input.registryToken, input.smtpPassword);
+    // The diff names secrets as changed, never their values.
+    await recordAudit(tx, actor, "settings.update", { type: "settings", id: 1, detail: JSON.stringify(changed) });
+    return changed;
   });
   // The operator's log: which settings changed, and new values of the plain ones; secrets by name only.
   logger.info({ by: actor.username, ...changed }, "system settings changed");
@@ -125,6 +126,7 @@ const PLAIN_FIELDS = [
   "allowedNetworks",
   "retentionCount",
   "retentionDays",
+  "auditRetentionDays",
   "destinationLimit",
   "signingOverlapHours",
   "smtpHost",

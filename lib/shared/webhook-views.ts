@@ -54,6 +54,7 @@ export type SettingsView = {
   allowedNetworks: string;
   retentionCount: number;
   retentionDays: number;
+  auditRetentionDays: number;
   destinationLimit: number;
   signingOverlapHours: number;
   skippedEvents: number;

@@ -6,6 +6,7 @@ import { signInKey } from "@/lib/auth/credentials";
 import { loginLimiter } from "@/lib/auth/rate-limit";
 import { endSessions } from "@/lib/auth/session-version";
 import { logger } from "@/lib/log/logger";
+import { regenerateCliSecret } from "@/lib/auth/sso/cli-secret";
 import { recordAudit } from "@/lib/audit/record";
 import { getDb, type Tx } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -265,5 +266,15 @@ export async function clearSignInLockouts({ actor }: SystemAccess, userId: numbe
     await recordAudit(tx, actor, "user.clear_sign_in_lockout", { type: "user", id: userId, detail: target.username });
     logger.info({ username: target.username.slice(0, 64) }, "sign-in lockouts cleared by a system admin");
     return { username: target.username };
+  });
+}
+
+/** An OIDC user replaces their CLI secret; the audit entry names the change, never the secret. */
+export async function regenerateOwnCliSecret(actor: UserActor): Promise<string> {
+  const db = await getDb();
+  return db.$transaction(async (tx) => {
+    const secret = await regenerateCliSecret(actor.userId, tx);
+    await recordAudit(tx, actor, "user.cli_secret_rotate", { type: "user", id: actor.userId, detail: actor.username });
+    return secret;
   });
 }

@@ -524,6 +524,7 @@ export async function loadSettingsPage() {
     allowedNetworks: settings.allowedNetworks,
     retentionCount: settings.retentionCount,
     retentionDays: settings.retentionDays,
+    auditRetentionDays: settings.auditRetentionDays,
     destinationLimit: settings.destinationLimit,
     signingOverlapHours: settings.signingOverlapHours,
     skippedEvents: settings.skippedEvents,

@@ -36,6 +36,8 @@ import * as policies from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/
 import * as policyRoute from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/route";
 import * as executionRoute from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/executions/[execution_id]/route";
 import * as taskLog from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/executions/[execution_id]/tasks/[task_id]/log/route";
+import * as auditLogs from "@/app/api/v2.0/audit-logs/route";
+import * as projectLogs from "@/app/api/v2.0/projects/[project_name_or_id]/logs/route";
 import * as apiKeysRoute from "@/app/api/v2.0/projects/[project_name_or_id]/api-keys/route";
 import * as rotateRoute from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/signing-keys/rotate/route";
 import * as webhookActions from "@/app/projects/[project]/webhooks/actions";
@@ -591,6 +593,34 @@ describe("Harbor API: what each caller sees of secrets", () => {
     scan("policy after rotation", again.text);
     checked.harborReads += 2;
   });
+});
+
+describe("audit log × every caller", () => {
+  it.each(CALLERS)(
+    "GET /audit-logs and /projects/{p}/logs as %s: its readers only, no secret in any entry",
+    async (caller) => {
+      const a = auth(caller);
+      const all = await call(auditLogs.GET, { path: "/api/v2.0/audit-logs?page_size=100", auth: a });
+      const own = await call(projectLogs.GET, {
+        path: `/api/v2.0/projects/${w.project.name}/logs?page_size=100`,
+        auth: a,
+        params: { project_name_or_id: w.project.name },
+      });
+      expect(all.status === 200, `audit-logs as ${caller}: ${all.status}`).toBe(caller === "sysadmin");
+      expect(own.status === 200, `project logs as ${caller}: ${own.status}`).toBe(
+        caller === "sysadmin" || caller === "projectAdmin",
+      );
+      for (const r of [all, own]) if (r.status !== 200) expect([401, 403, 404]).toContain(r.status);
+      if (own.status === 200) {
+        const entries = own.json as { project_id: number | null }[];
+        expect(entries.length).toBeGreaterThan(0);
+        expect(entries.every((e) => e.project_id === w.project.id)).toBe(true);
+      }
+      scan(`audit-logs as ${caller}`, all.text);
+      scan(`project logs as ${caller}`, own.text);
+      checked.harborReads += 2;
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------

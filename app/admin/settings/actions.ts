@@ -18,6 +18,7 @@ export const updateSettingsAction = systemAction(
       allowedNetworks: form.get("allowedNetworks") ?? "",
       retentionCount: form.get("retentionCount"),
       retentionDays: form.get("retentionDays"),
+      auditRetentionDays: form.get("auditRetentionDays") ?? undefined,
       destinationLimit: form.get("destinationLimit"),
       signingOverlapHours: form.get("signingOverlapHours"),
       // empty keeps the stored token, "-" removes it (settingsInputSchema)

@@ -5,7 +5,7 @@
  */
 import crypto from "node:crypto";
 import { decryptSecret, encryptSecret, safeEqual } from "@/lib/crypto/secret-box";
-import { getDb } from "@/lib/db/client";
+import { getDb, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 
 /** 32 random characters, letters and digits (Harbor's CLI secrets look the same). */
@@ -35,8 +35,8 @@ export async function cliSecretOf(userId: number): Promise<string | null> {
 }
 
 /** A new CLI secret for the user; the previous one stops working. */
-export async function regenerateCliSecret(userId: number): Promise<string> {
-  const db = await getDb();
+export async function regenerateCliSecret(userId: number, tx?: Tx): Promise<string> {
+  const db = tx ?? (await getDb());
   const identity = await db.userIdentity.findUnique({ where: { userId } });
   if (!identity || identity.source !== "oidc")
     throw new AppError("forbidden", "Only users who sign in through OIDC have a CLI secret.");
