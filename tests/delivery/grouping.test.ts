@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as policies from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/route";
 import * as onePolicy from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/route";
 import { requireProject } from "@/lib/auth/access";
+import { configSnapshot } from "@/lib/db/config-cache";
 import { getDb } from "@/lib/db/client";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
@@ -162,5 +163,25 @@ describe("grouping window", () => {
       auth: basic(),
     });
     expect((read.json as { grouping_window_seconds: number | null }).grouping_window_seconds).toBe(30);
+  });
+});
+
+describe("the grouping window and the configuration kept in memory", () => {
+  it("a window set on a policy by any writer takes effect at the next event", async () => {
+    const project = await makeProject();
+    const rx = await delivery.receiver((_q, res) => res.end("ok"));
+    const policy = await groupingPolicy(project, rx, null);
+    const db = await getDb();
+    const tasks = () => db.task.count({ where: { policyId: policy.id } });
+    // Ingest with the snapshot the requests share: the policy's targets are kept in it.
+    const sendCached = async (e: HarborEvent) =>
+      ingestEvent({ projectId: project.id, event: e, source: "api" }, await configSnapshot());
+    await sendCached(event("PUSH_ARTIFACT", "lib/cached", ["a"]));
+    expect(await tasks()).toBe(1);
+    // The column alone, written directly (the triggers watch it, not the writer).
+    await db.webhookPolicy.update({ where: { id: policy.id }, data: { groupingWindowSeconds: 60 } });
+    await sendCached(event("PUSH_ARTIFACT", "lib/cached", ["b"]));
+    await sendCached(event("PUSH_ARTIFACT", "lib/cached", ["c"]));
+    expect(await tasks()).toBe(2);
   });
 });

@@ -22,3 +22,9 @@ CREATE INDEX "GroupMember_targetId_groupKey_idx" ON "GroupMember"("targetId", "g
 -- CreateIndex
 CREATE INDEX "GroupMember_eventId_idx" ON "GroupMember"("eventId");
 
+
+-- Ingest keeps each project's policies in memory (lib/db/config-cache.ts): the ConfigVersion
+-- trigger also watches the grouping window, so a change takes effect at the next event everywhere.
+DROP TRIGGER "WebhookPolicy_config_update";
+CREATE TRIGGER "WebhookPolicy_config_update" AFTER UPDATE OF "projectId", "projectPattern", "enabled", "eventTypes", "repoPattern", "tagPattern", "maxAttempts", "conditions", "groupingWindowSeconds" ON "WebhookPolicy"
+BEGIN UPDATE "ConfigVersion" SET "version" = "version" + 1 WHERE "id" = 1; END;

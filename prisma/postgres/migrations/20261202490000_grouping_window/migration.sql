@@ -26,3 +26,9 @@ ALTER TABLE "GroupMember" ADD CONSTRAINT "GroupMember_taskId_fkey" FOREIGN KEY (
 -- AddForeignKey
 ALTER TABLE "GroupMember" ADD CONSTRAINT "GroupMember_eventId_fkey" FOREIGN KEY ("eventId") REFERENCES "Event"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+
+-- Ingest keeps each project's policies in memory (lib/db/config-cache.ts): the ConfigVersion
+-- trigger also watches the grouping window, so a change takes effect at the next event everywhere.
+DROP TRIGGER "WebhookPolicy_config" ON "WebhookPolicy";
+CREATE TRIGGER "WebhookPolicy_config" AFTER INSERT OR DELETE OR UPDATE OF "projectId", "projectPattern", "enabled", "eventTypes", "repoPattern", "tagPattern", "maxAttempts", "conditions", "groupingWindowSeconds" ON "WebhookPolicy"
+FOR EACH STATEMENT EXECUTE FUNCTION "bump_config_version"();
