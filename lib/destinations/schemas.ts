@@ -1,3 +1,4 @@
+import { targetHealthSchema } from "@/lib/shared/target-health";
 import { z } from "zod";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import { conditionsObjectSchema, conditionsSchema } from "@/lib/shared/conditions";
@@ -109,6 +110,7 @@ export const destinationSchema = z.object({
     .describe(
       "Why a paused destination is paused (by a client, by 410 Gone, or automatically after repeated failures).",
     ),
+  health: targetHealthSchema.nullable(),
   event_types: z.array(z.enum(EVENT_TYPES)),
   conditions: conditionsObjectSchema.describe("The conditions on content set on this destination; {} = none."),
   retry_policy: effectiveRetryPolicySchema,
