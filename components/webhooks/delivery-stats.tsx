@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Card, Table, Td } from "@/components/ui";
-import type { DeliveryStats } from "@/lib/delivery/rollup";
+import type { DeliveryStats } from "@/lib/shared/delivery-stats";
 
 const RANGE_LABELS = { "1h": "1 h", "24h": "24 h", "7d": "7 d", "30d": "30 d" } as const;
 

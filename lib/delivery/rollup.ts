@@ -1,6 +1,7 @@
 import { rawQuery, type RawRunner } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 import type { TaskOutcome } from "@/lib/delivery/outcome";
+import { RANGES, type DeliveryStats, type RangeKey, type SeriesPoint } from "@/lib/shared/delivery-stats";
 
 /**
  * Delivery rollups: counts per (target, minute or hour, outcome) kept by the recorder in the
@@ -98,35 +99,7 @@ export async function upsertRollups(tx: RawRunner, outcomes: TaskOutcome[]) {
   );
 }
 
-export const RANGES = { "1h": HOUR, "24h": 24 * HOUR, "7d": 7 * 24 * HOUR, "30d": 30 * 24 * HOUR } as const;
-export type RangeKey = keyof typeof RANGES;
-export const isRange = (v: unknown): v is RangeKey => typeof v === "string" && v in RANGES;
-
-export type SeriesPoint = { at: number; success: number; error: number; retrying: number };
-export type DeliveryStats = {
-  range: RangeKey;
-  from: number;
-  to: number;
-  stepMs: number;
-  series: SeriesPoint[];
-  totals: { success: number; error: number; retrying: number };
-  /** Finished deliveries that succeeded, 0..1; null with none finished. */
-  successRate: number | null;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  /** Attempts per finished delivery. */
-  attemptsPerDelivery: number | null;
-  worstTargets: Array<{
-    targetId: number;
-    policyId: number;
-    address: string;
-    errors: number;
-    deliveries: number;
-    status: string;
-    pausedReason: string | null;
-    lastError: string | null;
-  }>;
-};
+export { RANGES, isRange, type RangeKey, type SeriesPoint, type DeliveryStats } from "@/lib/shared/delivery-stats";
 
 type RollupRow = {
   targetId: unknown;

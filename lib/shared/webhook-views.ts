@@ -2,7 +2,7 @@
  * What the webhook and settings pages hand their components: the loaders (server) return these
  * shapes, the components (browser) render them, so neither side imports the other.
  */
-import type { DeliveryStats } from "@/lib/delivery/rollup";
+import type { DeliveryStats } from "@/lib/shared/delivery-stats";
 import type { EventType } from "@/lib/shared/events";
 import type { ExecutionFilters, PolicySort } from "@/lib/shared/search-params";
 
