@@ -37,14 +37,14 @@ export function DeliveryStatsPanel({ stats, hrefFor }: { stats: DeliveryStats; h
               className={
                 key === stats.range
                   ? "rounded bg-sky-700 px-2 py-0.5 font-medium text-white"
-                  : "rounded px-2 py-0.5 text-sky-800 hover:underline dark:text-sky-300"
+                  : "rounded px-2 py-0.5 text-sky-800 hover:underline"
               }
             >
               {label}
             </Link>
           ))}
         </nav>
-        <p className="text-sm text-slate-700 dark:text-slate-200" data-testid="delivery-summary">
+        <p className="text-sm text-slate-700" data-testid="delivery-summary">
           {summary}
         </p>
         <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
@@ -54,18 +54,18 @@ export function DeliveryStatsPanel({ stats, hrefFor }: { stats: DeliveryStats; h
             ["p95 latency", latency(stats.p95Ms)],
             ["Attempts per delivery", stats.attemptsPerDelivery === null ? "—" : stats.attemptsPerDelivery.toFixed(2)],
           ].map(([label, value]) => (
-            <div key={label} className="rounded border border-slate-200 p-2 dark:border-slate-700">
-              <dt className="text-slate-600 dark:text-slate-300">{label}</dt>
-              <dd className="text-lg font-semibold text-slate-900 dark:text-slate-100">{value}</dd>
+            <div key={label} className="rounded border border-slate-200 p-2">
+              <dt className="text-slate-600">{label}</dt>
+              <dd className="text-lg font-semibold text-slate-900">{value}</dd>
             </div>
           ))}
         </dl>
         {stats.worstTargets.length > 0 && (
           <div>
-            <h3 className="mb-1 text-sm font-semibold text-slate-900 dark:text-slate-100">Targets failing most</h3>
+            <h3 className="mb-1 text-sm font-semibold text-slate-900">Targets failing most</h3>
             <ul className="space-y-1 text-sm" data-testid="worst-targets">
               {stats.worstTargets.map((t) => (
-                <li key={t.targetId} className="break-words text-slate-800 dark:text-slate-200">
+                <li key={t.targetId} className="break-words text-slate-800">
                   <span className="font-mono">{t.address}</span>: {t.errors} of {t.deliveries} failed
                   {t.status === "paused" ? ` (paused: ${t.pausedReason ?? "on hold"})` : ""}
                   {t.lastError ? ` — ${t.lastError}` : ""}
@@ -76,9 +76,7 @@ export function DeliveryStatsPanel({ stats, hrefFor }: { stats: DeliveryStats; h
         )}
         {finished + totals.retrying > 0 && (
           <details>
-            <summary className="cursor-pointer text-sm text-sky-800 dark:text-sky-300">
-              Deliveries over time (table)
-            </summary>
+            <summary className="cursor-pointer text-sm text-sky-800">Deliveries over time (table)</summary>
             <Table head={["From", "Succeeded", "Failed", "Retried"]} caption="Deliveries over time by outcome">
               {stats.series
                 .filter((p) => p.success + p.error + p.retrying > 0)

@@ -211,7 +211,7 @@ export function ResumeTargetButton({
         and redeliver what failed
       </label>
       {error && (
-        <span role="alert" className="text-xs text-red-700 dark:text-red-300">
+        <span role="alert" className="text-xs text-red-700">
           {error}
         </span>
       )}

@@ -43,7 +43,7 @@ export function EventTypeList({ types }: { types: string[] }) {
 function TargetHealthLine({ target }: { target: TargetView }) {
   const state = targetHealthState(target);
   return (
-    <p className="mt-1 text-xs text-slate-600 dark:text-slate-300" data-testid="target-health">
+    <p className="mt-1 text-xs text-slate-600" data-testid="target-health">
       {state === "failing" ? (
         <>
           <Badge tone="red">Failing</Badge>{" "}
@@ -79,7 +79,7 @@ export function TargetState({
 }) {
   if (target.status !== "paused") return compact ? null : <TargetHealthLine target={target} />;
   return (
-    <div className="mt-1 space-y-1 rounded border border-amber-200 bg-amber-50 p-2 text-xs text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+    <div className="mt-1 space-y-1 rounded border border-amber-200 bg-amber-50 p-2 text-xs text-amber-950">
       <p className="break-words">
         <Badge tone="amber">Paused</Badge> {target.pausedReason ?? "deliveries to this endpoint are on hold"}
         {target.pausedAt && (

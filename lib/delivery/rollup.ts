@@ -127,25 +127,32 @@ export async function deliveryStats(
   const from = to - span;
   const where = opts.policyId !== undefined ? Prisma.sql`AND "policyId" = ${opts.policyId}` : Prisma.empty;
   const sums = Prisma.raw(BIN_COLUMNS.map((c) => `SUM("${c}") AS "${c}"`).join(", "));
-  const rows = await rawQuery<RollupRow>(
-    Prisma.sql`SELECT "targetId", "policyId", "bucket", "outcome", SUM("deliveries") AS "deliveries", SUM("attempts") AS "attempts", ${sums}
-      FROM "DeliveryRollup" WHERE "grain" = ${grain} AND "bucket" >= ${from} AND "bucket" < ${to} ${where}
-      GROUP BY "targetId", "policyId", "bucket", "outcome"`,
-  );
+  const range_ = Prisma.sql`FROM "DeliveryRollup" WHERE "grain" = ${grain} AND "bucket" >= ${from} AND "bucket" < ${to} ${where}`;
+  // Two aggregates in the database, so a 30-day range returns a few hundred rows, not every cell:
+  // the series by step and outcome, and the totals by target and outcome.
+  const [steps, byTarget] = await Promise.all([
+    rawQuery<{ at: unknown; outcome: string; deliveries: unknown }>(
+      Prisma.sql`SELECT "bucket" - ("bucket" % ${stepMs}) AS "at", "outcome", SUM("deliveries") AS "deliveries" ${range_} GROUP BY 1, 2`,
+    ),
+    rawQuery<RollupRow>(
+      Prisma.sql`SELECT "targetId", "policyId", "outcome", SUM("deliveries") AS "deliveries", SUM("attempts") AS "attempts", ${sums} ${range_} GROUP BY "targetId", "policyId", "outcome"`,
+    ),
+  ]);
 
   const points = new Map<number, SeriesPoint>();
   for (let at = from - (from % stepMs); at < to; at += stepMs)
     points.set(at, { at, success: 0, error: 0, retrying: 0 });
+  for (const r of steps) {
+    const point = points.get(Number(r.at));
+    if (point) point[r.outcome as RollupOutcome] += Number(r.deliveries);
+  }
   const totals = { success: 0, error: 0, retrying: 0 };
   const bins = BIN_COLUMNS.map(() => 0);
   let finishedAttempts = 0;
   const perTarget = new Map<number, { policyId: number; errors: number; deliveries: number }>();
-  for (const r of rows) {
+  for (const r of byTarget) {
     const n = Number(r.deliveries);
     const outcome = r.outcome as RollupOutcome;
-    const bucket = Number(r.bucket);
-    const point = points.get(bucket - (bucket % stepMs));
-    if (point) point[outcome] += n;
     totals[outcome] += n;
     BIN_COLUMNS.forEach((c, i) => (bins[i]! += Number(r[c] ?? 0)));
     if (outcome !== "retrying") {
