@@ -16,6 +16,7 @@ const BIN_COLUMNS = [...LATENCY_BOUNDS.map((b) => `le${b}`), "gt30000"];
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 
 export function rollupOutcome(o: TaskOutcome): RollupOutcome | null {
   if (o.kind === "success") return "success";
@@ -26,7 +27,7 @@ export function rollupOutcome(o: TaskOutcome): RollupOutcome | null {
 
 type Cell = {
   targetId: number;
-  grain: "m" | "h";
+  grain: "m" | "h" | "d";
   bucket: number;
   outcome: RollupOutcome;
   deliveries: number;
@@ -52,6 +53,7 @@ export function rollupCells(outcomes: TaskOutcome[]): Cell[] {
     for (const [grain, size] of [
       ["m", MINUTE],
       ["h", HOUR],
+      ["d", DAY],
     ] as const) {
       const bucket = at - (at % size);
       const key = `${o.targetId}|${grain}|${bucket}|${outcome}`;
@@ -120,8 +122,9 @@ export async function deliveryStats(
 ): Promise<DeliveryStats> {
   const now = (opts.now ?? new Date()).getTime();
   const span = RANGES[range];
-  const grain = range === "1h" ? "m" : "h";
-  const grainMs = grain === "m" ? MINUTE : HOUR;
+  // The coarsest grain that still fills each step: minutes for 1 h, hours for 24 h and 7 d, days for 30 d.
+  const grain = range === "1h" ? "m" : range === "30d" ? "d" : "h";
+  const grainMs = grain === "m" ? MINUTE : grain === "h" ? HOUR : DAY;
   const stepMs = range === "1h" ? 5 * MINUTE : range === "24h" ? HOUR : range === "7d" ? 6 * HOUR : 24 * HOUR;
   const to = now - (now % grainMs) + grainMs;
   const from = to - span;

@@ -1,6 +1,6 @@
 // The delivery dashboard's figures (lib/delivery/rollup.ts deliveryStats) over the rollups of a
 // 1,000,000-delivery history: 50 targets, 30 days, each delivery counted in its hour bucket (what
-// the 24 h, 7 d and 30 d ranges read) and, for the last two days, in its minute bucket (the 1 h
+// the 24 h and 7 d ranges read), its day bucket (30 d) and, for the last two days, in its minute bucket (the 1 h
 // range reads minutes; older minute rows only lengthen the index, which the range scan skips).
 // The dashboard never reads tasks or attempts, so none are seeded.
 import { rawExecute } from "../../lib/db/raw";
@@ -55,6 +55,9 @@ export async function dashboard(kind: DbKind, opts: { total: number; requests: n
           ["retrying", Math.round(perCell * 0.05)],
         ];
         for (const [o, n] of split) if (n > 0) cells.push([t.id, t.policyId, "h", bucket, o, n]);
+        if (bucket % 86_400_000 === 0 || h === 0)
+          for (const [o, n] of split)
+            if (n > 0) cells.push([t.id, t.policyId, "d", bucket - (bucket % 86_400_000), o, n * 24]);
         seeded.deliveries += perCell;
         if (h < 48) {
           // The same hour's deliveries, spread over its minutes.

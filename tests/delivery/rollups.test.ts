@@ -46,7 +46,7 @@ async function recomputed(policyId: number): Promise<Map<number, Counts>> {
   return out;
 }
 
-async function rolledUp(policyId: number, grain: "m" | "h"): Promise<Map<number, Counts>> {
+async function rolledUp(policyId: number, grain: "m" | "h" | "d"): Promise<Map<number, Counts>> {
   const db = await getDb();
   const rows = await db.deliveryRollup.groupBy({
     by: ["targetId", "outcome"],
@@ -123,6 +123,7 @@ describe("delivery rollups", () => {
       retrying: { deliveries: 8, attempts: 0 },
     });
     expect(await rolledUp(policy.id, "h")).toEqual(await rolledUp(policy.id, "m"));
+    expect(await rolledUp(policy.id, "d")).toEqual(await rolledUp(policy.id, "m"));
 
     expect(okT!.lastSuccessAt).toBeInstanceOf(Date);
     expect(brokenT!.lastSuccessAt).toBeNull();
@@ -137,6 +138,7 @@ describe("delivery rollups", () => {
     expect(stats.worstTargets.map((t) => [t.targetId, t.errors, t.deliveries])).toEqual([[brokenT!.id, 4, 4]]);
     expect(stats.worstTargets[0]!.lastError).toMatch(/500/);
     expect((await deliveryStats("24h", { policyId: policy.id })).totals).toEqual(stats.totals);
+    expect((await deliveryStats("30d", { policyId: policy.id })).totals).toEqual(stats.totals);
 
     const before = await db.deliveryRollup.findMany({
       where: { policyId: policy.id },

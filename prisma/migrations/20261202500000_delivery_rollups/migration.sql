@@ -1,4 +1,4 @@
--- Delivery counts per target and time bucket (minute and hour), kept by the recorder as results
+-- Delivery counts per target and time bucket (minute, hour and day), kept by the recorder as results
 -- are written, so charts read a few rows instead of scanning attempts. Not tied to executions:
 -- the history's retention purge leaves them. A target's last success and last failure reason, for its health.
 ALTER TABLE "WebhookTarget" ADD COLUMN "lastSuccessAt" DATETIME;
