@@ -45,6 +45,7 @@ export async function dashboard(kind: DbKind, opts: { total: number; requests: n
     const seedStart = nowMs();
     const cells: Cell[] = [];
     const seeded = { deliveries: 0, rows: 0 };
+    const days = new Map<string, number>();
     for (const t of targets) {
       for (let h = 0; h < hours; h++) {
         const bucket = now - (now % HOUR) - h * HOUR;
@@ -55,9 +56,10 @@ export async function dashboard(kind: DbKind, opts: { total: number; requests: n
           ["retrying", Math.round(perCell * 0.05)],
         ];
         for (const [o, n] of split) if (n > 0) cells.push([t.id, t.policyId, "h", bucket, o, n]);
-        if (bucket % 86_400_000 === 0 || h === 0)
-          for (const [o, n] of split)
-            if (n > 0) cells.push([t.id, t.policyId, "d", bucket - (bucket % 86_400_000), o, n * 24]);
+        for (const [o, n] of split) {
+          const key = `${t.id}|${bucket - (bucket % 86_400_000)}|${o}`;
+          days.set(key, (days.get(key) ?? 0) + n);
+        }
         seeded.deliveries += perCell;
         if (h < 48) {
           // The same hour's deliveries, spread over its minutes.
@@ -67,6 +69,11 @@ export async function dashboard(kind: DbKind, opts: { total: number; requests: n
           }
         }
       }
+    }
+    const policyOf = new Map(targets.map((t) => [t.id, t.policyId]));
+    for (const [key, n] of days) {
+      const [t, day, o] = key.split("|");
+      cells.push([Number(t), policyOf.get(Number(t))!, "d", Number(day), o!, n]);
     }
     await insertCells(cells);
     seeded.rows = cells.length;
