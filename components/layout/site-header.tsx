@@ -22,6 +22,7 @@ function navItems(user: HeaderUser): NavItem[] {
           { href: "/admin/users", label: "Users" },
           { href: "/admin/webhooks", label: "Webhooks" },
           { href: "/admin/audit-log", label: "Audit log" },
+          { href: "/admin/deliveries", label: "Deliveries" },
           { href: "/admin/settings", label: "System settings" },
         ]
       : []),

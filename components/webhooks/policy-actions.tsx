@@ -189,6 +189,7 @@ export function ResumeTargetButton({
 }) {
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
+  const [redeliver, setRedeliver] = useState(false);
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
       <Button
@@ -198,13 +199,17 @@ export function ResumeTargetButton({
         disabled={pending}
         onClick={async () => {
           setPending(true);
-          const r = await resumeTargetAction(project, policyId, targetId);
+          const r = await resumeTargetAction(project, policyId, targetId, redeliver);
           setPending(false);
           setError(r.ok ? undefined : r.message);
         }}
       >
         {pending ? "Resuming…" : "Resume"}
       </Button>
+      <label className="inline-flex items-center gap-1 text-xs">
+        <input type="checkbox" checked={redeliver} onChange={(e) => setRedeliver(e.target.checked)} />
+        and redeliver what failed
+      </label>
       {error && (
         <span role="alert" className="text-xs text-red-700">
           {error}

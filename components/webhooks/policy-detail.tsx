@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Badge, Card, Notice } from "@/components/ui";
 import { Pagination } from "@/components/pagination";
+import { DeliveryStatsPanel } from "@/components/webhooks/delivery-stats";
 import { AutoRefresh } from "@/components/webhooks/auto-refresh";
 import { RedeliverFailedForm } from "@/components/webhooks/execution-actions";
 import { ExecutionFiltersForm, ExecutionsTable } from "@/components/webhooks/executions-table";
@@ -156,6 +157,8 @@ export function PolicyDetail({ scope, data, saved }: { scope: WebhookScope; data
             )}
           </div>
         </div>
+
+        <DeliveryStatsPanel stats={data.stats} hrefFor={(range) => `${base}/${policy.id}?range=${range}`} />
 
         <section aria-labelledby="executions-heading" className="space-y-3">
           <div className="flex flex-wrap items-end justify-between gap-3">

@@ -7,6 +7,7 @@ import { eventLabel, formatDateTime, NOTIFY_TYPE_LABELS } from "@/lib/shared/dis
 import type { PolicyRowView, TargetView } from "@/lib/shared/webhook-views";
 import { nextSort, type PolicySort, type PolicySortKey } from "@/lib/shared/search-params";
 import { Time } from "@/components/ui/time";
+import { targetHealthState } from "@/lib/shared/target-health";
 import { webhooksBase, type WebhookScope } from "@/lib/shared/webhook-scope";
 
 function SortHeader({
@@ -38,6 +39,30 @@ export function EventTypeList({ types }: { types: string[] }) {
   return <span>{types.map(eventLabel).join(", ")}</span>;
 }
 
+/** Healthy or failing since when, the last success and the failures in a row. */
+function TargetHealthLine({ target }: { target: TargetView }) {
+  const state = targetHealthState(target);
+  return (
+    <p className="mt-1 text-xs text-slate-600" data-testid="target-health">
+      {state === "failing" ? (
+        <>
+          <Badge tone="red">Failing</Badge>{" "}
+          {target.firstFailureAt ? (
+            <>
+              since <Time date={target.firstFailureAt} />,{" "}
+            </>
+          ) : null}
+          {target.consecutiveFailures} in a row
+          {target.lastFailureReason ? `: ${target.lastFailureReason}` : ""}.
+        </>
+      ) : state === "healthy" ? (
+        <Badge tone="green">Healthy</Badge>
+      ) : null}{" "}
+      Last success: {target.lastSuccessAt ? <Time date={target.lastSuccessAt} /> : "none yet"}.
+    </p>
+  );
+}
+
 export function TargetState({
   project,
   policyId,
@@ -52,12 +77,19 @@ export function TargetState({
   manage: boolean;
   compact?: boolean;
 }) {
-  if (target.status !== "paused") return null;
+  if (target.status !== "paused") return compact ? null : <TargetHealthLine target={target} />;
   return (
     <div className="mt-1 space-y-1 rounded border border-amber-200 bg-amber-50 p-2 text-xs text-amber-950">
       <p className="break-words">
         <Badge tone="amber">Paused</Badge> {target.pausedReason ?? "deliveries to this endpoint are on hold"}
+        {target.pausedAt && (
+          <>
+            {" "}
+            (since <Time date={target.pausedAt} />)
+          </>
+        )}
       </p>
+      {!compact && <TargetHealthLine target={target} />}
       {!compact && <p>Deliveries to it wait until it is resumed.</p>}
       {manage && <ResumeTargetButton project={project} policyId={policyId} targetId={target.id} />}
     </div>

@@ -7,6 +7,7 @@ import { targetHealth, type AttemptRecord, type LogLine, type TaskOutcome } from
 import { countStoppedAttempt, finish } from "@/lib/delivery/task-state";
 import { encodeAttemptLog } from "@/lib/shared/attempt-log";
 import { logger } from "@/lib/log/logger";
+import { upsertRollups } from "@/lib/delivery/rollup";
 
 export type AutoPause = { failures: number; windowMs: number };
 
@@ -41,6 +42,7 @@ export function createRecorder(opts: {
         await insertAttempts(tx, mine);
         await insertLogs(tx, mine);
         await updateTargets(tx, mine, opts.autoPause);
+        await upsertRollups(tx, mine);
       }),
     );
   }
@@ -238,6 +240,11 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
       );
       continue;
     }
+    const failed = [...list].reverse().find((o) => o.kind === "failed");
+    if (failed?.kind === "failed")
+      await tx.execute(
+        Prisma.sql`UPDATE "WebhookTarget" SET "lastFailureReason" = ${failed.reason} WHERE "id" = ${targetId}`,
+      );
     const last = [...list].reverse().find((o) => targetHealth(o));
     if (!last) continue;
     if (targetHealth(last) === "ok") {
@@ -259,10 +266,11 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
       Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = ${failures}, "firstFailureAt" = ${since}, "updatedAt" = ${now} ${paused} WHERE "id" = ${targetId}`,
     );
   }
-  // One statement resets every target that answered well (most batches have only these).
+  // One statement resets every target that answered well (most batches have only these) and
+  // stamps its last success.
   if (healthy.length) {
     await tx.execute(
-      Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = 0, "firstFailureAt" = NULL WHERE "id" IN (${Prisma.join(healthy)}) AND "consecutiveFailures" > 0`,
+      Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = 0, "firstFailureAt" = NULL, "lastSuccessAt" = ${now} WHERE "id" IN (${Prisma.join(healthy)})`,
     );
   }
 }

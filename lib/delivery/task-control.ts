@@ -141,3 +141,33 @@ export async function redeliverFailed(access: ManageAccess, policyId: number, ra
   await notifyWorkers();
   return n;
 }
+
+/**
+ * Redelivers a target's tasks that ended in Error since `since` (when it started failing): what
+ * failed up to its pause, once it is resumed.
+ */
+export async function redeliverTargetFailures(
+  { actor }: ManageAccess,
+  policyId: number,
+  targetId: number,
+  since: Date,
+) {
+  const db = await getDb();
+  const n = await db.$transaction(
+    async (tx) => {
+      const ids = await tx.task.findMany({
+        where: { policyId, targetId, status: "Error", endTime: { gte: since } },
+        select: { id: true },
+        take: REDELIVER_FAILED_LIMIT,
+      });
+      return requeue(
+        tx,
+        ids.map((t) => t.id),
+        actorName(actor),
+      );
+    },
+    { timeout: 60_000 },
+  );
+  if (n > 0) await notifyWorkers();
+  return n;
+}

@@ -1,4 +1,5 @@
 import { policyInputSchema } from "@/lib/shared/policy-input";
+import { targetHealthSchema } from "@/lib/shared/target-health";
 import { z } from "zod";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import { conditionsObjectSchema, conditionsSchema } from "@/lib/shared/conditions";
@@ -115,6 +116,7 @@ export const destinationSchema = z.object({
     .describe(
       "Why a paused destination is paused (by a client, by 410 Gone, or automatically after repeated failures).",
     ),
+  health: targetHealthSchema.nullable(),
   event_types: z.array(z.enum(EVENT_TYPES)),
   conditions: conditionsObjectSchema.describe("The conditions on content set on this destination; {} = none."),
   grouping_window_seconds: z

@@ -1,3 +1,4 @@
+import { targetHealthJson } from "@/lib/shared/target-health";
 import { DEFAULT_RETRY_POLICY, fromRetryPolicy, toRetryPolicy, type RetryPolicy } from "@/lib/shared/retry-policy";
 import { parseStoredConditions } from "@/lib/shared/conditions";
 import { EVENT_TYPES, isEventType } from "@/lib/shared/events";
@@ -46,6 +47,7 @@ export function toDestination(policy: PolicyWithTargets, defaults: RetryPolicy):
     name: policy.name,
     status: paused ? "paused" : "active",
     paused_reason: paused ? (target?.pausedReason ?? "paused") : null,
+    health: target ? targetHealthJson(target) : null,
     event_types: types.length > 0 ? types : [...EVENT_TYPES],
     conditions: parseStoredConditions(policy.conditions) ?? {},
     grouping_window_seconds: policy.groupingWindowSeconds ?? null,

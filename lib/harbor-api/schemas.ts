@@ -1,3 +1,4 @@
+import { targetHealthSchema } from "@/lib/shared/target-health";
 import { z } from "zod";
 import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
 import { TASK_STATUSES } from "@/lib/shared/task-statuses";
@@ -31,6 +32,7 @@ export const harborTargetSchema = z.strictObject({
     ),
   status: z.enum(["active", "paused"]).describe("Our extension: a target paused after 410 Gone or repeated failures"),
   paused_reason: z.string().optional(),
+  health: targetHealthSchema.optional(),
 });
 
 export const harborPolicySchema = z.strictObject({

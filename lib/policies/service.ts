@@ -19,7 +19,7 @@ import {
   type PolicyInput,
   type TargetInput,
 } from "@/lib/shared/policy-input";
-import { cancelPendingTasks } from "@/lib/delivery/task-control";
+import { cancelPendingTasks, redeliverTargetFailures } from "@/lib/delivery/task-control";
 import { keptCustomHeaders } from "@/lib/delivery/custom-headers";
 import { nameLookAlikeKey, normalizeName } from "@/lib/shared/unicode";
 
@@ -305,8 +305,16 @@ export async function setPolicyEnabled(access: WebhookManageAccess, policyId: nu
   });
 }
 
-/** Resumes a paused target (after an automatic pause or a 410). */
-export async function resumeTarget(access: WebhookManageAccess, policyId: number, targetId: number) {
+/**
+ * Resumes a paused target (after an automatic pause or a 410); with `redeliver`, what ended in
+ * Error since it started failing (or since its pause) is delivered again. Returns how many.
+ */
+export async function resumeTarget(
+  access: WebhookManageAccess,
+  policyId: number,
+  targetId: number,
+  opts: { redeliver?: boolean } = {},
+): Promise<{ redelivered: number }> {
   const { actor } = access;
   const scope = webhookScopeId(access);
   const policy = await findPolicy(scope, policyId, "any");
@@ -320,6 +328,9 @@ export async function resumeTarget(access: WebhookManageAccess, policyId: number
     });
     await recordAudit(tx, actor, "target.resume", { type: "target", id: targetId, projectId: scope });
   });
+  const since = target.firstFailureAt ?? target.pausedAt;
+  if (!opts.redeliver || !since) return { redelivered: 0 };
+  return { redelivered: await redeliverTargetFailures(access, policyId, targetId, since) };
 }
 
 /** Deletes a policy; its pending deliveries are stopped first, so nothing is sent after this. */

@@ -1,3 +1,4 @@
+import { targetHealthJson } from "@/lib/shared/target-health";
 import { maskSecretUrl, SECRET_MASK } from "@/lib/shared/policy-input";
 import { parseStoredConditions } from "@/lib/shared/conditions";
 import { policyEventTypes, type PolicyWithTargets } from "@/lib/policies/service";
@@ -32,6 +33,7 @@ export function toHarborPolicy(policy: PolicyWithTargets, opts: { showSecretsMas
         : {}),
       status: t.status,
       ...(t.pausedReason ? { paused_reason: t.pausedReason } : {}),
+      health: targetHealthJson(t),
     })),
     event_types: policyEventTypes(policy),
     creator: policy.creator,

@@ -2,6 +2,7 @@
  * What the webhook and settings pages hand their components: the loaders (server) return these
  * shapes, the components (browser) render them, so neither side imports the other.
  */
+import type { DeliveryStats } from "@/lib/shared/delivery-stats";
 import type { EventType } from "@/lib/shared/events";
 import type { ExecutionFilters, PolicySort } from "@/lib/shared/search-params";
 
@@ -14,6 +15,10 @@ export type TargetView = {
   status: string;
   pausedReason: string | null;
   pausedAt: Date | null;
+  consecutiveFailures: number;
+  firstFailureAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastFailureReason: string | null;
 };
 
 /** The latest execution of a policy, for the "last delivery" column. */
@@ -137,6 +142,8 @@ export type PolicyDetailView = {
   filters: ExecutionFilters;
   eventTypeChoices: readonly EventType[];
   refreshing: boolean;
+  /** Deliveries over the chosen range, from the rollups. */
+  stats: DeliveryStats;
 };
 
 /** An execution's page: its summary, its tasks with the request and every attempt. */

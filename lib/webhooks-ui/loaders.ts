@@ -3,6 +3,7 @@
  * (a 404 or the forbidden page otherwise) and returns what the page renders, secrets left out for
  * roles that may not see them.
  */
+import { deliveryStats, isRange, type RangeKey } from "@/lib/delivery/rollup";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import {
@@ -46,6 +47,7 @@ import {
   policySortParam,
   sortString,
   type SearchParams,
+  one,
 } from "@/lib/shared/search-params";
 import {
   registryConfigSnippet,
@@ -110,6 +112,10 @@ function targetView(t: TargetView, seeSecrets: boolean): TargetView {
     status: t.status,
     pausedReason: t.pausedReason,
     pausedAt: t.pausedAt,
+    consecutiveFailures: t.consecutiveFailures,
+    firstFailureAt: t.firstFailureAt,
+    lastSuccessAt: t.lastSuccessAt,
+    lastFailureReason: t.lastFailureReason,
   };
 }
 
@@ -299,6 +305,7 @@ async function policyDetail<A extends PageAccess>(access: A, policyIdText: strin
     filters,
     eventTypeChoices: EVENT_TYPES,
     refreshing: anyOpen(executions.map((e) => e.status)),
+    stats: await deliveryStats(rangeParam(sp), { policyId: policy.id }),
   };
 }
 
@@ -564,4 +571,16 @@ export async function loadWebhooksOffBanner(): Promise<{ skippedEvents: number; 
   if (!user) return null;
   const settings = await getSettings();
   return settings.webhooksEnabled ? null : { skippedEvents: settings.skippedEvents, sysadmin: user.sysadmin };
+}
+
+/** The charts' range from `?range=` (1h, 24h, 7d, 30d); 24 h otherwise. */
+export function rangeParam(sp: SearchParams): RangeKey {
+  const v = one(sp, "range");
+  return isRange(v) ? v : "24h";
+}
+
+/** The instance dashboard: every webhook's deliveries, for system admins. */
+export async function loadDeliveryDashboard(sp: SearchParams) {
+  await instanceAccess("webhook.read");
+  return deliveryStats(rangeParam(sp));
 }

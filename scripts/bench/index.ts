@@ -13,6 +13,7 @@ import { backlog, isolation, latency, throughput, type Row } from "./scenarios";
 import { fanout } from "./fanout";
 import { ingest } from "./ingest";
 import { history } from "./history";
+import { dashboard } from "./dashboard";
 import { dropAllDatabases, loadMonitor, machine, type DbKind } from "./harness";
 import { describeProfile, summarizeProfile } from "./profile";
 import { limitsNote } from "./notes";
@@ -85,6 +86,10 @@ const steps: Step[] = [
     profile: true,
     profiled: "the web server",
     run: (prof) => ingest(kind, { seconds: s(8, 2), concurrency: 16, cpuProfileDir: prof }),
+  })),
+  ...(["sqlite", "postgres"] as const).map((kind) => ({
+    name: `dashboard, ${kind === "sqlite" ? "SQLite" : "PostgreSQL"}`,
+    run: () => dashboard(kind, { total: s(1_000_000, 50_000), requests: s(50, 10) }),
   })),
   {
     name: "history, PostgreSQL",

@@ -144,13 +144,18 @@ export const sendTestEventAction = webhookAction(
 export const resumeTargetAction = webhookAction(
   {
     permission: manage,
-    input: z.object({ policyId: actionRowId, targetId: actionRowId }),
-    args: (policyId: number, targetId: number) => ({ policyId, targetId }),
+    input: z.object({
+      policyId: actionRowId,
+      targetId: actionRowId,
+      redeliver: z.unknown().transform((v) => v === true),
+    }),
+    args: (policyId: number, targetId: number, redeliver = false) => ({ policyId, targetId, redeliver }),
     success: "Deliveries resumed.",
   },
   async ({ access, input }) => {
-    await resumeTarget(access, input.policyId, input.targetId);
+    const { redelivered } = await resumeTarget(access, input.policyId, input.targetId, { redeliver: input.redeliver });
     refresh(access);
+    return { redelivered };
   },
 );
 
