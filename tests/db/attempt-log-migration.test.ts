@@ -5,7 +5,7 @@
 // recorded afterwards joins the same log. On SQLite and PostgreSQL (TEST_DATABASE=postgres).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireProject } from "@/lib/auth/access";
-import { getDb } from "@/lib/db/client";
+import { disconnectDb, getDb } from "@/lib/db/client";
 import { rawExecute } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 import { createRecorder } from "@/lib/delivery/recorder";
@@ -14,17 +14,16 @@ import { getTask, taskLogText } from "@/lib/history/queries";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeProject, makeUser } from "../helpers/fixtures";
-import { applyMigration } from "../helpers/migration";
-import { useOwnDatabase } from "../helpers/own-database";
+import { applyMigration, useOwnDatabase } from "../helpers/own-database";
 
 const MIGRATION = "20261202420000_attempt_log";
-let dispose: () => Promise<void>;
+let own: Awaited<ReturnType<typeof useOwnDatabase>>;
 
 beforeAll(async () => {
-  ({ dispose } = await useOwnDatabase("attempt-log-migration"));
+  own = await useOwnDatabase("attempt-log-migration");
 });
 afterAll(async () => {
-  await dispose?.();
+  await own?.dispose();
 });
 
 /** Back to the schema before the migration: no `log` column, the lease index. */
@@ -115,7 +114,8 @@ describe(`migration ${MIGRATION}`, () => {
   it("keeps the history written before it as readers see it, and new attempts join the same log", async () => {
     await undoMigration();
     const { policy, tasks, expectedLog } = await seedOldHistory();
-    await applyMigration(MIGRATION);
+    await disconnectDb(); // no client keeps statements prepared on the old tables
+    await applyMigration(own.env, MIGRATION);
 
     const [failed, pending, running] = tasks;
     expect(await taskLogText(policy.id, failed!.id)).toBe(expectedLog);

@@ -7,24 +7,23 @@
 // recovered, and a worker delivers what is due. On SQLite and PostgreSQL (TEST_DATABASE=postgres).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireProject } from "@/lib/auth/access";
-import { dialect, getDb } from "@/lib/db/client";
+import { dialect, disconnectDb, getDb } from "@/lib/db/client";
 import { rawExecute, rawQuery } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 import { claim, expireLeases } from "@/lib/delivery/task-state";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/shared/policy-input";
 import { makeProject, makeUser } from "../helpers/fixtures";
-import { applyMigration } from "../helpers/migration";
-import { useOwnDatabase } from "../helpers/own-database";
+import { applyMigration, useOwnDatabase } from "../helpers/own-database";
 
 const MIGRATION = "20261202480000_lean_queue";
-let dispose: () => Promise<void>;
+let own: Awaited<ReturnType<typeof useOwnDatabase>>;
 
 beforeAll(async () => {
-  ({ dispose } = await useOwnDatabase("lean-queue-migration"));
+  own = await useOwnDatabase("lean-queue-migration");
 });
 afterAll(async () => {
-  await dispose?.();
+  await own?.dispose();
 });
 
 /** Back to the schema before the migration: no queue, the lease columns and the status indexes on "Task". */
@@ -105,7 +104,8 @@ describe(`migration ${MIGRATION}`, () => {
   it("carries every open task into the queue with its time and lease; finished tasks stay out", async () => {
     await undoMigration();
     const { policy, target, old, ids } = await seedOldQueue();
-    await applyMigration(MIGRATION);
+    await disconnectDb(); // no client keeps statements prepared on the old tables
+    await applyMigration(own.env, MIGRATION);
 
     const db = await getDb();
     // The history reads as before.

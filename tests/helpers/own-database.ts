@@ -96,10 +96,22 @@ async function applyMigrationSql(url: string, cut: MigrationCut = {}) {
   await runSqlScripts(url, files);
 }
 
-/** Runs one migration, as `prisma migrate deploy` would, on the database of `useOwnDatabase`'s `env`. */
-export async function applyMigration(env: NodeJS.ProcessEnv, name: string) {
+/**
+ * Runs one migration, as `prisma migrate deploy` would, on the database of `useOwnDatabase`'s
+ * `env`; with `andLater`, the migrations after it too (the schema this code's client reads).
+ */
+export async function applyMigration(env: NodeJS.ProcessEnv, name: string, opts: { andLater?: boolean } = {}) {
   const dir = onPostgres() ? "prisma/postgres/migrations" : "prisma/migrations";
-  await runSqlScripts(env.DATABASE_URL!, [fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8")]);
+  const names = opts.andLater
+    ? fs
+        .readdirSync(dir)
+        .filter((d) => d >= name && fs.existsSync(path.join(dir, d, "migration.sql")))
+        .sort()
+    : [name];
+  await runSqlScripts(
+    env.DATABASE_URL!,
+    names.map((d) => fs.readFileSync(path.join(dir, d, "migration.sql"), "utf8")),
+  );
 }
 
 async function runSqlScripts(url: string, files: string[]) {
@@ -162,7 +174,9 @@ export async function useOwnDatabase(label: string, cut: MigrationCut = {}): Pro
   await disconnectDb();
   process.env.DATABASE_URL = created.url;
   resetEnvCache();
-  await (await getDb()).systemSettings.upsert({ where: { id: 1 }, update: {}, create: { id: 1 } });
+  // A database cut before a migration has an older settings table than this code's client reads.
+  if (cut.before === undefined)
+    await (await getDb()).systemSettings.upsert({ where: { id: 1 }, update: {}, create: { id: 1 } });
   return {
     provider: onPostgres() ? "postgresql" : "sqlite",
     env: { ...process.env },
