@@ -174,9 +174,9 @@ export async function useOwnDatabase(label: string, cut: MigrationCut = {}): Pro
   await disconnectDb();
   process.env.DATABASE_URL = created.url;
   resetEnvCache();
+  const db = await getDb();
   // A database cut before a migration has an older settings table than this code's client reads.
-  if (cut.before === undefined)
-    await (await getDb()).systemSettings.upsert({ where: { id: 1 }, update: {}, create: { id: 1 } });
+  if (cut.before === undefined) await db.systemSettings.upsert({ where: { id: 1 }, update: {}, create: { id: 1 } });
   return {
     provider: onPostgres() ? "postgresql" : "sqlite",
     env: { ...process.env },
