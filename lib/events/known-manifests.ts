@@ -6,7 +6,8 @@
  * RegistryTag: the digest each tag names), written once the events are stored; deleting a manifest
  * or a tag removes what it named.
  */
-import { rawExecute, rawQuery } from "@/lib/db/raw";
+import { retryBusy } from "@/lib/db/busy";
+import { rawQuery, rawTransaction, type RawRunner } from "@/lib/db/raw";
 import { Prisma } from "@/lib/db/sql";
 import type { MappedRegistryEvent } from "@/lib/events/registry";
 
@@ -71,8 +72,16 @@ async function storedState(
   };
 }
 
-/** Remembers pushed manifests and the digests tags name, and forgets deleted ones, in the envelope's order. */
+/**
+ * Remembers pushed manifests and the digests tags name, and forgets deleted ones, in the envelope's
+ * order, in one transaction: one commit per envelope rather than one per statement.
+ */
 export async function recordManifests(stored: { projectId: number; mapped: MappedRegistryEvent }[]): Promise<void> {
+  if (stored.length === 0) return;
+  await retryBusy(() => rawTransaction((tx) => recordIn(tx, stored)));
+}
+
+async function recordIn(tx: RawRunner, stored: { projectId: number; mapped: MappedRegistryEvent }[]) {
   const now = new Date();
   for (const { projectId, mapped } of stored) {
     const data = mapped.event.event_data as {
@@ -83,12 +92,12 @@ export async function recordManifests(stored: { projectId: number; mapped: Mappe
     const repository = data.repository?.repo_full_name;
     if (!repository) continue;
     if (mapped.event.type === "PUSH_ARTIFACT" && digest) {
-      await rawExecute(Prisma.sql`
+      await tx.execute(Prisma.sql`
         INSERT INTO "RegistryManifest" ("projectId", "repository", "digest", "firstEventKey", "createdAt")
         VALUES (${projectId}, ${repository}, ${digest}, ${mapped.dedupeKey}, ${now})
         ON CONFLICT ("projectId", "repository", "digest") DO NOTHING`);
       if (mapped.taggedPush) {
-        await rawExecute(Prisma.sql`
+        await tx.execute(Prisma.sql`
           INSERT INTO "RegistryTag" ("projectId", "repository", "tag", "digest", "eventKey", "updatedAt")
           VALUES (${projectId}, ${repository}, ${mapped.taggedPush.tag}, ${digest}, ${mapped.dedupeKey}, ${now})
           ON CONFLICT ("projectId", "repository", "tag")
@@ -96,14 +105,14 @@ export async function recordManifests(stored: { projectId: number; mapped: Mappe
           WHERE "RegistryTag"."digest" <> excluded."digest"`);
       }
     } else if (mapped.event.type === "DELETE_ARTIFACT" && digest) {
-      await rawExecute(Prisma.sql`
+      await tx.execute(Prisma.sql`
         DELETE FROM "RegistryManifest"
         WHERE "projectId" = ${projectId} AND "repository" = ${repository} AND "digest" = ${digest}`);
-      await rawExecute(Prisma.sql`
+      await tx.execute(Prisma.sql`
         DELETE FROM "RegistryTag"
         WHERE "projectId" = ${projectId} AND "repository" = ${repository} AND "digest" = ${digest}`);
     } else if (mapped.event.type === "TAG_DELETED" && tag) {
-      await rawExecute(Prisma.sql`
+      await tx.execute(Prisma.sql`
         DELETE FROM "RegistryTag"
         WHERE "projectId" = ${projectId} AND "repository" = ${repository} AND "tag" = ${tag}`);
     }
