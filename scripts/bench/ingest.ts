@@ -16,7 +16,7 @@ export const ENVELOPE_EVENTS = 50;
 const REGISTRY_TOKEN = "bench-registry-token-0123456789abcdef";
 
 /** A Distribution envelope of `n` manifest pushes into `project`, each with a new event id. */
-function registryEnvelope(project: string, n: number): string {
+export function registryEnvelope(project: string, n: number): string {
   const events = Array.from({ length: n }, (_, i) => ({
     id: crypto.randomUUID(),
     timestamp: new Date().toISOString(),

@@ -9,11 +9,13 @@ import { loadClaimedTasks } from "../../lib/delivery/load";
 import { createRecorder } from "../../lib/delivery/recorder";
 import type { TaskOutcome } from "../../lib/delivery/outcome";
 import { ingestEvent } from "../../lib/events/ingest";
+import { acceptRegistryEnvelope } from "../../lib/events/ingest-http";
 import { sampleEvent } from "../../lib/events/samples";
 import { dbLabel, freshDatabase, nowMs, type DbKind } from "./harness";
+import { ENVELOPE_EVENTS, registryEnvelope } from "./ingest";
 import { setupTargets, type Row } from "./scenarios";
 
-type Phase = "ingest" | "claim" | "load" | "record";
+type Phase = "ingest" | "envelope" | "claim" | "load" | "record";
 type Tally = Map<string, { ms: number; n: number }>;
 
 /** A statement's label: its verb and table (the first of a WITH), e.g. `UPDATE "QueueItem"`. */
@@ -47,6 +49,17 @@ export async function statementCosts(kind: DbKind, opts: { targets: number; even
       await during("ingest", () =>
         ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" }),
       );
+    // The same events again, 50 to a registry envelope, through the handler the web server runs.
+    const envelopes = Math.ceil(opts.events / ENVELOPE_EVENTS);
+    for (let i = 0; i < envelopes; i++) {
+      const body = Buffer.from(registryEnvelope(project.name, ENVELOPE_EVENTS));
+      await during("envelope", () =>
+        acceptRegistryEnvelope(
+          { headers: new Headers(), searchParams: new URLSearchParams(), readBody: async () => body },
+          { requestId: `bench-${i}` },
+        ),
+      );
+    }
     let delivered = 0;
     for (;;) {
       const ids = await during("claim", () =>
@@ -61,10 +74,17 @@ export async function statementCosts(kind: DbKind, opts: { targets: number; even
       });
       delivered += tasks.length;
     }
-    const total = opts.targets * opts.events;
+    const ingested = opts.targets * opts.events;
+    const total = ingested + opts.targets * envelopes * ENVELOPE_EVENTS;
     if (delivered !== total) throw new Error(`recorded ${delivered} of ${total} deliveries`);
-    return (["ingest", "claim", "load", "record"] as Phase[]).map((p) =>
-      row(kind, p, tallies.get(p)!, wall.get(p)!, total),
+    return (["ingest", "envelope", "claim", "load", "record"] as Phase[]).map((p) =>
+      row(
+        kind,
+        p,
+        tallies.get(p)!,
+        wall.get(p)!,
+        p === "ingest" ? ingested : p === "envelope" ? total - ingested : total,
+      ),
     );
   } finally {
     statementClock.record = undefined;
@@ -109,6 +129,7 @@ function success(t: Awaited<ReturnType<typeof loadClaimedTasks>>[number], now: D
 
 const PHASES: Record<Phase, string> = {
   ingest: "ingestEvent: the event, its executions and tasks, and their queue rows, one event at a time",
+  envelope: `registry envelopes of ${ENVELOPE_EVENTS} tagged pushes, each as POST /service/notifications handles it`,
   claim: "claim: batches of up to 100 due tasks",
   load: "load: the claimed tasks with their execution, event, target, policy and signing keys",
   record: "record: results written by the recorder (task, execution, attempt row, target health)",

@@ -228,6 +228,54 @@ describe("tag events from notifications and the event API", () => {
     expect(repush.events.map((e) => e.type)).toEqual(["PUSH_ARTIFACT"]);
   });
 
+  it("an envelope of pushes, retags and a deletion is remembered as if its events came one by one", async () => {
+    const project = await makeProject();
+    const [a, b] = [1, 2].map(() => `sha256:${crypto.randomBytes(32).toString("hex")}`);
+    const event = (id: string, action: string, digest: string, tag?: string) => ({
+      id,
+      timestamp: "2026-12-02T10:00:00Z",
+      action,
+      target: {
+        ...(action === "push" ? { mediaType: "application/vnd.oci.image.manifest.v1+json" } : {}),
+        digest,
+        repository: `${project.name}/app`,
+        ...(tag ? { tag } : {}),
+      },
+      request: { id: `req-${id}`, method: action === "push" ? "PUT" : "DELETE" },
+    });
+    const first = await postEnvelope([
+      event("m1", "push", a!, "t1"),
+      event("m2", "push", b!, "t1"),
+      event("m3", "push", a!, "t2"),
+      event("m4", "delete", b!),
+      event("m5", "push", b!, "t3"),
+    ]);
+    expect(first.events.map((e) => [e.registry_event_id, e.type])).toEqual([
+      ["m1", "PUSH_ARTIFACT"],
+      ["m2", "PUSH_ARTIFACT"],
+      ["m3", "PUSH_ARTIFACT"],
+      ["m3#tag-created", "TAG_CREATED"],
+      ["m4", "DELETE_ARTIFACT"],
+      ["m5", "PUSH_ARTIFACT"],
+      ["m5#tag-created", "TAG_CREATED"],
+    ]);
+    const db = await getDb();
+    const where = { projectId: project.id, repository: `${project.name}/app` };
+    const manifests = await db.registryManifest.findMany({ where, orderBy: { firstEventKey: "asc" } });
+    expect(manifests.map((m) => [m.digest, m.firstEventKey])).toEqual([
+      [a, "m1"],
+      [b, "m5"],
+    ]);
+    // Deleting b forgot t1 (which named b by then); t2 names a, t3 names b.
+    const tags = await db.registryTag.findMany({ where, orderBy: { tag: "asc" } });
+    expect(tags.map((t) => [t.tag, t.digest, t.eventKey])).toEqual([
+      ["t2", a, "m3"],
+      ["t3", b, "m5"],
+    ]);
+    const next = await postEnvelope([event("n1", "push", b!, "t1"), event("n2", "push", a!, "t2")]);
+    expect(next.events.map((e) => e.registry_event_id)).toEqual(["n1", "n1#tag-created", "n2"]);
+  });
+
   it("TAG_DELETED from a registry that deletes tags and from POST /v1/events, in every format", async () => {
     await useLocalSmtp(smtp);
     const rx = await delivery.receiver((_q, res) => res.end("ok"));
