@@ -130,6 +130,18 @@ export const redeliverRangeSchema = z
   .object({ from: instant, to: instant, include_stopped: z.boolean(TRUE_OR_FALSE).default(false) })
   .refine((r) => r.from <= r.to, { message: "Choose an end (to) that is not before the start (from).", path: ["to"] });
 
+export const resumeTargetsSchema = z.strictObject({
+  address: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The target to resume (its address); every paused target of the policy when left out"),
+  redeliver: z
+    .boolean(TRUE_OR_FALSE)
+    .default(false)
+    .describe("Also deliver again what ended in error since the target started failing (or was paused)"),
+});
+
 /**
  * Harbor's PUT carries the whole policy, but clients that read it back got the auth header masked
  * (or nothing, for roles that see no secrets). An http target without `auth_header` therefore keeps

@@ -238,4 +238,9 @@ export const harborApiKeyCreatedSchema = z.strictObject({
   created_at: time,
 });
 
+export const harborResumedSchema = z.strictObject({
+  resumed: z.number().int().describe("Targets unpaused"),
+  redelivered: z.number().int().describe("Tasks queued again"),
+});
+
 export const harborRedeliveredSchema = z.strictObject({ redelivered: z.number().int().describe("Tasks queued again") });

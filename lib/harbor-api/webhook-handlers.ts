@@ -7,7 +7,12 @@ import type { RequestContext } from "@/lib/api/route";
 import { webhookScopeId, type WebhookAccess } from "@/lib/auth/access";
 import { redeliverFailed, redeliverTask, stopExecution } from "@/lib/delivery/task-control";
 import { assertTemplatesRender } from "@/lib/events/template-check";
-import { executionPatchSchema, keepMissingAuthHeaders, redeliverRangeSchema } from "@/lib/harbor-api/inputs";
+import {
+  executionPatchSchema,
+  keepMissingAuthHeaders,
+  redeliverRangeSchema,
+  resumeTargetsSchema,
+} from "@/lib/harbor-api/inputs";
 import { harborLastTriggers } from "@/lib/harbor-api/last-trigger";
 import { executionPage, policyPage, taskPage } from "@/lib/harbor-api/lists";
 import { toHarborExecution } from "@/lib/harbor-api/mappers";
@@ -17,6 +22,7 @@ import {
   createPolicy,
   deletePolicy,
   findPolicy,
+  resumeTarget,
   rotateSigningKey,
   targetWarnings,
   updatePolicy,
@@ -166,6 +172,26 @@ export async function redeliverRangeHandler({ params, access, body }: Manage) {
     includeStopped: range.include_stopped,
   });
   return NextResponse.json({ redelivered: n }, { status: 202 });
+}
+
+/**
+ * POST …/policies/{id}/resume `{address?, redeliver?}` → 200: unpauses the policy's paused targets (or
+ * the one at `address`); with `redeliver`, what failed since each started failing is sent again.
+ */
+export async function resumeTargetsHandler({ params, access, body }: Manage) {
+  const policy = await policyOf(access, params.webhook_policy_id);
+  const input = await body(resumeTargetsSchema);
+  const named =
+    input.address === undefined ? policy.targets : policy.targets.filter((t) => t.address === input.address);
+  if (named.length === 0) throw new AppError("not_found", "the policy has no target at this address", "address");
+  let resumed = 0;
+  let redelivered = 0;
+  for (const target of named.filter((t) => t.status === "paused")) {
+    const r = await resumeTarget(access, policy.id, target.id, { redeliver: input.redeliver });
+    resumed += 1;
+    redelivered += r.redelivered;
+  }
+  return NextResponse.json({ resumed, redelivered });
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   harborProjectInputSchema,
   harborUserInputSchema,
   redeliverRangeSchema,
+  resumeTargetsSchema,
 } from "@/lib/harbor-api/inputs";
 import {
   EXECUTION_QUERY_FIELDS,
@@ -46,6 +47,7 @@ import {
   harborPolicySchema,
   harborProjectSchema,
   harborRedeliveredSchema,
+  harborResumedSchema,
   harborTaskSchema,
   harborUserSchema,
   harborAuditLogSchema,
@@ -134,6 +136,7 @@ export const REQUEST_BODY_SCHEMAS = {
   ApiKeyInput: createApiKeySchema,
   ExecutionPatch: executionPatchSchema,
   RedeliverRange: redeliverRangeSchema,
+  ResumeTargets: resumeTargetsSchema,
 } satisfies Record<string, z.ZodType>;
 
 const RESPONSE_SCHEMAS = {
@@ -165,6 +168,7 @@ const RESPONSE_SCHEMAS = {
   HarborApiKey: harborApiKeySchema,
   HarborApiKeyCreated: harborApiKeyCreatedSchema,
   HarborRedelivered: harborRedeliveredSchema,
+  HarborResumed: harborResumedSchema,
 } satisfies Record<string, z.ZodType>;
 
 type SchemaName = keyof typeof REQUEST_BODY_SCHEMAS | keyof typeof RESPONSE_SCHEMAS;
@@ -586,6 +590,23 @@ function harborPaths(): OpenApiDocument["paths"] {
         requestBody: body("RedeliverRange"),
         responses: {
           202: { description: "Queued again.", content: json(ref("HarborRedelivered")) },
+          ...H400,
+          ...H401,
+          ...H403,
+          ...H404,
+        },
+      }),
+    },
+    [`${policy}/resume`]: {
+      post: harborOp({
+        operationId: "ResumeTargetsOfPolicy",
+        summary: "Resume paused targets",
+        description:
+          "Our extension. Unpauses the policy's paused targets (after 410 Gone, repeated failures or a person's pause), or the one at `address`; with `redeliver`, what ended in error since each target started failing is delivered again. A target that is not paused is left as it is.",
+        parameters: [P, POL],
+        requestBody: body("ResumeTargets"),
+        responses: {
+          200: { description: "Resumed.", content: json(ref("HarborResumed")) },
           ...H400,
           ...H401,
           ...H403,

@@ -26,6 +26,7 @@ import {
   harborProjectInputSchema,
   harborUserInputSchema,
   redeliverRangeSchema,
+  resumeTargetsSchema,
 } from "@/lib/harbor-api/inputs";
 import {
   supportedWebhookEvents,
@@ -188,6 +189,11 @@ describe("OpenAPI document", () => {
         "/api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/redeliver",
         redeliverRangeSchema,
       ],
+      [
+        "post",
+        "/api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/resume",
+        resumeTargetsSchema,
+      ],
       // The instance-wide webhook API takes the same bodies.
       ["post", "/api/v2.0/system/webhook/policies", policyInputSchema],
       ["put", "/api/v2.0/system/webhook/policies/{webhook_policy_id}", policyInputSchema],
@@ -197,6 +203,7 @@ describe("OpenAPI document", () => {
         executionPatchSchema,
       ],
       ["post", "/api/v2.0/system/webhook/policies/{webhook_policy_id}/redeliver", redeliverRangeSchema],
+      ["post", "/api/v2.0/system/webhook/policies/{webhook_policy_id}/resume", resumeTargetsSchema],
     ];
     for (const [method, p, schema] of table) {
       const body = doc.paths[p]?.[method]?.requestBody;

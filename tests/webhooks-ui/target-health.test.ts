@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { getDb } from "@/lib/db/client";
 import * as harborPolicy from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/route";
+import * as harborResume from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/policies/[webhook_policy_id]/resume/route";
 import * as destinations from "@/app/v1/destinations/route";
 import * as destination from "@/app/v1/destinations/[id]/route";
 import { DEAD_URL, makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
@@ -189,6 +190,45 @@ describe("target health", () => {
       data: { redelivered: 0 },
     });
     expect((await db.task.findUniqueOrThrow({ where: { id: before.id } })).status).toBe("Error");
+  });
+
+  it("the Harbor API resumes: one target by address or every paused one, with or without redelivery", async () => {
+    const { admin, maintainer, project, policyId, targetId } = await setup();
+    const db = await getDb();
+    const since = new Date(Date.now() - 3_600_000);
+    const during = await failedTask(policyId, targetId, new Date(since.getTime() + 60_000));
+    const pause = () =>
+      db.webhookTarget.update({
+        where: { id: targetId },
+        data: { status: "paused", pausedAt: new Date(), pausedReason: "paused automatically", firstFailureAt: since },
+      });
+    const resume = (username: string, body: unknown) =>
+      call(harborResume.POST, `/api/v2.0/projects/${project.name}/webhook/policies/${policyId}/resume`, {
+        method: "POST",
+        auth: basic(username),
+        body,
+        params: { project_name_or_id: project.name, webhook_policy_id: String(policyId) },
+      });
+    await pause();
+
+    const refused = await resume(maintainer.user.username, {});
+    expect(refused.status, refused.text).toBe(403);
+    const unknown = await resume(admin.user.username, { address: "https://elsewhere.example/hook" });
+    expect(unknown.status, unknown.text).toBe(404);
+    const bad = await resume(admin.user.username, { redeliver: "yes please" });
+    expect(bad.status, bad.text).toBe(400);
+
+    const one = await resume(admin.user.username, { address: DEAD_URL, redeliver: true });
+    expect(one.status, one.text).toBe(200);
+    expect(one.json).toEqual({ resumed: 1, redelivered: 1 });
+    expect((await db.task.findUniqueOrThrow({ where: { id: during.id } })).status).toBe("Pending");
+    expect(await harborHealth(project.name, policyId, admin.user.username)).toMatchObject({ state: "healthy" });
+
+    // Nothing paused: nothing to do.
+    expect((await resume(admin.user.username, {})).json).toEqual({ resumed: 0, redelivered: 0 });
+    await pause();
+    expect((await resume(admin.user.username, {})).json).toEqual({ resumed: 1, redelivered: 0 });
+    expect((await db.webhookTarget.findUniqueOrThrow({ where: { id: targetId } })).status).toBe("active");
   });
 
   it("the Destinations API shows the same health", async () => {
