@@ -1,0 +1,162 @@
+"use client";
+/**
+ * The delivery series drawn with recharts: deliveries per step stacked by outcome, and the success
+ * rate per step. Colours are the palette's CSS variables, which the dark theme mirrors, so one theme
+ * reads in light and dark; failed and retried bars carry a texture, so they differ by more than
+ * colour. Each chart is one image with a label that says what it shows (the table below the charts
+ * has every number); the SVG inside stays out of the tab order.
+ */
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  pattern,
+  patterns,
+  RechartsThemeProvider,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type RechartsTheme,
+} from "recharts";
+import {
+  percentText,
+  stepLabel,
+  stepName,
+  tickLabel,
+  type DeliveryStats,
+  type SeriesPoint,
+} from "@/lib/shared/delivery-stats";
+
+const surface = "var(--color-white)";
+
+const theme: RechartsTheme = {
+  typography: { color: "var(--color-slate-700)", fontSize: 12 },
+  pageBackground: surface,
+  graphicalItems: [{ fill: "var(--color-sky-600)", stroke: "var(--color-sky-600)" }],
+  axis: { stroke: "var(--color-slate-400)" },
+  grid: { stroke: "var(--color-slate-200)", strokeDasharray: "3 3", fill: "none" },
+  cursor: { fill: "var(--color-slate-100)", stroke: "var(--color-slate-200)", fillOpacity: 0.8 },
+  tooltip: {
+    contentStyle: {
+      margin: 0,
+      padding: "0.5ex 1ex",
+      backgroundColor: surface,
+      border: "1px solid var(--color-slate-300)",
+      borderRadius: 4,
+      whiteSpace: "nowrap",
+    },
+    itemStyle: { display: "block", paddingTop: 2, paddingBottom: 2 },
+    labelStyle: { margin: 0, fontWeight: 600, color: "var(--color-slate-900)" },
+  },
+  legend: { labelStyle: { color: "var(--color-slate-700)" } },
+};
+
+// Defined once, outside the components: recharts redraws a definition that changes between renders.
+const OUTCOMES = [
+  { key: "success", name: "Succeeded", fill: "var(--color-green-600)" },
+  { key: "error", name: "Failed", fill: { color: "var(--color-red-600)", definition: pattern(patterns.diagonal) } },
+  { key: "retrying", name: "Retried", fill: { color: "var(--color-amber-500)", definition: pattern(patterns.dots) } },
+] as const;
+
+type ChartProps = Pick<DeliveryStats, "range" | "stepMs" | "series" | "totals">;
+
+/** Per step: the share of finished deliveries that succeeded; null for a step with none finished. */
+function successRates(series: SeriesPoint[]) {
+  return series.map((p) => ({ at: p.at, rate: p.success + p.error > 0 ? p.success / (p.success + p.error) : null }));
+}
+
+function timeAxis({ range, stepMs }: Pick<ChartProps, "range" | "stepMs">) {
+  return (
+    <XAxis dataKey="at" tickFormatter={(at: number) => tickLabel(at, stepMs, range)} minTickGap={24} tickMargin={4} />
+  );
+}
+
+function ChartHeading({ children, stepMs }: { children: string; stepMs: number }) {
+  return (
+    <h3 className="text-sm font-semibold text-slate-900">
+      {children} <span className="font-normal text-slate-600">(per {stepName(stepMs)}, UTC)</span>
+    </h3>
+  );
+}
+
+/** Deliveries per step, stacked by outcome; and the success rate per step when any delivery finished. */
+export function DeliveryCharts(props: ChartProps) {
+  const { stepMs, series, totals } = props;
+  const rates = successRates(series);
+  const known = rates.flatMap((r) => (r.rate === null ? [] : [r.rate]));
+  const label = (at: unknown) => stepLabel(Number(at), stepMs);
+  return (
+    <RechartsThemeProvider value={theme}>
+      <div className="space-y-4">
+        <div className="space-y-1">
+          <ChartHeading stepMs={stepMs}>Deliveries by outcome</ChartHeading>
+          <div
+            role="img"
+            aria-label={`Deliveries over time by outcome, per ${stepName(stepMs)}: ${totals.success} succeeded, ${totals.error} failed, ${totals.retrying} retried.`}
+            data-testid="delivery-chart"
+          >
+            <BarChart
+              responsive
+              data={series}
+              accessibilityLayer={false}
+              style={{ width: "100%", height: 240 }}
+              margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+            >
+              <CartesianGrid vertical={false} />
+              {timeAxis(props)}
+              <YAxis allowDecimals={false} width={40} />
+              <Tooltip labelFormatter={label} />
+              <Legend />
+              {OUTCOMES.map((o) => (
+                <Bar
+                  key={o.key}
+                  dataKey={o.key}
+                  name={o.name}
+                  stackId="outcome"
+                  fill={o.fill}
+                  stroke={surface}
+                  strokeWidth={0.5}
+                  isAnimationActive={false}
+                />
+              ))}
+            </BarChart>
+          </div>
+        </div>
+        {known.length > 0 && (
+          <div className="space-y-1">
+            <ChartHeading stepMs={stepMs}>Success rate</ChartHeading>
+            <div
+              role="img"
+              aria-label={`Success rate over time, per ${stepName(stepMs)}: lowest ${percentText(Math.min(...known))}, highest ${percentText(Math.max(...known))}.`}
+              data-testid="success-rate-chart"
+            >
+              <LineChart
+                responsive
+                data={rates}
+                accessibilityLayer={false}
+                style={{ width: "100%", height: 140 }}
+                margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+              >
+                <CartesianGrid vertical={false} />
+                {timeAxis(props)}
+                <YAxis domain={[0, 1]} ticks={[0, 0.5, 1]} tickFormatter={(v: number) => `${v * 100} %`} width={48} />
+                <Tooltip labelFormatter={label} formatter={(v) => percentText(typeof v === "number" ? v : null)} />
+                <Line
+                  dataKey="rate"
+                  name="Success rate"
+                  stroke="var(--color-sky-600)"
+                  strokeWidth={2}
+                  dot={{ r: 2.5, fill: "var(--color-sky-600)" }}
+                  isAnimationActive={false}
+                />
+              </LineChart>
+            </div>
+          </div>
+        )}
+      </div>
+    </RechartsThemeProvider>
+  );
+}
