@@ -36,7 +36,7 @@ const theme: RechartsTheme = {
   typography: { color: "var(--color-slate-700)", fontSize: 12 },
   pageBackground: surface,
   graphicalItems: [{ fill: "var(--color-sky-600)", stroke: "var(--color-sky-600)" }],
-  axis: { stroke: "var(--color-slate-400)" },
+  axis: { stroke: "var(--color-slate-500)" },
   grid: { stroke: "var(--color-slate-200)", strokeDasharray: "3 3", fill: "none" },
   cursor: { fill: "var(--color-slate-100)", stroke: "var(--color-slate-200)", fillOpacity: 0.8 },
   tooltip: {
@@ -60,6 +60,15 @@ const OUTCOMES = [
   { key: "error", name: "Failed", fill: { color: "var(--color-red-600)", definition: pattern(patterns.diagonal) } },
   { key: "retrying", name: "Retried", fill: { color: "var(--color-amber-500)", definition: pattern(patterns.dots) } },
 ] as const;
+// The tooltip lists the outcomes in the legend's order (recharts sorts them by name otherwise).
+const outcomeOrder = (item: { dataKey?: unknown }) => OUTCOMES.findIndex((o) => o.key === item.dataKey);
+// Both charts' value axes take the same width, and both time axes are bands, so their steps line up.
+const VALUE_AXIS_WIDTH = 56;
+// Tick text a step darker than the axis line, to read as text.
+const TICK = { fill: "var(--color-slate-600)" };
+// Tooltip lines in neutral text (a series' colour is too light for text on the light surface); only
+// the chart's own prop wins over each line's colour.
+const TOOLTIP_ITEM = { color: "var(--color-slate-800)" };
 
 type ChartProps = Pick<DeliveryStats, "range" | "stepMs" | "series" | "totals">;
 
@@ -70,7 +79,14 @@ function successRates(series: SeriesPoint[]) {
 
 function timeAxis({ range, stepMs }: Pick<ChartProps, "range" | "stepMs">) {
   return (
-    <XAxis dataKey="at" tickFormatter={(at: number) => tickLabel(at, stepMs, range)} minTickGap={24} tickMargin={4} />
+    <XAxis
+      dataKey="at"
+      scale="band"
+      tick={TICK}
+      tickFormatter={(at: number) => tickLabel(at, stepMs, range)}
+      minTickGap={24}
+      tickMargin={4}
+    />
   );
 }
 
@@ -107,9 +123,9 @@ export function DeliveryCharts(props: ChartProps) {
             >
               <CartesianGrid vertical={false} />
               {timeAxis(props)}
-              <YAxis allowDecimals={false} width={40} />
-              <Tooltip labelFormatter={label} />
-              <Legend />
+              <YAxis allowDecimals={false} width={VALUE_AXIS_WIDTH} tick={TICK} />
+              <Tooltip labelFormatter={label} itemSorter={outcomeOrder} itemStyle={TOOLTIP_ITEM} />
+              <Legend itemSorter={null} />
               {OUTCOMES.map((o) => (
                 <Bar
                   key={o.key}
@@ -142,8 +158,17 @@ export function DeliveryCharts(props: ChartProps) {
               >
                 <CartesianGrid vertical={false} />
                 {timeAxis(props)}
-                <YAxis domain={[0, 1]} ticks={[0, 0.5, 1]} tickFormatter={(v: number) => `${v * 100} %`} width={48} />
-                <Tooltip labelFormatter={label} formatter={(v) => percentText(typeof v === "number" ? v : null)} />
+                <YAxis
+                  domain={[0, 1]}
+                  ticks={[0, 0.5, 1]}
+                  tickFormatter={(v: number) => `${v * 100} %`}
+                  width={VALUE_AXIS_WIDTH}
+                />
+                <Tooltip
+                  labelFormatter={label}
+                  itemStyle={TOOLTIP_ITEM}
+                  formatter={(v) => percentText(typeof v === "number" ? v : null)}
+                />
                 <Line
                   dataKey="rate"
                   name="Success rate"

@@ -38,10 +38,11 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** How long one step of the series is, in words: "5 min", "1 h", "6 h", "day". */
+/** How long one step of the series is, in words: "5 min", "hour", "6 h", "day". */
 export function stepName(stepMs: number): string {
   if (stepMs >= DAY_MS) return "day";
-  return stepMs >= HOUR_MS ? `${stepMs / HOUR_MS} h` : `${stepMs / 60_000} min`;
+  if (stepMs === HOUR_MS) return "hour";
+  return stepMs > HOUR_MS ? `${stepMs / HOUR_MS} h` : `${stepMs / 60_000} min`;
 }
 
 /**
