@@ -6,6 +6,7 @@
  * colour. Each chart is one image with a label that says what it shows (the table below the charts
  * has every number); the SVG inside stays out of the tab order.
  */
+import type { ReactNode } from "react";
 import {
   Bar,
   BarChart,
@@ -35,6 +36,7 @@ const surface = "var(--color-white)";
 const theme: RechartsTheme = {
   typography: { color: "var(--color-slate-700)", fontSize: 12 },
   pageBackground: surface,
+  // Every series below sets its own colour; this is the fallback the theme requires.
   graphicalItems: [{ fill: "var(--color-sky-600)", stroke: "var(--color-sky-600)" }],
   axis: { stroke: "var(--color-slate-500)" },
   grid: { stroke: "var(--color-slate-200)", strokeDasharray: "3 3", fill: "none" },
@@ -90,13 +92,39 @@ function timeAxis({ range, stepMs }: Pick<ChartProps, "range" | "stepMs">) {
   );
 }
 
-function ChartHeading({ children, stepMs }: { children: string; stepMs: number }) {
+/** A chart under its heading, as one image whose label says what it shows. */
+function ChartFigure({
+  heading,
+  stepMs,
+  label,
+  testId,
+  children,
+}: {
+  heading: string;
+  stepMs: number;
+  label: string;
+  testId: string;
+  children: ReactNode;
+}) {
   return (
-    <h3 className="text-sm font-semibold text-slate-900">
-      {children} <span className="font-normal text-slate-600">(per {stepName(stepMs)}, UTC)</span>
-    </h3>
+    <div className="space-y-1">
+      <h3 className="text-sm font-semibold text-slate-900">
+        {heading} <span className="font-normal text-slate-600">(per {stepName(stepMs)}, UTC)</span>
+      </h3>
+      <div role="img" aria-label={label} data-testid={testId}>
+        {children}
+      </div>
+    </div>
   );
 }
+
+/** What both charts share: sized by CSS before they measure (no jump on first paint), out of the tab order. */
+const chartProps = (height: number) => ({
+  responsive: true,
+  accessibilityLayer: false,
+  style: { width: "100%", height },
+  margin: { top: 8, right: 8, bottom: 0, left: 0 },
+});
 
 /** Deliveries per step, stacked by outcome; and the success rate per step when any delivery finished. */
 export function DeliveryCharts(props: ChartProps) {
@@ -104,82 +132,68 @@ export function DeliveryCharts(props: ChartProps) {
   const rates = successRates(series);
   const known = rates.flatMap((r) => (r.rate === null ? [] : [r.rate]));
   const label = (at: unknown) => stepLabel(Number(at), stepMs);
+  const per = `per ${stepName(stepMs)}`;
   return (
     <RechartsThemeProvider value={theme}>
       <div className="space-y-4">
-        <div className="space-y-1">
-          <ChartHeading stepMs={stepMs}>Deliveries by outcome</ChartHeading>
-          <div
-            role="img"
-            aria-label={`Deliveries over time by outcome, per ${stepName(stepMs)}: ${totals.success} succeeded, ${totals.error} failed, ${totals.retrying} retried.`}
-            data-testid="delivery-chart"
+        <ChartFigure
+          heading="Deliveries by outcome"
+          stepMs={stepMs}
+          label={`Deliveries over time by outcome, ${per}: ${totals.success} succeeded, ${totals.error} failed, ${totals.retrying} retried.`}
+          testId="delivery-chart"
+        >
+          <BarChart data={series} {...chartProps(240)}>
+            <CartesianGrid vertical={false} />
+            {timeAxis(props)}
+            <YAxis allowDecimals={false} width={VALUE_AXIS_WIDTH} tick={TICK} />
+            <Tooltip labelFormatter={label} itemSorter={outcomeOrder} itemStyle={TOOLTIP_ITEM} />
+            <Legend itemSorter={null} />
+            {OUTCOMES.map((o) => (
+              <Bar
+                key={o.key}
+                dataKey={o.key}
+                name={o.name}
+                stackId="outcome"
+                fill={o.fill}
+                stroke={surface}
+                strokeWidth={0.5}
+                isAnimationActive={false}
+              />
+            ))}
+          </BarChart>
+        </ChartFigure>
+        {known.length > 0 && (
+          <ChartFigure
+            heading="Success rate"
+            stepMs={stepMs}
+            label={`Success rate over time, ${per}: lowest ${percentText(Math.min(...known))}, highest ${percentText(Math.max(...known))}.`}
+            testId="success-rate-chart"
           >
-            <BarChart
-              responsive
-              data={series}
-              accessibilityLayer={false}
-              style={{ width: "100%", height: 240 }}
-              margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
-            >
+            <LineChart data={rates} {...chartProps(140)}>
               <CartesianGrid vertical={false} />
               {timeAxis(props)}
-              <YAxis allowDecimals={false} width={VALUE_AXIS_WIDTH} tick={TICK} />
-              <Tooltip labelFormatter={label} itemSorter={outcomeOrder} itemStyle={TOOLTIP_ITEM} />
-              <Legend itemSorter={null} />
-              {OUTCOMES.map((o) => (
-                <Bar
-                  key={o.key}
-                  dataKey={o.key}
-                  name={o.name}
-                  stackId="outcome"
-                  fill={o.fill}
-                  stroke={surface}
-                  strokeWidth={0.5}
-                  isAnimationActive={false}
-                />
-              ))}
-            </BarChart>
-          </div>
-        </div>
-        {known.length > 0 && (
-          <div className="space-y-1">
-            <ChartHeading stepMs={stepMs}>Success rate</ChartHeading>
-            <div
-              role="img"
-              aria-label={`Success rate over time, per ${stepName(stepMs)}: lowest ${percentText(Math.min(...known))}, highest ${percentText(Math.max(...known))}.`}
-              data-testid="success-rate-chart"
-            >
-              <LineChart
-                responsive
-                data={rates}
-                accessibilityLayer={false}
-                style={{ width: "100%", height: 140 }}
-                margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
-              >
-                <CartesianGrid vertical={false} />
-                {timeAxis(props)}
-                <YAxis
-                  domain={[0, 1]}
-                  ticks={[0, 0.5, 1]}
-                  tickFormatter={(v: number) => `${v * 100} %`}
-                  width={VALUE_AXIS_WIDTH}
-                />
-                <Tooltip
-                  labelFormatter={label}
-                  itemStyle={TOOLTIP_ITEM}
-                  formatter={(v) => percentText(typeof v === "number" ? v : null)}
-                />
-                <Line
-                  dataKey="rate"
-                  name="Success rate"
-                  stroke="var(--color-sky-600)"
-                  strokeWidth={2}
-                  dot={{ r: 2.5, fill: "var(--color-sky-600)" }}
-                  isAnimationActive={false}
-                />
-              </LineChart>
-            </div>
-          </div>
+              <YAxis
+                domain={[0, 1]}
+                ticks={[0, 0.5, 1]}
+                tickFormatter={(v: number) => `${v * 100} %`}
+                width={VALUE_AXIS_WIDTH}
+                tick={TICK}
+              />
+              <Tooltip
+                labelFormatter={label}
+                itemStyle={TOOLTIP_ITEM}
+                formatter={(v) => percentText(typeof v === "number" ? v : null)}
+              />
+              <Line
+                dataKey="rate"
+                name="Success rate"
+                stroke="var(--color-sky-600)"
+                strokeWidth={2}
+                dot={{ r: 2.5, fill: "var(--color-sky-600)" }}
+                isAnimationActive={false}
+              />
+            </LineChart>
+          </ChartFigure>
         )}
       </div>
     </RechartsThemeProvider>
