@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { queryString } from "@/lib/shared/search-params";
 
 /** Previous/next links that keep the other query parameters. */
 export function Pagination({
@@ -14,12 +15,7 @@ export function Pagination({
 }) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (pages <= 1) return total > 0 ? <p className="text-xs text-slate-500">{total} in total</p> : null;
-  const href = (p: number) => {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
-    q.set("page", String(p));
-    return `?${q}`;
-  };
+  const href = (p: number) => queryString({ ...params, page: String(p) });
   return (
     <nav aria-label="Pagination" className="flex items-center gap-3 text-sm">
       {page > 1 ? (

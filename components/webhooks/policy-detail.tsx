@@ -11,7 +11,7 @@ import { EventTypeList, TargetState } from "@/components/webhooks/policy-grid";
 import { EnabledBadge } from "@/components/webhooks/status-badge";
 import { Time } from "@/components/ui/time";
 import { formatDuration, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
-import { executionFilterQuery, hasFilters } from "@/lib/shared/search-params";
+import { executionFilterQuery, hasFilters, queryString } from "@/lib/shared/search-params";
 import { webhooksBase, type WebhookScope } from "@/lib/shared/webhook-scope";
 import type { PolicyDetailView } from "@/lib/shared/webhook-views";
 
@@ -158,7 +158,12 @@ export function PolicyDetail({ scope, data, saved }: { scope: WebhookScope; data
           </div>
         </div>
 
-        <DeliveryStatsPanel stats={data.stats} hrefFor={(range) => `${base}/${policy.id}?range=${range}`} />
+        <DeliveryStatsPanel
+          stats={data.stats}
+          hrefFor={(range) =>
+            `${base}/${policy.id}${queryString({ ...executionFilterQuery(data.filters), page: data.page > 1 ? String(data.page) : undefined, range })}`
+          }
+        />
 
         <section aria-labelledby="executions-heading" className="space-y-3">
           <div className="flex flex-wrap items-end justify-between gap-3">
@@ -179,7 +184,7 @@ export function PolicyDetail({ scope, data, saved }: { scope: WebhookScope; data
             page={data.page}
             pageSize={data.pageSize}
             total={data.total}
-            params={executionFilterQuery(data.filters)}
+            params={{ ...executionFilterQuery(data.filters), range: data.stats.range }}
           />
         </section>
       </div>

@@ -5,7 +5,7 @@ import { EnabledBadge, StatusBadge } from "@/components/webhooks/status-badge";
 import { EVENT_TYPES } from "@/lib/shared/events";
 import { eventLabel, formatDateTime, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import type { PolicyRowView, TargetView } from "@/lib/shared/webhook-views";
-import { nextSort, type PolicySort, type PolicySortKey } from "@/lib/shared/search-params";
+import { nextSort, queryString, type PolicySort, type PolicySortKey } from "@/lib/shared/search-params";
 import { Time } from "@/components/ui/time";
 import { targetHealthState } from "@/lib/shared/target-health";
 import { webhooksBase, type WebhookScope } from "@/lib/shared/webhook-scope";
@@ -14,19 +14,20 @@ function SortHeader({
   label,
   sortKey,
   sort,
-  q,
+  keep,
 }: {
   label: string;
   sortKey: PolicySortKey;
   sort: PolicySort;
-  q?: string;
+  /** the list's other query parameters (name filter, chart range), kept by the link */
+  keep: Record<string, string | undefined>;
 }) {
-  const params = new URLSearchParams();
-  if (q) params.set("q", q);
-  params.set("sort", nextSort(sort, sortKey));
   const active = sort?.key === sortKey;
   return (
-    <Link href={`?${params}`} className="inline-flex items-center gap-1 hover:text-sky-800 hover:underline">
+    <Link
+      href={queryString({ ...keep, sort: nextSort(sort, sortKey) })}
+      className="inline-flex items-center gap-1 hover:text-sky-800 hover:underline"
+    >
       {label}
       <span aria-hidden>{active ? (sort!.desc ? "▼" : "▲") : "↕"}</span>
       <span className="sr-only">{active ? (sort!.desc ? ", sorted descending" : ", sorted ascending") : ", sort"}</span>
@@ -102,6 +103,7 @@ export function PolicyGrid({
   manage,
   sort,
   q,
+  range,
 }: {
   /** A project's name, or null for the instance-wide webhooks. */
   project: WebhookScope;
@@ -109,18 +111,20 @@ export function PolicyGrid({
   manage: boolean;
   sort: PolicySort;
   q?: string;
+  range?: string;
 }) {
   const base = webhooksBase(project);
+  const keep = { q, range };
   const head = [
-    <SortHeader key="name" label="Name" sortKey="name" sort={sort} q={q} />,
-    <SortHeader key="enabled" label="Status" sortKey="enabled" sort={sort} q={q} />,
+    <SortHeader key="name" label="Name" sortKey="name" sort={sort} keep={keep} />,
+    <SortHeader key="enabled" label="Status" sortKey="enabled" sort={sort} keep={keep} />,
     ...(project === null ? ["Projects"] : []),
     "Notify type",
     "Payload format",
     "Endpoint URL",
     "Event types",
     "Last delivery",
-    <SortHeader key="created" label="Created" sortKey="creation_time" sort={sort} q={q} />,
+    <SortHeader key="created" label="Created" sortKey="creation_time" sort={sort} keep={keep} />,
     "Description",
     ...(manage ? ["Actions"] : []),
   ];

@@ -8,6 +8,7 @@ import type { WebhookListView } from "@/lib/shared/webhook-views";
 /** The webhook list with its filter, New button and paging; for a project's webhooks or the instance-wide ones. */
 export function WebhookList({ scope, data }: { scope: WebhookScope; data: WebhookListView }) {
   const base = webhooksBase(scope);
+  const range = data.stats?.range;
   return (
     <>
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -23,6 +24,7 @@ export function WebhookList({ scope, data }: { scope: WebhookScope; data: Webhoo
             className="w-64 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm"
           />
           {data.sort && <input type="hidden" name="sort" value={sortString(data.sort)} />}
+          {range && <input type="hidden" name="range" value={range} />}
           <button
             type="submit"
             className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50"
@@ -67,13 +69,13 @@ export function WebhookList({ scope, data }: { scope: WebhookScope; data: Webhoo
           </EmptyState>
         )
       ) : (
-        <PolicyGrid project={scope} rows={data.rows} manage={data.manage} sort={data.sort} q={data.q} />
+        <PolicyGrid project={scope} rows={data.rows} manage={data.manage} sort={data.sort} q={data.q} range={range} />
       )}
       <Pagination
         page={data.page}
         pageSize={data.pageSize}
         total={data.total}
-        params={{ q: data.q, sort: sortString(data.sort) }}
+        params={{ q: data.q, sort: sortString(data.sort), range }}
       />
     </>
   );

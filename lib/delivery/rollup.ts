@@ -114,11 +114,13 @@ type RollupRow = {
 
 /**
  * A range's chart data from rollups: minute buckets for 1 h, hour buckets beyond (24 h: 24 points,
- * 7 d: 168, 30 d: 720 hourly cells folded into days). `policyId` narrows to one webhook.
+ * 7 d: 168, 30 d: 720 hourly cells folded into days). `policyId` narrows to one webhook, `projectId`
+ * to a project's own webhooks (as its webhooks tab lists them: neither instance-wide webhooks nor
+ * destinations; a deleted webhook's rollups stay in the instance's figures only).
  */
 export async function deliveryStats(
   range: RangeKey,
-  opts: { policyId?: number; now?: Date } = {},
+  opts: { policyId?: number; projectId?: number; now?: Date } = {},
 ): Promise<DeliveryStats> {
   const now = (opts.now ?? new Date()).getTime();
   const span = RANGES[range];
@@ -128,7 +130,15 @@ export async function deliveryStats(
   const stepMs = range === "1h" ? 5 * MINUTE : range === "24h" ? HOUR : range === "7d" ? 6 * HOUR : 24 * HOUR;
   const to = now - (now % grainMs) + grainMs;
   const from = to - span;
-  const where = opts.policyId !== undefined ? Prisma.sql`AND "policyId" = ${opts.policyId}` : Prisma.empty;
+  const filters = [
+    ...(opts.policyId !== undefined ? [Prisma.sql`"policyId" = ${opts.policyId}`] : []),
+    ...(opts.projectId !== undefined
+      ? [
+          Prisma.sql`"policyId" IN (SELECT "id" FROM "WebhookPolicy" WHERE "projectId" = ${opts.projectId} AND "kind" = 'policy')`,
+        ]
+      : []),
+  ];
+  const where = filters.length ? Prisma.sql`AND ${Prisma.join(filters, " AND ")}` : Prisma.empty;
   const sums = Prisma.raw(BIN_COLUMNS.map((c) => `SUM("${c}") AS "${c}"`).join(", "));
   const range_ = Prisma.sql`FROM "DeliveryRollup" WHERE "grain" = ${grain} AND "bucket" >= ${from} AND "bucket" < ${to} ${where}`;
   // Two aggregates in the database, so a 30-day range returns a few hundred rows, not every cell:

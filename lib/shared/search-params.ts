@@ -15,6 +15,13 @@ export function one(sp: SearchParams, key: string): string | undefined {
   return v === undefined || isUnstorableString(v) ? undefined : v;
 }
 
+/** A query string ("?a=1&b=2") of the parameters that have a value: a link that changes one keeps the others. */
+export function queryString(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  return `?${q}`;
+}
+
 export function pageParam(sp: SearchParams): number {
   const n = Number(one(sp, "page"));
   return Number.isSafeInteger(n) && n >= 1 ? n : 1;

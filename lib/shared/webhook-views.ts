@@ -83,6 +83,8 @@ export type WebhookListView = {
   pageSize: number;
   q?: string;
   sort: PolicySort;
+  /** The deliveries of the listed webhooks together (a project's list); its range is kept by the list's links. */
+  stats?: DeliveryStats;
 };
 
 /** One row of a policy's executions. */

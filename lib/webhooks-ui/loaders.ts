@@ -3,7 +3,7 @@
  * (a 404 or the forbidden page otherwise) and returns what the page renders, secrets left out for
  * roles that may not see them.
  */
-import { deliveryStats, isRange, type RangeKey } from "@/lib/delivery/rollup";
+import { deliveryStats, isRange, type DeliveryStats, type RangeKey } from "@/lib/delivery/rollup";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import {
@@ -102,6 +102,14 @@ function shownAddress(address: string, seeSecrets: boolean): string {
   return seeSecrets ? address : maskSecretUrl(address);
 }
 
+/** The delivery figures with the failing targets' addresses as this reader may see them. */
+function statsView(stats: DeliveryStats, seeSecrets: boolean): DeliveryStats {
+  return {
+    ...stats,
+    worstTargets: stats.worstTargets.map((t) => ({ ...t, address: shownAddress(t.address, seeSecrets) })),
+  };
+}
+
 /** Only the fields a page shows (a target row carries secrets and counters too). */
 function targetView(t: TargetView, seeSecrets: boolean): TargetView {
   return {
@@ -140,7 +148,8 @@ export async function loadWebhooksPage(projectName: string, sp: SearchParams) {
   const coverage = can(access.role, "webhook.coverage")
     ? await instanceCoverage(await requireProject(access.user, access.project.id, "webhook.coverage"))
     : null;
-  return { ...(await webhooksPage(access, sp)), coverage };
+  const stats = await deliveryStats(rangeParam(sp), { projectId: access.project.id });
+  return { ...(await webhooksPage(access, sp)), coverage, stats: statsView(stats, access.seeSecrets) };
 }
 
 export async function loadInstanceWebhooksPage(sp: SearchParams) {
@@ -305,7 +314,7 @@ async function policyDetail<A extends PageAccess>(access: A, policyIdText: strin
     filters,
     eventTypeChoices: EVENT_TYPES,
     refreshing: anyOpen(executions.map((e) => e.status)),
-    stats: await deliveryStats(rangeParam(sp), { policyId: policy.id }),
+    stats: statsView(await deliveryStats(rangeParam(sp), { policyId: policy.id }), access.seeSecrets),
   };
 }
 

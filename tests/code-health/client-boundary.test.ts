@@ -27,6 +27,7 @@ const BROWSER_PACKAGES = [
   "next/script",
   "next-auth/react",
   "zod",
+  "recharts",
 ];
 
 type Files = { exists(rel: string): boolean; read(rel: string): string; list(): string[] };

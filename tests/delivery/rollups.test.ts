@@ -1,18 +1,21 @@
 // Delivery rollups through the worker: after a mixed run (successes, retries that succeed, errors
 // after all retries) the rollups equal the counts recomputed from the attempts, at both grains;
 // a retention purge removes the history and leaves the rollups; the stats read from them; targets
-// carry their last success and last failure reason.
+// carry their last success and last failure reason; a project's stats hold its own webhooks only.
 import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { requireProject } from "@/lib/auth/access";
+import { instanceWebhookAccess, requireKeyProject, requireProject, requireSystem } from "@/lib/auth/access";
+import { authenticateApiKey } from "@/lib/auth/api-keys";
 import { getDb } from "@/lib/db/client";
 import { purgeHistory } from "@/lib/delivery/retention";
+import { createDestination } from "@/lib/destinations/service";
+import { destinationCreateSchema } from "@/lib/destinations/schemas";
 import { deliveryStats, percentile } from "@/lib/delivery/rollup";
 import { ingestEvent } from "@/lib/events/ingest";
 import { sampleEvent } from "@/lib/events/samples";
 import { createPolicy } from "@/lib/policies/service";
 import { policyInputSchema } from "@/lib/shared/policy-input";
-import { makeProject, makeUser } from "../helpers/fixtures";
+import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 import { useDeliveryWorker } from "../helpers/delivery-worker";
 import { until } from "../helpers/until";
 
@@ -166,4 +169,87 @@ describe("delivery rollups", () => {
       ),
     ).toBeNull();
   });
+
+  it("of a project hold its own webhooks only: not another project's, not instance-wide ones, not destinations", async () => {
+    const ok = await delivery.receiver((_q, res) => res.end("ok"));
+    const broken = await delivery.receiver((_q, res) => {
+      res.statusCode = 500;
+      res.end("receiver is down");
+    });
+    const { actor } = await admin;
+    const [a, b, quiet] = [await makeProject(), await makeProject(), await makeProject()];
+    const input = (name: string, url: string, extra: Record<string, unknown> = {}) =>
+      policyInputSchema.parse({
+        name,
+        event_types: ["PUSH_ARTIFACT"],
+        targets: [{ type: "http", address: `${url}/hook` }],
+        ...extra,
+      });
+    const inA = await requireProject(actor, a.id, "webhook.manage");
+    const { policy: good } = await createPolicy(inA, input("good", ok.url));
+    const { policy: failing } = await createPolicy(inA, input("failing", broken.url));
+    const { policy: other } = await createPolicy(
+      await requireProject(actor, b.id, "webhook.manage"),
+      input("b", ok.url),
+    );
+    const instance = instanceWebhookAccess(requireSystem(actor, "webhooks.instance"), "webhook.manage");
+    const { policy: wide } = await createPolicy(instance, input(`wide-${a.name}`, ok.url, { project_pattern: a.name }));
+    const key = await requireKeyProject((await authenticateApiKey((await makeApiKey(a.id)).key))!, "webhook.manage");
+    await createDestination(key, destinationCreateSchema.parse({ url: `${ok.url}/dest` }));
+    const db = await getDb();
+    const destination = await db.webhookPolicy.findFirstOrThrow({ where: { projectId: a.id, kind: "destination" } });
+    for (const project of [a, a, b])
+      await ingestEvent({ projectId: project.id, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
+
+    // A's two webhooks, the instance-wide one and A's destination take 2 events each; B's webhook 1.
+    await until(
+      async () =>
+        (await db.task.count({
+          where: {
+            policyId: { in: [good.id, failing.id, wide.id, destination.id, other.id] },
+            status: { in: ["Success", "Error"] },
+          },
+        })) === 9,
+      30_000,
+      "every task finished",
+    );
+    const ofA = await until(
+      async () => {
+        const stats = await deliveryStats("1h", { projectId: a.id });
+        return stats.totals.error === 2 ? stats : undefined;
+      },
+      5_000,
+      "the failing webhook's deliveries rolled up",
+    );
+    // Three attempts each for the failing target: two retried, the last an error.
+    expect(ofA.totals).toEqual({ success: 2, error: 2, retrying: 4 });
+    const perPolicy = [
+      await deliveryStats("1h", { policyId: good.id }),
+      await deliveryStats("1h", { policyId: failing.id }),
+    ];
+    expect(perPolicy.map((s) => s.totals)).toEqual([
+      { success: 2, error: 0, retrying: 0 },
+      { success: 0, error: 2, retrying: 4 },
+    ]);
+    expect(ofA.successRate).toBeCloseTo(0.5);
+    expect(ofA.attemptsPerDelivery).toBeCloseTo((2 + 6) / 4);
+    expect(ofA.series.reduce((n, p) => n + p.success + p.error + p.retrying, 0)).toBe(8);
+    expect(ofA.worstTargets.map((t) => [t.policyId, t.errors, t.deliveries])).toEqual([[failing.id, 2, 2]]);
+    // The instance-wide webhook and the destination delivered A's events too, outside A's figures.
+    for (const outside of [wide, destination])
+      expect((await deliveryStats("1h", { policyId: outside.id })).totals).toEqual({
+        success: 2,
+        error: 0,
+        retrying: 0,
+      });
+
+    expect((await deliveryStats("24h", { projectId: b.id })).totals).toEqual({ success: 1, error: 0, retrying: 0 });
+    expect((await deliveryStats("30d", { projectId: a.id })).totals).toEqual(ofA.totals);
+    const none = await deliveryStats("1h", { projectId: quiet.id });
+    expect(none.totals).toEqual({ success: 0, error: 0, retrying: 0 });
+    expect(none.successRate).toBeNull();
+    expect(none.worstTargets).toEqual([]);
+    // Both filters narrow together: A's webhook is no webhook of B.
+    expect((await deliveryStats("1h", { projectId: b.id, policyId: good.id })).totals).toEqual(none.totals);
+  }, 60_000);
 });

@@ -1,11 +1,13 @@
 // The page loaders read ids from the URL with the one row-id schema: an id no row can have (zero, not
 // a number, beyond PostgreSQL's 32-bit integer) is the 404 page, never a database error. The session
-// is replaced by a settable actor.
+// is replaced by a settable actor. The delivery figures are the page's own scope's, with secret
+// addresses masked for readers who may not see them.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { requireProject } from "@/lib/auth/access";
 import { createPolicy } from "@/lib/policies/service";
-import { policyInputSchema } from "@/lib/shared/policy-input";
+import { getDb } from "@/lib/db/client";
+import { policyInputSchema, SECRET_MASK } from "@/lib/shared/policy-input";
 import { makeApiKey, makeProject, makeUser } from "../helpers/fixtures";
 
 const session = vi.hoisted(() => ({ actor: null as Actor | null }));
@@ -112,5 +114,59 @@ describe("page loaders: filters from the URL", () => {
     expect(webhooks.total).toBe(1);
     await expect(loadEventsPage(project, hostile)).resolves.toBeDefined();
     await expect(loadPolicyDetail(project, policyId, hostile)).resolves.toBeDefined();
+  });
+});
+
+describe("delivery figures on the webhook pages", () => {
+  it("the project's webhooks page holds its webhooks' deliveries; a maintainer sees failing secret URLs masked", async () => {
+    const admin = await makeUser();
+    const maintainer = await makeUser();
+    const project = await makeProject({ [admin.user.id]: "projectAdmin", [maintainer.user.id]: "maintainer" });
+    const secretUrl = "https://hooks.slack.com/services/T000/B000/the-secret-part";
+    const { policy } = await createPolicy(
+      await requireProject(admin.actor, project.id, "webhook.manage"),
+      policyInputSchema.parse({
+        name: "chat",
+        event_types: ["PUSH_ARTIFACT"],
+        targets: [{ type: "slack", address: secretUrl }],
+      }),
+    );
+    // Rollups as the recorder writes them: this minute, two failed deliveries of the Slack target.
+    const db = await getDb();
+    const now = Date.now();
+    await db.deliveryRollup.create({
+      data: {
+        targetId: policy.targets[0]!.id,
+        policyId: policy.id,
+        grain: "m",
+        bucket: BigInt(now - (now % 60_000)),
+        outcome: "error",
+        deliveries: 2,
+        attempts: 2,
+        le100: 2,
+      },
+    });
+
+    session.actor = admin.actor;
+    const asAdmin = await loadWebhooksPage(project.name, { range: "1h" });
+    expect(asAdmin.stats.range).toBe("1h");
+    expect(asAdmin.stats.totals).toEqual({ success: 0, error: 2, retrying: 0 });
+    expect(asAdmin.stats.worstTargets.map((t) => t.address)).toEqual([secretUrl]);
+
+    session.actor = maintainer.actor;
+    const masked = `https://hooks.slack.com/services/T000/B000/${SECRET_MASK}`;
+    const asMaintainer = await loadWebhooksPage(project.name, { range: "1h" });
+    expect(asMaintainer.stats.totals).toEqual(asAdmin.stats.totals);
+    expect(asMaintainer.stats.worstTargets.map((t) => t.address)).toEqual([masked]);
+    const detail = await loadPolicyDetail(project.name, String(policy.id), { range: "1h" });
+    expect(detail.stats.worstTargets.map((t) => t.address)).toEqual([masked]);
+    // Another project's page holds none of them.
+    const other = await makeProject({ [admin.user.id]: "projectAdmin" });
+    session.actor = admin.actor;
+    expect((await loadWebhooksPage(other.name, { range: "1h" })).stats.totals).toEqual({
+      success: 0,
+      error: 0,
+      retrying: 0,
+    });
   });
 });

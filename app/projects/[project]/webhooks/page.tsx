@@ -2,9 +2,10 @@ import { Notice, PageHeader } from "@/components/ui";
 import { ProjectTabs } from "@/components/projects/project-tabs";
 import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { InstanceCoverageCard } from "@/components/webhooks/instance-coverage";
+import { DeliveryStatsPanel } from "@/components/webhooks/delivery-stats";
 import { WebhookList } from "@/components/webhooks/webhook-list";
 import { loadWebhooksPage } from "@/lib/webhooks-ui/loaders";
-import { one, type SearchParams } from "@/lib/shared/search-params";
+import { one, queryString, sortString, type SearchParams } from "@/lib/shared/search-params";
 import { deletedText } from "@/lib/shared/flash";
 import { refusalMessage } from "@/lib/auth/permission-messages";
 import { titled } from "@/lib/webhooks-ui/titles";
@@ -36,6 +37,20 @@ export default async function WebhooksPage({
           <Notice>You can look at these webhooks and their deliveries. {refusalMessage("webhook.manage")}</Notice>
         )}
         <WebhookList scope={project} data={data} />
+        {(data.total > 0 || data.q) && (
+          <DeliveryStatsPanel
+            title="Deliveries of this project's webhooks"
+            stats={data.stats}
+            hrefFor={(range) =>
+              queryString({
+                q: data.q,
+                sort: sortString(data.sort),
+                page: data.page > 1 ? String(data.page) : undefined,
+                range,
+              })
+            }
+          />
+        )}
         {data.coverage && <InstanceCoverageCard coverage={data.coverage} />}
       </div>
     </>
