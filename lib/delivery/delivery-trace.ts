@@ -33,8 +33,8 @@ import type { ClaimedTask } from "@/lib/delivery/load";
 import type { SendResult, TaskOutcome } from "@/lib/delivery/outcome";
 import { redactUrl, targetHost } from "@/lib/delivery/target-address";
 
-/** A claim round as the worker timed it (performance.now() readings). */
-export type ClaimRound = { startedAt: number; loadedAt: number; tasks: number; worker: string };
+/** A claim round as the worker timed it (performance.now() readings), and how many tasks it took. */
+export type ClaimRound = { startedAt: number; loadedAt: number; tasks: number };
 
 export class DeliveryTrace {
   /**
@@ -68,10 +68,7 @@ export class DeliveryTrace {
           [ATTR.targetId]: target.id,
           [ATTR.targetType]: target.type,
           [ATTR.taskId]: task.id,
-          [ATTR.webhookId]: task.webhookId,
           [ATTR.attempt]: task.runCount + 1,
-          [ATTR.maxAttempts]: task.maxAttempts,
-          [ATTR.worker]: claim.worker,
         },
       },
       contextOf(event.traceContext),

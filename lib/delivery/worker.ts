@@ -224,7 +224,6 @@ export class DeliveryWorker {
         startedAt: claimStartedAt,
         loadedAt: performance.now(),
         tasks: tasks.length,
-        worker: this.owner,
       };
       // The claim took only tasks whose events' data fits the byte budget (the tasks of an event
       // share one copy); a task's data counts in the budget before the scheduler weighs its delivery.

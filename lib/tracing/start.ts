@@ -4,7 +4,7 @@
  * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT set, OTEL_SDK_DISABLED not "true", OTEL_TRACES_EXPORTER not
  * "none". Otherwise nothing is loaded and the hot paths see no tracer (lib/tracing/tracer.ts).
  */
-import { context, propagation, trace } from "@opentelemetry/api";
+import { context, diag, propagation, trace } from "@opentelemetry/api";
 import { env, type Env } from "@/lib/config/env";
 import { APP_VERSION } from "@/lib/config/version";
 import { logger } from "@/lib/log/logger";
@@ -42,6 +42,7 @@ export async function startTracing(role: ProcessRole): Promise<Tracing> {
       trace.disable();
       context.disable();
       propagation.disable();
+      diag.disable();
     },
   };
 }

@@ -124,7 +124,6 @@ describe("tracing on (OTEL_EXPORTER_OTLP_ENDPOINT set)", () => {
       "harbor.policy.id": policy.id,
       "harbor.target.id": task.targetId,
       "harbor.task.id": task.id,
-      "harbor.webhook.id": task.webhookId,
       "harbor.delivery.attempt": 1,
       "harbor.delivery.outcome": "success",
       "http.response.status_code": 200,
