@@ -4,7 +4,7 @@
  * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT set, OTEL_SDK_DISABLED not "true", OTEL_TRACES_EXPORTER not
  * "none". Otherwise nothing is loaded and the hot paths see no tracer (lib/tracing/tracer.ts).
  */
-import { context, diag, propagation, trace } from "@opentelemetry/api";
+import { diag } from "@opentelemetry/api";
 import { env, type Env } from "@/lib/config/env";
 import { APP_VERSION } from "@/lib/config/version";
 import { logger } from "@/lib/log/logger";
@@ -28,8 +28,9 @@ export async function startTracing(role: ProcessRole): Promise<Tracing> {
   if (!tracingWanted(e)) return OFF;
   const { createTracerProvider } = await import("./provider");
   const provider = createTracerProvider({ serviceName: e.OTEL_SERVICE_NAME, role });
-  // Global too: libraries that trace themselves (Next.js's request spans) export through it.
-  provider.register();
+  // Not registered as the global provider: only the event pipeline is traced (its spans name their
+  // parents explicitly), not what other libraries would trace through it (Next.js's page requests,
+  // whose URLs may hold sign-in codes).
   setActiveTracer(provider.getTracer("harbor-notifier", APP_VERSION));
   const endpoint = new URL(e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_ENDPOINT!);
   logger.info({ collector: endpoint.origin, service: e.OTEL_SERVICE_NAME }, "OpenTelemetry tracing on");
@@ -39,9 +40,6 @@ export async function startTracing(role: ProcessRole): Promise<Tracing> {
     async shutdown() {
       setActiveTracer(undefined);
       await provider.shutdown().catch((err) => logger.warn({ err }, "exporting the last spans failed"));
-      trace.disable();
-      context.disable();
-      propagation.disable();
       diag.disable();
     },
   };
