@@ -33,8 +33,8 @@ import type { ClaimedTask } from "@/lib/delivery/load";
 import type { SendResult, TaskOutcome } from "@/lib/delivery/outcome";
 import { redactUrl, targetHost } from "@/lib/delivery/target-address";
 
-/** A claim round as the worker timed it (performance.now() readings), and how many tasks it took. */
-export type ClaimRound = { startedAt: number; loadedAt: number; tasks: number };
+/** A claim round while tracing is on: the tracer, its times (performance.now() readings), how many tasks it took. */
+export type ClaimRound = { tracer: Tracer; startedAt: number; loadedAt: number; tasks: number };
 
 export class DeliveryTrace {
   /**
@@ -42,18 +42,19 @@ export class DeliveryTrace {
    * is given on it, so a child never sits outside its parent by the SDK's per-span clock reading.
    */
   private readonly origin = Date.now() - performance.now();
+  private readonly tracer: Tracer;
   private readonly deliver: Span;
   private readonly inside: Context;
   private sending?: Span;
   private recording?: Span;
 
   constructor(
-    private readonly tracer: Tracer,
     private readonly task: ClaimedTask,
     claim: ClaimRound,
   ) {
     const { event, policy, target } = task.execution;
-    this.deliver = tracer.startSpan(
+    this.tracer = claim.tracer;
+    this.deliver = this.tracer.startSpan(
       "deliver",
       {
         kind: SpanKind.CONSUMER,
@@ -74,7 +75,7 @@ export class DeliveryTrace {
       contextOf(event.traceContext),
     );
     this.inside = trace.setSpan(ROOT_CONTEXT, this.deliver);
-    tracer
+    this.tracer
       .startSpan(
         "claim",
         { startTime: this.at(claim.startedAt), attributes: { [ATTR.claimTasks]: claim.tasks } },

@@ -143,7 +143,7 @@ export class DeliveryWorker {
     for (const t of this.timers) clearInterval(t);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     // Held tasks are never started; releaseLeases below gives them back.
-    this.scheduler.stop();
+    for (const claim of this.scheduler.stop()) claim.trace?.released();
     for (const c of this.cleanups) await c();
     await Promise.race([Promise.allSettled(this.inFlight.values()), new Promise((r) => setTimeout(r, 15_000))]);
     await this.recorder.drain();
@@ -220,11 +220,7 @@ export class DeliveryWorker {
         await releaseClaimed(this.owner, ids).catch(() => undefined);
         throw err;
       }
-      const round = tracer && {
-        startedAt: claimStartedAt,
-        loadedAt: performance.now(),
-        tasks: tasks.length,
-      };
+      const round = tracer && { tracer, startedAt: claimStartedAt, loadedAt: performance.now(), tasks: tasks.length };
       // The claim took only tasks whose events' data fits the byte budget (the tasks of an event
       // share one copy); a task's data counts in the budget before the scheduler weighs its delivery.
       const surplus: Claim[] = [];
@@ -235,7 +231,7 @@ export class DeliveryWorker {
           task,
           allowList,
           defaults,
-          trace: tracer && round ? new DeliveryTrace(tracer, task, round) : undefined,
+          trace: round && new DeliveryTrace(task, round),
         };
         const admission = this.scheduler.admit(claim);
         if (admission.kind === "start") this.launch(admission.run);
