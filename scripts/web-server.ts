@@ -1,12 +1,15 @@
 // The web process `npm start` runs: Next.js's request handler behind lib/process/web-server.ts
 // (request timeouts, the connection's address for throttling), on PORT and HOST. The ingest
-// endpoints are answered before Next (lib/events/ingest-http.ts).
+// endpoints are answered before Next (lib/events/ingest-http.ts). Tracing, when configured
+// (docs/tracing.md), starts before Next so its route handlers share the tracer.
 import next from "next";
 import { env } from "../lib/config/env";
 import { createWebServer } from "../lib/process/web-server";
+import { startTracing } from "../lib/tracing/start";
 
 async function main() {
   const config = env();
+  const tracing = await startTracing("web");
   const app = next({ dev: false, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -19,7 +22,8 @@ async function main() {
   });
   server.listen(config.PORT, config.HOST, () => console.log(`web server ready on port ${config.PORT}`));
   const shutdown = () => {
-    server.close(() => process.exit(0));
+    // The last spans are exported once the requests in flight have been answered.
+    server.close(() => void tracing.shutdown().finally(() => process.exit(0)));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 5_000).unref();
   };

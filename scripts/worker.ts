@@ -1,12 +1,14 @@
 // A delivery worker process: `npm run worker` starts one more. Its settings come from the
 // environment (lib/config/env.ts); it serves its metrics on WORKER_METRICS_PORT if set, and on
-// SIGTERM or SIGINT it stops claiming, finishes or gives back its deliveries, and exits 0.
+// SIGTERM or SIGINT it stops claiming, finishes or gives back its deliveries, exports the spans it
+// still holds (when tracing is on, docs/tracing.md), and exits 0.
 import http from "node:http";
 import { env } from "../lib/config/env";
 import { disconnectDb } from "../lib/db/client";
 import { DeliveryWorker } from "../lib/delivery/worker";
 import { logger } from "../lib/log/logger";
 import { deliveryRegistry } from "../lib/metrics/delivery-metrics";
+import { startTracing } from "../lib/tracing/start";
 
 async function main() {
   const config = env();
@@ -15,6 +17,7 @@ async function main() {
     console.error("A worker process needs HARBOR_ROLE=worker (npm run worker sets it)");
     process.exit(1);
   }
+  const tracing = await startTracing("worker");
   const worker = new DeliveryWorker();
   await worker.start();
   let server: http.Server | undefined;
@@ -29,6 +32,7 @@ async function main() {
     logger.info({ signal }, "shutting down the worker");
     server?.close();
     await worker.stop();
+    await tracing.shutdown();
     await disconnectDb();
     process.exit(0);
   };

@@ -11,6 +11,10 @@ const optionalText = z
 
 const port = z.coerce.number<string>().int().min(1).max(65535);
 
+const otlpEndpoint = optionalText.pipe(
+  z.url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. http://collector:4318" }).optional(),
+);
+
 /** "1"/"true" switch on; unset, "", "0" and "false" leave off; anything else is a mistake worth stopping for. */
 const flag = z
   .enum(["", "0", "1", "false", "true"], { error: 'must be "1" or "0"' })
@@ -128,6 +132,17 @@ const envSchema = z
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /** multiplies every retry backoff; tests shorten waits with it */
     RETRY_BACKOFF_SCALE: z.coerce.number().min(0).max(100).default(1),
+    // OpenTelemetry's standard variables (docs/tracing.md). Tracing is on when an OTLP endpoint is
+    // set; the exporter reads the rest of OTEL_* (headers, timeout, compression) itself.
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpEndpoint,
+    /** "true" (any case) turns tracing off whatever the endpoint, as the specification says */
+    OTEL_SDK_DISABLED: optionalText.transform((v) => v?.toLowerCase() === "true"),
+    /** "none" turns tracing off; traces go over OTLP otherwise */
+    OTEL_TRACES_EXPORTER: optionalText.pipe(
+      z.enum(["otlp", "none"], 'must be "otlp" or "none" (the only exporters built in)').optional(),
+    ),
+    OTEL_SERVICE_NAME: optionalText.transform((v) => v ?? "harbor-notifier"),
   })
   .superRefine((e, ctx) => {
     // Node refuses a headers timeout longer than the whole request's.

@@ -15,6 +15,8 @@ export type ChatSendRequest = {
   allowList: readonly string[];
   /** Nothing more goes to this webhook for `ms` (a 429, or Discord saying its window is spent). */
   pause: (ms: number) => void;
+  /** The W3C trace context to send, while tracing is on. */
+  traceparent?: string;
 };
 
 /** Discord's 429 body: `{"message": "...", "retry_after": 0.374, "global": false}` (seconds, a float). */
@@ -51,7 +53,11 @@ export async function sendChat(req: ChatSendRequest): Promise<SendResult> {
   const result = await sendHttp({
     url: req.url,
     body: req.body,
-    headers: { "Content-Type": req.contentType ?? "application/json", "User-Agent": USER_AGENT },
+    headers: {
+      "Content-Type": req.contentType ?? "application/json",
+      "User-Agent": USER_AGENT,
+      ...(req.traceparent ? { traceparent: req.traceparent } : {}),
+    },
     timeoutMs: req.timeoutMs,
     skipCertVerify: false,
     allowList: req.allowList,

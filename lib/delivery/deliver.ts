@@ -15,6 +15,8 @@ import { signatureHeaders } from "@/lib/delivery/signature";
 import type { AttemptRecord, LogLine, SendResult, TaskOutcome } from "@/lib/delivery/outcome";
 import type { ClaimedTask } from "@/lib/delivery/load";
 import { logger } from "@/lib/log/logger";
+import { redactUrl, targetHost } from "@/lib/delivery/target-address";
+import type { DeliveryTrace } from "@/lib/delivery/delivery-trace";
 
 export type { TaskOutcome } from "@/lib/delivery/outcome";
 
@@ -28,6 +30,8 @@ export type DeliveryEnv = {
   externalUrl?: string;
   /** The delivering worker's id, named in the task log (which of several workers sent it). */
   worker?: string;
+  /** The attempt's spans, while tracing is on (lib/delivery/delivery-trace.ts). */
+  trace?: DeliveryTrace;
 };
 
 const MASKED_HEADERS = new Set(["authorization"]);
@@ -54,7 +58,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   let payload: RenderedPayload;
   let templateFailure: SendResult | undefined;
   try {
-    payload = payloadFor(task, env);
+    payload = env.trace ? env.trace.render(() => payloadFor(task, env)) : payloadFor(task, env);
   } catch (err) {
     if (!(err instanceof TemplateError)) throw err;
     payload = { body: "", contentType: target.contentType || "application/json" };
@@ -79,15 +83,20 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   let result: SendResult;
   // Extra headers of an http target: sent, and masked wherever headers are recorded.
   let customNames: string[] = [];
+  // While tracing is on, HTTP requests carry the send span's context (W3C Trace Context); the
+  // signature covers the body only, so it stays valid.
+  const traceparent = templateFailure ? undefined : env.trace?.startSend();
   if (templateFailure) {
     result = templateFailure;
   } else if (target.type === "slack") {
     logs.push({ at: startedAt, level: "INFO", message: `sending Slack message to ${redactUrl(target.address)}` });
+    if (traceparent) headers.traceparent = traceparent;
     result = await sendSlack({
       url: target.address,
       message: JSON.parse(payload.body),
       timeoutMs: env.retry.timeoutMs,
       allowList: env.allowList,
+      traceparent,
     });
     if (result.status === 429 && result.retryAfterMs)
       env.rateLimits.penalize(target.type, target.address, result.retryAfterMs);
@@ -104,6 +113,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
   } else if (isChatType(target.type)) {
     const label = NOTIFY_TYPE_LABELS[target.type];
     logs.push({ at: startedAt, level: "INFO", message: `sending ${label} message to ${targetHost(target.address)}/…` });
+    if (traceparent) headers.traceparent = traceparent;
     result = await sendChat({
       type: target.type,
       url: target.address,
@@ -112,6 +122,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
       timeoutMs: env.retry.timeoutMs,
       allowList: env.allowList,
       pause: (ms) => env.rateLimits.penalize(target.type, target.address, ms),
+      traceparent,
     });
   } else {
     const auth = decryptOptional(target.authHeaderEnc);
@@ -129,6 +140,8 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     if (secrets.length > 0)
       headers = { ...headers, ...signatureHeaders({ id: task.webhookId, timestamp, body: payload.body, secrets }) };
     if (auth) headers.Authorization = auth;
+    // Ours wins over a custom header of the name: the receiver must see the trace it belongs to.
+    if (traceparent) headers.traceparent = traceparent;
     logs.push({
       at: startedAt,
       level: "INFO",
@@ -144,6 +157,7 @@ export async function deliverTask(task: ClaimedTask, env: DeliveryEnv): Promise<
     });
   }
 
+  env.trace?.sent(result);
   const endedAt = new Date();
   const attempt: AttemptRecord = {
     number,
@@ -278,15 +292,6 @@ function harborEventOf(event: ClaimedEvent): HarborEvent {
   return parsed;
 }
 
-/** Hosts only: a target's path and query may hold its secret (Slack, Teams), its auth header is never named. */
-function targetHost(address: string): string {
-  try {
-    return new URL(address).host;
-  } catch {
-    return "(invalid address)";
-  }
-}
-
 /** The operator's log line for a delivery that will not be tried again. */
 function logFinalFailure(task: ClaimedTask, attempts: number, r: SendResult, why: string) {
   const { target, policy } = task.execution;
@@ -325,16 +330,4 @@ export function maskHeaders(
       return [k, MASKED_HEADERS.has(name) || secret.has(name) ? "••••••••" : v];
     }),
   );
-}
-
-/** Slack webhook URLs carry their secret in the path; logs show only the host. */
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.hostname.endsWith("slack.com") || u.pathname.startsWith("/services/")
-      ? `${u.protocol}//${u.host}/…`
-      : `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return "(invalid URL)";
-  }
 }

@@ -23,6 +23,8 @@ export type ClaimedTask = {
       eventData: string;
       requestId: string;
       createdAt: Date;
+      /** The traceparent of the event's ingest span (stored while tracing was on), which each attempt's trace continues. */
+      traceContext?: string | null;
     };
     target: {
       id: number;
@@ -86,7 +88,7 @@ export async function loadClaimedTasks(
   if (ids.length === 0) return [];
   const rows = await rawQuery(Prisma.sql`
     SELECT t."id", t."executionId", t."targetId", t."webhookId", t."runCount", t."maxAttempts",
-      e."vendorType", ev."id" AS "eventId", ev."type" AS "eventType", ev."occurAt", ev."operator", ev."requestId", ev."createdAt" AS "eventCreatedAt",
+      e."vendorType", ev."id" AS "eventId", ev."type" AS "eventType", ev."occurAt", ev."operator", ev."requestId", ev."createdAt" AS "eventCreatedAt", ev."traceContext",
       w."type" AS "targetType", w."address", w."authHeaderEnc", w."skipCertVerify", w."payloadFormat",
       w."payloadTemplate", w."contentType", w."customHeadersEnc",
       p."id" AS "policyId", ev."projectId", p."projectId" IS NULL AS "instanceWide", p."name" AS "policyName", pr."name" AS "projectName", p."maxAttempts" AS "policyMaxAttempts", p."backoffBaseMs", p."backoffCapMs", p."timeoutMs"
@@ -140,6 +142,7 @@ export async function loadClaimedTasks(
         eventData: eventData.get(id) ?? "{}",
         requestId: String(r.requestId),
         createdAt: date(r.eventCreatedAt),
+        traceContext: (r.traceContext as string | null) ?? null,
       };
       events.set(id, event);
     }

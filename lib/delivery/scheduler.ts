@@ -166,11 +166,16 @@ export class DeliveryScheduler<T> {
     return back;
   }
 
-  /** The worker stops: waiting tasks are dropped (their leases are released) and none starts any more. */
-  stop() {
+  /**
+   * The worker stops: waiting tasks are dropped (their leases are released) and none starts any
+   * more. Answers the dropped tasks.
+   */
+  stop(): T[] {
     this.stopped = true;
+    const dropped = [...this.held.values()].flat();
     this.held.clear();
     this.heldCount = 0;
+    return dropped;
   }
 
   private targetLimit(targetId: number) {

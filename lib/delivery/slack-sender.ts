@@ -24,6 +24,8 @@ export type SlackSendRequest = {
   timeoutMs: number;
   allowList: readonly string[];
   maxExcerptBytes?: number;
+  /** The W3C trace context to send, while tracing is on. */
+  traceparent?: string;
 };
 
 type SeenResponse = { status: number; retryAfterMs?: number; excerpt: string; truncated: boolean };
@@ -34,12 +36,13 @@ function recordingFetch(
   deadline: AbortSignal,
   maxExcerptBytes: number,
   seen: { response?: SeenResponse },
+  traceparent: string | undefined,
 ): FetchFunction {
   return async (target, init) => {
     const signal = init?.signal ? AbortSignal.any([deadline, init.signal]) : deadline;
     const response = await request(String(target), {
       method: "POST",
-      headers: { ...init?.headers, "User-Agent": USER_AGENT },
+      headers: { ...init?.headers, "User-Agent": USER_AGENT, ...(traceparent ? { traceparent } : {}) },
       body: typeof init?.body === "string" ? init.body : undefined,
       dispatcher: deliveryAgent(false, allowList),
       signal,
@@ -91,7 +94,13 @@ export async function sendSlack(req: SlackSendRequest): Promise<SendResult> {
   }
 
   const webhook = new IncomingWebhook(req.url, {
-    fetch: recordingFetch(req.allowList, deadline, req.maxExcerptBytes ?? DEFAULT_MAX_EXCERPT_BYTES, seen),
+    fetch: recordingFetch(
+      req.allowList,
+      deadline,
+      req.maxExcerptBytes ?? DEFAULT_MAX_EXCERPT_BYTES,
+      seen,
+      req.traceparent,
+    ),
     timeout: req.timeoutMs,
     retryConfig: { retries: 0 }, // the worker owns retries and their backoff
   });

@@ -25,6 +25,8 @@ import { localWakeups, TASKS_CHANNEL } from "@/lib/db/wakeup";
 import { purgeHistory } from "@/lib/delivery/retention";
 import { retryBusy } from "@/lib/db/busy";
 import { attemptDuration, claimsTotal, attemptsTotal, deliveryLatency, inFlight } from "@/lib/metrics/delivery-metrics";
+import { activeTracer } from "@/lib/tracing/tracer";
+import { DeliveryTrace } from "@/lib/delivery/delivery-trace";
 
 export type WorkerOptions = {
   concurrency: number;
@@ -42,8 +44,8 @@ export type WorkerOptions = {
   byteBudget: number;
 };
 
-/** A claimed task with the settings read before its claim. */
-type Claim = { task: ClaimedTask; allowList: string[]; defaults: RetryPolicy };
+/** A claimed task with the settings read before its claim, and its spans while tracing is on. */
+type Claim = { task: ClaimedTask; allowList: string[]; defaults: RetryPolicy; trace?: DeliveryTrace };
 
 /**
  * Claims due tasks and delivers them; which claimed task starts when, and how much the next claim
@@ -64,6 +66,8 @@ export class DeliveryWorker {
   private settingsCache: { at: number; allowList: string[]; defaults: RetryPolicy } | null = null;
   private rateLimits = createTargetRateLimits();
   private recorder;
+  /** Traced attempts whose outcome the recorder has not written yet, by task id. */
+  private unrecorded = new Map<number, DeliveryTrace>();
   /** Event data held by claimed tasks and deliveries in flight, in bytes. */
   readonly bytes: ByteBudget;
   readonly opts: WorkerOptions;
@@ -139,10 +143,12 @@ export class DeliveryWorker {
     for (const t of this.timers) clearInterval(t);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     // Held tasks are never started; releaseLeases below gives them back.
-    this.scheduler.stop();
+    for (const claim of this.scheduler.stop()) claim.trace?.released();
     for (const c of this.cleanups) await c();
     await Promise.race([Promise.allSettled(this.inFlight.values()), new Promise((r) => setTimeout(r, 15_000))]);
     await this.recorder.drain();
+    for (const trace of this.unrecorded.values()) trace.notRecorded();
+    this.unrecorded.clear();
     const released = await releaseLeases(this.owner);
     await closeDeliveryAgents();
     const claims = (await claimsTotal.get()).values.map((v) => `${v.labels.found}=${v.value}`).join(" ");
@@ -187,6 +193,8 @@ export class DeliveryWorker {
       // Settings first: a failure after the claim would leave claimed tasks that nobody delivers.
       const { allowList, defaults } = await this.settings();
       const excludeTargets = this.scheduler.excludedTargets();
+      const tracer = activeTracer();
+      const claimStartedAt = tracer ? performance.now() : 0;
       const ids = await claimDueTasks({
         owner: this.owner,
         limit,
@@ -212,15 +220,22 @@ export class DeliveryWorker {
         await releaseClaimed(this.owner, ids).catch(() => undefined);
         throw err;
       }
+      const round = tracer && { tracer, startedAt: claimStartedAt, loadedAt: performance.now(), tasks: tasks.length };
       // The claim took only tasks whose events' data fits the byte budget (the tasks of an event
       // share one copy); a task's data counts in the budget before the scheduler weighs its delivery.
       const surplus: Claim[] = [];
       for (const task of tasks) {
         const { event } = task.execution;
         event.eventData = this.bytes.retain(event.id, event.eventData);
-        const admission = this.scheduler.admit({ task, allowList, defaults });
+        const claim: Claim = {
+          task,
+          allowList,
+          defaults,
+          trace: round && new DeliveryTrace(task, round),
+        };
+        const admission = this.scheduler.admit(claim);
         if (admission.kind === "start") this.launch(admission.run);
-        else if (admission.kind === "giveBack") surplus.push({ task, allowList, defaults });
+        else if (admission.kind === "giveBack") surplus.push(claim);
       }
       await this.giveBack(surplus);
       if (ids.length < limit) return;
@@ -228,7 +243,7 @@ export class DeliveryWorker {
   }
 
   private launch(run: Run<Claim>) {
-    const { task, allowList, defaults } = run.item;
+    const { task, allowList, defaults, trace } = run.item;
     const targetId = task.targetId;
     inFlight.inc();
     const deliveryEnv: DeliveryEnv = {
@@ -238,10 +253,12 @@ export class DeliveryWorker {
       rateLimits: this.rateLimits,
       externalUrl: env().EXTERNAL_URL,
       worker: this.owner,
+      trace,
     };
     const sending = deliverTask(task, deliveryEnv)
       .catch((err): TaskOutcome => {
         logger.error({ err, taskId: task.id }, "delivery crashed");
+        trace?.crashed(err);
         const msg = `internal error: ${(err as Error).message}`;
         return {
           taskId: task.id,
@@ -256,6 +273,10 @@ export class DeliveryWorker {
       })
       .then((outcome) => {
         this.observe(outcome, task);
+        if (trace) {
+          trace.recordingOutcome(outcome);
+          this.unrecorded.set(task.id, trace);
+        }
         this.recorder.add(outcome);
       })
       .finally(() => {
@@ -279,7 +300,13 @@ export class DeliveryWorker {
     void this.giveBack(this.scheduler.outcome(outcome.targetId, outcome.kind === "success"));
   }
 
-  private afterFlush(_batch: TaskOutcome[]) {
+  private afterFlush(batch: TaskOutcome[]) {
+    if (this.unrecorded.size > 0) {
+      for (const outcome of batch) {
+        this.unrecorded.get(outcome.taskId)?.recorded(batch.length);
+        this.unrecorded.delete(outcome.taskId);
+      }
+    }
     // Room for more (backpressure released), and a retry or a postponement may be due.
     this.kick();
   }
@@ -297,6 +324,7 @@ export class DeliveryWorker {
     ).then(
       () => {
         for (const t of tasks) this.bytes.release(t.execution.event.id);
+        for (const c of claims) c.trace?.released();
       },
       (err) => {
         logger.warn({ err }, "giving back surplus tasks failed");

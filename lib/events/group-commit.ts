@@ -23,6 +23,8 @@ export type EventWrite = {
   idempotencyKey?: string;
   bodyHash?: string;
   search: { repository: string | null; tag: string | null; digest: string | null };
+  /** The ingest span's traceparent while tracing is on (lib/events/ingest-trace.ts). */
+  traceContext?: string;
   /** groupWindowMs: the policy's grouping window (null: a task of its own, due now) */
   deliveries: {
     policyId: number;
@@ -257,12 +259,12 @@ async function writeAll(tx: RawRunner, writes: EventWrite[]): Promise<WriteOutco
   const eventIds = new Map<number, number>();
   for (const part of chunks(fresh)) {
     const rows = await tx.query<{ id: unknown }>(Prisma.sql`
-      INSERT INTO "Event" ("projectId", "type", "occurAt", "operator", "eventData", "requestId", "source", "idempotencyKey", "bodyHash", "repository", "tag", "digest", "createdAt")
+      INSERT INTO "Event" ("projectId", "type", "occurAt", "operator", "eventData", "requestId", "source", "idempotencyKey", "bodyHash", "repository", "tag", "digest", "traceContext", "createdAt")
       VALUES ${Prisma.join(
         part.map((i) => {
           const w = writes[i];
           return Prisma.sql`(${w.projectId}, ${w.type}, ${w.occurAt}, ${w.operator}, ${w.eventData}, ${w.requestId ?? crypto.randomUUID()},
-            ${w.source}, ${w.idempotencyKey ?? null}, ${w.bodyHash ?? null}, ${w.search.repository}, ${w.search.tag}, ${w.search.digest}, ${now})`;
+            ${w.source}, ${w.idempotencyKey ?? null}, ${w.bodyHash ?? null}, ${w.search.repository}, ${w.search.tag}, ${w.search.digest}, ${w.traceContext ?? null}, ${now})`;
         }),
       )}
       RETURNING "id"`);
@@ -337,9 +339,9 @@ async function writeEvent(tx: RawRunner, w: EventWrite): Promise<WriteOutcome> {
   }
   const now = new Date();
   const [event] = await tx.query<{ id: unknown }>(Prisma.sql`
-    INSERT INTO "Event" ("projectId", "type", "occurAt", "operator", "eventData", "requestId", "source", "idempotencyKey", "bodyHash", "repository", "tag", "digest", "createdAt")
+    INSERT INTO "Event" ("projectId", "type", "occurAt", "operator", "eventData", "requestId", "source", "idempotencyKey", "bodyHash", "repository", "tag", "digest", "traceContext", "createdAt")
     VALUES (${w.projectId}, ${w.type}, ${w.occurAt}, ${w.operator}, ${w.eventData}, ${w.requestId ?? crypto.randomUUID()},
-      ${w.source}, ${w.idempotencyKey ?? null}, ${w.bodyHash ?? null}, ${w.search.repository}, ${w.search.tag}, ${w.search.digest}, ${now})
+      ${w.source}, ${w.idempotencyKey ?? null}, ${w.bodyHash ?? null}, ${w.search.repository}, ${w.search.tag}, ${w.search.digest}, ${w.traceContext ?? null}, ${now})
     RETURNING "id"`);
   const eventId = Number(event.id);
   const direct = ungrouped(w);

@@ -77,6 +77,8 @@ export async function acceptEvent(
         event: parsed.event,
         source: "api",
         requestId: ctx.requestId,
+        // The caller's trace, which the event's continues (while tracing is on).
+        traceParent: call.headers.get("traceparent") ?? undefined,
         // Namespaced, so an API client's keys never meet the registry's ("registry:<event id>").
         ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey}`, bodyHash: requestBodyHash(raw) } : {}),
       },

@@ -12,6 +12,8 @@ import { compileGlob, globMatch, GlobSyntaxError, MatchStepsExceeded, StepBudget
 import { policyEventTypes } from "@/lib/policies/service";
 import { projectPatternMatches } from "@/lib/policies/project-pattern";
 import { deliverySwitch } from "@/lib/settings/settings";
+import { activeTracer, traceparentOf } from "@/lib/tracing/tracer";
+import { endIngestSpan, startIngestSpan } from "@/lib/events/ingest-trace";
 
 export type EventSource = "registry" | "api" | "test";
 
@@ -37,6 +39,11 @@ export type IngestRequest = {
    * not part of the payload, but what artifact conditions judge.
    */
   artifactTypes?: readonly string[];
+  /**
+   * The W3C `traceparent` the request came with (POST /v1/events): the event's trace continues the
+   * caller's. Read only while tracing is on.
+   */
+  traceParent?: string;
 };
 
 export type IngestResult =
@@ -122,6 +129,26 @@ export type IngestOutcome = { ok: true; result: IngestResult } | { ok: false; er
  * Each event has its own outcome: one that fails (a refused idempotency key) fails alone.
  */
 export async function ingestEvents(reqs: IngestRequest[], config?: ConfigSnapshot): Promise<IngestOutcome[]> {
+  const tracer = activeTracer();
+  if (!tracer) return storeEvents(reqs, config);
+  // One trace per event: its ingest span's context is stored with it for the worker.
+  const spans = reqs.map((req) => startIngestSpan(tracer, req));
+  try {
+    const outcomes = await storeEvents(reqs, config, spans.map(traceparentOf));
+    outcomes.forEach((outcome, i) => endIngestSpan(spans[i], outcome));
+    return outcomes;
+  } catch (error) {
+    for (const span of spans) endIngestSpan(span, { ok: false, error });
+    throw error;
+  }
+}
+
+/** ingestEvents' work; `traceContexts`: each event's ingest span, as a traceparent, to store with it. */
+async function storeEvents(
+  reqs: IngestRequest[],
+  config?: ConfigSnapshot,
+  traceContexts?: string[],
+): Promise<IngestOutcome[]> {
   // What is read here comes from memory while the configuration version holds (one primary-key
   // read per request): the switch, the project's policies and targets.
   const snapshot = config ?? (await configSnapshot());
@@ -136,7 +163,7 @@ export async function ingestEvents(reqs: IngestRequest[], config?: ConfigSnapsho
       continue;
     }
     try {
-      writes.push({ index, write: await prepareWrite(req, settings.maxAttempts, snapshot) });
+      writes.push({ index, write: await prepareWrite(req, settings.maxAttempts, snapshot, traceContexts?.[index]) });
     } catch (error) {
       outcomes[index] = { ok: false, error };
     }
@@ -156,7 +183,12 @@ export async function ingestEvents(reqs: IngestRequest[], config?: ConfigSnapsho
 }
 
 /** The event's row and the deliveries it causes (its project's matching targets). */
-async function prepareWrite(req: IngestRequest, defaultAttempts: number, config: ConfigSnapshot): Promise<EventWrite> {
+async function prepareWrite(
+  req: IngestRequest,
+  defaultAttempts: number,
+  config: ConfigSnapshot,
+  traceContext: string | undefined,
+): Promise<EventWrite> {
   const budget = new StepBudget(MAX_MATCH_STEPS_PER_EVENT);
   const projectId = req.projectId;
   // An event that outlived its project reaches the instance-wide policies whose pattern takes in
@@ -185,6 +217,7 @@ async function prepareWrite(req: IngestRequest, defaultAttempts: number, config:
     idempotencyKey: req.idempotencyKey,
     bodyHash: req.bodyHash,
     search: eventSearchFields(req.event),
+    traceContext,
     trigger: req.onlyPolicyId ? "MANUAL" : "EVENT",
     deliveries: targets.map((t) => ({
       policyId: t.policyId,

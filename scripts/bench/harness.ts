@@ -258,9 +258,13 @@ export function cpuAccount(workerPids: () => number[]) {
     machine: machineCpu(),
   });
   const start = sample();
+  let workerSeconds = 0;
   return {
+    /** The workers' CPU seconds between start and stop. */
+    workerSeconds: () => workerSeconds,
     stop() {
       const end = sample();
+      workerSeconds = end.workers - start.workers;
       const s = (end.at - start.at) / 1000;
       const busy = 1 - (end.machine.idle - start.machine.idle) / (end.machine.total - start.machine.total);
       const cores = (a: number, b: number) => ((b - a) / s).toFixed(2);

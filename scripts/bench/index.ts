@@ -19,6 +19,7 @@ import { describeProfile, summarizeProfile } from "./profile";
 import { limitsNote } from "./notes";
 import { appStarts } from "./app";
 import { statementCosts } from "./statements";
+import { tracingCost } from "./tracing";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
@@ -64,6 +65,10 @@ const steps: Step[] = [
       return { rows: r.rows, detail: `Throughput, PostgreSQL, ${workers} worker${workers > 1 ? "s" : ""} — ${r.cpu}.` };
     },
   })),
+  {
+    name: "tracing, SQLite, 1 worker",
+    run: () => tracingCost("sqlite", { targets: 20, events: s(1000, 100), rounds: s(2, 1) }),
+  },
   {
     name: "latency, SQLite, 200 events/s",
     profile: true,
@@ -216,6 +221,7 @@ async function main() {
     "",
     "- Every figure comes from this one run. Receivers are local HTTP servers on 127.0.0.1 that answer 200 at once (unless black-holed); every database is fresh (PostgreSQL: a new database on the local server; SQLite: a new file).",
     "- **Throughput**: the deliveries are queued first (ingestEvent), held back while the workers start, then made due at once; the clock runs until the last success is *recorded* in the database. The baseline is raw undici POSTs of the same bodies to the same receiver URLs, 64 at a time, from the benchmark process.",
+    "- **Tracing**: the SQLite throughput run with OpenTelemetry tracing off and on, alternately, twice each, keeping each one's best: `OTEL_EXPORTER_OTLP_ENDPOINT` set for the ingest and the worker, spans exported over OTLP/HTTP (JSON, the SDK's default batch processor) to a collector on 127.0.0.1 that answers 200 at once and counts them; the worker's CPU per delivery (from /proc) beside the rate. Off is the code path every other figure measures.",
     "- **Latency**: events are ingested in the benchmark process at a steady rate, one policy with one target; from ingestEvent returning (event and task committed, workers notified) to the request's arrival at a receiver running in a process of its own; after a first second at the same rate that is not measured (warm-up).",
     "- **Fan-out**: one event to 1,000 policies (1,000 distinct target URLs); from calling ingestEvent to the last arrival, vs 1,000 raw POSTs.",
     "- **Ingest**: the built app (the web server `npm start` runs, which answers the two ingest endpoints itself, no worker) answering `POST /v1/events` with an API key, 16 keep-alive clients back to back. Durable: the event, its execution and its task are committed before the 202 (PostgreSQL `synchronous_commit=on`; SQLite WAL with `synchronous=NORMAL`, durable across process crashes, not power loss). The baseline is raw undici POSTs of the same body from the same 16 clients to a bare Node receiver in a process of its own (answering 200 at once), measured in the same run; `?validate_only=true` (authentication and validation, no write) is shown beside. **Envelopes**: registry notification envelopes of 50 manifest pushes each (new event ids every time) to `POST /service/notifications`, 16 clients, counted in events per second against the single-event rate.",

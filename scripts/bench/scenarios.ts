@@ -1,4 +1,5 @@
 import { Agent, request } from "undici";
+import { resetEnvCache } from "../../lib/config/env";
 import { getDb } from "../../lib/db/client";
 import { notifyWorkers } from "../../lib/db/wakeup";
 import { ingestEvent } from "../../lib/events/ingest";
@@ -7,6 +8,7 @@ import { buildDefaultPayload } from "../../lib/formats";
 import { createPolicy } from "../../lib/policies/service";
 import { requireProject } from "../../lib/auth/access";
 import { policyInputSchema } from "../../lib/shared/policy-input";
+import { startTracing } from "../../lib/tracing/start";
 import { startReceiver, startReceiverProcess } from "./receiver";
 import {
   dbLabel,
@@ -45,6 +47,20 @@ export async function setupTargets(n: number, base: string, prefix = "t") {
 
 async function ingestMany(projectId: number, count: number) {
   for (let i = 0; i < count; i++) await ingestEvent({ projectId, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
+}
+
+/** Runs `fn` with tracing on in this process (the variables set meanwhile), its spans exported after. */
+async function withTracing(vars: Record<string, string>, fn: () => Promise<void>) {
+  Object.assign(process.env, vars);
+  resetEnvCache();
+  const tracing = await startTracing("web");
+  try {
+    await fn();
+  } finally {
+    await tracing.shutdown();
+    for (const name of Object.keys(vars)) delete process.env[name];
+    resetEnvCache();
+  }
 }
 
 async function successCount() {
@@ -95,20 +111,25 @@ export async function rawPosts(urls: string[], body: string, concurrency: number
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** Recorded deliveries/s with `workers` workers vs raw POSTs/s to the same receiver. */
+/**
+ * Recorded deliveries/s with `workers` workers vs raw POSTs/s to the same receiver. With
+ * `otlpEndpoint`, tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT) for the ingest here and in the workers.
+ */
 export async function throughput(
   kind: DbKind,
   workers: number,
-  opts: { targets: number; events: number; cpuProfileDir?: string },
-): Promise<{ rows: Row[]; perSec: number; ratio: number; cpu: string }> {
+  opts: { targets: number; events: number; cpuProfileDir?: string; otlpEndpoint?: string },
+): Promise<{ rows: Row[]; perSec: number; ratio: number; cpu: string; cpuMsPerDelivery: number }> {
   const cleanup = await freshDatabase(kind);
   const rx = await startReceiver();
   try {
     const project = await setupTargets(opts.targets, rx.base);
-    await ingestMany(project.id, opts.events);
+    const otel = opts.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: opts.otlpEndpoint } : undefined;
+    if (otel) await withTracing(otel, () => ingestMany(project.id, opts.events));
+    else await ingestMany(project.id, opts.events);
     const total = opts.targets * opts.events;
     await holdBacklog();
-    const procs = await startWorkers(workers, { cpuProfileDir: opts.cpuProfileDir });
+    const procs = await startWorkers(workers, { cpuProfileDir: opts.cpuProfileDir, env: otel });
     const cpu = cpuAccount(() => procs.map((p) => p.child.pid!));
     const t0 = nowMs();
     await releaseBacklog();
@@ -128,6 +149,7 @@ export async function throughput(
       perSec,
       ratio,
       cpu: cpuUse,
+      cpuMsPerDelivery: (cpu.workerSeconds() * 1000) / total,
       rows: [
         {
           figure: `Throughput, ${label} (${total.toLocaleString("en")} deliveries, ${opts.targets} targets)`,
