@@ -9,7 +9,7 @@ import { dialect, getDb, type Tx } from "@/lib/db/client";
 import { assertUrlAllowed, NetworkGuardError, refusalHint } from "@/lib/delivery/network-guard";
 import type { RetryPolicyInput } from "@/lib/shared/retry-policy";
 import type { Conditions } from "@/lib/shared/conditions";
-import { EVENT_TYPES, isEventType, type EventType } from "@/lib/shared/events";
+import { EVENT_TYPES, isEventType, type AnyEventType } from "@/lib/shared/events";
 import type { PolicyInput } from "@/lib/shared/policy-input";
 import {
   applyPolicyUpdate,
@@ -135,7 +135,7 @@ function assertMetadataSize(metadata: Record<string, unknown>): string {
 function destinationPolicyInput(d: {
   url: string;
   name: string;
-  eventTypes: EventType[];
+  eventTypes: AnyEventType[];
   retry: RetryPolicyInput | null;
   /** undefined: the stored conditions stay */
   conditions?: Conditions | null;

@@ -10,8 +10,10 @@ import { publicPolicyId } from "@/lib/ids";
 import { allowedNetworks, getSettings } from "@/lib/settings/settings";
 import { previewUrl, refusalHint, type GuardAudience, type ResolveAll } from "@/lib/delivery/network-guard";
 import { nameContains } from "@/lib/db/filters";
+import { isOperationalEventType } from "@/lib/shared/events";
 import {
   maskSecretUrl,
+  operationalEventTypeMessage,
   policyNameTakenMessage,
   POLICY_NAME_MAX,
   sameOrigin,
@@ -77,6 +79,13 @@ async function samePolicyName(
 async function assertNameFree(tx: Tx, projectId: number | null, name: string, exceptId?: number) {
   const clash = await samePolicyName(tx, projectId, name, exceptId);
   if (clash !== undefined) throw new AppError("conflict", policyNameTakenMessage(clash, projectId === null), "name");
+}
+
+/** Operational event types reach instance-wide webhooks only (scope null). */
+function assertEventTypesFit(scope: number | null, input: PolicyInput) {
+  const operational = scope === null ? undefined : input.event_types.find(isOperationalEventType);
+  if (operational)
+    throw new AppError("operational_event_type", `event_types: ${operationalEventTypeMessage(operational)}`, "event_types");
 }
 
 export async function isPolicyNameTaken(projectId: number | null, name: string, exceptId?: number): Promise<boolean> {
@@ -221,6 +230,7 @@ export async function insertPolicy(
 ) {
   const signingSecret = generateSigningSecret();
   const scope = project?.id ?? null;
+  assertEventTypesFit(scope, input);
   if (kind === "policy") await assertNameFree(tx, scope, input.name);
   const policy = await tx.webhookPolicy.create({
     data: {
@@ -261,6 +271,7 @@ export async function applyPolicyUpdate(
   const policyId = existing.id;
   const kind = existing.kind as PolicyKind;
   const scope = project?.id ?? null;
+  assertEventTypesFit(scope, input);
   if (kind === "policy") await assertNameFree(tx, scope, input.name, policyId);
   const rows = targetRows(input, existing.targets);
   await tx.webhookTarget.deleteMany({ where: { policyId, position: { gte: rows.length } } });

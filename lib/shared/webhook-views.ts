@@ -3,7 +3,7 @@
  * shapes, the components (browser) render them, so neither side imports the other.
  */
 import type { DeliveryStats } from "@/lib/shared/delivery-stats";
-import type { EventType } from "@/lib/shared/events";
+import type { AnyEventType } from "@/lib/shared/events";
 import type { ExecutionFilters, PolicySort } from "@/lib/shared/search-params";
 
 /** A policy's target as the pages show it (no secrets). payloadFormat is "" for Slack targets. */
@@ -140,7 +140,7 @@ export type PolicyDetailView = {
   page: number;
   pageSize: number;
   filters: ExecutionFilters;
-  eventTypeChoices: readonly EventType[];
+  eventTypeChoices: readonly AnyEventType[];
   refreshing: boolean;
   /** Deliveries over the chosen range, from the rollups. */
   stats: DeliveryStats;

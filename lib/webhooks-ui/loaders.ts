@@ -21,7 +21,7 @@ import { env } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { parseRowId } from "@/lib/ids";
 import { describeConditions, parseStoredConditions } from "@/lib/shared/conditions";
-import { EVENT_TYPES, projectNamedBy } from "@/lib/shared/events";
+import { EVENT_TYPES, eventTypesFor, projectNamedBy } from "@/lib/shared/events";
 import { maskSecretUrl } from "@/lib/shared/policy-input";
 import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
 import { EVENT_COUNT_LIMIT, getEventDeliveries, listEvents } from "@/lib/history/events";
@@ -303,7 +303,7 @@ async function policyDetail<A extends PageAccess>(access: A, policyIdText: strin
     page,
     pageSize: EXECUTION_PAGE_SIZE,
     filters,
-    eventTypeChoices: EVENT_TYPES,
+    eventTypeChoices: eventTypesFor(policy.projectId === null),
     refreshing: anyOpen(executions.map((e) => e.status)),
     stats: await deliveryStats(rangeParam(sp), { policyId: policy.id }),
   };
