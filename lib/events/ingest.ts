@@ -13,7 +13,7 @@ import { policyEventTypes } from "@/lib/policies/service";
 import { projectPatternMatches } from "@/lib/policies/project-pattern";
 import { deliverySwitch } from "@/lib/settings/settings";
 
-export type EventSource = "registry" | "api" | "test";
+export type EventSource = "registry" | "api" | "test" | "alert";
 
 export type IngestRequest = {
   /**

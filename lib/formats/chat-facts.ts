@@ -183,6 +183,12 @@ function operationalFacts(type: string, data: Obj, facts: Fact[]): { tone: Tone;
     push(facts, "Sample events", ids.join(", "));
   }
   push(facts, "Changed at", text(data, "changed_at"));
+  if (type === "webhook.target_paused")
+    push(
+      facts,
+      "Next step",
+      "Deliveries to this target wait while it is paused. Once the endpoint works again, resume it on the webhook's page.",
+    );
   return { tone: type === "webhook.target_resumed" ? "good" : "danger", subject: address };
 }
 

@@ -1,5 +1,7 @@
 import { AppError, invalid, notFound } from "@/lib/errors";
-import { actorName } from "@/lib/auth/actor";
+import { actorName, type Actor } from "@/lib/auth/actor";
+import { recordStateChange } from "@/lib/alerts/record";
+import { prismaRunner } from "@/lib/db/raw";
 import { webhookScopeId, type WebhookAccess } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
 import { policyDiff } from "@/lib/audit/diff";
@@ -279,6 +281,16 @@ export async function applyPolicyUpdate(
     const current = existing.targets.find((t) => t.position === row.position);
     if (current) await tx.webhookTarget.update({ where: { id: current.id }, data: row });
     else await tx.webhookTarget.create({ data: { ...row, policyId } });
+    // A new address ends a pause: told as any resume is.
+    if (current?.status === "paused" && row.status === "active")
+      await recordStateChange(prismaRunner(tx), {
+        kind: "target_resumed",
+        targetId: current.id,
+        cause: "address_changed",
+        reason: `resumed: the address was changed by ${actorName(actor)}`,
+        operator: actorName(actor),
+        at: new Date(),
+      });
   }
   const updated = await tx.webhookPolicy.update({
     where: { id: policyId },
@@ -317,6 +329,33 @@ export async function setPolicyEnabled(access: WebhookManageAccess, policyId: nu
 }
 
 /**
+ * A target active again, in the caller's transaction: its failure count starts over and the audit log
+ * says who resumed it; a target that was paused also gets an operator alert (lib/alerts).
+ */
+export async function resumeInTransaction(
+  tx: Tx,
+  actor: Actor,
+  target: { id: number; status: string },
+  projectId: number | null,
+) {
+  const targetId = target.id;
+  await tx.webhookTarget.update({
+    where: { id: targetId },
+    data: { status: "active", pausedReason: null, pausedAt: null, consecutiveFailures: 0, firstFailureAt: null },
+  });
+  await recordAudit(tx, actor, "target.resume", { type: "target", id: targetId, projectId });
+  if (target.status !== "paused") return;
+  await recordStateChange(prismaRunner(tx), {
+    kind: "target_resumed",
+    targetId,
+    cause: "person",
+    reason: `resumed by ${actorName(actor)}`,
+    operator: actorName(actor),
+    at: new Date(),
+  });
+}
+
+/**
  * Resumes a paused target (after an automatic pause or a 410); with `redeliver`, what ended in
  * Error since it started failing (or since its pause) is delivered again. Returns how many.
  */
@@ -333,11 +372,7 @@ export async function resumeTarget(
   if (!target) throw notFound("target");
   const db = await getDb();
   await db.$transaction(async (tx) => {
-    await tx.webhookTarget.update({
-      where: { id: targetId },
-      data: { status: "active", pausedReason: null, pausedAt: null, consecutiveFailures: 0, firstFailureAt: null },
-    });
-    await recordAudit(tx, actor, "target.resume", { type: "target", id: targetId, projectId: scope });
+    await resumeInTransaction(tx, actor, target, scope);
   });
   const since = target.firstFailureAt ?? target.pausedAt;
   if (!opts.redeliver || !since) return { redelivered: 0 };

@@ -83,6 +83,14 @@ export const NOTIFY_TYPE_LABELS: Record<string, string> = {
   email: "Email",
 };
 
+/** Where an event came from (Event.source). */
+export const EVENT_SOURCE_LABELS: Record<string, string> = {
+  registry: "Registry notification",
+  api: "Event API",
+  test: "Test event",
+  alert: "Operator alert",
+};
+
 export function eventLabel(type: string): string {
   return isAnyEventType(type) ? EVENT_LABELS[type] : type;
 }
