@@ -1,5 +1,5 @@
 -- Operator alerts (lib/alerts): a target paused or resumed, one per change of its state, and digests
--- of deliveries that failed after their last attempt; written with the state change, sent by a worker.
+-- of deliveries that failed after their last attempt, written with the state change and sent by a worker.
 -- CreateTable
 CREATE TABLE "OperatorAlert" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
