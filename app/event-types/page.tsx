@@ -36,8 +36,8 @@ export default async function EventTypesPage() {
             <Link prefetch={false} className="text-sky-800 underline" href="/v1/event-types">
               /v1/event-types
             </Link>
-            . The operational events at the end are raised by the service itself (a target paused or resumed,
-            deliveries that failed after all retries) and reach instance-wide webhooks only.
+            . The operational events at the end are raised by the service itself (a target paused or resumed, deliveries
+            that failed after all retries) and reach instance-wide webhooks only.
           </>
         }
       />

@@ -546,8 +546,8 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
             <div className="space-y-1 border-t border-slate-100 pt-2">
               <p className="text-sm font-medium text-slate-800">Operational events</p>
               <p className="text-xs text-slate-500">
-                Raised by this service about every webhook&apos;s deliveries: a target paused or resumed, and digests
-                of deliveries that failed after all retries. A webhook that selects them is an operations channel.
+                Raised by this service about every webhook&apos;s deliveries: a target paused or resumed, and digests of
+                deliveries that failed after all retries. A webhook that selects them is an operations channel.
               </p>
               <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3">{operationalChoices.map(eventCheckbox)}</div>
             </div>

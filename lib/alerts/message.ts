@@ -67,7 +67,9 @@ export function operationalEvent(a: AlertFacts): HarborEvent {
     target: { id: a.targetId, type: a.targetType, address: alertAddress(a.address) },
   };
   const deliveries = deliveriesOf(a);
-  const occurAt = Math.floor((a.kind === "delivery_exhausted" && a.lastFailedAt ? a.lastFailedAt : a.createdAt).getTime() / 1000);
+  const occurAt = Math.floor(
+    (a.kind === "delivery_exhausted" && a.lastFailedAt ? a.lastFailedAt : a.createdAt).getTime() / 1000,
+  );
   const eventData =
     a.kind === "delivery_exhausted"
       ? { ...subject, state: a.targetStatus === "paused" ? "paused" : "active", reason: a.reason, deliveries }

@@ -90,7 +90,13 @@ export async function recordExhausted(
   for (const o of failed) {
     const execution = events.get(o.executionId);
     if (!execution || isOperationalEventType(execution.eventType)) continue;
-    const t = byTarget.get(o.targetId) ?? { count: 0, first: o.endTime, last: o.endTime, reason: o.reason, eventIds: [] };
+    const t = byTarget.get(o.targetId) ?? {
+      count: 0,
+      first: o.endTime,
+      last: o.endTime,
+      reason: o.reason,
+      eventIds: [],
+    };
     t.count += 1;
     if (o.endTime < t.first) t.first = o.endTime;
     if (o.endTime >= t.last) [t.last, t.reason] = [o.endTime, o.reason];
@@ -108,7 +114,10 @@ export async function recordExhausted(
     const f = byTarget.get(targetId)!;
     const digest = await openDigest(tx, targetId);
     if (digest) {
-      const sample = [...new Set([...sampleEventIds(digest.sampleEventIds), ...f.eventIds])].slice(0, DIGEST_SAMPLE_SIZE);
+      const sample = [...new Set([...sampleEventIds(digest.sampleEventIds), ...f.eventIds])].slice(
+        0,
+        DIGEST_SAMPLE_SIZE,
+      );
       // Not if a worker took it for sending meanwhile (it reads the counts it took): then a new one.
       const added = await tx.execute(Prisma.sql`
         UPDATE "OperatorAlert" SET "deliveries" = "deliveries" + ${f.count}, "lastFailedAt" = ${f.last},

@@ -362,8 +362,7 @@ const SPEC_EXAMPLES: Record<AnyEventType, HarborEvent> = {
       target: { id: 9, type: "http", address: "https://ci.example.com/hooks/harbor" },
       state: "paused",
       cause: "failures",
-      reason:
-        "paused automatically: 10 deliveries in a row failed after all retries since 2023-04-03T06:00:00.000Z",
+      reason: "paused automatically: 10 deliveries in a row failed after all retries since 2023-04-03T06:00:00.000Z",
       changed_at: "2023-04-03T07:20:00Z",
     },
   },

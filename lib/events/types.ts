@@ -159,7 +159,9 @@ const operationalSubjectFields = {
   target: z.looseObject({
     id: z.number().int().positive(),
     type: z.string(),
-    address: z.string().describe("The target's address with any secret path segment masked and no query or credentials"),
+    address: z
+      .string()
+      .describe("The target's address with any secret path segment masked and no query or credentials"),
   }),
 };
 
@@ -182,7 +184,11 @@ export const deliveryExhaustedEventDataSchema = z.looseObject({
   state: z.enum(["paused", "active"]).describe("The target's state when the digest was sent"),
   reason: z.string().describe("Why the last of these deliveries failed"),
   deliveries: z.looseObject({
-    count: z.number().int().positive().describe("Deliveries that failed after their last attempt since the previous digest"),
+    count: z
+      .number()
+      .int()
+      .positive()
+      .describe("Deliveries that failed after their last attempt since the previous digest"),
     first_failed_at: z.string(),
     last_failed_at: z.string(),
     sample_event_ids: z.array(z.number().int()).describe("A few of the events those deliveries carried (their ids)"),

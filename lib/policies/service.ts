@@ -87,7 +87,11 @@ async function assertNameFree(tx: Tx, projectId: number | null, name: string, ex
 function assertEventTypesFit(scope: number | null, input: PolicyInput) {
   const operational = scope === null ? undefined : input.event_types.find(isOperationalEventType);
   if (operational)
-    throw new AppError("operational_event_type", `event_types: ${operationalEventTypeMessage(operational)}`, "event_types");
+    throw new AppError(
+      "operational_event_type",
+      `event_types: ${operationalEventTypeMessage(operational)}`,
+      "event_types",
+    );
 }
 
 export async function isPolicyNameTaken(projectId: number | null, name: string, exceptId?: number): Promise<boolean> {

@@ -4,7 +4,13 @@
  */
 import { z } from "zod";
 import { NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
-import { ALL_EVENT_TYPES, EVENT_TYPES, NOTIFY_TYPES, OPERATIONAL_EVENT_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
+import {
+  ALL_EVENT_TYPES,
+  EVENT_TYPES,
+  NOTIFY_TYPES,
+  OPERATIONAL_EVENT_TYPES,
+  PAYLOAD_FORMATS,
+} from "@/lib/shared/events";
 import { conditionsSchema } from "@/lib/shared/conditions";
 import { globProblem } from "@/lib/shared/glob";
 import { isMailto, parseMailto } from "@/lib/shared/mailto";

@@ -144,6 +144,35 @@ export type PolicyDetailView = {
   refreshing: boolean;
   /** Deliveries over the chosen range, from the rollups. */
   stats: DeliveryStats;
+  /** What was told about its targets (lib/alerts), newest first; whether alerts can be emailed now. */
+  alerts: AlertsView;
+};
+
+export type AlertsView = {
+  rows: AlertView[];
+  emailable: boolean;
+  /** at most one digest of a target's failed deliveries per this long (ALERT_DIGEST_INTERVAL_MS) */
+  digestEveryMs: number;
+};
+
+/** An operator alert as a webhook's page shows it (lib/alerts/list.ts). */
+export type AlertView = {
+  id: number;
+  kind: string;
+  /** the target's address, without credentials, query or secret path segment */
+  address: string;
+  createdAt: Date;
+  sentAt: Date | null;
+  reason: string;
+  operator: string;
+  /** deliveries that failed after all retries, counted by a digest (or taken in by a pause) */
+  deliveries: number;
+  emailStatus: string;
+  emailDetail: string;
+  /** the addresses emailed; null for those who do not manage the webhook */
+  emailedTo: string | null;
+  eventId: number | null;
+  eventDetail: string;
 };
 
 /** An execution's page: its summary, its tasks with the request and every attempt. */

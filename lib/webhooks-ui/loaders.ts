@@ -22,6 +22,7 @@ import { getDb } from "@/lib/db/client";
 import { parseRowId } from "@/lib/ids";
 import { describeConditions, parseStoredConditions } from "@/lib/shared/conditions";
 import { EVENT_TYPES, eventTypesFor, projectNamedBy } from "@/lib/shared/events";
+import { alertsEmailable, recentAlerts } from "@/lib/alerts/list";
 import { maskSecretUrl } from "@/lib/shared/policy-input";
 import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
 import { EVENT_COUNT_LIMIT, getEventDeliveries, listEvents } from "@/lib/history/events";
@@ -306,6 +307,11 @@ async function policyDetail<A extends PageAccess>(access: A, policyIdText: strin
     eventTypeChoices: eventTypesFor(policy.projectId === null),
     refreshing: anyOpen(executions.map((e) => e.status)),
     stats: await deliveryStats(rangeParam(sp), { policyId: policy.id }),
+    alerts: {
+      rows: await recentAlerts(policy.id, { showRecipients: access.manage }),
+      emailable: alertsEmailable(settings),
+      digestEveryMs: env().ALERT_DIGEST_INTERVAL_MS,
+    },
   };
 }
 

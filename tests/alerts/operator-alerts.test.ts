@@ -163,7 +163,9 @@ describe("a receiver turned into a black hole", () => {
     await useSmtp(true);
     const people = await projectWithPeople();
     const creator = await makeUser({ sysadmin: true });
-    await (await getDb()).user.update({ where: { id: creator.user.id }, data: { email: `creator-${uid()}@example.com` } });
+    await (
+      await getDb()
+    ).user.update({ where: { id: creator.user.id }, data: { email: `creator-${uid()}@example.com` } });
     const plain = await operationsChannel("Default");
     const cloud = await operationsChannel("CloudEvents");
     const address = await blackHole();
@@ -205,7 +207,11 @@ describe("a receiver turned into a black hole", () => {
     expect(pausedMails).toHaveLength(1);
     const [mail] = pausedMails;
     expect(new Set(mail.to)).toEqual(
-      new Set([people.admin.email, people.viaGroup.email, (await db.user.findUniqueOrThrow({ where: { id: creator.user.id } })).email]),
+      new Set([
+        people.admin.email,
+        people.viaGroup.email,
+        (await db.user.findUniqueOrThrow({ where: { id: creator.user.id } })).email,
+      ]),
     );
     expect(mail.from).toBe("notifier@example.com");
     expect(subjectOf(mail.raw)).toBe(
@@ -295,7 +301,13 @@ describe("a person's pause and resume", () => {
     expect(created.status, created.text).toBe(201);
     const id = (created.json as { id: string }).id;
     const patch = (status: string) =>
-      call(destination.PATCH, { path: `/v1/destinations/${id}`, key, params: { id }, method: "PATCH", body: { status } });
+      call(destination.PATCH, {
+        path: `/v1/destinations/${id}`,
+        key,
+        params: { id },
+        method: "PATCH",
+        body: { status },
+      });
     expect((await patch("paused")).status).toBe(200);
     // Pausing what is paused changes nothing, and is told nothing.
     expect((await patch("paused")).status).toBe(200);
@@ -335,7 +347,9 @@ describe("a person's pause and resume", () => {
       expect.stringMatching(/^\[Harbor Notifier\] Webhook target paused: /),
       expect.stringMatching(/^\[Harbor Notifier\] Webhook target resumed: /),
     ]);
-    expect(bodiesOf(plain).filter((b) => (b.event_data as { webhook: { id: number } }).webhook.id === policy.id)).toHaveLength(2);
+    expect(
+      bodiesOf(plain).filter((b) => (b.event_data as { webhook: { id: number } }).webhook.id === policy.id),
+    ).toHaveLength(2);
   });
 
   it("resuming a target that is not paused changes no state and tells nobody", async () => {
@@ -343,7 +357,9 @@ describe("a person's pause and resume", () => {
     const policy = await projectWebhook(people.project.id, sys.actor, "http://127.0.0.1:9/hook");
     const target = await (await getDb()).webhookTarget.findFirstOrThrow({ where: { policyId: policy.id } });
     session.actor = people.admin.actor;
-    expect(await webhookActions.resumeTargetAction(people.project.name, policy.id, target.id)).toMatchObject({ ok: true });
+    expect(await webhookActions.resumeTargetAction(people.project.name, policy.id, target.id)).toMatchObject({
+      ok: true,
+    });
     expect(await alertsOf(policy.id)).toEqual([]);
   });
 
@@ -361,7 +377,9 @@ describe("a person's pause and resume", () => {
       });
       expect(created.status, created.text).toBe(201);
       const db = await getDb();
-      const policy = await db.webhookPolicy.findFirstOrThrow({ where: { publicId: (created.json as { id: string }).id } });
+      const policy = await db.webhookPolicy.findFirstOrThrow({
+        where: { publicId: (created.json as { id: string }).id },
+      });
       const [alert] = await until(async () => {
         const all = await alertsOf(policy.id);
         return all[0]?.sentAt ? all : undefined;
