@@ -24,6 +24,64 @@ function EmailState({ alert }: { alert: AlertView }) {
   );
 }
 
+/** Alerts, newest first: what was told, to whom, and the operational event raised. */
+export function AlertsTable({ rows }: { rows: AlertView[] }) {
+  if (rows.length === 0) return <p className="text-sm text-slate-600">No alerts yet.</p>;
+  const withWebhook = rows.some((a) => a.webhook);
+  return (
+    <Table
+      head={["Alert", ...(withWebhook ? ["Webhook"] : []), "Target", "When", "Why", "Email", "Operational event"]}
+      caption="Alerts, newest first"
+    >
+      {rows.map((a) => (
+        <tr key={a.id}>
+          <Td>
+            <Badge tone={a.kind === "target_resumed" ? "green" : "red"}>
+              {isAlertKind(a.kind) ? ALERT_KIND_LABELS[a.kind] : a.kind}
+            </Badge>
+          </Td>
+          {withWebhook && (
+            <Td>
+              {a.webhook?.href ? (
+                <Link href={a.webhook.href} className="text-sky-800 hover:underline">
+                  {a.webhook.name}
+                </Link>
+              ) : (
+                a.webhook?.name
+              )}
+              <span className="block text-xs text-slate-600">{a.webhook?.project ?? "Instance-wide"}</span>
+            </Td>
+          )}
+          <Td>
+            <Clamp text={a.address} url />
+          </Td>
+          <Td>
+            <Time date={a.createdAt} />
+          </Td>
+          <Td>
+            <Clamp text={a.reason} lines={3} />
+            {a.deliveries > 0 && (
+              <span className="block text-xs text-slate-600">
+                {a.deliveries} {a.deliveries === 1 ? "delivery" : "deliveries"} failed after all retries
+              </span>
+            )}
+            {a.operator && <span className="block text-xs text-slate-600">by {a.operator}</span>}
+          </Td>
+          <Td>
+            <EmailState alert={a} />
+          </Td>
+          <Td>
+            <span className="text-xs text-slate-700">
+              {a.eventId !== null && `#${a.eventId} `}
+              {a.eventDetail || (a.sentAt ? "" : "waiting")}
+            </span>
+          </Td>
+        </tr>
+      ))}
+    </Table>
+  );
+}
+
 /**
  * A webhook's alerts: what its targets' pauses, resumes and failed deliveries told people (email)
  * and operations channels (operational events), newest first.
@@ -48,45 +106,7 @@ export function AlertsPanel({ alerts, instanceWide }: { alerts: AlertsView; inst
             and still raised as operational events.
           </Notice>
         )}
-        {alerts.rows.length === 0 ? (
-          <p className="text-sm text-slate-600">No alerts yet.</p>
-        ) : (
-          <Table head={["Alert", "Target", "When", "Why", "Email", "Operational event"]} caption="Alerts, newest first">
-            {alerts.rows.map((a) => (
-              <tr key={a.id}>
-                <Td>
-                  <Badge tone={a.kind === "target_resumed" ? "green" : "red"}>
-                    {isAlertKind(a.kind) ? ALERT_KIND_LABELS[a.kind] : a.kind}
-                  </Badge>
-                </Td>
-                <Td>
-                  <Clamp text={a.address} url />
-                </Td>
-                <Td>
-                  <Time date={a.createdAt} />
-                </Td>
-                <Td>
-                  <Clamp text={a.reason} lines={3} />
-                  {a.deliveries > 0 && (
-                    <span className="block text-xs text-slate-600">
-                      {a.deliveries} {a.deliveries === 1 ? "delivery" : "deliveries"} failed after all retries
-                    </span>
-                  )}
-                  {a.operator && <span className="block text-xs text-slate-600">by {a.operator}</span>}
-                </Td>
-                <Td>
-                  <EmailState alert={a} />
-                </Td>
-                <Td>
-                  <span className="text-xs text-slate-700">
-                    {a.eventId !== null && `#${a.eventId} `}
-                    {a.eventDetail || (a.sentAt ? "" : "waiting")}
-                  </span>
-                </Td>
-              </tr>
-            ))}
-          </Table>
-        )}
+        <AlertsTable rows={alerts.rows} />
       </section>
     </Card>
   );

@@ -173,6 +173,8 @@ export type AlertView = {
   emailedTo: string | null;
   eventId: number | null;
   eventDetail: string;
+  /** on the instance's list: the webhook it is about (a destination has no page: href null) */
+  webhook?: { name: string; project: string | null; href: string | null };
 };
 
 /** An execution's page: its summary, its tasks with the request and every attempt. */
