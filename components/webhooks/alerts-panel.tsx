@@ -24,6 +24,16 @@ function EmailState({ alert }: { alert: AlertView }) {
   );
 }
 
+/** Said wherever alerts are listed while no SMTP server is set up. */
+export function NoSmtpNotice() {
+  return (
+    <Notice tone="amber">
+      Alerts cannot be emailed: no SMTP server is set up (System settings › Email (SMTP)). They are recorded here and
+      still raised as operational events.
+    </Notice>
+  );
+}
+
 /** Alerts, newest first: what was told, to whom, and the operational event raised. */
 export function AlertsTable({ rows }: { rows: AlertView[] }) {
   if (rows.length === 0) return <p className="text-sm text-slate-600">No alerts yet.</p>;
@@ -100,12 +110,7 @@ export function AlertsPanel({ alerts, instanceWide }: { alerts: AlertsView; inst
           </Link>
           .
         </p>
-        {!alerts.emailable && (
-          <Notice tone="amber">
-            Alerts cannot be emailed: no SMTP server is set up (System settings › Email (SMTP)). They are recorded here
-            and still raised as operational events.
-          </Notice>
-        )}
+        {!alerts.emailable && <NoSmtpNotice />}
         <AlertsTable rows={alerts.rows} />
       </section>
     </Card>

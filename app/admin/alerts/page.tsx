@@ -1,5 +1,5 @@
-import { Notice, PageHeader } from "@/components/ui";
-import { AlertsTable } from "@/components/webhooks/alerts-panel";
+import { PageHeader } from "@/components/ui";
+import { AlertsTable, NoSmtpNotice } from "@/components/webhooks/alerts-panel";
 import { instanceAlerts, alertsEmailable } from "@/lib/alerts/list";
 import { pageSysadmin } from "@/lib/auth/page-access";
 import { getSettings } from "@/lib/settings/settings";
@@ -17,12 +17,7 @@ export default async function AlertsPage() {
         subtitle="Targets paused or resumed, and digests of deliveries that failed after all retries, for every webhook: who was emailed, and the operational event raised for the operations channels (instance-wide webhooks that select them)."
       />
       <div className="space-y-3">
-        {!alertsEmailable(settings) && (
-          <Notice tone="amber">
-            Alerts cannot be emailed: no SMTP server is set up (System settings › Email (SMTP)). They are recorded here
-            and still raised as operational events.
-          </Notice>
-        )}
+        {!alertsEmailable(settings) && <NoSmtpNotice />}
         <AlertsTable rows={rows} />
       </div>
     </>
