@@ -1,10 +1,12 @@
 // A delivery worker process: `npm run worker` starts one more. Its settings come from the
 // environment (lib/config/env.ts); it serves its metrics on WORKER_METRICS_PORT if set, and on
-// SIGTERM or SIGINT it stops claiming, finishes or gives back its deliveries, and exits 0.
+// SIGTERM or SIGINT it stops claiming, finishes or gives back its deliveries, and exits 0. It also
+// sends the operator alerts that are due.
 import http from "node:http";
 import { env } from "../lib/config/env";
 import { disconnectDb } from "../lib/db/client";
 import { DeliveryWorker } from "../lib/delivery/worker";
+import { startAlertSender } from "../lib/alerts/sender";
 import { logger } from "../lib/log/logger";
 import { deliveryRegistry } from "../lib/metrics/delivery-metrics";
 
@@ -17,6 +19,8 @@ async function main() {
   }
   const worker = new DeliveryWorker();
   await worker.start();
+  // Operator alerts (lib/alerts): emailed and raised as operational events by every worker.
+  const alerts = startAlertSender({ owner: worker.owner });
   let server: http.Server | undefined;
   if (config.WORKER_METRICS_PORT) {
     server = http.createServer(async (_req, res) => {
@@ -28,6 +32,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down the worker");
     server?.close();
+    await alerts.stop();
     await worker.stop();
     await disconnectDb();
     process.exit(0);

@@ -1,5 +1,6 @@
 /**
- * The alert sender, run by every worker: takes the operator alerts that are due (a conditional
+ * The alert sender, run beside every delivery worker (scripts/worker.ts): takes the operator alerts
+ * that are due (recorded by lib/delivery/alert-record.ts) (a conditional
  * update, so two workers never take one), raises each one's operational event through the ordinary
  * ingest (delivered, retried, signed and recorded like any event, to the instance-wide webhooks that
  * select it), emails it, and records what became of both on the alert.
@@ -25,6 +26,26 @@ import { alertRecipients } from "./recipients";
 /** How long a worker holds an alert it took: past this, another worker sends it. */
 export const ALERT_LEASE_MS = 60_000;
 const BATCH = 20;
+
+export type AlertSender = { stop: () => Promise<void> };
+
+/** Sends due alerts every `everyMs` as `owner`, one round at a time, until stopped (a round under way finishes). */
+export function startAlertSender(opts: { owner: string; everyMs?: number }): AlertSender {
+  let round: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    if (round) return;
+    round = sendDueAlerts(opts.owner)
+      .then(() => undefined)
+      .catch((err) => logger.warn({ err }, "sending operator alerts failed"))
+      .finally(() => (round = null));
+  }, opts.everyMs ?? 1_000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await round;
+    },
+  };
+}
 
 /** The alerts due now, taken by `owner` one by one; returns how many were sent. */
 export async function sendDueAlerts(owner: string, now = new Date()): Promise<number> {

@@ -9,7 +9,7 @@ import { countStoppedAttempt, finish } from "@/lib/delivery/task-state";
 import { encodeAttemptLog } from "@/lib/shared/attempt-log";
 import { logger } from "@/lib/log/logger";
 import { upsertRollups } from "@/lib/delivery/rollup";
-import { recordExhausted, recordStateChange, type StateChange } from "@/lib/alerts/record";
+import { recordExhausted, recordStateChange, type StateChange } from "@/lib/delivery/alert-record";
 
 export type AutoPause = { failures: number; windowMs: number };
 

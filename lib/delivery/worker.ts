@@ -23,7 +23,6 @@ import { createTargetRateLimits } from "@/lib/delivery/rate-limiter";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/shared/retry-policy";
 import { localWakeups, TASKS_CHANNEL } from "@/lib/db/wakeup";
 import { purgeHistory } from "@/lib/delivery/retention";
-import { sendDueAlerts } from "@/lib/alerts/sender";
 import { retryBusy } from "@/lib/db/busy";
 import { attemptDuration, claimsTotal, attemptsTotal, deliveryLatency, inFlight } from "@/lib/metrics/delivery-metrics";
 
@@ -41,8 +40,7 @@ export type WorkerOptions = {
   maxInFlight: number;
   /** Bound on the bytes of event data held and deliveries in flight (lib/delivery/byte-budget.ts). */
   byteBudget: number;
-  /** Operator alerts (lib/alerts): how often due alerts are looked for, and the digest interval. */
-  alertPollMs: number;
+  /** Operator alerts: at most one digest of a target's exhausted deliveries per this long (lib/delivery/alert-record.ts). */
   alertDigestMs: number;
 };
 
@@ -68,8 +66,6 @@ export class DeliveryWorker {
   private settingsCache: { at: number; allowList: string[]; defaults: RetryPolicy } | null = null;
   private rateLimits = createTargetRateLimits();
   private recorder;
-  /** The alert sender's round under way (one at a time; stop waits for it). */
-  private alerting: Promise<void> | null = null;
   /** Event data held by claimed tasks and deliveries in flight, in bytes. */
   readonly bytes: ByteBudget;
   readonly opts: WorkerOptions;
@@ -87,7 +83,6 @@ export class DeliveryWorker {
       slowAfterMs: 250,
       maxInFlight: e.WORKER_CONCURRENCY * 8,
       byteBudget: DEFAULT_BYTE_BUDGET,
-      alertPollMs: 1_000,
       alertDigestMs: e.ALERT_DIGEST_INTERVAL_MS,
       ...opts,
     };
@@ -137,7 +132,6 @@ export class DeliveryWorker {
         this.opts.retentionEveryMs,
       ),
     );
-    this.timers.push(setInterval(() => this.sendAlerts(), this.opts.alertPollMs));
     logger.info({ owner: this.owner, ...this.opts, database: dialect() }, "delivery worker started");
     this.kick();
   }
@@ -153,20 +147,10 @@ export class DeliveryWorker {
     for (const c of this.cleanups) await c();
     await Promise.race([Promise.allSettled(this.inFlight.values()), new Promise((r) => setTimeout(r, 15_000))]);
     await this.recorder.drain();
-    await this.alerting;
     const released = await releaseLeases(this.owner);
     await closeDeliveryAgents();
     const claims = (await claimsTotal.get()).values.map((v) => `${v.labels.found}=${v.value}`).join(" ");
     logger.info({ owner: this.owner, released, claims, peakBudgetBytes: this.bytes.peak }, "delivery worker stopped");
-  }
-
-  /** Sends the operator alerts that are due (lib/alerts/sender.ts), unless a round is still under way. */
-  private sendAlerts() {
-    if (this.alerting || !this.running) return;
-    this.alerting = sendDueAlerts(this.owner)
-      .then(() => undefined)
-      .catch((err) => logger.warn({ err }, "sending operator alerts failed"))
-      .finally(() => (this.alerting = null));
   }
 
   /** Work may have become due (a notification, a timer): claim even if the last claim found only busy targets' tasks. */

@@ -11,7 +11,7 @@ import type { RetryPolicyInput } from "@/lib/shared/retry-policy";
 import type { Conditions } from "@/lib/shared/conditions";
 import { EVENT_TYPES, isEventType, type AnyEventType } from "@/lib/shared/events";
 import type { PolicyInput } from "@/lib/shared/policy-input";
-import { recordStateChange } from "@/lib/alerts/record";
+import { recordStateChange } from "@/lib/delivery/alert-record";
 import { prismaRunner } from "@/lib/db/raw";
 import {
   applyPolicyUpdate,

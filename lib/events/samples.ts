@@ -362,8 +362,8 @@ const SPEC_EXAMPLES: Record<AnyEventType, HarborEvent> = {
       target: { id: 9, type: "http", address: "https://ci.example.com/hooks/harbor" },
       state: "paused",
       cause: "failures",
-      reason: "paused automatically: 10 deliveries in a row failed after all retries since 2023-04-03T06:00:00.000Z",
-      changed_at: "2023-04-03T07:20:00Z",
+      reason: "paused automatically: 10 deliveries in a row failed after all retries since 2023-04-03T05:40:00.000Z",
+      changed_at: "2023-04-03T06:40:00Z",
     },
   },
   "webhook.target_resumed": {
@@ -377,7 +377,7 @@ const SPEC_EXAMPLES: Record<AnyEventType, HarborEvent> = {
       state: "active",
       cause: "person",
       reason: "resumed by admin",
-      changed_at: "2023-04-03T08:20:00Z",
+      changed_at: "2023-04-03T07:40:00Z",
     },
   },
   "webhook.delivery_exhausted": {
@@ -393,7 +393,7 @@ const SPEC_EXAMPLES: Record<AnyEventType, HarborEvent> = {
       deliveries: {
         count: 4,
         first_failed_at: "2023-04-03T06:10:02Z",
-        last_failed_at: "2023-04-03T06:24:51Z",
+        last_failed_at: "2023-04-03T06:25:00Z",
         sample_event_ids: [1041, 1042, 1045],
       },
     },

@@ -1,6 +1,6 @@
 import { AppError, invalid, notFound } from "@/lib/errors";
 import { actorName, type Actor } from "@/lib/auth/actor";
-import { recordStateChange } from "@/lib/alerts/record";
+import { recordStateChange } from "@/lib/delivery/alert-record";
 import { prismaRunner } from "@/lib/db/raw";
 import { webhookScopeId, type WebhookAccess } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";

@@ -94,7 +94,11 @@ describe("operational event types: instance-wide webhooks only", () => {
       body: { url: "http://127.0.0.1:9/hook", event_types: ["webhook.delivery_exhausted"] },
     });
     expectV1Error(dest, 400, "operational_event_type", "event_types");
-    const own = await call(destinations.POST, { path: "/v1/destinations", key, body: { url: "http://127.0.0.1:9/hook" } });
+    const own = await call(destinations.POST, {
+      path: "/v1/destinations",
+      key,
+      body: { url: "http://127.0.0.1:9/hook" },
+    });
     expect(own.status).toBe(201);
     const destId = (own.json as { id: string; event_types: string[] }).id;
     // A destination's default is every event type of a project, none operational.
@@ -120,8 +124,13 @@ describe("operational event types: instance-wide webhooks only", () => {
       params,
     });
     expect((projectTypes.json as { event_type: string[] }).event_type).toEqual([...EVENT_TYPES]);
-    const systemTypes = await call(systemEvents.GET, "/api/v2.0/system/webhook/events", { auth: basic(sys.user.username) });
-    expect((systemTypes.json as { event_type: string[] }).event_type).toEqual([...EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES]);
+    const systemTypes = await call(systemEvents.GET, "/api/v2.0/system/webhook/events", {
+      auth: basic(sys.user.username),
+    });
+    expect((systemTypes.json as { event_type: string[] }).event_type).toEqual([
+      ...EVENT_TYPES,
+      ...OPERATIONAL_EVENT_TYPES,
+    ]);
   });
 
   it("clients cannot post an operational event", async () => {
@@ -172,8 +181,12 @@ function facts(over: Partial<AlertFacts> = {}): AlertFacts {
 
 describe("what an alert says", () => {
   it("the target's address without credentials, query or secret path", () => {
-    expect(alertAddress("https://user:pw@ci.example.com/hooks/harbor?token=abc#x")).toBe("https://ci.example.com/hooks/harbor");
-    expect(alertAddress("https://hooks.slack.com/services/T0/B0/secret")).toBe("https://hooks.slack.com/services/T0/B0/••••••••");
+    expect(alertAddress("https://user:pw@ci.example.com/hooks/harbor?token=abc#x")).toBe(
+      "https://ci.example.com/hooks/harbor",
+    );
+    expect(alertAddress("https://hooks.slack.com/services/T0/B0/secret")).toBe(
+      "https://hooks.slack.com/services/T0/B0/••••••••",
+    );
     expect(alertAddress("mailto:ops@example.com")).toBe("mailto:ops@example.com");
   });
 

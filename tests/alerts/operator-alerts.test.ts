@@ -43,8 +43,8 @@ const DIGEST_MS = 1_500;
 const PAUSE_WINDOW_MS = 2_500;
 const delivery = useDeliveryWorker("operator-alerts", {
   autoPause: { failures: 3, windowMs: PAUSE_WINDOW_MS },
-  alertPollMs: 100,
   alertDigestMs: DIGEST_MS,
+  alertEveryMs: 100,
 });
 
 const AUTH_SECRET = "Bearer alert-auth-s3cret";
