@@ -3,7 +3,7 @@
 // real event like the sample would pass them.
 import path from "node:path";
 import { startServer, type LocalServer } from "../tests/helpers/receiver";
-import { EVENT_TYPES } from "../lib/shared/events";
+import { ALL_EVENT_TYPES, EVENT_TYPES } from "../lib/shared/events";
 import { createProject, expect, snap, test, uniqueName } from "./fixtures";
 
 let receiver: LocalServer;
@@ -27,6 +27,10 @@ test("the Event types page lists every type with its CloudEvents type, fields an
   await expect(tag).toContainText("retag");
   await expect(tag.getByLabel("Sample TAG_CREATED payload")).toContainText('"tag": "stable"');
   await expect(page.locator("section#PROJECT_DELETED")).toContainText("project_id");
+  // The operational events, last: instance-wide webhooks only.
+  const paused = page.locator('section[id="webhook.target_paused"]');
+  await expect(paused).toContainText("harbor.webhook.target.paused");
+  await expect(paused).toContainText("Instance-wide webhooks only");
   await snap(page, "catalog-01-event-types");
   // One section at full size (the whole page is tall).
   await tag.screenshot({ path: path.join(test.info().project.testDir, "screenshots", "catalog-01b-tag-created.png") });
@@ -35,7 +39,7 @@ test("the Event types page lists every type with its CloudEvents type, fields an
   const res = await page.request.get("/v1/event-types");
   expect(res.status()).toBe(200);
   const body = (await res.json()) as { data: { type: string; schema: { type: string } }[] };
-  expect(body.data.map((e) => e.type)).toEqual([...EVENT_TYPES]);
+  expect(body.data.map((e) => e.type)).toEqual([...ALL_EVENT_TYPES]);
   expect(body.data.every((e) => e.schema.type === "object")).toBe(true);
 });
 

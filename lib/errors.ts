@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   url_not_reachable: 400,
   invalid_cursor: 400,
   invalid_template: 400,
+  /** an operational event type (webhook.*) chosen for a project's webhook: instance-wide webhooks only */
+  operational_event_type: 400,
   invalid_header_name: 400,
   invalid_header_value: 400,
   metadata_too_large: 400,

@@ -36,7 +36,8 @@ export default async function EventTypesPage() {
             <Link prefetch={false} className="text-sky-800 underline" href="/v1/event-types">
               /v1/event-types
             </Link>
-            .
+            . The operational events at the end are raised by the service itself (a target paused or resumed, deliveries
+            that failed after all retries) and reach instance-wide webhooks only.
           </>
         }
       />
@@ -60,6 +61,7 @@ export default async function EventTypesPage() {
                   <span id={`${e.type}-title`} className="flex flex-wrap items-center gap-2">
                     {e.label} <code className="text-sm font-normal text-slate-600">{e.type}</code>
                     <Badge tone="blue">{e.cloudevents_type}</Badge>
+                    {e.instance_wide_only && <Badge tone="amber">Instance-wide webhooks only</Badge>}
                   </span>
                 }
               >

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Clamp, Badge, EmptyState, Table, Td } from "@/components/ui";
 import { FilterText } from "@/components/events/filter-fields";
-import { EVENT_LABELS, type EventType } from "@/lib/shared/events";
+import { EVENT_LABELS, type AnyEventType } from "@/lib/shared/events";
 import { eventLabel } from "@/lib/shared/display";
 import { hasFilters, type EventSearchFilters } from "@/lib/shared/search-params";
 import { Time } from "@/components/ui/time";
@@ -25,7 +25,7 @@ export function EventSearchForm({
   eventTypes,
 }: {
   filters: EventSearchFilters;
-  eventTypes: readonly EventType[];
+  eventTypes: readonly AnyEventType[];
 }) {
   return (
     <form role="search" className="flex flex-wrap items-end gap-2" aria-label="Search events">

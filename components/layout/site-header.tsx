@@ -23,6 +23,7 @@ function navItems(user: HeaderUser): NavItem[] {
           { href: "/admin/webhooks", label: "Webhooks" },
           { href: "/admin/audit-log", label: "Audit log" },
           { href: "/admin/deliveries", label: "Deliveries" },
+          { href: "/admin/alerts", label: "Alerts" },
           { href: "/admin/settings", label: "System settings" },
         ]
       : []),

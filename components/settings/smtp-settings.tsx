@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useState } from "react";
 import { sendTestEmailAction } from "@/app/admin/settings/actions";
 import { Button, Card, Notice, inputClass } from "@/components/ui";
@@ -77,6 +78,16 @@ export function SmtpSettings({ settings, envSmtpUrlSet, errorFor, saveResult }: 
         <p className="text-sm text-slate-700">
           Webhooks with an Email target are sent through this SMTP server. Its address obeys the network guard: a server
           on a private or loopback address needs its network in the allowed networks above.
+        </p>
+        <p className="text-sm text-slate-700" data-testid="alerts-hint">
+          Operator alerts go through it too: when a webhook&apos;s target is paused or resumed, or its deliveries fail
+          after all retries, the project&apos;s admins and the webhook&apos;s creator (the system admins for an
+          instance-wide webhook) are emailed. Without a server, alerts cannot be emailed: they are recorded on the
+          webhook&apos;s page and still go to the operations channels, the{" "}
+          <Link href="/admin/webhooks" className="text-sky-800 underline">
+            instance-wide webhooks
+          </Link>{" "}
+          that select the operational events.
         </p>
         {envSmtpUrlSet && (
           <Notice tone="amber">

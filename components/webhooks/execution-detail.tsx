@@ -5,7 +5,7 @@ import { AutoRefresh } from "@/components/webhooks/auto-refresh";
 import { RedeliverTaskButton, StopExecutionButton } from "@/components/webhooks/execution-actions";
 import { CodeBlock } from "@/components/webhooks/json-block";
 import { StatusBadge } from "@/components/webhooks/status-badge";
-import { elapsed, eventLabel, formatDuration, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
+import { elapsed, EVENT_SOURCE_LABELS, eventLabel, formatDuration, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import type { ExecutionDetailView } from "@/lib/shared/webhook-views";
 import { webhooksBase, type WebhookScope } from "@/lib/shared/webhook-scope";
 import { Time } from "@/components/ui/time";
@@ -36,12 +36,6 @@ const METRICS: {
   { key: "running_task_count", label: "Running" },
   { key: "stopped_task_count", label: "Stopped" },
 ];
-
-const SOURCE_LABELS: Record<string, string> = {
-  registry: "Registry notification",
-  api: "Event API",
-  test: "Test event",
-};
 
 /** An execution's page: summary, request, tasks and their attempts; for a project's webhook or an instance-wide one. */
 export function ExecutionDetail({ scope, data }: { scope: WebhookScope; data: ExecutionDetailView }) {
@@ -99,7 +93,7 @@ export function ExecutionDetail({ scope, data }: { scope: WebhookScope; data: Ex
             </Row>
             <Row label="Trigger">{execution.trigger === "MANUAL" ? "Manual (test event or redelivery)" : "Event"}</Row>
             <Row label="Event source">
-              {SOURCE_LABELS[execution.event.source] ?? execution.event.source}
+              {EVENT_SOURCE_LABELS[execution.event.source] ?? execution.event.source}
               {execution.event.operator && ` · operator ${execution.event.operator}`}
             </Row>
             {scope === null && <Row label="Project">{execution.event.projectName}</Row>}

@@ -5,7 +5,7 @@ import { PayloadDialog } from "@/components/webhooks/payload-dialog";
 import { StatusBadge } from "@/components/webhooks/status-badge";
 import { artifactLabel, FilterText } from "@/components/events/filter-fields";
 import { LocalTimeInput } from "@/components/events/time-range";
-import { EVENT_LABELS, type EventType } from "@/lib/shared/events";
+import { EVENT_LABELS, type AnyEventType } from "@/lib/shared/events";
 import { TASK_STATUSES } from "@/lib/shared/task-statuses";
 import { eventLabel, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import { hasFilters, type ExecutionFilters } from "@/lib/shared/search-params";
@@ -18,7 +18,7 @@ export function ExecutionFiltersForm({
   eventTypes,
 }: {
   filters: ExecutionFilters;
-  eventTypes: readonly EventType[];
+  eventTypes: readonly AnyEventType[];
 }) {
   const active = hasFilters(filters);
   return (

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { Badge, Card, Notice } from "@/components/ui";
 import { Pagination } from "@/components/pagination";
 import { DeliveryStatsPanel } from "@/components/webhooks/delivery-stats";
+import { AlertsPanel } from "@/components/webhooks/alerts-panel";
 import { AutoRefresh } from "@/components/webhooks/auto-refresh";
 import { RedeliverFailedForm } from "@/components/webhooks/execution-actions";
 import { ExecutionFiltersForm, ExecutionsTable } from "@/components/webhooks/executions-table";
@@ -164,6 +165,8 @@ export function PolicyDetail({ scope, data, saved }: { scope: WebhookScope; data
             `${base}/${policy.id}${queryString({ ...executionFilterQuery(data.filters), page: data.page > 1 ? String(data.page) : undefined, range })}`
           }
         />
+
+        <AlertsPanel alerts={data.alerts} instanceWide={policy.instanceWide} />
 
         <section aria-labelledby="executions-heading" className="space-y-3">
           <div className="flex flex-wrap items-end justify-between gap-3">

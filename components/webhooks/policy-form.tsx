@@ -11,7 +11,14 @@ import { Button, Card, LinkButton, Notice, inputClass } from "@/components/ui";
 import { SecretReveal } from "@/components/webhooks/secret-reveal";
 import { DEFAULT_RETRY_POLICY } from "@/lib/shared/retry-policy";
 import { GROUPING_WINDOW_MAX, GROUPING_WINDOW_MIN, policyNameTakenMessage } from "@/lib/shared/policy-input";
-import { EVENT_LABELS, EVENT_TYPES, NOTIFY_TYPES, payloadFormatsOf, type EventType } from "@/lib/shared/events";
+import {
+  EVENT_LABELS,
+  eventTypesFor,
+  isOperationalEventType,
+  NOTIFY_TYPES,
+  payloadFormatsOf,
+  type AnyEventType,
+} from "@/lib/shared/events";
 import { ConditionsFields } from "@/components/webhooks/conditions-fields";
 import { CustomHeadersField } from "@/components/webhooks/custom-headers-field";
 import { FieldError, Hint, describedBy, labelClass } from "@/components/webhooks/form-parts";
@@ -183,13 +190,27 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
 
   const nameError = errors.name ?? nameTaken;
   const allErrors = { ...errors, name: nameError };
-  const toggleEvent = (t: EventType, on: boolean) =>
+  const eventChoices = eventTypesFor(project === null);
+  const toggleEvent = (t: AnyEventType, on: boolean) =>
     set(
       "eventTypes",
       on
-        ? EVENT_TYPES.filter((x) => x === t || values.eventTypes.includes(x))
+        ? eventChoices.filter((x) => x === t || values.eventTypes.includes(x))
         : values.eventTypes.filter((x) => x !== t),
     );
+  const eventCheckbox = (t: AnyEventType) => (
+    <label key={t} className="flex items-center gap-2 text-sm">
+      <input
+        type="checkbox"
+        name="eventTypes"
+        value={t}
+        checked={values.eventTypes.includes(t)}
+        onChange={(e) => toggleEvent(t, e.target.checked)}
+      />
+      {EVENT_LABELS[t]}
+    </label>
+  );
+  const operationalChoices = eventChoices.filter(isOperationalEventType);
   const advancedOpen = !!(
     initial.repositoryPattern ||
     initial.tagPattern ||
@@ -519,25 +540,24 @@ export function PolicyForm({ project, policyId, initial, extraTargets, defaults,
         <fieldset id={ids.eventTypes} className="space-y-2" aria-describedby={describedBy("eventTypes", errors)}>
           <legend className="sr-only">Event types</legend>
           <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
-            {EVENT_TYPES.map((t) => (
-              <label key={t} className="flex items-center gap-2 text-sm">
-                <input
-                  type="checkbox"
-                  name="eventTypes"
-                  value={t}
-                  checked={values.eventTypes.includes(t)}
-                  onChange={(e) => toggleEvent(t, e.target.checked)}
-                />
-                {EVENT_LABELS[t]}
-              </label>
-            ))}
+            {eventChoices.filter((t) => !isOperationalEventType(t)).map(eventCheckbox)}
           </div>
+          {operationalChoices.length > 0 && (
+            <div className="space-y-1 border-t border-slate-100 pt-2">
+              <p className="text-sm font-medium text-slate-800">Operational events</p>
+              <p className="text-xs text-slate-500">
+                Raised by this service about every webhook&apos;s deliveries: a target paused or resumed, and digests of
+                deliveries that failed after all retries. A webhook that selects them is an operations channel.
+              </p>
+              <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3">{operationalChoices.map(eventCheckbox)}</div>
+            </div>
+          )}
           <div className="flex gap-2">
             <Button
               type="button"
               variant="ghost"
               className="px-2 py-1 text-xs"
-              onClick={() => set("eventTypes", [...EVENT_TYPES])}
+              onClick={() => set("eventTypes", [...eventChoices])}
             >
               Select all
             </Button>

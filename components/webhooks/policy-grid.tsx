@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Clamp, Badge, Table, Td } from "@/components/ui";
 import { PolicyActions, ResumeTargetButton } from "@/components/webhooks/policy-actions";
 import { EnabledBadge, StatusBadge } from "@/components/webhooks/status-badge";
-import { EVENT_TYPES } from "@/lib/shared/events";
+import { EVENT_TYPES, isOperationalEventType } from "@/lib/shared/events";
 import { eventLabel, formatDateTime, NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
 import type { PolicyRowView, TargetView } from "@/lib/shared/webhook-views";
 import { nextSort, queryString, type PolicySort, type PolicySortKey } from "@/lib/shared/search-params";
@@ -36,7 +36,8 @@ function SortHeader({
 }
 
 export function EventTypeList({ types }: { types: string[] }) {
-  if (types.length === EVENT_TYPES.length) return <span>All event types</span>;
+  if (EVENT_TYPES.every((t) => types.includes(t)) && !types.some(isOperationalEventType))
+    return <span>All event types</span>;
   return <span>{types.map(eventLabel).join(", ")}</span>;
 }
 

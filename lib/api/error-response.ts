@@ -23,6 +23,7 @@ function harborCode(code: string): string {
     invalid_json: "BAD_REQUEST",
     invalid_url: "BAD_REQUEST",
     url_not_reachable: "BAD_REQUEST",
+    operational_event_type: "BAD_REQUEST",
     rate_limited: "TOO_MANY_REQUESTS",
     payload_too_large: "PAYLOAD_TOO_LARGE",
     internal_error: "INTERNAL_SERVER_ERROR",

@@ -130,6 +130,11 @@ const envSchema = z
     /** how long a SQLite write waits for the lock before failing; the default depends on the role */
     SQLITE_BUSY_TIMEOUT_MS: optionalText.pipe(z.coerce.number<string>().int().min(0).max(60_000).optional()),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /**
+     * operator alerts: at most one digest of a target's deliveries that failed after all retries per
+     * this many milliseconds (default 15 minutes; lib/alerts)
+     */
+    ALERT_DIGEST_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(900_000),
     /** multiplies every retry backoff; tests shorten waits with it */
     RETRY_BACKOFF_SCALE: z.coerce.number().min(0).max(100).default(1),
     // OpenTelemetry's standard variables (docs/tracing.md). Tracing is on when an OTLP endpoint is

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { getDriver, type Driver } from "@/lib/db/client";
+import { getDriver, type Driver, type Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/sql";
 
 /**
@@ -31,6 +31,14 @@ export type RawRunner = {
   query<T = Row>(sql: Prisma.Sql): Promise<T[]>;
   execute(sql: Prisma.Sql): Promise<number>;
 };
+
+/** A Prisma interactive transaction as a runner, for writers shared by the hot path and the services. */
+export function prismaRunner(tx: Tx): RawRunner {
+  return {
+    query: <T>(sql: Prisma.Sql) => tx.$queryRaw<T[]>(sql),
+    execute: (sql) => tx.$executeRaw(sql),
+  };
+}
 
 /** A timestamp column's value as the driver returns it (SQLite: ISO text; PostgreSQL: a Date). */
 export const driverDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));

@@ -1,3 +1,4 @@
+import { env } from "@/lib/config/env";
 import { retryBusy } from "@/lib/db/busy";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { storableText, storableTextOrNull } from "@/lib/db/text";
@@ -8,6 +9,7 @@ import { countStoppedAttempt, finish } from "@/lib/delivery/task-state";
 import { encodeAttemptLog } from "@/lib/shared/attempt-log";
 import { logger } from "@/lib/log/logger";
 import { upsertRollups } from "@/lib/delivery/rollup";
+import { recordExhausted, recordStateChange, type StateChange } from "@/lib/delivery/alert-record";
 
 export type AutoPause = { failures: number; windowMs: number };
 
@@ -21,6 +23,8 @@ export type AutoPause = { failures: number; windowMs: number };
 export function createRecorder(opts: {
   owner: string;
   autoPause: AutoPause;
+  /** operator alerts: at most one digest of a target's exhausted deliveries per this long (lib/alerts); default ALERT_DIGEST_INTERVAL_MS */
+  digestIntervalMs?: number;
   maxBatch?: number;
   onFlushed?: (outcomes: TaskOutcome[]) => void;
 }) {
@@ -28,6 +32,7 @@ export function createRecorder(opts: {
   let flushing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   const maxBatch = opts.maxBatch ?? 200;
+  const digestIntervalMs = opts.digestIntervalMs ?? env().ALERT_DIGEST_INTERVAL_MS;
 
   async function write(batch: TaskOutcome[]) {
     await retryBusy(() =>
@@ -41,7 +46,9 @@ export function createRecorder(opts: {
         if (mine.length === 0) return;
         await insertAttempts(tx, mine);
         await insertLogs(tx, mine);
-        await updateTargets(tx, mine, opts.autoPause);
+        // The digests first: a pause of this batch takes in its target's digest.
+        await recordExhausted(tx, mine, { digestIntervalMs });
+        for (const pause of await updateTargets(tx, mine, opts.autoPause)) await recordStateChange(tx, pause);
         await upsertRollups(tx, mine);
       }),
     );
@@ -226,18 +233,26 @@ async function insertLogs(tx: Tx, outcomes: TaskOutcome[]) {
   await tx.execute(Prisma.sql`INSERT INTO "TaskLog" ("taskId", "at", "level", "message") VALUES ${Prisma.join(rows)}`);
 }
 
-/** Failure counting per target: reset on success; past the threshold inside the window, pause. */
-async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPause) {
+/**
+ * Failure counting per target: reset on success; past the threshold inside the window, pause.
+ * Returns the pauses made (an active target paused): each is told to people (lib/alerts). A target
+ * already paused (by a person, or by a result written just before) keeps its reason and time.
+ */
+async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPause): Promise<StateChange[]> {
   const now = new Date();
   const byTarget = new Map<number, TaskOutcome[]>();
   for (const o of outcomes) byTarget.set(o.targetId, [...(byTarget.get(o.targetId) ?? []), o]);
   const healthy: number[] = [];
+  const pauses: StateChange[] = [];
+  const paused = (targetId: number, cause: "failures" | "gone", reason: string) =>
+    pauses.push({ kind: "target_paused", targetId, cause, reason, operator: "", at: now });
   for (const [targetId, list] of byTarget) {
     const gone = list.find((o) => o.kind === "failed" && o.pauseTarget);
     if (gone?.kind === "failed" && gone.pauseTarget) {
-      await tx.execute(
-        Prisma.sql`UPDATE "WebhookTarget" SET "status" = 'paused', "pausedReason" = ${gone.pauseTarget}, "pausedAt" = ${now}, "updatedAt" = ${now} WHERE "id" = ${targetId}`,
+      const changed = await tx.execute(
+        Prisma.sql`UPDATE "WebhookTarget" SET "status" = 'paused', "pausedReason" = ${gone.pauseTarget}, "pausedAt" = ${now}, "updatedAt" = ${now} WHERE "id" = ${targetId} AND "status" = 'active'`,
       );
+      if (changed > 0) paused(targetId, "gone", gone.pauseTarget);
       continue;
     }
     const failed = [...list].reverse().find((o) => o.kind === "failed");
@@ -252,19 +267,24 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
       continue;
     }
     const exhausted = list.filter((o) => targetHealth(o) === "exhausted").length;
-    const [target] = await tx.query<{ consecutiveFailures: number | bigint; firstFailureAt: unknown }>(
-      Prisma.sql`SELECT "consecutiveFailures", "firstFailureAt" FROM "WebhookTarget" WHERE "id" = ${targetId}`,
+    const [target] = await tx.query<{ consecutiveFailures: number | bigint; firstFailureAt: unknown; status: string }>(
+      Prisma.sql`SELECT "consecutiveFailures", "firstFailureAt", "status" FROM "WebhookTarget" WHERE "id" = ${targetId}`,
     );
     if (!target) continue;
     const failures = Number(target.consecutiveFailures) + exhausted;
     const since = target.firstFailureAt ? driverDate(target.firstFailureAt) : now;
-    const pause = failures >= autoPause.failures && now.getTime() - since.getTime() >= autoPause.windowMs;
-    const paused = pause
-      ? Prisma.sql`, "status" = 'paused', "pausedAt" = ${now}, "pausedReason" = ${`paused automatically: ${failures} deliveries in a row failed after all retries since ${since.toISOString()}`}`
+    const pause =
+      target.status === "active" &&
+      failures >= autoPause.failures &&
+      now.getTime() - since.getTime() >= autoPause.windowMs;
+    const reason = `paused automatically: ${failures} deliveries in a row failed after all retries since ${since.toISOString()}`;
+    const pausing = pause
+      ? Prisma.sql`, "status" = 'paused', "pausedAt" = ${now}, "pausedReason" = ${reason}`
       : Prisma.empty;
     await tx.execute(
-      Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = ${failures}, "firstFailureAt" = ${since}, "updatedAt" = ${now} ${paused} WHERE "id" = ${targetId}`,
+      Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = ${failures}, "firstFailureAt" = ${since}, "updatedAt" = ${now} ${pausing} WHERE "id" = ${targetId}`,
     );
+    if (pause) paused(targetId, "failures", reason);
   }
   // One statement resets every target that answered well (most batches have only these) and
   // stamps its last success.
@@ -273,6 +293,7 @@ async function updateTargets(tx: Tx, outcomes: TaskOutcome[], autoPause: AutoPau
       Prisma.sql`UPDATE "WebhookTarget" SET "consecutiveFailures" = 0, "firstFailureAt" = NULL, "lastSuccessAt" = ${now} WHERE "id" IN (${Prisma.join(healthy)})`,
     );
   }
+  return pauses;
 }
 
 /** The outcome with every text it writes made storable (lib/db/text.ts). */

@@ -8,8 +8,11 @@ const FINISHED = ["Success", "Error", "Stopped"];
  * Keeps history bounded: per policy, the newest `retentionCount` executions, none older than
  * `retentionDays`. Deletes finished executions only, in small batches so deliveries never wait
  * long for the database. Events left without executions go after a day (the idempotency window).
+ * Operator alerts sent before `retentionDays` go with the history they are about.
  */
-export async function purgeHistory(now = new Date()): Promise<{ executions: number; events: number; audit: number }> {
+export async function purgeHistory(
+  now = new Date(),
+): Promise<{ executions: number; events: number; audit: number; alerts: number }> {
   const db = await getDb();
   const settings = await getSettings();
   let executions = 0;
@@ -51,27 +54,33 @@ export async function purgeHistory(now = new Date()): Promise<{ executions: numb
     }
   }
 
-  let events = 0;
-  for (;;) {
-    const orphans = await db.event.findMany({
-      where: { executions: { none: {} }, createdAt: { lt: new Date(now.getTime() - 86_400_000) } },
-      select: { id: true },
-      take: BATCH,
-    });
-    if (orphans.length === 0) break;
-    events += (await db.event.deleteMany({ where: { id: { in: orphans.map((e) => e.id) } } })).count;
-  }
-  return { executions, events, audit: await purgeAuditLog(now, settings.auditRetentionDays) };
+  const orphaned = { executions: { none: {} }, createdAt: { lt: new Date(now.getTime() - 86_400_000) } };
+  const events = await inBatches(
+    () => db.event.findMany({ where: orphaned, select: { id: true }, take: BATCH }),
+    (ids) => db.event.deleteMany({ where: { id: { in: ids } } }),
+  );
+  const alerts = await inBatches(
+    () => db.operatorAlert.findMany({ where: { sentAt: { lt: cutoff } }, select: { id: true }, take: BATCH }),
+    (ids) => db.operatorAlert.deleteMany({ where: { id: { in: ids } } }),
+  );
+  // Audit entries older than `auditRetentionDays`.
+  const auditCutoff = new Date(now.getTime() - settings.auditRetentionDays * 86_400_000);
+  const audit = await inBatches(
+    () => db.auditLog.findMany({ where: { at: { lt: auditCutoff } }, select: { id: true }, take: BATCH }),
+    (ids) => db.auditLog.deleteMany({ where: { id: { in: ids } } }),
+  );
+  return { executions, events, audit, alerts };
 }
 
-/** Audit entries older than `auditRetentionDays`, in batches as the history. */
-async function purgeAuditLog(now: Date, days: number): Promise<number> {
-  const db = await getDb();
-  const cutoff = new Date(now.getTime() - days * 86_400_000);
+/** Deletes what `find` returns, a batch at a time, until it finds nothing; how many went. */
+async function inBatches(
+  find: () => Promise<{ id: number }[]>,
+  remove: (ids: number[]) => Promise<{ count: number }>,
+): Promise<number> {
   let purged = 0;
   for (;;) {
-    const old = await db.auditLog.findMany({ where: { at: { lt: cutoff } }, select: { id: true }, take: BATCH });
-    if (old.length === 0) return purged;
-    purged += (await db.auditLog.deleteMany({ where: { id: { in: old.map((e) => e.id) } } })).count;
+    const batch = await find();
+    if (batch.length === 0) return purged;
+    purged += (await remove(batch.map((r) => r.id))).count;
   }
 }

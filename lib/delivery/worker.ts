@@ -42,6 +42,8 @@ export type WorkerOptions = {
   maxInFlight: number;
   /** Bound on the bytes of event data held and deliveries in flight (lib/delivery/byte-budget.ts). */
   byteBudget: number;
+  /** Operator alerts: at most one digest of a target's exhausted deliveries per this long (lib/delivery/alert-record.ts). */
+  alertDigestMs: number;
 };
 
 /** A claimed task with the settings read before its claim, and its spans while tracing is on. */
@@ -85,6 +87,7 @@ export class DeliveryWorker {
       slowAfterMs: 250,
       maxInFlight: e.WORKER_CONCURRENCY * 8,
       byteBudget: DEFAULT_BYTE_BUDGET,
+      alertDigestMs: e.ALERT_DIGEST_INTERVAL_MS,
       ...opts,
     };
     this.bytes = new ByteBudget(this.opts.byteBudget);
@@ -99,6 +102,7 @@ export class DeliveryWorker {
     this.recorder = createRecorder({
       owner: this.owner,
       autoPause: this.opts.autoPause,
+      digestIntervalMs: this.opts.alertDigestMs,
       onFlushed: (b) => this.afterFlush(b),
     });
   }

@@ -3,7 +3,7 @@ import { targetHealthSchema } from "@/lib/shared/target-health";
 import { z } from "zod";
 import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import { conditionsObjectSchema, conditionsSchema } from "@/lib/shared/conditions";
-import { EVENT_TYPES } from "@/lib/shared/events";
+import { ALL_EVENT_TYPES, EVENT_TYPES } from "@/lib/shared/events";
 import { visibleName } from "@/lib/shared/input-rules";
 
 /**
@@ -33,8 +33,9 @@ const nameField = visibleName(z.string("must be a string").trim().max(256, "must
   "Human-readable label, stored in Unicode NFC; invisible and text-direction characters are refused.",
 );
 
+// Operational types pass here so the service refuses them with their own code (operational_event_type).
 const eventTypesField = z
-  .array(z.enum(EVENT_TYPES, `must be one of ${EVENT_TYPES.join(", ")}`), "must be a list of event types")
+  .array(z.enum(ALL_EVENT_TYPES, `must be one of ${EVENT_TYPES.join(", ")}`), "must be a list of event types")
   .min(1, "choose at least one event type")
   .transform((v) => [...new Set(v)])
   .describe("Event types delivered to this destination; every type when omitted.");

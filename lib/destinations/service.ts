@@ -9,14 +9,17 @@ import { dialect, getDb, type Tx } from "@/lib/db/client";
 import { assertUrlAllowed, NetworkGuardError, refusalHint } from "@/lib/delivery/network-guard";
 import type { RetryPolicyInput } from "@/lib/shared/retry-policy";
 import type { Conditions } from "@/lib/shared/conditions";
-import { EVENT_TYPES, isEventType, type EventType } from "@/lib/shared/events";
+import { EVENT_TYPES, isEventType, type AnyEventType } from "@/lib/shared/events";
 import type { PolicyInput } from "@/lib/shared/policy-input";
+import { recordStateChange } from "@/lib/delivery/alert-record";
+import { prismaRunner } from "@/lib/db/raw";
 import {
   applyPolicyUpdate,
   deletePolicy,
   findPolicy,
   insertPolicy,
   policyEventTypes,
+  resumeInTransaction,
   rotateSigningKey,
   type PolicyWithTargets,
 } from "@/lib/policies/service";
@@ -135,7 +138,7 @@ function assertMetadataSize(metadata: Record<string, unknown>): string {
 function destinationPolicyInput(d: {
   url: string;
   name: string;
-  eventTypes: EventType[];
+  eventTypes: AnyEventType[];
   retry: RetryPolicyInput | null;
   /** undefined: the stored conditions stay */
   conditions?: Conditions | null;
@@ -162,21 +165,24 @@ async function applyStatus(tx: Tx, actor: Actor, policy: PolicyWithTargets, stat
   if (!target) return;
   if (status === "paused" && target.status !== "paused") {
     const now = new Date();
+    const reason = `paused by ${actorName(actor)} at ${now.toISOString()}`;
     await tx.webhookTarget.update({
       where: { id: target.id },
-      data: { status: "paused", pausedAt: now, pausedReason: `paused by ${actorName(actor)} at ${now.toISOString()}` },
+      data: { status: "paused", pausedAt: now, pausedReason: reason },
     });
     await recordAudit(tx, actor, "target.pause", { type: "target", id: target.id, projectId: policy.projectId });
+    await recordStateChange(prismaRunner(tx), {
+      kind: "target_paused",
+      targetId: target.id,
+      cause: "person",
+      reason,
+      operator: actorName(actor),
+      at: now,
+    });
   }
   if (status === "active") {
     if (!policy.enabled) await tx.webhookPolicy.update({ where: { id: policy.id }, data: { enabled: true } });
-    if (target.status !== "active") {
-      await tx.webhookTarget.update({
-        where: { id: target.id },
-        data: { status: "active", pausedReason: null, pausedAt: null, consecutiveFailures: 0, firstFailureAt: null },
-      });
-      await recordAudit(tx, actor, "target.resume", { type: "target", id: target.id, projectId: policy.projectId });
-    }
+    if (target.status !== "active") await resumeInTransaction(tx, actor, target, policy.projectId);
   }
 }
 

@@ -15,7 +15,7 @@ import { deliverySwitch } from "@/lib/settings/settings";
 import { activeTracer, traceparentOf } from "@/lib/tracing/tracer";
 import { endIngestSpan, startIngestSpan } from "@/lib/events/ingest-trace";
 
-export type EventSource = "registry" | "api" | "test";
+export type EventSource = "registry" | "api" | "test" | "alert";
 
 export type IngestRequest = {
   /**

@@ -86,7 +86,7 @@ export type RegistryEvent = z.infer<typeof registryEventSchema>;
 export type MappedRegistryEvent = {
   projectName: string;
   requestId?: string;
-  event: HarborEvent;
+  event: HarborEvent<EventType>;
   /** The registry's event id: stable across re-posts of the same envelope. */
   dedupeKey: string;
   /** The manifest's media type, its artifact type and its config's media type, as reported. */
@@ -160,7 +160,7 @@ function reportedArtifactTypes(event: RegistryEvent): string[] {
   return [...new Set(all.filter((t): t is string => !!t))];
 }
 
-function toHarborEvent(event: RegistryEvent, registryHost: string | undefined): HarborEvent {
+function toHarborEvent(event: RegistryEvent, registryHost: string | undefined): HarborEvent<EventType> {
   const { repository, digest = "", tag } = event.target;
   const slash = repository.indexOf("/");
   const project = repository.slice(0, slash);

@@ -1,10 +1,11 @@
-import type { EventType, HarborEvent } from "@/lib/shared/events";
+import type { AnyEventType, HarborEvent } from "@/lib/shared/events";
 
 // The Default payload examples of the Harbor webhook spec, one per event type,
 // verbatim (tests/formats/fixtures/*.default.json hold the same data). The tag and project events,
 // which Harbor raises but does not send, follow the same shapes: a tag event is an artifact event
-// whose resource is the tag; a project event carries Harbor's project id and name.
-const SPEC_EXAMPLES: Record<EventType, HarborEvent> = {
+// whose resource is the tag; a project event carries Harbor's project id and name. The operational
+// events (lib/alerts) name the project, the webhook and its target as project events name a project.
+const SPEC_EXAMPLES: Record<AnyEventType, HarborEvent> = {
   PUSH_ARTIFACT: {
     type: "PUSH_ARTIFACT",
     occur_at: 1680501893,
@@ -351,13 +352,59 @@ const SPEC_EXAMPLES: Record<EventType, HarborEvent> = {
     operator: "admin",
     event_data: { project: { project_id: 2, name: "harbor", public: false } },
   },
+  "webhook.target_paused": {
+    type: "webhook.target_paused",
+    occur_at: 1680504000,
+    operator: "",
+    event_data: {
+      project: { project_id: 2, name: "harbor" },
+      webhook: { id: 7, name: "ci-deploy", instance_wide: false },
+      target: { id: 9, type: "http", address: "https://ci.example.com/hooks/harbor" },
+      state: "paused",
+      cause: "failures",
+      reason: "paused automatically: 10 deliveries in a row failed after all retries since 2023-04-03T05:40:00.000Z",
+      changed_at: "2023-04-03T06:40:00Z",
+    },
+  },
+  "webhook.target_resumed": {
+    type: "webhook.target_resumed",
+    occur_at: 1680507600,
+    operator: "admin",
+    event_data: {
+      project: { project_id: 2, name: "harbor" },
+      webhook: { id: 7, name: "ci-deploy", instance_wide: false },
+      target: { id: 9, type: "http", address: "https://ci.example.com/hooks/harbor" },
+      state: "active",
+      cause: "person",
+      reason: "resumed by admin",
+      changed_at: "2023-04-03T07:40:00Z",
+    },
+  },
+  "webhook.delivery_exhausted": {
+    type: "webhook.delivery_exhausted",
+    occur_at: 1680503100,
+    operator: "",
+    event_data: {
+      project: { project_id: 2, name: "harbor" },
+      webhook: { id: 7, name: "ci-deploy", instance_wide: false },
+      target: { id: 9, type: "http", address: "https://ci.example.com/hooks/harbor" },
+      state: "active",
+      reason: "timeout: timed out (gave up after 3 attempts)",
+      deliveries: {
+        count: 4,
+        first_failed_at: "2023-04-03T06:10:02Z",
+        last_failed_at: "2023-04-03T06:25:00Z",
+        sample_event_ids: [1041, 1042, 1045],
+      },
+    },
+  },
 };
 
 /**
  * The spec example of the given type, as used by "Send test event".
  * Returns a fresh copy, so callers may modify it; occur_at is `now` when given.
  */
-export function sampleEvent(type: EventType, now?: Date): HarborEvent {
+export function sampleEvent(type: AnyEventType, now?: Date): HarborEvent {
   const event = structuredClone(SPEC_EXAMPLES[type]);
   if (now) event.occur_at = Math.floor(now.getTime() / 1000);
   return event;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { EventType, HarborEvent } from "@/lib/shared/events";
+import type { AnyEventType, EventType, HarborEvent } from "@/lib/shared/events";
 
 // ---------------------------------------------------------------------------
 // event_data schemas. A field is required for a type when the spec's example
@@ -145,6 +145,56 @@ export const replicationEventDataSchema = z.looseObject({ replication: replicati
 
 export const retentionEventDataSchema = z.looseObject({ retention: retentionSchema });
 
+// Operational events (lib/alerts): what the service says about its own deliveries. A target is
+// named by its webhook and address only: never its auth header, custom headers or a secret URL path.
+
+const operationalSubjectFields = {
+  /** Absent for a target of an instance-wide webhook (it belongs to no project). */
+  project: z.looseObject({ project_id: z.number().int().positive(), name: z.string().min(1) }).optional(),
+  webhook: z.looseObject({
+    id: z.number().int().positive(),
+    name: z.string(),
+    instance_wide: z.boolean(),
+  }),
+  target: z.looseObject({
+    id: z.number().int().positive(),
+    type: z.string(),
+    address: z
+      .string()
+      .describe("The target's address with any secret path segment masked and no query or credentials"),
+  }),
+};
+
+/** webhook.target_paused / webhook.target_resumed: one event per change of the target's state. */
+export const targetStateEventDataSchema = z.looseObject({
+  ...operationalSubjectFields,
+  state: z.enum(["paused", "active"]).describe("The target's state after the change"),
+  cause: z
+    .enum(["failures", "gone", "person", "address_changed"])
+    .describe(
+      "failures: paused automatically after deliveries kept failing; gone: the endpoint answered 410 Gone; person: paused or resumed by someone (the operator); address_changed: resumed by a new address",
+    ),
+  reason: z.string(),
+  changed_at: z.string().describe("RFC 3339 time of the change"),
+});
+
+/** webhook.delivery_exhausted: a digest of the deliveries to one target that failed after their last attempt. */
+export const deliveryExhaustedEventDataSchema = z.looseObject({
+  ...operationalSubjectFields,
+  state: z.enum(["paused", "active"]).describe("The target's state when the digest was sent"),
+  reason: z.string().describe("Why the last of these deliveries failed"),
+  deliveries: z.looseObject({
+    count: z
+      .number()
+      .int()
+      .positive()
+      .describe("Deliveries that failed after their last attempt since the previous digest"),
+    first_failed_at: z.string(),
+    last_failed_at: z.string(),
+    sample_event_ids: z.array(z.number().int()).describe("A few of the events those deliveries carried (their ids)"),
+  }),
+});
+
 export const EVENT_DATA_SCHEMAS = {
   PUSH_ARTIFACT: artifactEventDataSchema,
   PULL_ARTIFACT: artifactEventDataSchema,
@@ -160,7 +210,10 @@ export const EVENT_DATA_SCHEMAS = {
   TAG_DELETED: tagEventDataSchema,
   PROJECT_CREATED: projectEventDataSchema,
   PROJECT_DELETED: projectEventDataSchema,
-} satisfies Record<EventType, z.ZodType>;
+  "webhook.target_paused": targetStateEventDataSchema,
+  "webhook.target_resumed": targetStateEventDataSchema,
+  "webhook.delivery_exhausted": deliveryExhaustedEventDataSchema,
+} satisfies Record<AnyEventType, z.ZodType>;
 
 // ---------------------------------------------------------------------------
 // The body of POST /v1/events.

@@ -156,6 +156,42 @@ function retentionFacts(data: Obj, facts: Fact[]): { tone: Tone; project: string
   return { tone: SUCCESS.test(result) ? "good" : result ? "danger" : "info", project: text(r, "project_name"), result };
 }
 
+const CAUSES: Record<string, string> = {
+  failures: "automatically, after deliveries kept failing",
+  gone: "the endpoint answered 410 Gone",
+  person: "by a person",
+  address_changed: "the target's address was changed",
+};
+
+/** An operational event (lib/alerts): the webhook and target it is about, their state and why. */
+function operationalFacts(type: string, data: Obj, facts: Fact[]): { tone: Tone; subject: string } {
+  const webhook = objAt(data, "webhook");
+  const target = objAt(data, "target");
+  const address = text(target, "address");
+  push(facts, "Project", text(objAt(data, "project"), "name"));
+  push(facts, "Webhook", `${text(webhook, "name")}${webhook?.instance_wide === true ? " (instance-wide)" : ""}`);
+  push(facts, "Target", address);
+  push(facts, "State", text(data, "state"));
+  push(facts, "Cause", CAUSES[text(data, "cause")] ?? text(data, "cause"));
+  push(facts, "Reason", text(data, "reason"));
+  const deliveries = objAt(data, "deliveries");
+  if (deliveries) {
+    push(facts, "Failed deliveries", text(deliveries, "count"));
+    push(facts, "First failed at", text(deliveries, "first_failed_at"));
+    push(facts, "Last failed at", text(deliveries, "last_failed_at"));
+    const ids = listAt(deliveries, "sample_event_ids").filter((id) => typeof id === "number");
+    push(facts, "Sample events", ids.join(", "));
+  }
+  push(facts, "Changed at", text(data, "changed_at"));
+  if (type === "webhook.target_paused")
+    push(
+      facts,
+      "Next step",
+      "Deliveries to this target wait while it is paused. Once the endpoint works again, resume it on the webhook's page.",
+    );
+  return { tone: type === "webhook.target_resumed" ? "good" : "danger", subject: address };
+}
+
 /** The facts of an event, for every chat rendering. */
 export function chatFacts(event: HarborEvent, ctx: ChatContext): ChatFacts {
   const data = isObj(event.event_data) ? event.event_data : {};
@@ -211,6 +247,14 @@ export function chatFacts(event: HarborEvent, ctx: ChatContext): ChatFacts {
       const visibility = project?.public;
       if (typeof visibility === "boolean") push(facts, "Access level", visibility ? "Public" : "Private");
       tone = event.type === "PROJECT_DELETED" ? "warning" : "good";
+      break;
+    }
+    case "webhook.target_paused":
+    case "webhook.target_resumed":
+    case "webhook.delivery_exhausted": {
+      const o = operationalFacts(event.type, data, facts);
+      tone = o.tone;
+      subject = o.subject;
       break;
     }
     case "TAG_RETENTION": {

@@ -6,7 +6,7 @@
  * so a runaway template fails fast instead of stalling the worker.
  */
 import { Liquid, Tag, type Template, type TagToken, type TopLevelToken } from "liquidjs";
-import type { EventType, HarborEvent } from "@/lib/shared/events";
+import type { AnyEventType, HarborEvent } from "@/lib/shared/events";
 import {
   DEFAULT_CONTENT_TYPE,
   isJsonContentType,
@@ -30,7 +30,7 @@ export class TemplateError extends Error {
     message: string,
     readonly line?: number,
     readonly column?: number,
-    readonly eventType?: EventType,
+    readonly eventType?: AnyEventType,
   ) {
     super(message);
     this.name = "TemplateError";
@@ -102,7 +102,7 @@ const liquid = () => (engine ??= createEngine());
 type Positioned = { token?: { getPosition?: () => [number, number] } };
 
 /** liquidjs's error as ours: its message without the ", line:1, col:2" it appends, the position kept. */
-function toTemplateError(err: unknown, eventType?: EventType): TemplateError {
+function toTemplateError(err: unknown, eventType?: AnyEventType): TemplateError {
   if (err instanceof TemplateError) return err;
   const message = err instanceof Error ? err.message : String(err);
   const position = (err as Positioned)?.token?.getPosition?.();

@@ -1,6 +1,6 @@
 import type { ExecutionColumn, TaskColumn } from "@/lib/history/conditions";
 import { TASK_STATUSES } from "@/lib/shared/task-statuses";
-import { EVENT_TYPES } from "@/lib/shared/events";
+import { ALL_EVENT_TYPES } from "@/lib/shared/events";
 import type { QueryField } from "@/lib/harbor-api/query";
 
 /**
@@ -15,7 +15,7 @@ const eventTypeField = {
   column: "eventType",
   type: "text",
   kinds: ["exact", "fuzzy", "any"],
-  values: EVENT_TYPES,
+  values: ALL_EVENT_TYPES,
 } as const;
 
 /** Harbor's execution columns as `q` keys; event_type (Harbor: extra_attrs.event_type) is ours. */

@@ -1,6 +1,6 @@
 import { HARBOR_ROLE_IDS, type ProjectRole } from "@/lib/shared/roles";
 import type { MemberRow } from "@/lib/projects/service";
-import { EVENT_TYPES, NOTIFY_TYPES, payloadFormatsOf, projectNamedBy, type HarborEvent } from "@/lib/shared/events";
+import { eventTypesFor, NOTIFY_TYPES, payloadFormatsOf, projectNamedBy, type HarborEvent } from "@/lib/shared/events";
 import { buildDefaultPayload } from "@/lib/formats";
 import { taskMetrics } from "@/lib/history/queries";
 
@@ -240,10 +240,10 @@ export function toHarborTask(
   };
 }
 
-/** Harbor's `GET /projects/{p}/webhook/events`. */
-export function supportedWebhookEvents() {
+/** Harbor's `GET /projects/{p}/webhook/events`; instance-wide webhooks (`/system/webhook/events`) also take the operational types. */
+export function supportedWebhookEvents(instanceWide = false) {
   return {
-    event_type: [...EVENT_TYPES],
+    event_type: [...eventTypesFor(instanceWide)],
     notify_type: [...NOTIFY_TYPES],
     // Only http targets choose; the chat tools get their own message, listed as Default as Harbor lists Slack.
     payload_formats: NOTIFY_TYPES.map((type) => ({ notify_type: type, formats: [...payloadFormatsOf(type)] })),

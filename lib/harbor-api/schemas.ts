@@ -1,6 +1,6 @@
 import { targetHealthSchema } from "@/lib/shared/target-health";
 import { z } from "zod";
-import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
+import { ALL_EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
 import { TASK_STATUSES } from "@/lib/shared/task-statuses";
 import { conditionsObjectSchema } from "@/lib/shared/conditions";
 
@@ -45,7 +45,7 @@ export const harborPolicySchema = z.strictObject({
     .optional()
     .describe("Our extension, instance-wide policies only: glob on the project name; empty = every project"),
   targets: z.array(harborTargetSchema),
-  event_types: z.array(z.enum(EVENT_TYPES)),
+  event_types: z.array(z.enum(ALL_EVENT_TYPES)),
   creator: z.string(),
   creation_time: time,
   update_time: time,
@@ -101,7 +101,7 @@ export const harborExecutionSchema = z.strictObject({
   metrics: metricsSchema,
   trigger: z.enum(["EVENT", "MANUAL"]),
   extra_attrs: z.strictObject({
-    event_type: z.enum(EVENT_TYPES),
+    event_type: z.enum(ALL_EVENT_TYPES),
     project_id: z
       .number()
       .int()
@@ -141,7 +141,7 @@ export const harborWebhookJobSchema = z
   .strictObject({
     id: z.number().int().describe("The execution id"),
     policy_id: z.number().int(),
-    event_type: z.enum(EVENT_TYPES),
+    event_type: z.enum(ALL_EVENT_TYPES),
     notify_type: z.enum(NOTIFY_TYPES),
     status: z.enum(TASK_STATUSES),
     job_detail: z.string().describe("The Default payload, as JSON text"),
@@ -151,7 +151,7 @@ export const harborWebhookJobSchema = z
   .describe("Harbor's deprecated webhook job: an execution under its older field names");
 
 export const harborWebhookEventsSchema = z.strictObject({
-  event_type: z.array(z.enum(EVENT_TYPES)),
+  event_type: z.array(z.enum(ALL_EVENT_TYPES)),
   notify_type: z.array(z.enum(NOTIFY_TYPES)),
   payload_formats: z.array(
     z.strictObject({ notify_type: z.enum(NOTIFY_TYPES), formats: z.array(z.enum(PAYLOAD_FORMATS)) }),
@@ -163,13 +163,13 @@ export const harborLastTriggerSchema = z.strictObject({
   enabled: z.boolean(),
   creation_time: time,
   last_trigger_time: time,
-  event_type: z.enum(EVENT_TYPES),
+  event_type: z.enum(ALL_EVENT_TYPES),
 });
 
 export const harborInstanceCoverageSchema = z.strictObject({
   name: z.string(),
   enabled: z.boolean(),
-  event_types: z.array(z.enum(EVENT_TYPES)),
+  event_types: z.array(z.enum(ALL_EVENT_TYPES)),
   target_types: z.array(z.enum(NOTIFY_TYPES)).describe("The notify types of its targets; never their addresses"),
 });
 

@@ -1,5 +1,7 @@
 import { AppError, invalid, notFound } from "@/lib/errors";
-import { actorName } from "@/lib/auth/actor";
+import { actorName, type Actor } from "@/lib/auth/actor";
+import { recordStateChange } from "@/lib/delivery/alert-record";
+import { prismaRunner } from "@/lib/db/raw";
 import { webhookScopeId, type WebhookAccess } from "@/lib/auth/access";
 import { recordAudit } from "@/lib/audit/record";
 import { policyDiff } from "@/lib/audit/diff";
@@ -10,8 +12,10 @@ import { publicPolicyId } from "@/lib/ids";
 import { allowedNetworks, getSettings } from "@/lib/settings/settings";
 import { previewUrl, refusalHint, type GuardAudience, type ResolveAll } from "@/lib/delivery/network-guard";
 import { nameContains } from "@/lib/db/filters";
+import { isOperationalEventType } from "@/lib/shared/events";
 import {
   maskSecretUrl,
+  operationalEventTypeMessage,
   policyNameTakenMessage,
   POLICY_NAME_MAX,
   sameOrigin,
@@ -77,6 +81,17 @@ async function samePolicyName(
 async function assertNameFree(tx: Tx, projectId: number | null, name: string, exceptId?: number) {
   const clash = await samePolicyName(tx, projectId, name, exceptId);
   if (clash !== undefined) throw new AppError("conflict", policyNameTakenMessage(clash, projectId === null), "name");
+}
+
+/** Operational event types reach instance-wide webhooks only (scope null). */
+function assertEventTypesFit(scope: number | null, input: PolicyInput) {
+  const operational = scope === null ? undefined : input.event_types.find(isOperationalEventType);
+  if (operational)
+    throw new AppError(
+      "operational_event_type",
+      `event_types: ${operationalEventTypeMessage(operational)}`,
+      "event_types",
+    );
 }
 
 export async function isPolicyNameTaken(projectId: number | null, name: string, exceptId?: number): Promise<boolean> {
@@ -221,6 +236,7 @@ export async function insertPolicy(
 ) {
   const signingSecret = generateSigningSecret();
   const scope = project?.id ?? null;
+  assertEventTypesFit(scope, input);
   if (kind === "policy") await assertNameFree(tx, scope, input.name);
   const policy = await tx.webhookPolicy.create({
     data: {
@@ -261,6 +277,7 @@ export async function applyPolicyUpdate(
   const policyId = existing.id;
   const kind = existing.kind as PolicyKind;
   const scope = project?.id ?? null;
+  assertEventTypesFit(scope, input);
   if (kind === "policy") await assertNameFree(tx, scope, input.name, policyId);
   const rows = targetRows(input, existing.targets);
   await tx.webhookTarget.deleteMany({ where: { policyId, position: { gte: rows.length } } });
@@ -268,6 +285,16 @@ export async function applyPolicyUpdate(
     const current = existing.targets.find((t) => t.position === row.position);
     if (current) await tx.webhookTarget.update({ where: { id: current.id }, data: row });
     else await tx.webhookTarget.create({ data: { ...row, policyId } });
+    // A new address ends a pause: told as any resume is.
+    if (current?.status === "paused" && row.status === "active")
+      await recordStateChange(prismaRunner(tx), {
+        kind: "target_resumed",
+        targetId: current.id,
+        cause: "address_changed",
+        reason: `resumed: the address was changed by ${actorName(actor)}`,
+        operator: actorName(actor),
+        at: new Date(),
+      });
   }
   const updated = await tx.webhookPolicy.update({
     where: { id: policyId },
@@ -306,6 +333,33 @@ export async function setPolicyEnabled(access: WebhookManageAccess, policyId: nu
 }
 
 /**
+ * A target active again, in the caller's transaction: its failure count starts over and the audit log
+ * says who resumed it; a target that was paused also gets an operator alert (lib/alerts).
+ */
+export async function resumeInTransaction(
+  tx: Tx,
+  actor: Actor,
+  target: { id: number; status: string },
+  projectId: number | null,
+) {
+  const targetId = target.id;
+  await tx.webhookTarget.update({
+    where: { id: targetId },
+    data: { status: "active", pausedReason: null, pausedAt: null, consecutiveFailures: 0, firstFailureAt: null },
+  });
+  await recordAudit(tx, actor, "target.resume", { type: "target", id: targetId, projectId });
+  if (target.status !== "paused") return;
+  await recordStateChange(prismaRunner(tx), {
+    kind: "target_resumed",
+    targetId,
+    cause: "person",
+    reason: `resumed by ${actorName(actor)}`,
+    operator: actorName(actor),
+    at: new Date(),
+  });
+}
+
+/**
  * Resumes a paused target (after an automatic pause or a 410); with `redeliver`, what ended in
  * Error since it started failing (or since its pause) is delivered again. Returns how many.
  */
@@ -322,11 +376,7 @@ export async function resumeTarget(
   if (!target) throw notFound("target");
   const db = await getDb();
   await db.$transaction(async (tx) => {
-    await tx.webhookTarget.update({
-      where: { id: targetId },
-      data: { status: "active", pausedReason: null, pausedAt: null, consecutiveFailures: 0, firstFailureAt: null },
-    });
-    await recordAudit(tx, actor, "target.resume", { type: "target", id: targetId, projectId: scope });
+    await resumeInTransaction(tx, actor, target, scope);
   });
   const since = target.firstFailureAt ?? target.pausedAt;
   if (!opts.redeliver || !since) return { redelivered: 0 };

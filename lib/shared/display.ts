@@ -1,5 +1,5 @@
 /** How the admin UI shows values: pure, so server and client render the same text. */
-import { EVENT_LABELS, isEventType } from "@/lib/shared/events";
+import { EVENT_LABELS, isAnyEventType } from "@/lib/shared/events";
 import { OPEN_STATUSES, type TaskStatus } from "@/lib/shared/task-statuses";
 
 /**
@@ -83,8 +83,16 @@ export const NOTIFY_TYPE_LABELS: Record<string, string> = {
   email: "Email",
 };
 
+/** Where an event came from (Event.source). */
+export const EVENT_SOURCE_LABELS: Record<string, string> = {
+  registry: "Registry notification",
+  api: "Event API",
+  test: "Test event",
+  alert: "Operator alert",
+};
+
 export function eventLabel(type: string): string {
-  return isEventType(type) ? EVENT_LABELS[type] : type;
+  return isAnyEventType(type) ? EVENT_LABELS[type] : type;
 }
 
 export type Tone = "green" | "red" | "amber" | "blue" | "gray";

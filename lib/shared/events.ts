@@ -21,7 +21,23 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const EVENT_LABELS: Record<EventType, string> = {
+/**
+ * Operational events: raised by this service about its own deliveries (a target paused or resumed,
+ * deliveries that used up their retries), never posted by clients. Only instance-wide webhooks may
+ * select them: such a webhook is an operations channel (lib/alerts).
+ */
+export const OPERATIONAL_EVENT_TYPES = [
+  "webhook.target_paused",
+  "webhook.target_resumed",
+  "webhook.delivery_exhausted",
+] as const;
+export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
+
+/** Every type a webhook may select: a project's event types, then the operational ones (instance-wide webhooks only). */
+export const ALL_EVENT_TYPES = [...EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES] as const;
+export type AnyEventType = (typeof ALL_EVENT_TYPES)[number];
+
+export const EVENT_LABELS: Record<AnyEventType, string> = {
   PUSH_ARTIFACT: "Artifact pushed",
   PULL_ARTIFACT: "Artifact pulled",
   DELETE_ARTIFACT: "Artifact deleted",
@@ -36,9 +52,12 @@ export const EVENT_LABELS: Record<EventType, string> = {
   TAG_DELETED: "Tag deleted",
   PROJECT_CREATED: "Project created",
   PROJECT_DELETED: "Project deleted",
+  "webhook.target_paused": "Webhook target paused",
+  "webhook.target_resumed": "Webhook target resumed",
+  "webhook.delivery_exhausted": "Deliveries failed after all retries",
 };
 
-export const CLOUDEVENT_TYPES: Record<EventType, string> = {
+export const CLOUDEVENT_TYPES: Record<AnyEventType, string> = {
   PUSH_ARTIFACT: "harbor.artifact.pushed",
   PULL_ARTIFACT: "harbor.artifact.pulled",
   DELETE_ARTIFACT: "harbor.artifact.deleted",
@@ -53,6 +72,9 @@ export const CLOUDEVENT_TYPES: Record<EventType, string> = {
   TAG_DELETED: "harbor.tag.deleted",
   PROJECT_CREATED: "harbor.project.created",
   PROJECT_DELETED: "harbor.project.deleted",
+  "webhook.target_paused": "harbor.webhook.target.paused",
+  "webhook.target_resumed": "harbor.webhook.target.resumed",
+  "webhook.delivery_exhausted": "harbor.webhook.delivery.exhausted",
 };
 
 export const NOTIFY_TYPES = ["http", "slack", "teams", "googlechat", "mattermost", "discord", "email"] as const;
@@ -83,9 +105,25 @@ export function isEventType(value: unknown): value is EventType {
   return typeof value === "string" && (EVENT_TYPES as readonly string[]).includes(value);
 }
 
-/** A Harbor event as accepted and delivered: `{type, occur_at, operator, event_data}`. */
-export type HarborEvent = {
-  type: EventType;
+export function isOperationalEventType(value: unknown): value is OperationalEventType {
+  return typeof value === "string" && (OPERATIONAL_EVENT_TYPES as readonly string[]).includes(value);
+}
+
+export function isAnyEventType(value: unknown): value is AnyEventType {
+  return isEventType(value) || isOperationalEventType(value);
+}
+
+/** The event types a webhook of this scope may select: instance-wide webhooks (projectId null) also the operational ones. */
+export function eventTypesFor(instanceWide: boolean): readonly AnyEventType[] {
+  return instanceWide ? ALL_EVENT_TYPES : EVENT_TYPES;
+}
+
+/**
+ * A Harbor event as accepted and delivered: `{type, occur_at, operator, event_data}`; `T` narrows
+ * the type where only a project's event types can occur (what registries and clients post).
+ */
+export type HarborEvent<T extends AnyEventType = AnyEventType> = {
+  type: T;
   occur_at: number;
   operator: string;
   event_data: Record<string, unknown>;

@@ -9,10 +9,10 @@ import { retryPolicySchema } from "@/lib/shared/retry-policy";
 import { DEFAULT_CONTENT_TYPE } from "@/lib/shared/payload-template";
 import {
   EVENT_TYPES,
+  isAnyEventType,
   isChatType,
-  isEventType,
   NOTIFY_TYPES,
-  type EventType,
+  type AnyEventType,
   type NotifyType,
   type PayloadFormat,
 } from "@/lib/shared/events";
@@ -34,7 +34,7 @@ export type PolicyFormValues = {
   customHeaders: { name: string; value: string }[];
   /** whether custom headers are stored (edit only): then an emptied list removes them */
   customHeadersStored: boolean;
-  eventTypes: EventType[];
+  eventTypes: AnyEventType[];
   address: string;
   /** whether an auth header is stored (edit only); its value is never sent to the browser */
   authHeaderStored: boolean;
@@ -208,7 +208,7 @@ export function policyToFormValues(policy: PolicyForForm): PolicyFormValues {
     contentType: t?.content_type || DEFAULT_CONTENT_TYPE,
     customHeaders: Object.keys(t?.custom_headers ?? {}).map((name) => ({ name, value: SECRET_MASK })),
     customHeadersStored: Object.keys(t?.custom_headers ?? {}).length > 0,
-    eventTypes: policy.event_types.filter(isEventType),
+    eventTypes: policy.event_types.filter(isAnyEventType),
     address: t?.address ?? "",
     authHeaderStored: stored,
     authHeaderAction: stored ? "keep" : "replace",

@@ -4,7 +4,13 @@
  */
 import { z } from "zod";
 import { NOTIFY_TYPE_LABELS } from "@/lib/shared/display";
-import { EVENT_TYPES, NOTIFY_TYPES, PAYLOAD_FORMATS } from "@/lib/shared/events";
+import {
+  ALL_EVENT_TYPES,
+  EVENT_TYPES,
+  NOTIFY_TYPES,
+  OPERATIONAL_EVENT_TYPES,
+  PAYLOAD_FORMATS,
+} from "@/lib/shared/events";
 import { conditionsSchema } from "@/lib/shared/conditions";
 import { globProblem } from "@/lib/shared/glob";
 import { isMailto, parseMailto } from "@/lib/shared/mailto";
@@ -243,7 +249,16 @@ export const GROUPING_WINDOW_MAX = 60;
 export const policyNameTakenMessage = (name: string, instanceWide = false) =>
   `A webhook named "${name}" already exists ${instanceWide ? "among the instance-wide webhooks" : "in this project"}. Choose another name.`;
 
-/** The one policy input: Harbor's JSON field names, plus our filters and retry override. */
+const EVENT_TYPE_CHOICES = `Choose from ${EVENT_TYPES.join(", ")} (instance-wide webhooks also ${OPERATIONAL_EVENT_TYPES.join(", ")}).`;
+
+/** Operational event types are for instance-wide webhooks only: the message a project's webhook gets. */
+export const operationalEventTypeMessage = (type: string) =>
+  `${type} is an operational event type: only instance-wide webhooks (Instance-wide webhooks, system admins) receive operational events.`;
+
+/**
+ * The one policy input: Harbor's JSON field names, plus our filters and retry override. Operational
+ * event types pass here; the service refuses them for a project's webhook (it knows the scope).
+ */
 export const policyInputSchema = z.object({
   name: visibleName(requiredText("a name", POLICY_NAME_MAX)),
   description: z
@@ -253,7 +268,7 @@ export const policyInputSchema = z.object({
     .transform((v) => v ?? ""),
   enabled: z.boolean(TRUE_OR_FALSE).default(true),
   event_types: z
-    .array(z.enum(EVENT_TYPES, `Choose from ${EVENT_TYPES.join(", ")}.`), "Send the event types as a list.")
+    .array(z.enum(ALL_EVENT_TYPES, EVENT_TYPE_CHOICES), "Send the event types as a list.")
     .min(1, "Choose at least one event type.")
     .transform((v) => [...new Set(v)]),
   targets: z

@@ -1,5 +1,5 @@
 /** Query parameters of the webhook pages (page, sort, filters), read defensively: a bad value falls back, it never throws. */
-import { isEventType, type EventType } from "@/lib/shared/events";
+import { isAnyEventType, type AnyEventType } from "@/lib/shared/events";
 import { isTaskStatus, type TaskStatus } from "@/lib/shared/task-statuses";
 import { isUnstorableString } from "@/lib/shared/unicode";
 
@@ -92,7 +92,7 @@ function subjectParams(sp: SearchParams): EventSubjectFilters {
 
 export type ExecutionFilters = EventSubjectFilters & {
   status?: TaskStatus;
-  eventType?: EventType;
+  eventType?: AnyEventType;
   /** the event id (executions of one event) */
   eventId?: number;
   /** a task's webhook-id (Standard Webhooks message id) */
@@ -107,7 +107,7 @@ export function executionFilterParams(sp: SearchParams): ExecutionFilters {
   const eventType = one(sp, "event_type");
   return {
     status: isTaskStatus(status) ? status : undefined,
-    eventType: isEventType(eventType) ? eventType : undefined,
+    eventType: isAnyEventType(eventType) ? eventType : undefined,
     ...subjectParams(sp),
     eventId: rowIdParam(sp, "event_id"),
     webhookId: textParam(sp, "webhook_id"),
@@ -135,11 +135,11 @@ export function executionFilterQuery(f: ExecutionFilters): Record<string, string
 export const hasFilters = (f: object) => Object.values(f).some((v) => v !== undefined);
 
 /** The project's event search: what the event is about and its type. */
-export type EventSearchFilters = EventSubjectFilters & { type?: EventType };
+export type EventSearchFilters = EventSubjectFilters & { type?: AnyEventType };
 
 export function eventSearchParams(sp: SearchParams): EventSearchFilters {
   const type = one(sp, "type");
-  return { ...subjectParams(sp), type: isEventType(type) ? type : undefined };
+  return { ...subjectParams(sp), type: isAnyEventType(type) ? type : undefined };
 }
 
 export function eventSearchQuery(f: EventSearchFilters): Record<string, string | undefined> {

@@ -3,7 +3,7 @@
  * shapes, the components (browser) render them, so neither side imports the other.
  */
 import type { DeliveryStats } from "@/lib/shared/delivery-stats";
-import type { EventType } from "@/lib/shared/events";
+import type { AnyEventType } from "@/lib/shared/events";
 import type { ExecutionFilters, PolicySort } from "@/lib/shared/search-params";
 
 /** A policy's target as the pages show it (no secrets). payloadFormat is "" for Slack targets. */
@@ -142,10 +142,41 @@ export type PolicyDetailView = {
   page: number;
   pageSize: number;
   filters: ExecutionFilters;
-  eventTypeChoices: readonly EventType[];
+  eventTypeChoices: readonly AnyEventType[];
   refreshing: boolean;
   /** Deliveries over the chosen range, from the rollups. */
   stats: DeliveryStats;
+  /** What was told about its targets (lib/alerts), newest first; whether alerts can be emailed now. */
+  alerts: AlertsView;
+};
+
+export type AlertsView = {
+  rows: AlertView[];
+  emailable: boolean;
+  /** at most one digest of a target's failed deliveries per this long (ALERT_DIGEST_INTERVAL_MS) */
+  digestEveryMs: number;
+};
+
+/** An operator alert as a webhook's page shows it (lib/alerts/list.ts). */
+export type AlertView = {
+  id: number;
+  kind: string;
+  /** the target's address, without credentials, query or secret path segment */
+  address: string;
+  createdAt: Date;
+  sentAt: Date | null;
+  reason: string;
+  operator: string;
+  /** deliveries that failed after all retries, counted by a digest (or taken in by a pause) */
+  deliveries: number;
+  emailStatus: string;
+  emailDetail: string;
+  /** the addresses emailed; null for those who do not manage the webhook */
+  emailedTo: string | null;
+  eventId: number | null;
+  eventDetail: string;
+  /** on the instance's list: the webhook it is about (a destination has no page: href null) */
+  webhook?: { name: string; project: string | null; href: string | null };
 };
 
 /** An execution's page: its summary, its tasks with the request and every attempt. */

@@ -1,5 +1,5 @@
 /** View models of the delivery history: what the executions, tasks and attempt pages show. */
-import { isEventType, type HarborEvent, type NotifyType, type PayloadFormat } from "@/lib/shared/events";
+import { isAnyEventType, type HarborEvent, type NotifyType, type PayloadFormat } from "@/lib/shared/events";
 import { buildDefaultPayload, renderPayload, TemplateError } from "@/lib/formats";
 import { isJsonContentType } from "@/lib/shared/payload-template";
 import { getDb } from "@/lib/db/client";
@@ -9,7 +9,7 @@ type StoredEvent = { type: string; occurAt: number | bigint; operator: string; e
 
 /** The stored event as Harbor's event object; null when the row is not one (never expected). */
 export function toHarborEvent(event: StoredEvent): HarborEvent | null {
-  if (!isEventType(event.type)) return null;
+  if (!isAnyEventType(event.type)) return null;
   let data: unknown;
   try {
     data = JSON.parse(event.eventData);

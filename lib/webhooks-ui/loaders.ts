@@ -21,7 +21,8 @@ import { env } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { parseRowId } from "@/lib/ids";
 import { describeConditions, parseStoredConditions } from "@/lib/shared/conditions";
-import { EVENT_TYPES, projectNamedBy } from "@/lib/shared/events";
+import { EVENT_TYPES, eventTypesFor, projectNamedBy } from "@/lib/shared/events";
+import { alertsEmailable, recentAlerts } from "@/lib/alerts/list";
 import { maskSecretUrl } from "@/lib/shared/policy-input";
 import { getExecution, getTask, listExecutions, taskLogText, taskMetrics } from "@/lib/history/queries";
 import { EVENT_COUNT_LIMIT, getEventDeliveries, listEvents } from "@/lib/history/events";
@@ -312,9 +313,14 @@ async function policyDetail<A extends PageAccess>(access: A, policyIdText: strin
     page,
     pageSize: EXECUTION_PAGE_SIZE,
     filters,
-    eventTypeChoices: EVENT_TYPES,
+    eventTypeChoices: eventTypesFor(policy.projectId === null),
     refreshing: anyOpen(executions.map((e) => e.status)),
     stats: statsView(await deliveryStats(rangeParam(sp), { policyId: policy.id }), access.seeSecrets),
+    alerts: {
+      rows: await recentAlerts(policy.id, { showRecipients: access.manage }),
+      emailable: alertsEmailable(settings),
+      digestEveryMs: env().ALERT_DIGEST_INTERVAL_MS,
+    },
   };
 }
 

@@ -15,7 +15,7 @@ import * as lastTrigger from "@/app/api/v2.0/projects/[project_name_or_id]/webho
 import * as jobs from "@/app/api/v2.0/projects/[project_name_or_id]/webhook/jobs/route";
 import { decryptOptional } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
-import { EVENT_TYPES } from "@/lib/shared/events";
+import { ALL_EVENT_TYPES, EVENT_TYPES, OPERATIONAL_EVENT_TYPES } from "@/lib/shared/events";
 import { buildDefaultPayload } from "@/lib/formats";
 import { HARBOR_ZERO_TIME } from "@/lib/harbor-api/mappers";
 import { harborWebhookJobSchema } from "@/lib/harbor-api/schemas";
@@ -339,7 +339,7 @@ describe("validation errors (400, Harbor's error shape)", () => {
     [
       "an unknown event type",
       { event_types: ["PUSH_ARTIFACT", "NOPE"] },
-      `event_types.1: Choose from ${EVENT_TYPES.join(", ")}.`,
+      `event_types.1: Choose from ${EVENT_TYPES.join(", ")} (instance-wide webhooks also ${OPERATIONAL_EVENT_TYPES.join(", ")}).`,
     ],
     ["no event types", { event_types: [] }, "event_types: Choose at least one event type."],
     ["no targets", { targets: [] }, "targets: Add at least one target."],
@@ -712,7 +712,7 @@ describe("executions, tasks and logs", () => {
       harborError("BAD_REQUEST", "q: status must be one of Pending, Running, Success, Error, Stopped"),
     );
     expect((await q("q=event_type=NOPE")).json).toEqual(
-      harborError("BAD_REQUEST", `q: event_type must be one of ${EVENT_TYPES.join(", ")}`),
+      harborError("BAD_REQUEST", `q: event_type must be one of ${ALL_EVENT_TYPES.join(", ")}`),
     );
   });
 

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Notice, PageHeader } from "@/components/ui";
 import { WebhookList } from "@/components/webhooks/webhook-list";
 import { loadInstanceWebhooksPage } from "@/lib/webhooks-ui/loaders";
@@ -19,6 +20,15 @@ export default async function InstanceWebhooksPage({ searchParams }: { searchPar
       />
       <div className="space-y-4">
         {deleted && <Notice tone="green">{deleted}</Notice>}
+        <Notice tone="blue">
+          Operations channel: an instance-wide webhook that selects the operational events (a target paused or resumed,
+          deliveries failed after all retries) receives them for every project its pattern takes in, on any notify type
+          and in Default or CloudEvents form. See the{" "}
+          <Link href="/event-types#webhook.target_paused" prefetch={false} className="underline">
+            event types
+          </Link>{" "}
+          for their payloads.
+        </Notice>
         <WebhookList scope={null} data={data} />
       </div>
     </>

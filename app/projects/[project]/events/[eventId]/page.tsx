@@ -6,7 +6,7 @@ import { AutoRefresh } from "@/components/webhooks/auto-refresh";
 import { CodeBlock } from "@/components/webhooks/json-block";
 import { EventDeliveries } from "@/components/events/event-deliveries";
 import { DeliverySummary } from "@/components/events/events-table";
-import { eventLabel } from "@/lib/shared/display";
+import { EVENT_SOURCE_LABELS, eventLabel } from "@/lib/shared/display";
 import { visibleProjectTabs } from "@/lib/webhooks-ui/project-tabs";
 import { loadEventPage } from "@/lib/webhooks-ui/loaders";
 import { Time } from "@/components/ui/time";
@@ -22,12 +22,6 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
     </div>
   );
 }
-
-const SOURCE_LABELS: Record<string, string> = {
-  registry: "Registry notification",
-  api: "Event API",
-  test: "Test event",
-};
 
 export async function generateMetadata({ params }: { params: Promise<{ project: string; eventId: string }> }) {
   const { project, eventId } = await params;
@@ -76,7 +70,7 @@ export default async function EventPage({
               <Row label="Repository">{event.repository ?? "—"}</Row>
               <Row label="Tag">{event.tag ? <code className="break-all text-xs">{event.tag}</code> : "—"}</Row>
               <Row label="Digest">{event.digest ? <code className="break-all text-xs">{event.digest}</code> : "—"}</Row>
-              <Row label="Source">{SOURCE_LABELS[event.source] ?? event.source}</Row>
+              <Row label="Source">{EVENT_SOURCE_LABELS[event.source] ?? event.source}</Row>
               <Row label="Request id">
                 <code className="text-xs">{event.requestId}</code>
               </Row>

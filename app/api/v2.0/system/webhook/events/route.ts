@@ -4,5 +4,5 @@ import { supportedWebhookEvents } from "@/lib/harbor-api/mappers";
 
 /** GET /system/webhook/events: the event types, notify types and payload formats policies may use. */
 export const GET = apiRoute({ flavor: "harbor", system: "webhooks.instance" }, async () =>
-  NextResponse.json(supportedWebhookEvents()),
+  NextResponse.json(supportedWebhookEvents(true)),
 );
