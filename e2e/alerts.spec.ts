@@ -46,11 +46,17 @@ test("an operations channel made in the form receives a pause, which the Alerts 
   // A destination of the project, paused by its client.
   const key = await adminRequest.post(`/api/v2.0/projects/${project}/api-keys`, { data: { mode: "test" } });
   expect(key.status()).toBe(201);
+  const bearer = { Authorization: `Bearer ${(await key.json()).key}` };
   const created = await adminRequest.post("/v1/destinations", {
-    headers: { Authorization: `Bearer ${(await key.json()).key}` },
-    data: { url: "http://127.0.0.1:9/hook", name: "deploys", status: "paused" },
+    headers: bearer,
+    data: { url: "http://127.0.0.1:9/hook", name: "deploys" },
   });
   expect(created.status(), await created.text()).toBe(201);
+  const paused = await adminRequest.patch(`/v1/destinations/${(await created.json()).id}`, {
+    headers: bearer,
+    data: { status: "paused" },
+  });
+  expect(paused.status()).toBe(200);
 
   await expect
     .poll(
