@@ -4,6 +4,7 @@
 // Destinations API raises webhook.target_paused at the channel's receiver, and the Alerts page lists
 // the alert with what became of its email.
 import { startServer, type LocalServer } from "../tests/helpers/receiver";
+import { E2E_BASE_URL } from "./env";
 import { expect, snap, test, uniqueName } from "./fixtures";
 
 let receiver: LocalServer;
@@ -17,6 +18,7 @@ test.afterAll(async () => {
 test("an operations channel made in the form receives a pause, which the Alerts page lists", async ({
   adminPage: page,
   adminRequest,
+  playwright,
 }) => {
   const tag = uniqueName("ops");
   const project = `${tag}-a`;
@@ -46,11 +48,15 @@ test("an operations channel made in the form receives a pause, which the Alerts 
   // A destination of the project, paused by its client.
   const key = await adminRequest.post(`/api/v2.0/projects/${project}/api-keys`, { data: { mode: "test" } });
   expect(key.status()).toBe(201);
-  const created = await adminRequest.post("/v1/destinations", {
-    headers: { Authorization: `Bearer ${(await key.json()).key}` },
-    data: { url: "http://127.0.0.1:9/hook", name: "deploys", status: "paused" },
+  const api = await playwright.request.newContext({
+    baseURL: E2E_BASE_URL,
+    extraHTTPHeaders: { Authorization: `Bearer ${(await key.json()).key}` },
   });
+  const created = await api.post("/v1/destinations", { data: { url: "http://127.0.0.1:9/hook", name: "deploys" } });
   expect(created.status(), await created.text()).toBe(201);
+  const paused = await api.patch(`/v1/destinations/${(await created.json()).id}`, { data: { status: "paused" } });
+  expect(paused.status()).toBe(200);
+  await api.dispose();
 
   await expect
     .poll(

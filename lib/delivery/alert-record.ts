@@ -5,7 +5,8 @@
  * - a pause or resume: one alert per change of the target's state (callers record only a real change);
  * - deliveries that failed after their last attempt: one digest per target collects them until it is
  *   due, at most one per ALERT_DIGEST_INTERVAL_MS; the first after a quiet interval is due at once;
- * - a pause takes in the target's digest still collecting, so an outage ends in one message.
+ * - a pause takes in the target's digest still collecting, so an outage ends in one message, and
+ *   deliveries that were still in flight then add nothing while the target stays paused.
  * Deliveries of operational events count in no digest: alerts never raise alerts about themselves.
  */
 import { dialect } from "@/lib/db/client";
@@ -72,9 +73,9 @@ type Failed = Extract<TaskOutcome, { kind: "failed" }>;
 type TargetFailures = { count: number; first: Date; last: Date; reason: string; eventIds: number[] };
 
 /**
- * Deliveries of the batch that failed after their last attempt, added to their targets' digests.
- * The targets are locked first (PostgreSQL; SQLite writes one transaction at a time), so two
- * workers never open two digests for one target.
+ * Deliveries of the batch that failed after their last attempt, added to their active targets'
+ * digests. The targets are locked first (PostgreSQL; SQLite writes one transaction at a time), so
+ * two workers never open two digests for one target.
  */
 export async function recordExhausted(
   tx: RawRunner,
@@ -104,11 +105,12 @@ export async function recordExhausted(
     byTarget.set(o.targetId, t);
   }
   if (byTarget.size === 0) return;
-  const targets = [...byTarget.keys()].sort((a, b) => a - b);
-  if (dialect() === "postgresql")
-    await tx.query(
-      Prisma.sql`SELECT "id" FROM "WebhookTarget" WHERE "id" IN (${Prisma.join(targets)}) ORDER BY "id" FOR UPDATE`,
-    );
+  const lock = dialect() === "postgresql" ? Prisma.sql`FOR UPDATE` : Prisma.empty;
+  const states = await tx.query<{ id: unknown; status: string }>(
+    Prisma.sql`SELECT "id", "status" FROM "WebhookTarget" WHERE "id" IN (${Prisma.join([...byTarget.keys()])}) ORDER BY "id" ${lock}`,
+  );
+  // A paused target's people were told of the pause: what was still in flight then adds nothing.
+  const targets = states.filter((t) => t.status === "active").map((t) => Number(t.id));
   const now = opts.now ?? new Date();
   for (const targetId of targets) {
     const f = byTarget.get(targetId)!;

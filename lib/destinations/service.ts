@@ -159,8 +159,17 @@ function destinationPolicyInput(d: {
   };
 }
 
-/** Pausing by a client holds the target: its pending deliveries wait and nothing new is queued. */
-async function applyStatus(tx: Tx, actor: Actor, policy: PolicyWithTargets, status: DestinationStatus) {
+/**
+ * Pausing by a client holds the target: its pending deliveries wait and nothing new is queued. A
+ * pause of a destination that existed is an operator alert; one created paused changed no state.
+ */
+async function applyStatus(
+  tx: Tx,
+  actor: Actor,
+  policy: PolicyWithTargets,
+  status: DestinationStatus,
+  { created = false } = {},
+) {
   const target = policy.targets[0];
   if (!target) return;
   if (status === "paused" && target.status !== "paused") {
@@ -171,14 +180,15 @@ async function applyStatus(tx: Tx, actor: Actor, policy: PolicyWithTargets, stat
       data: { status: "paused", pausedAt: now, pausedReason: reason },
     });
     await recordAudit(tx, actor, "target.pause", { type: "target", id: target.id, projectId: policy.projectId });
-    await recordStateChange(prismaRunner(tx), {
-      kind: "target_paused",
-      targetId: target.id,
-      cause: "person",
-      reason,
-      operator: actorName(actor),
-      at: now,
-    });
+    if (!created)
+      await recordStateChange(prismaRunner(tx), {
+        kind: "target_paused",
+        targetId: target.id,
+        cause: "person",
+        reason,
+        operator: actorName(actor),
+        at: now,
+      });
   }
   if (status === "active") {
     if (!policy.enabled) await tx.webhookPolicy.update({ where: { id: policy.id }, data: { enabled: true } });
@@ -218,7 +228,7 @@ export async function createDestination(access: KeyAccess<"webhook.manage">, inp
       metadata,
       mode: actor.mode,
     });
-    if (input.status === "paused") await applyStatus(tx, actor, policy, "paused");
+    if (input.status === "paused") await applyStatus(tx, actor, policy, "paused", { created: true });
     const created = (await tx.webhookPolicy.findUnique({
       where: { id: policy.id },
       include: { targets: { orderBy: { position: "asc" } } },

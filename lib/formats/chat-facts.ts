@@ -187,7 +187,7 @@ function operationalFacts(type: string, data: Obj, facts: Fact[]): { tone: Tone;
     push(
       facts,
       "Next step",
-      "Deliveries to this target wait while it is paused. Once the endpoint works again, resume it on the webhook's page.",
+      "Deliveries to this target wait while it is paused. Once the endpoint works again, resume it: Resume on the webhook's page, or status active in the Destinations API.",
     );
   return { tone: type === "webhook.target_resumed" ? "good" : "danger", subject: address };
 }

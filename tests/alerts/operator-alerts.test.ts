@@ -139,6 +139,19 @@ async function operationsChannel(format: "Default" | "CloudEvents"): Promise<Cha
   return { id: policy.id, secret: signingSecret, requests: rx.requests };
 }
 
+/** A destination of the key's project, created active and then paused by its client. */
+async function pausedDestination(key: string, url: string): Promise<{ id: string; policyId: number }> {
+  const created = await call(destinations.POST, { path: "/v1/destinations", key, body: { url } });
+  expect(created.status, created.text).toBe(201);
+  const id = (created.json as { id: string }).id;
+  expect((await setDestinationStatus(key, id, "paused")).status).toBe(200);
+  const policy = await (await getDb()).webhookPolicy.findFirstOrThrow({ where: { publicId: id } });
+  return { id, policyId: policy.id };
+}
+
+const setDestinationStatus = (key: string, id: string, status: string) =>
+  call(destination.PATCH, { path: `/v1/destinations/${id}`, key, params: { id }, method: "PATCH", body: { status } });
+
 const push = (projectId: number) => ingestEvent({ projectId, event: sampleEvent("PUSH_ARTIFACT"), source: "api" });
 
 const alertsOf = async (policyId: number) =>
@@ -175,11 +188,9 @@ describe("a receiver turned into a black hole", () => {
     // A long outage: events keep coming until the target is paused, and for a while after.
     const db = await getDb();
     const started = Date.now();
-    let posted = 0;
     const target = await until(
       async () => {
         await push(people.project.id);
-        posted += 1;
         await new Promise((r) => setTimeout(r, 150));
         const t = await db.webhookTarget.findFirstOrThrow({ where: { policyId: policy.id } });
         return t.status === "paused" ? t : undefined;
@@ -189,8 +200,10 @@ describe("a receiver turned into a black hole", () => {
     );
     const outage = Date.now() - started;
     expect(target.pausedReason).toMatch(/^paused automatically: \d+ deliveries in a row failed after all retries/);
+    // Events during the pause queue nothing for the target: nothing more fails, nothing more is told.
+    const queued = await db.task.count({ where: { policyId: policy.id } });
     for (let i = 0; i < 5; i++) await push(people.project.id);
-    posted += 5;
+    expect(await db.task.count({ where: { policyId: policy.id } })).toBe(queued);
 
     const paused = await until(async () => {
       const a = (await alertsOf(policy.id)).find((x) => x.kind === "target_paused");
@@ -220,7 +233,7 @@ describe("a receiver turned into a black hole", () => {
     const text = mimeParts(mail.raw).parts.find((p) => p.type === "text/plain")!.body;
     expect(text).toContain("paused automatically");
     expect(text).toMatch(/^Target: +http:\/\/127\.0\.0\.1:\d+\/hook$/m);
-    expect(text).toContain("resume it on the webhook's page");
+    expect(text).toContain("Once the endpoint works again, resume it");
     for (const m of smtp.mails)
       for (const secret of [AUTH_SECRET, HEADER_SECRET, QUERY_SECRET]) expect(m.raw).not.toContain(secret);
 
@@ -234,13 +247,13 @@ describe("a receiver turned into a black hole", () => {
     for (let i = 1; i < claimed.length; i++) expect(claimed[i] - claimed[i - 1]).toBeGreaterThanOrEqual(DIGEST_MS - 50);
     const failed = await db.task.count({ where: { policyId: policy.id, status: "Error" } });
     expect(failed).toBeGreaterThanOrEqual(3);
-    expect(digests.reduce((n, d) => n + d.deliveries, 0) + paused.deliveries).toBe(failed);
+    // (A delivery still in flight at the pause, and the one waiting behind it, fail after it: told nothing.)
+    const told = digests.reduce((n, d) => n + d.deliveries, 0) + paused.deliveries;
+    expect(told).toBeLessThanOrEqual(failed);
+    expect(told).toBeGreaterThanOrEqual(failed - 2);
     expect(alerts.filter((a) => a.kind === "target_paused")).toHaveLength(1);
     expect(mails).toHaveLength(digests.length + 1);
     expect(digests.every((d) => d.emailStatus === "sent")).toBe(true);
-    // Deliveries queued before the pause wait for a resume; events after it queue nothing for the target.
-    const waiting = await db.task.count({ where: { policyId: policy.id, status: "Pending" } });
-    expect(failed + waiting).toBe(posted - 5);
 
     // The alert as recorded.
     expect(paused).toMatchObject({
@@ -297,20 +310,16 @@ describe("a person's pause and resume", () => {
     const plain = await operationsChannel("Default");
     const { key } = await makeApiKey(people.project.id, "test");
     const rx = await delivery.receiver((_q, res) => res.end("ok"));
-    const created = await call(destinations.POST, { path: "/v1/destinations", key, body: { url: rx.url } });
-    expect(created.status, created.text).toBe(201);
-    const id = (created.json as { id: string }).id;
-    const patch = (status: string) =>
-      call(destination.PATCH, {
-        path: `/v1/destinations/${id}`,
-        key,
-        params: { id },
-        method: "PATCH",
-        body: { status },
-      });
-    expect((await patch("paused")).status).toBe(200);
+    const { id } = await pausedDestination(key, rx.url);
     // Pausing what is paused changes nothing, and is told nothing.
-    expect((await patch("paused")).status).toBe(200);
+    expect((await setDestinationStatus(key, id, "paused")).status).toBe(200);
+    // Nor is a destination created paused: no state changed.
+    const createdPaused = await call(destinations.POST, {
+      path: "/v1/destinations",
+      key,
+      body: { url: rx.url, status: "paused" },
+    });
+    expect(createdPaused.status).toBe(201);
 
     const db = await getDb();
     const policy = await db.webhookPolicy.findFirstOrThrow({ where: { publicId: id }, include: { targets: true } });
@@ -326,7 +335,7 @@ describe("a person's pause and resume", () => {
     expect(resumed).toMatchObject({ ok: true });
     const resumedEvent = await until(() => bodiesOf(plain).find((b) => b.type === "webhook.target_resumed"));
     expect(resumedEvent).toMatchObject({
-      operator: people.admin.actor.kind === "user" ? people.admin.actor.username : "",
+      operator: people.admin.user.username,
       event_data: {
         project: { name: people.project.name },
         state: "active",
@@ -342,6 +351,10 @@ describe("a person's pause and resume", () => {
       ["target_paused", "sent"],
       ["target_resumed", "sent"],
     ]);
+    const quiet = await db.webhookPolicy.findFirstOrThrow({
+      where: { publicId: (createdPaused.json as { id: string }).id },
+    });
+    expect(await alertsOf(quiet.id)).toEqual([]);
     const subjects = mailsAbout(rx.url).map((m) => subjectOf(m.raw));
     expect(subjects).toEqual([
       expect.stringMatching(/^\[Harbor Notifier\] Webhook target paused: /),
@@ -370,18 +383,9 @@ describe("a person's pause and resume", () => {
       const plain = await operationsChannel("Default");
       const { key } = await makeApiKey(people.project.id, "test");
       const rx = await delivery.receiver((_q, res) => res.end("ok"));
-      const created = await call(destinations.POST, {
-        path: "/v1/destinations",
-        key,
-        body: { url: rx.url, status: "paused" },
-      });
-      expect(created.status, created.text).toBe(201);
-      const db = await getDb();
-      const policy = await db.webhookPolicy.findFirstOrThrow({
-        where: { publicId: (created.json as { id: string }).id },
-      });
+      const { policyId } = await pausedDestination(key, rx.url);
       const [alert] = await until(async () => {
-        const all = await alertsOf(policy.id);
+        const all = await alertsOf(policyId);
         return all[0]?.sentAt ? all : undefined;
       });
       expect(alert).toMatchObject({
@@ -418,12 +422,7 @@ describe("operations channels raise no alerts about themselves", () => {
     const deadline = Date.now() + 20_000;
     while ((await db.webhookTarget.findFirstOrThrow({ where: { policyId: dead.id } })).status !== "paused") {
       if (Date.now() > deadline) throw new Error("the channel was not paused");
-      const created = await call(destinations.POST, {
-        path: "/v1/destinations",
-        key,
-        body: { url: "http://127.0.0.1:9/hook", status: "paused" },
-      });
-      expect(created.status).toBe(201);
+      await pausedDestination(key, "http://127.0.0.1:9/hook");
       await new Promise((r) => setTimeout(r, 300));
     }
     const alerts = await until(async () => {
